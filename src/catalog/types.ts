@@ -1,0 +1,93 @@
+// Shapes of an API catalog: the facts about each operation that tools, guards, client and emulator read.
+
+/** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
+export interface SchemaFacts {
+  /** Name of a schema in the catalog's `schemas` table. */
+  $ref?: string;
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+  enum?: readonly (string | number | boolean | null)[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  minProperties?: number;
+  maxProperties?: number;
+  items?: SchemaFacts;
+  properties?: Readonly<Record<string, SchemaFacts>>;
+  required?: readonly string[];
+  additionalProperties?: boolean | SchemaFacts;
+  allOf?: readonly SchemaFacts[];
+  oneOf?: readonly SchemaFacts[];
+  anyOf?: readonly SchemaFacts[];
+  discriminator?: { propertyName: string; mapping?: Readonly<Record<string, string>> };
+  nullable?: boolean;
+  default?: unknown;
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  deprecated?: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ParameterFacts {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  schema: SchemaFacts;
+  /** OpenAPI serialization style; absent means the default for the location (simple / form). */
+  style?: 'simple' | 'form' | 'deepObject';
+  /** Absent means the default for the style (true for form). */
+  explode?: boolean;
+}
+
+export interface BodyFacts {
+  required: boolean;
+  mediaType: string;
+  schema: SchemaFacts;
+}
+
+export interface OperationFacts {
+  /** The API's operationId, e.g. `ad_groups/create`. */
+  id: string;
+  method: HttpMethod;
+  /** Path template relative to the API base URL, e.g. `/ad_accounts/{ad_account_id}/campaigns`. */
+  path: string;
+  tag: string;
+  parameters: readonly ParameterFacts[];
+  body?: BodyFacts;
+  /** The documented success status and whether it carries a JSON body. */
+  success: { status: number; json: boolean };
+  /** Pinterest's `x-ratelimit-category`; the client keeps one limiter per category. */
+  rateLimitCategory?: string;
+  /** Pinterest's `x-sandbox`: whether the sandbox host serves the operation. */
+  sandbox?: 'enabled' | 'disabled';
+  /** Accepted security schemes, each with its OAuth scopes (empty for non-OAuth schemes). */
+  auth: readonly { scheme: string; scopes: readonly string[] }[];
+}
+
+export interface CatalogSource {
+  title: string;
+  version: string;
+  /** SHA-256 of the description file the catalog was generated from. */
+  sha256?: string;
+}
+
+export interface Catalog {
+  source: CatalogSource;
+  operations: readonly OperationFacts[];
+  schemas: Readonly<Record<string, SchemaFacts>>;
+}
+
+/** Success response shapes, used only by the emulator to answer with realistic bodies. */
+export interface ResponseCatalog {
+  responses: Readonly<Record<string, SchemaFacts>>;
+  schemas: Readonly<Record<string, SchemaFacts>>;
+}

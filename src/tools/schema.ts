@@ -1,0 +1,216 @@
+// Converts catalog schema facts (OpenAPI 3.0 subset) into zod 4 schemas that carry every documented constraint.
+import { z } from 'zod';
+import type { SchemaFacts } from '../catalog/types.js';
+
+/** Called for every object property; returning a schema replaces the property (e.g. money in natural units). */
+export interface PropertyOverride {
+  /** Name the property takes in tool input (may differ from the API name). */
+  inputName: string;
+  schema: z.ZodType;
+}
+
+export interface SchemaBuilderOptions {
+  schemas: Readonly<Record<string, SchemaFacts>>;
+  /** Lets callers swap a property for their own schema; `owner` is the component schema that declares it. */
+  overrideProperty?: (owner: string | undefined, name: string, facts: SchemaFacts) => PropertyOverride | undefined;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class SchemaBuilder {
+  private readonly schemas: Readonly<Record<string, SchemaFacts>>;
+  private readonly owners = new Map<SchemaFacts, string>();
+  private readonly flatCache = new Map<SchemaFacts, SchemaFacts>();
+  private readonly refCache = new Map<string, z.ZodType>();
+
+  constructor(private readonly options: SchemaBuilderOptions) {
+    this.schemas = options.schemas;
+    for (const [name, schema] of Object.entries(this.schemas)) this.recordOwners(name, schema);
+  }
+
+  /** Remembers which component declares each property, looking through inline allOf/oneOf/anyOf parts. */
+  private recordOwners(owner: string, schema: SchemaFacts): void {
+    for (const prop of Object.values(schema.properties ?? {})) this.owners.set(prop, owner);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
+      if (!part.$ref) this.recordOwners(owner, part);
+    }
+  }
+
+  /** The component schema `name` as zod (cached: each component is converted once). */
+  ref(name: string): z.ZodType {
+    let schema = this.refCache.get(name);
+    if (!schema) {
+      const facts = this.schemas[name];
+      if (!facts) throw new Error(`unknown schema ${name}`);
+      schema = this.convert(facts);
+      this.refCache.set(name, schema);
+    }
+    return schema;
+  }
+
+  /** Resolves `$ref` and folds `allOf` into one schema, so every keyword sits on a single object. */
+  flatten(facts: SchemaFacts): SchemaFacts {
+    const cached = this.flatCache.get(facts);
+    if (cached) return cached;
+    let flat: SchemaFacts;
+    if (facts.$ref) {
+      const target = this.schemas[facts.$ref];
+      if (!target) throw new Error(`unknown schema ${facts.$ref}`);
+      flat = this.flatten(target);
+    } else if (facts.allOf) {
+      const { allOf, ...own } = facts;
+      flat = allOf.reduce<SchemaFacts>((acc, part) => merge(acc, this.flatten(part)), own);
+    } else {
+      flat = facts;
+    }
+    this.flatCache.set(facts, flat);
+    return flat;
+  }
+
+  convert(facts: SchemaFacts): z.ZodType {
+    if (facts.$ref) return this.ref(facts.$ref);
+    return this.fromFlat(this.flatten(facts));
+  }
+
+  private fromFlat(s: SchemaFacts): z.ZodType {
+    const schema = this.single(s);
+    return s.nullable || s.enum?.includes(null) ? schema.nullable() : schema;
+  }
+
+  /** The component that declares a property; for a property merged from several parts, the first that has one. */
+  private ownerOf(facts: SchemaFacts): string | undefined {
+    return this.owners.get(facts) ?? facts.allOf?.map((part) => this.ownerOf(part)).find(Boolean);
+  }
+
+  private union(s: SchemaFacts, variants: readonly SchemaFacts[]): z.ZodType {
+    const { oneOf: _o, anyOf: _a, discriminator, nullable: _n, ...base } = s;
+    const hasBase = Object.keys(base).length > 0;
+    const members = variants.map((variant) => {
+      let merged = hasBase ? merge(base, this.flatten(variant)) : this.flatten(variant);
+      if (discriminator?.mapping && variant.$ref) {
+        const values = Object.entries(discriminator.mapping)
+          .filter(([, target]) => target === variant.$ref)
+          .map(([value]) => value);
+        const key = discriminator.propertyName;
+        const prop = merged.properties?.[key];
+        if (values.length && prop) {
+          merged = { ...merged, properties: { ...merged.properties, [key]: { ...this.flatten(prop), enum: values } } };
+        }
+      }
+      return this.fromFlat(merged);
+    });
+    if (members.length === 1) return members[0];
+    if (discriminator) {
+      try {
+        return z.discriminatedUnion(discriminator.propertyName, members as [z.ZodObject, z.ZodObject]);
+      } catch {
+        // Variants that do not pin the discriminator to distinct values fall back to a plain union.
+      }
+    }
+    return z.union(members as [z.ZodType, z.ZodType]);
+  }
+
+  private single(s: SchemaFacts): z.ZodType {
+    if (s.oneOf || s.anyOf) return this.union(s, (s.oneOf ?? s.anyOf)!);
+    if (s.enum) return enumSchema(s.enum.filter((v) => v !== null));
+    const type = s.type ?? (s.properties ? 'object' : s.items ? 'array' : undefined);
+    switch (type) {
+      case 'string':
+        return stringSchema(s);
+      case 'integer':
+        return numberSchema(z.int(), s);
+      case 'number':
+        return numberSchema(z.number(), s);
+      case 'boolean':
+        return z.boolean();
+      case 'array':
+        return this.arraySchema(s);
+      case 'object':
+        return this.objectSchema(s);
+      default:
+        return z.json();
+    }
+  }
+
+  private arraySchema(s: SchemaFacts): z.ZodType {
+    let schema = z.array(s.items ? this.convert(s.items) : z.json());
+    if (s.minItems !== undefined) schema = schema.min(s.minItems);
+    if (s.maxItems !== undefined) schema = schema.max(s.maxItems);
+    if (!s.uniqueItems) return schema;
+    return schema.refine((items) => new Set(items.map((i) => JSON.stringify(i))).size === items.length, {
+      message: 'items must be unique',
+    });
+  }
+
+  private objectSchema(s: SchemaFacts): z.ZodType {
+    const props = Object.entries(s.properties ?? {});
+    const extra = s.additionalProperties;
+    if (props.length === 0) {
+      if (extra === false) return z.strictObject({});
+      return z.record(z.string(), extra && extra !== true ? this.convert(extra) : z.json());
+    }
+    const required = new Set(s.required ?? []);
+    const shape: Record<string, z.ZodType> = {};
+    for (const [name, facts] of props) {
+      if (this.flatten(facts).readOnly) continue;
+      const override = this.options.overrideProperty?.(this.ownerOf(facts), name, facts);
+      const key = override?.inputName ?? name;
+      const value = override?.schema ?? this.convert(facts);
+      shape[key] = required.has(name) ? value : value.optional();
+    }
+    const object = z.object(shape);
+    return extra && extra !== true ? object.catchall(this.convert(extra)) : object.strict();
+  }
+}
+
+function enumSchema(values: readonly (string | number | boolean)[]): z.ZodType {
+  if (values.every((v) => typeof v === 'string')) return z.enum(values as [string, ...string[]]);
+  const literals = values.map((v) => z.literal(v));
+  return literals.length === 1 ? literals[0] : z.union(literals as [z.ZodLiteral, z.ZodLiteral]);
+}
+
+function stringSchema(s: SchemaFacts): z.ZodType {
+  let schema: z.ZodString | z.ZodISODateTime;
+  if (s.format === 'date-time') schema = z.iso.datetime({ offset: true });
+  else schema = z.string();
+  if (s.format === 'date') schema = schema.regex(DATE, { message: 'expected a date as YYYY-MM-DD' });
+  if (s.minLength !== undefined) schema = schema.min(s.minLength);
+  if (s.maxLength !== undefined) schema = schema.max(s.maxLength);
+  if (s.pattern) schema = schema.regex(new RegExp(s.pattern, 'u'));
+  return schema;
+}
+
+function numberSchema(base: z.ZodNumber, s: SchemaFacts): z.ZodType {
+  let schema = base;
+  if (s.minimum !== undefined) schema = s.exclusiveMinimum ? schema.gt(s.minimum) : schema.gte(s.minimum);
+  if (s.maximum !== undefined) schema = s.exclusiveMaximum ? schema.lt(s.maximum) : schema.lte(s.maximum);
+  if (s.multipleOf !== undefined) schema = schema.multipleOf(s.multipleOf);
+  return schema;
+}
+
+/** Both schemas must hold: properties and required lists are united, bounds take the stricter side. */
+export function merge(a: SchemaFacts, b: SchemaFacts): SchemaFacts {
+  const out: Record<string, unknown> = { ...b, ...a };
+  if (a.properties || b.properties) {
+    const props: Record<string, SchemaFacts> = { ...b.properties };
+    for (const [k, v] of Object.entries(a.properties ?? {})) {
+      props[k] = props[k] ? { allOf: [v, props[k]] } : v;
+    }
+    out.properties = props;
+  }
+  if (a.required || b.required) out.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  if (a.enum && b.enum) out.enum = a.enum.filter((v) => b.enum!.includes(v));
+  for (const k of ['minimum', 'minLength', 'minItems'] as const) {
+    if (a[k] !== undefined && b[k] !== undefined) out[k] = Math.max(a[k]!, b[k]!);
+  }
+  for (const k of ['maximum', 'maxLength', 'maxItems'] as const) {
+    if (a[k] !== undefined && b[k] !== undefined) out[k] = Math.min(a[k]!, b[k]!);
+  }
+  if (a.nullable || b.nullable) out.nullable = true;
+  const variantsA = a.oneOf ?? a.anyOf;
+  const variantsB = b.oneOf ?? b.anyOf;
+  if (variantsA && variantsB && variantsA !== variantsB) {
+    throw new Error('cannot merge two schemas that both have oneOf/anyOf');
+  }
+  return out as SchemaFacts;
+}
