@@ -128,12 +128,12 @@ export class SchemaBuilder {
       case 'object':
         return this.objectSchema(s);
       default:
-        return z.json();
+        return z.unknown();
     }
   }
 
   private arraySchema(s: SchemaFacts): z.ZodType {
-    let schema = z.array(s.items ? this.convert(s.items) : z.json());
+    let schema = z.array(s.items ? this.convert(s.items) : z.unknown());
     if (s.minItems !== undefined) schema = schema.min(s.minItems);
     if (s.maxItems !== undefined) schema = schema.max(s.maxItems);
     if (!s.uniqueItems) return schema;
@@ -147,7 +147,7 @@ export class SchemaBuilder {
     const extra = s.additionalProperties;
     if (props.length === 0) {
       if (extra === false) return z.strictObject({});
-      return z.record(z.string(), extra && extra !== true ? this.convert(extra) : z.json());
+      return z.record(z.string(), extra && extra !== true ? this.convert(extra) : z.unknown());
     }
     const required = new Set(s.required ?? []);
     const shape: Record<string, z.ZodType> = {};

@@ -1,0 +1,37 @@
+// The APIs this server exposes: each pairs a catalog of facts with our own texts and naming rules.
+import type { Catalog, OperationFacts } from './types.js';
+import { pinterestCatalog } from './pinterest.generated.js';
+import { pinterestDescriptions, type OperationText } from './pinterest-descriptions.js';
+
+export type ApiId = 'pinterest' | 'whop';
+
+export interface ApiDefinition {
+  id: ApiId;
+  /** Human name used in messages ("Pinterest API error 400 ..."). */
+  label: string;
+  catalog: Catalog;
+  texts: Readonly<Record<string, OperationText>>;
+  /** Prefix that keeps tool names of different APIs apart (`whop_`). */
+  toolPrefix: string;
+  /** Operations in the catalog that are deliberately not tools, with the reason. */
+  excluded: Readonly<Record<string, string>>;
+}
+
+export const pinterestApi: ApiDefinition = {
+  id: 'pinterest',
+  label: 'Pinterest',
+  catalog: pinterestCatalog,
+  texts: pinterestDescriptions,
+  toolPrefix: '',
+  excluded: {
+    'oauth/token':
+      'credential exchange; the client calls it itself to refresh access tokens, so it is never a tool',
+    'ad_groups/audience_sizing':
+      'documented as GET with a JSON body in v5.12.0; HTTP clients (fetch) cannot send a body on GET, and later API versions moved it to POST',
+  },
+};
+
+/** Tool name for an operation: prefix + operationId with `/` replaced by `_`. */
+export function toolName(api: ApiDefinition, op: OperationFacts): string {
+  return api.toolPrefix + op.id.replaceAll('/', '_');
+}

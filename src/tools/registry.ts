@@ -1,0 +1,107 @@
+// Builds one tool definition per API operation: name, texts, annotations, toolset and full zod input schema.
+import { z } from 'zod';
+import { type ApiDefinition, toolName } from '../catalog/apis.js';
+import type { OperationFacts, ParameterFacts } from '../catalog/types.js';
+import { SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
+import { type ToolsetName, toolsetOf } from './toolsets.js';
+
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: true;
+}
+
+export interface ToolDef {
+  name: string;
+  title: string;
+  description: string;
+  api: ApiDefinition;
+  op: OperationFacts;
+  toolset: ToolsetName;
+  /** False for reads (GET, and the few POSTs that only compute or read). */
+  writes: boolean;
+  /** True when the operation answers a bookmark-paginated list (`bookmark` query parameter). */
+  paginated: boolean;
+  annotations: ToolAnnotations;
+  /** The complete input schema; every call is validated against it, whatever the listing shows. */
+  input: z.ZodObject;
+}
+
+/** Arguments the server adds to API parameters; they never reach the API. */
+export const CONTROL_ARGS = {
+  dry_run: z.boolean().describe('Preview the request without sending it.'),
+  confirmation_token: z
+    .string()
+    .describe('Token from a confirmation_required preview; repeats the previewed request exactly once.'),
+  max_items: z
+    .int()
+    .min(1)
+    .max(1000)
+    .describe('Follow bookmarks until this many items are collected (max 1000).'),
+  fields: z.array(z.string().min(1)).min(1).describe('Keep only these top-level fields of each item.'),
+} as const;
+
+export type ControlArg = keyof typeof CONTROL_ARGS;
+
+/** POST operations that only compute or read something: they neither create nor change account data. */
+const READING_POSTS = new Set([
+  'ad_groups_bid_floor/get',
+  'products_by_product_group_filter/list',
+  'analytics/create_report',
+  'analytics/create_mmm_report',
+  'analytics/create_template_report',
+  'bulk_download/create',
+  'ad_previews/create',
+]);
+
+function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
+  const schema = builder.convert(p.schema);
+  return p.required || p.in === 'path' ? schema : schema.optional();
+}
+
+export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOptions, 'schemas'> = {}): ToolDef[] {
+  const builder = new SchemaBuilder({ ...options, schemas: api.catalog.schemas });
+  const tools: ToolDef[] = [];
+  for (const op of api.catalog.operations) {
+    if (api.excluded[op.id]) continue;
+    const text = api.texts[op.id];
+    if (!text) throw new Error(`no description written for ${op.id}`);
+    const writes = op.method !== 'GET' && !READING_POSTS.has(op.id);
+    const paginated = op.parameters.some((p) => p.name === 'bookmark' && p.in === 'query');
+
+    const shape: Record<string, z.ZodType> = {};
+    for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p);
+    if (op.body) {
+      const body = builder.convert(op.body.schema);
+      shape.body = op.body.required ? body : body.optional();
+    }
+    if (writes) {
+      shape.dry_run = CONTROL_ARGS.dry_run.optional();
+      shape.confirmation_token = CONTROL_ARGS.confirmation_token.optional();
+    }
+    if (paginated) shape.max_items = CONTROL_ARGS.max_items.optional();
+    if (!writes) shape.fields = CONTROL_ARGS.fields.optional();
+
+    tools.push({
+      name: toolName(api, op),
+      title: text.title,
+      description: text.description,
+      api,
+      op,
+      toolset: toolsetOf(op),
+      writes,
+      paginated,
+      annotations: {
+        title: text.title,
+        readOnlyHint: !writes,
+        destructiveHint: op.method === 'DELETE',
+        idempotentHint: !writes || op.method !== 'POST',
+        openWorldHint: true,
+      },
+      input: z.strictObject(shape),
+    });
+  }
+  return tools;
+}

@@ -1,0 +1,73 @@
+// Shapes what a tool call returns: API JSON as text and structuredContent, readable validation errors, size bounds.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+
+export function pathOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || '(arguments)';
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One line per broken rule, naming the field; for unions, the closest alternative's problems. */
+export function describeIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): string[] {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+      lines.push(...describeIssues(closest, path));
+    } else if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) lines.push(`${pathOf([...path, key])}: unknown property; remove it (check the spelling against the tool's input schema)`);
+    } else {
+      lines.push(`${pathOf(path)}: ${issue.message}`);
+    }
+  }
+  return [...new Set(lines)];
+}
+
+export function errorResult(text: string, structured?: Record<string, unknown>): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }], ...(structured ? { structuredContent: structured } : {}) };
+}
+
+export function validationError(toolName: string, issues: readonly Issue[], hint?: string): CallToolResult {
+  const problems = describeIssues(issues);
+  const text =
+    `Invalid arguments for ${toolName}; nothing was sent.\n` +
+    problems.map((p) => `- ${p}`).join('\n') +
+    (hint ? `\n${hint}` : '');
+  return errorResult(text);
+}
+
+/** Wraps API JSON for MCP: structuredContent must be an object, so arrays and scalars are wrapped. */
+export function structured(body: unknown, status: number): Record<string, unknown> {
+  if (body === undefined) return { ok: true, status };
+  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+  return Array.isArray(body) ? { items: body } : { value: body };
+}
+
+export function successResult(content: Record<string, unknown>, notes: readonly string[] = [], maxChars = Infinity): CallToolResult {
+  let text = JSON.stringify(content);
+  if (text.length > maxChars) {
+    text =
+      `${text.slice(0, maxChars)}\n[TRUNCATED: the result has ${text.length} characters and was cut at ${maxChars}. ` +
+      'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` for the next page.]';
+    return { content: [{ type: 'text', text }, ...notes.map((n) => ({ type: 'text' as const, text: n }))], structuredContent: { truncated: true, characters: JSON.stringify(content).length } };
+  }
+  return {
+    content: [{ type: 'text', text }, ...notes.map((n) => ({ type: 'text' as const, text: n }))],
+    structuredContent: content,
+  };
+}
+
+/** Keeps only the named top-level fields of each item (of `items`, or of the object itself). */
+export function project(content: Record<string, unknown>, fields: readonly string[] | undefined): Record<string, unknown> {
+  if (!fields?.length) return content;
+  const pick = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    return Object.fromEntries(fields.filter((f) => f in value).map((f) => [f, (value as Record<string, unknown>)[f]]));
+  };
+  if (Array.isArray(content.items)) return { ...content, items: content.items.map(pick) };
+  return pick(content) as Record<string, unknown>;
+}

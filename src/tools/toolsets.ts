@@ -1,0 +1,87 @@
+// Named toolsets (groups of tools a user can select) and the default selection, as data.
+import type { OperationFacts } from '../catalog/types.js';
+
+export interface ToolsetInfo {
+  description: string;
+  /** API tags whose operations belong here, unless an operation is moved by `OPERATION_TOOLSET`. */
+  tags: readonly string[];
+}
+
+export const TOOLSETS = {
+  accounts: { description: 'Ad accounts, sandbox reset, report templates', tags: ['ad_accounts'] },
+  campaigns: { description: 'Campaigns: list, create, update (budgets, spend caps, status)', tags: ['campaigns'] },
+  ad_groups: { description: 'Ad groups: budgets, bids, schedules, targeting; bid floors', tags: ['ad_groups'] },
+  ads: { description: 'Ads and ad previews', tags: ['ads'] },
+  analytics: {
+    description: 'Metrics for accounts, campaigns, ad groups, ads and targeting; async reports',
+    tags: [],
+  },
+  keywords: { description: 'Keywords and their bids; keyword metrics and trends', tags: ['keywords'] },
+  targeting: {
+    description: 'Targeting options, interests, countries, related and suggested terms',
+    tags: ['resources', 'terms'],
+  },
+  audiences: {
+    description: 'Audiences, customer lists and audience insights',
+    tags: ['audiences', 'customer_lists', 'audience_insights'],
+  },
+  shopping: {
+    description: 'Product group promotions and ad-account product groups',
+    tags: ['product_group_promotions', 'product_groups'],
+  },
+  catalogs: { description: 'Catalogs, feeds, items, product groups', tags: ['catalogs'] },
+  conversions: { description: 'Conversion tags and conversion events', tags: ['conversion_tags', 'conversion_events'] },
+  billing: {
+    description: 'Billing profiles, ads credits, insertion orders, order lines, terms of service',
+    tags: ['billing', 'order_lines', 'terms_of_service'],
+  },
+  bulk: { description: 'Bulk download and bulk upsert of campaign structures', tags: ['bulk'] },
+  leads: { description: 'Lead forms and lead-ad webhook subscriptions', tags: ['lead_forms', 'lead_ads'] },
+  boards: { description: 'Boards and board sections', tags: ['boards'] },
+  pins: { description: 'Pins, media uploads and search', tags: ['pins', 'media', 'search'] },
+  user_account: { description: 'The user account: profile, analytics, followers, websites', tags: ['user_account'] },
+  integrations: { description: 'Commerce integrations and their logs', tags: ['integrations'] },
+  whop: { description: 'Whop ads: create ad groups on Meta or TikTok through Whop', tags: ['whop'] },
+} as const satisfies Record<string, ToolsetInfo>;
+
+export type ToolsetName = keyof typeof TOOLSETS;
+
+/** Operations that belong to a different toolset than their tag suggests. */
+const OPERATION_TOOLSET: Readonly<Record<string, ToolsetName>> = {
+  'ad_account/analytics': 'analytics',
+  'ad_account_targeting_analytics/get': 'analytics',
+  'analytics/create_report': 'analytics',
+  'analytics/get_report': 'analytics',
+  'analytics/create_mmm_report': 'analytics',
+  'analytics/get_mmm_report': 'analytics',
+  'analytics/create_template_report': 'analytics',
+  'campaigns/analytics': 'analytics',
+  'campaign_targeting_analytics/get': 'analytics',
+  'ad_groups/analytics': 'analytics',
+  'ad_groups_targeting_analytics/get': 'analytics',
+  'ads/analytics': 'analytics',
+  'ad_targeting_analytics/get': 'analytics',
+  'product_groups/analytics': 'analytics',
+  'delivery_metrics/get': 'analytics',
+  'metrics_ready_state/get': 'analytics',
+};
+
+/** What an assistant needs to run ad campaigns day to day. */
+export const DEFAULT_TOOLSETS: readonly ToolsetName[] = [
+  'accounts',
+  'campaigns',
+  'ad_groups',
+  'ads',
+  'analytics',
+  'keywords',
+  'targeting',
+];
+
+export function toolsetOf(op: OperationFacts): ToolsetName {
+  const moved = OPERATION_TOOLSET[op.id];
+  if (moved) return moved;
+  for (const [name, info] of Object.entries(TOOLSETS) as [ToolsetName, ToolsetInfo][]) {
+    if (info.tags.includes(op.tag)) return name;
+  }
+  throw new Error(`operation ${op.id} (tag ${op.tag}) has no toolset`);
+}

@@ -1,0 +1,348 @@
+// Tests for exact money parsing/formatting (src/guards/money.ts) and the currency table: example tables plus fast-check properties.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { currencyInfo, currencyInfoOrDefault } from '../src/guards/currencies.js';
+import {
+  MAX_MICROS,
+  MoneyError,
+  checkCurrency,
+  formatMajor,
+  formatMoney,
+  microsToDecimal,
+  parseAmount,
+} from '../src/guards/money.js';
+
+function ruleOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof MoneyError) return error.rule;
+    throw error;
+  }
+  return 'accepted';
+}
+
+/** Test oracle without floats: "12.5" -> 12_500_000n. */
+function exactMicros(decimal: string): bigint {
+  const [whole = '0', frac = ''] = decimal.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+}
+
+function errorOf(fn: () => unknown): MoneyError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof MoneyError) return error;
+    throw error;
+  }
+  throw new Error('expected a MoneyError');
+}
+
+describe('currency table', () => {
+  it('knows ISO exponents and symbols', () => {
+    expect(currencyInfo('JPY')?.minorDigits).toBe(0);
+    expect(currencyInfo('krw')?.minorDigits).toBe(0);
+    expect(currencyInfo('CLP')?.minorDigits).toBe(0);
+    expect(currencyInfo('VND')?.minorDigits).toBe(0);
+    expect(currencyInfo('HUF')?.minorDigits).toBe(2);
+    expect(currencyInfo('USD')).toEqual({ code: 'USD', minorDigits: 2, symbols: ['$', 'US$'] });
+    expect(currencyInfo('CHF')?.symbols).toEqual([]);
+    expect(currencyInfo('XYZ')).toBeUndefined();
+    expect(currencyInfoOrDefault('xyz')).toEqual({ code: 'XYZ', minorDigits: 2, symbols: [] });
+  });
+
+  it('covers every currency of the brief', () => {
+    const codes =
+      'USD CAD AUD NZD MXN BRL ARS CLP COP GBP EUR CHF DKK NOK SEK PLN CZK HUF RON JPY KRW HKD SGD INR ILS TRY ZAR MYR PHP IDR THB TWD VND AED SAR';
+    for (const code of codes.split(' ')) expect(currencyInfo(code), code).toBeDefined();
+  });
+});
+
+describe('parseAmount accepts', () => {
+  const accepted: Array<[unknown, string, string | undefined, string | undefined]> = [
+    // input, decimal, currencyCode, symbol
+    [50, '50', undefined, undefined],
+    [12.5, '12.5', undefined, undefined],
+    [0, '0', undefined, undefined],
+    [-0, '0', undefined, undefined],
+    [0.000001, '0.000001', undefined, undefined],
+    ['50', '50', undefined, undefined],
+    ['0', '0', undefined, undefined],
+    ['12.50', '12.5', undefined, undefined],
+    ['  12.50\n', '12.5', undefined, undefined],
+    ['$12.50', '12.5', undefined, '$'],
+    ['12.50 USD', '12.5', 'USD', undefined],
+    ['USD 12.50', '12.5', 'USD', undefined],
+    ['usd 12.50', '12.5', 'USD', undefined],
+    ['12.50USD', '12.5', 'USD', undefined],
+    ['¥500', '500', undefined, '¥'],
+    ['500¥', '500', undefined, '¥'],
+    ['$ 12.50', '12.5', undefined, '$'],
+    ['US$12.50', '12.5', undefined, 'US$'],
+    ['R$ 10', '10', undefined, 'R$'],
+    ['10 zł', '10', undefined, 'zł'],
+    ['10 KR', '10', undefined, 'kr'],
+    ['€\u00a05', '5', undefined, '€'],
+    ['1,234.56', '1234.56', undefined, undefined],
+    ['$1,234,567.89', '1234567.89', undefined, '$'],
+    ['1,234', '1234', undefined, undefined],
+    ['0.000001', '0.000001', undefined, undefined],
+    ['12.5000000', '12.5', undefined, undefined], // trailing zeros are not significant decimals
+    ['007.10', '7.1', undefined, undefined],
+    ['9007199254.740991', '9007199254.740991', undefined, undefined],
+    ['5 XYZ', '5', 'XYZ', undefined], // any three letters are syntactically a code; checkCurrency decides
+  ];
+
+  it.each(accepted)('%j -> %s', (input, decimal, currencyCode, symbol) => {
+    const parsed = parseAmount(input);
+    expect(parsed.decimal).toBe(decimal);
+    expect(parsed.micros).toBe(exactMicros(decimal));
+    expect(parsed.currencyCode).toBe(currencyCode);
+    expect(parsed.symbol).toBe(symbol);
+  });
+
+  it('gives exact micros', () => {
+    expect(parseAmount('12.50').micros).toBe(12_500_000n);
+    expect(parseAmount('0.000001').micros).toBe(1n);
+    expect(parseAmount('$1,234,567.89').micros).toBe(1_234_567_890_000n);
+    expect(parseAmount('9007199254.740991').micros).toBe(MAX_MICROS);
+  });
+
+  it('honours maxDecimals', () => {
+    expect(parseAmount('12.34', { maxDecimals: 2 }).micros).toBe(12_340_000n);
+    expect(parseAmount('12.340', { maxDecimals: 2 }).micros).toBe(12_340_000n);
+    expect(ruleOf(() => parseAmount('12.345', { maxDecimals: 2 }))).toBe('decimals');
+    expect(ruleOf(() => parseAmount('500.5', { maxDecimals: 0 }))).toBe('decimals');
+    expect(() => parseAmount('1', { maxDecimals: 7 })).toThrow(RangeError);
+  });
+});
+
+describe('parseAmount rejects', () => {
+  const rejected: Array<[unknown, string]> = [
+    ['12.1234567', 'decimals'],
+    [1.1234567, 'decimals'],
+    [0.1 + 0.2, 'decimals'],
+    [-5, 'negative'],
+    ['-5', 'negative'],
+    ['$-5', 'negative'],
+    ['-$5', 'negative'],
+    ['USD -5', 'negative'],
+    ['\u22125', 'negative'],
+    ['', 'empty'],
+    ['   ', 'empty'],
+    [undefined, 'empty'],
+    ['abc', 'format'],
+    ['$', 'format'],
+    [true, 'format'],
+    [null, 'format'],
+    [{}, 'format'],
+    [[5], 'format'],
+    [Number.NaN, 'format'],
+    [Number.POSITIVE_INFINITY, 'format'],
+    [Number.NEGATIVE_INFINITY, 'format'],
+    ['NaN', 'format'],
+    ['Infinity', 'format'],
+    ['-Infinity', 'format'],
+    ['1e3', 'exponent'],
+    ['1.5E+3 USD', 'exponent'],
+    [1e21, 'exponent'],
+    [1e-7, 'exponent'],
+    ['12,50', 'ambiguous_comma'],
+    ['1,23', 'ambiguous_comma'],
+    ['0,500', 'ambiguous_comma'],
+    ['1.234,56', 'ambiguous_comma'],
+    ['1,234,56', 'format'],
+    ['12,34.5', 'format'],
+    ['1.234.567', 'format'],
+    ['1 234', 'format'],
+    ['.5', 'format'],
+    ['5.', 'format'],
+    ['+5', 'format'],
+    ['5%', 'format'],
+    ['Fr. 5', 'format'],
+    ['9007199254.740992', 'too_large'],
+    [1e20, 'too_large'],
+    ['$5 USD', 'multiple_markers'],
+    ['USD$5', 'multiple_markers'],
+    ['$€5', 'multiple_markers'],
+    ['x'.repeat(101), 'format'],
+  ];
+
+  it.each(rejected)('%j -> %s', (input, rule) => {
+    expect(ruleOf(() => parseAmount(input))).toBe(rule);
+  });
+
+  it('rejects a bigint (not a JSON value; micros are not major units)', () => {
+    expect(ruleOf(() => parseAmount(5n))).toBe('format');
+  });
+
+  it('explains the rule and the fix', () => {
+    const comma = errorOf(() => parseAmount('12,50'));
+    expect(comma.message).toContain('ambiguous_comma');
+    expect(comma.message).toContain('"12.50"');
+    expect(errorOf(() => parseAmount('.5')).message).toContain('"0.5"');
+    expect(errorOf(() => parseAmount('5.')).message).toContain('"5"');
+    expect(errorOf(() => parseAmount('1.234,56')).message).toContain('"1234.56"');
+    expect(errorOf(() => parseAmount('12.1234567')).message).toMatch(/decimals.*at most 6/);
+    expect(errorOf(() => parseAmount('1e3')).message).toContain('plain decimal');
+    expect(comma).toBeInstanceOf(Error);
+    expect(comma.name).toBe('MoneyError');
+  });
+});
+
+describe('checkCurrency', () => {
+  it.each([
+    ['$5', 'JPY', 'symbol_mismatch'],
+    ['¥500', 'USD', 'symbol_mismatch'],
+    ['5 EUR', 'USD', 'currency_mismatch'],
+    ['5 usd', 'CAD', 'currency_mismatch'],
+    ['£5', 'EUR', 'symbol_mismatch'],
+    ['$5', 'CHF', 'symbol_mismatch'],
+    ['$5', 'XYZ', 'symbol_mismatch'],
+    ['HK$5', 'USD', 'symbol_mismatch'],
+  ])('%s on a %s account -> %s', (input, account, rule) => {
+    expect(ruleOf(() => checkCurrency(parseAmount(input), account))).toBe(rule);
+  });
+
+  it.each([
+    ['5', 'JPY'],
+    ['$5', 'USD'],
+    ['$5', 'cad'],
+    ['A$5', 'AUD'],
+    ['5 EUR', 'EUR'],
+    ['5 eur', 'eur'],
+    ['€5', 'EUR'],
+    ['¥500', 'JPY'],
+    ['500 kr', 'SEK'],
+    ['5 XYZ', 'XYZ'],
+  ])('%s on a %s account passes', (input, account) => {
+    expect(() => checkCurrency(parseAmount(input), account)).not.toThrow();
+  });
+
+  it('names the account currency in the message', () => {
+    const error = errorOf(() => checkCurrency(parseAmount('$5'), 'JPY'));
+    expect(error.message).toContain('JPY');
+    expect(error.message).toContain('"5 JPY"');
+  });
+});
+
+describe('formatting', () => {
+  it.each([
+    [12_500_000n, 'USD', '12.50 USD'],
+    [500_000_000n, 'JPY', '500 JPY'],
+    [500_500_000n, 'JPY', '500.5 JPY'],
+    [1n, 'USD', '0.000001 USD'],
+    [1_234_560_000n, 'USD', '1,234.56 USD'],
+    [0n, 'USD', '0.00 USD'],
+    [MAX_MICROS, 'usd', '9,007,199,254.740991 USD'],
+    ['123456789000000', 'EUR', '123,456,789.00 EUR'],
+    [5_000_000, 'XYZ', '5.00 XYZ'],
+    [-1_500_000n, 'USD', '-1.50 USD'],
+  ])('formatMoney(%s, %s) = %s', (micros, currency, expected) => {
+    expect(formatMoney(micros, currency)).toBe(expected);
+  });
+
+  it('formats major units', () => {
+    expect(formatMajor('12.5', 'USD')).toBe('12.50 USD');
+    expect(formatMajor('1234567.891', 'USD')).toBe('1,234,567.891 USD');
+    expect(formatMajor('0500', 'KRW')).toBe('500 KRW');
+    expect(formatMajor('-0.00', 'USD')).toBe('0.00 USD');
+    expect(ruleOf(() => formatMajor('1e3', 'USD'))).toBe('format');
+    expect(ruleOf(() => formatMajor('12', 'US'))).toBe('format');
+  });
+
+  it('converts micros exactly', () => {
+    expect(microsToDecimal(12_500_000n)).toBe('12.5');
+    expect(microsToDecimal(50_000_000)).toBe('50');
+    expect(microsToDecimal('1')).toBe('0.000001');
+    expect(microsToDecimal(MAX_MICROS)).toBe('9007199254.740991');
+    expect(ruleOf(() => microsToDecimal(1.5))).toBe('format');
+    expect(ruleOf(() => microsToDecimal(2 ** 53))).toBe('too_large');
+    expect(ruleOf(() => microsToDecimal('12.5'))).toBe('format');
+  });
+});
+
+describe('properties', () => {
+  const micros = fc.bigInt({ min: 0n, max: MAX_MICROS });
+  const digit = fc.constantFrom(...'0123456789'.split(''));
+  const nonzeroDigit = fc.constantFrom(...'123456789'.split(''));
+  const digits = (min: number, max: number) =>
+    fc.array(digit, { minLength: min, maxLength: max }).map((chars) => chars.join(''));
+
+  it('(a) microsToDecimal round-trips through parseAmount', () => {
+    fc.assert(
+      fc.property(micros, (m) => {
+        expect(parseAmount(microsToDecimal(m)).micros).toBe(m);
+      }),
+    );
+  });
+
+  it('(b) formatMoney output round-trips through parseAmount with its code', () => {
+    fc.assert(
+      fc.property(micros, (m) => {
+        const parsed = parseAmount(formatMoney(m, 'USD'));
+        expect(parsed.micros).toBe(m);
+        expect(parsed.currencyCode).toBe('USD');
+        checkCurrency(parsed, 'USD');
+      }),
+    );
+  });
+
+  it('(c) 7+ significant decimals are rejected, exactly 6 accepted', () => {
+    const whole = fc.bigInt({ min: 0n, max: 9_007_199_253n });
+    fc.assert(
+      fc.property(whole, digits(6, 14), nonzeroDigit, (w, middle, last) => {
+        expect(ruleOf(() => parseAmount(`${w}.${middle}${last}`))).toBe('decimals');
+      }),
+    );
+    fc.assert(
+      fc.property(whole, digits(5, 5), nonzeroDigit, digits(0, 4), (w, middle, last, zeros) => {
+        const trailing = zeros.replace(/./g, '0');
+        const parsed = parseAmount(`${w}.${middle}${last}${trailing}`);
+        expect(parsed.micros).toBe(w * 1_000_000n + BigInt(`${middle}${last}`));
+      }),
+    );
+  });
+
+  it('(d) MAX_MICROS boundary', () => {
+    expect(MAX_MICROS).toBe(9_007_199_254_740_991n);
+    expect(parseAmount('9007199254.740991').micros).toBe(MAX_MICROS);
+    expect(parseAmount('$9,007,199,254.740991').micros).toBe(MAX_MICROS);
+    expect(ruleOf(() => parseAmount('9007199254.740992'))).toBe('too_large');
+    expect(ruleOf(() => parseAmount('9007199255'))).toBe('too_large');
+  });
+
+  it('(e) a number parses like its String()', () => {
+    const amount = fc.integer({ min: 0, max: 6 }).chain((k) =>
+      fc.tuple(fc.constant(k), fc.integer({ min: 0, max: Number(MAX_MICROS / 10n ** BigInt(6 - k)) })),
+    );
+    fc.assert(
+      fc.property(amount, ([k, n]) => {
+        const value = n / 10 ** k;
+        expect(parseAmount(value)).toEqual(parseAmount(String(value)));
+      }),
+    );
+  });
+
+  it('(e) up to 15 significant digits a number parses to its exact decimal', () => {
+    const amount = fc.integer({ min: 0, max: 6 }).chain((k) =>
+      fc.tuple(fc.constant(k), fc.integer({ min: 0, max: Math.min(999_999_999_999_999, Number(MAX_MICROS / 10n ** BigInt(6 - k))) })),
+    );
+    fc.assert(
+      fc.property(amount, ([k, n]) => {
+        expect(parseAmount(n / 10 ** k).micros).toBe(BigInt(n) * 10n ** BigInt(6 - k));
+      }),
+    );
+  });
+
+  it('(f) checkCurrency rejects foreign codes and passes the account code', () => {
+    const codes = fc.constantFrom('USD', 'EUR', 'JPY', 'GBP', 'CAD', 'KRW', 'BRL', 'XYZ');
+    fc.assert(
+      fc.property(codes, codes, micros, (written, account, m) => {
+        const parsed = parseAmount(`${microsToDecimal(m)} ${written}`);
+        const rule = ruleOf(() => checkCurrency(parsed, account));
+        expect(rule).toBe(written === account ? 'accepted' : 'currency_mismatch');
+      }),
+    );
+  });
+});
