@@ -12,6 +12,9 @@ import { PINTEREST_AUTH_HELP, staticBearer } from './client/auth.js';
 import { ApiClient } from './client/http.js';
 import type { Config } from './config.js';
 import { SpendGuard } from './guards/guard.js';
+import { moneyOverride } from './guards/money-fields.js';
+import { buildRequest } from './client/request.js';
+import { createStore } from './store.js';
 import type { Logger } from './logger.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
@@ -38,7 +41,7 @@ function listing(tool: ToolDef): Tool {
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const tools = buildTools(pinterestApi);
+  const tools = buildTools(pinterestApi, { overrideProperty: moneyOverride('pinterest') });
   const byName = new Map(tools.map((t) => [t.name, t]));
   const clients: Record<ApiId, ApiClient | undefined> = {
     pinterest: new ApiClient({
@@ -51,7 +54,24 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     }),
     whop: undefined,
   };
-  const runner = new ToolRunner({ clients, guard: new SpendGuard(), logger, maxResultChars: config.maxResultChars });
+  const store = await createStore(config.store);
+  /** Reads for the guard itself (currencies, current values, read-back); they bypass selection and the guard. */
+  const read = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
+    const tool = byName.get(name);
+    const client = tool && clients[tool.api.id];
+    if (!tool || !client || tool.writes) throw new Error(`internal read ${name} is not available`);
+    return (await client.send(tool.op, buildRequest(tool.op, args))).body;
+  };
+  const guard = new SpendGuard({
+    store,
+    read,
+    confirmWrites: config.confirmWrites,
+    confirmTtlSeconds: config.confirmTtlSeconds,
+    caps: config.caps,
+    auditLog: config.auditLog,
+    logger,
+  });
+  const runner = new ToolRunner({ clients, guard, logger, maxResultChars: config.maxResultChars });
   let listed: Tool[] | undefined;
 
   return {
@@ -67,6 +87,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       });
       return server;
     },
-    async close() {},
+    async close() {
+      await store.disconnect().catch(() => {});
+    },
   };
 }

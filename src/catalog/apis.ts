@@ -13,6 +13,8 @@ export interface ApiDefinition {
   texts: Readonly<Record<string, OperationText>>;
   /** Prefix that keeps tool names of different APIs apart (`whop_`). */
   toolPrefix: string;
+  /** Currency of every amount when the API has no per-account currency (Whop bills in dollars). */
+  fixedCurrency?: string;
   /** Operations in the catalog that are deliberately not tools, with the reason. */
   excluded: Readonly<Record<string, string>>;
 }

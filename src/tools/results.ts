@@ -19,7 +19,14 @@ export function describeIssues(issues: readonly Issue[], prefix: readonly Proper
       const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
       lines.push(...describeIssues(closest, path));
     } else if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) lines.push(`${pathOf([...path, key])}: unknown property; remove it (check the spelling against the tool's input schema)`);
+      for (const key of issue.keys) {
+        const natural = key.endsWith('_in_micro_currency') ? key.slice(0, -'_in_micro_currency'.length) : undefined;
+        lines.push(
+          natural
+            ? `${pathOf([...path, key])}: micro-currency fields are not accepted; use "${natural}" with a natural amount such as "12.50" (converted exactly to micros)`
+            : `${pathOf([...path, key])}: unknown property; remove it (check the spelling against the tool's input schema)`,
+        );
+      }
     } else {
       lines.push(`${pathOf(path)}: ${issue.message}`);
     }

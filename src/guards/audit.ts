@@ -1,0 +1,21 @@
+// Append-only audit log: one JSON line per executed write (no secrets, no request bodies beyond amounts).
+import { appendFile } from 'node:fs/promises';
+
+export interface AuditEntry {
+  time: string;
+  tool: string;
+  ad_account_id?: string;
+  request_hash: string;
+  amounts: { field: string; natural: string; api_value: unknown; currency?: string }[];
+  outcome: string;
+  status?: number;
+}
+
+export class AuditLog {
+  constructor(private readonly path: string | undefined) {}
+
+  async write(entry: AuditEntry): Promise<void> {
+    if (!this.path) return;
+    await appendFile(this.path, `${JSON.stringify(entry)}\n`, 'utf8');
+  }
+}

@@ -1,0 +1,71 @@
+// Replaces natural amounts in validated arguments by the API's values, after checking currency and caps.
+import { pathOf } from '../tools/results.js';
+import { MoneyError, checkCurrency, formatMajor, parseAmount } from './money.js';
+import { type MoneyField, MoneyValue, kindOf } from './money-fields.js';
+
+export interface ConvertedAmount {
+  path: string;
+  field: MoneyField;
+  /** Natural amount as a decimal string in major units; null when the caller cleared the field. */
+  decimal: string | null;
+  micros: bigint | null;
+  apiValue: unknown;
+}
+
+export class AmountError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+export interface ConvertOptions {
+  currency: string | undefined;
+  /** Caps in natural units by money kind. */
+  caps: Readonly<Record<string, string>>;
+}
+
+export function hasMoney(value: unknown): boolean {
+  if (value instanceof MoneyValue) return true;
+  if (Array.isArray(value)) return value.some(hasMoney);
+  if (value && typeof value === 'object') return Object.values(value).some(hasMoney);
+  return false;
+}
+
+/** Returns a copy of `value` with API names and API values; throws AmountError naming the field. */
+export function convertMoney(value: unknown, options: ConvertOptions, out: ConvertedAmount[], path: PropertyKey[] = [], holder: Record<string, unknown> = {}): unknown {
+  if (value instanceof MoneyValue) {
+    const where = pathOf(path);
+    const { amount, field } = value;
+    if (amount) {
+      if (!options.currency) throw new AmountError(where, 'no ad account is named, so the currency of this amount is unknown');
+      try {
+        checkCurrency(amount, options.currency);
+      } catch (error) {
+        if (error instanceof MoneyError) throw new AmountError(where, error.message);
+        throw error;
+      }
+      const kind = kindOf(field, holder);
+      const cap = options.caps[kind];
+      if (cap !== undefined && amount.micros > parseAmount(cap).micros) {
+        throw new AmountError(
+          where,
+          `${formatMajor(amount.decimal, options.currency)} is over the configured ${kind} cap of ${formatMajor(cap, options.currency)}; nothing was sent (the cap is set by the server operator with --caps)`,
+        );
+      }
+    }
+    const apiValue = value.apiValue();
+    out.push({ path: where, field, decimal: amount?.decimal ?? null, micros: amount?.micros ?? null, apiValue });
+    return apiValue;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => convertMoney(item, options, out, [...path, i], holder));
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(object)) {
+      const name = child instanceof MoneyValue ? child.field.apiName : key;
+      result[name] = convertMoney(child, options, out, [...path, key], object);
+    }
+    return result;
+  }
+  return value;
+}

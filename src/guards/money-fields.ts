@@ -1,0 +1,125 @@
+// Every money field of the APIs' request bodies in one table, and the input schema that takes natural amounts for them.
+import { z } from 'zod';
+import type { ApiId } from '../catalog/apis.js';
+import type { SchemaFacts } from '../catalog/types.js';
+import type { PropertyOverride } from '../tools/schema.js';
+import { MoneyError, type ParsedAmount, microsToDecimal, parseAmount } from './money.js';
+
+/** What a cap applies to (`--caps daily_budget=500,bid=20`). */
+export type MoneyKind = 'daily_budget' | 'lifetime_budget' | 'bid' | 'goal' | 'order';
+
+export interface MoneyField {
+  api: ApiId;
+  /** Component schema that declares the property (tools reach it however deep it is nested). */
+  owner: string;
+  /** Property name the API uses. */
+  apiName: string;
+  /** Property name in tool input: the API name without `_in_micro_currency`. */
+  inputName: string;
+  /**
+   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent as is (dollars).
+   * `undocumented`: the description does not say the unit; the value is passed as given and flagged in previews.
+   */
+  unit: 'micro' | 'major' | 'undocumented';
+  /** Most decimal places accepted for `major` amounts. */
+  maxDecimals?: number;
+  /** Cap kind; for ad group budgets it depends on the sibling `budget_type` (see `kindOf`). */
+  kind: MoneyKind;
+}
+
+function micro(owner: string, apiName: string, kind: MoneyKind): MoneyField {
+  return { api: 'pinterest', owner, apiName, inputName: apiName.replace(/_in_micro_currency$/, ''), unit: 'micro', kind };
+}
+
+export const MONEY_FIELDS: readonly MoneyField[] = [
+  micro('AdGroupCommon', 'budget_in_micro_currency', 'daily_budget'),
+  micro('AdGroupCommon', 'bid_in_micro_currency', 'bid'),
+  micro('CampaignCommon', 'daily_spend_cap', 'daily_budget'),
+  micro('CampaignCommon', 'lifetime_spend_cap', 'lifetime_budget'),
+  micro('CampaignCreateCommon', 'default_ad_group_budget_in_micro_currency', 'daily_budget'),
+  micro('OptimizationGoalMetadata', 'cpa_goal_value_in_micro_currency', 'goal'),
+  micro('OptimizationGoalMetadata', 'scrollup_goal_value_in_micro_currency', 'goal'),
+  micro('ProductGroupPromotion', 'bid_in_micro_currency', 'bid'),
+  micro('KeywordsCommon', 'bid', 'bid'),
+  micro('KeywordUpdate', 'bid', 'bid'),
+  // Insertion orders: the description gives no unit for these amounts.
+  { api: 'pinterest', owner: 'SSIOInsertionOrderCommon', apiName: 'budget_amount', inputName: 'budget_amount', unit: 'undocumented', kind: 'order' },
+  { api: 'pinterest', owner: 'SSIOCreateInsertionOrderRequest', apiName: 'estimated_monthly_spend', inputName: 'estimated_monthly_spend', unit: 'undocumented', kind: 'order' },
+];
+
+/** Response fields in micro units (for readable amounts in results), beyond the request fields above. */
+export const MICRO_RESPONSE_FIELD = /(_in_micro_currency|^daily_spend_cap|^lifetime_spend_cap|MICRO_DOLLAR|^budget$|^paid_budget$|^bid_floors?$)/;
+
+function key(api: ApiId, owner: string | undefined, name: string): string {
+  return `${api}:${owner ?? ''}:${name}`;
+}
+const BY_OWNER = new Map(MONEY_FIELDS.map((f) => [key(f.api, f.owner, f.apiName), f]));
+
+/** The money field an API property name belongs to, if any (used to explain why a micro name is refused). */
+export function moneyFieldByApiName(api: ApiId, apiName: string): MoneyField | undefined {
+  return MONEY_FIELDS.find((f) => f.api === api && f.apiName === apiName && f.apiName !== f.inputName);
+}
+
+/** A validated natural amount, still waiting for the account's currency to be checked and converted. */
+export class MoneyValue {
+  constructor(
+    readonly field: MoneyField,
+    /** Null when the caller clears the value (nullable fields). */
+    readonly amount: ParsedAmount | null,
+    readonly raw: unknown,
+    /** JSON type the API declares for the field: a few micro amounts are digit strings. */
+    readonly apiType: 'integer' | 'number' | 'string',
+  ) {}
+
+  /** The value the API receives: exact micros as the API's type, or dollars for `major` fields. */
+  apiValue(): number | string | null {
+    if (!this.amount) return null;
+    if (this.field.unit === 'major') return this.apiType === 'string' ? this.amount.decimal : Number(this.amount.decimal);
+    return this.apiType === 'string' ? this.amount.micros.toString() : Number(this.amount.micros);
+  }
+}
+
+/** Cap kind of a money value given the object that holds it. */
+export function kindOf(field: MoneyField, holder: Record<string, unknown>): MoneyKind {
+  if (field.apiName === 'budget_in_micro_currency' && holder.budget_type === 'LIFETIME') return 'lifetime_budget';
+  return field.kind;
+}
+
+const AMOUNT_HELP = 'an amount in the ad account currency: 50, "12.50", "$12.50" or "12.50 USD"';
+
+function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
+  const nullable = facts.nullable === true;
+  const maxDecimals = field.unit === 'major' ? (field.maxDecimals ?? 2) : 6;
+  const apiType = facts.type === 'string' ? 'string' : facts.type === 'number' ? 'number' : 'integer';
+  const input = z.union(nullable ? [z.number(), z.string(), z.null()] : [z.number(), z.string()]);
+  return input
+    .transform((raw, ctx) => {
+      if (raw === null) return new MoneyValue(field, null, raw, apiType);
+      try {
+        const amount = parseAmount(raw, { maxDecimals });
+        if (field.unit === 'micro' && facts.minimum !== undefined && amount.micros < BigInt(facts.minimum)) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${microsToDecimal(BigInt(facts.minimum))} (in currency units)` });
+          return z.NEVER;
+        }
+        return new MoneyValue(field, amount, raw, apiType);
+      } catch (error) {
+        if (!(error instanceof MoneyError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      field.unit === 'major'
+        ? `${AMOUNT_HELP}; sent in dollars, at most ${maxDecimals} decimals.`
+        : `${AMOUNT_HELP}; converted exactly to the API's micro units.`,
+    );
+}
+
+/** SchemaBuilder hook: money properties become natural-amount inputs under their natural names. */
+export function moneyOverride(api: ApiId) {
+  return (owner: string | undefined, name: string, facts: SchemaFacts): PropertyOverride | undefined => {
+    const field = BY_OWNER.get(key(api, owner, name));
+    if (!field || field.unit === 'undocumented') return undefined;
+    return { inputName: field.inputName, schema: amountSchema(field, facts) };
+  };
+}

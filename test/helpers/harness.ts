@@ -1,0 +1,87 @@
+// Starts the fake Pinterest API and the server (built, over stdio; or in-process over memory) with a real MCP Client.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { type Emulator, startEmulator } from '../../src/emulator/server.js';
+import { createLogger } from '../../src/logger.js';
+import { type App, createApp } from '../../src/server.js';
+
+export const TOKEN = 'test-token';
+export const USD_ACCOUNT = '549755885175';
+export const JPY_ACCOUNT = '549755885176';
+export const EUR_ACCOUNT = '549755885177';
+export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/index.js');
+
+export interface Harness {
+  client: Client;
+  emulator: Emulator;
+  /** Calls a tool and returns the result with its first text joined, for readable assertions. */
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult & { text: string }>;
+  /** Requests the fake API received (excluding the guard's own reads when `writesOnly`). */
+  sent(filter?: { operationId?: string; writesOnly?: boolean }): Emulator['requests'];
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  emulator?: Emulator;
+}
+
+function wrap(client: Client, emulator: Emulator, close: () => Promise<void>): Harness {
+  return {
+    client,
+    emulator,
+    async call(name, args = {}) {
+      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+      return { ...result, text };
+    },
+    sent(filter = {}) {
+      return emulator.requests.filter(
+        (r) =>
+          (!filter.operationId || r.operationId === filter.operationId) && (!filter.writesOnly || r.method !== 'GET'),
+      );
+    },
+    close,
+  };
+}
+
+function baseEnv(emulator: Emulator, env: Record<string, string> = {}): Record<string, string> {
+  return { PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_RETRIES: '0', ...env };
+}
+
+/** The built server (`dist/index.js`) as a child process over stdio: what users run. */
+export async function startStdio(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = options.emulator ?? (await startEmulator());
+  const env = { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'warn', ...baseEnv(emulator, options.env) };
+  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_ENTRY, ...(options.args ?? [])], env, stderr: 'pipe' });
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await client.connect(transport);
+  return wrap(client, emulator, async () => {
+    await client.close();
+    if (!options.emulator) await emulator.close();
+  });
+}
+
+/** The same server in this process over an in-memory transport: faster, for sweeps. */
+export async function startInProcess(options: HarnessOptions = {}): Promise<Harness & { app: App }> {
+  const emulator = options.emulator ?? (await startEmulator());
+  const config = loadConfig(options.args ?? [], baseEnv(emulator, options.env));
+  const app = await createApp(config, createLogger('silent'));
+  const server = app.createServer();
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await client.connect(clientSide);
+  const harness = wrap(client, emulator, async () => {
+    await client.close();
+    await server.close();
+    await app.close();
+    if (!options.emulator) await emulator.close();
+  });
+  return Object.assign(harness, { app });
+}

@@ -1,0 +1,137 @@
+// Every operation is a tool: listing, an end-to-end call per tag, a sweep of every tool, and bad-argument refusals.
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
+import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
+import { sample } from './helpers/samples.js';
+
+describe('over stdio (the built server)', () => {
+  let h: Harness;
+  let tools: Tool[];
+  beforeAll(async () => {
+    h = await startStdio({ args: ['--toolsets', 'all'] });
+    tools = (await h.client.listTools()).tools;
+  });
+  afterAll(() => h?.close());
+
+  it('lists one tool per operation except oauth/token and ad_groups/audience_sizing', () => {
+    const expected = pinterestCatalog.operations
+      .filter((o) => o.id !== 'oauth/token' && o.id !== 'ad_groups/audience_sizing')
+      .map((o) => o.id.replaceAll('/', '_'));
+    expect(tools.map((t) => t.name).filter((n) => !n.startsWith('whop_')).sort()).toEqual(expected.sort());
+    expect(tools.find((t) => t.name === 'ad_groups_create')).toBeDefined();
+    expect(tools.find((t) => t.name === 'user_account_analytics_top_pins')).toBeDefined();
+  });
+
+  it('gives every tool a valid name, an object schema, a title and honest annotations', () => {
+    for (const tool of tools) {
+      expect(tool.name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.title?.length).toBeGreaterThan(3);
+      expect(tool.description?.length).toBeGreaterThan(10);
+      expect(tool.annotations?.openWorldHint).toBe(true);
+    }
+    const ann = (name: string) => tools.find((t) => t.name === name)!.annotations!;
+    expect(ann('campaigns_list')).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(ann('boards_delete')).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+    expect(ann('campaigns_create')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+  });
+
+  it('calls a read end to end and returns the API JSON as text and structuredContent', async () => {
+    const result = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ id: USD_ACCOUNT, currency: 'USD' });
+    expect(JSON.parse(result.text.split('\n')[0])).toMatchObject({ id: USD_ACCOUNT });
+    const seen = h.sent({ operationId: 'ad_accounts/get' }).at(-1)!;
+    expect(seen.headers.authorization).toBe('Bearer test-token');
+  });
+
+  it('serializes explode:false arrays comma-joined and other arrays as repeated keys', async () => {
+    const result = await h.call('ad_groups_targeting_analytics_get', {
+      ad_account_id: USD_ACCOUNT,
+      ad_group_ids: ['2680059592701'],
+      start_date: '2026-11-01',
+      end_date: '2026-11-10',
+      targeting_types: ['AGE_BUCKET', 'GENDER'],
+      columns: ['SPEND_IN_DOLLAR', 'IMPRESSION_1'],
+      granularity: 'DAY',
+    });
+    expect(result.isError, result.text).toBeFalsy();
+    const seen = h.sent({ operationId: 'ad_groups_targeting_analytics/get' }).at(-1)!;
+    expect(seen.valid).toBe(true);
+    expect(seen.rawQuery).toContain('targeting_types=AGE_BUCKET%2CGENDER');
+    // form arrays without explode:false repeat the key
+    expect(seen.rawQuery).toContain('columns=SPEND_IN_DOLLAR&columns=IMPRESSION_1');
+  });
+
+  it('wraps array responses so structuredContent is an object', async () => {
+    const result = await h.call('ad_account_countries_get', {});
+    expect(result.isError, result.text).toBeFalsy();
+    expect(result.structuredContent).toBeTypeOf('object');
+    expect(Array.isArray(result.structuredContent)).toBe(false);
+  });
+});
+
+describe('bad arguments are refused before anything is sent', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startInProcess({ args: ['--toolsets', 'all'] });
+  });
+  afterAll(() => h?.close());
+
+  const cases: [string, string, Record<string, unknown>, RegExp][] = [
+    ['wrong type', 'campaigns_list', { ad_account_id: USD_ACCOUNT, page_size: 'ten' }, /page_size: .*expected number/i],
+    ['missing required', 'campaigns_list', {}, /ad_account_id: .*(expected string|required)/i],
+    ['pattern', 'ad_accounts_get', { ad_account_id: 'abc' }, /ad_account_id: .*pattern/i],
+    ['enum', 'campaigns_list', { ad_account_id: USD_ACCOUNT, order: 'SIDEWAYS' }, /order: .*ASCENDING/],
+    ['out of range', 'campaigns_list', { ad_account_id: USD_ACCOUNT, page_size: 251 }, /page_size: .*250/],
+    ['unknown property', 'campaigns_list', { ad_account_id: USD_ACCOUNT, colour: 'red' }, /colour: unknown property/],
+    ['nested unknown property', 'boards_create', { body: { name: 'x', colour: 'red' } }, /body\.colour: unknown property/],
+    ['array body shape', 'campaigns_create', { ad_account_id: USD_ACCOUNT, body: { name: 'x' } }, /body: .*expected array/i],
+  ];
+  for (const [label, tool, args, pattern] of cases) {
+    it(`${label}: ${tool}`, async () => {
+      const before = h.emulator.requests.length;
+      const result = await h.call(tool, args);
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/nothing was sent/);
+      expect(result.text).toMatch(pattern);
+      expect(h.emulator.requests.length).toBe(before);
+    });
+  }
+
+  it('answers an unknown tool with an error', async () => {
+    const result = await h.call('no_such_tool', {});
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Unknown tool/);
+  });
+});
+
+describe('sweep: every tool with arguments built from its own schema', () => {
+  let h: Harness & { app: import('../src/server.js').App };
+  beforeAll(async () => {
+    h = await startInProcess({ args: ['--toolsets', 'all'] });
+  });
+  afterAll(() => h?.close());
+
+  it('reaches the fake API with a well-formed request for every Pinterest tool', async () => {
+    const problems: string[] = [];
+    const tags = new Set<string>();
+    for (const tool of h.app.tools.filter((t) => t.api.id === 'pinterest')) {
+      const schema = z.toJSONSchema(tool.input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, any>;
+      const args = sample(schema, schema, { known: { ad_account_id: USD_ACCOUNT } }) as Record<string, unknown>;
+      const before = h.emulator.requests.length;
+      let result = await h.call(tool.name, args);
+      const token = (result.structuredContent as { confirmation_token?: string } | undefined)?.confirmation_token;
+      if (token) result = await h.call(tool.name, { ...args, confirmation_token: token });
+      const own = h.emulator.requests.slice(before).filter((r) => r.operationId === tool.op.id);
+      if (own.length !== 1) problems.push(`${tool.name}: expected 1 request, saw ${own.length} (${result.text.slice(0, 200)})`);
+      else if (!own[0].valid) problems.push(`${tool.name}: malformed request: ${own[0].problems.join('; ')}`);
+      else tags.add(tool.op.tag);
+    }
+    expect(problems).toEqual([]);
+    const allTags = new Set(pinterestCatalog.operations.filter((o) => o.id !== 'oauth/token').map((o) => o.tag));
+    expect([...allTags].filter((t) => !tags.has(t))).toEqual([]);
+  });
+});
