@@ -18,11 +18,21 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
+  let stopDemo = async () => {};
+  if (config.demo) {
+    // Offline demo: the fake Pinterest API runs in this process on loopback; no token needed.
+    const { startEmulator } = await import('./emulator/server.js');
+    const emulator = await startEmulator({ acceptedTokens: ['demo-token'] });
+    config.pinterest = { ...config.pinterest, baseUrl: emulator.url, accessToken: 'demo-token', sandbox: false };
+    stopDemo = () => emulator.close();
+    logger.info({ url: emulator.url }, 'demo mode: serving a fake Pinterest API on loopback');
+  }
   const app = await createApp(config, logger);
   const stop = await serveStdio(app);
   const shutdown = async () => {
     await stop();
     await app.close();
+    await stopDemo();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -50,7 +50,7 @@ describe('over stdio (the built server)', () => {
   it('serializes explode:false arrays comma-joined and other arrays as repeated keys', async () => {
     const result = await h.call('ad_groups_targeting_analytics_get', {
       ad_account_id: USD_ACCOUNT,
-      ad_group_ids: ['2680059592701'],
+      ad_group_ids: ['2680059592701', '2680059592702'],
       start_date: '2026-11-01',
       end_date: '2026-11-10',
       targeting_types: ['AGE_BUCKET', 'GENDER'],
@@ -62,7 +62,8 @@ describe('over stdio (the built server)', () => {
     expect(seen.valid).toBe(true);
     expect(seen.rawQuery).toContain('targeting_types=AGE_BUCKET%2CGENDER');
     // form arrays without explode:false repeat the key
-    expect(seen.rawQuery).toContain('columns=SPEND_IN_DOLLAR&columns=IMPRESSION_1');
+    expect(seen.rawQuery).toContain('columns=SPEND_IN_DOLLAR%2CIMPRESSION_1');
+    expect(seen.rawQuery).toContain('ad_group_ids=2680059592701&ad_group_ids=2680059592702');
   });
 
   it('wraps array responses so structuredContent is an object', async () => {

@@ -1,0 +1,37 @@
+// Offline demo: drives a short scripted session through a real MCP client against the server in --demo mode.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { resolve } from 'node:path';
+
+const entry = resolve(import.meta.dirname, '../dist/index.js');
+const client = new Client({ name: 'demo', version: '1.0.0' });
+await client.connect(
+  new StdioClientTransport({ command: process.execPath, args: [entry, '--demo', '--log-level', 'warn'], stderr: 'inherit' }),
+);
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  say(`\n> ${name} ${JSON.stringify(args)}`);
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  for (const c of result.content) if (c.type === 'text') say(c.text.length > 1200 ? `${c.text.slice(0, 1200)} ...` : c.text);
+  return result;
+}
+
+const { tools } = await client.listTools();
+say(`Connected: ${tools.length} tools listed (e.g. ${tools.slice(0, 5).map((t) => t.name).join(', ')}, ...)`);
+
+await call('ad_accounts_list', {});
+const account = '549755885175';
+const campaign = {
+  ad_account_id: account,
+  body: [{ ad_account_id: account, name: 'Holiday launch', objective_type: 'AWARENESS', daily_spend_cap: '$50' }],
+};
+say('\nCreating a campaign at "$50/day": the guard answers with a preview, nothing is sent yet.');
+const preview = await call('campaigns_create', campaign);
+const token = (preview.structuredContent as { confirmation_token?: string }).confirmation_token;
+say('\nThe user approves; the same call with the confirmation token executes it once.');
+await call('campaigns_create', { ...campaign, confirmation_token: token });
+say('\nReplaying the used token is refused:');
+await call('campaigns_create', { ...campaign, confirmation_token: token });
+await client.close();
