@@ -9,7 +9,7 @@ import type { ToolDef } from './registry.js';
 import { errorResult, project, structured, successResult, validationError } from './results.js';
 
 export interface RunnerOptions {
-  clients: Readonly<Record<ApiId, ApiClient | undefined>>;
+  clients: Readonly<Record<ApiId, ApiClient>>;
   guard: Guard;
   logger: Logger;
   maxResultChars: number;
@@ -54,9 +54,7 @@ export class ToolRunner {
   ): Promise<{ result: CallToolResult } | { content: Record<string, unknown>; notes: string[] }> {
     const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal });
     if (decision.action === 'respond') return { result: decision.result };
-    const client = this.options.clients[tool.api.id];
-    if (!client) throw new ApiError(`The ${tool.api.label} API is not configured.`, 'auth_missing');
-    const response = await client.send(tool.op, decision.request, { signal: ctx.signal });
+    const response = await this.options.clients[tool.api.id].send(tool.op, decision.request, { signal: ctx.signal });
     const notes = decision.after ? await decision.after(response) : [];
     return { content: structured(response.body, response.status), notes };
   }
