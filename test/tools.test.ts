@@ -74,6 +74,20 @@ describe('over stdio (the built server)', () => {
   });
 });
 
+it('exposes no micro-currency field name in any tool input', async () => {
+  const h = await startInProcess({ args: ['--toolsets', 'all'] });
+  try {
+    const { tools } = await h.client.listTools();
+    const micro = tools.filter((t) => /_in_micro_currency/.test(JSON.stringify(t.inputSchema))).map((t) => t.name);
+    expect(micro).toEqual([]);
+    const adGroup = JSON.stringify(tools.find((t) => t.name === 'ad_groups_create')!.inputSchema);
+    expect(adGroup).toContain('"budget"');
+    expect(adGroup).toContain('"bid"');
+  } finally {
+    await h.close();
+  }
+});
+
 describe('bad arguments are refused before anything is sent', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -118,6 +132,7 @@ describe('sweep: every tool with arguments built from its own schema', () => {
 
   it('reaches the fake API with a well-formed request for every Pinterest tool', async () => {
     const problems: string[] = [];
+    const held: string[] = [];
     const tags = new Set<string>();
     for (const tool of h.app.tools.filter((t) => t.api.id === 'pinterest')) {
       const schema = z.toJSONSchema(tool.input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, any>;
@@ -125,13 +140,20 @@ describe('sweep: every tool with arguments built from its own schema', () => {
       const before = h.emulator.requests.length;
       let result = await h.call(tool.name, args);
       const token = (result.structuredContent as { confirmation_token?: string } | undefined)?.confirmation_token;
-      if (token) result = await h.call(tool.name, { ...args, confirmation_token: token });
+      if (token) {
+        held.push(tool.name);
+        const early = h.emulator.requests.slice(before).filter((r) => r.method !== 'GET');
+        if (early.length) problems.push(`${tool.name}: a write reached the API before confirmation`);
+        result = await h.call(tool.name, { ...args, confirmation_token: token });
+      }
       const own = h.emulator.requests.slice(before).filter((r) => r.operationId === tool.op.id);
       if (own.length !== 1) problems.push(`${tool.name}: expected 1 request, saw ${own.length} (${result.text.slice(0, 200)})`);
       else if (!own[0].valid) problems.push(`${tool.name}: malformed request: ${own[0].problems.join('; ')}`);
       else tags.add(tool.op.tag);
     }
     expect(problems).toEqual([]);
+    // Sample arguments create ACTIVE entities or set money: every such write was held for confirmation.
+    expect(held).toEqual(expect.arrayContaining(['campaigns_create', 'ad_groups_create', 'ads_create', 'ads_credit_redeem', 'ssio_insertion_order_create']));
     const allTags = new Set(pinterestCatalog.operations.filter((o) => o.id !== 'oauth/token').map((o) => o.tag));
     expect([...allTags].filter((t) => !tags.has(t))).toEqual([]);
   });

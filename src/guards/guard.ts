@@ -294,6 +294,7 @@ export class SpendGuard implements Guard {
       notes.push(lines.join('\n'));
     }
     notes.push(...(await this.readBack(input, prepared, items)));
+    notes.push(...(await this.readableMoney(input, response)));
     await this.audit
       .write({
         time: new Date().toISOString(),

@@ -28,12 +28,15 @@ export class SchemaBuilder {
     for (const [name, schema] of Object.entries(this.schemas)) this.recordOwners(name, schema);
   }
 
-  /** Remembers which component declares each property, looking through inline allOf/oneOf/anyOf parts. */
+  /** Remembers which component declares each property, looking through inline parts, nested objects and items. */
   private recordOwners(owner: string, schema: SchemaFacts): void {
-    for (const prop of Object.values(schema.properties ?? {})) this.owners.set(prop, owner);
-    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
-      if (!part.$ref) this.recordOwners(owner, part);
+    for (const prop of Object.values(schema.properties ?? {})) {
+      this.owners.set(prop, owner);
+      if (!prop.$ref) this.recordOwners(owner, prop);
     }
+    const parts = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+    if (schema.items) parts.push(schema.items);
+    for (const part of parts) if (!part.$ref) this.recordOwners(owner, part);
   }
 
   /** The component schema `name` as zod (cached: each component is converted once). */
