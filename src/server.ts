@@ -15,6 +15,7 @@ import { moneyOverride } from './guards/money-fields.js';
 import type { Logger } from './logger.js';
 import { type Store, createStore } from './store.js';
 import { toolListing } from './tools/listing.js';
+import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
 import { ToolRunner } from './tools/runner.js';
@@ -58,7 +59,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     auditLog: config.auditLog,
     logger,
   });
-  const runner = new ToolRunner({ clients, guard, logger, maxResultChars: config.maxResultChars });
+  const runner = new ToolRunner({
+    clients,
+    guard,
+    logger,
+    maxResultChars: config.maxResultChars,
+    schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
+  });
+  // Discover mode lists only meta-tools; tools mode lists the selection plus describe_tool.
+  const metaTools: MetaTool[] =
+    config.mode === 'discover' ? discoverTools(selection, byName, runner) : [describeTool(selection, byName)];
+  const metaByName = new Map(metaTools.map((m) => [m.name, m]));
+  const directTools = config.mode === 'discover' ? [] : selection.tools;
   let listed: Tool[] | undefined;
 
   return {
@@ -69,10 +81,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     createServer() {
       const server = new Server(SERVER_INFO, { capabilities: { tools: {}, logging: {} } });
       server.setRequestHandler(ListToolsRequestSchema, async () => ({
-        tools: (listed ??= selection.tools.map((t) => toolListing(t))),
+        tools: (listed ??= [...directTools.map((t) => toolListing(t)), ...metaTools.map((m) => m.listing)]),
       }));
       server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-        const tool = byName.get(request.params.name);
+        const metaTool = metaByName.get(request.params.name);
+        if (metaTool) return metaTool.run(request.params.arguments, { signal: extra.signal });
+        const tool = config.mode === 'discover' ? undefined : byName.get(request.params.name);
         if (!tool) return errorResult(`Unknown tool "${request.params.name}". Call tools/list to see the available tools.`);
         const refusal = selection.refusal(tool);
         if (refusal) return errorResult(refusal);

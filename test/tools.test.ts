@@ -19,7 +19,7 @@ describe('over stdio (the built server)', () => {
     const expected = pinterestCatalog.operations
       .filter((o) => o.id !== 'oauth/token' && o.id !== 'ad_groups/audience_sizing')
       .map((o) => o.id.replaceAll('/', '_'));
-    expect(tools.map((t) => t.name).filter((n) => !n.startsWith('whop_')).sort()).toEqual(expected.sort());
+    expect(tools.map((t) => t.name).filter((n) => !n.startsWith('whop_') && n !== 'describe_tool').sort()).toEqual(expected.sort());
     expect(tools.find((t) => t.name === 'ad_groups_create')).toBeDefined();
     expect(tools.find((t) => t.name === 'user_account_analytics_top_pins')).toBeDefined();
   });

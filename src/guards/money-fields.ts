@@ -85,7 +85,7 @@ export function kindOf(field: MoneyField, holder: Record<string, unknown>): Mone
   return field.kind;
 }
 
-const AMOUNT_HELP = 'an amount in the ad account currency: 50, "12.50", "$12.50" or "12.50 USD"';
+const AMOUNT_HELP = 'Amount in the account currency, e.g. "12.50"';
 
 function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
   const nullable = facts.nullable === true;
@@ -108,11 +108,7 @@ function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
         return z.NEVER;
       }
     })
-    .describe(
-      field.unit === 'major'
-        ? `${AMOUNT_HELP}; sent in dollars, at most ${maxDecimals} decimals.`
-        : `${AMOUNT_HELP}; converted exactly to the API's micro units.`,
-    );
+    .describe(field.unit === 'major' ? `${AMOUNT_HELP} (dollars, max ${maxDecimals} decimals)` : AMOUNT_HELP);
 }
 
 /** SchemaBuilder hook: money properties become natural-amount inputs under their natural names. */

@@ -1,9 +1,20 @@
-// What tools/list shows: the full JSON Schema of a tool (for describe), and a compact one that fits in context.
+// What tools/list shows: the full JSON Schema of a tool (for describe_tool), and a compact one that fits in context.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ToolDef } from './registry.js';
 
-type JsonSchema = Record<string, any>;
+export type JsonSchema = Record<string, any>;
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** Removes what zod adds without meaning for callers (the ±2^53 bounds of every integer). */
+function tidy(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as JsonSchema;
+  if (s.minimum === -SAFE) delete s.minimum;
+  if (s.maximum === SAFE) delete s.maximum;
+  for (const value of Object.values(s)) tidy(value);
+}
 
 const full = new WeakMap<ToolDef, JsonSchema>();
 
@@ -13,12 +24,63 @@ export function fullInputSchema(tool: ToolDef): JsonSchema {
   if (!schema) {
     schema = z.toJSONSchema(tool.input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
     delete schema.$schema;
+    tidy(schema);
     full.set(tool, schema);
   }
   return schema;
 }
 
-export function toolListing(tool: ToolDef, inputSchema: JsonSchema = fullInputSchema(tool)): Tool {
+/** How deep objects stay spelled out in listings: arguments (1), body item fields (2); deeper ones are summarised. */
+const LISTED_DEPTH = 2;
+/** Enums longer than this (countries, locales, metric names) are left to describe_tool. */
+const LISTED_ENUM = 12;
+
+/**
+ * A lighter copy for tools/list: nested objects below LISTED_DEPTH, long enums, patterns and length limits are
+ * left out. The server still validates the full schema and its errors point to describe_tool for the rest.
+ */
+export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
+  if (schema.anyOf) {
+    const variants = (schema.anyOf as JsonSchema[]).filter((v) => v.type !== 'null');
+    if (variants.length === 1) return compactSchema({ ...variants[0], ...(schema.description ? { description: schema.description } : {}) }, depth);
+    if (depth >= LISTED_DEPTH) return { description: 'one of several shapes; see describe_tool' };
+    return { anyOf: variants.map((v) => compactSchema(v, depth)) };
+  }
+  const out: JsonSchema = {};
+  const type = Array.isArray(schema.type) ? schema.type.filter((t: string) => t !== 'null') : schema.type;
+  if (type !== undefined) out.type = Array.isArray(type) && type.length === 1 ? type[0] : type;
+  if (schema.description) out.description = schema.description;
+  if (schema.enum && schema.enum.length <= LISTED_ENUM) out.enum = schema.enum.filter((v: unknown) => v !== null);
+  for (const k of ['minimum', 'maximum', 'minItems', 'maxItems', 'default', 'const', 'format']) {
+    if (schema[k] !== undefined && !(k === 'format' && schema.type === 'string' && schema[k] === 'date-time')) out[k] = schema[k];
+  }
+  if (schema.items) out.items = compactSchema(schema.items, depth);
+  if (schema.properties) {
+    if (depth >= LISTED_DEPTH) {
+      out.description = `object (${Object.keys(schema.properties).join(', ')}); see describe_tool`;
+      if (out.description.length > 160) out.description = 'object; see describe_tool for its fields';
+    } else {
+      out.properties = Object.fromEntries(
+        Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, compactSchema(v, depth + 1)]),
+      );
+      if (schema.required?.length) out.required = schema.required;
+    }
+  }
+  return out;
+}
+
+const compact = new WeakMap<ToolDef, JsonSchema>();
+
+export function compactInputSchema(tool: ToolDef): JsonSchema {
+  let schema = compact.get(tool);
+  if (!schema) {
+    schema = compactSchema(fullInputSchema(tool));
+    compact.set(tool, schema);
+  }
+  return schema;
+}
+
+export function toolListing(tool: ToolDef, inputSchema: JsonSchema = compactInputSchema(tool)): Tool {
   return {
     name: tool.name,
     title: tool.title,

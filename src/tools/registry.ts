@@ -31,16 +31,16 @@ export interface ToolDef {
 
 /** Arguments the server adds to API parameters; they never reach the API. */
 export const CONTROL_ARGS = {
-  dry_run: z.boolean().describe('Preview the request without sending it.'),
+  dry_run: z.boolean().describe('Preview only; send nothing.'),
   confirmation_token: z
     .string()
-    .describe('Token from a confirmation_required preview; repeats the previewed request exactly once.'),
+    .describe('From a confirmation_required preview; executes that exact request once.'),
   max_items: z
     .int()
     .min(1)
     .max(1000)
-    .describe('Follow bookmarks until this many items are collected (max 1000).'),
-  fields: z.array(z.string().min(1)).min(1).describe('Keep only these top-level fields of each item.'),
+    .describe('Follow bookmarks until this many items are collected.'),
+  fields: z.array(z.string().min(1)).min(1).describe('Keep only these fields of each item.'),
 } as const;
 
 export type ControlArg = keyof typeof CONTROL_ARGS;

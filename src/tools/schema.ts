@@ -15,8 +15,6 @@ export interface SchemaBuilderOptions {
   overrideProperty?: (owner: string | undefined, name: string, facts: SchemaFacts) => PropertyOverride | undefined;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export class SchemaBuilder {
   private readonly schemas: Readonly<Record<string, SchemaFacts>>;
   private readonly owners = new Map<SchemaFacts, string>();
@@ -168,15 +166,14 @@ export class SchemaBuilder {
 
 function enumSchema(values: readonly (string | number | boolean)[]): z.ZodType {
   if (values.every((v) => typeof v === 'string')) return z.enum(values as [string, ...string[]]);
-  const literals = values.map((v) => z.literal(v));
-  return literals.length === 1 ? literals[0] : z.union(literals as [z.ZodLiteral, z.ZodLiteral]);
+  return z.literal(values as (string | number | boolean)[]);
 }
 
 function stringSchema(s: SchemaFacts): z.ZodType {
-  let schema: z.ZodString | z.ZodISODateTime;
+  let schema: z.ZodString | z.ZodISODateTime | z.ZodISODate;
   if (s.format === 'date-time') schema = z.iso.datetime({ offset: true });
+  else if (s.format === 'date') schema = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
   else schema = z.string();
-  if (s.format === 'date') schema = schema.regex(DATE, { message: 'expected a date as YYYY-MM-DD' });
   if (s.minLength !== undefined) schema = schema.min(s.minLength);
   if (s.maxLength !== undefined) schema = schema.max(s.maxLength);
   if (s.pattern) schema = schema.regex(new RegExp(s.pattern, 'u'));

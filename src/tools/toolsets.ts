@@ -66,16 +66,11 @@ const OPERATION_TOOLSET: Readonly<Record<string, ToolsetName>> = {
   'metrics_ready_state/get': 'analytics',
 };
 
-/** What an assistant needs to run ad campaigns day to day. */
-export const DEFAULT_TOOLSETS: readonly ToolsetName[] = [
-  'accounts',
-  'campaigns',
-  'ad_groups',
-  'ads',
-  'analytics',
-  'keywords',
-  'targeting',
-];
+/**
+ * What an assistant needs to run ad campaigns day to day: accounts, the campaign tree, its metrics and keyword
+ * bids. Targeting lookups, audiences and the rest are one `--toolsets` away (the default must fit 12k tokens).
+ */
+export const DEFAULT_TOOLSETS: readonly ToolsetName[] = ['accounts', 'campaigns', 'ad_groups', 'ads', 'analytics', 'keywords'];
 
 export function toolsetOf(op: OperationFacts): ToolsetName {
   const moved = OPERATION_TOOLSET[op.id];

@@ -30,7 +30,7 @@ export function sample(schema: Schema, root: Schema = schema, options: SampleOpt
     return sample((root.definitions ?? root.$defs)[ref], root, options, name, depth + 1);
   }
   if (name && options.known && name in options.known) return options.known[name];
-  if (schema.description?.includes('amount in the ad account currency')) return '1.50';
+  if (/amount in the account currency/i.test(schema.description ?? '')) return '1.50';
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum.find((v: unknown) => v !== null) ?? schema.enum[0];
   const variants = schema.anyOf ?? schema.oneOf;

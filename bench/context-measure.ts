@@ -1,0 +1,37 @@
+// Measures what tools/list costs in context: tool count, JSON bytes and o200k tokens, through a real MCP client.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createApp } from '../src/server.js';
+
+export interface ListingSize {
+  label: string;
+  tools: number;
+  bytes: number;
+  tokens: number;
+}
+
+/** The budgets of issue 4 (o200k tokens of the tools/list result JSON). */
+export const BUDGETS = { default: 12_000, all: 45_000, discover: 1_500 } as const;
+
+export const MODES: Record<keyof typeof BUDGETS, string[]> = {
+  default: [],
+  all: ['--toolsets', 'all'],
+  discover: ['--mode', 'discover'],
+};
+
+export async function measureListing(label: string, args: string[]): Promise<ListingSize> {
+  const app = await createApp(loadConfig(args, { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5' }), createLogger('silent'));
+  const server = app.createServer();
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(b);
+  const client = new Client({ name: 'measure', version: '1' });
+  await client.connect(a);
+  const result = await client.listTools();
+  const json = JSON.stringify(result);
+  await client.close();
+  await app.close();
+  return { label, tools: result.tools.length, bytes: Buffer.byteLength(json), tokens: encode(json).length };
+}
