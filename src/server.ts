@@ -13,8 +13,9 @@ import type { Config } from './config.js';
 import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
 import type { Logger } from './logger.js';
+import { registerPrompts } from './prompts.js';
 import { type Store, createStore } from './store.js';
-import { toolListing } from './tools/listing.js';
+import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
@@ -79,9 +80,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     runner,
     store,
     createServer() {
-      const server = new Server(SERVER_INFO, { capabilities: { tools: {}, logging: {} } });
+      const server = new Server(SERVER_INFO, { capabilities: { tools: {}, logging: {}, prompts: {} } });
+      registerPrompts(server, selection.tools.map((t) => t.name));
       server.setRequestHandler(ListToolsRequestSchema, async () => ({
-        tools: (listed ??= [...directTools.map((t) => toolListing(t)), ...metaTools.map((m) => m.listing)]),
+        tools: (listed ??= [
+          ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),
+          ...metaTools.map((m) => m.listing),
+        ]),
       }));
       server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
         const metaTool = metaByName.get(request.params.name);

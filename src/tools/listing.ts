@@ -1,5 +1,6 @@
 // What tools/list shows: the full JSON Schema of a tool (for describe_tool), and a compact one that fits in context.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ToolDef } from './registry.js';
 
@@ -69,18 +70,42 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   return out;
 }
 
+/** Where `npm run build` stores every tool's compact schema, so start-up need not build 150+ zod schemas. */
+export const LISTING_CACHE = new URL('./listings.json', import.meta.url);
+
+export interface ListingCache {
+  /** Catalog digests the cache was built from; a cache from other catalogs is ignored. */
+  stamp: string;
+  schemas: Record<string, JsonSchema>;
+}
+
+export function listingStamp(tools: readonly ToolDef[]): string {
+  return [...new Set(tools.map((t) => `${t.api.id}:${t.api.catalog.source.sha256 ?? t.api.catalog.source.version}`))].join(',');
+}
+
+let cache: ListingCache | null | undefined;
+function cached(tool: ToolDef, stamp: () => string): JsonSchema | undefined {
+  if (cache === undefined) {
+    try {
+      cache = JSON.parse(readFileSync(LISTING_CACHE, 'utf8')) as ListingCache;
+    } catch {
+      cache = null; // running from src (tests, tsx) or an incomplete build: compute instead
+    }
+    if (cache && cache.stamp !== stamp()) cache = null;
+  }
+  return cache?.schemas[tool.name];
+}
+
 const compact = new WeakMap<ToolDef, JsonSchema>();
 
-export function compactInputSchema(tool: ToolDef): JsonSchema {
-  let schema = compact.get(tool);
-  if (!schema) {
-    schema = compactSchema(fullInputSchema(tool));
-    compact.set(tool, schema);
-  }
+export function compactInputSchema(tool: ToolDef, stamp: () => string = () => ''): JsonSchema {
+  let schema = compact.get(tool) ?? cached(tool, stamp);
+  if (!schema) schema = compactSchema(fullInputSchema(tool));
+  compact.set(tool, schema);
   return schema;
 }
 
-export function toolListing(tool: ToolDef, inputSchema: JsonSchema = compactInputSchema(tool)): Tool {
+export function toolListing(tool: ToolDef, inputSchema: JsonSchema): Tool {
   return {
     name: tool.name,
     title: tool.title,

@@ -71,18 +71,23 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
     const writes = op.method !== 'GET' && !READING_POSTS.has(op.id);
     const paginated = op.parameters.some((p) => p.name === 'bookmark' && p.in === 'query');
 
-    const shape: Record<string, z.ZodType> = {};
-    for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p);
-    if (op.body) {
-      const body = builder.convert(op.body.schema);
-      shape.body = op.body.required ? body : body.optional();
-    }
-    if (writes) {
-      shape.dry_run = CONTROL_ARGS.dry_run.optional();
-      shape.confirmation_token = CONTROL_ARGS.confirmation_token.optional();
-    }
-    if (paginated) shape.max_items = CONTROL_ARGS.max_items.optional();
-    if (!writes) shape.fields = CONTROL_ARGS.fields.optional();
+    /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
+    let input: z.ZodObject | undefined;
+    const buildInput = (): z.ZodObject => {
+      const shape: Record<string, z.ZodType> = {};
+      for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p);
+      if (op.body) {
+        const body = builder.convert(op.body.schema);
+        shape.body = op.body.required ? body : body.optional();
+      }
+      if (writes) {
+        shape.dry_run = CONTROL_ARGS.dry_run.optional();
+        shape.confirmation_token = CONTROL_ARGS.confirmation_token.optional();
+      }
+      if (paginated) shape.max_items = CONTROL_ARGS.max_items.optional();
+      if (!writes) shape.fields = CONTROL_ARGS.fields.optional();
+      return z.strictObject(shape);
+    };
 
     tools.push({
       name: toolName(api, op),
@@ -100,7 +105,9 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
         idempotentHint: !writes || op.method !== 'POST',
         openWorldHint: true,
       },
-      input: z.strictObject(shape),
+      get input() {
+        return (input ??= buildInput());
+      },
     });
   }
   return tools;

@@ -23,6 +23,8 @@ export interface Harness {
   /** Requests the fake API received (excluding the guard's own reads when `writesOnly`). */
   sent(filter?: { operationId?: string; writesOnly?: boolean }): Emulator['requests'];
   close(): Promise<void>;
+  /** What the server wrote to stderr (stdio harness only). */
+  stderr(): string;
 }
 
 export interface HarnessOptions {
@@ -31,8 +33,9 @@ export interface HarnessOptions {
   emulator?: Emulator;
 }
 
-function wrap(client: Client, emulator: Emulator, close: () => Promise<void>): Harness {
+function wrap(client: Client, emulator: Emulator, close: () => Promise<void>, stderr: () => string = () => ''): Harness {
   return {
+    stderr,
     client,
     emulator,
     async call(name, args = {}) {
@@ -59,12 +62,21 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
   const emulator = options.emulator ?? (await startEmulator());
   const env = { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'warn', ...baseEnv(emulator, options.env) };
   const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_ENTRY, ...(options.args ?? [])], env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   await client.connect(transport);
-  return wrap(client, emulator, async () => {
-    await client.close();
-    if (!options.emulator) await emulator.close();
-  });
+  return wrap(
+    client,
+    emulator,
+    async () => {
+      await client.close();
+      if (!options.emulator) await emulator.close();
+    },
+    () => stderr,
+  );
 }
 
 /** The same server in this process over an in-memory transport: faster, for sweeps. */
