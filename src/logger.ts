@@ -1,4 +1,4 @@
-// Structured logs on stderr (pino), never stdout: in stdio mode stdout carries only protocol messages.
+// Structured logs on stderr (pino), never stdout; warnings and errors are also forwarded to MCP clients that listen.
 import { pino, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './config.js';
 
@@ -18,6 +18,50 @@ const REDACT = [
   '*.appSecret',
 ];
 
+/** Receives warnings and errors for the MCP logging capability (one sink per connected protocol server). */
+export type LogSink = (level: 'warning' | 'error', data: Record<string, unknown>) => void;
+
+/** Sinks of the connected sessions; the app adds one per protocol server and removes it on close. */
+export const logSinks = new Set<LogSink>();
+
+const WARN = 40;
+
+const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** `level` applies to stderr; warnings are always produced so that MCP clients can receive them. */
 export function createLogger(level: LogLevel): Logger {
-  return pino({ level, base: { name: 'pinterest-api-mcp' }, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination(2));
+  const stderr = level === 'silent' ? [] : [{ level: level as pino.Level, stream: pino.destination(2) }];
+  return pino(
+    {
+      level: LEVELS.indexOf(level) < LEVELS.indexOf('warn') ? level : 'warn',
+      base: { name: 'pinterest-api-mcp' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      hooks: {
+        logMethod(args, method, num) {
+          if (num >= WARN && logSinks.size) {
+            const [first, second] = args as unknown[];
+            const data =
+              typeof first === 'string'
+                ? { msg: first }
+                : { msg: typeof second === 'string' ? second : undefined, ...safeFields(first) };
+            for (const sink of logSinks) sink(num >= 50 ? 'error' : 'warning', data);
+          }
+          method.apply(this, args);
+        },
+      },
+    },
+    pino.multistream(stderr),
+  );
+}
+
+/** Only plain scalar fields travel to clients (no error objects with stacks, nothing under a redacted key). */
+function safeFields(value: unknown): Record<string, unknown> {
+  if (!value || typeof value !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (REDACT.includes(k)) continue;
+    if (v instanceof Error) out[k] = v.message;
+    else if (['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+  }
+  return out;
 }

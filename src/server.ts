@@ -12,14 +12,15 @@ import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
 import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
-import type { Logger } from './logger.js';
+import { type LogSink, type Logger, logSinks } from './logger.js';
 import { registerPrompts } from './prompts.js';
 import { type Store, createStore } from './store.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
-import { ToolRunner } from './tools/runner.js';
+import { type CallContext, ToolRunner } from './tools/runner.js';
+import { reportWorkflow } from './tools/workflows.js';
 import { type Selection, selectTools } from './tools/selection.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
@@ -70,6 +71,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Discover mode lists only meta-tools; tools mode lists the selection plus describe_tool.
   const metaTools: MetaTool[] =
     config.mode === 'discover' ? discoverTools(selection, byName, runner) : [describeTool(selection, byName)];
+  const report = config.mode === 'discover' ? undefined : reportWorkflow(selection, byName, runner, config.client.timeoutMs);
+  if (report) metaTools.push(report);
   const metaByName = new Map(metaTools.map((m) => [m.name, m]));
   const directTools = config.mode === 'discover' ? [] : selection.tools;
   let listed: Tool[] | undefined;
@@ -89,14 +92,30 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         ]),
       }));
       server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+        const progressToken = request.params._meta?.progressToken;
+        const ctx: CallContext = { signal: extra.signal };
+        if (progressToken !== undefined) {
+          ctx.progress = (progress, total, message) =>
+            extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } });
+        }
         const metaTool = metaByName.get(request.params.name);
-        if (metaTool) return metaTool.run(request.params.arguments, { signal: extra.signal });
+        if (metaTool) return metaTool.run(request.params.arguments, ctx);
         const tool = config.mode === 'discover' ? undefined : byName.get(request.params.name);
         if (!tool) return errorResult(`Unknown tool "${request.params.name}". Call tools/list to see the available tools.`);
         const refusal = selection.refusal(tool);
         if (refusal) return errorResult(refusal);
-        return runner.run(tool, request.params.arguments, { signal: extra.signal });
+        return runner.run(tool, request.params.arguments, ctx);
       });
+      // Warnings and errors reach clients that enabled logging (the SDK applies each session's logging/setLevel).
+      const sink: LogSink = (level, data) => {
+        server.sendLoggingMessage({ level, logger: SERVER_INFO.name, data }).catch(() => {});
+      };
+      logSinks.add(sink);
+      const previousOnClose = server.onclose;
+      server.onclose = () => {
+        logSinks.delete(sink);
+        previousOnClose?.();
+      };
       return server;
     },
     async close() {

@@ -1,7 +1,7 @@
 // Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { fullInputSchema } from './listing.js';
+import { type JsonSchema, compactSchema, fullInputSchema } from './listing.js';
 import type { ToolDef } from './registry.js';
 import { errorResult, validationError } from './results.js';
 import type { CallContext, ToolRunner } from './runner.js';
@@ -16,7 +16,7 @@ export interface MetaTool {
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
-function meta(
+export function meta(
   name: string,
   title: string,
   description: string,
@@ -24,11 +24,16 @@ function meta(
   annotations: Tool['annotations'],
   run: (args: any, ctx: CallContext) => Promise<CallToolResult>,
 ): MetaTool {
-  const inputSchema = z.toJSONSchema(input, { io: 'input', target: 'draft-7' }) as Tool['inputSchema'];
-  delete (inputSchema as Record<string, unknown>).$schema;
+  let listing: Tool | undefined;
   return {
     name,
-    listing: { name, title, description, inputSchema, annotations: { title, ...annotations } },
+    get listing() {
+      if (!listing) {
+        const inputSchema = compactSchema(z.toJSONSchema(input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema);
+        listing = { name, title, description, inputSchema: inputSchema as Tool['inputSchema'], annotations: { title, ...annotations } };
+      }
+      return listing;
+    },
     async run(args, ctx) {
       const parsed = input.safeParse(args ?? {});
       if (!parsed.success) return validationError(name, parsed.error.issues);
@@ -50,6 +55,7 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
     READ,
     async ({ name }: { name: string }) => {
       const tool = byName.get(name);
+      if (name === 'analytics_run_report') return errorResult('analytics_run_report takes the body of analytics_create_report: describe that tool.');
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools or tools/list to find names.`);
       const refusal = selection.refusal(tool);
       if (refusal) return errorResult(refusal);

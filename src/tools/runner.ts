@@ -19,6 +19,8 @@ export interface RunnerOptions {
 
 export interface CallContext {
   signal?: AbortSignal;
+  /** Sends an MCP progress notification when the client asked for them (request `_meta.progressToken`). */
+  progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */

@@ -1,0 +1,10 @@
+// Test runner settings: generous timeouts (CI machines are small and busy; timing targets live in benchmarks).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
