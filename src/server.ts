@@ -6,7 +6,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type ApiDefinition, pinterestApi } from './catalog/apis.js';
+import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
@@ -26,7 +26,7 @@ import { type Selection, selectTools } from './tools/selection.js';
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
 
 /** The APIs served; each contributes one tool per operation. */
-export const APIS: readonly ApiDefinition[] = [pinterestApi];
+export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
 
 /** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
 export interface App {

@@ -2,6 +2,8 @@
 import type { Catalog, OperationFacts } from './types.js';
 import { pinterestCatalog } from './pinterest.generated.js';
 import { pinterestDescriptions, type OperationText } from './pinterest-descriptions.js';
+import { whopCatalog } from './whop.js';
+import { whopDescriptions } from './whop-descriptions.js';
 
 export type ApiId = 'pinterest' | 'whop';
 
@@ -31,6 +33,16 @@ export const pinterestApi: ApiDefinition = {
     'ad_groups/audience_sizing':
       'documented as GET with a JSON body in v5.12.0; HTTP clients (fetch) cannot send a body on GET, and later API versions moved it to POST',
   },
+};
+
+export const whopApi: ApiDefinition = {
+  id: 'whop',
+  label: 'Whop',
+  catalog: whopCatalog,
+  texts: whopDescriptions,
+  toolPrefix: 'whop_',
+  fixedCurrency: 'USD',
+  excluded: {},
 };
 
 /** Tool name for an operation: prefix + operationId with `/` replaced by `_`. */

@@ -10,6 +10,8 @@ export interface ConvertedAmount {
   decimal: string | null;
   micros: bigint | null;
   apiValue: unknown;
+  /** The converted object that carries the amount under `field.apiName`: lets previews attribute it exactly. */
+  holder?: Record<string, unknown>;
 }
 
 export class AmountError extends Error {
@@ -64,6 +66,7 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
     for (const [key, child] of Object.entries(object)) {
       const name = child instanceof MoneyValue ? child.field.apiName : key;
       result[name] = convertMoney(child, options, out, [...path, key], object);
+      if (child instanceof MoneyValue) out[out.length - 1].holder = result;
     }
     return result;
   }

@@ -77,18 +77,41 @@ function percent(from: bigint, to: bigint): number | undefined {
   return Number(rounded) / 10;
 }
 
-/** Money fields set anywhere inside one entity (goal values sit in nested metadata). */
-function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[]): { field: MoneyField; value: unknown }[] {
-  const found: { field: MoneyField; value: unknown }[] = [];
-  const walk = (value: unknown): void => {
+/** Where each converted amount sits in the request body: holder object -> API property name -> field. */
+type Placed = ReadonlyMap<object, ReadonlyMap<string, MoneyField>>;
+
+function placed(amounts: readonly ConvertedAmount[]): Placed {
+  const map = new Map<object, Map<string, MoneyField>>();
+  for (const a of amounts) {
+    if (!a.holder) continue;
+    let keys = map.get(a.holder);
+    if (!keys) map.set(a.holder, (keys = new Map()));
+    keys.set(a.field.apiName, a.field);
+  }
+  return map;
+}
+
+/**
+ * Money fields set anywhere inside one entity (goal values, platform budgets sit in nested objects), with their
+ * dotted path in tool-input names. Converted amounts are known exactly (by the object that carries them), so two
+ * fields of one entity may share a name (a dollar budget and a platform budget of unstated unit). Anything else is
+ * matched by name; only fields whose unit is undocumented reach the body unconverted, so those are preferred.
+ */
+function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[], converted: Placed): { field: MoneyField; value: unknown; path: string }[] {
+  const found: { field: MoneyField; value: unknown; path: string }[] = [];
+  const walk = (value: unknown, path: readonly string[]): void => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    const exact = converted.get(value);
     for (const [key, child] of Object.entries(value)) {
-      const field = fields.find((f) => f.apiName === key);
-      if (field && child !== undefined) found.push({ field, value: child });
-      else walk(child);
+      const known = exact?.get(key);
+      const field = known
+        ? fields.find((f) => f === known)
+        : (fields.find((f) => f.apiName === key && f.unit === 'undocumented') ?? fields.find((f) => f.apiName === key));
+      if (field && child !== undefined) found.push({ field, value: child, path: [...path, field.inputName].join('.') });
+      else if (!known) walk(child, [...path, key]);
     }
   };
-  walk(item);
+  walk(item, []);
   return found;
 }
 
@@ -156,11 +179,12 @@ export class SpendGuard implements Guard {
     const changes: Change[] = [];
     const always = ALWAYS_SPEND[tool.name];
     if (always) changes.push({ entity: tool.name, index: 0, field: '(request)', reason: 'billing', note: always });
+    const amountsAt = placed(prepared.amounts);
     for (const group of prepared.groups) {
       const moneyFields = moneyFieldsOf(tool.api.id, group.kind);
       group.items.forEach((item, index) => {
         const base = { entity: group.kind, index, id: item.id as string | undefined, name: item.name as string | undefined };
-        for (const { field, value } of moneyIn(item, moneyFields)) {
+        for (const { field, value, path } of moneyIn(item, moneyFields, amountsAt)) {
           const to =
             value === null
               ? null
@@ -171,7 +195,7 @@ export class SpendGuard implements Guard {
                   : formatMoney(String(value), prepared.currency ?? 'USD');
           changes.push({
             ...base,
-            field: field.inputName,
+            field: path,
             reason: 'money',
             to,
             ...(field.unit === 'micro' && value !== null ? { to_micro: String(value) } : {}),
@@ -182,13 +206,14 @@ export class SpendGuard implements Guard {
         const status = item[statusField];
         if (group.create) {
           const effective = status ?? (group.kind === 'keyword' ? false : CREATE_DEFAULT_STATUS);
-          const active = group.kind === 'keyword' ? effective !== true : effective === 'ACTIVE';
+          // APIs spell statuses differently (Pinterest ACTIVE, Whop active): compare without case.
+          const active = group.kind === 'keyword' ? effective !== true : String(effective).toUpperCase() === CREATE_DEFAULT_STATUS;
           if (active) {
             changes.push({
               ...base,
               field: statusField,
               reason: 'activation',
-              to: group.kind === 'keyword' ? 'active' : 'ACTIVE',
+              to: group.kind === 'keyword' ? 'active' : typeof status === 'string' ? status : CREATE_DEFAULT_STATUS,
               note: status === undefined ? 'created ACTIVE by default: it can start spending at once' : 'created ACTIVE: it can start spending at once',
             });
           }

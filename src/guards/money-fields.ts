@@ -31,6 +31,10 @@ function micro(owner: string, apiName: string, kind: MoneyKind): MoneyField {
   return { api: 'pinterest', owner, apiName, inputName: apiName.replace(/_in_micro_currency$/, ''), unit: 'micro', kind };
 }
 
+function whopUndocumented(owner: string, apiName: string, kind: MoneyKind): MoneyField {
+  return { api: 'whop', owner, apiName, inputName: apiName, unit: 'undocumented', kind };
+}
+
 export const MONEY_FIELDS: readonly MoneyField[] = [
   micro('AdGroupCommon', 'budget_in_micro_currency', 'daily_budget'),
   micro('AdGroupCommon', 'bid_in_micro_currency', 'bid'),
@@ -45,6 +49,14 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
   // Insertion orders: the description gives no unit for these amounts.
   { api: 'pinterest', owner: 'SSIOInsertionOrderCommon', apiName: 'budget_amount', inputName: 'budget_amount', unit: 'undocumented', kind: 'order' },
   { api: 'pinterest', owner: 'SSIOCreateInsertionOrderRequest', apiName: 'estimated_monthly_spend', inputName: 'estimated_monthly_spend', unit: 'undocumented', kind: 'order' },
+  // Whop: the ad group's daily budget is documented in dollars; the reference states no unit for the other amounts.
+  { api: 'whop', owner: 'WhopAdGroupCreate', apiName: 'daily_budget', inputName: 'daily_budget', unit: 'major', maxDecimals: 2, kind: 'daily_budget' },
+  whopUndocumented('WhopAdGroupConfig', 'bid_amount', 'bid'),
+  whopUndocumented('WhopMetaAdSetConfig', 'bid_amount', 'bid'),
+  whopUndocumented('WhopMetaAdSetConfig', 'daily_budget', 'daily_budget'),
+  whopUndocumented('WhopMetaAdSetConfig', 'lifetime_budget', 'lifetime_budget'),
+  whopUndocumented('WhopTikTokAdGroupConfig', 'bid_price', 'bid'),
+  whopUndocumented('WhopTikTokAdGroupConfig', 'conversion_bid_price', 'bid'),
 ];
 
 /** Response fields in micro units (for readable amounts in results), beyond the request fields above. */

@@ -87,7 +87,14 @@ export const SCHEDULE_FIELDS = ['start_time', 'end_time'] as const;
 /** Component schemas whose money fields belong to each entity kind. */
 const ENTITY_OWNERS: Readonly<Record<EntityKind, readonly string[]>> = {
   campaign: ['CampaignCommon', 'CampaignCreateCommon'],
-  ad_group: ['AdGroupCommon', 'OptimizationGoalMetadata', 'WhopAdGroup', 'WhopBidding', 'WhopPlatformBudget'],
+  ad_group: [
+    'AdGroupCommon',
+    'OptimizationGoalMetadata',
+    'WhopAdGroupCreate',
+    'WhopAdGroupConfig',
+    'WhopMetaAdSetConfig',
+    'WhopTikTokAdGroupConfig',
+  ],
   ad: [],
   keyword: ['KeywordsCommon', 'KeywordUpdate'],
   product_group_promotion: ['ProductGroupPromotion'],
