@@ -70,8 +70,11 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   return out;
 }
 
-/** Where `npm run build` stores every tool's compact schema, so start-up need not build 150+ zod schemas. */
-export const LISTING_CACHE = new URL('./listings.json', import.meta.url);
+/**
+ * Where `npm run build` stores every tool's compact schema (`dist/listings.json`), so start-up need not build 150+
+ * zod schemas. This module runs as `dist/tools/listing.js` and inside the bundled `dist/index.js`, hence two places.
+ */
+export const LISTING_CACHE = new URL(import.meta.url.endsWith('/tools/listing.js') ? '../listings.json' : './listings.json', import.meta.url);
 
 export interface ListingCache {
   /** Catalog digests the cache was built from; a cache from other catalogs is ignored. */

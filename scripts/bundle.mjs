@@ -1,0 +1,16 @@
+// Build step: bundles the server entry into one file (dist/index.js), so start-up reads one module instead of hundreds.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  // Optional stores (native sqlite3) and the demo's fake API load on demand from their own files.
+  external: ['@keyv/redis', '@keyv/sqlite', './emulator/server.js'],
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+});
