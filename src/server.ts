@@ -25,6 +25,13 @@ import { type Selection, selectTools } from './tools/selection.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
 
+/** The form shown when the client can ask its user directly (MCP elicitation) to confirm a spend change. */
+const CONFIRM_FORM = {
+  type: 'object' as const,
+  properties: { confirm: { type: 'boolean' as const, title: 'Send this request to the ads API', default: false } },
+  required: ['confirm'],
+};
+
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
 
@@ -97,6 +104,15 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         if (progressToken !== undefined) {
           ctx.progress = (progress, total, message) =>
             extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } });
+        }
+        if (server.getClientCapabilities()?.elicitation?.form) {
+          ctx.askUser = async (message) => {
+            const answer = await server.elicitInput(
+              { mode: 'form', message, requestedSchema: CONFIRM_FORM },
+              { signal: extra.signal, timeout: config.confirmTtlSeconds * 1000 },
+            );
+            return answer.action === 'accept' && answer.content?.confirm === true;
+          };
         }
         const metaTool = metaByName.get(request.params.name);
         if (metaTool) return metaTool.run(request.params.arguments, ctx);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EUR_ACCOUNT, type Harness, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { EUR_ACCOUNT, type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const USD_AD_GROUP = '2680059592701';
 const JPY_AD_GROUP = '2680059592702';
@@ -220,5 +220,45 @@ describe('guard options', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('confirmation by elicitation (clients that can ask their user)', () => {
+  const args = budgetUpdate(USD_ACCOUNT, USD_AD_GROUP, '13');
+  const run = async (onElicit: HarnessOptions['onElicit']) => {
+    const h = await startInProcess({ args: ['--toolsets', 'all'], onElicit });
+    try {
+      const result = await h.call('ad_groups_update', args);
+      return { result, writes: h.sent({ writesOnly: true }) };
+    } finally {
+      await h.close();
+    }
+  };
+
+  it('sends once when the user explicitly accepts, showing the change in natural units', async () => {
+    const asked: string[] = [];
+    const { result, writes } = await run(async (request) => {
+      asked.push(String(request.params.message));
+      return { action: 'accept', content: { confirm: true } };
+    });
+    expect(asked[0]).toContain('10.00 USD -> 13.00 USD (+30%)');
+    expect(result.isError, result.text).toBeFalsy();
+    expect(writes).toHaveLength(1);
+  });
+
+  it('sends nothing on decline, cancel or an accept without confirm', async () => {
+    for (const answer of [{ action: 'decline' }, { action: 'cancel' }, { action: 'accept', content: { confirm: false } }] as const) {
+      const { result, writes } = await run(async () => answer as never);
+      expect(writes).toHaveLength(0);
+      expect(result.structuredContent).toMatchObject({ status: 'declined' });
+    }
+  });
+
+  it('never fails open: if asking fails, it falls back to the token preview', async () => {
+    const { result, writes } = await run(async () => {
+      throw new Error('client UI unavailable');
+    });
+    expect(writes).toHaveLength(0);
+    expect(result.structuredContent).toMatchObject({ status: 'confirmation_required' });
   });
 });

@@ -154,7 +154,31 @@ export class SpendGuard implements Guard {
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
+    if (input.askUser) {
+      const asked = await this.askUser(input, prepared, spendReasons);
+      if (asked) return asked;
+    }
     return { action: 'respond', result: await this.preview(input, prepared, spendReasons, true) };
+  }
+
+  /**
+   * Asks the person directly (MCP form elicitation) instead of issuing a token. Only an explicit accept with
+   * `confirm: true` sends; a decline or cancel sends nothing; if asking fails, the token preview is used instead.
+   */
+  private async askUser(input: GuardInput, prepared: Prepared, changes: Change[]): Promise<GuardDecision | undefined> {
+    const summary = await this.summary(input, prepared, changes);
+    let accepted: boolean;
+    try {
+      accepted = await input.askUser!(
+        [`${summary.heading} changes spend:`, ...summary.lines, ...summary.notes, `Request: ${JSON.stringify(summary.request)}`].join('\n'),
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error, tool: input.tool.name }, 'asking the user failed; answering with a token preview');
+      return undefined;
+    }
+    if (accepted) return { action: 'send', request: prepared.request, after: (r) => this.afterWrite(input, prepared, r) };
+    const text = `The user did not confirm ${input.tool.name}; nothing was sent.`;
+    return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request: summary.request, changes } } };
   }
 
   /** Converts money, builds the exact request and its hash (tool + request after conversion). */
@@ -269,7 +293,8 @@ export class SpendGuard implements Guard {
     return notes;
   }
 
-  private async preview(input: GuardInput, prepared: Prepared, changes: Change[], withToken: boolean): Promise<CallToolResult> {
+  /** What a preview shows: the changes in natural amounts (with current values), notes and the exact request. */
+  private async summary(input: GuardInput, prepared: Prepared, changes: Change[]) {
     const { tool } = input;
     const notes = await this.withCurrentValues(input, prepared, changes);
     const request = {
@@ -282,13 +307,19 @@ export class SpendGuard implements Guard {
     if (!changes.length) lines.push(`- ${tool.name}: an ordinary write (no money or delivery status changes)`);
     const account = typeof input.args.ad_account_id === 'string' ? ` on ad account ${input.args.ad_account_id}` : '';
     const currency = prepared.currency ? ` (${prepared.currency})` : '';
+    return { heading: `${tool.name}${account}${currency}`, lines, notes, request };
+  }
+
+  private async preview(input: GuardInput, prepared: Prepared, changes: Change[], withToken: boolean): Promise<CallToolResult> {
+    const { tool } = input;
+    const { heading, lines, notes, request } = await this.summary(input, prepared, changes);
     if (!withToken) {
-      const text = [`Dry run of ${tool.name}${account}${currency}: nothing was sent.`, ...lines, ...notes, `Request: ${JSON.stringify(request)}`].join('\n');
+      const text = [`Dry run of ${heading}: nothing was sent.`, ...lines, ...notes, `Request: ${JSON.stringify(request)}`].join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { status: 'dry_run', request, changes } };
     }
     const { token, expiresAt } = await this.confirmations.issue(tool.name, prepared.hash);
     const text = [
-      `Confirmation required: ${tool.name}${account}${currency} changes spend. Nothing has been sent.`,
+      `Confirmation required: ${heading} changes spend. Nothing has been sent.`,
       ...lines,
       ...notes,
       `Request: ${JSON.stringify(request)}`,

@@ -11,6 +11,8 @@ export interface GuardInput {
   dryRun: boolean;
   confirmationToken?: string;
   signal?: AbortSignal;
+  /** Asks the person directly (form elicitation); resolves true only on an explicit accept. Absent when unsupported. */
+  askUser?: (message: string) => Promise<boolean>;
 }
 
 export type GuardDecision =

@@ -21,6 +21,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Sends an MCP progress notification when the client asked for them (request `_meta.progressToken`). */
   progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
+  /** Present when the client supports form elicitation: asks the person to confirm a spend change. */
+  askUser?: (message: string) => Promise<boolean>;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */
@@ -54,7 +56,7 @@ export class ToolRunner {
     confirmationToken: string | undefined,
     ctx: CallContext,
   ): Promise<{ result: CallToolResult } | { content: Record<string, unknown>; notes: string[] }> {
-    const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal });
+    const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, askUser: ctx.askUser });
     if (decision.action === 'respond') return { result: decision.result };
     const response = await this.options.clients[tool.api.id].send(tool.op, decision.request, { signal: ctx.signal });
     const notes = decision.after ? await decision.after(response) : [];

@@ -2,7 +2,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, type ElicitRequest, ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   args?: string[];
   env?: Record<string, string>;
   emulator?: Emulator;
+  /** In-process only: answer the server's form elicitations (declares the capability). */
+  onElicit?: (request: ElicitRequest) => Promise<ElicitResult>;
 }
 
 function wrap(client: Client, emulator: Emulator, close: () => Promise<void>, stderr: () => string = () => ''): Harness {
@@ -87,7 +89,11 @@ export async function startInProcess(options: HarnessOptions = {}): Promise<Harn
   const server = app.createServer();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : undefined,
+  );
+  if (options.onElicit) client.setRequestHandler(ElicitRequestSchema, options.onElicit);
   await client.connect(clientSide);
   const harness = wrap(client, emulator, async () => {
     await client.close();
