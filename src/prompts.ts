@@ -220,7 +220,12 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
 }
 
 /** Registers prompts/list and prompts/get on a server that declared the `prompts` capability. */
-export function registerPrompts(server: Server, toolNames: Iterable<string>, prompts: readonly PromptDef[] = loadPrompts()): void {
+export function registerPrompts(
+  server: Server,
+  toolNames: Iterable<string>,
+  options: { discover?: boolean; prompts?: readonly PromptDef[] } = {},
+): void {
+  const prompts = options.prompts ?? loadPrompts();
   const available = new Set(toolNames);
   const byName = new Map(prompts.map((p) => [p.name, p]));
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: prompts.map(promptListing) }));
@@ -232,6 +237,11 @@ export function registerPrompts(server: Server, toolNames: Iterable<string>, pro
         `Unknown prompt "${request.params.name}". Available prompts: ${[...byName.keys()].join(', ')}.`,
       );
     }
-    return renderPrompt(def, request.params.arguments ?? {}, available);
+    const result = renderPrompt(def, request.params.arguments ?? {}, available);
+    if (options.discover) {
+      const content = result.messages[0].content as { type: 'text'; text: string };
+      content.text += `\n\nThis server runs in discover mode: call each tool named above through call_tool ({"name": ..., "arguments": {...}}); describe_tool shows its arguments.`;
+    }
+    return result;
   });
 }

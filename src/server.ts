@@ -91,7 +91,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     store,
     createServer() {
       const server = new Server(SERVER_INFO, { capabilities: { tools: {}, logging: {}, prompts: {} } });
-      registerPrompts(server, selection.tools.map((t) => t.name));
+      registerPrompts(server, selection.tools.map((t) => t.name), { discover: config.mode === 'discover' });
       server.setRequestHandler(ListToolsRequestSchema, async () => ({
         tools: (listed ??= [
           ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),

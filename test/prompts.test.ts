@@ -162,3 +162,16 @@ describe('prompt file parsing', () => {
     expect(() => parsePromptFile(text, 'p.md')).toThrow(message);
   });
 });
+
+describe('prompts in discover mode', () => {
+  it('tell the model to reach the named tools through call_tool', async () => {
+    const h = await startInProcess({ args: ['--mode', 'discover'] });
+    try {
+      const result = await h.client.getPrompt({ name: 'budget_review', arguments: { ad_account_id: USD_ACCOUNT, start_date: '2026-11-01', end_date: '2026-11-20' } });
+      const text = (result.messages[0].content as { text: string }).text;
+      expect(text).toMatch(/discover mode: call each tool named above through call_tool/);
+    } finally {
+      await h.close();
+    }
+  });
+});
