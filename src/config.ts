@@ -1,4 +1,5 @@
 // Command-line flags and environment variables, parsed once into a typed Config (node:util parseArgs).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export type Transport = 'stdio' | 'http';
@@ -167,7 +168,22 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     ),
     demo: truthy(get('demo')),
     http: {
-      token: httpToken,
+      // The bearer token, or the first line of PINTEREST_MCP_HTTP_TOKEN_FILE (a mounted secret).
+      token:
+        httpToken ??
+        (env.PINTEREST_MCP_HTTP_TOKEN_FILE
+          ? (() => {
+              let text: string;
+              try {
+                text = readFileSync(env.PINTEREST_MCP_HTTP_TOKEN_FILE, 'utf8');
+              } catch (error) {
+                throw new ConfigError(`PINTEREST_MCP_HTTP_TOKEN_FILE cannot be read: ${(error as Error).message}`);
+              }
+              const token = text.split(/\r?\n/)[0].trim();
+              if (!token) throw new ConfigError('PINTEREST_MCP_HTTP_TOKEN_FILE is empty');
+              return token;
+            })()
+          : undefined),
       allowedOrigins: list(env.PINTEREST_MCP_ALLOWED_ORIGINS),
       allowedHosts: list(env.PINTEREST_MCP_ALLOWED_HOSTS),
       maxBodyBytes: integer('PINTEREST_MCP_MAX_BODY_BYTES', env.PINTEREST_MCP_MAX_BODY_BYTES, 1_000_000, 1024),

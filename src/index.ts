@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Command-line entry point: read the configuration, build the app, serve it over the chosen transport.
-import { ConfigError, helpText, loadConfig } from './config.js';
+import { helpText, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createApp } from './server.js';
+import { assertSafeBinding, httpOptions, serveHttp } from './transports/http.js';
 import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
+  if (config.transport === 'http') assertSafeBinding(httpOptions(config)); // before anything connects
   let stopDemo = async () => {};
   if (config.demo) {
     // Offline demo: the fake Pinterest API runs in this process on loopback; no token needed.
@@ -28,16 +30,38 @@ async function main(): Promise<void> {
     logger.info({ url: emulator.url }, 'demo mode: serving a fake Pinterest API on loopback');
   }
   const app = await createApp(config, logger);
-  const stop = await serveStdio(app);
-  const shutdown = async () => {
-    await stop();
-    await app.close();
-    await stopDemo();
+  let stop: () => Promise<void>;
+  if (config.transport === 'http') {
+    const handle = await serveHttp(app, httpOptions(config), logger).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+    stop = handle.close;
+  } else {
+    stop = await serveStdio(app);
+  }
+
+  // Graceful: stop accepting, let calls in flight finish (bounded), close the store, exit 0. A second signal forces.
+  let shuttingDown = false;
+  const shutdown = async (reason: string) => {
+    if (shuttingDown) {
+      if (reason !== 'stdin closed') process.exit(1);
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    try {
+      await stop();
+      await app.close();
+      await stopDemo();
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+    }
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  process.stdin.once('end', shutdown);
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (config.transport === 'stdio') process.stdin.once('end', () => void shutdown('stdin closed'));
 }
 
 main().catch((error: unknown) => {

@@ -3,21 +3,96 @@ import { Keyv } from 'keyv';
 
 export type Store = Keyv;
 
-/** `memory` (one process), `sqlite:PATH` (one host, survives restarts) or `redis://HOST:PORT` (several replicas). */
+/** How long a replica waits for Redis (connect) and SQLite (lock) before an operation fails. */
+const STORE_TIMEOUT_MS = 5_000;
+
+/** The store spec with any password removed, for messages and logs. */
+export function describeStore(spec: string): string {
+  return spec.replace(/^(rediss?:\/\/)[^@/]*@/, '$1***@');
+}
+
+/**
+ * `memory` (one process), `sqlite:PATH` (one host, survives restarts) or `redis://HOST:PORT` (several replicas).
+ *
+ * Every adapter's `delete` resolves true only for the caller that actually removed the key, which is what makes
+ * consuming a confirmation token atomic: the in-memory Map's delete is synchronous, Redis answers DEL with the
+ * number of keys it removed, and SQLite's delete is replaced below by a single `DELETE ... RETURNING`.
+ * Operations throw on store failures (`throwOnErrors`) so that an unreachable store is reported, not mistaken for
+ * a missing key.
+ */
 export async function createStore(spec: string): Promise<Store> {
   let store: Keyv;
   if (spec === 'memory') {
-    store = new Keyv();
+    store = new Keyv({ throwOnErrors: true });
   } else if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    store = new Keyv({ store: new KeyvRedis(spec), namespace: 'pinterest-mcp', useKeyPrefix: false });
+    let everConnected = false;
+    const adapter = new KeyvRedis(
+      {
+        url: spec,
+        // Fail fast while disconnected instead of queueing a tool call behind an outage.
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: STORE_TIMEOUT_MS,
+          // Once connected, reconnect forever with backoff; at start, give up after a few tries so the error shows.
+          reconnectStrategy: (attempt: number, cause: Error) =>
+            everConnected || attempt < 3 ? Math.min(100 * 2 ** attempt, 2_000) : new Error(cause.message),
+        },
+      },
+      { connectionTimeout: STORE_TIMEOUT_MS, throwOnConnectError: true, throwOnErrors: true },
+    );
+    adapter.client.on('ready', () => {
+      everConnected = true;
+    });
+    store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', useKeyPrefix: false, throwOnErrors: true });
   } else if (spec.startsWith('sqlite:')) {
-    const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const path = spec.slice('sqlite:'.length).replace(/^\/\//, '');
-    store = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, table: 'pinterest_mcp' }), namespace: 'pinterest-mcp' });
+    if (!path) throw new Error('--store sqlite:PATH needs a file path, e.g. sqlite:./pinterest-mcp.sqlite');
+    const adapter = await atomicSqlite(path).catch((error: Error) => {
+      throw new Error(`cannot use the store ${spec}: ${error.message}`);
+    });
+    store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', throwOnErrors: true });
   } else {
-    throw new Error(`--store must be memory, sqlite:PATH or redis://HOST:PORT; got "${spec}"`);
+    throw new Error(`--store must be memory, sqlite:PATH or redis://HOST:PORT; got "${describeStore(spec)}"`);
   }
-  store.on('error', () => {}); // failures surface on each operation's own promise
+  let firstError: Error | undefined;
+  store.on('error', (error: Error) => {
+    firstError ??= error; // failures surface on each operation's own promise (throwOnErrors); this one explains them
+  });
+  if (spec !== 'memory') {
+    // Connect now, so that a wrong address stops the server at start rather than at the first confirmation.
+    try {
+      await store.get('startup-check');
+    } catch (error) {
+      await store.disconnect().catch(() => {});
+      const reason = firstError?.message || (error as Error).message;
+      throw new Error(`cannot use the store ${describeStore(spec)}: ${reason}`);
+    }
+  }
   return store;
+}
+
+/**
+ * @keyv/sqlite with an atomic delete. The adapter's own delete is SELECT then DELETE, so two concurrent consumers
+ * (in one process or several sharing the file) could both be told they removed the key; `DELETE ... RETURNING`
+ * is one statement and returns the row only to the connection that deleted it.
+ */
+async function atomicSqlite(path: string) {
+  const { default: KeyvSqlite } = await import('@keyv/sqlite');
+  class AtomicKeyvSqlite extends KeyvSqlite {
+    override async delete(key: string): Promise<boolean> {
+      const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
+      return rows.length > 0;
+    }
+  }
+  const adapter = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, table: 'pinterest_mcp', busyTimeout: STORE_TIMEOUT_MS });
+  adapter.on('error', () => {});
+  // WAL lets readers and one writer work at once when several processes share the file; expired rows (SQLite has
+  // no TTL of its own, keyv only drops an expired row when it is read) are purged at start.
+  await adapter.query('PRAGMA journal_mode=WAL');
+  await adapter.query(
+    `DELETE FROM ${adapter.opts.table} WHERE json_valid(value) AND json_extract(value, '$.expires') < ?`,
+    Date.now(),
+  );
+  return adapter;
 }

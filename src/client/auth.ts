@@ -1,4 +1,7 @@
 // Credentials for each API: a static bearer token, or Pinterest OAuth refresh through oauth/token.
+import type { Logger } from '../logger.js';
+import type { Store } from '../store.js';
+import { ApiError, parseErrorBody } from './errors.js';
 import type { AuthProvider } from './http.js';
 
 export function staticBearer(token: string | undefined, missingHelp: string): AuthProvider {
@@ -10,3 +13,138 @@ export const PINTEREST_AUTH_HELP =
   'No Pinterest credentials are configured. Set PINTEREST_ACCESS_TOKEN to an OAuth access token ' +
   '(or PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN), then restart the server. ' +
   'To try the server without a token, start it with --demo.';
+
+/** Where the current access token lives in the shared store, so every replica uses (and refreshes) the same one. */
+export const OAUTH_STORE_KEY = 'oauth:pinterest';
+
+export interface OAuthRefreshOptions {
+  /** API base URL; the token endpoint is `${baseUrl}/oauth/token`. */
+  baseUrl: string;
+  appId: string;
+  appSecret: string;
+  refreshToken: string;
+  /** A configured access token to use until it is refused. */
+  accessToken?: string;
+  store: Store;
+  logger: Logger;
+  timeoutMs: number;
+}
+
+interface StoredToken {
+  access_token: string;
+  /** Epoch ms. */
+  expires_at: number;
+  /** Present when Pinterest rotated the refresh token. */
+  refresh_token?: string;
+}
+
+/** Stored tokens are dropped a little before Pinterest expires them, so a request never leaves with a dying token. */
+function storeTtlMs(expiresInSeconds: number): number {
+  const ms = expiresInSeconds * 1000;
+  return Math.max(1000, ms - Math.min(60_000, ms / 10));
+}
+
+/**
+ * Pinterest OAuth: the access token is read from the store (shared by replicas), obtained through
+ * `POST oauth/token` (HTTP Basic app credentials, form body `grant_type=refresh_token`) when there is none, and
+ * refreshed after a 401. Concurrent refreshes in one process share one request; a replica that sees a newer token
+ * in the store than the one refused uses it instead of refreshing again. No secret is ever logged or put in a message.
+ */
+export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
+  const { logger, store } = options;
+  const basic = `Basic ${Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64')}`;
+  let current: StoredToken | undefined = options.accessToken
+    ? { access_token: options.accessToken, expires_at: Number.POSITIVE_INFINITY }
+    : undefined;
+  let refreshing: Promise<StoredToken> | undefined;
+
+  const valid = (token: StoredToken | undefined): token is StoredToken => !!token && token.expires_at > Date.now();
+  const bearer = (token: StoredToken) => `Bearer ${token.access_token}`;
+
+  async function readStore(): Promise<StoredToken | undefined> {
+    try {
+      return (await store.get(OAUTH_STORE_KEY)) as StoredToken | undefined;
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, 'could not read the OAuth token from the store');
+      return undefined;
+    }
+  }
+
+  async function requestToken(): Promise<StoredToken> {
+    const stored = await readStore();
+    const refreshToken = stored?.refresh_token ?? options.refreshToken;
+    let response: Response;
+    try {
+      response = await fetch(`${options.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+      throw new ApiError(`Could not refresh the Pinterest access token (${reason}). Check the network and retry.`, 'network');
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const { code, message } = parseErrorBody(text);
+      throw new ApiError(
+        `Pinterest refused to refresh the access token (HTTP ${response.status}${message ? `: ${message}` : ''}). ` +
+          'Check PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN (the refresh token may be revoked or expired), then restart the server.',
+        'http',
+        { status: response.status, code, apiMessage: message },
+      );
+    }
+    let body: { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = {};
+    }
+    if (typeof body.access_token !== 'string' || !body.access_token) {
+      throw new ApiError('Pinterest answered the token refresh without an access token. Retry later.', 'http', { status: response.status });
+    }
+    const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
+    const ttl = storeTtlMs(expiresIn);
+    const token: StoredToken = { access_token: body.access_token, expires_at: Date.now() + ttl };
+    const rotated = typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : stored?.refresh_token;
+    if (rotated) token.refresh_token = rotated;
+    try {
+      await store.set(OAUTH_STORE_KEY, token, ttl);
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, 'could not keep the OAuth token in the store; using it in this process only');
+    }
+    logger.info({ expiresInSeconds: expiresIn }, 'obtained a Pinterest access token through oauth/token');
+    return token;
+  }
+
+  /** One refresh at a time in this process; everyone waiting gets its result. */
+  function refreshOnce(): Promise<StoredToken> {
+    refreshing ??= requestToken().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  return {
+    missingHelp: PINTEREST_AUTH_HELP,
+    async header() {
+      if (valid(current)) return bearer(current);
+      const stored = await readStore();
+      current = valid(stored) ? stored : await refreshOnce();
+      return bearer(current);
+    },
+    async refresh(rejected) {
+      if (current && bearer(current) === rejected) current = undefined;
+      // Another replica (or request) may have refreshed already.
+      const stored = await readStore();
+      if (valid(stored) && bearer(stored) !== rejected) {
+        current = stored;
+        return true;
+      }
+      const fresh = await refreshOnce();
+      current = fresh;
+      return bearer(fresh) !== rejected;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 // The one HTTP client every tool goes through (ky): auth, base URL, safe retries, per-category limits, error mapping.
-import ky, { HTTPError, isTimeoutError, type KyInstance } from 'ky';
+import ky, { HTTPError, isTimeoutError, type Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import { ApiError, httpErrorHint, isAbuse429, parseErrorBody } from './errors.js';
@@ -9,7 +9,11 @@ import { type ApiRequest, queryString } from './request.js';
 /** Supplies the Authorization header; `refresh` (optional) obtains a new credential after a 401. */
 export interface AuthProvider {
   header(): Promise<string | undefined>;
-  refresh?(): Promise<boolean>;
+  /**
+   * Called after the API refused `rejected` (an Authorization header) with 401; resolves true when a different
+   * credential is now available from `header()`. Throws an ApiError when refreshing itself failed.
+   */
+  refresh?(rejected: string): Promise<boolean>;
   /** What to tell the model when no credential is configured. */
   missingHelp: string;
 }
@@ -21,17 +25,20 @@ export interface ClientOptions {
   auth: AuthProvider;
   /** Refuse operations whose `x-sandbox` is `disabled` (the base URL is the sandbox). */
   sandbox?: boolean;
+  /** Limit for one attempt. */
   timeoutMs: number;
+  /** Limit for the whole call: every attempt, backoff and Retry-After wait. */
   totalTimeoutMs: number;
+  /** Repeats after the first attempt (reads on transient failures, writes only on a plain 429). */
   retries: number;
-  /** Upper bound for one backoff delay, including a server's Retry-After. */
+  /** Upper bound for one backoff delay; a Retry-After longer than this is reported instead of waited out. */
   maxDelayMs?: number;
   logger: Logger;
 }
 
 export interface ApiResponse {
   status: number;
-  /** Parsed JSON, or undefined for an empty body (204). */
+  /** Parsed JSON (the text when it is not JSON), or undefined for an empty body (204). */
   body: unknown;
 }
 
@@ -39,50 +46,31 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+/** Statuses after which a read is repeated. A write is repeated only after a 429 that is not about abuse. */
+const READ_RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+const WRITE_RETRY_STATUS = [429];
+/** Connection failures that prove the request never left: safe to say so, even for a write. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const DEFAULT_MAX_DELAY_MS = 20_000;
 
-/** Whether a failed attempt may be repeated: reads on any transient failure, writes only on a 429 that did nothing. */
-async function retryDecision(error: Error, method: string): Promise<boolean | undefined> {
-  const read = method === 'get';
-  if (error instanceof HTTPError) {
-    const status = error.response.status;
-    if (status === 429) {
-      const { message } = parseErrorBody(await error.response.clone().text());
-      return isAbuse429(status, message) ? false : undefined; // undefined: ky's default honours Retry-After
-    }
-    return read && RETRY_STATUS.includes(status) ? undefined : false;
-  }
-  if (isTimeoutError(error)) return read; // a write that timed out may have been applied
-  return read ? undefined : false; // network failure: same reasoning
+function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 export class ApiClient {
-  private readonly http: KyInstance;
   private readonly limiter = new CategoryLimiter();
 
-  constructor(private readonly options: ClientOptions) {
-    this.http = ky.create({
-      timeout: options.timeoutMs,
-      throwHttpErrors: true,
-      retry: {
-        limit: options.retries,
-        methods: ['get', 'post', 'put', 'patch', 'delete'],
-        statusCodes: RETRY_STATUS,
-        afterStatusCodes: [429, 503],
-        backoffLimit: options.maxDelayMs ?? 10_000,
-        maxRetryAfter: options.maxDelayMs ?? 60_000,
-        jitter: true,
-        shouldRetry: ({ error }) => retryDecision(error, (error as HTTPError).request?.method?.toLowerCase() ?? 'get'),
-      },
-      hooks: {
-        beforeRetry: [
-          ({ request, retryCount }) => {
-            options.logger.warn({ method: request.method, path: new URL(request.url).pathname, retryCount }, 'retrying request');
-          },
-        ],
-      },
-    });
-  }
+  constructor(private readonly options: ClientOptions) {}
 
   async send(op: OperationFacts, request: ApiRequest, sendOptions: SendOptions = {}): Promise<ApiResponse> {
     if (this.options.sandbox && op.sandbox === 'disabled') {
@@ -91,70 +79,179 @@ export class ApiClient {
         'sandbox',
       );
     }
-    let auth = await this.options.auth.header();
-    if (!auth) throw new ApiError(this.options.auth.missingHelp, 'auth_missing');
+    const auth = this.options.auth;
+    const header = await auth.header();
+    if (!header) throw new ApiError(auth.missingHelp, 'auth_missing');
+    // One deadline for the whole call, whatever happens inside (retries, waits, a token refresh), linked by hand to the
+    // caller's cancellation: cheaper than AbortSignal.any + AbortSignal.timeout, and the timer ends with the call.
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const deadline = setTimeout(
+      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      this.options.totalTimeoutMs,
+    );
+    const cancel = () => controller.abort(sendOptions.signal?.reason);
+    if (sendOptions.signal?.aborted) cancel();
+    else sendOptions.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.limiter.run(op.rateLimitCategory, () => this.attempt(op, request, auth!, sendOptions));
-    } catch (error) {
-      const canRefresh = error instanceof ApiError && error.status === 401 && request.method === 'GET';
-      if (!canRefresh || !(await this.options.auth.refresh?.())) throw error;
-      auth = await this.options.auth.header();
-      return this.limiter.run(op.rateLimitCategory, () => this.attempt(op, request, auth!, sendOptions));
+      return await this.sendWithin(op, request, header, signal);
+    } finally {
+      clearTimeout(deadline);
+      sendOptions.signal?.removeEventListener('abort', cancel);
     }
   }
 
-  private async attempt(op: OperationFacts, request: ApiRequest, auth: string, sendOptions: SendOptions): Promise<ApiResponse> {
+  private async sendWithin(op: OperationFacts, request: ApiRequest, header: string, signal: AbortSignal): Promise<ApiResponse> {
+    const auth = this.options.auth;
+    const category = op.rateLimitCategory;
+    const run = async (credential: string): Promise<ApiResponse> => {
+      try {
+        return await this.limiter.run(category, () => this.attempt(op, request, credential, signal), signal);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        // Aborted while queued behind its category (deadline or cancellation): nothing was sent.
+        throw new ApiError(`The ${this.options.label} API call did not start in time (its rate-limit category is busy); nothing was sent. Try again later.`, 'timeout');
+      }
+    };
+    try {
+      return await run(header);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401 || !auth.refresh) throw error;
+      if (request.method !== 'GET') {
+        // A write is never repeated; refresh anyway so that the caller's next attempt can succeed.
+        const refreshed = await auth.refresh(header).catch(() => false);
+        if (!refreshed) throw error;
+        throw new ApiError(
+          `${error.message} A new access token has since been obtained. The API refused this ${request.method} before ` +
+            'applying it, so nothing was changed: make the call again (a write that needed confirmation needs a new preview).',
+          'http',
+          error.details,
+        );
+      }
+      if (!(await auth.refresh(header))) throw error;
+      const fresh = await auth.header();
+      if (!fresh) throw error;
+      this.options.logger.info({ op: op.id }, 'repeating a read with a refreshed access token');
+      return await run(fresh);
+    }
+  }
+
+  /** One call through ky: its retries follow the method's rules. Errors come out as ApiError. */
+  private async attempt(op: OperationFacts, request: ApiRequest, auth: string, signal: AbortSignal): Promise<ApiResponse> {
     const url = this.options.baseUrl + request.path + queryString(request.query);
-    const signals = [AbortSignal.timeout(this.options.totalTimeoutMs)];
-    if (sendOptions.signal) signals.push(sendOptions.signal);
+    const read = request.method === 'GET';
+    const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+    const { logger } = this.options;
     const started = performance.now();
+    const kyOptions: KyOptions = {
+      method: request.method,
+      headers: { authorization: auth, accept: 'application/json' },
+      json: request.body,
+      signal,
+      timeout: this.options.timeoutMs,
+      throwHttpErrors: true,
+      retry: {
+        limit: this.options.retries,
+        methods: [request.method.toLowerCase()],
+        statusCodes: read ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: maxDelayMs,
+        backoffLimit: maxDelayMs,
+        jitter: true,
+        retryOnTimeout: read,
+        shouldRetry: async ({ error }) => {
+          if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
+          if (error instanceof HTTPError) {
+            const status = error.response.status;
+            if (status !== 429) return undefined; // ky decides by the method's status list
+            const { message } = parseErrorBody(await error.response.clone().text());
+            if (isAbuse429(status, message)) return false;
+            const wait = retryAfterMs(error.response);
+            if (wait !== undefined) {
+              if (wait > maxDelayMs) return false; // reported with its Retry-After rather than waited out
+              this.limiter.pause(op.rateLimitCategory, wait);
+            }
+            return undefined; // ky waits Retry-After (no jitter) or backs off with jitter
+          }
+          // No answer (network failure or per-attempt timeout): a read is repeated, a write may have been applied.
+          return read ? undefined : false;
+        },
+      },
+      hooks: {
+        beforeRetry: [
+          ({ error, retryCount }) => {
+            const reason = error instanceof HTTPError ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
+            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason }, 'retrying request');
+          },
+        ],
+      },
+    };
     try {
-      const response = await this.http(url, {
-        method: request.method,
-        headers: { authorization: auth, accept: 'application/json' },
-        json: request.body,
-        signal: AbortSignal.any(signals),
-      });
+      const response = await ky(url, kyOptions);
       const text = await response.text();
-      this.options.logger.debug(
-        { op: op.id, status: response.status, ms: Math.round(performance.now() - started) },
-        'api call',
-      );
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      logger.debug({ op: op.id, status: response.status, ms: Math.round(performance.now() - started) }, 'api call');
+      return { status: response.status, body: parseBody(text) };
     } catch (error) {
-      throw await this.mapError(op, request, error);
+      throw await this.mapError(op, request, error, signal);
     }
   }
 
-  private async mapError(op: OperationFacts, request: ApiRequest, error: unknown): Promise<ApiError> {
+  private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal): Promise<ApiError> {
     const label = this.options.label;
+    const write = request.method !== 'GET';
     if (error instanceof HTTPError) {
       const status = error.response.status;
       const { code, message } = parseErrorBody(await error.response.text().catch(() => ''));
-      const retryAfter = Number(error.response.headers.get('retry-after'));
+      const retryAfter = retryAfterMs(error.response);
+      const retryAfterSeconds = retryAfter !== undefined && retryAfter > 0 ? Math.ceil(retryAfter / 1000) : undefined;
       const scopes = op.auth.flatMap((a) => a.scopes);
+      let hint = httpErrorHint(status, scopes);
+      if (isAbuse429(status, message)) {
+        hint = 'Pinterest refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.';
+      } else if (status === 429) {
+        hint = `Rate limited${retryAfterSeconds ? `: Pinterest asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
+      } else if (write && status >= 500) {
+        hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
+      }
       const text =
-        `${label} API error ${status}${code !== undefined ? ` (code ${code})` : ''}: ${message ?? error.response.statusText}. ` +
-        httpErrorHint(status, scopes);
-      return new ApiError(text, 'http', {
-        status,
-        code,
-        apiMessage: message,
-        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-      });
+        `${label} API error ${status}${code !== undefined ? ` (code ${code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
+      return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds });
     }
-    const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-    if (request.method !== 'GET') {
+    const codeName = causeCode(error);
+    if (codeName && NOT_SENT_CODES.has(codeName)) {
       return new ApiError(
-        `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}, and it may have been applied. ` +
+        `Could not reach the ${label} API (${codeName}): the request was not sent${write ? ', so nothing was changed' : ''}. ` +
+          'Check the network or the base URL and retry.',
+        'network',
+      );
+    }
+    const cancelled = signal.aborted && !isTimeoutError(signal.reason);
+    if (write) {
+      return new ApiError(
+        `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}` +
+          `${cancelled ? ' (the call was cancelled)' : isTimeoutError(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
           'Read the entity before retrying; the write was not repeated automatically.',
         'outcome_unknown',
       );
     }
-    if (isTimeoutError(error) || aborted) {
-      return new ApiError(`The ${label} API did not answer in time. Try again later or narrow the request.`, 'timeout');
+    if (cancelled) return new ApiError(`The call to the ${label} API was cancelled.`, 'timeout');
+    if (isTimeoutError(error) || signal.aborted) {
+      return new ApiError(
+        `The ${label} API did not answer in time (limits: ${this.options.timeoutMs} ms per attempt, ` +
+          `${this.options.totalTimeoutMs} ms per call). Try again later or narrow the request.`,
+        'timeout',
+      );
     }
     const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     return new ApiError(`Could not reach the ${label} API (${reason}). Check the network or the base URL and retry.`, 'network');
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

@@ -3,17 +3,29 @@ import type { ApiId } from '../catalog/apis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
-import { PINTEREST_AUTH_HELP, staticBearer } from './auth.js';
-import { ApiClient } from './http.js';
+import { PINTEREST_AUTH_HELP, pinterestOAuth, staticBearer } from './auth.js';
+import { ApiClient, type AuthProvider } from './http.js';
 
 export type Clients = Readonly<Record<ApiId, ApiClient>>;
 
-export function createClients(config: Config, logger: Logger, _store: Store): Clients {
+/** OAuth refresh when the app credentials and a refresh token are configured; otherwise the static access token. */
+function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvider {
+  const { appId, appSecret, refreshToken, accessToken, baseUrl } = config.pinterest;
+  if (appId && appSecret && refreshToken) {
+    return pinterestOAuth({ baseUrl, appId, appSecret, refreshToken, accessToken, store, logger, timeoutMs: config.client.timeoutMs });
+  }
+  if ((appId || appSecret || refreshToken) && !accessToken) {
+    logger.warn('OAuth refresh needs all of PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN; some are missing');
+  }
+  return staticBearer(accessToken, PINTEREST_AUTH_HELP);
+}
+
+export function createClients(config: Config, logger: Logger, store: Store): Clients {
   return {
     pinterest: new ApiClient({
       label: 'Pinterest',
       baseUrl: config.pinterest.baseUrl,
-      auth: staticBearer(config.pinterest.accessToken, PINTEREST_AUTH_HELP),
+      auth: pinterestAuth(config, logger, store),
       sandbox: config.pinterest.sandbox,
       ...config.client,
       logger,

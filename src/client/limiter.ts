@@ -1,9 +1,11 @@
-// Per rate-limit-category concurrency limiter, so one busy category cannot starve the others (hand-written: ~30 lines,
+// Per rate-limit-category concurrency limiter, so one busy category cannot starve the others (hand-written: ~50 lines,
 // the maintained queue libraries that do this (p-queue, p-limit 7) need Node 22).
 
 interface Lane {
   active: number;
   waiting: (() => void)[];
+  /** Epoch ms before which no new request of this category starts (set from a 429's Retry-After). */
+  pausedUntil: number;
 }
 
 export class CategoryLimiter {
@@ -12,16 +14,24 @@ export class CategoryLimiter {
   /** @param concurrency maximum requests in flight per category */
   constructor(private readonly concurrency = 8) {}
 
-  async run<T>(category: string | undefined, task: () => Promise<T>): Promise<T> {
+  private lane(category: string | undefined): Lane {
     const key = category ?? 'default';
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { active: 0, waiting: [] };
+      lane = { active: 0, waiting: [], pausedUntil: 0 };
       this.lanes.set(key, lane);
     }
-    if (lane.active >= this.concurrency) await new Promise<void>((resolve) => lane!.waiting.push(resolve));
+    return lane;
+  }
+
+  async run<T>(category: string | undefined, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const lane = this.lane(category);
+    if (lane.active >= this.concurrency) await new Promise<void>((resolve) => lane.waiting.push(resolve));
     lane.active++;
     try {
+      // A category the API asked us to slow down waits out its Retry-After; other categories are unaffected.
+      const wait = lane.pausedUntil - Date.now();
+      if (wait > 0) await sleep(wait, signal);
       return await task();
     } finally {
       lane.active--;
@@ -29,9 +39,30 @@ export class CategoryLimiter {
     }
   }
 
+  /** Holds new requests of `category` for `ms` (a 429 with Retry-After). */
+  pause(category: string | undefined, ms: number): void {
+    const lane = this.lane(category);
+    lane.pausedUntil = Math.max(lane.pausedUntil, Date.now() + ms);
+  }
+
   /** Requests currently running or queued in a category (for tests and diagnostics). */
   load(category: string): number {
     const lane = this.lanes.get(category);
     return lane ? lane.active + lane.waiting.length : 0;
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

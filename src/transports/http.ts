@@ -1,0 +1,382 @@
+// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, body limit, sessions, drain.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { type App, SERVER_INFO } from '../server.js';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  stateful: boolean;
+  token?: string;
+  /** Extra allowed Origin values (`*` allows any); loopback origins on the served port are always allowed. */
+  allowedOrigins: readonly string[];
+  /** Extra allowed Host values: `name:port` exactly, or `name` on any port. */
+  allowedHosts: readonly string[];
+  maxBodyBytes: number;
+  /** How long a shutdown waits for calls in flight before cutting them off. */
+  shutdownGraceMs?: number;
+  /** Stateful mode: a session without any request for this long is closed. */
+  sessionIdleMs?: number;
+  /** Stateful mode: most sessions kept at once. */
+  maxSessions?: number;
+}
+
+export interface HttpHandle {
+  /** http://HOST:PORT of the listening server (the real port when 0 was asked). */
+  url: string;
+  port: number;
+  /** Stops accepting, lets calls in flight finish (bounded), closes sessions and the listener. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_GRACE_MS = 10_000;
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+const DEFAULT_MAX_SESSIONS = 1_000;
+
+export function httpOptions(config: Config): HttpOptions {
+  return { host: config.host, port: config.port, stateful: config.stateful, token: config.http.token, ...config.http };
+}
+
+/** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/** Refuses configurations that would expose the tools without authentication. */
+export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token'>): void {
+  if (!isLoopbackHost(options.host) && !options.token) {
+    throw new Error(
+      `refusing to serve HTTP on ${options.host} without a bearer token: anyone who can reach it could use the ` +
+        'Pinterest account. Set PINTEREST_MCP_HTTP_TOKEN (or PINTEREST_MCP_HTTP_TOKEN_FILE), or bind to 127.0.0.1.',
+    );
+  }
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Constant-time comparison of a request's `Authorization: Bearer` value with the configured token. */
+function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  // Hash both sides so that the comparison takes the same time whatever the lengths.
+  return timingSafeEqual(digest(match?.[1] ?? ''), expected) && !!match;
+}
+
+const bracket = (host: string) => (isIP(host) === 6 ? `[${host}]` : host);
+
+function allowedHostSet(options: HttpOptions, port: number): { exact: Set<string>; anyPort: Set<string> } {
+  const exact = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bracket(options.host.toLowerCase())}:${port}`]);
+  if (options.host === '0.0.0.0' || options.host === '::') {
+    // Bound to every interface: the machine's own addresses are legitimate Host values.
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const a of addresses ?? []) exact.add(`${bracket(a.address.toLowerCase())}:${port}`);
+    }
+  }
+  const anyPort = new Set<string>();
+  for (const entry of options.allowedHosts.map((h) => h.toLowerCase())) {
+    if (/^\[[^\]]+\]:\d+$|^[^:\[\]]+:\d+$/.test(entry)) exact.add(entry);
+    else anyPort.add(bracket(entry.replace(/^\[|\]$/g, '')));
+  }
+  return { exact, anyPort };
+}
+
+function hostAllowed(host: string | undefined, allowed: { exact: Set<string>; anyPort: Set<string> }): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  if (allowed.exact.has(h)) return true;
+  const name = h.replace(/:\d+$/, '');
+  return allowed.anyPort.has(name);
+}
+
+const SERVER_POOL_MAX = 256;
+/** Messages after which a pooled protocol server holds nothing of the client (initialize and logging/setLevel do). */
+const STATELESS_METHODS = new Set(['tools/call', 'tools/list', 'ping']);
+function poolable(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.every((m) => {
+    const method = (m as { method?: unknown } | null)?.method;
+    return typeof method === 'string' && (STATELESS_METHODS.has(method) || method.startsWith('notifications/'));
+  });
+}
+
+const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, '');
+
+interface Session {
+  server: Server;
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+/** A JSON-RPC error answer, as the SDK's transport phrases its own refusals. */
+function rpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32000): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads the body up to `limit` bytes; beyond it, stops reading and rejects. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume(); // drain the rest so that the 413 can be read by the client
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+export async function serveHttp(app: App, options: HttpOptions, logger: Logger): Promise<HttpHandle> {
+  assertSafeBinding(options);
+  const expectedToken = options.token ? digest(options.token) : undefined;
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
+  const sessionIdleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const sessions = new Map<string, Session>();
+  /** Stateless mode: protocol servers not serving a request right now. */
+  const idleServers: Server[] = [];
+  let allowedHosts = allowedHostSet(options, options.port);
+  let allowedOrigins = new Set<string>();
+  const anyOrigin = options.allowedOrigins.includes('*');
+  /** POST requests being answered (tool calls and other messages); long-lived GET streams are not counted. */
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const finished = () => {
+    inFlight--;
+    if (draining && inFlight === 0) drained?.();
+  };
+
+  function originAllowed(origin: string): boolean {
+    return anyOrigin || allowedOrigins.has(normalizeOrigin(origin));
+  }
+
+  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, allowedHosts)) {
+      logger.warn({ host: req.headers.host }, 'refused a request with a Host header that is not allowed');
+      return rpcError(res, 403, 'Forbidden: Host header not allowed (add it to PINTEREST_MCP_ALLOWED_HOSTS).');
+    }
+    const origin = req.headers.origin;
+    const cors: Record<string, string> = {};
+    if (origin !== undefined) {
+      if (!originAllowed(origin)) {
+        logger.warn({ origin }, 'refused a request from an Origin that is not allowed');
+        return rpcError(res, 403, 'Forbidden: Origin not allowed (add it to PINTEREST_MCP_ALLOWED_ORIGINS).');
+      }
+      Object.assign(cors, { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Mcp-Session-Id' });
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          ...cors,
+          'access-control-allow-methods': options.stateful ? 'GET, POST, DELETE' : 'POST',
+          'access-control-allow-headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    }
+    if (expectedToken && !bearerMatches(req.headers.authorization, expectedToken)) {
+      return rpcError(res, 401, 'Unauthorized: send Authorization: Bearer <PINTEREST_MCP_HTTP_TOKEN>.', {
+        'www-authenticate': 'Bearer realm="pinterest-api-mcp"',
+      });
+    }
+    const method = req.method ?? 'GET';
+    const allowed = options.stateful ? ['GET', 'POST', 'DELETE'] : ['POST'];
+    if (!allowed.includes(method)) {
+      const why = options.stateful ? '' : ' This server is stateless (start it with --stateful for sessions and server-sent events).';
+      return rpcError(res, 405, `Method not allowed.${why}`, { allow: allowed.join(', ') });
+    }
+    let body: unknown;
+    if (method === 'POST') {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+        return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
+      }
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, options.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
+        }
+        throw error;
+      }
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
+      }
+    }
+    if (options.stateful) return handleStateful(req, res, body);
+
+    // Stateless: a fresh transport per request (the SDK requires it) on an idle protocol server, so that any replica
+    // can answer any request. Building a Server costs more than the call itself (it compiles its own Ajv instance), so
+    // servers are pooled; a server goes back to the pool only after messages that leave no per-client state on it.
+    const server = idleServers.pop() ?? app.createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const reusable = poolable(body);
+    res.once('close', () => {
+      transport.close().then(
+        () => {
+          if (reusable && !draining && idleServers.length < SERVER_POOL_MAX) idleServers.push(server);
+        },
+        () => {},
+      );
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const header = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(header) ? header[0] : header;
+    if (sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return rpcError(res, 404, 'Session not found: it expired or the server restarted. Initialize a new session.', {}, -32001);
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(req, res, body);
+    }
+    const initialize = req.method === 'POST' && (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
+    if (!initialize) return rpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; start with an initialize request.');
+    if (sessions.size >= maxSessions) {
+      return rpcError(res, 503, 'Too many sessions: try again later.', { 'retry-after': '5' });
+    }
+    const server = app.createServer();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { server, transport, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  function healthz(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
+    // Nothing secret: no token, no store address, no account.
+    sendJson(res, draining ? 503 : 200, {
+      status: draining ? 'draining' : 'ok',
+      name: SERVER_INFO.name,
+      version: SERVER_INFO.version,
+      mode: options.stateful ? 'stateful' : 'stateless',
+    });
+  }
+
+  const httpServer: HttpServer = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return healthz(req, res);
+    if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
+    if (draining) return rpcError(res, 503, 'Server is shutting down: retry on another replica.', { connection: 'close', 'retry-after': '1' });
+    const counted = req.method === 'POST';
+    if (counted) {
+      inFlight++;
+      res.once('close', finished);
+    }
+    handleMcp(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'HTTP request failed');
+      if (!res.headersSent) rpcError(res, 500, 'Internal server error.', {}, -32603);
+      else res.end();
+    });
+  });
+  httpServer.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  allowedHosts = allowedHostSet(options, port);
+  allowedOrigins = new Set(
+    [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, ...options.allowedOrigins].map(normalizeOrigin),
+  );
+  const url = `http://${bracket(options.host)}:${port}`;
+
+  const sweeper = setInterval(() => {
+    const cutoff = Date.now() - sessionIdleMs;
+    for (const [id, session] of sessions) {
+      if (session.lastSeen < cutoff) {
+        sessions.delete(id);
+        session.server.close().catch(() => {});
+      }
+    }
+  }, Math.min(60_000, sessionIdleMs)).unref();
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    draining = true;
+    clearInterval(sweeper);
+    const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    if (inFlight > 0) {
+      logger.info({ inFlight, graceMs }, 'waiting for calls in flight');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          drained = resolve;
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace period over: cutting off calls still in flight');
+    }
+    await Promise.all([...sessions.values()].map((s) => s.server.close().catch(() => {})));
+    sessions.clear();
+    httpServer.closeAllConnections();
+    await stopped;
+  }
+
+  logger.info(
+    { url: `${url}/mcp`, mode: options.stateful ? 'stateful' : 'stateless', auth: expectedToken ? 'bearer' : 'none' },
+    'MCP server listening',
+  );
+  return {
+    url,
+    port,
+    close: () => (closing ??= close()),
+  };
+}
