@@ -9,6 +9,8 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
+  minify: true,
+  keepNames: true,
   // Optional stores (native sqlite3) and the demo's fake API load on demand from their own files.
   external: ['@keyv/redis', '@keyv/sqlite', './emulator/server.js'],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.

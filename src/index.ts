@@ -3,7 +3,6 @@
 import { helpText, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createApp } from './server.js';
-import { assertSafeBinding, httpOptions, serveHttp } from './transports/http.js';
 import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
@@ -19,7 +18,9 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  if (config.transport === 'http') assertSafeBinding(httpOptions(config)); // before anything connects
+  // The HTTP transport (and the web stack under it) loads only when asked for: stdio start-up stays small.
+  const http = config.transport === 'http' ? await import('./transports/http.js') : undefined;
+  if (http) http.assertSafeBinding(http.httpOptions(config)); // before anything connects
   let stopDemo = async () => {};
   if (config.demo) {
     // Offline demo: the fake Pinterest API runs in this process on loopback; no token needed.
@@ -31,8 +32,8 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config, logger);
   let stop: () => Promise<void>;
-  if (config.transport === 'http') {
-    const handle = await serveHttp(app, httpOptions(config), logger).catch(async (error: unknown) => {
+  if (http) {
+    const handle = await http.serveHttp(app, http.httpOptions(config), logger).catch(async (error: unknown) => {
       await app.close();
       throw error;
     });

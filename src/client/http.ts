@@ -1,10 +1,22 @@
 // The one HTTP client every tool goes through (ky): auth, base URL, safe retries, per-category limits, error mapping.
-import ky, { HTTPError, isTimeoutError, type Options as KyOptions } from 'ky';
+import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import { ApiError, httpErrorHint, isAbuse429, parseErrorBody } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import { type ApiRequest, queryString } from './request.js';
+
+/**
+ * ky is loaded on the first request, not at start-up: importing it builds a Request to probe stream support,
+ * which loads Node's fetch implementation (~20 ms) before tools/list could be answered.
+ */
+let kyModule: typeof import('ky') | undefined;
+async function loadKy(): Promise<typeof import('ky')> {
+  return (kyModule ??= await import('ky'));
+}
+/** ky's own type guards; only called on errors, which only exist once ky has been loaded. */
+const isHttpError = (error: unknown): error is HTTPError => kyModule!.isHTTPError(error);
+const isTimeoutError = (error: unknown): boolean => kyModule!.isTimeoutError(error);
 
 /** Supplies the Authorization header; `refresh` (optional) obtains a new credential after a 401. */
 export interface AuthProvider {
@@ -161,7 +173,7 @@ export class ApiClient {
         retryOnTimeout: read,
         shouldRetry: async ({ error }) => {
           if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
-          if (error instanceof HTTPError) {
+          if (isHttpError(error)) {
             const status = error.response.status;
             if (status !== 429) return undefined; // ky decides by the method's status list
             const { message } = parseErrorBody(await error.response.clone().text());
@@ -180,14 +192,15 @@ export class ApiClient {
       hooks: {
         beforeRetry: [
           ({ error, retryCount }) => {
-            const reason = error instanceof HTTPError ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
+            const reason = isHttpError(error) ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
             logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason }, 'retrying request');
           },
         ],
       },
     };
     try {
-      const response = await ky(url, kyOptions);
+      const ky = await loadKy();
+      const response = await ky.default(url, kyOptions);
       const text = await response.text();
       logger.debug({ op: op.id, status: response.status, ms: Math.round(performance.now() - started) }, 'api call');
       return { status: response.status, body: parseBody(text) };
@@ -199,7 +212,7 @@ export class ApiClient {
   private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal): Promise<ApiError> {
     const label = this.options.label;
     const write = request.method !== 'GET';
-    if (error instanceof HTTPError) {
+    if (isHttpError(error)) {
       const status = error.response.status;
       const { code, message } = parseErrorBody(await error.response.text().catch(() => ''));
       const retryAfter = retryAfterMs(error.response);
