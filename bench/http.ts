@@ -1,5 +1,5 @@
 // Benchmark of the Streamable HTTP transport: N concurrent MCP sessions against the built server and the fake API.
-// Usage: npm run build && npm run bench:http   (BENCH_SESSIONS=50 BENCH_SECONDS=10 BENCH_STATEFUL=1 to vary)
+// Usage: npm run build && npm run bench:http   (BENCH_SESSIONS=50 BENCH_SECONDS=10 BENCH_STATEFUL=1 BENCH_NODE_FLAGS=... to vary)
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -13,7 +13,11 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STATEFUL = process.env.BENCH_STATEFUL === '1';
 const ACCOUNT = '549755885175';
-const TOOL = { name: 'ad_accounts_get', arguments: { ad_account_id: ACCOUNT } };
+/** BENCH_TOOL=describe_tool measures the MCP/HTTP layer alone (no call to the fake API). */
+const TOOL =
+  process.env.BENCH_TOOL === 'describe_tool'
+    ? { name: 'describe_tool', arguments: { name: 'ad_accounts_get' } }
+    : { name: 'ad_accounts_get', arguments: { ad_account_id: ACCOUNT } };
 const TOKEN = 'test-token';
 const root = resolve(import.meta.dirname, '..');
 
@@ -34,7 +38,8 @@ async function startEmulatorWorker(): Promise<{ url: string; stop(): Promise<voi
 }
 
 async function startServer(apiUrl: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const args = [resolve(root, 'dist/index.js'), '--transport', 'http', '--port', '0', ...(STATEFUL ? ['--stateful'] : [])];
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof for profiling
+  const args = [...nodeFlags, resolve(root, 'dist/index.js'), '--transport', 'http', '--port', '0', ...(STATEFUL ? ['--stateful'] : [])];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -9,7 +9,7 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
-  minify: true,
+  minify: process.env.BUNDLE_MINIFY !== '0',
   keepNames: true,
   // Optional stores (native sqlite3) and the demo's fake API load on demand from their own files.
   external: ['@keyv/redis', '@keyv/sqlite', './emulator/server.js'],
