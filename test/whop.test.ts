@@ -279,11 +279,11 @@ describe('whop_ad_groups_create limits and credentials', () => {
       expect(paused.text).toMatch(/Set WHOP_API_KEY/);
       expect(paused.structuredContent).toMatchObject({ error: 'auth_missing' });
 
-      const args = { body: { campaign_id: META_CAMPAIGN, daily_budget: '10' } };
-      const p = (await h.call(TOOL, args)).structuredContent as unknown as Preview;
-      const confirmed = await h.call(TOOL, { ...args, confirmation_token: p.confirmation_token });
-      expect(confirmed.isError).toBe(true);
-      expect(confirmed.text).toMatch(/Set WHOP_API_KEY/);
+      // A spend-changing create is refused before any preview: a token could never be used without a key.
+      const budgeted = await h.call(TOOL, { body: { campaign_id: META_CAMPAIGN, daily_budget: '10' } });
+      expect(budgeted.isError).toBe(true);
+      expect(budgeted.text).toMatch(/Set WHOP_API_KEY/);
+      expect(budgeted.structuredContent).not.toHaveProperty('confirmation_token');
       expect(whop.requests).toHaveLength(0);
     } finally {
       await h.close();
@@ -296,6 +296,8 @@ describe('whop_ad_groups_create limits and credentials', () => {
       const result = await h.call(TOOL, { body: { campaign_id: META_CAMPAIGN, status: 'paused' } });
       expect(result.isError).toBe(true);
       expect(result.text).toMatch(/Whop API error 401/);
+      expect(result.text).toMatch(/check WHOP_API_KEY/);
+      expect(result.text).not.toMatch(/PINTEREST_ACCESS_TOKEN/);
       expect(whop.requests.map((r) => r.headers.authorization)).toEqual(['Bearer not-the-key']);
     } finally {
       await h.close();

@@ -4,10 +4,12 @@ import type { Store } from '../store.js';
 import { ApiError, parseErrorBody } from './errors.js';
 import type { AuthProvider } from './http.js';
 
-export function staticBearer(token: string | undefined, missingHelp: string): AuthProvider {
+export function staticBearer(token: string | undefined, missingHelp: string, renewHelp: string): AuthProvider {
   const header = token ? `Bearer ${token}` : undefined;
-  return { header: async () => header, missingHelp };
+  return { header: async () => header, missingHelp, renewHelp };
 }
+
+export const PINTEREST_RENEW_HELP = 'set a fresh PINTEREST_ACCESS_TOKEN (or the refresh credentials) and restart the server.';
 
 export const PINTEREST_AUTH_HELP =
   'No Pinterest credentials are configured. Set PINTEREST_ACCESS_TOKEN to an OAuth access token ' +
@@ -128,6 +130,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
 
   return {
     missingHelp: PINTEREST_AUTH_HELP,
+    renewHelp: 'the refresh token may have been revoked: set fresh PINTEREST_REFRESH_TOKEN (and app credentials) and restart the server.',
     async header() {
       if (valid(current)) return bearer(current);
       const stored = await readStore();

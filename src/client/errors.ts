@@ -39,8 +39,9 @@ export function isAbuse429(status: number, message: string | undefined): boolean
   return status === 429 && /spam|abus/i.test(message ?? '');
 }
 
-export function httpErrorHint(status: number, scopes: readonly string[]): string {
-  if (status === 401) return 'The access token is invalid or expired: set a fresh PINTEREST_ACCESS_TOKEN (or the refresh credentials).';
+/** @param renewHelp what to do when the API refuses the credentials (each API's auth provider says) */
+export function httpErrorHint(status: number, scopes: readonly string[], renewHelp: string): string {
+  if (status === 401) return `The credentials were refused (invalid or expired): ${renewHelp}`;
   if (status === 403) {
     return scopes.length
       ? `The token lacks permission: this operation needs the OAuth scopes ${scopes.join(', ')} and access to the account.`

@@ -28,6 +28,8 @@ export interface AuthProvider {
   refresh?(rejected: string): Promise<boolean>;
   /** What to tell the model when no credential is configured. */
   missingHelp: string;
+  /** What to tell the model when the API refuses the credential (401). */
+  renewHelp: string;
 }
 
 export interface ClientOptions {
@@ -83,6 +85,11 @@ export class ApiClient {
   private readonly limiter = new CategoryLimiter();
 
   constructor(private readonly options: ClientOptions) {}
+
+  /** Why no request can be sent (no credential configured), or undefined; lets callers refuse before previews. */
+  async credentialProblem(): Promise<string | undefined> {
+    return (await this.options.auth.header().catch(() => undefined)) ? undefined : this.options.auth.missingHelp;
+  }
 
   async send(op: OperationFacts, request: ApiRequest, sendOptions: SendOptions = {}): Promise<ApiResponse> {
     if (this.options.sandbox && op.sandbox === 'disabled') {
@@ -218,7 +225,7 @@ export class ApiClient {
       const retryAfter = retryAfterMs(error.response);
       const retryAfterSeconds = retryAfter !== undefined && retryAfter > 0 ? Math.ceil(retryAfter / 1000) : undefined;
       const scopes = op.auth.flatMap((a) => a.scopes);
-      let hint = httpErrorHint(status, scopes);
+      let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
       if (isAbuse429(status, message)) {
         hint = 'Pinterest refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.';
       } else if (status === 429) {

@@ -3,7 +3,7 @@ import type { ApiId } from '../catalog/apis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
-import { PINTEREST_AUTH_HELP, pinterestOAuth, staticBearer } from './auth.js';
+import { PINTEREST_AUTH_HELP, PINTEREST_RENEW_HELP, pinterestOAuth, staticBearer } from './auth.js';
 import { ApiClient, type AuthProvider } from './http.js';
 
 export type Clients = Readonly<Record<ApiId, ApiClient>>;
@@ -17,7 +17,7 @@ function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvid
   if ((appId || appSecret || refreshToken) && !accessToken) {
     logger.warn('OAuth refresh needs all of PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN; some are missing');
   }
-  return staticBearer(accessToken, PINTEREST_AUTH_HELP);
+  return staticBearer(accessToken, PINTEREST_AUTH_HELP, PINTEREST_RENEW_HELP);
 }
 
 export function createClients(config: Config, logger: Logger, store: Store): Clients {
@@ -33,7 +33,11 @@ export function createClients(config: Config, logger: Logger, store: Store): Cli
     whop: new ApiClient({
       label: 'Whop',
       baseUrl: config.whop.baseUrl,
-      auth: staticBearer(config.whop.apiKey, 'No Whop API key is configured. Set WHOP_API_KEY to a Whop API key, then restart the server.'),
+      auth: staticBearer(
+        config.whop.apiKey,
+        'No Whop API key is configured. Set WHOP_API_KEY to a Whop API key, then restart the server.',
+        'check WHOP_API_KEY (the key may be wrong or revoked) and restart the server.',
+      ),
       ...config.client,
       logger,
     }),

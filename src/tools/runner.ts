@@ -56,9 +56,15 @@ export class ToolRunner {
     confirmationToken: string | undefined,
     ctx: CallContext,
   ): Promise<{ result: CallToolResult } | { content: Record<string, unknown>; notes: string[] }> {
+    const client = this.options.clients[tool.api.id];
+    if (tool.writes) {
+      // Without credentials a confirmed write could never be sent: say so before any preview or token.
+      const problem = await client.credentialProblem();
+      if (problem) throw new ApiError(problem, 'auth_missing');
+    }
     const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, askUser: ctx.askUser });
     if (decision.action === 'respond') return { result: decision.result };
-    const response = await this.options.clients[tool.api.id].send(tool.op, decision.request, { signal: ctx.signal });
+    const response = await client.send(tool.op, decision.request, { signal: ctx.signal });
     const notes = decision.after ? await decision.after(response) : [];
     return { content: structured(response.body, response.status), notes };
   }
