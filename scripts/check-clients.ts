@@ -55,8 +55,8 @@ export const EXPECTED_NOT_APPLICABLE: Readonly<Record<string, string>> = {
   'tools-call-sampling': `${FIXTURE_TOOLS}; the server never asks the client for sampling`,
   'tools-call-elicitation': `${FIXTURE_TOOLS}; spend is confirmed with confirmation tokens, not elicitation`,
   'json-schema-2020-12': `${FIXTURE_TOOLS} (json_schema_2020_12_tool)`,
-  'elicitation-sep1034-defaults': `${FIXTURE_TOOLS}; the server does not use elicitation`,
-  'elicitation-sep1330-enums': `${FIXTURE_TOOLS}; the server does not use elicitation`,
+  'elicitation-sep1034-defaults': `${FIXTURE_TOOLS}; the server's own elicitation (spend confirmations) is tested in test/guard.test.ts`,
+  'elicitation-sep1330-enums': `${FIXTURE_TOOLS}; the server's own elicitation (spend confirmations) is tested in test/guard.test.ts`,
   'server-sse-polling': 'needs the fixture tool test_reconnection, which closes its SSE stream mid-call (SEP-1699)',
   'server-sse-multiple-streams@stateless':
     'needs sessions and SSE streams: stateless mode answers JSON and has no session id (the suite only warns); it passes against --stateful',
