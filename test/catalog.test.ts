@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH, OUTPUT_PATHS, generateFiles } from '../scripts/catalog-generator.js';
 import { pinterestApi, toolName } from '../src/catalog/apis.js';
 import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
+import { APIS } from '../src/server.js';
 
 const specPath = resolve(DEFAULT_SPEC_PATH);
 const haveSpec = existsSync(specPath);
@@ -29,17 +30,19 @@ describe('operation catalog', () => {
     for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
   });
 
-  it('carries facts only: no prose keywords anywhere (property names aside)', () => {
-    const prose: string[] = [];
-    const walk = (value: unknown, path: string, underProperties: boolean): void => {
-      if (!value || typeof value !== 'object') return;
-      for (const [key, child] of Object.entries(value)) {
-        if (!underProperties && ['description', 'summary', 'example', 'examples', 'title'].includes(key)) prose.push(`${path}.${key}`);
-        walk(child, `${path}.${key}`, key === 'properties' && !underProperties);
-      }
-    };
-    walk({ operations: pinterestCatalog.operations, schemas: pinterestCatalog.schemas }, 'catalog', false);
-    expect(prose).toEqual([]);
+  it('carries facts only: no prose keywords anywhere (property names aside), for every API', () => {
+    for (const api of APIS) {
+      const prose: string[] = [];
+      const walk = (value: unknown, path: string, underProperties: boolean): void => {
+        if (!value || typeof value !== 'object') return;
+        for (const [key, child] of Object.entries(value)) {
+          if (!underProperties && ['description', 'summary', 'example', 'examples', 'title'].includes(key)) prose.push(`${path}.${key}`);
+          walk(child, `${path}.${key}`, key === 'properties' && !underProperties);
+        }
+      };
+      walk({ operations: api.catalog.operations, schemas: api.catalog.schemas }, api.id, false);
+      expect(prose).toEqual([]);
+    }
   });
 
   it('has a description of our own for every operation that is a tool, and none for the others', () => {

@@ -383,13 +383,14 @@ async function send(res: ServerResponse, outgoing: Outgoing, latencyMs: number):
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The request body, at most MAX_BODY_BYTES of it (the rest is read and dropped). */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);

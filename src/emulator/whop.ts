@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Catalog, SchemaFacts } from '../catalog/types.js';
 import { whopCatalog } from '../catalog/whop.js';
+import { readBody } from './server.js';
 import { RequestValidator } from './validate.js';
 
 export interface WhopCampaign {
@@ -134,7 +135,7 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     const method = (req.method ?? 'GET').toUpperCase();
     const pathname = (req.url ?? '/').split('?')[0];
     const path = pathname.startsWith(`${BASE_PATH}/`) ? pathname.slice(BASE_PATH.length) : pathname;
@@ -197,15 +198,3 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
