@@ -2,6 +2,7 @@
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
+import { apiFetch } from './fetch.js';
 import { ApiError, httpErrorHint, isAbuse429, parseErrorBody } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import { type ApiRequest, queryString } from './request.js';
@@ -207,7 +208,7 @@ export class ApiClient {
     };
     try {
       const ky = await loadKy();
-      const response = await ky.default(url, kyOptions);
+      const response = await ky.default(url, { ...kyOptions, fetch: apiFetch });
       const text = await response.text();
       logger.debug({ op: op.id, status: response.status, ms: Math.round(performance.now() - started) }, 'api call');
       return { status: response.status, body: parseBody(text) };
