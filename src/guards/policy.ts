@@ -104,10 +104,13 @@ export function moneyFieldsOf(api: ApiId, kind: EntityKind): MoneyField[] {
   return MONEY_FIELDS.filter((f) => f.api === api && ENTITY_OWNERS[kind].includes(f.owner));
 }
 
-/** How to read current values of updated entities (Pinterest list tools filtered by ids). */
-export const ENTITY_READERS: Readonly<Partial<Record<EntityKind, { tool: string; idsParam: string }>>> = {
-  campaign: { tool: 'campaigns_list', idsParam: 'campaign_ids' },
-  ad_group: { tool: 'ad_groups_list', idsParam: 'ad_group_ids' },
-  ad: { tool: 'ads_list', idsParam: 'ad_ids' },
-  product_group_promotion: { tool: 'product_group_promotions_list', idsParam: 'product_group_promotion_ids' },
+/** How to read current values of entities, per API (list tools filtered by ids); Whop has no such read. */
+export const ENTITY_READERS: Readonly<Record<ApiId, Partial<Record<EntityKind, { tool: string; idsParam: string }>>>> = {
+  pinterest: {
+    campaign: { tool: 'campaigns_list', idsParam: 'campaign_ids' },
+    ad_group: { tool: 'ad_groups_list', idsParam: 'ad_group_ids' },
+    ad: { tool: 'ads_list', idsParam: 'ad_ids' },
+    product_group_promotion: { tool: 'product_group_promotions_list', idsParam: 'product_group_promotion_ids' },
+  },
+  whop: {},
 };

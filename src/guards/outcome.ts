@@ -1,0 +1,122 @@
+// After the API answered: per-item outcome of batch writes, read-back of money and status, readable amounts, audit.
+import type { ApiId } from '../catalog/apis.js';
+import type { ApiResponse } from '../client/http.js';
+import type { Logger } from '../logger.js';
+import type { AuditLog } from './audit.js';
+import type { PreparedWrite } from './changes.js';
+import type { CurrencyResolver, Reader } from './currency.js';
+import { formatMoney, microsToDecimal } from './money.js';
+import { MICRO_RESPONSE_FIELD } from './money-fields.js';
+import { ENTITY_READERS, type EntityKind, STATUS_FIELD, moneyFieldsOf } from './policy.js';
+import type { GuardInput } from './types.js';
+
+type Entity = Record<string, unknown>;
+type BatchItem = { data?: Entity | null; exceptions?: { code?: number; message?: string }[] | { code?: number; message?: string } };
+
+/**
+ * Current state of entities by id, through the API's list tool for that kind; undefined when the API has no such
+ * reader or the call names no ad account. Throws when the read fails.
+ */
+export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, args: Record<string, unknown>, ids: string[]): Promise<Map<string, Entity> | undefined> {
+  const reader = ENTITY_READERS[api][kind];
+  const account = args.ad_account_id;
+  if (!reader || typeof account !== 'string' || ids.length === 0) return undefined;
+  const body = (await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids })) as { items?: Entity[] } | undefined;
+  return new Map((body?.items ?? []).map((e) => [String(e.id), e]));
+}
+
+export class WriteOutcome {
+  constructor(
+    private readonly read: Reader,
+    private readonly currencies: CurrencyResolver,
+    private readonly audit: AuditLog,
+    private readonly logger: Logger,
+  ) {}
+
+  /** After an executed write: per-item outcome, read-back of money and status, readable amounts, audit line. */
+  async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse): Promise<string[]> {
+    const notes: string[] = [];
+    const body = response.body as { items?: BatchItem[] } | undefined;
+    const items = Array.isArray(body?.items) && body.items.some((i) => i && typeof i === 'object' && 'exceptions' in i) ? body.items : undefined;
+    let failed = 0;
+    if (items) {
+      const lines = items.map((item, i) => {
+        const problems = item.exceptions === undefined ? [] : Array.isArray(item.exceptions) ? item.exceptions : [item.exceptions];
+        if (problems.length || !item.data) {
+          failed++;
+          return `item ${i + 1}: FAILED: ${problems.map((p) => `${p.message ?? 'error'}${p.code !== undefined ? ` (code ${p.code})` : ''}`).join('; ') || 'no data returned'}`;
+        }
+        return `item ${i + 1}: ok${item.data.id ? ` (id ${String(item.data.id)})` : ''}`;
+      });
+      if (failed) lines.unshift(`PARTIAL FAILURE: ${failed} of ${items.length} items failed; the others were applied.`);
+      notes.push(lines.join('\n'));
+    }
+    notes.push(...(await this.readBack(input, prepared, items)));
+    notes.push(...(await this.readableMoney(input, response)));
+    await this.audit
+      .write({
+        time: new Date().toISOString(),
+        tool: input.tool.name,
+        ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+        request_hash: prepared.hash,
+        amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
+        outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok',
+        status: response.status,
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
+    return notes;
+  }
+
+  /** Reads written entities back and reports any money or status that differs from what was sent. */
+  private async readBack(input: GuardInput, prepared: PreparedWrite, items: BatchItem[] | undefined): Promise<string[]> {
+    const lines: string[] = [];
+    const api = input.tool.api.id;
+    for (const group of prepared.groups) {
+      // Created entities get their ids from the answer, item by item (only when the body holds one list).
+      const sent = group.items.map((item, i) => ({
+        item,
+        id: (item.id ?? (prepared.groups.length === 1 ? items?.[i]?.data?.id : undefined)) as string | undefined,
+      }));
+      const ids = sent.map((s) => s.id).filter((id): id is string => typeof id === 'string');
+      let current: Map<string, Entity> | undefined;
+      try {
+        current = await readEntities(this.read, api, group.kind, input.args, ids);
+      } catch (error) {
+        lines.push(`Read-back of ${group.kind}s failed (${(error as Error).message}); check them before acting further.`);
+        continue;
+      }
+      if (!current) continue;
+      const checked = [...moneyFieldsOf(api, group.kind).map((f) => f.apiName), STATUS_FIELD[group.kind]];
+      const mismatches: string[] = [];
+      for (const { item, id } of sent) {
+        const entity = id ? current.get(id) : undefined;
+        if (!entity) continue;
+        for (const f of checked) {
+          if (item[f] === undefined || entity[f] === undefined || String(item[f]) === String(entity[f])) continue;
+          mismatches.push(`MISMATCH on ${group.kind} ${id}: ${f} sent ${JSON.stringify(item[f])}, the API now reports ${JSON.stringify(entity[f])}.`);
+        }
+      }
+      lines.push(...(mismatches.length ? mismatches : [`Verified by reading back: ${ids.length} ${group.kind}(s) carry the money and status values sent.`]));
+    }
+    return lines;
+  }
+
+  /** Where a response carries micro amounts, states them in natural units with currency. */
+  async readableMoney(input: GuardInput, response: ApiResponse): Promise<string[]> {
+    const found: [string, string][] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (found.length >= 20 || !value || typeof value !== 'object') return;
+      for (const [key, child] of Object.entries(value)) {
+        const where = path ? `${path}.${key}` : key;
+        if (MICRO_RESPONSE_FIELD.test(key) && (typeof child === 'number' || (typeof child === 'string' && /^\d+$/.test(child)))) {
+          if (Number.isSafeInteger(Number(child))) found.push([where, String(child)]);
+        } else walk(child, where);
+      }
+    };
+    walk(response.body, '');
+    if (!found.length) return [];
+    const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
+    const lines = found.map(([where, micros]) => `${where} = ${currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`}`);
+    return [`Amounts in natural units (API values are micro-currency, x 1,000,000):\n${lines.join('\n')}`];
+  }
+}
