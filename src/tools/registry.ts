@@ -45,15 +45,15 @@ export const CONTROL_ARGS = {
 
 export type ControlArg = keyof typeof CONTROL_ARGS;
 
-/** POST operations that only compute or read something: they neither create nor change account data. */
+/** POST tools (by name) that only compute or read something: they neither create nor change account data. */
 const READING_POSTS = new Set([
-  'ad_groups_bid_floor/get',
-  'products_by_product_group_filter/list',
-  'analytics/create_report',
-  'analytics/create_mmm_report',
-  'analytics/create_template_report',
-  'bulk_download/create',
-  'ad_previews/create',
+  'ad_groups_bid_floor_get',
+  'products_by_product_group_filter_list',
+  'analytics_create_report',
+  'analytics_create_mmm_report',
+  'analytics_create_template_report',
+  'bulk_download_create',
+  'ad_previews_create',
 ]);
 
 function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
@@ -68,7 +68,8 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
     if (api.excluded[op.id]) continue;
     const text = api.texts[op.id];
     if (!text) throw new Error(`no description written for ${op.id}`);
-    const writes = op.method !== 'GET' && !READING_POSTS.has(op.id);
+    const name = toolName(api, op);
+    const writes = op.method !== 'GET' && !READING_POSTS.has(name);
     const paginated = op.parameters.some((p) => p.name === 'bookmark' && p.in === 'query');
 
     /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
@@ -90,12 +91,12 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
     };
 
     tools.push({
-      name: toolName(api, op),
+      name,
       title: text.title,
       description: text.description,
       api,
       op,
-      toolset: toolsetOf(op),
+      toolset: toolsetOf(name, op),
       writes,
       paginated,
       annotations: {

@@ -46,24 +46,24 @@ export const TOOLSETS = {
 
 export type ToolsetName = keyof typeof TOOLSETS;
 
-/** Operations that belong to a different toolset than their tag suggests. */
-const OPERATION_TOOLSET: Readonly<Record<string, ToolsetName>> = {
-  'ad_account/analytics': 'analytics',
-  'ad_account_targeting_analytics/get': 'analytics',
-  'analytics/create_report': 'analytics',
-  'analytics/get_report': 'analytics',
-  'analytics/create_mmm_report': 'analytics',
-  'analytics/get_mmm_report': 'analytics',
-  'analytics/create_template_report': 'analytics',
-  'campaigns/analytics': 'analytics',
-  'campaign_targeting_analytics/get': 'analytics',
-  'ad_groups/analytics': 'analytics',
-  'ad_groups_targeting_analytics/get': 'analytics',
-  'ads/analytics': 'analytics',
-  'ad_targeting_analytics/get': 'analytics',
-  'product_groups/analytics': 'analytics',
-  'delivery_metrics/get': 'analytics',
-  'metrics_ready_state/get': 'analytics',
+/** Tools (by name, so APIs cannot collide) that belong to a different toolset than their tag suggests. */
+const TOOL_TOOLSET: Readonly<Record<string, ToolsetName>> = {
+  ad_account_analytics: 'analytics',
+  ad_account_targeting_analytics_get: 'analytics',
+  analytics_create_report: 'analytics',
+  analytics_get_report: 'analytics',
+  analytics_create_mmm_report: 'analytics',
+  analytics_get_mmm_report: 'analytics',
+  analytics_create_template_report: 'analytics',
+  campaigns_analytics: 'analytics',
+  campaign_targeting_analytics_get: 'analytics',
+  ad_groups_analytics: 'analytics',
+  ad_groups_targeting_analytics_get: 'analytics',
+  ads_analytics: 'analytics',
+  ad_targeting_analytics_get: 'analytics',
+  product_groups_analytics: 'analytics',
+  delivery_metrics_get: 'analytics',
+  metrics_ready_state_get: 'analytics',
 };
 
 /**
@@ -72,8 +72,8 @@ const OPERATION_TOOLSET: Readonly<Record<string, ToolsetName>> = {
  */
 export const DEFAULT_TOOLSETS: readonly ToolsetName[] = ['accounts', 'campaigns', 'ad_groups', 'ads', 'analytics', 'keywords'];
 
-export function toolsetOf(op: OperationFacts): ToolsetName {
-  const moved = OPERATION_TOOLSET[op.id];
+export function toolsetOf(name: string, op: OperationFacts): ToolsetName {
+  const moved = TOOL_TOOLSET[name];
   if (moved) return moved;
   for (const [name, info] of Object.entries(TOOLSETS) as [ToolsetName, ToolsetInfo][]) {
     if (info.tags.includes(op.tag)) return name;
