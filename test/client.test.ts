@@ -66,3 +66,36 @@ describe('API errors and secrets (built server over stdio, debug logs)', () => {
     expect(h.stderr()).not.toContain(TOKEN);
   });
 });
+
+describe('stdio hygiene', () => {
+  it('writes nothing but JSON-RPC messages to stdout, even at debug level', async () => {
+    const { spawn } = await import('node:child_process');
+    const { startEmulator } = await import('../src/emulator/server.js');
+    const { SERVER_ENTRY } = await import('./helpers/harness.js');
+    const emulator = await startEmulator();
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--log-level', 'debug'], {
+      env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const send = (msg: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
+    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/list' });
+    send({ id: 3, method: 'tools/call', params: { name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } } });
+    await new Promise<void>((resolve) => {
+      const check = () => (stdout.includes('"id":3') ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+    await emulator.close();
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBe(3);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(stderr).toContain('api call'); // the debug logs went to stderr
+  });
+});
