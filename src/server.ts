@@ -1,5 +1,6 @@
 // Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -83,6 +84,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const metaByName = new Map(metaTools.map((m) => [m.name, m]));
   const directTools = config.mode === 'discover' ? [] : selection.tools;
   let listed: Tool[] | undefined;
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   return {
     tools,
@@ -90,7 +92,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     runner,
     store,
     createServer() {
-      const server = new Server(SERVER_INFO, { capabilities: { tools: {}, logging: {}, prompts: {} } });
+      const server = new Server(SERVER_INFO, {
+        capabilities: { tools: {}, logging: {}, prompts: {} },
+        jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes many servers)
+      });
       registerPrompts(server, selection.tools.map((t) => t.name), { discover: config.mode === 'discover' });
       server.setRequestHandler(ListToolsRequestSchema, async () => ({
         tools: (listed ??= [
