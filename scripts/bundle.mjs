@@ -10,9 +10,10 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   minify: process.env.BUNDLE_MINIFY !== '0',
-  keepNames: true,
-  // Optional stores (native sqlite3) and the demo's fake API load on demand from their own files.
-  external: ['@keyv/redis', '@keyv/sqlite', './emulator/server.js'],
+  keepNames: true, // readable class names in logs (pino prints err.type from the constructor)
+  // Optional stores (native sqlite3), the HTTP agent (undici) and the demo's fake API load on demand from their own
+  // files: code that is only imported lazily would still cost parse time inside the bundle.
+  external: ['@keyv/redis', '@keyv/sqlite', 'undici', './emulator/server.js'],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 });

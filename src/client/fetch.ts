@@ -1,9 +1,17 @@
 // The fetch that ky uses for API calls: undici's request() on a keep-alive agent, answering with a standard Response.
 // It skips the WHATWG fetch algorithm (CORS, caches, redirects) that a server-to-API call never needs, which is
 // most of the per-call CPU of Node's built-in fetch. Failures look like fetch's: TypeError('fetch failed', {cause}).
-import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+/** undici loads on the first API call, not at start-up (it is a large module and stdio sessions may never call). */
+let undici: { agent: Dispatcher; request: typeof import('undici').request } | undefined;
+async function load(): Promise<NonNullable<typeof undici>> {
+  if (!undici) {
+    const { Agent, request } = await import('undici');
+    undici = { agent: new Agent({ keepAliveTimeout: 30_000, connections: 128 }), request };
+  }
+  return undici;
+}
 
 function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
@@ -21,6 +29,7 @@ export async function apiFetch(input: Request | string | URL, init?: RequestInit
     headers[name] = value;
   });
   const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+  const { agent, request } = await load();
   let answer;
   try {
     answer = await request(req.url, { method: req.method as 'GET', headers, body, signal: req.signal, dispatcher: agent });
