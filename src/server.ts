@@ -16,6 +16,7 @@ import { moneyOverride } from './guards/money-fields.js';
 import { type LogSink, type Logger, logSinks } from './logger.js';
 import { registerPrompts } from './prompts.js';
 import { type Store, createStore } from './store.js';
+import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
@@ -48,7 +49,9 @@ export interface App {
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const tools = APIS.flatMap((api) => buildTools(api, { overrideProperty: moneyOverride(api.id) }));
+  const tools = APIS.flatMap((api) =>
+    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id) }),
+  );
   const byName = new Map(tools.map((t) => [t.name, t]));
   const selection = selectTools(tools, config);
   const store = await createStore(config.store);

@@ -185,3 +185,20 @@ describe('bounded results', () => {
     }
   });
 });
+
+describe('field notes', () => {
+  it('explain time units and spending defaults only where they apply', async () => {
+    const h = await startInProcess();
+    try {
+      const tools = (await h.client.listTools()).tools;
+      const item = (name: string) =>
+        (tools.find((t) => t.name === name)!.inputSchema.properties!.body as { items: { properties: Record<string, { description?: string }> } }).items.properties;
+      expect(item('campaigns_create').status.description).toMatch(/Default ACTIVE/);
+      expect(item('campaigns_update').status.description).toBeUndefined();
+      expect(item('ad_groups_create').start_time.description).toBe('Unix seconds');
+      expect(item('ad_groups_create').budget.description).toMatch(/account currency/);
+    } finally {
+      await h.close();
+    }
+  });
+});

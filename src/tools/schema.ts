@@ -13,6 +13,8 @@ export interface SchemaBuilderOptions {
   schemas: Readonly<Record<string, SchemaFacts>>;
   /** Lets callers swap a property for their own schema; `owner` is the component schema that declares it. */
   overrideProperty?: (owner: string | undefined, name: string, facts: SchemaFacts) => PropertyOverride | undefined;
+  /** A short description for a property (listed with the schema), given every component that declares it. */
+  describeProperty?: (owners: readonly string[], name: string) => string | undefined;
 }
 
 export class SchemaBuilder {
@@ -80,7 +82,13 @@ export class SchemaBuilder {
 
   /** The component that declares a property; for a property merged from several parts, the first that has one. */
   private ownerOf(facts: SchemaFacts): string | undefined {
-    return this.owners.get(facts) ?? facts.allOf?.map((part) => this.ownerOf(part)).find(Boolean);
+    return this.ownersOf(facts)[0];
+  }
+
+  /** Every component that declares a property (several when parts of an allOf each declare it). */
+  private ownersOf(facts: SchemaFacts): string[] {
+    const own = this.owners.get(facts);
+    return own ? [own] : (facts.allOf ?? []).flatMap((part) => this.ownersOf(part));
   }
 
   private union(s: SchemaFacts, variants: readonly SchemaFacts[]): z.ZodType {
@@ -154,9 +162,12 @@ export class SchemaBuilder {
     const shape: Record<string, z.ZodType> = {};
     for (const [name, facts] of props) {
       if (this.flatten(facts).readOnly) continue;
-      const override = this.options.overrideProperty?.(this.ownerOf(facts), name, facts);
+      const owners = this.ownersOf(facts);
+      const override = this.options.overrideProperty?.(owners[0], name, facts);
       const key = override?.inputName ?? name;
-      const value = override?.schema ?? this.convert(facts);
+      const note = this.options.describeProperty?.(owners, name);
+      const converted = override?.schema ?? this.convert(facts);
+      const value = note ? converted.describe(note) : converted;
       shape[key] = required.has(name) ? value : value.optional();
     }
     const object = z.object(shape);
