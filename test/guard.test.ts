@@ -135,6 +135,8 @@ describe('guard', () => {
     expect(p.status).toBe('confirmation_required');
     expect(p.changes).toContainEqual(expect.objectContaining({ entity: 'campaign', reason: 'activation' }));
     expect(h.sent({ writesOnly: true })).toHaveLength(0);
+    const budgeted = await h.call('campaigns_create', { ad_account_id: USD_ACCOUNT, body: [{ ...body[0], daily_spend_cap: '$50' }] });
+    expect(budgeted.text).toMatch(/will be created ACTIVE and can start spending at once, at daily_spend_cap 50.00 USD/);
   });
 
   it('sends a PAUSED create without money directly: it cannot spend', async () => {

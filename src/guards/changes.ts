@@ -39,6 +39,8 @@ export interface Change {
   to_micro?: string;
   change_percent?: number;
   note?: string;
+  /** For an entity created ACTIVE: the amounts it can spend at (its money fields in this request). */
+  spending?: string;
 }
 
 export function queryObject(query: readonly [string, string][]): Record<string, string | string[]> {
@@ -136,7 +138,11 @@ export function spendChanges(tool: ToolDef, prepared: PreparedWrite): Change[] {
             field: statusField,
             reason: 'activation',
             to: group.kind === 'keyword' ? 'active' : typeof status === 'string' ? status : CREATE_DEFAULT_STATUS,
-            note: status === undefined ? 'created ACTIVE by default: it can start spending at once' : 'created ACTIVE: it can start spending at once',
+            note: status === undefined ? 'ACTIVE is the default status' : undefined,
+            spending: changes
+              .filter((c) => c.reason === 'money' && c.entity === group.kind && c.index === index && c.to !== null)
+              .map((c) => `${c.field} ${String(c.to)}`)
+              .join(', '),
           });
         }
       } else if (status !== undefined) {
@@ -157,6 +163,8 @@ export function describeChange(c: Change): string {
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${c.note}]` : '';
   if (c.reason === 'billing') return `${c.note}`;
-  if (c.reason === 'activation') return `${who}: will be created ACTIVE and can start spending${note}`;
+  if (c.reason === 'activation') {
+    return `${who}: will be created ACTIVE and can start spending at once${c.spending ? `, at ${c.spending}` : ''}${note}`;
+  }
   return `${who}: ${c.field} ${from}${to}${pct}${note}`;
 }
