@@ -217,6 +217,10 @@ describe('whop_ad_groups_create against a fake Whop API', () => {
     expect((tiktokBid.structuredContent as unknown as Preview).changes).toEqual([
       expect.objectContaining({ field: 'platform_config.tiktok.bid_price', to: '0.35', note: expect.stringMatching(/unit not documented/) }),
     ]);
+    const scheduled = await h.call(TOOL, { body: { campaign_id: TIKTOK_CAMPAIGN, status: 'paused', config: { start_time: '2026-12-01T00:00:00Z' } } });
+    expect((scheduled.structuredContent as unknown as Preview).changes).toEqual([
+      expect.objectContaining({ reason: 'schedule', field: 'config.start_time', to: '2026-12-01T00:00:00Z' }),
+    ]);
     expect(whop.requests).toHaveLength(0);
 
     const paused = await h.call(TOOL, { body: { campaign_id: TIKTOK_CAMPAIGN, name: 'Draft', status: 'paused' } });

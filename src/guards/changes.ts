@@ -149,7 +149,10 @@ export function spendChanges(tool: ToolDef, prepared: PreparedWrite): Change[] {
         changes.push({ ...base, field: statusField, reason: 'status', to: status });
       }
       if (SCHEDULED.has(group.kind)) {
-        for (const f of SCHEDULE_FIELDS) if (item[f] !== undefined) changes.push({ ...base, field: f, reason: 'schedule', to: item[f] });
+        for (const path of SCHEDULE_FIELDS[tool.api.id]) {
+          const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item);
+          if (value !== undefined) changes.push({ ...base, field: path, reason: 'schedule', to: value });
+        }
       }
     });
   }

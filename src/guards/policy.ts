@@ -82,7 +82,11 @@ export const CREATE_DEFAULT_STATUS = 'ACTIVE';
 
 /** Entities whose start/end times decide when money is spent. */
 export const SCHEDULED: ReadonlySet<EntityKind> = new Set(['campaign', 'ad_group']);
-export const SCHEDULE_FIELDS = ['start_time', 'end_time'] as const;
+/** Where each API keeps an entity's schedule (dotted paths inside the entity). */
+export const SCHEDULE_FIELDS: Readonly<Record<ApiId, readonly string[]>> = {
+  pinterest: ['start_time', 'end_time'],
+  whop: ['config.start_time', 'config.end_time'],
+};
 
 /** Component schemas whose money fields belong to each entity kind. */
 const ENTITY_OWNERS: Readonly<Record<EntityKind, readonly string[]>> = {
