@@ -30,8 +30,12 @@ const campaign = {
 say('\nCreating a campaign at "$50/day": the guard answers with a preview, nothing is sent yet.');
 const preview = await call('campaigns_create', campaign);
 const token = (preview.structuredContent as { confirmation_token?: string }).confirmation_token;
-say('\nThe user approves; the same call with the confirmation token executes it once.');
-await call('campaigns_create', { ...campaign, confirmation_token: token });
+const previewed = (preview.structuredContent as { request: { body: { daily_spend_cap: number }[] } }).request.body[0];
+say(`\nThe preview binds the token to the exact request: daily_spend_cap "$50" becomes ${previewed.daily_spend_cap} micro-units.`);
+say('The user approves; the same call with the confirmation token executes it once.');
+const done = await call('campaigns_create', { ...campaign, confirmation_token: token });
+const created = (done.structuredContent as { items: { data: { id: string; daily_spend_cap: number; status: string } }[] }).items[0].data;
+say(`\nPinterest received and stored campaign ${created.id}: daily_spend_cap ${created.daily_spend_cap} micro-units (= 50.00 USD), status ${created.status}.`);
 say('\nReplaying the used token is refused:');
 await call('campaigns_create', { ...campaign, confirmation_token: token });
 await client.close();
