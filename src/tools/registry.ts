@@ -34,13 +34,13 @@ export const CONTROL_ARGS = {
   dry_run: z.boolean().describe('Preview only; send nothing.'),
   confirmation_token: z
     .string()
-    .describe('From a confirmation_required preview; executes that exact request once.'),
+    .describe('From a confirmation_required preview: runs that exact request once.'),
   max_items: z
     .int()
     .min(1)
     .max(1000)
-    .describe('Follow bookmarks until this many items are collected.'),
-  fields: z.array(z.string().min(1)).min(1).describe('Keep only these fields of each item.'),
+    .describe('Follow bookmarks up to this many items.'),
+  fields: z.array(z.string().min(1)).min(1).describe('Keep only these fields per item.'),
 } as const;
 
 export type ControlArg = keyof typeof CONTROL_ARGS;
