@@ -318,9 +318,18 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(amount, ([k, n]) => {
+        // n / 10^k is a float: near the 2^53-1 micro limit it may round above it, and then both forms must refuse.
         const value = n / 10 ** k;
-        expect(parseAmount(value)).toEqual(parseAmount(String(value)));
+        const outcome = (input: unknown) => {
+          try {
+            return parseAmount(input);
+          } catch (error) {
+            return { refused: (error as MoneyError).rule };
+          }
+        };
+        expect(outcome(value)).toEqual(outcome(String(value)));
       }),
+      { examples: [[[6, Number(MAX_MICROS)]]] }, // 9007199254.740991 rounds up as a float: both forms are refused
     );
   });
 
