@@ -57,7 +57,7 @@ export class ToolRunner {
     ctx: CallContext,
   ): Promise<{ result: CallToolResult } | { content: Record<string, unknown>; notes: string[] }> {
     const client = this.options.clients[tool.api.id];
-    if (tool.writes) {
+    if (tool.writes && !dryRun) {
       // Without credentials a confirmed write could never be sent: say so before any preview or token.
       const problem = await client.credentialProblem();
       if (problem) throw new ApiError(problem, 'auth_missing');
