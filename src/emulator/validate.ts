@@ -167,6 +167,16 @@ export interface ParamResult {
   problems: string[];
 }
 
+/** An Ajv instance with our formats and a table of schemas registered under `id` (refs resolve as `id#/definitions/Name`). */
+function catalogAjv(schemas: Readonly<Record<string, SchemaFacts>>, id: string): InstanceType<typeof Ajv> {
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  for (const [name, test] of Object.entries(FORMATS)) ajv.addFormat(name, test);
+  const definitions: Record<string, JsonSchema> = {};
+  for (const [name, facts] of Object.entries(schemas)) definitions[name] = toJsonSchema(facts, schemas, id);
+  ajv.addSchema({ $id: id, definitions });
+  return ajv;
+}
+
 interface CompiledOperation {
   params: ValidateFunction;
   body?: ValidateFunction;
@@ -177,11 +187,7 @@ export class RequestValidator {
   private readonly compiled = new Map<string, CompiledOperation>();
 
   constructor(private readonly catalog: Catalog) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-    for (const [name, test] of Object.entries(FORMATS)) this.ajv.addFormat(name, test);
-    const definitions: Record<string, JsonSchema> = {};
-    for (const [name, facts] of Object.entries(catalog.schemas)) definitions[name] = toJsonSchema(facts, catalog.schemas);
-    this.ajv.addSchema({ $id: CATALOG_ID, definitions });
+    this.ajv = catalogAjv(catalog.schemas, CATALOG_ID);
   }
 
   /** Compiles (once, lazily) the validators of one operation. */
@@ -291,13 +297,7 @@ export class ResponseValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly responses: ResponseCatalog) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-    for (const [name, test] of Object.entries(FORMATS)) this.ajv.addFormat(name, test);
-    const definitions: Record<string, JsonSchema> = {};
-    for (const [name, facts] of Object.entries(responses.schemas)) {
-      definitions[name] = toJsonSchema(facts, responses.schemas, RESPONSES_ID);
-    }
-    this.ajv.addSchema({ $id: RESPONSES_ID, definitions });
+    this.ajv = catalogAjv(responses.schemas, RESPONSES_ID);
   }
 
   /** Problems of `body` as the answer of `operationId` (empty when it conforms or nothing is documented). */
