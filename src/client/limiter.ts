@@ -1,5 +1,6 @@
 // Per rate-limit-category concurrency limiter, so one busy category cannot starve the others (hand-written: ~50 lines,
 // the maintained queue libraries that do this (p-queue, p-limit 7) need Node 22).
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface Lane {
   active: number;
@@ -31,7 +32,7 @@ export class CategoryLimiter {
     try {
       // A category the API asked us to slow down waits out its Retry-After; other categories are unaffected.
       const wait = lane.pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait, signal);
+      if (wait > 0) await sleep(wait, undefined, { signal });
       return await task();
     } finally {
       lane.active--;
@@ -50,19 +51,4 @@ export class CategoryLimiter {
     const lane = this.lanes.get(category);
     return lane ? lane.active + lane.waiting.length : 0;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
