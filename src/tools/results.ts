@@ -55,17 +55,13 @@ export function structured(body: unknown, status: number): Record<string, unknow
 }
 
 export function successResult(content: Record<string, unknown>, notes: readonly string[] = [], maxChars = Infinity): CallToolResult {
-  let text = JSON.stringify(content);
-  if (text.length > maxChars) {
-    text =
-      `${text.slice(0, maxChars)}\n[TRUNCATED: the result has ${text.length} characters and was cut at ${maxChars}. ` +
-      'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` for the next page.]';
-    return { content: [{ type: 'text', text }, ...notes.map((n) => ({ type: 'text' as const, text: n }))], structuredContent: { truncated: true, characters: JSON.stringify(content).length } };
-  }
-  return {
-    content: [{ type: 'text', text }, ...notes.map((n) => ({ type: 'text' as const, text: n }))],
-    structuredContent: content,
-  };
+  const full = JSON.stringify(content);
+  const noteParts = notes.map((n) => ({ type: 'text' as const, text: n }));
+  if (full.length <= maxChars) return { content: [{ type: 'text', text: full }, ...noteParts], structuredContent: content };
+  const text =
+    `${full.slice(0, maxChars)}\n[TRUNCATED: the result has ${full.length} characters and was cut at ${maxChars}. ` +
+    'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` for the next page.]';
+  return { content: [{ type: 'text', text }, ...noteParts], structuredContent: { truncated: true, characters: full.length } };
 }
 
 /** Keeps only the named top-level fields of each item (of `items`, or of the object itself). */
