@@ -26,15 +26,13 @@ export function selectTools(all: readonly ToolDef[], config: Pick<Config, 'tools
   if (config.whop.apiKey) sets.add('whop' satisfies ToolsetName);
   const extra = new Set(config.tools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);
-  const tools = all.filter((t) => inSelection(t) && !(config.readOnly && t.writes));
-  return {
-    tools,
-    refusal(tool) {
-      if (config.readOnly && tool.writes) return `${tool.name} writes, and this server runs read-only (--read-only): nothing was sent.`;
-      if (!inSelection(tool)) {
-        return `${tool.name} is not enabled on this server. Enable its toolset with --toolsets ${tool.toolset} (or --tools ${tool.name}).`;
-      }
-      return undefined;
-    },
+  const refusal = (tool: ToolDef): string | undefined => {
+    if (config.readOnly && tool.writes) return `${tool.name} writes, and this server runs read-only (--read-only): nothing was sent.`;
+    if (!inSelection(tool)) {
+      return `${tool.name} is not enabled on this server. Enable its toolset with --toolsets ${tool.toolset} (or --tools ${tool.name}).`;
+    }
+    return undefined;
   };
+  // Listed and callable are one rule: a tool is listed exactly when a call to it would not be refused.
+  return { tools: all.filter((t) => refusal(t) === undefined), refusal };
 }
