@@ -25,6 +25,14 @@ export interface GuardOptions {
   logger: Logger;
 }
 
+/** What a preview shows, computed once per call. */
+interface Summary {
+  heading: string;
+  lines: string[];
+  notes: string[];
+  request: { method: string; path: string; query: Record<string, string | string[]>; body: unknown };
+}
+
 export class SpendGuard implements Guard {
   private readonly confirmations: Confirmations;
   private readonly currencies: CurrencyResolver;
@@ -64,19 +72,20 @@ export class SpendGuard implements Guard {
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
+    // The summary reads current values from the API once, whether the user is asked or a token preview is issued.
+    const summary = await this.summary(input, prepared, spendReasons);
     if (input.askUser) {
-      const asked = await this.askUser(input, prepared, spendReasons);
+      const asked = await this.askUser(input, prepared, spendReasons, summary);
       if (asked) return asked;
     }
-    return { action: 'respond', result: await this.preview(input, prepared, spendReasons, true) };
+    return { action: 'respond', result: await this.preview(input, prepared, spendReasons, true, summary) };
   }
 
   /**
    * Asks the person directly (MCP form elicitation) instead of issuing a token. Only an explicit accept with
    * `confirm: true` sends; a decline or cancel sends nothing; if asking fails, the token preview is used instead.
    */
-  private async askUser(input: GuardInput, prepared: PreparedWrite, changes: Change[]): Promise<GuardDecision | undefined> {
-    const summary = await this.summary(input, prepared, changes);
+  private async askUser(input: GuardInput, prepared: PreparedWrite, changes: Change[], summary: Summary): Promise<GuardDecision | undefined> {
     let accepted: boolean;
     try {
       accepted = await input.askUser!(
@@ -147,7 +156,7 @@ export class SpendGuard implements Guard {
   }
 
   /** What a preview shows: the changes in natural amounts (with current values), notes and the exact request. */
-  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[]) {
+  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[]): Promise<Summary> {
     const { tool } = input;
     const notes = await this.withCurrentValues(input, prepared, changes);
     const request = {
@@ -163,9 +172,15 @@ export class SpendGuard implements Guard {
     return { heading: `${tool.name}${account}${currency}`, lines, notes, request };
   }
 
-  private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], withToken: boolean): Promise<CallToolResult> {
+  private async preview(
+    input: GuardInput,
+    prepared: PreparedWrite,
+    changes: Change[],
+    withToken: boolean,
+    summary?: Summary,
+  ): Promise<CallToolResult> {
     const { tool } = input;
-    const { heading, lines, notes, request } = await this.summary(input, prepared, changes);
+    const { heading, lines, notes, request } = summary ?? (await this.summary(input, prepared, changes));
     if (!withToken) {
       const text = [`Dry run of ${heading}: nothing was sent.`, ...lines, ...notes, `Request: ${JSON.stringify(request)}`].join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { status: 'dry_run', request, changes } };
