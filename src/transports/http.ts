@@ -41,7 +41,7 @@ const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 1_000;
 
 export function httpOptions(config: Config): HttpOptions {
-  return { host: config.host, port: config.port, stateful: config.stateful, token: config.http.token, ...config.http };
+  return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
 }
 
 /** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`. */
