@@ -50,7 +50,7 @@ export function reportWorkflow(selection: Selection, byName: ReadonlyMap<string,
     timeout_seconds: z.int().min(5).max(900).optional().describe('Give up waiting after this long (default 300).'),
     max_rows: z.int().min(0).max(200).optional().describe('Rows to include in the result (default 20).'),
   });
-  const structured = (r: CallToolResult) => (r.structuredContent ?? {}) as Record<string, unknown>;
+  const contentOf = (r: CallToolResult) => (r.structuredContent ?? {}) as Record<string, unknown>;
 
   const tool = meta(
     'analytics_run_report',
@@ -63,7 +63,7 @@ export function reportWorkflow(selection: Selection, byName: ReadonlyMap<string,
       await ctx.progress?.(0, undefined, 'creating report');
       const created = await runner.run(create, { ad_account_id: args.ad_account_id, body: args.body }, ctx);
       if (created.isError) return created;
-      const token = structured(created).token;
+      const token = contentOf(created).token;
       if (typeof token !== 'string') return errorResult('The API did not return a report token; nothing to wait for.');
 
       let wait = FIRST_POLL_MS;
@@ -75,12 +75,13 @@ export function reportWorkflow(selection: Selection, byName: ReadonlyMap<string,
         }
         const status = await runner.run(get, { ad_account_id: args.ad_account_id, token }, ctx);
         if (status.isError) return status;
-        const report = structured(status);
+        const report = contentOf(status);
         await ctx.progress?.(poll, undefined, `report ${String(report.report_status)} after ${poll} poll(s)`);
         if (report.report_status === 'FINISHED' && typeof report.url === 'string') {
           const rows = rowsOf(await downloadJson(report.url, { signal: ctx.signal, timeoutMs }));
           const account = await runner.run(byName.get('ad_accounts_get')!, { ad_account_id: args.ad_account_id }, ctx);
-          const currency = typeof structured(account).currency === 'string' ? (structured(account).currency as string) : undefined;
+          const accountCurrency = contentOf(account).currency;
+          const currency = typeof accountCurrency === 'string' ? accountCurrency : undefined;
           const result = {
             token,
             report_status: 'FINISHED',
