@@ -6,7 +6,8 @@ export type ApiErrorKind =
   | 'sandbox' // operation not served by the sandbox
   | 'network' // no answer (read: retried and gave up)
   | 'timeout' // no answer in time (read)
-  | 'outcome_unknown'; // a write may have reached the API but no answer came back
+  | 'outcome_unknown' // a write may have reached the API but no answer came back
+  | 'invalid_request'; // the request could not be sent exactly as built (nothing was sent)
 
 export class ApiError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { apiFetch } from './fetch.js';
 import { ApiError, httpErrorHint, isAbuse429, parseErrorBody } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
-import { type ApiRequest, queryString } from './request.js';
+import type { ApiRequest } from './request.js';
 
 /**
  * ky is loaded on the first request, not at start-up: importing it builds a Request to probe stream support,
@@ -99,6 +99,7 @@ export class ApiClient {
         'sandbox',
       );
     }
+    const url = this.exactUrl(request);
     const auth = this.options.auth;
     const header = await auth.header();
     if (!header) throw new ApiError(auth.missingHelp, 'auth_missing');
@@ -114,19 +115,19 @@ export class ApiClient {
     if (sendOptions.signal?.aborted) cancel();
     else sendOptions.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.sendWithin(op, request, header, signal);
+      return await this.sendWithin(op, request, url, header, signal);
     } finally {
       clearTimeout(deadline);
       sendOptions.signal?.removeEventListener('abort', cancel);
     }
   }
 
-  private async sendWithin(op: OperationFacts, request: ApiRequest, header: string, signal: AbortSignal): Promise<ApiResponse> {
+  private async sendWithin(op: OperationFacts, request: ApiRequest, url: string, header: string, signal: AbortSignal): Promise<ApiResponse> {
     const auth = this.options.auth;
     const category = op.rateLimitCategory;
     const run = async (credential: string): Promise<ApiResponse> => {
       try {
-        return await this.limiter.run(category, () => this.attempt(op, request, credential, signal), signal);
+        return await this.limiter.run(category, () => this.attempt(op, request, url, credential, signal), signal);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         // Aborted while queued behind its category (deadline or cancellation): nothing was sent.
@@ -157,16 +158,20 @@ export class ApiClient {
   }
 
   /** One call through ky: its retries follow the method's rules. Errors come out as ApiError. */
-  private async attempt(op: OperationFacts, request: ApiRequest, auth: string, signal: AbortSignal): Promise<ApiResponse> {
-    const url = this.options.baseUrl + request.path + queryString(request.query);
+  private async attempt(op: OperationFacts, request: ApiRequest, url: string, auth: string, signal: AbortSignal): Promise<ApiResponse> {
     const read = request.method === 'GET';
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const { logger } = this.options;
     const started = performance.now();
     const kyOptions: KyOptions = {
       method: request.method,
-      headers: { authorization: auth, accept: 'application/json' },
-      json: request.body,
+      headers: {
+        authorization: auth,
+        accept: 'application/json',
+        ...(request.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      // The body exactly as previewed and hashed (JSON text built once with the request).
+      body: request.payload,
       signal,
       timeout: this.options.timeoutMs,
       throwHttpErrors: true,
@@ -215,6 +220,20 @@ export class ApiClient {
     } catch (error) {
       throw await this.mapError(op, request, error, signal);
     }
+  }
+
+  /**
+   * The URL to send, refused when URL parsing would change its path or query (dot segments, backslashes): what is sent
+   * must be what was previewed and confirmed.
+   */
+  private exactUrl(request: ApiRequest): string {
+    const url = this.options.baseUrl + request.target;
+    const parsed = new URL(url);
+    const expected = new URL(this.options.baseUrl).pathname.replace(/\/$/, '') + request.target;
+    if (parsed.pathname + parsed.search !== expected) {
+      throw new ApiError(`Refused: URL parsing would change ${request.method} ${request.target} into ${parsed.pathname}${parsed.search}; nothing was sent.`, 'invalid_request');
+    }
+    return url;
   }
 
   private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal): Promise<ApiError> {

@@ -9,6 +9,33 @@ export interface ApiRequest {
   /** Query pairs in serialization order (repeated keys allowed). */
   query: [string, string][];
   body?: unknown;
+  /** What is appended to the base URL, exactly as transmitted: path and query string. */
+  target: string;
+  /** The body exactly as transmitted (JSON text), or undefined when there is none. */
+  payload?: string;
+}
+
+/** An argument that cannot be turned into the request it names; nothing is sent. */
+export class RequestError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Path values that URL parsing would rewrite or that would leave their segment: empty, `.` and `..` (dot segments are
+ * removed, also when percent-encoded), separators and controls. Refusing them keeps the request sent equal to the
+ * request previewed (`{pin_id: ".."}` would otherwise send `DELETE /v5/`).
+ */
+function pathValueProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (value === '.' || value === '..') return `"${value}" is not an id (URL parsing would remove it from the path)`;
+  if (/[/\\?#]/.test(value)) return 'must not contain "/", "\\", "?" or "#"';
+  if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
+  return undefined;
 }
 
 function scalar(value: unknown): string {
@@ -38,17 +65,25 @@ function serializeQuery(p: ParameterFacts, value: unknown, out: [string, string]
   out.push([p.name, scalar(value)]);
 }
 
+/** Builds the exact request; throws RequestError for a path value that cannot be sent as given. */
 export function buildRequest(op: OperationFacts, args: Record<string, unknown>): ApiRequest {
   let path = op.path;
   const query: [string, string][] = [];
   for (const p of op.parameters) {
     const value = args[p.name];
     if (value === undefined) continue;
-    if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeURIComponent(scalar(value)));
-    else serializeQuery(p, value, query);
+    if (p.in === 'path') {
+      const text = scalar(value);
+      const problem = pathValueProblem(text);
+      if (problem) throw new RequestError(p.name, problem);
+      path = path.replace(`{${p.name}}`, encodeURIComponent(text));
+    } else serializeQuery(p, value, query);
   }
-  const request: ApiRequest = { method: op.method, path, query };
-  if (op.body && args.body !== undefined) request.body = args.body;
+  const request: ApiRequest = { method: op.method, path, query, target: path + queryString(query) };
+  if (op.body && args.body !== undefined) {
+    request.body = args.body;
+    request.payload = JSON.stringify(args.body);
+  }
   return request;
 }
 
