@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
-export type ConfirmWrites = 'spend' | 'all';
+export type ConfirmWrites = 'spend' | 'spend,destructive' | 'all';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -24,6 +24,8 @@ export interface Config {
   confirmTtlSeconds: number;
   /** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
   caps: Record<string, string>;
+  /** Ad accounts every tool is limited to; empty: no limit. */
+  adAccounts: string[];
   auditLog?: string;
   maxResultChars: number;
   logLevel: LogLevel;
@@ -155,9 +157,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     toolsets: list(get('toolsets')),
     tools: list(get('tools')),
     readOnly: truthy(get('read-only')),
-    confirmWrites: oneOf('confirm-writes', get('confirm-writes'), ['spend', 'all'] as const, 'spend'),
+    confirmWrites: oneOf('confirm-writes', get('confirm-writes'), ['spend', 'spend,destructive', 'all'] as const, 'spend,destructive'),
     confirmTtlSeconds: integer('confirm-ttl', get('confirm-ttl'), 600, 1),
     caps: parseCaps(get('caps')),
+    adAccounts: list(env.PINTEREST_MCP_AD_ACCOUNTS),
     auditLog: get('audit-log') || undefined,
     maxResultChars: integer('max-result-chars', get('max-result-chars'), 25_000, 1000),
     logLevel: oneOf(

@@ -69,6 +69,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,
     caps: config.caps,
+    adAccounts: config.adAccounts,
     auditLog: config.auditLog,
     logger,
   });
@@ -119,7 +120,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
               { mode: 'form', message, requestedSchema: CONFIRM_FORM },
               { signal: extra.signal, timeout: config.confirmTtlSeconds * 1000 },
             );
-            return answer.action === 'accept' && answer.content?.confirm === true;
+            if (answer.action !== 'accept') return 'declined';
+            const confirm = answer.content?.confirm;
+            if (typeof confirm !== 'boolean') throw new Error('the dialog answered accept without a yes/no confirm');
+            return confirm ? 'accepted' : 'declined';
           };
         }
         const metaTool = metaByName.get(request.params.name);

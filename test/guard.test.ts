@@ -256,11 +256,19 @@ describe('confirmation by elicitation (clients that can ask their user)', () => 
     }
   });
 
-  it('never fails open: if asking fails, it falls back to the token preview', async () => {
-    const { result, writes } = await run(async () => {
-      throw new Error('client UI unavailable');
-    });
-    expect(writes).toHaveLength(0);
-    expect(result.structuredContent).toMatchObject({ status: 'confirmation_required' });
+  it('a failed dialog is final: it sends nothing and issues no token the model could use', async () => {
+    const failures: [string, HarnessOptions['onElicit']][] = [
+      ['the client errors', async () => { throw new Error('client UI unavailable'); }],
+      ['an accept without the confirm field', async () => ({ action: 'accept', content: {} }) as never],
+      ['an accept with a non-boolean confirm', async () => ({ action: 'accept', content: { confirm: 'yes' } }) as never],
+    ];
+    for (const [label, onElicit] of failures) {
+      const { result, writes } = await run(onElicit);
+      expect(writes, label).toHaveLength(0);
+      expect(result.structuredContent, label).toMatchObject({ status: 'not_confirmed' });
+      expect(result.structuredContent, label).not.toHaveProperty('confirmation_token');
+      expect(result.text, label).not.toMatch(/cfm_/);
+      expect(result.text, label).toMatch(/did not confirm ad_groups_update.*Nothing was sent and no confirmation token was issued/s);
+    }
   });
 });

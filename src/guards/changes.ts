@@ -1,28 +1,37 @@
-// What a write changes, as data: spend analysis of a prepared request and its one-line descriptions for previews.
+// What a write changes, as data: which of its fields hold it (allow-list per entity kind), and preview lines for them.
+import type { ConfirmWrites } from '../config.js';
 import type { ApiRequest } from '../client/request.js';
 import type { ToolDef } from '../tools/registry.js';
+import { classify } from './classification.js';
 import type { ConvertedAmount } from './convert.js';
+import { ENTITY_WRITES, type LocatedEntity, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
 import { formatMajor, formatMoney } from './money.js';
 import type { MoneyField } from './money-fields.js';
-import {
-  ALWAYS_SPEND,
-  CREATE_DEFAULT_STATUS,
-  type EntityGroup,
-  SCHEDULE_FIELDS,
-  SCHEDULED,
-  STATUS_FIELD,
-  moneyFieldsOf,
-} from './policy.js';
+import { oneLine, quote, showValue } from './text.js';
 
 /** A request after money conversion, with what the guard learnt on the way. */
 export interface PreparedWrite {
   request: ApiRequest;
   amounts: ConvertedAmount[];
   currency?: string;
-  /** Binds confirmation tokens: tool + request after conversion. */
+  /** Binds confirmation tokens: tool + the request exactly as transmitted. */
   hash: string;
-  groups: EntityGroup[];
+  /** Entities the body creates or updates (entity writes only). */
+  entities: LocatedEntity[];
+  /** Keys around the entities that no location accounts for (held as unclassified). */
+  stray: StrayKey[];
 }
+
+export type ChangeReason =
+  | 'money' // sets an amount
+  | 'status' // changes delivery status
+  | 'activation' // creates something that can deliver at once
+  | 'schedule' // changes when money is spent
+  | 'setting' // a field known to change delivery or cost
+  | 'parent' // moves an entity under another parent
+  | 'unclassified' // a field or write nobody classified: unknown means held
+  | 'spend' // a write that always moves money (billing, commitments, audiences)
+  | 'destructive'; // a write that cannot be undone
 
 /** One line of a preview: what a write will change. Amounts are natural, with currency. */
 export interface Change {
@@ -32,7 +41,9 @@ export interface Change {
   id?: string;
   name?: string;
   field: string;
-  reason: 'money' | 'status' | 'activation' | 'schedule' | 'billing' | 'write';
+  reason: ChangeReason;
+  /** Why this field or write is held, in a few words. */
+  why?: string;
   from?: unknown;
   to?: unknown;
   from_micro?: string;
@@ -41,6 +52,8 @@ export interface Change {
   note?: string;
   /** For an entity created ACTIVE: the amounts it can spend at (its money fields in this request). */
   spending?: string;
+  /** A parent id still to be compared with the current one (resolved, then removed, by the guard). */
+  pending?: true;
 }
 
 export function queryObject(query: readonly [string, string][]): Record<string, string | string[]> {
@@ -61,9 +74,9 @@ export function percent(from: bigint, to: bigint): number | undefined {
 }
 
 /** Where each converted amount sits in the request body: holder object -> API property name -> field. */
-type Placed = ReadonlyMap<object, ReadonlyMap<string, MoneyField>>;
+export type Placed = ReadonlyMap<object, ReadonlyMap<string, MoneyField>>;
 
-function placed(amounts: readonly ConvertedAmount[]): Placed {
+export function placed(amounts: readonly ConvertedAmount[]): Placed {
   const map = new Map<object, Map<string, MoneyField>>();
   for (const a of amounts) {
     if (!a.holder) continue;
@@ -74,23 +87,33 @@ function placed(amounts: readonly ConvertedAmount[]): Placed {
   return map;
 }
 
+export interface FoundMoney {
+  field: MoneyField;
+  value: unknown;
+  /** Dotted path inside the entity, in tool-input names. */
+  path: string;
+  /** The object that carries the value. */
+  holder: Record<string, unknown>;
+}
+
 /**
- * Money fields set anywhere inside one entity (goal values, platform budgets sit in nested objects), with their
- * dotted path in tool-input names. Converted amounts are known exactly (by the object that carries them), so two
- * fields of one entity may share a name (a dollar budget and a platform budget of unstated unit). Anything else is
- * matched by name; only fields whose unit is undocumented reach the body unconverted, so those are preferred.
+ * Money fields set anywhere inside one entity (goal values, platform budgets sit in nested objects). Converted amounts
+ * are known exactly (by the object that carries them), so two fields of one entity may share a name (a dollar budget
+ * and a platform budget of unstated unit). Anything else is matched by name; only fields whose unit is undocumented
+ * reach the body unconverted, so those are preferred.
  */
-function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[], converted: Placed): { field: MoneyField; value: unknown; path: string }[] {
-  const found: { field: MoneyField; value: unknown; path: string }[] = [];
+export function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[], converted: Placed): FoundMoney[] {
+  const found: FoundMoney[] = [];
   const walk = (value: unknown, path: readonly string[]): void => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+    const holder = value as Record<string, unknown>;
     const exact = converted.get(value);
-    for (const [key, child] of Object.entries(value)) {
+    for (const [key, child] of Object.entries(holder)) {
       const known = exact?.get(key);
       const field = known
         ? fields.find((f) => f === known)
         : (fields.find((f) => f.apiName === key && f.unit === 'undocumented') ?? fields.find((f) => f.apiName === key));
-      if (field && child !== undefined) found.push({ field, value: child, path: [...path, field.inputName].join('.') });
+      if (field && child !== undefined) found.push({ field, value: child, path: [...path, field.inputName].join('.'), holder });
       else if (!known) walk(child, [...path, key]);
     }
   };
@@ -98,76 +121,137 @@ function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[], c
   return found;
 }
 
-/** Every way this write changes spend (empty for ordinary writes). */
-export function spendChanges(tool: ToolDef, prepared: PreparedWrite): Change[] {
+const valueAt = (item: Record<string, unknown>, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item);
+
+/** Every held change of one entity: money, activation or status, schedule, and each field off the neutral list. */
+function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, currency: string | undefined): Change[] {
+  const api = tool.api.id;
+  const { kind, create, index, item } = entity;
+  const rule = entityRule(api, kind);
+  const base = {
+    entity: kind,
+    index,
+    ...(item.id !== undefined ? { id: String(item.id) } : {}),
+    ...(typeof item.name === 'string' ? { name: item.name } : {}),
+  };
   const changes: Change[] = [];
-  const always = ALWAYS_SPEND[tool.name];
-  if (always) changes.push({ entity: tool.name, index: 0, field: '(request)', reason: 'billing', note: always });
-  const amountsAt = placed(prepared.amounts);
-  for (const group of prepared.groups) {
-    const moneyFields = moneyFieldsOf(tool.api.id, group.kind);
-    group.items.forEach((item, index) => {
-      const base = { entity: group.kind, index, id: item.id as string | undefined, name: item.name as string | undefined };
-      for (const { field, value, path } of moneyIn(item, moneyFields, amountsAt)) {
-        const to =
-          value === null
-            ? null
-            : field.unit === 'undocumented'
-              ? String(value)
-              : field.unit === 'major'
-                ? formatMajor(String(value), prepared.currency ?? 'USD')
-                : formatMoney(String(value), prepared.currency ?? 'USD');
-        changes.push({
-          ...base,
-          field: path,
-          reason: 'money',
-          to,
-          ...(field.unit === 'micro' && value !== null ? { to_micro: String(value) } : {}),
-          ...(field.unit === 'undocumented' ? { note: 'unit not documented: sent exactly as given' } : {}),
-        });
-      }
-      const statusField = STATUS_FIELD[group.kind];
-      const status = item[statusField];
-      if (group.create) {
-        const effective = status ?? (group.kind === 'keyword' ? false : CREATE_DEFAULT_STATUS);
-        // APIs spell statuses differently (Pinterest ACTIVE, Whop active): compare without case.
-        const active = group.kind === 'keyword' ? effective !== true : String(effective).toUpperCase() === CREATE_DEFAULT_STATUS;
-        if (active) {
-          changes.push({
-            ...base,
-            field: statusField,
-            reason: 'activation',
-            to: group.kind === 'keyword' ? 'active' : typeof status === 'string' ? status : CREATE_DEFAULT_STATUS,
-            note: status === undefined ? 'ACTIVE is the default status' : undefined,
-            spending: changes
-              .filter((c) => c.reason === 'money' && c.entity === group.kind && c.index === index && c.to !== null)
-              .map((c) => `${c.field} ${String(c.to)}`)
-              .join(', '),
-          });
-        }
-      } else if (status !== undefined) {
-        changes.push({ ...base, field: statusField, reason: 'status', to: status });
-      }
-      if (SCHEDULED.has(group.kind)) {
-        for (const path of SCHEDULE_FIELDS[tool.api.id]) {
-          const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item);
-          if (value !== undefined) changes.push({ ...base, field: path, reason: 'schedule', to: value });
-        }
-      }
+
+  const money = moneyIn(item, moneyFieldsOf(api, kind), amountsAt);
+  for (const { field, value, path } of money) {
+    const to =
+      value === null
+        ? null
+        : field.unit === 'undocumented'
+          ? String(value)
+          : field.unit === 'major'
+            ? formatMajor(String(value), currency ?? 'USD')
+            : formatMoney(String(value), currency ?? 'USD');
+    changes.push({
+      ...base,
+      field: path,
+      reason: 'money',
+      to,
+      ...(field.unit === 'micro' && value !== null ? { to_micro: String(value) } : {}),
+      ...(field.unit === 'undocumented' ? { note: 'unit not documented: sent exactly as given' } : {}),
     });
+  }
+
+  const moneyKeys = new Set(money.filter((m) => m.holder === item).map((m) => m.field.apiName));
+  const scheduleKeys = new Set(rule.schedule.filter((p) => !p.includes('.')));
+  const statusField = rule.status.field;
+  for (const [key, value] of Object.entries(item)) {
+    if (value === undefined || moneyKeys.has(key) || scheduleKeys.has(key) || key === statusField) continue;
+    if (rule.identity.includes(key) || key in rule.neutral) continue;
+    if (rule.parents.includes(key)) {
+      // A parent id places a new entity; on an update it is compared with the current parent.
+      if (!create) changes.push({ ...base, field: key, reason: 'parent', why: `moves the ${kind} under another parent`, to: value, pending: true });
+      continue;
+    }
+    const held = rule.held[key];
+    if (held !== undefined) {
+      if (!(create && rule.inactiveCreate.includes(key))) changes.push({ ...base, field: key, reason: 'setting', why: held, to: value });
+      continue;
+    }
+    changes.push({ ...base, field: key, reason: 'unclassified', why: `not on the ${kind} spend-neutral list, so held`, to: value });
+  }
+
+  const status = item[statusField];
+  if (create) {
+    const effective = status ?? rule.status.createDefault;
+    if (isActiveStatus(rule, effective)) {
+      changes.push({
+        ...base,
+        field: statusField,
+        reason: 'activation',
+        to: kind === 'keyword' ? 'active' : effective,
+        note: status === undefined ? `${String(rule.status.createDefault)} is the default status` : undefined,
+        spending: changes
+          .filter((c) => c.reason === 'money' && c.to !== null)
+          .map((c) => `${c.field} ${String(c.to)}`)
+          .join(', '),
+      });
+    }
+  } else if (status !== undefined) {
+    changes.push({ ...base, field: statusField, reason: 'status', to: status });
+  }
+  for (const path of rule.schedule) {
+    const value = valueAt(item, path);
+    if (value !== undefined) changes.push({ ...base, field: path, reason: 'schedule', to: value });
   }
   return changes;
 }
 
-export function describeChange(c: Change): string {
-  const who = `${c.entity}${c.id ? ` ${c.id}` : ` #${c.index + 1}`}${c.name ? ` "${c.name}"` : ''}`;
-  const from = c.from !== undefined ? `${JSON.stringify(c.from)?.replace(/^"|"$/g, '')} -> ` : '';
-  const to = JSON.stringify(c.to)?.replace(/^"|"$/g, '');
-  const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
-  const note = c.note ? ` [${c.note}]` : '';
-  if (c.reason === 'billing') return `${c.note}`;
-  if (c.reason === 'activation') {
-    return `${who}: will be created ACTIVE and can start spending at once${c.spending ? `, at ${c.spending}` : ''}${note}`;
+/**
+ * Every reason this write must be confirmed (empty: it may be sent at once). Unclassified writes and fields are
+ * held; destructive writes are held unless `confirmWrites` is `spend`. Parent ids of updates come back `pending`.
+ */
+export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrites: ConfirmWrites): Change[] {
+  const whole = (reason: ChangeReason, why: string): Change[] => [{ entity: tool.name, index: 0, field: '(request)', reason, why }];
+  const classification = classify(tool.name);
+  if (!classification) return whole('unclassified', 'this write is not in the classification table; unknown means held');
+  switch (classification.class) {
+    case 'read':
+    case 'neutral':
+      return [];
+    case 'spend':
+      return whole('spend', classification.reason);
+    case 'destructive':
+      return confirmWrites === 'spend' ? [] : whole('destructive', classification.reason);
+    case 'entity': {
+      if (!ENTITY_WRITES[tool.name]) return whole('unclassified', 'no entity locations are known for this write; unknown means held');
+      const amountsAt = placed(prepared.amounts);
+      const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared.currency));
+      for (const { path, key } of prepared.stray) {
+        changes.push({ entity: tool.name, index: 0, field: `${path}.${key}`, reason: 'unclassified', why: 'a field the guard does not know, so held' });
+      }
+      return changes;
+    }
   }
-  return `${who}: ${c.field} ${from}${to}${pct}${note}`;
+}
+
+/** One preview line. Strings from callers and APIs are quoted and escaped; amounts are our own formatting. */
+export function describeChange(c: Change): string {
+  const id = c.id === undefined ? ` #${c.index + 1}` : /^[\w-]{1,64}$/.test(c.id) ? ` ${c.id}` : ` ${quote(c.id, 64)}`;
+  const who = `${c.entity}${id}${c.name !== undefined ? ` ${quote(c.name, 80)}` : ''}`;
+  const show = (v: unknown) => (c.reason === 'money' && typeof v === 'string' ? oneLine(v, 60) : showValue(v, 80));
+  const from = c.from !== undefined ? `${show(c.from)} -> ` : '';
+  const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
+  const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';
+  const why = c.why && c.reason !== 'spend' && c.reason !== 'destructive' ? ` (${c.why})` : '';
+  if (c.reason === 'spend') return `${c.entity}: ${c.why}${note}`;
+  if (c.reason === 'destructive') return `${c.entity}: destructive: ${c.why}${note}`;
+  if (c.reason === 'activation') {
+    return `${who}: will be created ${oneLine(String(c.to), 20)} and can start spending at once${c.spending ? `, at ${c.spending}` : ''}${note}`;
+  }
+  return `${who}: ${oneLine(c.field, 120)} ${from}${show(c.to)}${pct}${why}${note}`;
+}
+
+/** The headline of a held write, from the structured changes only (no names or values from the caller). */
+export function headline(changes: readonly Change[]): string {
+  const byReason = new Map<string, number>();
+  for (const c of changes) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+  const entities = new Set(changes.filter((c) => c.entity !== undefined).map((c) => `${c.entity}#${c.id ?? c.index}`));
+  const parts = [...byReason].map(([reason, n]) => `${n} ${reason}`);
+  return `Held: ${changes.length} change${changes.length === 1 ? '' : 's'} (${parts.join(', ')}) on ${entities.size} entit${entities.size === 1 ? 'y' : 'ies'}.`;
 }

@@ -1,7 +1,7 @@
-// Replaces natural amounts in validated arguments by the API's values, after checking currency and caps.
+// Replaces natural amounts in validated arguments by the API's values, after checking the account's currency.
 import { pathOf } from '../tools/results.js';
-import { MoneyError, checkCurrency, formatMajor, parseAmount } from './money.js';
-import { type MoneyField, MoneyValue, kindOf } from './money-fields.js';
+import { MoneyError, checkCurrency } from './money.js';
+import { type MoneyField, MoneyValue } from './money-fields.js';
 
 export interface ConvertedAmount {
   path: string;
@@ -22,8 +22,6 @@ export class AmountError extends Error {
 
 export interface ConvertOptions {
   currency: string | undefined;
-  /** Caps in natural units by money kind. */
-  caps: Readonly<Record<string, string>>;
 }
 
 export function hasMoney(value: unknown): boolean {
@@ -34,7 +32,7 @@ export function hasMoney(value: unknown): boolean {
 }
 
 /** Returns a copy of `value` with API names and API values; throws AmountError naming the field. */
-export function convertMoney(value: unknown, options: ConvertOptions, out: ConvertedAmount[], path: PropertyKey[] = [], holder: Record<string, unknown> = {}): unknown {
+export function convertMoney(value: unknown, options: ConvertOptions, out: ConvertedAmount[], path: PropertyKey[] = []): unknown {
   if (value instanceof MoneyValue) {
     const where = pathOf(path);
     const { amount, field } = value;
@@ -46,26 +44,18 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
         if (error instanceof MoneyError) throw new AmountError(where, error.message);
         throw error;
       }
-      const kind = kindOf(field, holder);
-      const cap = options.caps[kind];
-      if (cap !== undefined && amount.micros > parseAmount(cap).micros) {
-        throw new AmountError(
-          where,
-          `${formatMajor(amount.decimal, options.currency)} is over the configured ${kind} cap of ${formatMajor(cap, options.currency)}; nothing was sent (the cap is set by the server operator with --caps)`,
-        );
-      }
     }
     const apiValue = value.apiValue();
     out.push({ path: where, field, decimal: amount?.decimal ?? null, micros: amount?.micros ?? null, apiValue });
     return apiValue;
   }
-  if (Array.isArray(value)) return value.map((item, i) => convertMoney(item, options, out, [...path, i], holder));
+  if (Array.isArray(value)) return value.map((item, i) => convertMoney(item, options, out, [...path, i]));
   if (value && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     const result: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(object)) {
       const name = child instanceof MoneyValue ? child.field.apiName : key;
-      result[name] = convertMoney(child, options, out, [...path, key], object);
+      result[name] = convertMoney(child, options, out, [...path, key]);
       if (child instanceof MoneyValue) out[out.length - 1].holder = result;
     }
     return result;

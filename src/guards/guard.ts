@@ -1,18 +1,23 @@
-// The guard layer: converts money exactly, then holds every spend-changing write until its exact preview is confirmed.
+// The guard layer: converts money exactly, checks scope and caps, and holds every write not known to be harmless.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequest } from '../client/request.js';
+import { RequestError, buildRequest } from '../client/request.js';
 import type { ConfirmWrites } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { errorResult } from '../tools/results.js';
 import { AuditLog } from './audit.js';
-import { type Change, type PreparedWrite, describeChange, percent, queryObject, spendChanges } from './changes.js';
+import { capProblems } from './caps.js';
+import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
 import { Confirmations, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
+import { CurrentValues } from './current.js';
+import { ENTITY_WRITES, locateEntities, moneyFieldsOf } from './entities.js';
 import { formatMoney } from './money.js';
-import { WriteOutcome, readEntities } from './outcome.js';
-import { ENTITY_WRITES, moneyFieldsOf } from './policy.js';
+import type { MoneyKind } from './money-fields.js';
+import { WriteOutcome } from './outcome.js';
+import { AccountScope, type ScopeProblem } from './scope.js';
+import { displayJson, oneLine } from './text.js';
 import type { Guard, GuardDecision, GuardInput } from './types.js';
 
 export interface GuardOptions {
@@ -20,7 +25,9 @@ export interface GuardOptions {
   read: Reader;
   confirmWrites: ConfirmWrites;
   confirmTtlSeconds: number;
-  caps: Readonly<Record<string, string>>;
+  caps: Readonly<Partial<Record<MoneyKind, string>>>;
+  /** Ad accounts every call is limited to; empty: no limit. */
+  adAccounts: readonly string[];
   auditLog?: string;
   logger: Logger;
 }
@@ -28,79 +35,108 @@ export interface GuardOptions {
 /** What a preview shows, computed once per call. */
 interface Summary {
   heading: string;
+  /** What the write is, from the structured changes only: "changes spend", "is destructive". */
+  verb: string;
+  headline: string;
   lines: string[];
   notes: string[];
   request: { method: string; path: string; query: Record<string, string | string[]>; body: unknown };
+}
+
+/** Reasons that change spend (everything but destructive). */
+const SPEND_REASONS = new Set<Change['reason']>(['money', 'status', 'activation', 'schedule', 'setting', 'parent', 'unclassified', 'spend']);
+
+function refused(intro: string, problems: readonly ScopeProblem[]): GuardDecision {
+  return { action: 'respond', result: errorResult([intro, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n')) };
 }
 
 export class SpendGuard implements Guard {
   private readonly confirmations: Confirmations;
   private readonly currencies: CurrencyResolver;
   private readonly outcome: WriteOutcome;
+  private readonly scope: AccountScope;
 
   constructor(private readonly options: GuardOptions) {
     this.confirmations = new Confirmations(options.store, options.confirmTtlSeconds);
     this.currencies = new CurrencyResolver(options.store, options.read);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
+    this.scope = new AccountScope(options.adAccounts);
   }
 
   async review(input: GuardInput): Promise<GuardDecision> {
     const { tool } = input;
+    const outOfScope = this.scope.problems(tool, input.args);
+    if (outOfScope.length) return refused(`Refused ${tool.name}; nothing was sent.`, outOfScope);
     let prepared: PreparedWrite;
     try {
       prepared = await this.prepare(input);
     } catch (error) {
-      if (error instanceof AmountError) {
-        return { action: 'respond', result: errorResult(`Invalid arguments for ${tool.name}; nothing was sent.\n- ${error.path}: ${error.message}`) };
+      if (error instanceof AmountError || error instanceof RequestError) {
+        return refused(`Invalid arguments for ${tool.name}; nothing was sent.`, [{ path: error.path, message: error.message }]);
       }
       throw error;
     }
-    if (!tool.writes) return { action: 'send', request: prepared.request, after: (r) => this.outcome.readableMoney(input, r) };
+    if (!tool.writes) {
+      return { action: 'send', request: prepared.request, after: (r) => this.outcome.readableMoney(input, r), shape: (body) => this.scope.filter(tool, body) };
+    }
 
-    const spendReasons = spendChanges(tool, prepared);
-    const needsConfirmation = spendReasons.length > 0 || this.options.confirmWrites === 'all';
-    if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, spendReasons, false) };
-    if (!needsConfirmation) return { action: 'send', request: prepared.request, after: (r) => this.outcome.report(input, prepared, r) };
+    const current = new CurrentValues(this.options.read, tool.api.id, input.args, prepared.entities);
+    const changes = await this.resolveParents(heldChanges(tool, prepared, this.options.confirmWrites), current);
+    const overCap = await capProblems({
+      api: tool.api.id,
+      caps: this.options.caps,
+      amounts: prepared.amounts,
+      entities: prepared.entities,
+      body: prepared.request.body,
+      current,
+      currency: async () => prepared.currency ?? (await this.currencies.currencyFor(tool.api, input.args)),
+    });
+    if (overCap.length) return refused(`Refused ${tool.name}; nothing was sent.`, overCap);
+
+    const send: GuardDecision = { action: 'send', request: prepared.request, after: (r) => this.outcome.report(input, prepared, r) };
+    const held = changes.length > 0 || this.options.confirmWrites === 'all';
+    if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, changes, current, false) };
+    if (!held) return send;
 
     if (input.confirmationToken) {
       const outcome = await this.confirmations.consume(input.confirmationToken, prepared.hash);
-      if (outcome === 'ok') return { action: 'send', request: prepared.request, after: (r) => this.outcome.report(input, prepared, r) };
-      const fresh = await this.preview(input, prepared, spendReasons, true);
+      if (outcome === 'ok') return send;
+      const fresh = await this.preview(input, prepared, changes, current, true);
       const why =
         outcome === 'mismatch'
           ? 'Refused: this confirmation_token was issued for a different request (the arguments changed). Nothing was sent. Review the new preview below; confirm it with its own token.'
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
-    // The summary reads current values from the API once, whether the user is asked or a token preview is issued.
-    const summary = await this.summary(input, prepared, spendReasons);
-    if (input.askUser) {
-      const asked = await this.askUser(input, prepared, spendReasons, summary);
-      if (asked) return asked;
-    }
-    return { action: 'respond', result: await this.preview(input, prepared, spendReasons, true, summary) };
+    if (input.askUser) return this.askUser(input, changes, await this.summary(input, prepared, changes, current), send);
+    return { action: 'respond', result: await this.preview(input, prepared, changes, current, true) };
   }
 
   /**
    * Asks the person directly (MCP form elicitation) instead of issuing a token. Only an explicit accept with
-   * `confirm: true` sends; a decline or cancel sends nothing; if asking fails, the token preview is used instead.
+   * `confirm: true` sends. A decline sends nothing; so does any failure (error, timeout, malformed answer), and
+   * then no token is issued either: the person's dialog is final.
    */
-  private async askUser(input: GuardInput, prepared: PreparedWrite, changes: Change[], summary: Summary): Promise<GuardDecision | undefined> {
-    let accepted: boolean;
+  private async askUser(input: GuardInput, changes: Change[], summary: Summary, send: GuardDecision): Promise<GuardDecision> {
+    const { tool } = input;
+    let answer: 'accepted' | 'declined';
     try {
-      accepted = await input.askUser!(
-        [`${summary.heading} changes spend:`, ...summary.lines, ...summary.notes, `Request: ${JSON.stringify(summary.request)}`].join('\n'),
+      answer = await input.askUser!(
+        [`${summary.heading} ${summary.verb}:`, summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n'),
       );
     } catch (error) {
-      this.options.logger.warn({ err: error, tool: input.tool.name }, 'asking the user failed; answering with a token preview');
-      return undefined;
+      this.options.logger.warn({ err: error, tool: tool.name }, 'the confirmation dialog failed; nothing was sent');
+      const text =
+        `The person did not confirm ${tool.name}: the confirmation dialog failed (${oneLine((error as Error).message, 200)}). ` +
+        `Nothing was sent and no confirmation token was issued. To ask again, call ${tool.name} again with the same arguments.`;
+      return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request: summary.request, changes } } };
     }
-    if (accepted) return { action: 'send', request: prepared.request, after: (r) => this.outcome.report(input, prepared, r) };
-    const text = `The user did not confirm ${input.tool.name}; nothing was sent.`;
+    if (answer === 'accepted') return send;
+    const text = `The user did not confirm ${tool.name}; nothing was sent.`;
     return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request: summary.request, changes } } };
   }
 
-  /** Converts money, builds the exact request and, for writes, its hash (tool + request after conversion). */
+  /** Converts money, builds the exact request and, for writes, its hash (tool + the request as transmitted). */
   private async prepare(input: GuardInput): Promise<PreparedWrite> {
     const { tool, args } = input;
     let converted = args;
@@ -108,57 +144,72 @@ export class SpendGuard implements Guard {
     let currency: string | undefined;
     if (hasMoney(args)) {
       currency = await this.currencies.currencyFor(tool.api, args);
-      converted = convertMoney(args, { currency, caps: this.options.caps }, amounts) as Record<string, unknown>;
+      converted = convertMoney(args, { currency }, amounts) as Record<string, unknown>;
     }
     const request = buildRequest(tool.op, converted);
     // Only writes can be confirmed, so only they need the hash that binds a token to the request.
-    const hash = tool.writes ? requestHash({ tool: tool.name, method: request.method, path: request.path, query: request.query, body: request.body }) : '';
-    const groups = ENTITY_WRITES[tool.name]?.(request.body as never) ?? [];
-    return { request, amounts, currency, hash, groups };
+    const hash = tool.writes ? requestHash({ tool: tool.name, method: request.method, target: request.target, payload: request.payload ?? null }) : '';
+    const write = ENTITY_WRITES[tool.name];
+    const { entities, stray } = write ? locateEntities(write, request.body) : { entities: [], stray: [] };
+    return { request, amounts, currency, hash, entities, stray };
+  }
+
+  /** A parent id equal to the current one only addresses the entity: not a change. Others say where they move from. */
+  private async resolveParents(changes: Change[], current: CurrentValues): Promise<Change[]> {
+    const kept: Change[] = [];
+    for (const change of changes) {
+      if (!change.pending) {
+        kept.push(change);
+        continue;
+      }
+      delete change.pending;
+      const kind = change.entity as Parameters<CurrentValues['entity']>[0];
+      const entity = await current.entity(kind, change.id);
+      if (entity && String(entity[change.field]) === String(change.to)) continue;
+      if (entity) change.from = entity[change.field];
+      else change.note = 'the current parent could not be read, so this may move it';
+      kept.push(change);
+    }
+    return kept;
   }
 
   /** Adds current values (read from the API) to the changes of updated entities. */
-  private async withCurrentValues(input: GuardInput, prepared: PreparedWrite, changes: Change[]): Promise<string[]> {
-    const notes: string[] = [];
-    for (const group of prepared.groups) {
-      if (group.create) continue;
-      const ids = group.items.map((i) => i.id).filter((id): id is string => typeof id === 'string');
-      let current: Map<string, Record<string, unknown>> | undefined;
-      try {
-        current = await readEntities(this.options.read, input.tool.api.id, group.kind, input.args, ids);
-      } catch (error) {
-        notes.push(`Current values of ${group.kind}s could not be read (${(error as Error).message}).`);
+  private async withCurrentValues(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<string[]> {
+    const notes = new Set<string>();
+    for (const change of changes) {
+      const located = prepared.entities.find((e) => !e.create && e.kind === change.entity && e.index === change.index && String(e.item.id) === change.id);
+      if (!located || change.from !== undefined) continue;
+      const problem = await current.problem(located.kind);
+      if (problem) {
+        notes.add(problem);
         continue;
       }
-      if (!current) continue;
-      for (const change of changes) {
-        if (change.entity !== group.kind || change.id === undefined) continue;
-        const entity = current.get(change.id);
-        if (!entity) {
-          change.note = `no ${group.kind} ${change.id} found in this ad account: the API will likely reject this item`;
-          continue;
-        }
-        change.name ??= entity.name as string | undefined;
-        if (change.reason === 'money') {
-          const field = moneyFieldsOf(input.tool.api.id, group.kind).find((f) => f.inputName === change.field);
-          const from = field ? entity[field.apiName] : undefined;
-          if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
-            change.from = formatMoney(String(from), prepared.currency ?? 'USD');
-            change.from_micro = String(from);
-            if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
-          } else if (from === null) change.from = null;
-        } else if (change.reason === 'status' || change.reason === 'schedule') {
-          change.from = entity[change.field];
-        }
+      if (!(await current.readable(located.kind))) continue;
+      const entity = await current.entity(located.kind, change.id);
+      if (!entity) {
+        change.note = `no ${located.kind} ${change.id} found in this ad account: the API will likely reject this item`;
+        continue;
+      }
+      if (change.name === undefined && typeof entity.name === 'string') change.name = entity.name;
+      if (change.reason === 'money') {
+        const field = moneyFieldsOf(input.tool.api.id, located.kind).find((f) => f.inputName === change.field);
+        const from = field ? entity[field.apiName] : undefined;
+        if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
+          change.from = formatMoney(String(from), prepared.currency ?? 'USD');
+          change.from_micro = String(from);
+          if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
+        } else if (from === null) change.from = null;
+      } else if (!change.field.includes('.') && change.field in entity) {
+        change.from = entity[change.field];
       }
     }
-    return notes;
+    return [...notes];
   }
 
   /** What a preview shows: the changes in natural amounts (with current values), notes and the exact request. */
-  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[]): Promise<Summary> {
+  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<Summary> {
     const { tool } = input;
-    const notes = await this.withCurrentValues(input, prepared, changes);
+    const notes = (await this.withCurrentValues(input, prepared, changes, current)).map((n) => oneLine(n));
     const request = {
       method: prepared.request.method,
       path: prepared.request.path,
@@ -167,30 +218,31 @@ export class SpendGuard implements Guard {
     };
     const lines = changes.map((c) => `- ${describeChange(c)}`);
     if (!changes.length) lines.push(`- ${tool.name}: an ordinary write (no money or delivery status changes)`);
-    const account = typeof input.args.ad_account_id === 'string' ? ` on ad account ${input.args.ad_account_id}` : '';
+    const account = typeof input.args.ad_account_id === 'string' ? ` on ad account ${oneLine(input.args.ad_account_id, 40)}` : '';
     const currency = prepared.currency ? ` (${prepared.currency})` : '';
-    return { heading: `${tool.name}${account}${currency}`, lines, notes, request };
+    const verb = changes.some((c) => SPEND_REASONS.has(c.reason))
+      ? 'changes spend'
+      : changes.length
+        ? 'is destructive'
+        : 'is a write, and every write is confirmed here (--confirm-writes all)';
+    return { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, request };
   }
 
-  private async preview(
-    input: GuardInput,
-    prepared: PreparedWrite,
-    changes: Change[],
-    withToken: boolean,
-    summary?: Summary,
-  ): Promise<CallToolResult> {
+  private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {
     const { tool } = input;
-    const { heading, lines, notes, request } = summary ?? (await this.summary(input, prepared, changes));
+    const { heading, verb, headline: head, lines, notes, request } = await this.summary(input, prepared, changes, current);
+    const shown = `Request: ${displayJson(request)}`;
     if (!withToken) {
-      const text = [`Dry run of ${heading}: nothing was sent.`, ...lines, ...notes, `Request: ${JSON.stringify(request)}`].join('\n');
+      const text = [`Dry run of ${heading}: nothing was sent.`, ...(changes.length ? [head] : []), ...lines, ...notes, shown].join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { status: 'dry_run', request, changes } };
     }
     const { token, expiresAt } = await this.confirmations.issue(tool.name, prepared.hash);
     const text = [
-      `Confirmation required: ${heading} changes spend. Nothing has been sent.`,
+      `Confirmation required: ${heading} ${verb}. Nothing has been sent.`,
+      head,
       ...lines,
       ...notes,
-      `Request: ${JSON.stringify(request)}`,
+      shown,
       `Show this to the user. To execute exactly this request once, call ${tool.name} again with the same arguments plus confirmation_token "${token}" (expires ${expiresAt}).`,
     ].join('\n');
     return {

@@ -23,8 +23,14 @@ export interface MoneyField {
   unit: 'micro' | 'major' | 'undocumented';
   /** Most decimal places accepted for `major` amounts. */
   maxDecimals?: number;
-  /** Cap kind; for ad group budgets it depends on the sibling `budget_type` (see `kindOf`). */
+  /** Cap kind, unless `kindBy` says the entity's sibling field decides it. */
   kind: MoneyKind;
+  /**
+   * The sibling field whose value decides the cap kind (ad group budgets: `budget_type`), the kind of each value, and
+   * the value a create gets when it omits the sibling. A value with no kind here (or none known) counts as every kind
+   * of `kinds`, so the strictest cap applies.
+   */
+  kindBy?: { sibling: string; kinds: Readonly<Record<string, MoneyKind>>; createDefault?: string };
 }
 
 function micro(owner: string, apiName: string, kind: MoneyKind): MoneyField {
@@ -36,7 +42,11 @@ function whopUndocumented(owner: string, apiName: string, kind: MoneyKind): Mone
 }
 
 export const MONEY_FIELDS: readonly MoneyField[] = [
-  micro('AdGroupCommon', 'budget_in_micro_currency', 'daily_budget'),
+  {
+    ...micro('AdGroupCommon', 'budget_in_micro_currency', 'daily_budget'),
+    // BudgetType: DAILY or LIFETIME; CBO_ADGROUP budgets are derived from the campaign's. Creates default to DAILY.
+    kindBy: { sibling: 'budget_type', kinds: { DAILY: 'daily_budget', LIFETIME: 'lifetime_budget' }, createDefault: 'DAILY' },
+  },
   micro('AdGroupCommon', 'bid_in_micro_currency', 'bid'),
   micro('CampaignCommon', 'daily_spend_cap', 'daily_budget'),
   micro('CampaignCommon', 'lifetime_spend_cap', 'lifetime_budget'),
@@ -91,10 +101,14 @@ export class MoneyValue {
   }
 }
 
-/** Cap kind of a money value given the object that holds it. */
-export function kindOf(field: MoneyField, holder: Record<string, unknown>): MoneyKind {
-  if (field.apiName === 'budget_in_micro_currency' && holder.budget_type === 'LIFETIME') return 'lifetime_budget';
-  return field.kind;
+/**
+ * Cap kinds that apply to a money field, given the value of its deciding sibling (`undefined` when unknown): one kind,
+ * or every kind the sibling can give when its value has no kind of its own or is unknown.
+ */
+export function kindsOf(field: MoneyField, sibling: unknown): MoneyKind[] {
+  if (!field.kindBy) return [field.kind];
+  const kind = typeof sibling === 'string' ? field.kindBy.kinds[sibling] : undefined;
+  return kind ? [kind] : [...new Set(Object.values(field.kindBy.kinds))];
 }
 
 const AMOUNT_HELP = 'Amount in the account currency, e.g. "12.50"';

@@ -1,5 +1,4 @@
 // After the API answered: per-item outcome of batch writes, read-back of money and status, readable amounts, audit.
-import type { ApiId } from '../catalog/apis.js';
 import type { ApiResponse } from '../client/http.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from './audit.js';
@@ -7,23 +6,12 @@ import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
 import { formatMoney, microsToDecimal } from './money.js';
 import { MICRO_RESPONSE_FIELD } from './money-fields.js';
-import { ENTITY_READERS, type EntityKind, STATUS_FIELD, moneyFieldsOf } from './policy.js';
+import { readEntities } from './current.js';
+import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import type { GuardInput } from './types.js';
 
 type Entity = Record<string, unknown>;
 type BatchItem = { data?: Entity | null; exceptions?: { code?: number; message?: string }[] | { code?: number; message?: string } };
-
-/**
- * Current state of entities by id, through the API's list tool for that kind; undefined when the API has no such
- * reader or the call names no ad account. Throws when the read fails.
- */
-export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, args: Record<string, unknown>, ids: string[]): Promise<Map<string, Entity> | undefined> {
-  const reader = ENTITY_READERS[api][kind];
-  const account = args.ad_account_id;
-  if (!reader || typeof account !== 'string' || ids.length === 0) return undefined;
-  const body = (await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids })) as { items?: Entity[] } | undefined;
-  return new Map((body?.items ?? []).map((e) => [String(e.id), e]));
-}
 
 export class WriteOutcome {
   constructor(
@@ -71,32 +59,36 @@ export class WriteOutcome {
   private async readBack(input: GuardInput, prepared: PreparedWrite, items: BatchItem[] | undefined): Promise<string[]> {
     const lines: string[] = [];
     const api = input.tool.api.id;
-    for (const group of prepared.groups) {
+    // One group per location of the body (a list of one entity kind, created or updated).
+    const groups = new Map<number, LocatedEntity[]>();
+    for (const e of prepared.entities) groups.set(e.location, [...(groups.get(e.location) ?? []), e]);
+    for (const group of groups.values()) {
+      const { kind } = group[0];
       // Created entities get their ids from the answer, item by item (only when the body holds one list).
-      const sent = group.items.map((item, i) => ({
-        item,
-        id: (item.id ?? (prepared.groups.length === 1 ? items?.[i]?.data?.id : undefined)) as string | undefined,
+      const sent = group.map((e) => ({
+        item: e.item,
+        id: (e.item.id ?? (groups.size === 1 ? items?.[e.index]?.data?.id : undefined)) as string | undefined,
       }));
       const ids = sent.map((s) => s.id).filter((id): id is string => typeof id === 'string');
       let current: Map<string, Entity> | undefined;
       try {
-        current = await readEntities(this.read, api, group.kind, input.args, ids);
+        current = await readEntities(this.read, api, kind, input.args, ids);
       } catch (error) {
-        lines.push(`Read-back of ${group.kind}s failed (${(error as Error).message}); check them before acting further.`);
+        lines.push(`Read-back of ${kind}s failed (${(error as Error).message}); check them before acting further.`);
         continue;
       }
       if (!current) continue;
-      const checked = [...moneyFieldsOf(api, group.kind).map((f) => f.apiName), STATUS_FIELD[group.kind]];
+      const checked = [...moneyFieldsOf(api, kind).map((f) => f.apiName), entityRule(api, kind).status.field];
       const mismatches: string[] = [];
       for (const { item, id } of sent) {
         const entity = id ? current.get(id) : undefined;
         if (!entity) continue;
         for (const f of checked) {
           if (item[f] === undefined || entity[f] === undefined || String(item[f]) === String(entity[f])) continue;
-          mismatches.push(`MISMATCH on ${group.kind} ${id}: ${f} sent ${JSON.stringify(item[f])}, the API now reports ${JSON.stringify(entity[f])}.`);
+          mismatches.push(`MISMATCH on ${kind} ${id}: ${f} sent ${JSON.stringify(item[f])}, the API now reports ${JSON.stringify(entity[f])}.`);
         }
       }
-      lines.push(...(mismatches.length ? mismatches : [`Verified by reading back: ${ids.length} ${group.kind}(s) carry the money and status values sent.`]));
+      lines.push(...(mismatches.length ? mismatches : [`Verified by reading back: ${ids.length} ${kind}(s) carry the money and status values sent.`]));
     }
     return lines;
   }

@@ -11,13 +11,19 @@ export interface GuardInput {
   dryRun: boolean;
   confirmationToken?: string;
   signal?: AbortSignal;
-  /** Asks the person directly (form elicitation); resolves true only on an explicit accept. Absent when unsupported. */
-  askUser?: (message: string) => Promise<boolean>;
+  /**
+   * Asks the person directly (form elicitation): 'accepted' only on an explicit accept with confirm ticked; throws
+   * when the dialog fails, times out or answers malformed. Absent when the client cannot ask.
+   */
+  askUser?: (message: string) => Promise<'accepted' | 'declined'>;
 }
 
 export type GuardDecision =
-  /** Send this request; `after` (optional) reports on the outcome (per-item results, read-back checks). */
-  | { action: 'send'; request: ApiRequest; after?: (response: ApiResponse) => Promise<string[]> }
+  /**
+   * Send this request; `after` (optional) reports on the outcome (per-item results, read-back checks); `shape`
+   * (optional) changes the answer's body before the caller sees it (accounts outside `--ad-accounts` removed).
+   */
+  | { action: 'send'; request: ApiRequest; after?: (response: ApiResponse) => Promise<string[]>; shape?: (body: unknown) => unknown }
   /** Answer without sending (preview, refusal). */
   | { action: 'respond'; result: CallToolResult };
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type ApiDefinition, toolName } from '../catalog/apis.js';
 import type { OperationFacts, ParameterFacts } from '../catalog/types.js';
+import { classify, isWrite } from '../guards/classification.js';
 import { SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
 import { type ToolsetName, toolsetOf } from './toolsets.js';
 
@@ -20,7 +21,7 @@ export interface ToolDef {
   api: ApiDefinition;
   op: OperationFacts;
   toolset: ToolsetName;
-  /** False for reads (GET, and the few POSTs that only compute or read). */
+  /** False for reads: GET, and the POSTs classified `read` (`src/guards/classification.ts`). */
   writes: boolean;
   /** True when the operation answers a bookmark-paginated list (`bookmark` query parameter). */
   paginated: boolean;
@@ -45,17 +46,6 @@ export const CONTROL_ARGS = {
 
 export type ControlArg = keyof typeof CONTROL_ARGS;
 
-/** POST tools (by name) that only compute or read something: they neither create nor change account data. */
-const READING_POSTS = new Set([
-  'ad_groups_bid_floor_get',
-  'products_by_product_group_filter_list',
-  'analytics_create_report',
-  'analytics_create_mmm_report',
-  'analytics_create_template_report',
-  'bulk_download_create',
-  'ad_previews_create',
-]);
-
 function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
   const schema = builder.convert(p.schema);
   return p.required || p.in === 'path' ? schema : schema.optional();
@@ -69,7 +59,7 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
     const text = api.texts[op.id];
     if (!text) throw new Error(`no description written for ${op.id}`);
     const name = toolName(api, op);
-    const writes = op.method !== 'GET' && !READING_POSTS.has(name);
+    const writes = isWrite(name, op.method);
     const paginated = op.parameters.some((p) => p.name === 'bookmark' && p.in === 'query');
 
     /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
@@ -102,7 +92,7 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
       annotations: {
         title: text.title,
         readOnlyHint: !writes,
-        destructiveHint: op.method === 'DELETE',
+        destructiveHint: op.method === 'DELETE' || classify(name)?.class === 'destructive',
         idempotentHint: !writes || op.method !== 'POST',
         openWorldHint: true,
       },

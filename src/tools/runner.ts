@@ -21,8 +21,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Sends an MCP progress notification when the client asked for them (request `_meta.progressToken`). */
   progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
-  /** Present when the client supports form elicitation: asks the person to confirm a spend change. */
-  askUser?: (message: string) => Promise<boolean>;
+  /** Present when the client supports form elicitation: asks the person to confirm a held write (see GuardInput). */
+  askUser?: (message: string) => Promise<'accepted' | 'declined'>;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */
@@ -66,7 +66,8 @@ export class ToolRunner {
     if (decision.action === 'respond') return { result: decision.result };
     const response = await client.send(tool.op, decision.request, { signal: ctx.signal });
     const notes = decision.after ? await decision.after(response) : [];
-    return { content: structured(response.body, response.status), notes };
+    const body = decision.shape ? decision.shape(response.body) : response.body;
+    return { content: structured(body, response.status), notes };
   }
 
   /** Follows bookmarks until at least `maxItems` items are collected or the list ends; returns the bookmark to continue. */

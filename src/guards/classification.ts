@@ -1,0 +1,109 @@
+// Every non-GET operation of every API, classified once as data: what the guard does with it, and why.
+//
+// Classes (the guard's rules, in `guard.ts`):
+// - `read`: a POST that only computes or reads (previews, quotes, report jobs, filtered reads); sent at once, and
+//   a read for `--read-only` and the tool annotations.
+// - `neutral`: writes that cannot change how much is spent, when, on what or on whom; sent at once (held only with
+//   `--confirm-writes all`).
+// - `entity`: writes of campaigns, ad groups, ads, keywords and product group promotions; held unless every field
+//   they set is on that entity kind's spend-neutral list (`entities.ts`).
+// - `spend`: always held, whatever the body says.
+// - `destructive`: deletes and other writes that cannot be undone; held unless `--confirm-writes spend`.
+// A write that is not in this table is held as unclassified (unknown means held); a test fails when any write
+// operation of any catalog is missing here, or when an entry names no operation.
+
+export type WriteClass = 'read' | 'neutral' | 'entity' | 'spend' | 'destructive';
+
+export interface Classification {
+  class: WriteClass;
+  /** One line: why the operation is in this class (shown in previews of held writes). */
+  reason: string;
+}
+
+const read = (reason: string): Classification => ({ class: 'read', reason });
+const neutral = (reason: string): Classification => ({ class: 'neutral', reason });
+const entity = (reason: string): Classification => ({ class: 'entity', reason });
+const spend = (reason: string): Classification => ({ class: 'spend', reason });
+const destructive = (reason: string): Classification => ({ class: 'destructive', reason });
+
+/** Tool name -> class. Keyed by tool name (API prefix included), so two APIs cannot collide. */
+export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
+  // POSTs that only read or compute.
+  ad_groups_bid_floor_get: read('quotes bid floors for a hypothetical ad group; changes nothing'),
+  ad_previews_create: read('renders a preview image of an ad; changes nothing'),
+  analytics_create_report: read('starts an asynchronous metrics report; changes no account settings'),
+  analytics_create_mmm_report: read('starts an asynchronous marketing-mix report; changes no account settings'),
+  analytics_create_template_report: read('starts a report from a saved template; changes no account settings'),
+  bulk_download_create: read('starts an export of the campaign structure; changes nothing'),
+  products_by_product_group_filter_list: read('lists the products a filter would match; changes nothing'),
+
+  // Campaign structure: held unless every field set is spend-neutral.
+  campaigns_create: entity('creates campaigns, which start ACTIVE unless told otherwise'),
+  campaigns_update: entity('changes campaigns: budgets, caps, status, schedule, objective, optimization'),
+  ad_groups_create: entity('creates ad groups, which start ACTIVE unless told otherwise'),
+  ad_groups_update: entity('changes ad groups: budgets, bids, status, schedule, targeting, bidding'),
+  ads_create: entity('creates ads, which start ACTIVE unless told otherwise'),
+  ads_update: entity('changes ads: status, format and creative'),
+  keywords_create: entity('adds keywords, which start active and bid at once'),
+  keywords_update: entity('changes keyword bids and archives keywords'),
+  product_group_promotions_create: entity('promotes product groups, ACTIVE unless told otherwise'),
+  product_group_promotions_update: entity('changes product group promotions: bids, status, inclusion, products'),
+  bulk_upsert_create: entity('creates and updates campaigns, ad groups, ads, product groups and keywords in one call'),
+  whop_ad_groups_create: entity('creates a Whop ad group, active unless told otherwise'),
+
+  // Always held: billing, commitments, and who active ads reach.
+  ads_credit_redeem: spend('applies an ads credit offer to the account billing'),
+  ssio_insertion_order_create: spend('creates an insertion order (a spending commitment)'),
+  ssio_insertion_order_edit: spend('changes an insertion order (a spending commitment)'),
+  audiences_update: spend('changes who an audience contains, and so who every ad group targeting it reaches'),
+  customer_lists_update: spend('adds or removes people of a customer list that ad groups may target'),
+  catalogs_product_groups_update: spend('changes which products a product group holds, and so what its promotions advertise'),
+
+  // Destructive: held by default (`--confirm-writes spend,destructive`).
+  pins_delete: destructive('deletes a pin for good (an ad using it stops)'),
+  boards_delete: destructive('deletes a board and its pins for good'),
+  board_sections_delete: destructive('deletes a board section for good'),
+  feeds_delete: destructive('deletes a catalog feed for good'),
+  catalogs_product_groups_delete: destructive('deletes a catalog product group for good (its promotions stop)'),
+  items_batch_post: destructive('changes catalog items in bulk and can delete them or mark them out of stock'),
+  sandbox_delete: destructive('deletes the sandbox ad account and everything in it'),
+  integrations_commerce_del: destructive('removes a commerce integration'),
+  ad_accounts_subscriptions_del_by_id: destructive('deletes a lead-ads webhook subscription (leads stop arriving)'),
+  unverify_website_delete: destructive('removes the verification of a website'),
+
+  // Neutral: content, measurement and set-up that spends nothing by itself.
+  ad_accounts_create: neutral('a new ad account spends nothing until campaigns are created in it (held)'),
+  ad_accounts_subscriptions_post: neutral('subscribes a webhook to lead-ad submissions'),
+  audiences_create: neutral('a new audience reaches no one until an ad group targets it (a held targeting change)'),
+  audiences_create_custom: neutral('a new audience reaches no one until an ad group targets it (a held targeting change)'),
+  customer_lists_create: neutral('a new customer list reaches no one until an ad group targets it (a held targeting change)'),
+  conversion_tags_create: neutral('creates a measurement tag'),
+  events_create: neutral('reports conversion events (measurement); changes no settings or amounts'),
+  lead_form_test_create: neutral('sends a test lead for a lead form'),
+  catalogs_product_groups_create: neutral('a new product group is advertised only once a promotion uses it (held)'),
+  feeds_create: neutral('adds a catalog feed (product data)'),
+  feeds_update: neutral('changes how a catalog feed is ingested (product data)'),
+  boards_create: neutral('organic content'),
+  boards_update: neutral('organic content'),
+  board_sections_create: neutral('organic content'),
+  board_sections_update: neutral('organic content'),
+  pins_create: neutral('organic content'),
+  pins_update: neutral('organic content (title, description, link, board)'),
+  pins_save: neutral('organic content'),
+  media_create: neutral('registers a media upload'),
+  follow_user_update: neutral('follows a user'),
+  verify_website_update: neutral('verifies a website'),
+  integrations_commerce_post: neutral('connects a commerce integration'),
+  integrations_commerce_patch: neutral('changes the settings of a commerce integration'),
+  integrations_logs_post: neutral('sends integration logs'),
+};
+
+/** Classification of a non-GET tool; undefined for a write nobody classified (the guard holds it). */
+export function classify(toolName: string): Classification | undefined {
+  return WRITE_CLASSES[toolName];
+}
+
+/** Whether a tool writes: every non-GET operation except the classified reads (unclassified ones count as writes). */
+export function isWrite(toolName: string, method: string): boolean {
+  return method !== 'GET' && classify(toolName)?.class !== 'read';
+}

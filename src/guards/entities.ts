@@ -1,0 +1,296 @@
+// Entity writes as data: each entity kind's fields (spend-neutral, held, identity), where entities sit in each body.
+//
+// The rule is an allow-list: a field an entity write sets holds the write unless it is on the kind's `neutral`
+// list, or only names the entity (`identity`, and a `parents` id that does not move it). Fields the API adds later
+// are held until someone classifies them here (a test compares these lists with the API descriptions).
+import type { ApiId } from '../catalog/apis.js';
+import { MONEY_FIELDS, type MoneyField } from './money-fields.js';
+
+export type EntityKind = 'campaign' | 'ad_group' | 'ad' | 'keyword' | 'product_group_promotion';
+
+export interface EntityRule {
+  /** Fields that only say which entity is written (the body's `ad_account_id` is checked against the path). */
+  identity: readonly string[];
+  /** Parent ids: they place a new entity; on an update, a value other than the current one is held as a move. */
+  parents: readonly string[];
+  /** The field that carries delivery status, the values in which the entity cannot deliver, and its default on create. */
+  status: { field: string; inactive: readonly (string | boolean)[]; createDefault: string | boolean };
+  /** Dotted paths of the fields that decide when money is spent. */
+  schedule: readonly string[];
+  /** Spend-neutral fields, with why: writes that set only these (and identity) are sent without confirmation. */
+  neutral: Readonly<Record<string, string>>;
+  /** Fields known to change delivery or cost, with why (shown in previews). Money fields come from MONEY_FIELDS. */
+  held: Readonly<Record<string, string>>;
+  /**
+   * Of `held`, those that cannot spend on a create that starts inactive: they take effect only once the entity is
+   * activated, and activation is always held. Money and schedule fields hold a create whatever its status.
+   */
+  inactiveCreate: readonly string[];
+  /** Component schemas whose money fields belong to this kind. */
+  moneyOwners: readonly string[];
+  /** How current values are read (a list tool filtered by ids); absent when the API has no such read. */
+  reader?: { tool: string; idsParam: string };
+}
+
+const TRACKING_URLS = 'third-party measurement URLs; they change no delivery or cost';
+const NAME = 'a label';
+const NOT_DOCUMENTED = 'its effect is not documented, so it is not known to be spend-neutral';
+const PINTEREST_STATUS = { field: 'status', inactive: ['PAUSED', 'ARCHIVED'], createDefault: 'ACTIVE' } as const;
+const SCHEDULE = ['start_time', 'end_time'] as const;
+
+const CAMPAIGN_HELD = {
+  objective_type: 'what delivery optimizes for and what is billed',
+  order_line_id: 'the order line that pays for the campaign',
+  is_flexible_daily_budgets: 'lets daily spend vary around the daily budget',
+  is_campaign_budget_optimization: 'moves the budget between the campaign and its ad groups',
+  is_automated_campaign: 'hands targeting and bidding to Pinterest automation',
+  summary_status: NOT_DOCUMENTED,
+};
+
+const AD_GROUP_HELD = {
+  optimization_goal_metadata: 'the conversion goal and the CPA / scroll-up targets that bidding aims at',
+  budget_type: 'daily or lifetime budget: how much may be spent per day',
+  targeting_spec: 'who is reached',
+  lifetime_frequency_cap: 'how often one person may see the ads',
+  auto_targeting_enabled: 'lets Pinterest reach people beyond the targeting',
+  placement_group: 'where the ads show',
+  pacing_delivery_type: 'how fast the budget is spent',
+  billable_event: 'what is billed',
+  bid_strategy_type: 'how bids are set (leaving MAX_BID drops the bid ceiling)',
+};
+
+const AD_HELD = {
+  creative_type: 'the ad format, which decides where the ad shows and how it is billed',
+  grid_click_type: 'what a click opens, which decides what is billed as a click',
+  pin_id: 'the pin that is advertised',
+  lead_form_id: 'the lead form the ad collects with (a different ad format)',
+  quiz_pin_data: 'the quiz the ad runs (a different ad format)',
+  is_pin_deleted: NOT_DOCUMENTED,
+  is_removable: NOT_DOCUMENTED,
+};
+
+const PROMOTION_HELD = {
+  included: 'whether the products are promoted: switching it on starts spending on them',
+  definition: 'which products are promoted',
+  relative_definition: 'which products are promoted',
+  catalog_product_group_id: 'which product group is promoted',
+  parent_id: 'its place in the product group tree, which decides the products it covers',
+  creative_type: 'the ad format, which decides where the ad shows and how it is billed',
+  grid_click_type: 'what a click opens, which decides what is billed as a click',
+  is_mdl: NOT_DOCUMENTED,
+};
+
+export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, EntityRule>>>> = {
+  pinterest: {
+    campaign: {
+      identity: ['id', 'ad_account_id'],
+      parents: [],
+      status: PINTEREST_STATUS,
+      schedule: SCHEDULE,
+      neutral: { name: NAME, tracking_urls: TRACKING_URLS },
+      held: CAMPAIGN_HELD,
+      inactiveCreate: ['objective_type', 'is_flexible_daily_budgets', 'is_campaign_budget_optimization', 'is_automated_campaign'],
+      moneyOwners: ['CampaignCommon', 'CampaignCreateCommon'],
+      reader: { tool: 'campaigns_list', idsParam: 'campaign_ids' },
+    },
+    ad_group: {
+      identity: ['id'],
+      parents: ['campaign_id'],
+      status: PINTEREST_STATUS,
+      schedule: SCHEDULE,
+      neutral: { name: NAME, tracking_urls: TRACKING_URLS },
+      held: AD_GROUP_HELD,
+      inactiveCreate: Object.keys(AD_GROUP_HELD),
+      moneyOwners: ['AdGroupCommon', 'OptimizationGoalMetadata'],
+      reader: { tool: 'ad_groups_list', idsParam: 'ad_group_ids' },
+    },
+    ad: {
+      identity: ['id'],
+      parents: ['ad_group_id'],
+      status: PINTEREST_STATUS,
+      schedule: [],
+      // What a person sees and where a click lands; none of it changes who is reached, bids or budgets.
+      neutral: {
+        name: NAME,
+        destination_url: 'the landing page',
+        android_deep_link: 'the landing page in the Android app',
+        ios_deep_link: 'the landing page in the iOS app',
+        carousel_destination_urls: 'the landing pages of carousel cards',
+        carousel_android_deep_links: 'the landing pages of carousel cards in the Android app',
+        carousel_ios_deep_links: 'the landing pages of carousel cards in the iOS app',
+        customizable_cta_type: 'the text of the call-to-action button',
+        click_tracking_url: TRACKING_URLS,
+        view_tracking_url: TRACKING_URLS,
+        tracking_urls: TRACKING_URLS,
+      },
+      held: AD_HELD,
+      inactiveCreate: Object.keys(AD_HELD),
+      moneyOwners: [],
+      reader: { tool: 'ads_list', idsParam: 'ad_ids' },
+    },
+    keyword: {
+      identity: ['id'],
+      parents: [],
+      // Keywords have no status: they are paused by archiving, and start active.
+      status: { field: 'archived', inactive: [true], createDefault: false },
+      schedule: [],
+      neutral: {},
+      held: { value: 'the search term bid on', match_type: 'which searches the term matches' },
+      inactiveCreate: [],
+      moneyOwners: ['KeywordsCommon', 'KeywordUpdate'],
+    },
+    product_group_promotion: {
+      identity: ['id'],
+      parents: ['ad_group_id'],
+      status: PINTEREST_STATUS,
+      schedule: [],
+      neutral: {
+        catalog_product_group_name: NAME,
+        slideshow_collections_title: 'text shown on a collections ad',
+        slideshow_collections_description: 'text shown on a collections ad',
+        collections_hero_pin_id: 'the lead image of a collections ad',
+        collections_hero_destination_url: 'the landing page of a collections ad',
+        tracking_url: TRACKING_URLS,
+      },
+      held: PROMOTION_HELD,
+      inactiveCreate: Object.keys(PROMOTION_HELD),
+      moneyOwners: ['ProductGroupPromotion'],
+      reader: { tool: 'product_group_promotions_list', idsParam: 'product_group_promotion_ids' },
+    },
+  },
+  whop: {
+    ad_group: {
+      identity: [],
+      parents: ['campaign_id'],
+      status: { field: 'status', inactive: ['paused', 'inactive'], createDefault: 'active' },
+      schedule: ['config.start_time', 'config.end_time'],
+      neutral: { name: NAME },
+      held: {
+        config: 'bidding, optimization, pacing, frequency and targeting',
+        platform_config: 'Meta / TikTok delivery, bidding and budget settings',
+      },
+      inactiveCreate: ['config', 'platform_config'],
+      moneyOwners: ['WhopAdGroupCreate', 'WhopAdGroupConfig', 'WhopMetaAdSetConfig', 'WhopTikTokAdGroupConfig'],
+    },
+  },
+};
+
+/** Where one list (or object) of entities sits in a body: dotted segments, `[]` for list items, '' for the body itself. */
+export interface EntityLocation {
+  kind: EntityKind;
+  create: boolean;
+  at: string;
+}
+
+export interface EntityWrite {
+  locations: readonly EntityLocation[];
+  /** Keys of the objects around the entities that only address them (which ad group, which parent). */
+  addressing?: readonly string[];
+}
+
+const at = (kind: EntityKind, create: boolean, path: string): EntityLocation => ({ kind, create, at: path });
+
+/** Both halves of a bulk upsert: `create` and `update`, each with lists per entity kind. */
+const BULK: EntityLocation[] = [true, false].flatMap((create) => {
+  const part = create ? 'create' : 'update';
+  return [
+    at('campaign', create, `${part}.campaigns[]`),
+    at('ad_group', create, `${part}.ad_groups[]`),
+    at('ad', create, `${part}.ads[]`),
+    at('product_group_promotion', create, `${part}.product_groups[].product_group_promotion[]`),
+    at('keyword', create, create ? `${part}.keywords[].keywords[]` : `${part}.keywords[]`),
+  ];
+});
+
+/** Tool name -> where its body carries entities. Every `entity`-class tool has an entry (a test checks it). */
+export const ENTITY_WRITES: Readonly<Record<string, EntityWrite>> = {
+  campaigns_create: { locations: [at('campaign', true, '[]')] },
+  campaigns_update: { locations: [at('campaign', false, '[]')] },
+  ad_groups_create: { locations: [at('ad_group', true, '[]')] },
+  ad_groups_update: { locations: [at('ad_group', false, '[]')] },
+  ads_create: { locations: [at('ad', true, '[]')] },
+  ads_update: { locations: [at('ad', false, '[]')] },
+  keywords_create: { locations: [at('keyword', true, 'keywords[]')], addressing: ['parent_id'] },
+  keywords_update: { locations: [at('keyword', false, 'keywords[]')] },
+  product_group_promotions_create: { locations: [at('product_group_promotion', true, 'product_group_promotion[]')], addressing: ['ad_group_id'] },
+  product_group_promotions_update: { locations: [at('product_group_promotion', false, 'product_group_promotion[]')], addressing: ['ad_group_id'] },
+  bulk_upsert_create: { locations: BULK, addressing: ['ad_group_id', 'parent_id'] },
+  whop_ad_groups_create: { locations: [at('ad_group', true, '')] },
+};
+
+export interface LocatedEntity {
+  kind: EntityKind;
+  create: boolean;
+  /** Which of the write's locations holds it, and its position there. */
+  location: number;
+  index: number;
+  /** Where it sits, in tool-input terms (`body[0]`, `body.update.ad_groups[1]`). */
+  path: string;
+  item: Record<string, unknown>;
+}
+
+/** A key of an object around the entities that no location goes through and that addresses nothing. */
+export interface StrayKey {
+  path: string;
+  key: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Finds the entities of a write's body, and any key around them that the locations do not account for. */
+export function locateEntities(write: EntityWrite, body: unknown): { entities: LocatedEntity[]; stray: StrayKey[] } {
+  const entities: LocatedEntity[] = [];
+  const consumed = new Map<Json, { path: string; keys: Set<string> }>();
+  write.locations.forEach((location, locationIndex) => {
+    let values: { value: unknown; path: string }[] = [{ value: body, path: 'body' }];
+    for (const segment of location.at ? location.at.split('.') : []) {
+      const list = segment.endsWith('[]');
+      const name = list ? segment.slice(0, -2) : segment;
+      const next: { value: unknown; path: string }[] = [];
+      for (const { value, path } of values) {
+        let child: unknown = value;
+        let childPath = path;
+        if (name) {
+          if (!isObject(value)) continue;
+          const seen = consumed.get(value) ?? { path, keys: new Set<string>() };
+          seen.keys.add(name);
+          consumed.set(value, seen);
+          child = value[name];
+          childPath = `${path}.${name}`;
+        }
+        if (!list) next.push({ value: child, path: childPath });
+        else if (Array.isArray(child)) child.forEach((item, i) => next.push({ value: item, path: `${childPath}[${i}]` }));
+      }
+      values = next;
+    }
+    values.forEach(({ value, path }, index) => {
+      if (isObject(value)) entities.push({ kind: location.kind, create: location.create, location: locationIndex, index, path, item: value });
+    });
+  });
+  const addressing = new Set(write.addressing ?? []);
+  const stray: StrayKey[] = [];
+  for (const [object, { path, keys }] of consumed) {
+    for (const key of Object.keys(object)) {
+      if (!keys.has(key) && !addressing.has(key) && object[key] !== undefined) stray.push({ path, key });
+    }
+  }
+  return { entities, stray };
+}
+
+export function entityRule(api: ApiId, kind: EntityKind): EntityRule {
+  const rule = ENTITY_RULES[api][kind];
+  if (!rule) throw new Error(`no entity rule for ${api} ${kind}`);
+  return rule;
+}
+
+export function moneyFieldsOf(api: ApiId, kind: EntityKind): MoneyField[] {
+  const owners = ENTITY_RULES[api][kind]?.moneyOwners ?? [];
+  return MONEY_FIELDS.filter((f) => f.api === api && owners.includes(f.owner));
+}
+
+/** Whether a status value lets the entity deliver (unknown values count as active: unknown means held). */
+export function isActiveStatus(rule: EntityRule, value: unknown): boolean {
+  const normalized = typeof value === 'string' ? value.toUpperCase() : value;
+  return !rule.status.inactive.some((v) => (typeof v === 'string' ? v.toUpperCase() : v) === normalized);
+}
