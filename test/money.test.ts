@@ -1,7 +1,7 @@
 // Tests for exact money parsing/formatting (src/guards/money.ts) and the currency table: example tables plus fast-check properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currencyInfo, currencyInfoOrDefault } from '../src/guards/currencies.js';
+import { currencyInfo, currencyInfoOrDefault, minorUnit } from '../src/guards/currencies.js';
 import {
   MAX_MICROS,
   MoneyError,
@@ -49,6 +49,21 @@ describe('currency table', () => {
     expect(currencyInfo('CHF')?.symbols).toEqual([]);
     expect(currencyInfo('XYZ')).toBeUndefined();
     expect(currencyInfoOrDefault('xyz')).toEqual({ code: 'XYZ', minorDigits: 2, symbols: [] });
+  });
+
+  it.each([
+    [0, 'JPY KRW CLP VND'],
+    [2, 'USD EUR GBP CAD AUD CHF HUF IDR COP'],
+    [3, 'KWD BHD OMR JOD TND IQD LYD'],
+  ])('has ISO 4217 exponent %i for %s', (digits, codes) => {
+    for (const code of codes.split(' ')) expect(minorUnit(code), code).toEqual({ digits, source: 'ISO 4217' });
+  });
+
+  it('takes the exponent of an ISO currency outside the table from ICU, and knows no other code', () => {
+    expect(minorUnit('ISK')).toEqual({ digits: 0, source: 'CLDR' });
+    expect(minorUnit('egp')).toEqual({ digits: 2, source: 'CLDR' });
+    expect(currencyInfoOrDefault('ISK').minorDigits).toBe(0);
+    for (const code of ['XYZ', 'XAU', 'XXX', 'CLF', '', 'US']) expect(minorUnit(code), code).toBeUndefined();
   });
 
   it('covers every currency of the brief', () => {
