@@ -100,6 +100,9 @@ describe('guard', () => {
     ['exponent', USD_ACCOUNT, USD_AD_GROUP, '1e3', /exponent/],
     ['over 2^53-1 micros', USD_ACCOUNT, USD_AD_GROUP, '9007199254.740992', /too_large/],
     ['empty', USD_ACCOUNT, USD_AD_GROUP, ' ', /empty/],
+    ['yen decimals (JPY has none)', JPY_ACCOUNT, JPY_AD_GROUP, '500.5 JPY', /minor_unit\): JPY has no decimal places \(ISO 4217\); write 500 JPY or 501 JPY/],
+    ['a micro-yen', JPY_ACCOUNT, JPY_AD_GROUP, '0.000001', /minor_unit\): JPY has no decimal places \(ISO 4217\); write 0 JPY or 1 JPY/],
+    ['fractions of a cent', USD_ACCOUNT, USD_AD_GROUP, '12.345', /minor_unit\): USD allows 2 decimal places \(ISO 4217\); write 12.34 USD or 12.35 USD/],
   ];
   for (const [label, account, adGroup, amount, rule] of refusals) {
     it(`refuses ${label} and sends nothing`, async () => {

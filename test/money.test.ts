@@ -1,7 +1,8 @@
 // Tests for exact money parsing/formatting (src/guards/money.ts) and the currency table: example tables plus fast-check properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currencyInfo, currencyInfoOrDefault } from '../src/guards/currencies.js';
+import { currencyInfo, currencyInfoOrDefault, knownCurrencyCodes, minorUnit } from '../src/guards/currencies.js';
+import { MONEY_FIELDS } from '../src/guards/money-fields.js';
 import {
   MAX_MICROS,
   MoneyError,
@@ -49,6 +50,21 @@ describe('currency table', () => {
     expect(currencyInfo('CHF')?.symbols).toEqual([]);
     expect(currencyInfo('XYZ')).toBeUndefined();
     expect(currencyInfoOrDefault('xyz')).toEqual({ code: 'XYZ', minorDigits: 2, symbols: [] });
+  });
+
+  it.each([
+    [0, 'JPY KRW CLP VND'],
+    [2, 'USD EUR GBP CAD AUD CHF HUF IDR COP'],
+    [3, 'KWD BHD OMR JOD TND IQD LYD'],
+  ])('has ISO 4217 exponent %i for %s', (digits, codes) => {
+    for (const code of codes.split(' ')) expect(minorUnit(code), code).toEqual({ digits, source: 'ISO 4217' });
+  });
+
+  it('takes the exponent of an ISO currency outside the table from ICU, and knows no other code', () => {
+    expect(minorUnit('ISK')).toEqual({ digits: 0, source: 'CLDR' });
+    expect(minorUnit('egp')).toEqual({ digits: 2, source: 'CLDR' });
+    expect(currencyInfoOrDefault('ISK').minorDigits).toBe(0);
+    for (const code of ['XYZ', 'XAU', 'XXX', 'CLF', '', 'US']) expect(minorUnit(code), code).toBeUndefined();
   });
 
   it('covers every currency of the brief', () => {
@@ -200,6 +216,7 @@ describe('checkCurrency', () => {
     ['$5', 'CHF', 'symbol_mismatch'],
     ['$5', 'XYZ', 'symbol_mismatch'],
     ['HK$5', 'USD', 'symbol_mismatch'],
+    ['5 XYZ', 'XYZ', 'unknown_currency'],
   ])('%s on a %s account -> %s', (input, account, rule) => {
     expect(ruleOf(() => checkCurrency(parseAmount(input), account))).toBe(rule);
   });
@@ -214,7 +231,6 @@ describe('checkCurrency', () => {
     ['€5', 'EUR'],
     ['¥500', 'JPY'],
     ['500 kr', 'SEK'],
-    ['5 XYZ', 'XYZ'],
   ])('%s on a %s account passes', (input, account) => {
     expect(() => checkCurrency(parseAmount(input), account)).not.toThrow();
   });
@@ -223,6 +239,63 @@ describe('checkCurrency', () => {
     const error = errorOf(() => checkCurrency(parseAmount('$5'), 'JPY'));
     expect(error.message).toContain('JPY');
     expect(error.message).toContain('"5 JPY"');
+  });
+});
+
+describe('checkCurrency: the minor unit of the account currency', () => {
+  it.each([
+    ['500.5', 'JPY', 'JPY has no decimal places (ISO 4217); write 500 JPY or 501 JPY'],
+    ['500.5 JPY', 'JPY', 'JPY has no decimal places (ISO 4217); write 500 JPY or 501 JPY'],
+    ['0.000001', 'JPY', 'JPY has no decimal places (ISO 4217); write 0 JPY or 1 JPY'],
+    ['12.345', 'USD', 'USD allows 2 decimal places (ISO 4217); write 12.34 USD or 12.35 USD'],
+    ['1.2345', 'KWD', 'KWD allows 3 decimal places (ISO 4217); write 1.234 KWD or 1.235 KWD'],
+    ['1,234.5', 'ISK', 'ISK has no decimal places (CLDR); write 1,234 ISK or 1,235 ISK'],
+  ])('refuses %s on a %s account: %s', (input, account, detail) => {
+    const error = errorOf(() => checkCurrency(parseAmount(input), account));
+    expect(error.rule).toBe('minor_unit');
+    expect(error.message).toBe(`Invalid amount "${parseAmount(input).decimal}" (rule: minor_unit): ${detail}`);
+  });
+
+  it.each([
+    ['JPY', '500', '500.1'],
+    ['KRW', '1', '1.5'],
+    ['USD', '12.34', '12.345'],
+    ['EUR', '0.01', '0.001'],
+    ['KWD', '1.234', '1.2345'],
+    ['BHD', '0.001', '0.0001'],
+  ])('on %s accepts exactly the exponent\'s decimals (%s) and refuses one more (%s)', (account, fits, finer) => {
+    expect(ruleOf(() => checkCurrency(parseAmount(fits), account))).toBe('accepted');
+    expect(ruleOf(() => checkCurrency(parseAmount(finer), account))).toBe('minor_unit');
+  });
+
+  it.each([
+    ['500.00 JPY', 'JPY'],
+    ['¥500.000000', 'JPY'],
+    ['12.3400', 'USD'],
+    ['1.2340 KWD', 'KWD'],
+  ])('does not count trailing zeros: %s on %s', (input, account) => {
+    expect(ruleOf(() => checkCurrency(parseAmount(input), account))).toBe('accepted');
+  });
+
+  it('suggests only the amount below when the one above is over 2^53-1 micros', () => {
+    const error = errorOf(() => checkCurrency(parseAmount('9007199254.740991'), 'USD'));
+    expect(error.message).toMatch(/; write 9,007,199,254\.74 USD$/);
+  });
+
+  it('refuses any amount, zero included, on an account whose currency it does not know', () => {
+    for (const input of ['5', '0', '5 XYZ']) {
+      const error = errorOf(() => checkCurrency(parseAmount(input), 'XYZ'));
+      expect(error.rule).toBe('unknown_currency');
+      expect(error.message).toMatch(/: the ad account bills in XYZ, which is not an ISO 4217 currency this server knows; nothing was sent$/);
+    }
+  });
+
+  it('keeps whop dollar fields within USD cents: "12.345" is refused when parsed', () => {
+    for (const field of MONEY_FIELDS.filter((f) => f.unit === 'major')) {
+      expect(field.maxDecimals, field.apiName).toBeLessThanOrEqual(minorUnit('USD')?.digits ?? -1);
+      expect(ruleOf(() => parseAmount('12.345', { maxDecimals: field.maxDecimals }))).toBe('decimals');
+      expect(ruleOf(() => checkCurrency(parseAmount('12.34', { maxDecimals: field.maxDecimals }), 'USD'))).toBe('accepted');
+    }
   });
 });
 
@@ -283,7 +356,8 @@ describe('properties', () => {
         const parsed = parseAmount(formatMoney(m, 'USD'));
         expect(parsed.micros).toBe(m);
         expect(parsed.currencyCode).toBe('USD');
-        checkCurrency(parsed, 'USD');
+        // The code passes; only amounts finer than a cent are refused, for their minor unit.
+        expect(ruleOf(() => checkCurrency(parsed, 'USD'))).toBe(m % 10_000n === 0n ? 'accepted' : 'minor_unit');
       }),
     );
   });
@@ -345,12 +419,43 @@ describe('properties', () => {
   });
 
   it('(f) checkCurrency rejects foreign codes and passes the account code', () => {
-    const codes = fc.constantFrom('USD', 'EUR', 'JPY', 'GBP', 'CAD', 'KRW', 'BRL', 'XYZ');
+    const exponents: Record<string, number | undefined> = { USD: 2, EUR: 2, JPY: 0, GBP: 2, CAD: 2, KRW: 0, BRL: 2, XYZ: undefined };
+    const codes = fc.constantFrom(...Object.keys(exponents));
     fc.assert(
-      fc.property(codes, codes, micros, (written, account, m) => {
-        const parsed = parseAmount(`${microsToDecimal(m)} ${written}`);
+      fc.property(codes, codes, micros, fc.boolean(), (written, account, m, wholeMinorUnits) => {
+        const exponent = exponents[account];
+        const step = 10n ** BigInt(6 - (exponent ?? 6));
+        const amount = wholeMinorUnits ? m - (m % step) : m;
+        const parsed = parseAmount(`${microsToDecimal(amount)} ${written}`);
         const rule = ruleOf(() => checkCurrency(parsed, account));
-        expect(rule).toBe(written === account ? 'accepted' : 'currency_mismatch');
+        const inAccountCurrency = exponent === undefined ? 'unknown_currency' : amount % step === 0n ? 'accepted' : 'minor_unit';
+        expect(rule).toBe(written === account ? inAccountCurrency : 'currency_mismatch');
+      }),
+    );
+  });
+
+  it('(g) an amount fits a currency iff its significant decimals are at most the exponent; else the two nearest fitting amounts bracket it', () => {
+    const code = fc.constantFrom(...knownCurrencyCodes());
+    const whole = fc.bigInt({ min: 0n, max: 9_007_199_253n });
+    const zeros = fc.integer({ min: 0, max: 3 }).map((n) => '0'.repeat(n));
+    fc.assert(
+      fc.property(code, whole, digits(0, 6), zeros, (account, w, fraction, trailing) => {
+        const input = fraction + trailing === '' ? `${w}` : `${w}.${fraction}${trailing}`;
+        const significant = fraction.replace(/0+$/, '').length;
+        const exponent = currencyInfo(account)?.minorDigits ?? -1;
+        const parsed = parseAmount(input);
+        const rule = ruleOf(() => checkCurrency(parsed, account));
+        expect(rule).toBe(significant <= exponent ? 'accepted' : 'minor_unit');
+        if (rule === 'accepted') return;
+        const written = /; write (.+) or (.+)$/.exec(errorOf(() => checkCurrency(parsed, account)).message);
+        expect(written).not.toBeNull();
+        const [below, above] = [written?.[1], written?.[2]].map((text) => parseAmount(text));
+        for (const suggestion of [below, above]) {
+          expect(suggestion.currencyCode).toBe(account);
+          expect(ruleOf(() => checkCurrency(suggestion, account))).toBe('accepted');
+        }
+        expect(below.micros < parsed.micros && parsed.micros < above.micros).toBe(true);
+        expect(above.micros - below.micros).toBe(10n ** BigInt(6 - exponent));
       }),
     );
   });

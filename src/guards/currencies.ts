@@ -1,4 +1,4 @@
-// ISO 4217 table of the currencies Pinterest ad accounts bill in: minor-unit digits and the symbols that may denote each.
+// ISO 4217 table of the currencies Pinterest ad accounts bill in (minor-unit digits, symbols); other ISO codes take their digits from ICU.
 
 export interface CurrencyInfo {
   /** ISO 4217 alphabetic code, upper case. */
@@ -20,7 +20,8 @@ type Row = readonly [minorDigits: number, symbols: readonly string[]];
 // New Zealand dollars, and the Latin American pesos). The Asian dollars only accept their
 // prefixed forms (HK$, S$, NT$). '¥' is JPY only: CNY is not a Pinterest billing currency.
 // AED and SAR have no symbol entry: their Arabic abbreviations are right-to-left text that
-// rarely survives copy/paste intact, so callers write the code.
+// rarely survives copy/paste intact, so callers write the code. The same holds for the
+// three-decimal dinars and rials at the end of the table.
 const TABLE: Readonly<Record<string, Row>> = {
   USD: [2, ['$', 'US$']],
   CAD: [2, ['$', 'CA$', 'C$']],
@@ -57,6 +58,13 @@ const TABLE: Readonly<Record<string, Row>> = {
   VND: [0, ['₫']],
   AED: [2, []],
   SAR: [2, []],
+  KWD: [3, []],
+  BHD: [3, []],
+  OMR: [3, []],
+  JOD: [3, []],
+  TND: [3, []],
+  IQD: [3, []],
+  LYD: [3, []],
 };
 
 const INFOS: ReadonlyMap<string, CurrencyInfo> = new Map(
@@ -81,10 +89,44 @@ export function currencyInfo(code: string): CurrencyInfo | undefined {
   return key === undefined ? undefined : INFOS.get(key);
 }
 
-/** Like currencyInfo, but an unknown code is treated as a 2-digit currency with no symbols. */
+/** How many decimals a currency has, and which data said so (named in refusals). */
+export interface MinorUnit {
+  readonly digits: number;
+  readonly source: 'ISO 4217' | 'CLDR';
+}
+
+// Codes outside the table take their digits from the platform's ICU (CLDR) data. What Node 20
+// (ICU 78.2, CLDR 48) returns differs from ISO 4217 for: IQD (ICU 0, ISO 3; the table has it);
+// AFN ALL COP HUF IDR IRR KPW LAK LBP MGA MMK PKR SLL SOS SYP YER (ICU 0, ISO 2; COP HUF IDR are
+// in the table); XDR XSU (ICU 2, ISO "N.A."). It agrees for JPY KRW CLP VND ISK UGX XAF XOF (0),
+// KWD BHD OMR JOD TND LYD (3) and the 2-digit currencies checked. Funds and metals (CLF UYW UYI
+// XAU XTS XXX) are not in Intl.supportedValuesOf('currency'), so they count as unknown.
+const ICU_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+function icuMinorDigits(code: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Decimals an amount in this currency may have: the table's ISO exponent, else ICU's for a code
+ * ICU knows as a currency; undefined for any other code, so callers can refuse instead of guessing.
+ */
+export function minorUnit(code: string): MinorUnit | undefined {
+  const key = normalizeCode(code);
+  if (key === undefined) return undefined;
+  const info = INFOS.get(key);
+  if (info !== undefined) return { digits: info.minorDigits, source: 'ISO 4217' };
+  if (ICU_CURRENCIES.has(key)) return { digits: icuMinorDigits(key), source: 'CLDR' };
+  return undefined;
+}
+
+/**
+ * For display only: the table entry, else the code with ICU's digits (2 when ICU does not know it)
+ * and no symbols. Whether an amount is acceptable is decided by minorUnit, which fails closed.
+ */
 export function currencyInfoOrDefault(code: string): CurrencyInfo {
   const key = normalizeCode(code) ?? '';
-  return INFOS.get(key) ?? { code: key, minorDigits: 2, symbols: [] };
+  return INFOS.get(key) ?? { code: key, minorDigits: minorUnit(key)?.digits ?? 2, symbols: [] };
 }
 
 /** Codes of the table currencies that list the symbol (for error messages). */

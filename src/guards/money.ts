@@ -1,5 +1,5 @@
 // Exact decimal money: parses caller-written amounts into micros (bigint, no float arithmetic), checks currency markers, formats micros.
-import { KNOWN_SYMBOLS, currenciesForSymbol, currencyInfoOrDefault } from './currencies.js';
+import { KNOWN_SYMBOLS, type MinorUnit, currenciesForSymbol, currencyInfoOrDefault, minorUnit } from './currencies.js';
 
 /** Largest micros value accepted: 2^53 - 1, so the amount survives as an exact JSON number. */
 export const MAX_MICROS: bigint = 2n ** 53n - 1n;
@@ -12,7 +12,7 @@ const MAX_INPUT_LENGTH = 100;
 /**
  * Why an amount was refused. `rule` is a short machine word:
  * 'empty' | 'format' | 'negative' | 'exponent' | 'decimals' | 'ambiguous_comma' | 'too_large' |
- * 'multiple_markers' | 'currency_mismatch' | 'symbol_mismatch'.
+ * 'multiple_markers' | 'currency_mismatch' | 'symbol_mismatch' | 'unknown_currency' | 'minor_unit'.
  * The message names the rule and says how to write the amount instead.
  */
 export class MoneyError extends Error {
@@ -269,9 +269,12 @@ export function parseAmount(input: unknown, options?: ParseAmountOptions): Parse
 }
 
 /**
- * Checks the currency the caller wrote (if any) against the ad account's currency.
+ * Whether an amount can be spent in the ad account's currency: the currency the caller wrote (if
+ * any) must be the account's, and the amount must fit the currency's minor unit.
  * @throws MoneyError 'currency_mismatch' when the ISO code differs; 'symbol_mismatch' when the
- * symbol does not denote the account currency ('$' on a JPY account, '¥' on a USD account).
+ * symbol does not denote the account currency ('$' on a JPY account, '¥' on a USD account);
+ * 'unknown_currency' when the account currency is not one this server knows the minor unit of;
+ * 'minor_unit' when the amount has more decimals than the currency ("500.5" in JPY).
  */
 export function checkCurrency(parsed: ParsedAmount, accountCurrency: string): void {
   const account = typeof accountCurrency === 'string' ? accountCurrency.trim().toUpperCase() : '';
@@ -296,6 +299,30 @@ export function checkCurrency(parsed: ParsedAmount, accountCurrency: string): vo
       );
     }
   }
+  checkMinorUnit(parsed, account);
+}
+
+function decimalPlaces({ digits }: MinorUnit): string {
+  if (digits === 0) return 'has no decimal places';
+  return `allows ${digits} decimal place${digits === 1 ? '' : 's'}`;
+}
+
+/** Refuses amounts finer than the currency's minor unit, suggesting the nearest amounts that fit. */
+function checkMinorUnit(parsed: ParsedAmount, account: string): void {
+  const unit = minorUnit(account);
+  if (unit === undefined) {
+    throw new MoneyError(
+      'unknown_currency',
+      `Amount ${JSON.stringify(parsed.decimal)} (rule: unknown_currency): the ad account bills in ${account}, which is not an ISO 4217 currency this server knows; nothing was sent`,
+    );
+  }
+  const step = 10n ** BigInt(MICRO_DIGITS - Math.min(unit.digits, MICRO_DIGITS));
+  const excess = parsed.micros % step;
+  if (excess === 0n) return;
+  const below = parsed.micros - excess;
+  const above = below + step;
+  const suggestions = [below, above].filter((micros) => micros <= MAX_MICROS).map((micros) => formatMoney(micros, account));
+  fail('minor_unit', parsed.decimal, `${account} ${decimalPlaces(unit)} (${unit.source}); write ${suggestions.join(' or ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
