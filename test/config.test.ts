@@ -210,11 +210,11 @@ describe('the built server', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
     clearTimeout(killer);
     expect(code).not.toBe(0);
     expect(code).not.toBeNull(); // null: it kept running and was killed
     expect(stderr).toContain('PINTEREST_MCP_READ_ONLY must be one of');
-  });
+  }, 15_000);
 });
