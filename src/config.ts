@@ -1,11 +1,14 @@
-// Command-line flags and environment variables, parsed once into a typed Config (node:util parseArgs).
+// Every flag and environment variable, defined once in SETTINGS and parsed strictly into a typed Config.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
 
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
 export type ConfirmWrites = 'spend' | 'spend,destructive' | 'all';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
+export type Caps = Partial<Record<MoneyKind, string>>;
 
 export interface Config {
   transport: Transport;
@@ -22,9 +25,8 @@ export interface Config {
   readOnly: boolean;
   confirmWrites: ConfirmWrites;
   confirmTtlSeconds: number;
-  /** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
-  caps: Record<string, string>;
-  /** Ad accounts every tool is limited to; empty: no limit. */
+  caps: Caps;
+  /** Pinterest ad account ids every tool is limited to; empty means no limit. */
   adAccounts: string[];
   auditLog?: string;
   maxResultChars: number;
@@ -59,154 +61,337 @@ export const PRODUCTION_URL = 'https://api.pinterest.com/v5';
 export const SANDBOX_URL = 'https://api-sandbox.pinterest.com/v5';
 export const WHOP_URL = 'https://api.whop.com/api/v1';
 
-/** Every flag, its environment variable and its help line: the README's configuration table mirrors this. */
-export const OPTIONS = {
-  transport: { type: 'string', env: 'PINTEREST_MCP_TRANSPORT', help: 'stdio (default) or http' },
-  host: { type: 'string', env: 'PINTEREST_MCP_HOST', help: 'HTTP bind address (default 127.0.0.1)' },
-  port: { type: 'string', env: 'PINTEREST_MCP_PORT', help: 'HTTP port (default 3000)' },
-  stateful: { type: 'boolean', env: 'PINTEREST_MCP_STATEFUL', help: 'keep HTTP sessions (needed for elicitation)' },
-  store: { type: 'string', env: 'PINTEREST_MCP_STORE', help: 'memory (default), sqlite:PATH or redis://HOST:PORT' },
-  mode: { type: 'string', env: 'PINTEREST_MCP_MODE', help: 'tools (default) or discover' },
-  toolsets: { type: 'string', env: 'PINTEREST_MCP_TOOLSETS', help: 'comma-separated toolsets, or all' },
-  tools: { type: 'string', env: 'PINTEREST_MCP_TOOLS', help: 'comma-separated extra tools' },
-  'read-only': { type: 'boolean', env: 'PINTEREST_MCP_READ_ONLY', help: 'list and allow only tools that do not write' },
-  'confirm-writes': { type: 'string', env: 'PINTEREST_MCP_CONFIRM_WRITES', help: 'spend (default) or all' },
-  'confirm-ttl': { type: 'string', env: 'PINTEREST_MCP_CONFIRM_TTL', help: 'confirmation token lifetime in seconds (default 600)' },
-  caps: { type: 'string', env: 'PINTEREST_MCP_CAPS', help: 'money caps, e.g. daily_budget=500,bid=20,lifetime_budget=10000' },
-  'audit-log': { type: 'string', env: 'PINTEREST_MCP_AUDIT_LOG', help: 'append one JSON line per executed write to this file' },
-  'max-result-chars': { type: 'string', env: 'PINTEREST_MCP_MAX_RESULT_CHARS', help: 'cut results longer than this (default 25000)' },
-  'log-level': { type: 'string', env: 'PINTEREST_MCP_LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent' },
-  demo: { type: 'boolean', env: 'PINTEREST_MCP_DEMO', help: 'serve an in-process fake Pinterest API (no token needed)' },
-  help: { type: 'boolean', env: undefined, help: 'print this help' },
-} as const;
-
-type OptionName = keyof typeof OPTIONS;
-
 export class ConfigError extends Error {}
 
-function truthy(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+/** Why a value was refused, without the setting's name (the reader adds the flag or variable it came from). */
+class Refused extends Error {}
+
+/** How one kind of value is read from text. */
+interface ValueType<T> {
+  /** The accepted values in short (`10..86400`, `stdio, http`), printed after the help line; none when the line says it. */
+  summary?: string;
+  /** Reads trimmed, non-empty text, or throws Refused. */
+  parse(text: string): T;
+  /** Given on the command line as a bare flag (`--read-only`) rather than with a value. */
+  bare?: true;
 }
 
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+interface Setting<T> {
+  /** Command-line flag without its dashes; none for a setting read only from the environment. */
+  flag?: string;
+  /** Environment variable; none for a flag that only makes sense on the command line (`--help`). */
+  env?: string;
+  type: ValueType<T>;
+  /** The value when neither the flag nor the variable is given (an empty value counts as not given). */
+  default: T;
+  /** One line for --help; `(default …)` is added from `default` unless the line already speaks of the default. */
+  help: string;
+  /** A credential: help marks it, and no message prints its value (its type never echoes what it read). */
+  secret?: true;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min = 0): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer >= ${min}, got "${value}"`);
-  return n;
+const BOOLEAN_SPELLINGS = { true: ['1', 'true', 'yes', 'on'], false: ['0', 'false', 'no', 'off'] } as const;
+const BOOLEAN_ACCEPTED = BOOLEAN_SPELLINGS.true.map((yes, i) => `${yes}/${BOOLEAN_SPELLINGS.false[i]}`).join(', ');
+
+const boolean: ValueType<boolean> = {
+  bare: true,
+  parse(text) {
+    const spelling = text.toLowerCase();
+    if ((BOOLEAN_SPELLINGS.true as readonly string[]).includes(spelling)) return true;
+    if ((BOOLEAN_SPELLINGS.false as readonly string[]).includes(spelling)) return false;
+    throw new Refused(`must be one of ${BOOLEAN_ACCEPTED} (any case); got "${text}"`);
+  },
+};
+
+function integer(min: number, max: number): ValueType<number> {
+  return {
+    summary: `${min}..${max}`,
+    parse(text) {
+      const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (!(n >= min && n <= max)) throw new Refused(`must be an integer from ${min} to ${max}; got "${text}"`);
+      return n;
+    },
+  };
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
-  }
-  return value as T;
+function oneOf<T extends string>(values: readonly T[]): ValueType<T> {
+  return {
+    summary: values.join(', '),
+    parse(text) {
+      if (!(values as readonly string[]).includes(text)) throw new Refused(`must be one of ${values.join(', ')}; got "${text}"`);
+      return text as T;
+    },
+  };
 }
 
-function parseCaps(value: string | undefined): Record<string, string> {
-  const caps: Record<string, string> = {};
-  for (const entry of list(value)) {
-    const [kind, amount] = entry.split('=').map((s) => s.trim());
-    if (!kind || !amount || !/^\d+(\.\d{1,6})?$/.test(amount)) {
-      throw new ConfigError(`--caps entries look like daily_budget=500; got "${entry}"`);
+const text: ValueType<string> = { parse: (value) => value };
+
+/** An http(s) base URL, without trailing slashes. */
+const baseUrl: ValueType<string> = {
+  parse(value) {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
     }
-    caps[kind] = amount;
-  }
-  return caps;
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new Refused(`must be an http(s) URL; got "${value}"`);
+    return value.replace(/\/+$/, '');
+  },
+};
+
+/** The first line of a file (a mounted secret); the file's content is never printed. */
+const firstLineOfFile: ValueType<string> = {
+  parse(path) {
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Refused(`cannot be read: ${(error as Error).message}`);
+    }
+    const line = content.split(/\r?\n/)[0].trim();
+    if (!line) throw new Refused(`is empty: ${path}`);
+    return line;
+  },
+};
+
+function entries(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Comma-separated entries, each matching `pattern` when one is given. */
+function list(item?: { pattern: RegExp; is: string }): ValueType<string[]> {
+  return {
+    parse(value) {
+      const found = entries(value);
+      const bad = item && found.find((entry) => !item.pattern.test(entry));
+      if (bad !== undefined) throw new Refused(`entries must each be ${item?.is}; "${bad}" is not`);
+      return found;
+    },
+  };
+}
+
+/** Each spelling `--confirm-writes` accepts (spaces around commas removed), and the value it means. */
+const CONFIRM_WRITES_SPELLINGS: Readonly<Record<string, ConfirmWrites>> = {
+  spend: 'spend',
+  'spend,destructive': 'spend,destructive',
+  'destructive,spend': 'spend,destructive',
+  all: 'all',
+};
+
+const confirmWrites: ValueType<ConfirmWrites> = {
+  parse(value) {
+    const meant = CONFIRM_WRITES_SPELLINGS[value.replace(/\s*,\s*/g, ',')];
+    if (!meant) throw new Refused(`must be spend, spend,destructive or all; got "${value}"`);
+    return meant;
+  },
+};
+
+/** `kind=amount` entries: a known money kind, once each, and a non-negative decimal of at most 6 decimals. */
+const caps: ValueType<Caps> = {
+  summary: `kinds: ${MONEY_KINDS.join(', ')}`,
+  parse(value) {
+    const parsed: Caps = {};
+    for (const entry of entries(value)) {
+      const [kind, amount, ...rest] = entry.split('=').map((s) => s.trim());
+      if (!kind || amount === undefined || rest.length > 0) throw new Refused(`entries look like daily_budget=500; got "${entry}"`);
+      if (!(MONEY_KINDS as readonly string[]).includes(kind)) {
+        throw new Refused(`has an unknown kind "${kind}"; valid kinds are ${MONEY_KINDS.join(', ')}`);
+      }
+      if (!/^\d+(\.\d{1,6})?$/.test(amount)) {
+        throw new Refused(`amounts are non-negative decimals with at most 6 decimals; got "${entry}"`);
+      }
+      if (kind in parsed) throw new Refused(`names the kind ${kind} twice`);
+      parsed[kind as MoneyKind] = amount;
+    }
+    return parsed;
+  },
+};
+
+/** Types the table's entries so that each default matches its value type (the constraint keeps literal types). */
+function setting<T extends string | number | boolean | object | undefined>(definition: Setting<T>): Setting<T> {
+  return definition;
+}
+
+/**
+ * Every setting once: flag, environment variable, type and range, default and help line. loadConfig reads them all,
+ * helpText prints them, and the README's configuration table is checked against them.
+ * Ranges not fixed elsewhere: timeouts stop at 10 minutes per attempt and an hour overall, retries at 10.
+ */
+export const SETTINGS = {
+  transport: setting({ flag: 'transport', env: 'PINTEREST_MCP_TRANSPORT', type: oneOf(['stdio', 'http'] as const), default: 'stdio', help: 'how clients connect' }),
+  host: setting({ flag: 'host', env: 'PINTEREST_MCP_HOST', type: text, default: '127.0.0.1', help: 'HTTP bind address' }),
+  port: setting({ flag: 'port', env: 'PINTEREST_MCP_PORT', type: integer(0, 65_535), default: 3000, help: 'HTTP port; 0 picks any free port' }),
+  stateful: setting({ flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions, needed for elicitation' }),
+  store: setting({ flag: 'store', env: 'PINTEREST_MCP_STORE', type: text, default: 'memory', help: 'memory, sqlite:PATH or redis://HOST:PORT' }),
+  mode: setting({ flag: 'mode', env: 'PINTEREST_MCP_MODE', type: oneOf(['tools', 'discover'] as const), default: 'tools', help: 'list every selected tool, or discover them through search' }),
+  toolsets: setting({ flag: 'toolsets', env: 'PINTEREST_MCP_TOOLSETS', type: list(), default: [], help: 'comma-separated toolsets, or all (default: the default toolsets)' }),
+  tools: setting({ flag: 'tools', env: 'PINTEREST_MCP_TOOLS', type: list(), default: [], help: 'comma-separated extra tools' }),
+  readOnly: setting({ flag: 'read-only', env: 'PINTEREST_MCP_READ_ONLY', type: boolean, default: false, help: 'list and allow only tools that do not write' }),
+  confirmWrites: setting({
+    flag: 'confirm-writes',
+    env: 'PINTEREST_MCP_CONFIRM_WRITES',
+    type: confirmWrites,
+    default: 'spend,destructive',
+    help: 'which writes need confirmation: spend (spend-changing writes: money, status, schedules, targeting, bidding, billing), spend,destructive (default: also deletes and other destructive writes) or all (every write)',
+  }),
+  confirmTtlSeconds: setting({ flag: 'confirm-ttl', env: 'PINTEREST_MCP_CONFIRM_TTL', type: integer(10, 86_400), default: 600, help: 'confirmation token lifetime, seconds' }),
+  caps: setting({ flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: 'money caps, e.g. daily_budget=500,bid=20,lifetime_budget=10000' }),
+  adAccounts: setting({
+    flag: 'ad-accounts',
+    env: 'PINTEREST_MCP_AD_ACCOUNTS',
+    type: list({ pattern: /^\d+$/, is: 'an ad account id (digits only)' }),
+    default: [],
+    help: 'limit every tool to these ad accounts (comma-separated ids); others are refused',
+  }),
+  auditLog: setting({ flag: 'audit-log', env: 'PINTEREST_MCP_AUDIT_LOG', type: text, default: undefined, help: 'append one JSON line per executed write to this file' }),
+  maxResultChars: setting({ flag: 'max-result-chars', env: 'PINTEREST_MCP_MAX_RESULT_CHARS', type: integer(1000, 10_000_000), default: 25_000, help: 'cut results longer than this' }),
+  logLevel: setting({
+    flag: 'log-level',
+    env: 'PINTEREST_MCP_LOG_LEVEL',
+    type: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    default: 'info',
+    help: 'stderr log level; warnings also go to MCP clients that enable logging',
+  }),
+  demo: setting({ flag: 'demo', env: 'PINTEREST_MCP_DEMO', type: boolean, default: false, help: 'serve an in-process fake Pinterest API (no token needed)' }),
+  help: setting({ flag: 'help', type: boolean, default: false, help: 'print this help' }),
+
+  httpToken: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),
+  httpTokenFile: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, help: 'file whose first line is that bearer token (a mounted secret)' }),
+  allowedOrigins: setting({ env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
+  allowedHosts: setting({ env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
+  maxBodyBytes: setting({ env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
+  timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
+  totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
+  retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read' }),
+  sandbox: setting({ env: 'PINTEREST_SANDBOX', type: boolean, default: false, help: `use ${SANDBOX_URL} (operations the sandbox lacks are refused)` }),
+  pinterestBaseUrl: setting({
+    env: 'PINTEREST_API_BASE_URL',
+    type: baseUrl,
+    default: undefined,
+    help: `Pinterest API base URL (default ${PRODUCTION_URL}, or the sandbox's with PINTEREST_SANDBOX)`,
+  }),
+  accessToken: setting({ env: 'PINTEREST_ACCESS_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest OAuth access token' }),
+  appId: setting({ env: 'PINTEREST_APP_ID', type: text, default: undefined, help: 'Pinterest app id, to refresh access tokens through oauth/token' }),
+  appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens' }),
+  refreshToken: setting({ env: 'PINTEREST_REFRESH_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest refresh token, to refresh access tokens' }),
+  whopApiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (also lists the whop toolset)' }),
+  whopBaseUrl: setting({ env: 'WHOP_API_BASE_URL', type: baseUrl, default: WHOP_URL, help: 'Whop API base URL' }),
+};
+
+type SettingName = keyof typeof SETTINGS;
+type SettingValues = { [Name in SettingName]: (typeof SETTINGS)[Name] extends Setting<infer T> ? T : never };
+type FlagValues = Record<string, string | boolean | undefined>;
+
+function describeDefault(value: unknown): string | undefined {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return undefined;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'object') return Object.keys(value as object).length === 0 ? undefined : JSON.stringify(value);
+  return String(value);
+}
+
+/** Help lines for some settings, each under a name (`--port` or a variable), the help aligned in one column. */
+function helpLines(named: [string, Setting<unknown>][], showEnv: boolean): string[] {
+  const width = Math.max(...named.map(([name]) => name.length));
+  return named.map(([name, definition]) => {
+    const shownDefault = /\bdefault\b/.test(definition.help) ? undefined : describeDefault(definition.default);
+    const notes = [definition.type.summary, shownDefault && `default ${shownDefault}`, definition.secret && 'secret'].filter(Boolean);
+    const env = showEnv && definition.env ? ` [${definition.env}]` : '';
+    return `  ${name.padEnd(width)}  ${definition.help}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}${env}`;
+  });
 }
 
 export function helpText(): string {
-  const lines = Object.entries(OPTIONS).map(
-    ([name, o]) => `  --${name.padEnd(18)} ${o.help}${o.env ? ` [${o.env}]` : ''}`,
-  );
-  return `Usage: pinterest-api-mcp [options]\n\n${lines.join('\n')}\n`;
+  const all: Setting<unknown>[] = Object.values(SETTINGS);
+  const flags = all.flatMap((s): [string, Setting<unknown>][] => (s.flag ? [[`--${s.flag}`, s]] : []));
+  const envOnly = all.flatMap((s): [string, Setting<unknown>][] => (!s.flag && s.env ? [[s.env, s]] : []));
+  return [
+    'Usage: pinterest-api-mcp [options]',
+    '',
+    'Options (each also read from the environment variable in brackets; a flag wins):',
+    ...helpLines(flags, true),
+    '',
+    'Environment only (credentials are never printed):',
+    ...helpLines(envOnly, false),
+    '',
+    `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given.`,
+    '',
+  ].join('\n');
+}
+
+/** Parses one given value (`undefined` or empty: not given), naming where it came from when it is refused. */
+function parseGiven<T>(definition: Setting<T>, source: string, given: string | undefined): { value: T } | undefined {
+  const trimmed = given?.trim();
+  if (!trimmed) return undefined;
+  try {
+    return { value: definition.type.parse(trimmed) };
+  } catch (error) {
+    if (error instanceof Refused) throw new ConfigError(`${source} ${error.message}`);
+    throw error;
+  }
+}
+
+/** A setting's value: the flag's if given, else the variable's, else the default. Both are checked when both are given. */
+function readSetting<T>(definition: Setting<T>, flags: FlagValues, env: NodeJS.ProcessEnv): T {
+  const fromEnv = definition.env ? parseGiven(definition, definition.env, env[definition.env]) : undefined;
+  const flagValue = definition.flag ? flags[definition.flag] : undefined;
+  const fromFlag = parseGiven(definition, `--${definition.flag}`, flagValue === true ? 'true' : flagValue || undefined);
+  return (fromFlag ?? fromEnv ?? { value: definition.default }).value;
+}
+
+function parseFlags(argv: string[]): FlagValues {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const definition of Object.values(SETTINGS) as Setting<unknown>[]) {
+    if (definition.flag) options[definition.flag] = { type: definition.type.bare ? 'boolean' : 'string' };
+  }
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // Unknown flags, a missing value, a value given to a bare flag.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new ConfigError((error as Error).message);
+    throw error;
+  }
 }
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])) as Record<
-      OptionName,
-      { type: 'string' | 'boolean' }
-    >,
-    strict: true,
-    allowPositionals: false,
-  });
-  const get = (name: OptionName): string | undefined => {
-    const v = values[name];
-    if (typeof v === 'string') return v;
-    if (v === true) return 'true';
-    const envName = OPTIONS[name].env;
-    return envName ? env[envName] : undefined;
-  };
-
-  const sandbox = truthy(env.PINTEREST_SANDBOX);
-  const httpToken = env.PINTEREST_MCP_HTTP_TOKEN || undefined;
+  const flags = parseFlags(argv);
+  const settings = Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, definition]) => [name, readSetting(definition as Setting<unknown>, flags, env)]),
+  ) as SettingValues;
   return {
-    help: values.help === true,
-    transport: oneOf('transport', get('transport'), ['stdio', 'http'] as const, 'stdio'),
-    host: get('host') || '127.0.0.1',
-    port: integer('port', get('port'), 3000),
-    stateful: truthy(get('stateful')),
-    store: get('store') || 'memory',
-    mode: oneOf('mode', get('mode'), ['tools', 'discover'] as const, 'tools'),
-    toolsets: list(get('toolsets')),
-    tools: list(get('tools')),
-    readOnly: truthy(get('read-only')),
-    confirmWrites: oneOf('confirm-writes', get('confirm-writes'), ['spend', 'spend,destructive', 'all'] as const, 'spend,destructive'),
-    confirmTtlSeconds: integer('confirm-ttl', get('confirm-ttl'), 600, 1),
-    caps: parseCaps(get('caps')),
-    adAccounts: list(env.PINTEREST_MCP_AD_ACCOUNTS),
-    auditLog: get('audit-log') || undefined,
-    maxResultChars: integer('max-result-chars', get('max-result-chars'), 25_000, 1000),
-    logLevel: oneOf(
-      'log-level',
-      get('log-level'),
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
-      'info',
-    ),
-    demo: truthy(get('demo')),
+    help: settings.help,
+    transport: settings.transport,
+    host: settings.host,
+    port: settings.port,
+    stateful: settings.stateful,
+    store: settings.store,
+    mode: settings.mode,
+    toolsets: settings.toolsets,
+    tools: settings.tools,
+    readOnly: settings.readOnly,
+    confirmWrites: settings.confirmWrites,
+    confirmTtlSeconds: settings.confirmTtlSeconds,
+    caps: settings.caps,
+    adAccounts: settings.adAccounts,
+    auditLog: settings.auditLog,
+    maxResultChars: settings.maxResultChars,
+    logLevel: settings.logLevel,
+    demo: settings.demo,
     http: {
-      // The bearer token, or the first line of PINTEREST_MCP_HTTP_TOKEN_FILE (a mounted secret).
-      token:
-        httpToken ??
-        (env.PINTEREST_MCP_HTTP_TOKEN_FILE
-          ? (() => {
-              let text: string;
-              try {
-                text = readFileSync(env.PINTEREST_MCP_HTTP_TOKEN_FILE, 'utf8');
-              } catch (error) {
-                throw new ConfigError(`PINTEREST_MCP_HTTP_TOKEN_FILE cannot be read: ${(error as Error).message}`);
-              }
-              const token = text.split(/\r?\n/)[0].trim();
-              if (!token) throw new ConfigError('PINTEREST_MCP_HTTP_TOKEN_FILE is empty');
-              return token;
-            })()
-          : undefined),
-      allowedOrigins: list(env.PINTEREST_MCP_ALLOWED_ORIGINS),
-      allowedHosts: list(env.PINTEREST_MCP_ALLOWED_HOSTS),
-      maxBodyBytes: integer('PINTEREST_MCP_MAX_BODY_BYTES', env.PINTEREST_MCP_MAX_BODY_BYTES, 1_000_000, 1024),
+      token: settings.httpToken ?? settings.httpTokenFile,
+      allowedOrigins: settings.allowedOrigins,
+      allowedHosts: settings.allowedHosts,
+      maxBodyBytes: settings.maxBodyBytes,
     },
     pinterest: {
-      baseUrl: (env.PINTEREST_API_BASE_URL || (sandbox ? SANDBOX_URL : PRODUCTION_URL)).replace(/\/+$/, ''),
-      sandbox,
-      accessToken: env.PINTEREST_ACCESS_TOKEN || undefined,
-      appId: env.PINTEREST_APP_ID || undefined,
-      appSecret: env.PINTEREST_APP_SECRET || undefined,
-      refreshToken: env.PINTEREST_REFRESH_TOKEN || undefined,
+      baseUrl: settings.pinterestBaseUrl ?? (settings.sandbox ? SANDBOX_URL : PRODUCTION_URL),
+      sandbox: settings.sandbox,
+      accessToken: settings.accessToken,
+      appId: settings.appId,
+      appSecret: settings.appSecret,
+      refreshToken: settings.refreshToken,
     },
-    whop: {
-      baseUrl: (env.WHOP_API_BASE_URL || WHOP_URL).replace(/\/+$/, ''),
-      apiKey: env.WHOP_API_KEY || undefined,
-    },
-    client: {
-      timeoutMs: integer('PINTEREST_MCP_TIMEOUT_MS', env.PINTEREST_MCP_TIMEOUT_MS, 30_000, 1),
-      totalTimeoutMs: integer('PINTEREST_MCP_TOTAL_TIMEOUT_MS', env.PINTEREST_MCP_TOTAL_TIMEOUT_MS, 90_000, 1),
-      retries: integer('PINTEREST_MCP_RETRIES', env.PINTEREST_MCP_RETRIES, 3, 0),
-    },
+    whop: { baseUrl: settings.whopBaseUrl, apiKey: settings.whopApiKey },
+    client: { timeoutMs: settings.timeoutMs, totalTimeoutMs: settings.totalTimeoutMs, retries: settings.retries },
   };
 }

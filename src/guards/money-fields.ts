@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ApiId } from '../catalog/apis.js';
 import type { SchemaFacts } from '../catalog/types.js';
 import type { PropertyOverride } from '../tools/schema.js';
+import type { MoneyKind } from './money-kinds.js';
 import { MoneyError, type ParsedAmount, microsToDecimal, parseAmount } from './money.js';
 
-/** What a cap applies to (`--caps daily_budget=500,bid=20`). */
-export type MoneyKind = 'daily_budget' | 'lifetime_budget' | 'bid' | 'goal' | 'order';
+export type { MoneyKind } from './money-kinds.js';
 
 export interface MoneyField {
   api: ApiId;

@@ -1,0 +1,220 @@
+// Configuration never fails open: each setting of SETTINGS is read strictly, and a value it does not accept stops start-up.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../src/config.js';
+import { MONEY_KINDS } from '../src/guards/money-kinds.js';
+import { SERVER_ENTRY } from './helpers/harness.js';
+
+const fromEnv = (env: Record<string, string>) => loadConfig([], env);
+
+/** The message loadConfig refuses with; fails the test when it does not refuse, or refuses otherwise than ConfigError. */
+function refusal(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    loadConfig(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify({ argv, env })}`);
+}
+
+const BOOLEANS: { env: string; flag?: string; read: (c: Config) => boolean }[] = [
+  { env: 'PINTEREST_SANDBOX', read: (c) => c.pinterest.sandbox },
+  { env: 'PINTEREST_MCP_STATEFUL', flag: '--stateful', read: (c) => c.stateful },
+  { env: 'PINTEREST_MCP_READ_ONLY', flag: '--read-only', read: (c) => c.readOnly },
+  { env: 'PINTEREST_MCP_DEMO', flag: '--demo', read: (c) => c.demo },
+];
+const TRUE_SPELLINGS = ['1', 'true', 'TRUE', 'True', 'yes', 'YES', 'on', 'On', ' yes '];
+const FALSE_SPELLINGS = ['0', 'false', 'FALSE', 'no', 'No', 'off', 'OFF'];
+
+describe('booleans', () => {
+  for (const { env, read } of BOOLEANS) {
+    it(`${env} accepts 1/true/yes/on as on and 0/false/no/off as off, in any case`, () => {
+      for (const spelling of TRUE_SPELLINGS) expect(read(fromEnv({ [env]: spelling })), spelling).toBe(true);
+      for (const spelling of FALSE_SPELLINGS) expect(read(fromEnv({ [env]: spelling })), spelling).toBe(false);
+      expect(read(fromEnv({}))).toBe(false);
+    });
+  }
+
+  it('a bare flag means on, and beats the variable saying off', () => {
+    for (const { env, flag, read } of BOOLEANS) {
+      if (!flag) continue;
+      expect(read(loadConfig([flag], {})), flag).toBe(true);
+      expect(read(loadConfig([flag], { [env]: 'off' })), flag).toBe(true);
+    }
+  });
+
+  it('refuses any other spelling, naming the variable and the accepted spellings', () => {
+    expect(refusal([], { PINTEREST_MCP_READ_ONLY: 'Y' })).toBe(
+      'PINTEREST_MCP_READ_ONLY must be one of 1/0, true/false, yes/no, on/off (any case); got "Y"',
+    );
+    expect(refusal([], { PINTEREST_SANDBOX: 'maybe' })).toMatch(/^PINTEREST_SANDBOX must be one of 1\/0, true\/false/);
+    for (const { env } of BOOLEANS) expect(refusal([], { [env]: 'enabled' })).toContain(env);
+  });
+
+  it('refuses a value given to a bare flag', () => {
+    expect(refusal(['--read-only=no'])).toContain('--read-only');
+  });
+});
+
+describe('numbers', () => {
+  const RANGES: { name: string; min: number; max: number; set: (value: string) => [string[], Record<string, string>]; read: (c: Config) => number }[] = [
+    { name: '--confirm-ttl', min: 10, max: 86_400, set: (v) => [[`--confirm-ttl=${v}`], {}], read: (c) => c.confirmTtlSeconds },
+    { name: '--port', min: 0, max: 65_535, set: (v) => [[`--port=${v}`], {}], read: (c) => c.port },
+    { name: '--max-result-chars', min: 1000, max: 10_000_000, set: (v) => [[`--max-result-chars=${v}`], {}], read: (c) => c.maxResultChars },
+    { name: 'PINTEREST_MCP_RETRIES', min: 0, max: 10, set: (v) => [[], { PINTEREST_MCP_RETRIES: v }], read: (c) => c.client.retries },
+    { name: 'PINTEREST_MCP_MAX_BODY_BYTES', min: 1024, max: 100_000_000, set: (v) => [[], { PINTEREST_MCP_MAX_BODY_BYTES: v }], read: (c) => c.http.maxBodyBytes },
+    { name: 'PINTEREST_MCP_TIMEOUT_MS', min: 1, max: 600_000, set: (v) => [[], { PINTEREST_MCP_TIMEOUT_MS: v }], read: (c) => c.client.timeoutMs },
+    { name: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', min: 1, max: 3_600_000, set: (v) => [[], { PINTEREST_MCP_TOTAL_TIMEOUT_MS: v }], read: (c) => c.client.totalTimeoutMs },
+  ];
+
+  for (const { name, min, max, set, read } of RANGES) {
+    it(`${name} accepts ${min} and ${max}, and refuses ${min - 1} and ${max + 1} naming itself and its range`, () => {
+      expect(read(loadConfig(...set(String(min))))).toBe(min);
+      expect(read(loadConfig(...set(String(max))))).toBe(max);
+      for (const outside of [min - 1, max + 1]) {
+        expect(refusal(...set(String(outside)))).toBe(`${name} must be an integer from ${min} to ${max}; got "${outside}"`);
+      }
+    });
+  }
+
+  it('refuses numbers that are not plain integers', () => {
+    for (const written of ['1.5', '1e3', '0x10', 'ten', '60s']) expect(refusal(['--confirm-ttl', written])).toContain('--confirm-ttl');
+  });
+
+  it('uses the documented defaults', () => {
+    const config = loadConfig([], {});
+    expect(config.confirmTtlSeconds).toBe(600);
+    expect(config.port).toBe(3000);
+    expect(config.maxResultChars).toBe(25_000);
+    expect(config.http.maxBodyBytes).toBe(1_000_000);
+    expect(config.client).toEqual({ timeoutMs: 30_000, totalTimeoutMs: 90_000, retries: 3 });
+  });
+});
+
+describe('flags and variables', () => {
+  it('a flag beats its variable', () => {
+    const config = loadConfig(['--confirm-ttl', '20', '--transport', 'http', '--toolsets', 'billing'], {
+      PINTEREST_MCP_CONFIRM_TTL: '30',
+      PINTEREST_MCP_TRANSPORT: 'stdio',
+      PINTEREST_MCP_TOOLSETS: 'campaigns',
+    });
+    expect(config.confirmTtlSeconds).toBe(20);
+    expect(config.transport).toBe('http');
+    expect(config.toolsets).toEqual(['billing']);
+    expect(loadConfig([], { PINTEREST_MCP_CONFIRM_TTL: '30' }).confirmTtlSeconds).toBe(30);
+  });
+
+  it('refuses a bad variable even when a flag overrides it', () => {
+    expect(refusal(['--confirm-ttl', '20'], { PINTEREST_MCP_CONFIRM_TTL: '5' })).toContain('PINTEREST_MCP_CONFIRM_TTL');
+  });
+
+  it('takes an empty value as not given', () => {
+    expect(fromEnv({ PINTEREST_MCP_READ_ONLY: '', PINTEREST_MCP_PORT: '' })).toMatchObject({ readOnly: false, port: 3000 });
+    expect(loadConfig(['--store', ''], {}).store).toBe('memory');
+  });
+
+  it('refuses unknown enum values, listing the valid ones', () => {
+    expect(refusal(['--transport', 'pigeon'])).toBe('--transport must be one of stdio, http; got "pigeon"');
+    expect(refusal([], { PINTEREST_MCP_MODE: 'all' })).toBe('PINTEREST_MCP_MODE must be one of tools, discover; got "all"');
+    expect(refusal(['--log-level', 'loud'])).toContain('fatal, error, warn, info, debug, trace, silent');
+  });
+
+  it('refuses unknown flags as a ConfigError', () => {
+    expect(refusal(['--read-onyl'])).toContain('--read-onyl');
+  });
+
+  it('refuses a base URL that is not http(s)', () => {
+    expect(refusal([], { PINTEREST_API_BASE_URL: 'api.pinterest.com/v5' })).toContain('PINTEREST_API_BASE_URL');
+    expect(fromEnv({ PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5//' }).pinterest.baseUrl).toBe('http://127.0.0.1:9/v5');
+    expect(fromEnv({ PINTEREST_SANDBOX: 'yes' }).pinterest.baseUrl).toBe('https://api-sandbox.pinterest.com/v5');
+  });
+});
+
+describe('--confirm-writes', () => {
+  it('defaults to spend,destructive', () => {
+    expect(loadConfig([], {}).confirmWrites).toBe('spend,destructive');
+  });
+
+  it('takes spend, spend,destructive (in either order, spaces allowed) and all', () => {
+    const read = (value: string) => loadConfig(['--confirm-writes', value], {}).confirmWrites;
+    expect(read('spend')).toBe('spend');
+    expect(read('all')).toBe('all');
+    expect(read('spend,destructive')).toBe('spend,destructive');
+    expect(read('destructive,spend')).toBe('spend,destructive');
+    expect(read(' spend , destructive ')).toBe('spend,destructive');
+    expect(fromEnv({ PINTEREST_MCP_CONFIRM_WRITES: 'all' }).confirmWrites).toBe('all');
+  });
+
+  it('refuses anything else, listing the valid values', () => {
+    for (const value of ['destructive', 'none', 'spend,all', 'spend,spend', 'spend;destructive']) {
+      expect(refusal(['--confirm-writes', value])).toBe(`--confirm-writes must be spend, spend,destructive or all; got "${value}"`);
+    }
+  });
+});
+
+describe('--caps', () => {
+  it('reads one amount per money kind', () => {
+    expect(loadConfig(['--caps', 'daily_budget=500, bid=0.25,lifetime_budget=10000.123456'], {}).caps).toEqual({
+      daily_budget: '500',
+      bid: '0.25',
+      lifetime_budget: '10000.123456',
+    });
+  });
+
+  it('refuses an unknown kind, listing the valid kinds', () => {
+    const message = refusal(['--caps', 'daily=1']);
+    expect(message).toContain('"daily"');
+    for (const kind of MONEY_KINDS) expect(message).toContain(kind);
+  });
+
+  it('refuses a kind named twice', () => {
+    expect(refusal([], { PINTEREST_MCP_CAPS: 'bid=1,bid=2' })).toBe('PINTEREST_MCP_CAPS names the kind bid twice');
+  });
+
+  it('refuses amounts that are negative, too precise or missing', () => {
+    for (const entry of ['bid=-1', 'bid=1.1234567', 'bid=', 'bid', 'bid=1=2', 'bid=1e3']) expect(refusal(['--caps', entry])).toContain('--caps');
+  });
+});
+
+describe('--ad-accounts', () => {
+  it('reads comma-separated ad account ids; none means no limit', () => {
+    expect(loadConfig(['--ad-accounts', '549755885175, 549755885176'], {}).adAccounts).toEqual(['549755885175', '549755885176']);
+    expect(fromEnv({ PINTEREST_MCP_AD_ACCOUNTS: '549755885175' }).adAccounts).toEqual(['549755885175']);
+    expect(loadConfig([], {}).adAccounts).toEqual([]);
+  });
+
+  it('refuses an entry that is not an id, naming it', () => {
+    expect(refusal(['--ad-accounts', '549755885175,acct-2'])).toContain('"acct-2"');
+  });
+});
+
+describe('help', () => {
+  it('mentions every setting by flag and variable, and marks credentials', () => {
+    const help = helpText();
+    for (const setting of Object.values(SETTINGS) as { flag?: string; env?: string; help: string; secret?: true }[]) {
+      if (setting.flag) expect(help).toContain(`--${setting.flag} `);
+      if (setting.env) expect(help).toContain(setting.env);
+      expect(help).toContain(setting.help);
+      if (setting.secret) expect(help).toMatch(new RegExp(`${setting.env}\\s.*\\(secret\\)`));
+    }
+    expect(help).toContain('Environment only');
+  });
+});
+
+describe('the built server', () => {
+  it('exits non-zero before connecting when PINTEREST_MCP_READ_ONLY=Y, naming the variable', async () => {
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_READ_ONLY: 'Y' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    clearTimeout(killer);
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull(); // null: it kept running and was killed
+    expect(stderr).toContain('PINTEREST_MCP_READ_ONLY must be one of');
+  }, 15_000);
+});
