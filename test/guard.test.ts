@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EUR_ACCOUNT, type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const USD_AD_GROUP = '2680059592701';
@@ -213,16 +213,18 @@ describe('guard options', () => {
   });
 
   it('--confirm-writes all holds ordinary writes too; expired tokens are refused', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'all', '--confirm-ttl', '1'] });
+    const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'all', '--confirm-ttl', '10'] });
     try {
       const p = (await h.call('boards_create', { body: { name: 'Held' } })).structuredContent as unknown as Preview;
       expect(p.status).toBe('confirmation_required');
-      await new Promise((r) => setTimeout(r, 1100));
+      // Only the clock moves (timers stay real): the store's TTL and the token's expiry both read Date.now().
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10_500 });
       const late = await h.call('boards_create', { body: { name: 'Held' }, confirmation_token: p.confirmation_token });
       expect(late.isError).toBe(true);
       expect(late.text).toMatch(/already used or expired/);
       expect(h.sent({ writesOnly: true })).toHaveLength(0);
     } finally {
+      vi.useRealTimers();
       await h.close();
     }
   });
