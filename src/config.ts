@@ -1,6 +1,7 @@
 // Every flag and environment variable, defined once in SETTINGS and parsed strictly into a typed Config.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
 
 export type Transport = 'stdio' | 'http';
@@ -315,6 +316,9 @@ export function helpText(): string {
     ...helpLines(envOnly, false),
     '',
     `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given.`,
+    '',
+    'What --confirm-writes holds for confirmation (everything else is sent at once):',
+    ...confirmationLevels().map((line) => `  ${line}`),
     '',
   ].join('\n');
 }

@@ -2,18 +2,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SEED } from '../src/emulator/server.js';
 import { ENTITY_RULES } from '../src/guards/entities.js';
 import type { ToolDef } from '../src/tools/registry.js';
 import { type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
-const USD_AD_GROUP = '2680059592701';
-const USD_CAMPAIGN_ACTIVE = '687195134101';
-const USD_CAMPAIGN_PAUSED = '687195134102';
-const USD_AD = '687195905801';
-const USD_KEYWORD = '2886364308301';
-const USD_PROMOTION = '2680060704701';
-const JPY_AD_GROUP = '2680059592702';
+const USD_AD_GROUP = SEED.adGroups.usd;
+const USD_CAMPAIGN_ACTIVE = SEED.campaigns.usdActive;
+const USD_CAMPAIGN_PAUSED = SEED.campaigns.usdPaused;
+const USD_AD = SEED.ads.usd;
+const USD_KEYWORD = SEED.keywords.usd;
+const USD_PROMOTION = SEED.productGroupPromotions.usd;
+const JPY_AD_GROUP = SEED.adGroups.jpy;
 
 type Result = Awaited<ReturnType<Harness['call']>>;
 interface Preview {
@@ -110,7 +111,7 @@ describe('entity writes: only spend-neutral fields pass unconfirmed', () => {
     expect(paused.status).not.toBe('confirmation_required');
     expect(paused.writes).toHaveLength(1);
     // An unknown status is not known to be inactive: held as an activation.
-    await expectHeld(h, 'ads_create', { ad_account_id: USD_ACCOUNT, body: [{ ad_group_id: USD_AD_GROUP, creative_type: 'REGULAR', pin_id: '1057925269001', status: 'DRAFT' }] }, 'status');
+    await expectHeld(h, 'ads_create', { ad_account_id: USD_ACCOUNT, body: [{ ad_group_id: USD_AD_GROUP, creative_type: 'REGULAR', pin_id: SEED.pins.spring1, status: 'DRAFT' }] }, 'status');
   });
 
   it('confirms exactly the previewed request: the API receives its path, query and body', async () => {
@@ -175,9 +176,9 @@ describe('entity writes: only spend-neutral fields pass unconfirmed', () => {
 
 describe('destructive writes and --confirm-writes', () => {
   const deletes: [string, Record<string, unknown>][] = [
-    ['pins_delete', { pin_id: '1057925269003' }],
+    ['pins_delete', { pin_id: SEED.pins.summer1 }],
     ['sandbox_delete', { ad_account_id: USD_ACCOUNT }],
-    ['boards_delete', { board_id: '1057925130002' }],
+    ['boards_delete', { board_id: SEED.boards.summer }],
   ];
 
   it('holds deletes by default (spend,destructive), then sends exactly one when confirmed', async () => {
@@ -198,7 +199,7 @@ describe('destructive writes and --confirm-writes', () => {
   it('--confirm-writes spend sends deletes at once but still holds spend changes', async () => {
     const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'spend'] });
     try {
-      const { writes } = await attempt(h, 'pins_delete', { pin_id: '1057925269003' });
+      const { writes } = await attempt(h, 'pins_delete', { pin_id: SEED.pins.summer1 });
       expect(writes).toHaveLength(1);
       await expectHeld(h, 'ad_groups_update', { ad_account_id: USD_ACCOUNT, body: [{ id: USD_AD_GROUP, budget: '11' }] });
     } finally {
@@ -344,7 +345,7 @@ describe('--ad-accounts limits every tool to those accounts', () => {
     ['a path account', 'ad_groups_list', { ad_account_id: JPY_ACCOUNT }, /^ad_account_id: ad account 549755885176 is outside/m],
     ['a query account', 'boards_list', { ad_account_id: JPY_ACCOUNT }, /^ad_account_id: ad account 549755885176 is outside/m],
     ['a write to another account', 'ad_groups_update', { ad_account_id: JPY_ACCOUNT, body: [{ id: JPY_AD_GROUP, name: 'x' }] }, /outside this server's accounts/],
-    ['creating an ad account', 'ad_accounts_create', { body: { country: 'US', name: 'New', owner_user_id: '549755800001' } }, /does not create others/],
+    ['creating an ad account', 'ad_accounts_create', { body: { country: 'US', name: 'New', owner_user_id: SEED.user.id } }, /does not create others/],
   ];
   for (const [label, name, args, message] of refusals) {
     it(`refuses ${label} before anything is sent`, async () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { SETTINGS } from '../src/config.js';
+import { toolsOfClass } from '../src/guards/classification.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const quickStart = readme.split('## Quick start')[1].split('```')[1];
@@ -19,4 +20,14 @@ it('documents every setting (its flag and its environment variable) in its confi
   const missingEnv = settings.flatMap((s) => (s.env && !configurationTable.includes(`\`${s.env}\``) ? [s.env] : []));
   expect(missingFlags).toEqual([]);
   expect(missingEnv).toEqual([]);
+});
+
+it('lists the tools of each held write class exactly as the classification table has them', () => {
+  const section = readme.split('## Money and confirmations')[1].split('## Configuration')[0];
+  for (const cls of ['spend', 'entity', 'destructive'] as const) {
+    const row = section.split('\n').find((line) => line.startsWith(`| ${cls} |`));
+    expect(row, cls).toBeDefined();
+    const named = [...row!.split(" | ")[1].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).sort();
+    expect(named, cls).toEqual(toolsOfClass(cls));
+  }
 });

@@ -266,6 +266,18 @@ describe('whop_ad_groups_create limits and credentials', () => {
     }
   });
 
+  it('refuses platform bids of undocumented unit while a bid cap is set: they cannot be compared with it', async () => {
+    const h = await startInProcess({ args: ['--toolsets', 'whop', '--caps', 'bid=5'], env: whopEnv(whop) });
+    try {
+      const result = await h.call(TOOL, { body: { campaign_id: TIKTOK_CAMPAIGN, status: 'paused', platform_config: { tiktok: { bid_price: 0.35 } } } });
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/body\.platform_config\.tiktok\.bid_price: its unit is not documented, so it cannot be checked against the configured bid cap/);
+      expect(whop.requests).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('without WHOP_API_KEY, a call explains how to set the key and nothing reaches Whop', async () => {
     const h = await startInProcess({ args: ['--toolsets', 'whop'], env: whopEnv(whop, null) });
     try {

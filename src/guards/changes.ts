@@ -22,6 +22,9 @@ export interface PreparedWrite {
   stray: StrayKey[];
 }
 
+/** The `field` of a change that concerns the whole request rather than one field. */
+export const WHOLE_REQUEST = '(request)';
+
 export type ChangeReason =
   | 'money' // sets an amount
   | 'status' // changes delivery status
@@ -207,7 +210,7 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
  * held; destructive writes are held unless `confirmWrites` is `spend`. Parent ids of updates come back `pending`.
  */
 export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrites: ConfirmWrites): Change[] {
-  const whole = (reason: ChangeReason, why: string): Change[] => [{ entity: tool.name, index: 0, field: '(request)', reason, why }];
+  const whole = (reason: ChangeReason, why: string): Change[] => [{ entity: tool.name, index: 0, field: WHOLE_REQUEST, reason, why }];
   const classification = classify(tool.name);
   if (!classification) return whole('unclassified', 'this write is not in the classification table; unknown means held');
   switch (classification.class) {
@@ -251,7 +254,8 @@ export function describeChange(c: Change): string {
 export function headline(changes: readonly Change[]): string {
   const byReason = new Map<string, number>();
   for (const c of changes) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
-  const entities = new Set(changes.filter((c) => c.entity !== undefined).map((c) => `${c.entity}#${c.id ?? c.index}`));
-  const parts = [...byReason].map(([reason, n]) => `${n} ${reason}`);
-  return `Held: ${changes.length} change${changes.length === 1 ? '' : 's'} (${parts.join(', ')}) on ${entities.size} entit${entities.size === 1 ? 'y' : 'ies'}.`;
+  const parts = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const entities = new Set(changes.filter((c) => c.field !== WHOLE_REQUEST).map((c) => `${c.entity}#${c.id ?? c.index}`)).size;
+  const where = entities ? ` on ${entities} entit${entities === 1 ? 'y' : 'ies'}` : '';
+  return `Held: ${changes.length} change${changes.length === 1 ? '' : 's'} (${parts})${where}.`;
 }

@@ -107,3 +107,22 @@ export function classify(toolName: string): Classification | undefined {
 export function isWrite(toolName: string, method: string): boolean {
   return method !== 'GET' && classify(toolName)?.class !== 'read';
 }
+
+/** Tool names of one class, sorted. */
+export function toolsOfClass(cls: WriteClass): string[] {
+  return Object.entries(WRITE_CLASSES)
+    .filter(([, c]) => c.class === cls)
+    .map(([name]) => name)
+    .sort();
+}
+
+/** Which writes each `--confirm-writes` level holds, for `--help` (the README's table says the same; a test checks it). */
+export function confirmationLevels(): string[] {
+  return [
+    `spend              holds ${toolsOfClass('spend').join(', ')} always;`,
+    `                   ${toolsOfClass('entity').join(', ')} unless every field they set is spend-neutral;`,
+    '                   and any write that is not classified',
+    `spend,destructive  also holds ${toolsOfClass('destructive').join(', ')}`,
+    'all                holds every write',
+  ];
+}
