@@ -2,10 +2,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
+import { ApiClient } from '../src/client/http.js';
 import { SEED } from '../src/emulator/server.js';
 import { ENTITY_RULES } from '../src/guards/entities.js';
+import { createLogger } from '../src/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
-import { type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { type Harness, type HarnessOptions, JPY_ACCOUNT, TOKEN, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
 const USD_AD_GROUP = SEED.adGroups.usd;
@@ -236,6 +239,23 @@ describe('the request sent is the request previewed', () => {
       expect(h.emulator.requests.length).toBe(before);
     });
   }
+
+  it('the client itself refuses a request whose URL parsing would change it (defence in depth)', async () => {
+    const client = new ApiClient({
+      label: 'Pinterest',
+      baseUrl: h.emulator.url,
+      auth: { header: async () => `Bearer ${TOKEN}`, missingHelp: '', renewHelp: '' },
+      timeoutMs: 1000,
+      totalTimeoutMs: 2000,
+      retries: 0,
+      logger: createLogger('silent'),
+    });
+    const op = pinterestCatalog.operations.find((o) => o.id === 'pins/delete')!;
+    const before = h.emulator.requests.length;
+    const crafted = { method: 'DELETE' as const, path: '/pins/1/..', query: [], target: '/pins/1/..' };
+    await expect(client.send(op, crafted)).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringMatching(/nothing was sent/) });
+    expect(h.emulator.requests.length).toBe(before);
+  });
 
   it("refuses a body ad_account_id that differs from the path's", async () => {
     const before = h.emulator.requests.length;

@@ -84,8 +84,12 @@ function causeCode(error: unknown): string | undefined {
 
 export class ApiClient {
   private readonly limiter = new CategoryLimiter();
+  /** The base URL's path as URL parsing normalises it (`/v5`), against which each request's path is checked. */
+  private readonly basePath: string;
 
-  constructor(private readonly options: ClientOptions) {}
+  constructor(private readonly options: ClientOptions) {
+    this.basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
+  }
 
   /** Why no request can be sent (no credential configured), or undefined; lets callers refuse before previews. */
   async credentialProblem(): Promise<string | undefined> {
@@ -229,7 +233,7 @@ export class ApiClient {
   private exactUrl(request: ApiRequest): string {
     const url = this.options.baseUrl + request.target;
     const parsed = new URL(url);
-    const expected = new URL(this.options.baseUrl).pathname.replace(/\/$/, '') + request.target;
+    const expected = this.basePath + request.target;
     if (parsed.pathname + parsed.search !== expected) {
       throw new ApiError(`Refused: URL parsing would change ${request.method} ${request.target} into ${parsed.pathname}${parsed.search}; nothing was sent.`, 'invalid_request');
     }
