@@ -6,7 +6,7 @@ import type { CurrentValues } from './current.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
 import { formatMajor, formatMoney, parseAmount } from './money.js';
 import { MONEY_FIELDS, type MoneyField, type MoneyKind, kindsOf } from './money-fields.js';
-import type { ScopeProblem } from './scope.js';
+import type { Problem } from './types.js';
 
 export interface CapInput {
   api: ApiId;
@@ -40,12 +40,12 @@ async function kinds(field: MoneyField, entity: LocatedEntity | undefined, input
 }
 
 /** Why this request breaks a configured cap (nothing may be sent then); empty when no cap applies or all hold. */
-export async function capProblems(input: CapInput): Promise<ScopeProblem[]> {
+export async function capProblems(input: CapInput): Promise<Problem[]> {
   const { caps } = input;
   if (Object.keys(caps).length === 0) return [];
   const currency = await input.currency().catch(() => undefined);
   const show = (decimal: string) => formatMajor(decimal, currency ?? 'USD');
-  const problems: ScopeProblem[] = [];
+  const problems: Problem[] = [];
   const over = (path: string, amount: string, kind: MoneyKind, cap: string) =>
     problems.push({ path, message: `${amount} is over the configured ${kind} cap of ${show(cap)}; nothing was sent (${CAP_SOURCE})` });
 

@@ -12,13 +12,13 @@ import { Confirmations, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
-import { ENTITY_WRITES, locateEntities, moneyFieldsOf } from './entities.js';
+import { ENTITY_WRITES, type EntityKind, locateEntities, moneyFieldsOf } from './entities.js';
 import { formatMoney } from './money.js';
 import type { MoneyKind } from './money-fields.js';
 import { WriteOutcome } from './outcome.js';
-import { AccountScope, type ScopeProblem } from './scope.js';
+import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
-import type { Guard, GuardDecision, GuardInput } from './types.js';
+import type { Guard, GuardDecision, GuardInput, Problem } from './types.js';
 
 export interface GuardOptions {
   store: Store;
@@ -46,7 +46,7 @@ interface Summary {
 /** Reasons that change spend (everything but destructive). */
 const SPEND_REASONS = new Set<Change['reason']>(['money', 'status', 'activation', 'schedule', 'setting', 'parent', 'unclassified', 'spend']);
 
-function refused(intro: string, problems: readonly ScopeProblem[]): GuardDecision {
+function refused(intro: string, problems: readonly Problem[]): GuardDecision {
   return { action: 'respond', result: errorResult([intro, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n')) };
 }
 
@@ -163,8 +163,8 @@ export class SpendGuard implements Guard {
         continue;
       }
       delete change.pending;
-      const kind = change.entity as Parameters<CurrentValues['entity']>[0];
-      const entity = await current.entity(kind, change.id);
+      // Parent changes come only from entities, so `entity` names their kind.
+      const entity = await current.entity(change.entity as EntityKind, change.id);
       if (entity && String(entity[change.field]) === String(change.to)) continue;
       if (entity) change.from = entity[change.field];
       else change.note = 'the current parent could not be read, so this may move it';

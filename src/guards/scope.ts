@@ -1,5 +1,6 @@
 // Which ad accounts a call may touch: the body's account must be the path's, and `--ad-accounts` limits every tool.
 import type { ToolDef } from '../tools/registry.js';
+import type { Problem } from './types.js';
 
 /** Argument and body keys that name a Pinterest ad account (an advertiser, in the integration and log bodies). */
 const ACCOUNT_KEYS = new Set(['ad_account_id', 'advertiser_id', 'connected_advertiser_id']);
@@ -9,11 +10,6 @@ const CREATES_ACCOUNTS = new Set(['ad_accounts_create']);
 
 /** Tools whose results list accounts: under `--ad-accounts`, their items are filtered to the allowed ones. */
 const LISTS_ACCOUNTS = new Set(['ad_accounts_list']);
-
-export interface ScopeProblem {
-  path: string;
-  message: string;
-}
 
 /** Every account id named in the body, with where (`body[0].ad_account_id`). */
 function bodyAccounts(value: unknown, path: string, out: { path: string; id: unknown }[]): void {
@@ -35,8 +31,8 @@ export class AccountScope {
   }
 
   /** Why this call may not be sent: a body account that differs from the path's, or an account outside the list. */
-  problems(tool: ToolDef, args: Record<string, unknown>): ScopeProblem[] {
-    const problems: ScopeProblem[] = [];
+  problems(tool: ToolDef, args: Record<string, unknown>): Problem[] {
+    const problems: Problem[] = [];
     const named: { path: string; id: unknown }[] = [];
     for (const p of tool.op.parameters) {
       if (ACCOUNT_KEYS.has(p.name) && args[p.name] !== undefined) named.push({ path: p.name, id: args[p.name] });

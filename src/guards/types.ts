@@ -27,6 +27,12 @@ export type GuardDecision =
   /** Answer without sending (preview, refusal). */
   | { action: 'respond'; result: CallToolResult };
 
+/** Why a call is refused before anything is sent: the argument (`body[0].budget`) and what is wrong with it. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
 export interface Guard {
   review(input: GuardInput): Promise<GuardDecision>;
 }
