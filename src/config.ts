@@ -55,6 +55,8 @@ export interface Config {
     timeoutMs: number;
     totalTimeoutMs: number;
     retries: number;
+    /** Largest API answer read, bytes; a bigger one is refused without being buffered whole. */
+    maxResponseBytes: number;
   };
 }
 
@@ -265,6 +267,7 @@ export const SETTINGS = {
   timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
   totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
   retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read' }),
+  maxResponseBytes: setting({ env: 'PINTEREST_MCP_MAX_RESPONSE_BYTES', type: integer(1024, 1_000_000_000), default: 20_000_000, help: 'largest API answer read (bigger ones are refused unread), bytes' }),
   sandbox: setting({ env: 'PINTEREST_SANDBOX', type: boolean, default: false, help: `use ${SANDBOX_URL} (operations the sandbox lacks are refused)` }),
   pinterestBaseUrl: setting({
     env: 'PINTEREST_API_BASE_URL',
@@ -396,6 +399,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       refreshToken: settings.refreshToken,
     },
     whop: { baseUrl: settings.whopBaseUrl, apiKey: settings.whopApiKey },
-    client: { timeoutMs: settings.timeoutMs, totalTimeoutMs: settings.totalTimeoutMs, retries: settings.retries },
+    client: { timeoutMs: settings.timeoutMs, totalTimeoutMs: settings.totalTimeoutMs, retries: settings.retries, maxResponseBytes: settings.maxResponseBytes },
   };
 }

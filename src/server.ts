@@ -15,7 +15,7 @@ import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type LogSink, type Logger, logSinks } from './logger.js';
 import { registerPrompts } from './prompts.js';
-import { type Store, createStore } from './store.js';
+import { type Store, createStore, describeStore } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
@@ -65,6 +65,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
   const guard = new SpendGuard({
     store,
+    storeLabel: describeStore(config.store),
     read,
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,
@@ -83,7 +84,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Discover mode lists only meta-tools; tools mode lists the selection plus describe_tool.
   const metaTools: MetaTool[] =
     config.mode === 'discover' ? discoverTools(selection, byName, runner) : [describeTool(selection, byName)];
-  const report = config.mode === 'discover' ? undefined : reportWorkflow(selection, byName, runner, config.client.timeoutMs);
+  const report = config.mode === 'discover' ? undefined : reportWorkflow(selection, byName, runner, config.client);
   if (report) metaTools.push(report);
   const metaByName = new Map(metaTools.map((m) => [m.name, m]));
   const directTools = config.mode === 'discover' ? [] : selection.tools;

@@ -6,6 +6,17 @@ export type Store = Keyv;
 /** How long a replica waits for Redis (connect) and SQLite (lock) before an operation fails. */
 const STORE_TIMEOUT_MS = 5_000;
 
+/** A store operation failed (unreachable, locked, timed out); `store` names it without its password. */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly store: string,
+    cause: unknown,
+  ) {
+    super(`the store ${store} is unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
+}
+
 /** The store spec with any password removed, for messages and logs. */
 export function describeStore(spec: string): string {
   return spec.replace(/^(rediss?:\/\/)[^@/]*@/, '$1***@');

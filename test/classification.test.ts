@@ -138,6 +138,7 @@ it('holds a write that nobody classified (unknown means held), and sends nothing
   const reads: string[] = [];
   const guard = new SpendGuard({
     store,
+    storeLabel: 'memory',
     read: async (name) => {
       reads.push(name);
       return {};

@@ -88,7 +88,7 @@ describe('numbers', () => {
     expect(config.port).toBe(3000);
     expect(config.maxResultChars).toBe(25_000);
     expect(config.http.maxBodyBytes).toBe(1_000_000);
-    expect(config.client).toEqual({ timeoutMs: 30_000, totalTimeoutMs: 90_000, retries: 3 });
+    expect(config.client).toEqual({ timeoutMs: 30_000, totalTimeoutMs: 90_000, retries: 3, maxResponseBytes: 20_000_000 });
   });
 });
 

@@ -182,12 +182,12 @@ describe.skipIf(!redisServer)('two replicas sharing a real Redis', () => {
   it('consumes a token atomically through the store: of many concurrent consumers on separate connections, one wins', async () => {
     const other = await createStore(redisUrl);
     try {
-      const issuer = new Confirmations(store, 60);
+      const issuer = new Confirmations(store, 60, 'redis (test)');
       const hash = requestHash({ any: 'request' });
       for (let round = 0; round < 5; round++) {
         const { token } = await issuer.issue('ad_groups_update', hash);
         const outcomes = await Promise.all(
-          Array.from({ length: 40 }, (_, i) => new Confirmations(i % 2 ? other : store, 60).consume(token, hash)),
+          Array.from({ length: 40 }, (_, i) => new Confirmations(i % 2 ? other : store, 60, 'redis (test)').consume(token, hash)),
         );
         expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
       }
@@ -204,9 +204,9 @@ describe('SQLite store (one host, survives restarts)', () => {
     try {
       const hash = requestHash({ any: 'request' });
       for (let round = 0; round < 5; round++) {
-        const { token } = await new Confirmations(one, 60).issue('ad_groups_update', hash);
+        const { token } = await new Confirmations(one, 60, 'redis (test)').issue('ad_groups_update', hash);
         const outcomes = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => new Confirmations(i % 2 ? two : one, 60).consume(token, hash)),
+          Array.from({ length: 20 }, (_, i) => new Confirmations(i % 2 ? two : one, 60, 'redis (test)').consume(token, hash)),
         );
         expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
       }
@@ -256,7 +256,7 @@ describe('SQLite store (one host, survives restarts)', () => {
 describe('memory store', () => {
   it('consumes a token once among concurrent consumers', async () => {
     const store = await createStore('memory');
-    const confirmations = new Confirmations(store, 60);
+    const confirmations = new Confirmations(store, 60, 'redis (test)');
     const hash = requestHash({ a: 1 });
     const { token } = await confirmations.issue('t', hash);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => confirmations.consume(token, hash)));

@@ -2,6 +2,7 @@
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { ApiError, parseErrorBody } from './errors.js';
+import { boundedFetch } from './fetch.js';
 import type { AuthProvider } from './http.js';
 
 export function staticBearer(token: string | undefined, missingHelp: string, renewHelp: string): AuthProvider {
@@ -15,6 +16,12 @@ export const PINTEREST_AUTH_HELP =
   'No Pinterest credentials are configured. Set PINTEREST_ACCESS_TOKEN to an OAuth access token ' +
   '(or PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN), then restart the server. ' +
   'To try the server without a token, start it with --demo.';
+
+/** Token answers are a few hundred bytes; anything near this is not one. */
+const tokenFetch = boundedFetch(64 * 1024);
+
+/** How every refresh failure starts (OAuth is configured; obtaining a token failed). */
+const REFRESH_FAILED = 'The Pinterest access token could not be refreshed through oauth/token';
 
 /** Where the current access token lives in the shared store, so every replica uses (and refreshes) the same one. */
 export const OAUTH_STORE_KEY = 'oauth:pinterest';
@@ -77,25 +84,30 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
     const refreshToken = stored?.refresh_token ?? options.refreshToken;
     let response: Response;
     try {
-      response = await fetch(`${options.baseUrl}/oauth/token`, {
+      response = await tokenFetch(`${options.baseUrl}/oauth/token`, {
         method: 'POST',
         headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
-      throw new ApiError(`Could not refresh the Pinterest access token (${reason}). Check the network and retry.`, 'network');
+      const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+      throw new ApiError(`${REFRESH_FAILED} (${reason}). Check the network and retry.`, 'auth_refresh');
     }
-    const text = await response.text();
+    const text = await response.text().catch(() => '');
     if (!response.ok) {
       const { code, message } = parseErrorBody(text);
-      throw new ApiError(
-        `Pinterest refused to refresh the access token (HTTP ${response.status}${message ? `: ${message}` : ''}). ` +
-          'Check PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN (the refresh token may be revoked or expired), then restart the server.',
-        'http',
-        { status: response.status, code, apiMessage: message },
-      );
+      const answer = `HTTP ${response.status}${code !== undefined ? `, code ${code}` : ''}${message ? `: ${message}` : ''}`;
+      const next =
+        response.status >= 500 || response.status === 429
+          ? 'Pinterest failed or is busy on its side; retry later.'
+          : 'Check PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN (the refresh token may be revoked or expired), then restart the server.';
+      throw new ApiError(`${REFRESH_FAILED}: Pinterest refused to refresh the access token (${answer}). ${next}`, 'auth_refresh', {
+        status: response.status,
+        code,
+        apiMessage: message,
+      });
     }
     let body: { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
     try {
@@ -104,7 +116,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
       body = {};
     }
     if (typeof body.access_token !== 'string' || !body.access_token) {
-      throw new ApiError('Pinterest answered the token refresh without an access token. Retry later.', 'http', { status: response.status });
+      throw new ApiError(`${REFRESH_FAILED}: Pinterest answered HTTP ${response.status} without an access token. Retry later.`, 'auth_refresh', { status: response.status });
     }
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
     const ttl = storeTtlMs(expiresIn);

@@ -6,14 +6,32 @@ export type ApiErrorKind =
   | 'sandbox' // operation not served by the sandbox
   | 'network' // no answer (read: retried and gave up)
   | 'timeout' // no answer in time (read)
-  | 'outcome_unknown' // a write may have reached the API but no answer came back
+  | 'outcome_unknown' // a write may have reached the API but no usable answer came back
+  | 'unexpected_answer' // a read answered 2xx with something that is not the JSON the operation documents
+  | 'too_large' // the answer was larger than the configured limit and was not read
+  | 'auth_refresh' // OAuth is configured but obtaining an access token failed (nothing was sent)
   | 'invalid_request'; // the request could not be sent exactly as built (nothing was sent)
+
+/** Kinds raised before a request leaves the process. */
+const NOTHING_SENT = new Set<ApiErrorKind>(['auth_missing', 'auth_refresh', 'sandbox', 'invalid_request']);
+
+/** What a failed write did to the account, as far as the client can know. */
+export type Applied = 'not_applied' | 'unknown' | 'applied';
+
+export interface ApiErrorDetails {
+  status?: number;
+  code?: number;
+  apiMessage?: string;
+  retryAfterSeconds?: number;
+  /** Writes only: whether the API applied it. */
+  outcome?: Applied;
+}
 
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly kind: ApiErrorKind,
-    readonly details: { status?: number; code?: number; apiMessage?: string; retryAfterSeconds?: number } = {},
+    readonly details: ApiErrorDetails = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,17 +40,33 @@ export class ApiError extends Error {
   get status(): number | undefined {
     return this.details.status;
   }
+
+  /** For a write: whether it was applied; errors raised before anything left say so by their kind. */
+  get applied(): Applied {
+    return this.details.outcome ?? (NOTHING_SENT.has(this.kind) ? 'not_applied' : 'unknown');
+  }
 }
 
-/** Pinterest (and Whop) error bodies: `{code, message}`; anything else is summarised. */
+/** Pinterest (and Whop) error bodies: `{code, message}`, OAuth's `{error, error_description}`; anything else is summarised. */
 export function parseErrorBody(text: string): { code?: number; message?: string } {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const message = typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : undefined;
-    return { code: typeof body.code === 'number' ? body.code : undefined, message };
+    body = JSON.parse(text);
   } catch {
-    return { message: text.trim().slice(0, 300) || undefined };
+    return { message: summarize(text) };
   }
+  if (!body || typeof body !== 'object') return { message: summarize(text) };
+  const fields = body as Record<string, unknown>;
+  const oauth = typeof fields.error === 'string' && typeof fields.error_description === 'string' ? `${fields.error}: ${fields.error_description}` : undefined;
+  const message = typeof fields.message === 'string' ? fields.message : (oauth ?? (typeof fields.error === 'string' ? fields.error : undefined));
+  return { code: typeof fields.code === 'number' ? fields.code : undefined, message };
+}
+
+/** The start of a text on one line, for messages: control characters become spaces, at most `max` characters. */
+export function summarize(text: string, max = 300): string | undefined {
+  const line = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
+  if (!line) return undefined;
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 /** A 429 that the API attributes to spam or abuse must not be retried. */

@@ -2,8 +2,8 @@
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
-import { apiFetch } from './fetch.js';
-import { ApiError, httpErrorHint, isAbuse429, parseErrorBody } from './errors.js';
+import { ResponseTooLarge, boundedFetch } from './fetch.js';
+import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import type { ApiRequest } from './request.js';
 
@@ -48,13 +48,23 @@ export interface ClientOptions {
   retries: number;
   /** Upper bound for one backoff delay; a Retry-After longer than this is reported instead of waited out. */
   maxDelayMs?: number;
+  /** Largest answer read; a bigger success answer is refused (ResponseTooLarge) without being buffered whole. */
+  maxResponseBytes: number;
   logger: Logger;
 }
 
 export interface ApiResponse {
   status: number;
-  /** Parsed JSON (the text when it is not JSON), or undefined for an empty body (204). */
+  /** Parsed JSON (the text, for an operation that does not answer JSON), or undefined for an empty body (204). */
   body: unknown;
+}
+
+/** What the attempts of one call got back, to tell "not processed" from "may have been processed" when it fails. */
+interface AttemptLog {
+  /** Attempts answered 429 (which Pinterest and Whop send before processing anything). */
+  rateLimited: number;
+  /** Attempts that got no answer (network failure, per-attempt timeout, cut off by the deadline). */
+  unanswered: number;
 }
 
 export interface SendOptions {
@@ -87,13 +97,35 @@ export class ApiClient {
   /** The base URL's path as URL parsing normalises it (`/v5`), against which each request's path is checked. */
   private readonly basePath: string;
 
+  private readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
   constructor(private readonly options: ClientOptions) {
     this.basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
+    this.fetch = boundedFetch(options.maxResponseBytes);
   }
 
-  /** Why no request can be sent (no credential configured), or undefined; lets callers refuse before previews. */
-  async credentialProblem(): Promise<string | undefined> {
-    return (await this.options.auth.header().catch(() => undefined)) ? undefined : this.options.auth.missingHelp;
+  /**
+   * Why no request can be sent, or undefined; lets callers refuse before previews. No credential configured, or
+   * obtaining one failed (an OAuth refresh: its own error, which says why).
+   */
+  async credentialProblem(): Promise<ApiError | undefined> {
+    return this.credential().then(
+      () => undefined,
+      (error: ApiError) => error,
+    );
+  }
+
+  /** The Authorization header to send; throws an ApiError saying that nothing was sent when there is none. */
+  private async credential(): Promise<string> {
+    let header: string | undefined;
+    try {
+      header = await this.options.auth.header();
+    } catch (error) {
+      const why = error instanceof ApiError ? error : new ApiError(`Could not obtain ${this.options.label} credentials: ${(error as Error).message}.`, 'auth_refresh');
+      throw new ApiError(`Nothing was sent. ${why.message}`, why.kind, why.details);
+    }
+    if (!header) throw new ApiError(this.options.auth.missingHelp, 'auth_missing');
+    return header;
   }
 
   async send(op: OperationFacts, request: ApiRequest, sendOptions: SendOptions = {}): Promise<ApiResponse> {
@@ -104,9 +136,7 @@ export class ApiClient {
       );
     }
     const url = this.exactUrl(request);
-    const auth = this.options.auth;
-    const header = await auth.header();
-    if (!header) throw new ApiError(auth.missingHelp, 'auth_missing');
+    const header = await this.credential();
     // One deadline for the whole call, whatever happens inside (retries, waits, a token refresh), linked by hand to the
     // caller's cancellation: cheaper than AbortSignal.any + AbortSignal.timeout, and the timer ends with the call.
     const controller = new AbortController();
@@ -135,7 +165,9 @@ export class ApiClient {
       } catch (error) {
         if (error instanceof ApiError) throw error;
         // Aborted while queued behind its category (deadline or cancellation): nothing was sent.
-        throw new ApiError(`The ${this.options.label} API call did not start in time (its rate-limit category is busy); nothing was sent. Try again later.`, 'timeout');
+        throw new ApiError(`The ${this.options.label} API call did not start in time (its rate-limit category is busy); nothing was sent. Try again later.`, 'timeout', {
+          outcome: 'not_applied',
+        });
       }
     };
     try {
@@ -153,7 +185,11 @@ export class ApiClient {
           error.details,
         );
       }
-      if (!(await auth.refresh(header))) throw error;
+      const refreshed = await auth.refresh(header).catch((failure: unknown) => {
+        if (!(failure instanceof ApiError)) throw failure;
+        throw new ApiError(`The ${this.options.label} API refused the access token (HTTP 401). ${failure.message}`, failure.kind, failure.details);
+      });
+      if (!refreshed) throw error;
       const fresh = await auth.header();
       if (!fresh) throw error;
       this.options.logger.info({ op: op.id }, 'repeating a read with a refreshed access token');
@@ -167,6 +203,18 @@ export class ApiClient {
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const { logger } = this.options;
     const started = performance.now();
+    const log: AttemptLog = { rateLimited: 0, unanswered: 0 };
+    const fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+      let response: Response;
+      try {
+        response = await this.fetch(input, init);
+      } catch (error) {
+        if (!(error instanceof ResponseTooLarge)) log.unanswered++;
+        throw error;
+      }
+      if (response.status === 429) log.rateLimited++;
+      return response;
+    };
     const kyOptions: KyOptions = {
       method: request.method,
       headers: {
@@ -190,6 +238,7 @@ export class ApiClient {
         retryOnTimeout: read,
         shouldRetry: async ({ error }) => {
           if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
+          if (error instanceof ResponseTooLarge) return false; // the same request would get the same answer
           if (isHttpError(error)) {
             const status = error.response.status;
             if (status !== 429) return undefined; // ky decides by the method's status list
@@ -217,13 +266,42 @@ export class ApiClient {
     };
     try {
       const ky = await loadKy();
-      const response = await ky.default(url, { ...kyOptions, fetch: apiFetch });
+      const response = await ky.default(url, { ...kyOptions, fetch });
       const text = await response.text();
       logger.debug({ op: op.id, status: response.status, ms: Math.round(performance.now() - started) }, 'api call');
-      return { status: response.status, body: parseBody(text) };
+      return { status: response.status, body: this.parseBody(op, request, response, text) };
     } catch (error) {
-      throw await this.mapError(op, request, error, signal);
+      throw await this.mapError(op, request, error, signal, log);
     }
+  }
+
+  /**
+   * The answer's body: JSON for an operation that documents JSON, where anything else (an HTML page from a proxy,
+   * truncated JSON) is an error, never a success; a write's outcome is then unknown.
+   */
+  private parseBody(op: OperationFacts, request: ApiRequest, response: Response, text: string): unknown {
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      if (!op.success.json) return text;
+    }
+    const label = this.options.label;
+    const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
+    const what = `HTTP ${response.status} with something that is not JSON (${type}, ${text.length} characters, starting ${JSON.stringify(summarize(text, 60) ?? '')})`;
+    if (request.method === 'GET') {
+      throw new ApiError(
+        `Unexpected answer: the ${label} API answered ${what}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`,
+        'unexpected_answer',
+        { status: response.status },
+      );
+    }
+    throw new ApiError(
+      `Unexpected answer: the ${label} API answered this ${request.method} ${request.path} ${what}, so the outcome is unknown: it may have been applied. ` +
+        'Read the entity before retrying; the write was not repeated automatically.',
+      'outcome_unknown',
+      { status: response.status, outcome: 'unknown' },
+    );
   }
 
   /**
@@ -240,9 +318,28 @@ export class ApiClient {
     return url;
   }
 
-  private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal): Promise<ApiError> {
+  private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal, log: AttemptLog): Promise<ApiError> {
     const label = this.options.label;
     const write = request.method !== 'GET';
+    /** The write's outcome, for writes only. */
+    const outcome = (value: Applied) => (write ? { outcome: value } : {});
+    if (error instanceof ApiError) return error;
+    if (error instanceof ResponseTooLarge) {
+      const limit = `${error.limit} bytes (PINTEREST_MCP_MAX_RESPONSE_BYTES)`;
+      if (write) {
+        return new ApiError(
+          `The ${label} API accepted this ${request.method} ${request.path} (HTTP ${error.status}), so it was applied, but its answer is larger than ${limit} ` +
+            'and was not read. Do not repeat it: read the entity to see the result.',
+          'too_large',
+          { status: error.status, outcome: 'applied' },
+        );
+      }
+      return new ApiError(
+        `The ${label} API's answer is larger than ${limit} and was not read. Ask for less: a smaller page_size, narrower filters or dates.`,
+        'too_large',
+        { status: error.status },
+      );
+    }
     if (isHttpError(error)) {
       const status = error.response.status;
       const { code, message } = parseErrorBody(await error.response.text().catch(() => ''));
@@ -259,7 +356,7 @@ export class ApiClient {
       }
       const text =
         `${label} API error ${status}${code !== undefined ? ` (code ${code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
-      return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds });
+      return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });
     }
     const codeName = causeCode(error);
     if (codeName && NOT_SENT_CODES.has(codeName)) {
@@ -267,15 +364,28 @@ export class ApiClient {
         `Could not reach the ${label} API (${codeName}): the request was not sent${write ? ', so nothing was changed' : ''}. ` +
           'Check the network or the base URL and retry.',
         'network',
+        outcome('not_applied'),
       );
     }
     const cancelled = signal.aborted && !isTimeoutError(signal.reason);
+    if (log.unanswered === 0 && log.rateLimited > 0) {
+      // Every attempt was answered 429, and the deadline (or a cancellation) came while waiting to try again: the API
+      // processed none of them.
+      return new ApiError(
+        `Rate limited: the ${label} API answered 429 to ${log.rateLimited === 1 ? 'the attempt' : `each of the ${log.rateLimited} attempts`} of this ` +
+          `${request.method} ${request.path}, and the call ${cancelled ? 'was cancelled' : `ran out of time (${this.options.totalTimeoutMs} ms)`} while waiting to retry. ` +
+          `Nothing was ${write ? 'changed' : 'read'}: retry later, or lower page_size / max_items.`,
+        'http',
+        { status: 429, ...outcome('not_applied') },
+      );
+    }
     if (write) {
       return new ApiError(
         `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}` +
           `${cancelled ? ' (the call was cancelled)' : isTimeoutError(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
           'Read the entity before retrying; the write was not repeated automatically.',
         'outcome_unknown',
+        outcome('unknown'),
       );
     }
     if (cancelled) return new ApiError(`The call to the ${label} API was cancelled.`, 'timeout');
@@ -288,14 +398,5 @@ export class ApiClient {
     }
     const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     return new ApiError(`Could not reach the ${label} API (${reason}). Check the network or the base URL and retry.`, 'network');
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

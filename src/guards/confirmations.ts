@@ -1,6 +1,6 @@
 // Single-use confirmation tokens bound to one exact request, kept in the shared store so any replica can confirm.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store } from '../store.js';
+import { type Store, StoreUnavailable } from '../store.js';
 
 interface Pending {
   hash: string;
@@ -28,12 +28,23 @@ export class Confirmations {
   constructor(
     private readonly store: Store,
     private readonly ttlSeconds: number,
+    /** The store's address without its password, for the message when it fails. */
+    private readonly storeLabel: string,
   ) {}
+
+  /** A store operation whose failure becomes StoreUnavailable (the caller says that nothing was sent). */
+  private async use<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new StoreUnavailable(this.storeLabel, error);
+    }
+  }
 
   async issue(tool: string, hash: string): Promise<{ token: string; expiresAt: string }> {
     const token = `cfm_${randomBytes(18).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
-    await this.store.set(`confirm:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000);
+    await this.use(() => this.store.set(`confirm:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000));
     return { token, expiresAt };
   }
 
@@ -43,9 +54,9 @@ export class Confirmations {
    */
   async consume(token: string, hash: string): Promise<ConsumeOutcome> {
     const key = `confirm:${token}`;
-    const pending = (await this.store.get(key)) as Pending | undefined;
+    const pending = (await this.use(() => this.store.get(key))) as Pending | undefined;
     if (!pending || Date.parse(pending.expiresAt) <= Date.now()) return 'unknown';
     if (pending.hash !== hash) return 'mismatch';
-    return (await this.store.delete(key)) ? 'ok' : 'unknown';
+    return (await this.use(() => this.store.delete(key))) ? 'ok' : 'unknown';
   }
 }

@@ -19,12 +19,13 @@ export class CurrencyResolver {
     const account = args.ad_account_id;
     if (typeof account !== 'string') return undefined;
     const key = `currency:${api.id}:${account}`;
-    const cached = (await this.store.get(key)) as string | undefined;
+    // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
+    const cached = (await this.store.get(key).catch(() => undefined)) as string | undefined;
     if (cached) return cached;
     const body = (await this.read('ad_accounts_get', { ad_account_id: account })) as { currency?: unknown } | undefined;
     const currency = typeof body?.currency === 'string' ? body.currency.toUpperCase() : undefined;
     if (!currency) throw new Error(`ad account ${account} did not report a currency`);
-    await this.store.set(key, currency, TTL_MS);
+    await this.store.set(key, currency, TTL_MS).catch(() => {});
     return currency;
   }
 }

@@ -22,6 +22,8 @@ import type { Guard, GuardDecision, GuardInput, Problem } from './types.js';
 
 export interface GuardOptions {
   store: Store;
+  /** The store's address without its password (describeStore), for messages when it fails. */
+  storeLabel: string;
   read: Reader;
   confirmWrites: ConfirmWrites;
   confirmTtlSeconds: number;
@@ -57,7 +59,7 @@ export class SpendGuard implements Guard {
   private readonly scope: AccountScope;
 
   constructor(private readonly options: GuardOptions) {
-    this.confirmations = new Confirmations(options.store, options.confirmTtlSeconds);
+    this.confirmations = new Confirmations(options.store, options.confirmTtlSeconds, options.storeLabel);
     this.currencies = new CurrencyResolver(options.store, options.read);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
@@ -93,7 +95,12 @@ export class SpendGuard implements Guard {
     });
     if (overCap.length) return refused(`Refused ${tool.name}; nothing was sent.`, overCap);
 
-    const send: GuardDecision = { action: 'send', request: prepared.request, after: (r) => this.outcome.report(input, prepared, r) };
+    const send: GuardDecision = {
+      action: 'send',
+      request: prepared.request,
+      after: (r) => this.outcome.report(input, prepared, r),
+      failed: (error) => this.outcome.failed(input, prepared, error),
+    };
     const held = changes.length > 0 || this.options.confirmWrites === 'all';
     if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, changes, current, false) };
     if (!held) return send;

@@ -1,4 +1,5 @@
-// After the API answered: per-item outcome of batch writes, read-back of money and status, readable amounts, audit.
+// After a write was sent: per-item outcome of batch writes, read-back of money and status, readable amounts, audit.
+import type { ApiError } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from './audit.js';
@@ -41,6 +42,18 @@ export class WriteOutcome {
     }
     notes.push(...(await this.readBack(input, prepared, items)));
     notes.push(...(await this.readableMoney(input, response)));
+    await this.record(input, prepared, failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', response.status);
+    return notes;
+  }
+
+  /** After a write that failed to send: the audit line says whether it was applied, as far as the client knows. */
+  async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError): Promise<void> {
+    const applied = error.applied;
+    const what = `${applied === 'not_applied' ? 'not applied' : applied === 'applied' ? 'applied' : 'outcome unknown'}: ${error.kind}`;
+    await this.record(input, prepared, error.status !== undefined ? `${what} (HTTP ${error.status})` : what, error.status);
+  }
+
+  private async record(input: GuardInput, prepared: PreparedWrite, outcome: string, status: number | undefined): Promise<void> {
     await this.audit
       .write({
         time: new Date().toISOString(),
@@ -48,11 +61,10 @@ export class WriteOutcome {
         ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
         request_hash: prepared.hash,
         amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
-        outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok',
-        status: response.status,
+        outcome,
+        status,
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
-    return notes;
   }
 
   /** Reads written entities back and reports any money or status that differs from what was sent. */

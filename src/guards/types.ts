@@ -1,5 +1,6 @@
 // The guard's seam: every validated call passes through `Guard.review` before the client may send anything.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApiError } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { ApiRequest } from '../client/request.js';
 import type { ToolDef } from '../tools/registry.js';
@@ -21,9 +22,17 @@ export interface GuardInput {
 export type GuardDecision =
   /**
    * Send this request; `after` (optional) reports on the outcome (per-item results, read-back checks); `shape`
-   * (optional) changes the answer's body before the caller sees it (accounts outside `--ad-accounts` removed).
+   * (optional) changes the answer's body before the caller sees it (accounts outside `--ad-accounts` removed);
+   * `failed` (optional) records a failed send.
    */
-  | { action: 'send'; request: ApiRequest; after?: (response: ApiResponse) => Promise<string[]>; shape?: (body: unknown) => unknown }
+  | {
+      action: 'send';
+      request: ApiRequest;
+      after?: (response: ApiResponse) => Promise<string[]>;
+      shape?: (body: unknown) => unknown;
+      /** Called when sending failed (the client's ApiError): records what happened to the write (audit). */
+      failed?: (error: ApiError) => Promise<void>;
+    }
   /** Answer without sending (preview, refusal). */
   | { action: 'respond'; result: CallToolResult };
 

@@ -5,6 +5,7 @@ import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
 import type { Guard } from '../guards/types.js';
 import type { Logger } from '../logger.js';
+import { StoreUnavailable } from '../store.js';
 import type { ToolDef } from './registry.js';
 import { errorResult, project, structured, successResult, validationError } from './results.js';
 
@@ -28,6 +29,25 @@ export interface CallContext {
 /** The most items `max_items` may collect, whatever the caller asks. */
 export const MAX_ITEMS_CEILING = 1000;
 
+/** Why `max_items` stopped following bookmarks. */
+export type PaginationStop = 'max_items' | 'end_of_list' | 'repeated_bookmark' | 'no_new_items' | 'request_limit' | 'cancelled' | 'page_failed';
+
+/** Page size assumed when an operation documents none. */
+const DEFAULT_PAGE_SIZE = 25;
+
+/** The page size a call asks for: its `page_size`, else the operation's documented default. */
+function pageSizeOf(tool: ToolDef, args: Record<string, unknown>): number {
+  if (typeof args.page_size === 'number' && args.page_size > 0) return args.page_size;
+  const documented = (tool.op.parameters.find((p) => p.name === 'page_size')?.schema as { default?: unknown } | undefined)?.default;
+  return typeof documented === 'number' && documented > 0 ? documented : DEFAULT_PAGE_SIZE;
+}
+
+/** An item's id, to drop items a misbehaving API repeats across pages. */
+function itemId(item: unknown): string | undefined {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions) {}
 
@@ -39,10 +59,23 @@ export class ToolRunner {
       const first = await this.once(tool, args, dry_run === true, confirmation_token as string | undefined, ctx);
       if ('result' in first) return first.result;
       let content = first.content;
-      if (typeof max_items === 'number') content = await this.collect(tool, args, content, max_items, ctx);
-      return successResult(project(content, fields as string[] | undefined), first.notes, this.options.maxResultChars);
+      const notes = first.notes;
+      if (typeof max_items === 'number') {
+        const collected = await this.collect(tool, args, content, max_items, ctx);
+        content = collected.content;
+        if (collected.note) notes.push(collected.note);
+      }
+      return successResult(project(content, fields as string[] | undefined), notes, this.options.maxResultChars);
     } catch (error) {
       if (error instanceof ApiError) return errorResult(error.message, { error: error.kind, ...error.details });
+      if (error instanceof StoreUnavailable) {
+        this.options.logger.error({ err: error.cause, tool: tool.name, store: error.store }, 'the confirmation store failed; nothing was sent');
+        return errorResult(
+          `Nothing was sent: the confirmation store (${error.store}) is unavailable, so ${tool.name} could not be previewed or confirmed safely. ` +
+            'Try again once it is back; the server log has the cause.',
+          { error: 'store_unavailable', store: error.store },
+        );
+      }
       this.options.logger.error({ err: error, tool: tool.name }, 'tool call failed');
       return errorResult(`Internal error in ${tool.name}: ${(error as Error).message}`);
     }
@@ -60,34 +93,96 @@ export class ToolRunner {
     if (tool.writes && !dryRun) {
       // Without credentials a confirmed write could never be sent: say so before any preview or token.
       const problem = await client.credentialProblem();
-      if (problem) throw new ApiError(problem, 'auth_missing');
+      if (problem) throw problem;
     }
     const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, askUser: ctx.askUser });
     if (decision.action === 'respond') return { result: decision.result };
-    const response = await client.send(tool.op, decision.request, { signal: ctx.signal });
+    let response;
+    try {
+      response = await client.send(tool.op, decision.request, { signal: ctx.signal });
+    } catch (error) {
+      if (error instanceof ApiError) await decision.failed?.(error);
+      throw error;
+    }
     const notes = decision.after ? await decision.after(response) : [];
     const body = decision.shape ? decision.shape(response.body) : response.body;
     return { content: structured(body, response.status), notes };
   }
 
-  /** Follows bookmarks until at least `maxItems` items are collected or the list ends; returns the bookmark to continue. */
+  /**
+   * Follows bookmarks until at least `maxItems` items are collected or the list ends, and returns the bookmark to
+   * continue. Bounded whatever the API answers: at most ceil(maxItems / page size) + 1 requests in all, and it stops
+   * when a bookmark repeats or a page adds no new item. `pagination` says how many pages were read and why it stopped.
+   */
   private async collect(
     tool: ToolDef,
     args: Record<string, unknown>,
     first: Record<string, unknown>,
     maxItems: number,
     ctx: CallContext,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<{ content: Record<string, unknown>; note?: string }> {
     const limit = Math.min(maxItems, MAX_ITEMS_CEILING);
+    const budget = Math.ceil(limit / pageSizeOf(tool, args)) + 1;
     const items = Array.isArray(first.items) ? [...first.items] : [];
+    const seenIds = new Set(items.map(itemId).filter((id) => id !== undefined));
+    const seenBookmarks = new Set(typeof args.bookmark === 'string' ? [args.bookmark] : []);
     let bookmark = typeof first.bookmark === 'string' ? first.bookmark : null;
-    while (bookmark && items.length < limit && !ctx.signal?.aborted) {
-      const page = await this.once(tool, { ...args, bookmark }, false, undefined, ctx);
-      if ('result' in page) break;
-      if (Array.isArray(page.content.items)) items.push(...page.content.items);
+    let requests = 1;
+    let stopped: PaginationStop = 'end_of_list';
+    let note: string | undefined;
+    while (bookmark) {
+      if (items.length >= limit) {
+        stopped = 'max_items';
+        break;
+      }
+      if (seenBookmarks.has(bookmark)) {
+        stopped = 'repeated_bookmark';
+        note = `Stopped following pages: the API answered a bookmark it had already given, so the next page would repeat one already read (${requests} requests sent).`;
+        bookmark = null;
+        break;
+      }
+      if (requests >= budget) {
+        stopped = 'request_limit';
+        note = `Stopped after ${requests} requests, the most that max_items ${limit} needs at this page size; follow \`bookmark\` for more.`;
+        break;
+      }
+      if (ctx.signal?.aborted) {
+        stopped = 'cancelled';
+        break;
+      }
+      seenBookmarks.add(bookmark);
+      requests++;
+      let page;
+      try {
+        page = await this.once(tool, { ...args, bookmark }, false, undefined, ctx);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        stopped = 'page_failed';
+        note = `Page ${requests} failed, so these are the items read before it: ${error.message} Follow \`bookmark\` to try that page again.`;
+        break;
+      }
+      if ('result' in page) {
+        stopped = 'page_failed';
+        break;
+      }
+      const pageItems = Array.isArray(page.content.items) ? page.content.items : [];
+      const fresh = pageItems.filter((item) => {
+        const id = itemId(item);
+        if (id === undefined) return true;
+        if (seenIds.has(id)) return false;
+        seenIds.add(id);
+        return true;
+      });
+      items.push(...fresh);
       bookmark = typeof page.content.bookmark === 'string' ? page.content.bookmark : null;
+      if (!fresh.length && bookmark) {
+        stopped = 'no_new_items';
+        note = `Stopped following pages: page ${requests} added no new item${pageItems.length ? ' (only items already read)' : ''} though the API gave another bookmark.`;
+        bookmark = null;
+        break;
+      }
     }
     // Whole pages are kept (never sliced) so that `bookmark` continues exactly after the last returned item.
-    return { ...first, items, bookmark };
+    return { content: { ...first, items, bookmark, pagination: { requests, stopped } }, note };
   }
 }

@@ -2,7 +2,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { downloadJson } from '../client/download.js';
+import { type DownloadOptions, downloadJson } from '../client/download.js';
 import { formatMoney } from '../guards/money.js';
 import { type MetaTool, meta } from './meta.js';
 import type { ToolDef } from './registry.js';
@@ -39,7 +39,12 @@ function summarise(rows: Row[], currency: string | undefined): Record<string, st
   );
 }
 
-export function reportWorkflow(selection: Selection, byName: ReadonlyMap<string, ToolDef>, runner: ToolRunner, timeoutMs: number): MetaTool | undefined {
+export function reportWorkflow(
+  selection: Selection,
+  byName: ReadonlyMap<string, ToolDef>,
+  runner: ToolRunner,
+  limits: Omit<DownloadOptions, 'signal'>,
+): MetaTool | undefined {
   const create = byName.get('analytics_create_report');
   const get = byName.get('analytics_get_report');
   if (!create || !get || selection.refusal(create) || selection.refusal(get)) return undefined;
@@ -78,7 +83,13 @@ export function reportWorkflow(selection: Selection, byName: ReadonlyMap<string,
         const report = contentOf(status);
         await ctx.progress?.(poll, undefined, `report ${String(report.report_status)} after ${poll} poll(s)`);
         if (report.report_status === 'FINISHED' && typeof report.url === 'string') {
-          const rows = rowsOf(await downloadJson(report.url, { signal: ctx.signal, timeoutMs }));
+          let file: unknown;
+          try {
+            file = await downloadJson(report.url, { signal: ctx.signal, ...limits });
+          } catch (error) {
+            return errorResult(`Report ${token} is ready, but its file could not be downloaded (${(error as Error).message}). Try analytics_get_report again later for a fresh URL.`);
+          }
+          const rows = rowsOf(file);
           const account = await runner.run(byName.get('ad_accounts_get')!, { ad_account_id: args.ad_account_id }, ctx);
           const accountCurrency = contentOf(account).currency;
           const currency = typeof accountCurrency === 'string' ? accountCurrency : undefined;
