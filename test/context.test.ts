@@ -161,6 +161,74 @@ describe('bounded results', () => {
     }
   });
 
+  describe('max_items against an API that misbehaves: bounded requests, no duplicates, the reason stated', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startInProcess();
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+    const page = (items: string[], bookmark: string | null) => ({ status: 200, body: { items: items.map((id) => ({ id, name: `c${id}` })), bookmark } });
+    /** Answers `pages` in order to campaigns/list (an emulator fault each), then lists with max_items. */
+    async function collect(pages: ReturnType<typeof page>[], args: Record<string, unknown>) {
+      h.emulator.reset();
+      for (const p of pages) h.emulator.inject({ operationId: 'campaigns/list', ...p });
+      const result = await h.call('campaigns_list', { ad_account_id: USD_ACCOUNT, ...args });
+      expect(result.isError, result.text).toBeFalsy();
+      const body = result.structuredContent as { items: { id: string }[]; bookmark: string | null; pagination: { requests: number; stopped: string } };
+      return { body, text: result.text, requests: h.sent({ operationId: 'campaigns/list' }).length };
+    }
+
+    it('stops when a page adds nothing although the bookmark repeats (empty pages)', async () => {
+      const { body, text, requests } = await collect(Array.from({ length: 50 }, () => page([], 'same')), { max_items: 10 });
+      expect(requests).toBe(2);
+      expect(body.pagination).toEqual({ requests: 2, stopped: 'no_new_items' });
+      expect(body.bookmark).toBeNull();
+      expect(text).toMatch(/added no new item/);
+    });
+
+    it('drops items a page repeats and stops when a page has only those', async () => {
+      const { body, requests } = await collect(Array.from({ length: 50 }, () => page(['1'], 'b')), { max_items: 10, page_size: 1 });
+      expect(body.items.map((i) => i.id)).toEqual(['1']);
+      expect(requests).toBe(2);
+      expect(body.pagination.stopped).toBe('no_new_items');
+    });
+
+    it('stops at a bookmark it has already followed', async () => {
+      const { body, text, requests } = await collect([page(['1'], 'A'), page(['2'], 'B'), page(['3'], 'A'), page(['4'], 'C')], { max_items: 10, page_size: 1 });
+      expect(requests).toBe(3);
+      expect(body.items.map((i) => i.id)).toEqual(['1', '2', '3']);
+      expect(body.pagination).toEqual({ requests: 3, stopped: 'repeated_bookmark' });
+      expect(text).toMatch(/bookmark it had already given/);
+    });
+
+    it('never sends more than ceil(max_items / page_size) + 1 requests, even when every page is new but tiny', async () => {
+      const endless = Array.from({ length: 60 }, (_, i) => page([String(i)], `b${i}`));
+      const small = await collect(endless, { max_items: 10 }); // default page size 25: one page should have done
+      expect(small.requests).toBe(2);
+      expect(small.body.pagination).toEqual({ requests: 2, stopped: 'request_limit' });
+      expect(small.body.bookmark).toBe('b1'); // the caller may still continue from here
+      expect(small.text).toMatch(/Stopped after 2 requests/);
+      const sized = await collect(endless, { max_items: 10, page_size: 3 });
+      expect(sized.requests).toBe(5); // ceil(10 / 3) + 1
+      expect(sized.body.pagination.stopped).toBe('request_limit');
+      const enough = await collect(endless, { max_items: 10, page_size: 1 });
+      expect(enough.requests).toBe(10);
+      expect(enough.body.pagination).toEqual({ requests: 10, stopped: 'max_items' });
+    });
+
+    it('keeps the items read when a later page fails, and says which page failed', async () => {
+      h.emulator.reset();
+      h.emulator.inject({ operationId: 'campaigns/list', ...page(['1', '2'], 'next') });
+      h.emulator.inject({ operationId: 'campaigns/list', status: 400, body: { code: 1, message: 'Invalid bookmark' } });
+      const result = await h.call('campaigns_list', { ad_account_id: USD_ACCOUNT, max_items: 10, page_size: 2 });
+      expect(result.isError, result.text).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ items: [{ id: '1' }, { id: '2' }], bookmark: 'next', pagination: { requests: 2, stopped: 'page_failed' } });
+      expect(result.text).toMatch(/Page 2 failed.*Invalid bookmark/);
+    });
+  });
+
   it('fields keeps only the named top-level fields of each item', async () => {
     const h = await startInProcess();
     try {

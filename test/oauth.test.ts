@@ -1,7 +1,7 @@
 // OAuth refresh against the fake API: token obtained on first use, refreshed once after a 401 for reads, secrets kept out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { type Harness, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
 
 const OAUTH = { appId: '1234567', appSecret: 'app-secret-5f2b9c1d', refreshToken: 'pinr_refresh-7e4a0b33' };
 const AD_GROUP = '2680059592701';
@@ -117,4 +117,48 @@ describe('OAuth refresh failures', () => {
       await emulator.close();
     }
   });
+
+  // Each way the token endpoint can fail, for a read and for a write: the answer says the refresh failed and why, that
+  // nothing was sent, and never that credentials are missing; only the token endpoint saw a request.
+  const failures = [
+    { name: 'no answer in time', fault: { delayMs: 1_000 }, expected: /no answer within 300 ms/ },
+    { name: 'a reset connection', fault: { drop: 'before' as const }, expected: /could not be refreshed through oauth\/token \((ECONNRESET|other side closed|socket hang up)/ },
+    { name: 'a 503', fault: { status: 503 }, expected: /HTTP 503.*retry later/ },
+    {
+      name: 'invalid_grant',
+      fault: { status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token is revoked' } },
+      expected: /HTTP 400: invalid_grant: Refresh token is revoked\).*PINTEREST_REFRESH_TOKEN/,
+    },
+  ];
+  for (const { name, fault, expected } of failures) {
+    it(`says the refresh failed and why after ${name}, for a read and a write, and sends nothing else`, async () => {
+      const emulator = await startEmulator({ acceptedTokens: [], oauth: OAUTH });
+      const h = await startInProcess({
+        emulator,
+        env: {
+          PINTEREST_ACCESS_TOKEN: '',
+          PINTEREST_APP_ID: OAUTH.appId,
+          PINTEREST_APP_SECRET: OAUTH.appSecret,
+          PINTEREST_REFRESH_TOKEN: OAUTH.refreshToken,
+          PINTEREST_MCP_TIMEOUT_MS: '300',
+        },
+      });
+      try {
+        emulator.inject({ operationId: 'oauth/token', times: 2, ...fault });
+        const read = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+        const write = await h.call('ad_groups_update', { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, name: 'renamed' }] });
+        for (const result of [read, write]) {
+          expect(result.isError).toBe(true);
+          expect(result.text).toMatch(/^Nothing was sent\. The Pinterest access token could not be refreshed through oauth\/token/);
+          expect(result.text).toMatch(expected);
+          expect(result.text).not.toMatch(/No Pinterest credentials/);
+          expect(result.structuredContent).toMatchObject({ error: 'auth_refresh' });
+        }
+        expect(emulator.requests.map((r) => r.operationId)).toEqual(['oauth/token', 'oauth/token']);
+      } finally {
+        await h.close();
+        await emulator.close();
+      }
+    });
+  }
 });

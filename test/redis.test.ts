@@ -256,7 +256,7 @@ describe('SQLite store (one host, survives restarts)', () => {
 describe('memory store', () => {
   it('consumes a token once among concurrent consumers', async () => {
     const store = await createStore('memory');
-    const confirmations = new Confirmations(store, 60, 'redis (test)');
+    const confirmations = new Confirmations(store, 60, 'memory');
     const hash = requestHash({ a: 1 });
     const { token } = await confirmations.issue('t', hash);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => confirmations.consume(token, hash)));

@@ -92,7 +92,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
       });
     } catch (error) {
       const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause?.message ?? (error as Error).message);
       throw new ApiError(`${REFRESH_FAILED} (${reason}). Check the network and retry.`, 'auth_refresh');
     }
     const text = await response.text().catch(() => '');
