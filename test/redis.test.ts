@@ -264,3 +264,33 @@ describe('memory store', () => {
     expect(await confirmations.consume(token, hash)).toBe('unknown');
   });
 });
+
+describe.skipIf(!redisServer)('a confirmation store that goes away', () => {
+  it('says that nothing was sent and names the store; the log has the cause', async () => {
+    const port = await freePort();
+    const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitFor(redis, /Ready to accept connections/, 'redis-server');
+    const h = await startStdio({ env: { PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}` } });
+    try {
+      const preview = await h.call('ad_groups_update', budget('31'));
+      const token = (preview.structuredContent as unknown as Preview).confirmation_token;
+      expect(token).toMatch(/^cfm_/);
+      const exited = new Promise((resolve) => redis.once('exit', resolve));
+      redis.kill('SIGKILL');
+      await exited;
+      const confirm = await h.call('ad_groups_update', { ...budget('31'), confirmation_token: token });
+      const another = await h.call('ad_groups_update', budget('32'));
+      for (const result of [confirm, another]) {
+        expect(result.isError).toBe(true);
+        expect(result.text).toMatch(new RegExp(`^Nothing was sent: the confirmation store \\(redis://127\\.0\\.0\\.1:${port}\\) is unavailable`));
+        expect(result.structuredContent).toMatchObject({ error: 'store_unavailable', store: `redis://127.0.0.1:${port}` });
+      }
+      expect(h.sent({ writesOnly: true })).toEqual([]);
+      expect(h.stderr()).toMatch(/the confirmation store failed; nothing was sent/);
+      expect(h.stderr()).toMatch(/offline|ECONNREFUSED|closed/i); // the cause, as the Redis client words it
+    } finally {
+      await h.close();
+      if (redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
+    }
+  }, 20_000);
+});
