@@ -40,20 +40,62 @@ export class ResponseTooLarge extends Error {
   }
 }
 
-/** Reads a body up to `limit` bytes; beyond it, stops reading and destroys the stream (and with it the connection). */
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ bytes: Buffer; cut: boolean }> {
-  const chunks: Buffer[] = [];
+/** Answers up to this size grow in ordinary allocations; a bigger one moves to one reserved region (below). */
+const SMALL_BODY_BYTES = 1024 * 1024;
+/**
+ * Above glibc's largest dynamic mmap threshold (32 MiB on 64-bit), so that the region is always its own mapping: only
+ * the pages written become resident, and freeing it hands them back to the system at once. Smaller large buffers
+ * come from the heap once a freed mapping has raised the threshold, and a burst of them keeps the process big.
+ */
+const LARGE_REGION_BYTES = 33 * 1024 * 1024;
+
+/**
+ * Reads a body up to `limit` bytes into one buffer, or undefined when it is longer: then it stops reading and destroys
+ * the stream (and with it the connection). With `keepStart`, a longer body gives its first `limit` bytes instead.
+ */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number, keepStart = false): Promise<Buffer | undefined> {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, 16 * 1024));
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (size + chunk.length > limit) {
-      chunks.push(chunk.subarray(0, limit - size));
+    const room = limit - size;
+    if (chunk.length > room) {
       body.destroy();
-      return { bytes: Buffer.concat(chunks), cut: true };
+      if (!keepStart) return undefined;
+      const start = Buffer.allocUnsafe(limit);
+      buffer.copy(start, 0, 0, size);
+      chunk.copy(start, size, 0, room);
+      return start;
     }
-    chunks.push(chunk);
+    if (size + chunk.length > buffer.length) {
+      const needed = size + chunk.length;
+      const grown =
+        needed <= SMALL_BODY_BYTES
+          ? Buffer.allocUnsafe(Math.min(limit, SMALL_BODY_BYTES, Math.max(buffer.length * 2, needed)))
+          : Buffer.allocUnsafeSlow(Math.max(limit, LARGE_REGION_BYTES));
+      buffer.copy(grown, 0, 0, size);
+      buffer = grown;
+    }
+    chunk.copy(buffer, size);
     size += chunk.length;
   }
-  return { bytes: Buffer.concat(chunks), cut: false };
+  return buffer.subarray(0, size);
+}
+
+/**
+ * After oversized answers were dropped, their buffers (up to the limit each) stay resident until the garbage collector
+ * next runs, which an otherwise quiet process may not do for a long time: a burst of 20 would keep ~400 MB. So one
+ * collection is asked for shortly after a burst (one for all the answers dropped within 250 ms). Node exposes no collector call without
+ * --expose-gc; setting that flag at run time and taking `gc` from a fresh context is the known way, done on first need.
+ */
+let collectSoon: NodeJS.Timeout | undefined;
+async function releaseDroppedAnswers(): Promise<void> {
+  if (collectSoon) return; // one collection soon covers every answer dropped until then
+  const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import('node:v8'), import('node:vm')]);
+  collectSoon ??= setTimeout(() => {
+    collectSoon = undefined;
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  }, 250).unref();
 }
 
 /** fetch for ky, with answers bounded at `maxBytes`. */
@@ -84,9 +126,17 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
   }
   let bytes: Buffer;
   try {
-    const read = await readBounded(answer.body, success ? maxBytes : Math.min(maxBytes, ERROR_BODY_BYTES));
-    if (read.cut && success) throw new ResponseTooLarge(answer.statusCode, maxBytes);
-    bytes = read.bytes;
+    if (success) {
+      const read = await readBounded(answer.body, maxBytes);
+      if (!read) {
+        void releaseDroppedAnswers();
+        throw new ResponseTooLarge(answer.statusCode, maxBytes);
+      }
+      bytes = read;
+    } else {
+      // An error answer keeps only its start (enough for the message); the rest is dropped unread.
+      bytes = (await readBounded(answer.body, Math.min(maxBytes, ERROR_BODY_BYTES), true))!;
+    }
   } catch (error) {
     if (error instanceof ResponseTooLarge) throw error;
     if (req.signal.aborted) throw req.signal.reason ?? error;

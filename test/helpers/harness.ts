@@ -25,6 +25,8 @@ export interface Harness {
   close(): Promise<void>;
   /** What the server wrote to stderr (stdio harness only). */
   stderr(): string;
+  /** The server's process id (stdio harness only). */
+  pid?: number;
 }
 
 export interface HarnessOptions {
@@ -70,7 +72,7 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
   });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   await client.connect(transport);
-  return wrap(
+  const harness = wrap(
     client,
     emulator,
     async () => {
@@ -79,6 +81,7 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
     },
     () => stderr,
   );
+  return Object.assign(harness, { pid: transport.pid ?? undefined });
 }
 
 /** The same server in this process over an in-memory transport: faster, for sweeps. */
