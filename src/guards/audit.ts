@@ -1,4 +1,4 @@
-// Append-only audit log: one JSON line per executed write (no secrets, no request bodies beyond amounts).
+// Append-only audit log: one JSON line per write sent, failed sends included (no secrets, no request bodies beyond amounts).
 import { appendFile } from 'node:fs/promises';
 
 export interface AuditEntry {
@@ -7,8 +7,11 @@ export interface AuditEntry {
   ad_account_id?: string;
   request_hash: string;
   amounts: { field: string; natural: string; api_value: unknown; currency?: string }[];
+  /** `ok`, `partial: …`, or for a failed send `not applied`, `outcome unknown`, `applied; answer not read`. */
   outcome: string;
   status?: number;
+  /** For a failed send: the client's error kind (`http`, `outcome_unknown`, `too_large`, …). */
+  error?: string;
 }
 
 export class AuditLog {

@@ -1,5 +1,5 @@
 // After a write was sent: per-item outcome of batch writes, read-back of money and status, readable amounts, audit.
-import type { ApiError } from '../client/errors.js';
+import type { ApiError, Applied } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from './audit.js';
@@ -12,6 +12,13 @@ import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import type { GuardInput } from './types.js';
 
 type Entity = Record<string, unknown>;
+
+/** The audit's outcome of a write whose send failed, by what the client knows of it. */
+const FAILED_OUTCOME: Record<Applied, string> = {
+  not_applied: 'not applied',
+  unknown: 'outcome unknown',
+  applied: 'applied; answer not read',
+};
 type BatchItem = { data?: Entity | null; exceptions?: { code?: number; message?: string }[] | { code?: number; message?: string } };
 
 export class WriteOutcome {
@@ -48,12 +55,10 @@ export class WriteOutcome {
 
   /** After a write that failed to send: the audit line says whether it was applied, as far as the client knows. */
   async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError): Promise<void> {
-    const applied = error.applied;
-    const what = `${applied === 'not_applied' ? 'not applied' : applied === 'applied' ? 'applied' : 'outcome unknown'}: ${error.kind}`;
-    await this.record(input, prepared, error.status !== undefined ? `${what} (HTTP ${error.status})` : what, error.status);
+    await this.record(input, prepared, FAILED_OUTCOME[error.applied], error.status, error.kind);
   }
 
-  private async record(input: GuardInput, prepared: PreparedWrite, outcome: string, status: number | undefined): Promise<void> {
+  private async record(input: GuardInput, prepared: PreparedWrite, outcome: string, status: number | undefined, error?: string): Promise<void> {
     await this.audit
       .write({
         time: new Date().toISOString(),
@@ -63,6 +68,7 @@ export class WriteOutcome {
         amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
         outcome,
         status,
+        error,
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
   }
