@@ -108,6 +108,9 @@ describe('bad arguments are refused before anything is sent', () => {
     ['unknown property', 'campaigns_list', { ad_account_id: USD_ACCOUNT, colour: 'red' }, /colour: unknown property/],
     ['nested unknown property', 'boards_create', { body: { name: 'x', colour: 'red' } }, /body\.colour: unknown property/],
     ['array body shape', 'campaigns_create', { ad_account_id: USD_ACCOUNT, body: { name: 'x' } }, /body: .*expected array/i],
+    // An empty list cannot be sent in a query string: `columns=` reads as [""], and repeated keys vanish.
+    ['empty query list (comma-joined)', 'pins_analytics', { pin_id: '1057925269001', start_date: '2026-11-01', end_date: '2026-11-10', metric_types: [] }, /metric_types: .*>=1 items/i],
+    ['empty query list (repeated keys)', 'terms_related_list', { terms: [] }, /terms: .*>=1 items/i],
   ];
   for (const [label, tool, args, pattern] of cases) {
     it(`${label}: ${tool}`, async () => {
