@@ -108,6 +108,15 @@ describe('bad arguments are refused before anything is sent', () => {
     ['unknown property', 'campaigns_list', { ad_account_id: USD_ACCOUNT, colour: 'red' }, /colour: unknown property/],
     ['nested unknown property', 'boards_create', { body: { name: 'x', colour: 'red' } }, /body\.colour: unknown property/],
     ['array body shape', 'campaigns_create', { ad_account_id: USD_ACCOUNT, body: { name: 'x' } }, /body: .*expected array/i],
+    // An empty list cannot be sent in a query string: `columns=` reads as [""], and repeated keys vanish.
+    ['empty query list (comma-joined)', 'pins_analytics', { pin_id: '1057925269001', start_date: '2026-11-01', end_date: '2026-11-10', metric_types: [] }, /metric_types: .*>=1 items/i],
+    ['empty query list (repeated keys)', 'terms_related_list', { terms: [] }, /terms: .*>=1 items/i],
+    // A lone surrogate has no UTF-8 form: encodeURIComponent threw (an internal error), URLSearchParams sent U+FFFD.
+    ['unpaired surrogate in a path value', 'pins_delete', { pin_id: '\ud800123' }, /pin_id: .*unpaired surrogate/],
+    ['unpaired surrogate in a query value', 'boards_list', { bookmark: 'abc\udc00' }, /bookmark: .*unpaired surrogate/],
+    // allOf: null passes only where every part allows it (AdGroupCommon's nullable boolean meets a plain boolean).
+    ['null where one allOf part forbids it', 'ad_groups_create', { ad_account_id: USD_ACCOUNT, body: [{ campaign_id: '687195134101', name: 'x', billable_event: 'IMPRESSION', auto_targeting_enabled: null }] }, /body\[0\]\.auto_targeting_enabled: .*expected boolean/i],
+    ['null where one allOf part forbids it (update)', 'campaigns_update', { ad_account_id: USD_ACCOUNT, body: [{ id: '687195134101', ad_account_id: USD_ACCOUNT, status: null }] }, /body\[0\]\.status: .*ACTIVE/],
   ];
   for (const [label, tool, args, pattern] of cases) {
     it(`${label}: ${tool}`, async () => {
@@ -119,6 +128,12 @@ describe('bad arguments are refused before anything is sent', () => {
       expect(h.emulator.requests.length).toBe(before);
     });
   }
+
+  it('still takes null where every allOf part allows it (an own nullable over a $ref)', async () => {
+    const result = await h.call('campaigns_update', { ad_account_id: USD_ACCOUNT, body: [{ id: '687195134101', ad_account_id: USD_ACCOUNT, is_campaign_budget_optimization: null }], dry_run: true });
+    expect(result.isError, result.text).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 'dry_run' });
+  });
 
   it('answers an unknown tool with an error', async () => {
     const result = await h.call('no_such_tool', {});

@@ -35,7 +35,12 @@ function pathValueProblem(value: string): string | undefined {
   if (value === '.' || value === '..') return `"${value}" is not an id (URL parsing would remove it from the path)`;
   if (/[/\\?#]/.test(value)) return 'must not contain "/", "\\", "?" or "#"';
   if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
-  return undefined;
+  return unpairedSurrogate(value);
+}
+
+/** Text with a lone UTF-16 surrogate has no UTF-8 form: encodeURIComponent throws, URLSearchParams sends U+FFFD instead. */
+function unpairedSurrogate(value: string): string | undefined {
+  return /\p{Cs}/u.test(value) ? 'must be valid Unicode text (it holds an unpaired surrogate, which cannot be sent in a URL)' : undefined;
 }
 
 function scalar(value: unknown): string {
@@ -77,7 +82,12 @@ export function buildRequest(op: OperationFacts, args: Record<string, unknown>):
       const problem = pathValueProblem(text);
       if (problem) throw new RequestError(p.name, problem);
       path = path.replace(`{${p.name}}`, encodeURIComponent(text));
-    } else serializeQuery(p, value, query);
+    } else {
+      const from = query.length;
+      serializeQuery(p, value, query);
+      const problem = query.slice(from).map(([key, text]) => unpairedSurrogate(key) ?? unpairedSurrogate(text)).find(Boolean);
+      if (problem) throw new RequestError(p.name, problem);
+    }
   }
   const request: ApiRequest = { method: op.method, path, query, target: path + queryString(query) };
   if (op.body && args.body !== undefined) {

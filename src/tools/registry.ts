@@ -1,7 +1,7 @@
 // Builds one tool definition per API operation: name, texts, annotations, toolset and full zod input schema.
 import { z } from 'zod';
 import { type ApiDefinition, toolName } from '../catalog/apis.js';
-import type { OperationFacts, ParameterFacts } from '../catalog/types.js';
+import type { OperationFacts, ParameterFacts, SchemaFacts } from '../catalog/types.js';
 import { classify, isWrite } from '../guards/classification.js';
 import { SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
 import { type ToolsetName, toolsetOf } from './toolsets.js';
@@ -46,8 +46,17 @@ export const CONTROL_ARGS = {
 
 export type ControlArg = keyof typeof CONTROL_ARGS;
 
+/**
+ * A query string cannot carry an empty list: `columns=` reads back as one empty value, and a list of repeated keys
+ * vanishes (a required one then is missing). So a list in the query needs at least one item; to send none, omit it.
+ */
+function queryListFacts(builder: SchemaBuilder, facts: SchemaFacts): SchemaFacts {
+  const flat = builder.flatten(facts);
+  return flat.type === 'array' && !((flat.minItems ?? 0) >= 1) ? { ...flat, minItems: 1 } : facts;
+}
+
 function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
-  const schema = builder.convert(p.schema);
+  const schema = builder.convert(p.in === 'query' ? queryListFacts(builder, p.schema) : p.schema);
   return p.required || p.in === 'path' ? schema : schema.optional();
 }
 

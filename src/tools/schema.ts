@@ -62,7 +62,12 @@ export class SchemaBuilder {
       flat = this.flatten(target);
     } else if (facts.allOf) {
       const { allOf, ...own } = facts;
-      flat = allOf.reduce<SchemaFacts>((acc, part) => merge(acc, this.flatten(part)), own);
+      const parts = allOf.map((part) => this.flatten(part));
+      flat = parts.reduce<SchemaFacts>((acc, part) => merge(acc, part), own);
+      // Every part must hold, so null passes only when each lets it through; an own `nullable` covers the whole
+      // (OpenAPI 3.0's `nullable: true` beside an allOf of a $ref).
+      const { nullable: _n, ...rest } = flat;
+      flat = own.nullable === true || (acceptsNull(own) && parts.every(acceptsNull)) ? { ...rest, nullable: true } : rest;
     } else {
       flat = facts;
     }
@@ -197,6 +202,12 @@ function numberSchema(base: z.ZodNumber, s: SchemaFacts): z.ZodType {
   if (s.maximum !== undefined) schema = s.exclusiveMaximum ? schema.lt(s.maximum) : schema.lte(s.maximum);
   if (s.multipleOf !== undefined) schema = schema.multipleOf(s.multipleOf);
   return schema;
+}
+
+/** Whether a flattened schema lets null through: nullable, null among its values, or no type constraint at all. */
+function acceptsNull(s: SchemaFacts): boolean {
+  if (s.nullable === true || s.enum?.includes(null)) return true;
+  return s.type === undefined && !s.enum && !s.properties && !s.items && !s.oneOf && !s.anyOf;
 }
 
 /** Both schemas must hold: properties and required lists are united, bounds take the stricter side. */
