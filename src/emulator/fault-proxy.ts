@@ -1,9 +1,8 @@
 // A fault-injecting HTTP proxy on loopback: forwards to a fake API and misbehaves on cue (resets, hangs, drips, junk, floods).
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { readBody } from './server.js';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, readBody } from './server.js';
 
-const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Which requests a rule applies to; every given field must match. */
@@ -463,14 +462,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+  const origin = await listenOnLoopback(server, options.port);
 
   return {
     url: origin + basePath,

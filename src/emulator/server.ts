@@ -1,5 +1,5 @@
 // The fake Pinterest API v5 on node:http: routing, auth, validation, fault injection, stateful and synthesized answers.
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { OperationFacts } from '../catalog/types.js';
@@ -320,15 +320,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.keepAliveTimeout = 10_000;
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  origin = `http://${HOST}:${address.port}`;
+  origin = await listenOnLoopback(server, options.port);
 
   return {
     url: `${origin}/v5`,
@@ -356,6 +348,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
     },
   };
+}
+
+/** Starts `server` on 127.0.0.1 (port 0: a free one) and gives its origin, `http://127.0.0.1:PORT`. Every fake API listens so. */
+export function listenOnLoopback(server: HttpServer, port = 0): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve(`http://${HOST}:${(server.address() as AddressInfo).port}`);
+    });
+  });
 }
 
 function defaultFaultBody(status: number): unknown {

@@ -1,10 +1,9 @@
 // A fake Whop ads API on loopback: POST /api/v1/ad_groups with bearer auth, body checked against the Whop catalog.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Catalog, SchemaFacts } from '../catalog/types.js';
 import { whopCatalog } from '../catalog/whop.js';
-import { readBody } from './server.js';
+import { listenOnLoopback, readBody } from './server.js';
 import { RequestValidator } from './validate.js';
 
 export interface WhopCampaign {
@@ -50,7 +49,6 @@ export const WHOP_SEED_CAMPAIGNS: readonly WhopCampaign[] = [
   { id: 'adcamp_tiktok000001', title: 'Spring launch (TikTok)', platform: 'tiktok', status: 'active' },
 ];
 
-const HOST = '127.0.0.1';
 const BASE_PATH = '/api/v1';
 const MAX_BODY_BYTES = 1024 * 1024;
 const PLATFORM_TYPENAMES = { meta: 'MetaAdGroupPlatformConfigType', tiktok: 'TiktokAdGroupPlatformConfigType' } as const;
@@ -178,16 +176,9 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
       res.end(JSON.stringify({ message: 'Emulator error' }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    url: `http://${HOST}:${port}${BASE_PATH}`,
+    url: `${origin}${BASE_PATH}`,
     requests,
     adGroups,
     close: () =>
