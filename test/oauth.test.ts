@@ -6,6 +6,14 @@ import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers
 const OAUTH = { appId: '1234567', appSecret: 'app-secret-5f2b9c1d', refreshToken: 'pinr_refresh-7e4a0b33' };
 const AD_GROUP = '2680059592701';
 
+/** The server's environment for OAuth refresh only (no access token configured). */
+const oauthEnv = (refreshToken = OAUTH.refreshToken) => ({
+  PINTEREST_ACCESS_TOKEN: '',
+  PINTEREST_APP_ID: OAUTH.appId,
+  PINTEREST_APP_SECRET: OAUTH.appSecret,
+  PINTEREST_REFRESH_TOKEN: refreshToken,
+});
+
 describe('OAuth refresh (built server over stdio, trace logs)', () => {
   let emulator: Emulator;
   let h: Harness;
@@ -22,12 +30,7 @@ describe('OAuth refresh (built server over stdio, trace logs)', () => {
     h = await startStdio({
       emulator,
       args: ['--log-level', 'trace'],
-      env: {
-        PINTEREST_ACCESS_TOKEN: '',
-        PINTEREST_APP_ID: OAUTH.appId,
-        PINTEREST_APP_SECRET: OAUTH.appSecret,
-        PINTEREST_REFRESH_TOKEN: OAUTH.refreshToken,
-      },
+      env: oauthEnv(),
     });
   });
   afterAll(async () => {
@@ -99,12 +102,7 @@ describe('OAuth refresh failures', () => {
     const emulator = await startEmulator({ acceptedTokens: [], oauth: OAUTH });
     const h = await startStdio({
       emulator,
-      env: {
-        PINTEREST_ACCESS_TOKEN: '',
-        PINTEREST_APP_ID: OAUTH.appId,
-        PINTEREST_APP_SECRET: OAUTH.appSecret,
-        PINTEREST_REFRESH_TOKEN: 'pinr_revoked',
-      },
+      env: oauthEnv('pinr_revoked'),
     });
     try {
       const result = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
@@ -135,13 +133,7 @@ describe('OAuth refresh failures', () => {
       const emulator = await startEmulator({ acceptedTokens: [], oauth: OAUTH });
       const h = await startInProcess({
         emulator,
-        env: {
-          PINTEREST_ACCESS_TOKEN: '',
-          PINTEREST_APP_ID: OAUTH.appId,
-          PINTEREST_APP_SECRET: OAUTH.appSecret,
-          PINTEREST_REFRESH_TOKEN: OAUTH.refreshToken,
-          PINTEREST_MCP_TIMEOUT_MS: '300',
-        },
+        env: { ...oauthEnv(), PINTEREST_MCP_TIMEOUT_MS: '300' },
       });
       try {
         emulator.inject({ operationId: 'oauth/token', times: 2, ...fault });

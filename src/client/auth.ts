@@ -91,7 +91,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
+      const cause = (error as Error).cause as Error | undefined;
       const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause?.message ?? (error as Error).message);
       throw new ApiError(`${REFRESH_FAILED} (${reason}). Check the network and retry.`, 'auth_refresh');
     }

@@ -32,8 +32,6 @@ export class ResponseTooLarge extends Error {
   constructor(
     readonly status: number,
     readonly limit: number,
-    /** The size the answer declared (Content-Length), when it did. */
-    readonly declared?: number,
   ) {
     super(`the answer (HTTP ${status}) is larger than ${limit} bytes`);
     this.name = 'ResponseTooLarge';
@@ -84,8 +82,9 @@ async function readBounded(body: Dispatcher.ResponseData['body'], limit: number,
 /**
  * After oversized answers were dropped, their buffers (up to the limit each) stay resident until the garbage collector
  * next runs, which an otherwise quiet process may not do for a long time: a burst of 20 would keep ~400 MB. So one
- * collection is asked for shortly after a burst (one for all the answers dropped within 250 ms). Node exposes no collector call without
- * --expose-gc; setting that flag at run time and taking `gc` from a fresh context is the known way, done on first need.
+ * collection is asked for shortly after a burst (one for all the answers dropped within 250 ms). Node exposes no
+ * collector call without --expose-gc; setting that flag at run time and taking `gc` from a fresh context is the known
+ * way, done on first need.
  */
 let collectSoon: NodeJS.Timeout | undefined;
 async function releaseDroppedAnswers(): Promise<void> {
@@ -111,18 +110,19 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
   });
   const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
   const { agent, request } = await load();
+  /** A failure as fetch reports it: the abort reason when aborted, else TypeError('fetch failed', {cause}). */
+  const failed = (error: unknown) => (req.signal.aborted ? (req.signal.reason ?? error) : new TypeError('fetch failed', { cause: error }));
   let answer;
   try {
     answer = await request(req.url, { method: req.method as 'GET', headers, body, signal: req.signal, dispatcher: agent });
   } catch (error) {
-    if (req.signal.aborted) throw req.signal.reason ?? error;
-    throw new TypeError('fetch failed', { cause: error });
+    throw failed(error);
   }
   const success = answer.statusCode >= 200 && answer.statusCode < 300;
   const declared = Number(answer.headers['content-length']);
   if (success && declared > maxBytes) {
     answer.body.destroy();
-    throw new ResponseTooLarge(answer.statusCode, maxBytes, declared);
+    throw new ResponseTooLarge(answer.statusCode, maxBytes);
   }
   let bytes: Buffer;
   try {
@@ -138,9 +138,7 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
       bytes = (await readBounded(answer.body, Math.min(maxBytes, ERROR_BODY_BYTES), true))!;
     }
   } catch (error) {
-    if (error instanceof ResponseTooLarge) throw error;
-    if (req.signal.aborted) throw req.signal.reason ?? error;
-    throw new TypeError('fetch failed', { cause: error });
+    throw error instanceof ResponseTooLarge ? error : failed(error);
   }
   const empty = answer.statusCode === 204 || answer.statusCode === 304 || req.method === 'HEAD';
   return new Response(empty ? null : bytes, { status: answer.statusCode, headers: toHeaders(answer.headers) });
