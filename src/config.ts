@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
+import { secretProblem } from './redact.js';
 
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
@@ -33,6 +34,8 @@ export interface Config {
   maxResultChars: number;
   logLevel: LogLevel;
   demo: boolean;
+  /** The value of every secret setting that was given, for the redactor. */
+  secrets: string[];
   http: {
     token?: string;
     allowedOrigins: string[];
@@ -89,7 +92,10 @@ interface Setting<T> {
   default: T;
   /** One line for --help; `(default …)` is added from `default` unless the line already speaks of the default. */
   help: string;
-  /** A credential: help marks it, and no message prints its value (its type never echoes what it read). */
+  /**
+   * A credential: help marks it, no message prints its value (its type never echoes what it read), it must be long
+   * enough to be redacted, and the redactor replaces it in everything that leaves the process (`Config.secrets`).
+   */
   secret?: true;
 }
 
@@ -260,7 +266,7 @@ export const SETTINGS = {
   help: setting({ flag: 'help', type: boolean, default: false, help: 'print this help' }),
 
   httpToken: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),
-  httpTokenFile: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, help: 'file whose first line is that bearer token (a mounted secret)' }),
+  httpTokenFile: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, secret: true, help: 'file whose first line is that bearer token (a mounted secret)' }),
   allowedOrigins: setting({ env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
   allowedHosts: setting({ env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
   maxBodyBytes: setting({ env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
@@ -331,7 +337,10 @@ function parseGiven<T>(definition: Setting<T>, source: string, given: string | u
   const trimmed = given?.trim();
   if (!trimmed) return undefined;
   try {
-    return { value: definition.type.parse(trimmed) };
+    const value = definition.type.parse(trimmed);
+    const problem = definition.secret && typeof value === 'string' ? secretProblem(value) : undefined;
+    if (problem) throw new Refused(problem);
+    return { value };
   } catch (error) {
     if (error instanceof Refused) throw new ConfigError(`${source} ${error.message}`);
     throw error;
@@ -384,6 +393,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxResultChars: settings.maxResultChars,
     logLevel: settings.logLevel,
     demo: settings.demo,
+    secrets: (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
+      const value = settings[name];
+      return (SETTINGS[name] as Setting<unknown>).secret && typeof value === 'string' ? [value] : [];
+    }),
     http: {
       token: settings.httpToken ?? settings.httpTokenFile,
       allowedOrigins: settings.allowedOrigins,

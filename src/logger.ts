@@ -1,10 +1,14 @@
 // Structured logs on stderr (pino), never stdout; warnings and errors are also forwarded to MCP clients that listen.
 import { pino, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './config.js';
+import { redactor } from './redact.js';
 
 export type Logger = PinoLogger;
 
-/** Keys whose values never reach a log line, wherever they appear. */
+/**
+ * Keys whose values never reach a log line, wherever they appear. The redactor also replaces every known secret in
+ * each line written and each notification sent, whatever key or text carries it.
+ */
 const REDACT = [
   'authorization',
   '*.authorization',
@@ -28,9 +32,13 @@ const WARN = 40;
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/** `level` applies to stderr; warnings are always produced so that MCP clients can receive them. */
-export function createLogger(level: LogLevel): Logger {
-  const stderr = level === 'silent' ? [] : [{ level: level as pino.Level, stream: pino.destination(2) }];
+/**
+ * `level` applies to stderr (or `destination`, for tests); warnings are always produced so that MCP clients can
+ * receive them. Every line and notification passes through the redactor.
+ */
+export function createLogger(level: LogLevel, destination?: { write(line: string): unknown }): Logger {
+  const out = level === 'silent' ? undefined : (destination ?? pino.destination(2));
+  const stderr = out ? [{ level: level as pino.Level, stream: { write: (line: string) => out.write(redactor.text(line)) } }] : [];
   return pino(
     {
       level: LEVELS.indexOf(level) < LEVELS.indexOf('warn') ? level : 'warn',
@@ -44,7 +52,8 @@ export function createLogger(level: LogLevel): Logger {
               typeof first === 'string'
                 ? { msg: first }
                 : { msg: typeof second === 'string' ? second : undefined, ...safeFields(first) };
-            for (const sink of logSinks) sink(num >= 50 ? 'error' : 'warning', data);
+            const redacted = redactor.value(data);
+            for (const sink of logSinks) sink(num >= 50 ? 'error' : 'warning', redacted);
           }
           method.apply(this, args);
         },

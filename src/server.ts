@@ -1,10 +1,14 @@
 // Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   ListToolsRequestSchema,
   type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
@@ -15,6 +19,7 @@ import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type LogSink, type Logger, logSinks } from './logger.js';
 import { registerPrompts } from './prompts.js';
+import { redactor } from './redact.js';
 import { type Store, createStore, describeStore } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
@@ -49,6 +54,7 @@ export interface App {
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
+  redactor.add(...config.secrets);
   const tools = APIS.flatMap((api) =>
     buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id) }),
   );
@@ -108,17 +114,20 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           ...metaTools.map((m) => m.listing),
         ]),
       }));
-      server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      const callTool = async (
+        request: CallToolRequest,
+        extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+      ): Promise<CallToolResult> => {
         const progressToken = request.params._meta?.progressToken;
         const ctx: CallContext = { signal: extra.signal };
         if (progressToken !== undefined) {
           ctx.progress = (progress, total, message) =>
-            extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } });
+            extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
         if (server.getClientCapabilities()?.elicitation?.form) {
           ctx.askUser = async (message) => {
             const answer = await server.elicitInput(
-              { mode: 'form', message, requestedSchema: CONFIRM_FORM },
+              { mode: 'form', message: redactor.text(message), requestedSchema: CONFIRM_FORM },
               { signal: extra.signal, timeout: config.confirmTtlSeconds * 1000 },
             );
             if (answer.action !== 'accept') return 'declined';
@@ -134,7 +143,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         const refusal = selection.refusal(tool);
         if (refusal) return errorResult(refusal);
         return runner.run(tool, request.params.arguments, ctx);
-      });
+      };
+      // Every result leaves through the redactor, whatever the upstream echoed into it.
+      server.setRequestHandler(CallToolRequestSchema, async (request, extra) => redactor.value(await callTool(request, extra)));
       // Warnings and errors reach clients that enabled logging (the SDK applies each session's logging/setLevel).
       const sink: LogSink = (level, data) => {
         server.sendLoggingMessage({ level, logger: SERVER_INFO.name, data }).catch(() => {});

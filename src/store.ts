@@ -1,5 +1,6 @@
 // The shared key-value store (keyv): confirmation tokens, cached currencies and OAuth tokens live here.
 import { Keyv } from 'keyv';
+import { redactor } from './redact.js';
 
 export type Store = Keyv;
 
@@ -14,6 +15,17 @@ export class StoreUnavailable extends Error {
   ) {
     super(`the store ${store} is unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'StoreUnavailable';
+  }
+}
+
+/** A store URL's password as written and decoded, for the redactor. */
+function passwordsOf(spec: string): string[] {
+  if (!URL.canParse(spec)) return [];
+  const { password } = new URL(spec);
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password]; // a stray % that is not an escape
   }
 }
 
@@ -36,6 +48,7 @@ export async function createStore(spec: string): Promise<Store> {
   if (spec === 'memory') {
     store = new Keyv({ throwOnErrors: true });
   } else if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    redactor.add(...passwordsOf(spec));
     const { default: KeyvRedis } = await import('@keyv/redis');
     let everConnected = false;
     const adapter = new KeyvRedis(

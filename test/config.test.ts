@@ -189,6 +189,19 @@ describe('--ad-accounts', () => {
   });
 });
 
+describe('secret settings', () => {
+  it('collects every secret given, for the redactor, and nothing else', () => {
+    const config = loadConfig([], { PINTEREST_ACCESS_TOKEN: 'pina_0123456789', WHOP_API_KEY: 'whop-key-0123', PINTEREST_APP_ID: '1234567' });
+    expect(config.secrets.sort()).toEqual(['pina_0123456789', 'whop-key-0123']);
+  });
+
+  it('refuses a secret too short to be redacted reliably, without printing it', () => {
+    const message = refusal([], { PINTEREST_MCP_HTTP_TOKEN: 'abc1234' });
+    expect(message).toMatch(/PINTEREST_MCP_HTTP_TOKEN is too short to be a credential \(7 characters; at least 8/);
+    expect(message).not.toContain('abc1234');
+  });
+});
+
 describe('help', () => {
   it('mentions every setting by flag and variable, and marks credentials', () => {
     const help = helpText();

@@ -369,11 +369,11 @@ describe('fault proxy in front of the fake Pinterest API', () => {
       proxy.inject({ kind: 'echo', status: 400 });
       const answer = await fetch(`${proxy.url}${ACCOUNT_PATH}?q=1`, { headers: { ...AUTH, 'x-trace': 'abc' } });
       expect(answer.status).toBe(400);
-      const body = (await answer.json()) as { message: string; headers: Record<string, string>; path: string; method: string };
+      const body = (await answer.json()) as { message: string; headers: Record<string, string>; path: string; method: string; body: string };
       expect(body.headers.authorization).toBe(AUTH.authorization);
       expect(body.headers['x-trace']).toBe('abc');
       expect(body.message).toContain(`authorization: ${AUTH.authorization}`);
-      expect([body.method, body.path]).toEqual(['GET', ACCOUNT_PATH]);
+      expect([body.method, body.path, body.body]).toEqual(['GET', ACCOUNT_PATH, '']);
       expect(emulator.requests).toHaveLength(0);
     });
 
@@ -386,6 +386,17 @@ describe('fault proxy in front of the fake Pinterest API', () => {
       expect(html).toContain(`authorization: ${AUTH.authorization}`);
       expect(html).toContain('x-odd: &#60;b&#62;');
       expect(html).not.toContain('<b>');
+    });
+
+    it('or as a plain dump of the request line, headers and body', async () => {
+      proxy.inject({ kind: 'echo', format: 'text', status: 401 });
+      const answer = await fetch(`${proxy.url}/oauth/token`, { method: 'POST', headers: AUTH, body: 'grant_type=refresh_token&refresh_token=r1' });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+      const dump = await answer.text();
+      expect(dump).toMatch(/^POST \/v5\/oauth\/token\n/);
+      expect(dump).toContain(`authorization: ${AUTH.authorization}`);
+      expect(dump.endsWith('\n\ngrant_type=refresh_token&refresh_token=r1')).toBe(true);
     });
   });
 

@@ -1,5 +1,6 @@
 // Credentials for each API: a static bearer token, or Pinterest OAuth refresh through oauth/token.
 import type { Logger } from '../logger.js';
+import { redactor } from '../redact.js';
 import type { Store } from '../store.js';
 import { ApiError, parseErrorBody } from './errors.js';
 import { boundedFetch } from './fetch.js';
@@ -61,7 +62,9 @@ function storeTtlMs(expiresInSeconds: number): number {
  */
 export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
   const { logger, store } = options;
-  const basic = `Basic ${Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64')}`;
+  const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
+  const basic = `Basic ${credentials}`;
+  redactor.add(credentials);
   let current: StoredToken | undefined = options.accessToken
     ? { access_token: options.accessToken, expires_at: Number.POSITIVE_INFINITY }
     : undefined;
@@ -70,9 +73,12 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
   const valid = (token: StoredToken | undefined): token is StoredToken => !!token && token.expires_at > Date.now();
   const bearer = (token: StoredToken) => `Bearer ${token.access_token}`;
 
+  /** The token in the store (perhaps obtained by another replica); its secrets join the redactor. */
   async function readStore(): Promise<StoredToken | undefined> {
     try {
-      return (await store.get(OAUTH_STORE_KEY)) as StoredToken | undefined;
+      const stored = (await store.get(OAUTH_STORE_KEY)) as StoredToken | undefined;
+      redactor.add(stored?.access_token, stored?.refresh_token);
+      return stored;
     } catch (error) {
       logger.warn({ error: (error as Error).message }, 'could not read the OAuth token from the store');
       return undefined;
@@ -118,6 +124,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
     if (typeof body.access_token !== 'string' || !body.access_token) {
       throw new ApiError(`${REFRESH_FAILED}: Pinterest answered HTTP ${response.status} without an access token. Retry later.`, 'auth_refresh', { status: response.status });
     }
+    redactor.add(body.access_token, typeof body.refresh_token === 'string' ? body.refresh_token : undefined);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
     const ttl = storeTtlMs(expiresIn);
     const token: StoredToken = { access_token: body.access_token, expires_at: Date.now() + ttl };

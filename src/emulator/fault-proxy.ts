@@ -93,13 +93,14 @@ export interface OversizedFault {
 }
 
 /**
- * Answers without forwarding, echoing the request's method, path and headers (Authorization included) in the body:
- * `format` 'json' (default; the `message` lists the headers, as some error pages do) or 'html'; `status` default 200.
+ * Answers without forwarding, echoing the request's method, URL, headers (Authorization included) and body, as
+ * misconfigured APIs and proxies do: `format` 'json' (default; the `message` also lists the headers, as some error
+ * pages do), 'html' (an error page) or 'text' (a plain dump); `status` default 200.
  */
 export interface EchoFault {
   kind: 'echo';
   status?: number;
-  format?: 'json' | 'html';
+  format?: 'json' | 'html' | 'text';
 }
 
 export type Fault = StatusFault | ResetAfterBodyFault | HangFault | DripFault | InvalidJsonFault | OversizedFault | EchoFault;
@@ -377,11 +378,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'echo': {
         const status = rule.status ?? 200;
         const lines = Object.entries(record.headers).map(([name, value]) => `${name}: ${value}`);
+        const dump = `${record.method} ${record.url}\n${lines.join('\n')}\n\n${record.body}`;
         if (rule.format === 'html') {
-          const html = `<html><body><h1>${status}</h1><p>${escapeHtml(`${record.method} ${record.url}`)}</p><pre>${escapeHtml(lines.join('\n'))}</pre></body></html>`;
+          const html = `<html><body><h1>${status}</h1><pre>${escapeHtml(dump)}</pre></body></html>`;
           sendWhole(res, record, status, { 'content-type': 'text/html; charset=utf-8' }, html);
+        } else if (rule.format === 'text') {
+          sendWhole(res, record, status, { 'content-type': 'text/plain; charset=utf-8' }, dump);
         } else {
-          const echoed = { code: status, message: `Request headers: ${lines.join('; ')}`, method: record.method, path: record.path, headers: record.headers };
+          const echoed = {
+            code: status,
+            message: `Request headers: ${lines.join('; ')}`,
+            method: record.method,
+            path: record.path,
+            headers: record.headers,
+            body: record.body,
+          };
           sendWhole(res, record, status, { 'content-type': 'application/json' }, JSON.stringify(echoed));
         }
         return;

@@ -1,5 +1,6 @@
 // Append-only audit log: one JSON line per write sent, failed sends included (no secrets, no request bodies beyond amounts).
 import { appendFile } from 'node:fs/promises';
+import { redactor } from '../redact.js';
 
 export interface AuditEntry {
   time: string;
@@ -19,6 +20,6 @@ export class AuditLog {
 
   async write(entry: AuditEntry): Promise<void> {
     if (!this.path) return;
-    await appendFile(this.path, `${JSON.stringify(entry)}\n`, 'utf8');
+    await appendFile(this.path, `${redactor.text(JSON.stringify(entry))}\n`, 'utf8');
   }
 }

@@ -1,6 +1,7 @@
 // Shapes what a tool call returns: API JSON as text and structuredContent, readable validation errors, size bounds.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { redactor } from '../redact.js';
 
 export function pathOf(path: readonly PropertyKey[]): string {
   let out = '';
@@ -55,7 +56,8 @@ export function structured(body: unknown, status: number): Record<string, unknow
 }
 
 export function successResult(content: Record<string, unknown>, notes: readonly string[] = [], maxChars = Infinity): CallToolResult {
-  const full = JSON.stringify(content);
+  // Redacted before it is cut, so that a cut cannot leave the start of a secret at the end of the text.
+  const full = redactor.text(JSON.stringify(content));
   const noteParts = notes.map((n) => ({ type: 'text' as const, text: n }));
   if (full.length <= maxChars) return { content: [{ type: 'text', text: full }, ...noteParts], structuredContent: content };
   const text =

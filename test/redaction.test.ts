@@ -1,0 +1,339 @@
+// Redaction at the edge: upstreams that echo requests (JSON, HTML, text dumps) on every path; no secret in results, logs, audit or MCP logs.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type CallToolResult, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
+import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { type WhopEmulator, WHOP_SEED_CAMPAIGNS, startWhopEmulator } from '../src/emulator/whop.js';
+import { createLogger, logSinks } from '../src/logger.js';
+import { REDACTED, redactor } from '../src/redact.js';
+import { SERVER_ENTRY, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+
+const ACCESS = 'pina_access-9f8e7d6c5b4a3921';
+const WHOP_KEY = 'whop_key-4d3c2b1a0f9e';
+const HTTP_TOKEN = 'mcp-bearer-8a7b6c5d4e3f';
+const OAUTH = { appId: '1234567', appSecret: 'app-secret-5f2b9c1d', refreshToken: 'pinr_refresh-7e4a0b33' };
+/** What the token endpoint hands out when it rotates both tokens. */
+const ROTATED = { access: 'pina_rotated-1a2b3c4d5e6f', refresh: 'pinr_rotated-6f5e4d3c2b1a' };
+const BASIC = Buffer.from(`${OAUTH.appId}:${OAUTH.appSecret}`).toString('base64');
+const SECRETS = [ACCESS, WHOP_KEY, HTTP_TOKEN, OAUTH.appSecret, OAUTH.refreshToken, ROTATED.access, ROTATED.refresh, BASIC];
+
+const AD_GROUP = '2680059592701';
+const READ_PATH = `/ad_accounts/${USD_ACCOUNT}`;
+const AD_GROUPS_PATH = `/ad_accounts/${USD_ACCOUNT}/ad_groups`;
+const REPORT_BODY = { level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2026-11-01', end_date: '2026-11-10', granularity: 'TOTAL', report_format: 'JSON' };
+
+/** Fails naming the secret and where it leaked; each secret is looked for raw and in its encoded spellings. */
+function expectNoSecret(text: string, where: string): void {
+  for (const secret of SECRETS) {
+    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
+      expect(text.includes(form), `${where} holds the secret ${secret}:\n${text.slice(0, 2000)}`).toBe(false);
+    }
+  }
+}
+
+type Call = (name: string, args: Record<string, unknown>) => Promise<CallToolResult & { text: string }>;
+
+function withText(result: CallToolResult): CallToolResult & { text: string } {
+  return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
+}
+
+/** The fakes, each behind a fault proxy that can echo what it receives. */
+interface Upstreams {
+  emulator: Emulator;
+  whop: WhopEmulator;
+  pinterest: FaultProxy;
+  whopProxy: FaultProxy;
+  auditPath: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function startUpstreams(): Promise<Upstreams> {
+  const emulator = await startEmulator({ acceptedTokens: [ACCESS], reportPollsUntilReady: 0 });
+  const whop = await startWhopEmulator({ apiKeys: [WHOP_KEY] });
+  const pinterest = await startFaultProxy({ upstream: emulator.url });
+  const whopProxy = await startFaultProxy({ upstream: whop.url });
+  const auditPath = join(mkdtempSync(join(tmpdir(), 'redaction-')), 'audit.jsonl');
+  return {
+    emulator,
+    whop,
+    pinterest,
+    whopProxy,
+    auditPath,
+    env: {
+      PINTEREST_API_BASE_URL: pinterest.url,
+      PINTEREST_ACCESS_TOKEN: ACCESS,
+      WHOP_API_BASE_URL: whopProxy.url,
+      WHOP_API_KEY: WHOP_KEY,
+      PINTEREST_MCP_AUDIT_LOG: auditPath,
+      PINTEREST_MCP_LOG_LEVEL: 'trace',
+      PINTEREST_MCP_RETRIES: '0', // each echo is the answer, not retried past
+    },
+    async close() {
+      await Promise.all([pinterest.close(), whopProxy.close()]);
+      await Promise.all([emulator.close(), whop.close()]);
+    },
+  };
+}
+
+/** Confirms a held write: the preview (sent through untouched), then the same call with its token. */
+async function confirmed(call: Call, name: string, args: Record<string, unknown>) {
+  const preview = await call(name, args);
+  const token = (preview.structuredContent as { confirmation_token?: string } | undefined)?.confirmation_token;
+  expect(token, preview.text).toMatch(/^cfm_/);
+  return call(name, { ...args, confirmation_token: token });
+}
+
+/**
+ * Every path of a tool call, with the upstream echoing the request (its Authorization header) back in the answer.
+ * Returns every result; each must hold `[redacted]` where the echo put the secret.
+ */
+async function echoEveryPath(call: Call, up: Upstreams): Promise<string[]> {
+  const results: string[] = [];
+  const run = async (label: string, go: () => Promise<CallToolResult & { text: string }>, expectError: boolean) => {
+    const result = await go();
+    expect(result.isError === true, `${label}: ${result.text}`).toBe(expectError);
+    expect(JSON.stringify(result), `${label}: the echo reached the result`).toContain(REDACTED);
+    results.push(`${label}: ${JSON.stringify(result)}`);
+  };
+  const read = () => call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+
+  up.pinterest.inject({ kind: 'echo', status: 400, method: 'GET', path: READ_PATH });
+  await run('read, JSON 400 echo', read, true);
+  up.pinterest.inject({ kind: 'echo', status: 502, format: 'html', method: 'GET', path: READ_PATH });
+  await run('read, HTML 502 echo', read, true);
+  up.pinterest.inject({ kind: 'echo', status: 401, format: 'text', method: 'GET', path: READ_PATH });
+  await run('read, text 401 dump', read, true);
+  up.pinterest.inject({ kind: 'echo', status: 200, method: 'GET', path: READ_PATH });
+  await run('read, JSON 200 echo (a success)', read, false);
+
+  const rename = { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, name: 'Renamed' }] };
+  up.pinterest.inject({ kind: 'echo', status: 400, method: 'PATCH', path: AD_GROUPS_PATH });
+  await run('write sent at once, JSON 400 echo', () => call('ad_groups_update', rename), true);
+
+  const budget = { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: '12.50' }] };
+  up.pinterest.inject({ kind: 'echo', status: 400, format: 'text', method: 'PATCH', path: AD_GROUPS_PATH });
+  await run('confirmed write, text 400 dump', () => confirmed(call, 'ad_groups_update', budget), true);
+  up.pinterest.inject({ kind: 'echo', status: 200, method: 'PATCH', path: AD_GROUPS_PATH });
+  await run('confirmed write, JSON 200 echo', () => confirmed(call, 'ad_groups_update', budget), false);
+
+  const whopCreate = { body: { campaign_id: WHOP_SEED_CAMPAIGNS[0].id, name: 'Echoed', daily_budget: '10' } };
+  up.whopProxy.inject({ kind: 'echo', status: 422, method: 'POST', path: '/ad_groups' });
+  await run('Whop confirmed write, JSON 422 echo', () => confirmed(call, 'whop_ad_groups_create', whopCreate), true);
+
+  // The report's status points at a file whose content repeats the request's credentials.
+  up.pinterest.inject({
+    kind: 'status',
+    status: 200,
+    method: 'GET',
+    path: `${AD_GROUPS_PATH.replace('/ad_groups', '')}/reports`,
+    body: { report_status: 'FINISHED', url: `${up.pinterest.origin}/files/echo.json`, size: 100 },
+  });
+  up.pinterest.inject({ kind: 'status', status: 200, method: 'GET', path: '/files/echo.json', body: { '626736533506': [{ SPEND_IN_MICRO_DOLLAR: 1_000_000, NOTE: `sent with Bearer ${ACCESS}` }] } });
+  await run('report download, file echoing the token', () => call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body: REPORT_BODY }), false);
+  return results;
+}
+
+/** Collects the MCP log notifications a client receives, with logging enabled at its most verbose. */
+async function collectLogs(client: Client): Promise<string[]> {
+  const logs: string[] = [];
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logs.push(JSON.stringify(n.params));
+  });
+  await client.setLoggingLevel('debug');
+  return logs;
+}
+
+describe('redaction over stdio (built server)', () => {
+  let up: Upstreams;
+  beforeAll(async () => {
+    up = await startUpstreams();
+  });
+  afterAll(() => up?.close());
+
+  it('keeps every secret out of results, stderr, the audit log and MCP log notifications on every path', async () => {
+    const h = await startStdio({ emulator: up.emulator, args: ['--toolsets', 'all'], env: up.env });
+    try {
+      const logs = await collectLogs(h.client);
+      const results = await echoEveryPath((name, args) => h.call(name, args), up);
+      expect(results).toHaveLength(9);
+      for (const result of results) expectNoSecret(result, 'a result');
+      expect(h.stderr()).toContain('"level":'); // trace logs were written
+      expectNoSecret(h.stderr(), 'stderr');
+      expectNoSecret(logs.join('\n'), 'the MCP log notifications');
+      const audit = readFileSync(up.auditPath, 'utf8');
+      expect(audit.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(4);
+      expectNoSecret(audit, 'the audit log');
+      // The echoes did carry the secrets: the upstream saw them, the client never did.
+      expect(up.pinterest.requests.some((r) => r.headers.authorization === `Bearer ${ACCESS}`)).toBe(true);
+      expect(up.whopProxy.requests.some((r) => r.headers.authorization === `Bearer ${WHOP_KEY}`)).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('redaction of OAuth secrets (built server over stdio)', () => {
+  it('keeps the app secret, its Basic form, and configured and rotated tokens out of every answer and log', async () => {
+    const emulator = await startEmulator({ acceptedTokens: [ROTATED.access], oauth: { ...OAUTH, expiresInSeconds: 3600 } });
+    const proxy = await startFaultProxy({ upstream: emulator.url });
+    const h = await startStdio({
+      emulator,
+      env: {
+        PINTEREST_API_BASE_URL: proxy.url,
+        PINTEREST_ACCESS_TOKEN: '',
+        PINTEREST_APP_ID: OAUTH.appId,
+        PINTEREST_APP_SECRET: OAUTH.appSecret,
+        PINTEREST_REFRESH_TOKEN: OAUTH.refreshToken,
+        PINTEREST_MCP_LOG_LEVEL: 'trace',
+      },
+    });
+    try {
+      const logs = await collectLogs(h.client);
+      const read = () => h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+      const results: string[] = [];
+      const expectRedacted = (result: CallToolResult & { text: string }, label: string) => {
+        expect(JSON.stringify(result), `${label}: ${result.text}`).toContain(REDACTED);
+        results.push(JSON.stringify(result));
+      };
+
+      // The token endpoint dumps the refresh request: Basic app credentials and the refresh token in the form body.
+      proxy.inject({ kind: 'echo', status: 400, format: 'text', method: 'POST', path: '/oauth/token' });
+      const refused = await read();
+      expect(refused.text).toMatch(/could not be refreshed/);
+      expectRedacted(refused, 'refresh refused with a dump');
+      proxy.inject({ kind: 'echo', status: 400, method: 'POST', path: '/oauth/token' });
+      expectRedacted(await read(), 'refresh refused with a JSON echo');
+
+      // Pinterest rotates both tokens; the rotated ones are secrets from then on.
+      proxy.inject({
+        kind: 'status',
+        status: 200,
+        method: 'POST',
+        path: '/oauth/token',
+        body: { access_token: ROTATED.access, refresh_token: ROTATED.refresh, token_type: 'bearer', expires_in: 3600 },
+      });
+      const ok = await read();
+      expect(ok.isError, ok.text).toBeFalsy();
+      proxy.inject({ kind: 'echo', status: 400, method: 'GET', path: READ_PATH });
+      expectRedacted(await read(), 'read echoing the rotated access token');
+
+      // A 401 makes the server refresh with the rotated refresh token, and the endpoint dumps that request.
+      proxy.inject({ kind: 'status', status: 401, method: 'GET', path: READ_PATH, body: { code: 2, message: 'Authentication failed.' } });
+      proxy.inject({ kind: 'echo', status: 400, format: 'text', method: 'POST', path: '/oauth/token' });
+      expectRedacted(await read(), 'refresh with the rotated refresh token, dumped');
+      const tokenRequests = proxy.requests.filter((r) => r.path === '/oauth/token');
+      expect(tokenRequests.at(-1)!.body).toContain(`refresh_token=${ROTATED.refresh}`);
+
+      for (const result of results) expectNoSecret(result, 'a result');
+      expectNoSecret(h.stderr(), 'stderr');
+      expectNoSecret(logs.join('\n'), 'the MCP log notifications');
+    } finally {
+      await h.close();
+      await proxy.close();
+      await emulator.close();
+    }
+  });
+});
+
+/** The built server over Streamable HTTP with a bearer token; its stderr is kept. */
+async function spawnHttp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0', '--toolsets', 'all'], {
+    env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /"url":"(http:[^"]+\/mcp)"/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return { child, url, stderr: () => stderr };
+}
+
+describe('redaction over Streamable HTTP (built server)', () => {
+  let up: Upstreams;
+  beforeAll(async () => {
+    up = await startUpstreams();
+  });
+  afterAll(() => up?.close());
+
+  it('keeps every secret, the HTTP bearer token included, out of results, stderr, audit and MCP logs', async () => {
+    const served = await spawnHttp(up.env);
+    const client = new Client({ name: 'redaction-test', version: '1.0.0' });
+    try {
+      // A refused bearer token is logged as refused, never spelled out.
+      const wrong = await fetch(served.url, { method: 'POST', headers: { authorization: `Bearer ${HTTP_TOKEN}x` } });
+      expect(wrong.status).toBe(401);
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers: { authorization: `Bearer ${HTTP_TOKEN}` } } }),
+      );
+      const logs = await collectLogs(client);
+      const results = await echoEveryPath(async (name, args) => withText((await client.callTool({ name, arguments: args })) as CallToolResult), up);
+      for (const result of results) expectNoSecret(result, 'a result');
+      expectNoSecret(served.stderr(), 'stderr');
+      expectNoSecret(logs.join('\n'), 'the MCP log notifications');
+      expectNoSecret(readFileSync(up.auditPath, 'utf8'), 'the audit log');
+    } finally {
+      await client.close();
+      served.child.kill('SIGTERM');
+      await once(served.child, 'exit');
+    }
+  });
+});
+
+describe('the redactor and the log streams', () => {
+  const SECRET = 'pina_unit-0a1b2c3d4e5f';
+  beforeAll(() => redactor.add(SECRET));
+
+  it('replaces a secret raw, inside JSON strings, percent- and form-encoded, in text and in values (keys included)', () => {
+    const odd = 'sec"ret/with+space s&=';
+    redactor.add(odd);
+    expect(redactor.text(`a ${SECRET} b`)).toBe(`a ${REDACTED} b`);
+    expect(redactor.text(JSON.stringify({ message: `x ${odd} y` }))).toBe(JSON.stringify({ message: `x ${REDACTED} y` }));
+    expect(redactor.text(`q=${encodeURIComponent(odd)}`)).toBe(`q=${REDACTED}`);
+    expect(redactor.text(new URLSearchParams({ q: odd }).toString())).toBe(`q=${REDACTED}`);
+    const value = { list: [`Bearer ${SECRET}`, 1, null], [SECRET]: true, untouched: { a: 'b' } };
+    const redacted = redactor.value(value);
+    expect(redacted).toEqual({ list: [`Bearer ${REDACTED}`, 1, null], [REDACTED]: true, untouched: { a: 'b' } });
+    expect(redacted.untouched).toBe(value.untouched); // unchanged parts are not copied
+    expect(value.list[0]).toBe(`Bearer ${SECRET}`); // the input is left as it was
+  });
+
+  it('redacts log lines on their way to stderr and to MCP log sinks, whatever field holds the secret', () => {
+    let written = '';
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        written += String(chunk);
+        done();
+      },
+    });
+    const received: unknown[] = [];
+    const sink = (_level: string, data: Record<string, unknown>) => received.push(data);
+    logSinks.add(sink);
+    try {
+      const logger = createLogger('info', stream);
+      logger.warn({ upstream: `echo: authorization: Bearer ${SECRET}` }, `answer held ${SECRET}`);
+      expect(written).toContain(REDACTED);
+      expect(written).not.toContain(SECRET);
+      expect(JSON.stringify(received)).toContain(REDACTED);
+      expect(JSON.stringify(received)).not.toContain(SECRET);
+    } finally {
+      logSinks.delete(sink);
+    }
+  });
+});
