@@ -4,9 +4,11 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
@@ -33,6 +35,14 @@ const CONFIRM_FORM = {
   properties: { confirm: { type: 'boolean' as const, title: 'Send this request to the ads API', default: false } },
   required: ['confirm'],
 };
+
+/**
+ * tools/call as the SDK's protocol layer parses it before any handler: params left unchecked, so that the SDK Server's
+ * own check of CallToolRequestSchema runs and answers malformed params (arguments that are not an object, a name that
+ * is not a string) with InvalidParams. Registered with CallToolRequestSchema itself, the protocol layer's parse threw a
+ * bare ZodError first and the client got -32603 Internal error.
+ */
+const CallToolEnvelopeSchema = CallToolRequestSchema.extend({ params: z.unknown() });
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
@@ -108,7 +118,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           ...metaTools.map((m) => m.listing),
         ]),
       }));
-      server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      server.setRequestHandler(CallToolEnvelopeSchema, async (envelope, extra): Promise<CallToolResult> => {
+        const request = envelope as CallToolRequest; // params checked against CallToolRequestSchema by the SDK Server
         const progressToken = request.params._meta?.progressToken;
         const ctx: CallContext = { signal: extra.signal };
         if (progressToken !== undefined) {
