@@ -533,3 +533,25 @@ describe('malformed tools/call params', () => {
     }
   }, 15_000);
 });
+
+// Found by this fuzz test: `fields` kept inherited members (`f in item`), so `constructor` or `toString` put a function
+// in structuredContent and `__proto__` made up a field the API never answered.
+describe('fields projection', () => {
+  it('keeps only fields the API answered, never inherited members', async () => {
+    const h = await startInProcess({ args: ['--toolsets', 'all'] });
+    try {
+      const one = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT, fields: ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'id'] });
+      expect(one.isError, one.text).toBeFalsy();
+      expect(one.structuredContent).toStrictEqual({ id: USD_ACCOUNT });
+      expect(JSON.parse(one.text.split('\n')[0])).toStrictEqual({ id: USD_ACCOUNT });
+      const list = await h.call('campaigns_list', { ad_account_id: USD_ACCOUNT, fields: ['constructor', '__proto__', 'id'] });
+      expect(list.isError, list.text).toBeFalsy();
+      const items = (list.structuredContent as { items: Record<string, unknown>[] }).items;
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) expect(Object.keys(item)).toEqual(['id']);
+      expect(list.text).not.toMatch(/__proto__/);
+    } finally {
+      await h.close();
+    }
+  }, 15_000);
+});
