@@ -241,13 +241,40 @@ interface Case {
 
 type Outcome = { result: CallToolResult } | { error: unknown };
 
+/** Where a value holds something JSON would drop or change silently (a function, NaN, a class instance, a sparse hole). */
+function notJson(value: unknown, path = '$', depth = 0): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+  if (typeof value !== 'object' || depth > 64) return `${path} is ${typeof value}`;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const odd = i in value ? notJson(value[i], `${path}[${i}]`, depth + 1) : `${path}[${i}] is a hole`;
+      if (odd) return odd;
+    }
+    return undefined;
+  }
+  if (proto !== Object.prototype && proto !== null) return `${path} is a ${proto?.constructor?.name ?? 'non-plain object'}`;
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue; // dropped by JSON, as the protocol's optional fields are
+    const odd = notJson(v, `${path}.${key}`, depth + 1);
+    if (odd) return odd;
+  }
+  return undefined;
+}
+
 /** In-process server and real SDK client over a linked pair that carries every message as JSON, as stdio and HTTP do. */
 async function connect(app: App, errors: string[]): Promise<{ client: Client; close(): Promise<void> }> {
   const server = app.createServer();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   for (const side of [clientSide, serverSide]) {
     const send = side.send.bind(side);
-    side.send = (message, options) => send(JSON.parse(JSON.stringify(message)), options);
+    side.send = (message, options) => {
+      // What the server answers must be JSON as it stands: a value JSON would silently drop or rewrite is a bug.
+      const odd = side === serverSide ? notJson(message) : undefined;
+      if (odd) errors.push(`server sent ${odd}: ${JSON.stringify(message).slice(0, 300)}`);
+      return send(JSON.parse(JSON.stringify(message)), options);
+    };
   }
   server.onerror = (error) => errors.push(`server: ${error.message}`);
   await server.connect(serverSide);
@@ -365,6 +392,12 @@ describe(`fuzz (seed ${SEED})`, () => {
       const base = name === 'analytics_run_report' ? runReportArgs() : argsFor(byName.get(name)!);
       // A valid run_report waits for the report (about half a second): keep them few.
       const useValid = valid && (name !== 'analytics_run_report' || rng.chance(0.3));
+      const tool = byName.get(name);
+      if (useValid && tool && !tool.writes && rng.chance(0.25)) {
+        // A read that reaches the API, with odd but well-typed control arguments shaping its answer.
+        const control = rng.chance(0.6) ? { fields: rng.pick([['id'], ['constructor'], ['__proto__', 'id'], ['toString', 'hasOwnProperty'], ['💸'], ['items']]) } : { max_items: rng.pick([1, 2, 1000]) };
+        return { label: `${name} valid with ${Object.keys(control)[0]}`, server: 'tools', params: { name, arguments: { ...base.args, ...control } }, target: name };
+      }
       return { label: `${name} ${useValid ? 'valid' : 'mutated'}`, server: 'tools', params: { name, arguments: useValid ? base.args : mutated(base) }, target: name };
     };
 
