@@ -245,7 +245,8 @@ type Outcome = { result: CallToolResult } | { error: unknown };
 function notJson(value: unknown, path = '$', depth = 0): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
-  if (typeof value !== 'object' || depth > 64) return `${path} is ${typeof value}`;
+  if (depth > 500) return undefined; // deep enough: echoed nesting is the caller's own
+  if (typeof value !== 'object') return `${path} is ${typeof value}`;
   const proto = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
