@@ -11,6 +11,7 @@ import {
   type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
@@ -38,6 +39,14 @@ const CONFIRM_FORM = {
   properties: { confirm: { type: 'boolean' as const, title: 'Send this request to the ads API', default: false } },
   required: ['confirm'],
 };
+
+/**
+ * tools/call as the SDK's protocol layer parses it before any handler: params left unchecked, so that the SDK Server's
+ * own check of CallToolRequestSchema runs and answers malformed params (arguments that are not an object, a name that
+ * is not a string) with InvalidParams. Registered with CallToolRequestSchema itself, the protocol layer's parse threw a
+ * bare ZodError first and the client got -32603 Internal error.
+ */
+const CallToolEnvelopeSchema = CallToolRequestSchema.extend({ params: z.unknown() });
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
@@ -145,7 +154,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         return runner.run(tool, request.params.arguments, ctx);
       };
       // Every result leaves through the redactor, whatever the upstream echoed into it.
-      server.setRequestHandler(CallToolRequestSchema, async (request, extra) => redactor.value(await callTool(request, extra)));
+      // params checked against CallToolRequestSchema by the SDK Server (see CallToolEnvelopeSchema).
+      server.setRequestHandler(CallToolEnvelopeSchema, async (envelope, extra) =>
+        redactor.value(await callTool(envelope as CallToolRequest, extra)),
+      );
       // Warnings and errors reach clients that enabled logging (the SDK applies each session's logging/setLevel).
       const sink: LogSink = (level, data) => {
         server.sendLoggingMessage({ level, logger: SERVER_INFO.name, data }).catch(() => {});

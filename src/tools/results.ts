@@ -71,7 +71,7 @@ export function project(content: Record<string, unknown>, fields: readonly strin
   if (!fields?.length) return content;
   const pick = (value: unknown): unknown => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-    return Object.fromEntries(fields.filter((f) => f in value).map((f) => [f, (value as Record<string, unknown>)[f]]));
+    return Object.fromEntries(fields.filter((f) => Object.hasOwn(value, f)).map((f) => [f, (value as Record<string, unknown>)[f]]));
   };
   if (Array.isArray(content.items)) return { ...content, items: content.items.map(pick) };
   return pick(content) as Record<string, unknown>;
