@@ -38,6 +38,9 @@ export interface Config {
     allowedOrigins: string[];
     allowedHosts: string[];
     maxBodyBytes: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
   };
   pinterest: {
     baseUrl: string;
@@ -264,6 +267,19 @@ export const SETTINGS = {
   allowedOrigins: setting({ env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
   allowedHosts: setting({ env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
   maxBodyBytes: setting({ env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
+  headersTimeoutMs: setting({
+    env: 'PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS',
+    type: integer(100, 600_000),
+    default: 10_000,
+    help: 'time a client has to send the headers of an HTTP request (at most the request timeout), milliseconds; then 408 and the connection is closed',
+  }),
+  requestTimeoutMs: setting({
+    env: 'PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS',
+    type: integer(100, 3_600_000),
+    default: 60_000,
+    help: 'time a client has to send a whole HTTP request, headers and body, milliseconds (answers take as long as the call); then 408 and the connection is closed',
+  }),
+  keepAliveTimeoutMs: setting({ env: 'PINTEREST_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS', type: integer(100, 600_000), default: 5_000, help: 'an idle kept-alive HTTP connection is closed after this long, milliseconds' }),
   timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
   totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
   retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read' }),
@@ -389,6 +405,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       allowedOrigins: settings.allowedOrigins,
       allowedHosts: settings.allowedHosts,
       maxBodyBytes: settings.maxBodyBytes,
+      headersTimeoutMs: settings.headersTimeoutMs,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
     },
     pinterest: {
       baseUrl: settings.pinterestBaseUrl ?? (settings.sandbox ? SANDBOX_URL : PRODUCTION_URL),

@@ -1,8 +1,9 @@
 // Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, body limit, sessions, drain.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -20,6 +21,12 @@ export interface HttpOptions {
   /** Extra allowed Host values: `name:port` exactly, or `name` on any port. */
   allowedHosts: readonly string[];
   maxBodyBytes: number;
+  /** Time a client has to send a request's headers (capped at requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request; the answer (a long call, an SSE stream) is not limited by it. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
   /** How long a shutdown waits for calls in flight before cutting them off. */
   shutdownGraceMs?: number;
   /** Stateful mode: a session without any request for this long is closed. */
@@ -37,6 +44,8 @@ export interface HttpHandle {
 }
 
 const DEFAULT_GRACE_MS = 10_000;
+/** How often Node looks for connections past their header or request timeout (at most this late). */
+const TIMEOUT_CHECK_MS = 1_000;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 1_000;
 
@@ -129,6 +138,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 /** A JSON-RPC error answer, as the SDK's transport phrases its own refusals. */
 function rpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32000): void {
   sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+}
+
+/** Node's limits on slow clients (headers, then the whole request, each in bounded time) and on idle connections. */
+function timeoutOptions(options: HttpOptions): ServerOptions {
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs); // Node refuses a larger one
+  return {
+    headersTimeout,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout),
+  };
+}
+
+/** The raw answer to a request Node gave up on: too slow (408), headers too large (431) or unparseable (400). */
+function clientErrorAnswer(code: string | undefined): string {
+  const status =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`;
 }
 
 class BodyTooLarge extends Error {}
@@ -229,6 +256,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         if (error instanceof BodyTooLarge) {
           return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
         }
+        if (req.destroyed) return; // the client left, or was cut off by the request timeout (answered as a client error)
         throw error;
       }
       try {
@@ -299,7 +327,13 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     });
   }
 
-  const httpServer: HttpServer = createServer((req, res) => {
+  /** The response being written on each connection: once it has started, a client error can only close the socket. */
+  const answering = new WeakMap<Duplex, ServerResponse>();
+  const httpServer: HttpServer = createServer(timeoutOptions(options), (req, res) => {
+    answering.set(req.socket, res);
+    res.once('close', () => {
+      if (answering.get(req.socket) === res) answering.delete(req.socket);
+    });
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return healthz(req, res);
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
@@ -315,9 +349,10 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       else res.end();
     });
   });
-  httpServer.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    logger.debug({ code: error.code }, 'closed a connection after a client error');
+    if (socket.writable && !answering.get(socket)?.headersSent) socket.write(clientErrorAnswer(error.code));
+    socket.destroy(); // not end(): a client still sending would keep a half-closed socket open
   });
 
   await new Promise<void>((resolve, reject) => {
