@@ -1,9 +1,11 @@
 // HTTP under abuse: slow headers and bodies cut with 408, bounded session table, store health in /healthz and /readyz.
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { connect as connectSocket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { USD_ACCOUNT } from './helpers/harness.js';
-import { MCP_HEADERS, type Served, callText, connect, serve } from './helpers/http.js';
+import { INIT, MCP_HEADERS, type RawAnswer, type Served, callText, connect, raw, serve } from './helpers/http.js';
 
 /** Longest a test waits for the server to act on its own; the server's timeouts in these tests are well below it. */
 const DEADLINE_MS = 10_000;
@@ -34,9 +36,51 @@ function dripUntilClosed(port: number, start: string, drip: string): Promise<str
   });
 }
 
+/** Raw session requests from a chosen local address (all of 127/8 reaches the server on 127.0.0.1). */
+function sessions(served: () => Served, emulator: () => Emulator) {
+  const opened: string[] = [];
+  const post = (message: unknown, id?: string, localAddress = '127.0.0.1'): Promise<RawAnswer> =>
+    raw(served().url, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, ...(id ? { 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' } : {}) },
+      body: JSON.stringify(message),
+      localAddress,
+    });
+  return {
+    post,
+    async open(localAddress = '127.0.0.1'): Promise<string> {
+      const answer = await post(INIT, undefined, localAddress);
+      expect(answer.status, answer.body).toBe(200);
+      const id = String(answer.headers['mcp-session-id']);
+      opened.push(id);
+      return id;
+    },
+    /** Answers a ping (which counts as a request: the session is no longer idle); false when the server says 404. */
+    async alive(id: string): Promise<boolean> {
+      const answer = await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, id);
+      expect([200, 404], answer.body).toContain(answer.status);
+      return answer.status === 200;
+    },
+    /** Starts a tool call the fake API answers after `delayMs`; resolves once the API has received it, with its answer to come. */
+    async slowCall(id: string, delayMs: number): Promise<{ answer: Promise<RawAnswer> }> {
+      const before = emulator().requests.length;
+      emulator().inject({ operationId: 'ad_accounts/get', delayMs });
+      const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } } };
+      const answer = post(call, id);
+      while (emulator().requests.length === before) await sleep(10);
+      return { answer };
+    },
+    /** Ends every session these tests opened (DELETE), so that each test starts with an empty table. */
+    async closeAll(): Promise<void> {
+      await Promise.all(opened.splice(0).map((id) => raw(served().url, { method: 'DELETE', headers: { 'mcp-session-id': id } })));
+    },
+  };
+}
+
 describe('slow clients', () => {
   let emulator: Emulator;
   let served: Served;
+  const table = sessions(() => served, () => emulator);
   beforeAll(async () => {
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], {
@@ -45,6 +89,7 @@ describe('slow clients', () => {
     });
   });
   afterAll(async () => {
+    await table.closeAll();
     await served?.close();
     await emulator?.close();
   });
@@ -78,5 +123,107 @@ describe('slow clients', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('keeps a GET event stream open past the request timeout (the request ended when its headers did)', async () => {
+    const id = await table.open();
+    const headers = { accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' };
+    const stream = await new Promise<IncomingMessage>((resolve, reject) => httpRequest(served.url, { headers }, resolve).on('error', reject).end());
+    expect(stream.statusCode).toBe(200);
+    let closed = false;
+    stream.on('close', () => (closed = true));
+    await sleep(1_500); // past the request timeout (600 ms) and its next check
+    expect(closed).toBe(false);
+    stream.destroy();
+  });
+});
+
+describe('session table bounds (--stateful, 3 per address, 5 in all)', () => {
+  let emulator: Emulator;
+  let served: Served;
+  const table = sessions(() => served, () => emulator);
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_MAX_SESSIONS_PER_CLIENT: '3', PINTEREST_MCP_HTTP_MAX_SESSIONS: '5' });
+  });
+  afterEach(() => table.closeAll());
+  afterAll(async () => {
+    await served?.close();
+    await emulator?.close();
+  });
+
+  it('a 4th session from one address closes its longest-idle session, not an older one with a call in flight', async () => {
+    const [busy, idlest, recent] = [await table.open(), await table.open(), await table.open()];
+    const { answer: call } = await table.slowCall(busy, 1_000);
+    expect(await table.alive(idlest)).toBe(true); // now idle since after the call began: only `busy` is older
+    expect(await table.alive(recent)).toBe(true);
+    const newest = await table.open();
+    expect(await table.alive(idlest)).toBe(false);
+    const answer = await call;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(USD_ACCOUNT);
+    for (const id of [busy, recent, newest]) expect(await table.alive(id)).toBe(true);
+  });
+
+  it('an evicted session answers 404 "session not found", as an expired one does', async () => {
+    const first = await table.open('127.0.0.7');
+    for (let i = 0; i < 3; i++) await table.open('127.0.0.7');
+    const answer = await table.post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, first);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: -32001, message: expect.stringMatching(/^Session not found/) });
+  });
+
+  it('counts sessions per address: another address opens its own, and the overall bound closes the longest-idle of all', async () => {
+    const [a1, a2, a3] = [await table.open('127.0.0.1'), await table.open('127.0.0.1'), await table.open('127.0.0.1')];
+    const [b1, b2] = [await table.open('127.0.0.2'), await table.open('127.0.0.2')];
+    const b3 = await table.open('127.0.0.2'); // the 6th: over the overall bound of 5, not over 127.0.0.2's own 3
+    expect(await table.alive(a1)).toBe(false);
+    for (const id of [a2, a3, b1, b2, b3]) expect(await table.alive(id)).toBe(true);
+  });
+
+  it('refuses a new session with 503 when every session it could replace has a call in flight', async () => {
+    const own = [await table.open('127.0.0.3'), await table.open('127.0.0.3'), await table.open('127.0.0.3')];
+    const calls = [];
+    for (const id of own) calls.push((await table.slowCall(id, 1_000)).answer);
+    const refused = await table.post(INIT, undefined, '127.0.0.3');
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(JSON.parse(refused.body).error.message).toMatch(/^Too many sessions from this address \(3\), each with a request in flight/);
+    const others = [await table.open('127.0.0.4'), await table.open('127.0.0.4')]; // 5 in all now, every one busy but these
+    for (const id of others) calls.push((await table.slowCall(id, 1_000)).answer);
+    const full = await table.post(INIT, undefined, '127.0.0.5');
+    expect(full.status).toBe(503);
+    expect(JSON.parse(full.body).error.message).toMatch(/^Too many sessions \(5\), each with a request in flight/);
+    expect((await Promise.all(calls)).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await table.open('127.0.0.3'); // the calls are over: an idle session makes room again
+  });
+});
+
+describe('idle sessions (--stateful, idle timeout 1 s)', () => {
+  let emulator: Emulator;
+  let served: Served;
+  const table = sessions(() => served, () => emulator);
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await table.closeAll();
+    await served?.close();
+    await emulator?.close();
+  });
+
+  it('closes a session left idle past the timeout', async () => {
+    const id = await table.open();
+    await sleep(3_000); // the timeout, a sweep a second later at most, and a margin
+    expect(await table.alive(id)).toBe(false);
+  });
+
+  it('keeps a session whose call outlasts the idle timeout, and counts idleness from the end of the call', async () => {
+    const id = await table.open();
+    const answer = await (await table.slowCall(id, 2_500)).answer;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(USD_ACCOUNT);
+    expect(await table.alive(id)).toBe(true);
   });
 });

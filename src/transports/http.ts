@@ -10,6 +10,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type App, SERVER_INFO } from '../server.js';
+import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
 
 export interface HttpOptions {
   host: string;
@@ -29,10 +30,8 @@ export interface HttpOptions {
   keepAliveTimeoutMs: number;
   /** How long a shutdown waits for calls in flight before cutting them off. */
   shutdownGraceMs?: number;
-  /** Stateful mode: a session without any request for this long is closed. */
-  sessionIdleMs?: number;
-  /** Stateful mode: most sessions kept at once. */
-  maxSessions?: number;
+  /** Stateful mode: bounds of the session table. */
+  sessions: SessionLimits;
 }
 
 export interface HttpHandle {
@@ -46,8 +45,8 @@ export interface HttpHandle {
 const DEFAULT_GRACE_MS = 10_000;
 /** How often Node looks for connections past their header or request timeout (at most this late). */
 const TIMEOUT_CHECK_MS = 1_000;
-const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
-const DEFAULT_MAX_SESSIONS = 1_000;
+/** Longest wait between two sweeps of idle sessions. */
+const SWEEP_MS = 60_000;
 
 export function httpOptions(config: Config): HttpOptions {
   return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
@@ -119,12 +118,6 @@ function poolable(body: unknown): boolean {
 
 const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, '');
 
-interface Session {
-  server: Server;
-  transport: StreamableHTTPServerTransport;
-  lastSeen: number;
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
@@ -185,9 +178,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   assertSafeBinding(options);
   const expectedToken = options.token ? digest(options.token) : undefined;
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
-  const sessionIdleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionTable(options.sessions);
   /** Stateless mode: protocol servers not serving a request right now. */
   const idleServers: Server[] = [];
   let allowedHosts = allowedHostSet(options, options.port);
@@ -290,30 +281,43 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) return rpcError(res, 404, 'Session not found: it expired or the server restarted. Initialize a new session.', {}, -32001);
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, body);
+      if (!session) {
+        return rpcError(res, 404, 'Session not found: it expired, was closed to make room, or the server restarted. Initialize a new session.', {}, -32001);
+      }
+      return serveInSession(session, req, res, body);
     }
     const initialize = req.method === 'POST' && (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
     if (!initialize) return rpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; start with an initialize request.');
-    if (sessions.size >= maxSessions) {
-      return rpcError(res, 503, 'Too many sessions: try again later.', { 'retry-after': '5' });
+    const client = clientAddress(req.socket.remoteAddress);
+    const refusal = sessions.admit(client);
+    if (refusal) {
+      logger.warn({ client }, 'refused a new session: every session it could replace has a request in flight');
+      return rpcError(res, 503, refusal, { 'retry-after': '5' });
     }
-    const server = app.createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { server, transport, lastSeen: Date.now() });
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-      },
+    const session = openSession(client);
+    res.once('close', () => {
+      if (!session.transport.sessionId) session.server.close().catch(() => {}); // initialize refused: no session began
     });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await session.server.connect(session.transport);
+    await serveInSession(session, req, res, body);
+  }
+
+  /** A session entered in the table at once (its id chosen here), so that concurrent initializes count against the bounds. */
+  function openSession(client: string): Session {
+    const id = randomUUID();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
+    transport.onclose = () => sessions.remove(id);
+    const session: Session = { id, client, server: app.createServer(), transport, lastSeen: performance.now(), busy: 0 };
+    sessions.add(session);
+    return session;
+  }
+
+  async function serveInSession(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const done = sessions.begin(session);
+    // A GET is a stream of server messages that may stay open for hours: it does not keep the session busy.
+    if (req.method === 'GET') done();
+    else res.once('close', done);
+    await session.transport.handleRequest(req, res, body);
   }
 
   function healthz(req: IncomingMessage, res: ServerResponse): void {
@@ -369,15 +373,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   );
   const url = `http://${bracket(options.host)}:${port}`;
 
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - sessionIdleMs;
-    for (const [id, session] of sessions) {
-      if (session.lastSeen < cutoff) {
-        sessions.delete(id);
-        session.server.close().catch(() => {});
-      }
-    }
-  }, Math.min(60_000, sessionIdleMs)).unref();
+  const sweeper = setInterval(() => sessions.sweep(), Math.min(SWEEP_MS, options.sessions.idleSeconds * 1000)).unref();
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -399,8 +395,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       clearTimeout(timer);
       if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace period over: cutting off calls still in flight');
     }
-    await Promise.all([...sessions.values()].map((s) => s.server.close().catch(() => {})));
-    sessions.clear();
+    await sessions.closeAll();
     httpServer.closeAllConnections();
     await stopped;
   }
