@@ -4,8 +4,10 @@ import { connect as connectSocket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import type { ChildProcess } from 'node:child_process';
 import { USD_ACCOUNT } from './helpers/harness.js';
 import { INIT, MCP_HEADERS, type RawAnswer, type Served, callText, connect, raw, serve } from './helpers/http.js';
+import { freePort, redisServer, startRedis } from './helpers/processes.js';
 
 /** Longest a test waits for the server to act on its own; the server's timeouts in these tests are well below it. */
 const DEADLINE_MS = 10_000;
@@ -225,5 +227,66 @@ describe('idle sessions (--stateful, idle timeout 1 s)', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toContain(USD_ACCOUNT);
     expect(await table.alive(id)).toBe(true);
+  });
+});
+
+describe.skipIf(!redisServer)('/healthz and /readyz with a real Redis store', () => {
+  let emulator: Emulator;
+  let served: Served;
+  let redis: ChildProcess;
+  let port: number;
+  const probe = async (path: string) => {
+    const answer = await raw(served.url.replace('/mcp', path), {});
+    return { status: answer.status, body: JSON.parse(answer.body) as { status: string; store: string; reason?: string }, text: answer.body };
+  };
+  /** Probes until `path` answers `status` (the Redis client reconnects with a backoff of its own). */
+  const until = async (path: string, status: number) => {
+    const deadline = Date.now() + DEADLINE_MS;
+    let last = await probe(path);
+    while (last.status !== status && Date.now() < deadline) {
+      await sleep(100);
+      last = await probe(path);
+    }
+    expect(last.status, last.text).toBe(status);
+    return last;
+  };
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    emulator = await startEmulator();
+    served = await serve(emulator, ['--store', `redis://127.0.0.1:${port}`]);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await emulator?.close();
+    redis?.kill('SIGKILL');
+  });
+
+  it('answers 200 while Redis answers, 503 with a reason (and no address) once it is gone, and 200 when it is back', async () => {
+    for (const path of ['/healthz', '/readyz']) expect(await probe(path)).toMatchObject({ status: 200, body: { status: 'ok', store: 'redis' } });
+
+    const exited = new Promise((resolve) => redis.once('exit', resolve));
+    redis.kill('SIGKILL');
+    await exited;
+    for (const path of ['/healthz', '/readyz']) {
+      const down = await until(path, 503);
+      expect(down.body).toMatchObject({ status: 'unavailable', store: 'redis', reason: expect.stringMatching(/^the store \(redis\) is unavailable: /) });
+      expect(down.text).not.toContain(String(port));
+    }
+
+    redis = await startRedis(port);
+    for (const path of ['/healthz', '/readyz']) expect((await until(path, 200)).body).toMatchObject({ status: 'ok', store: 'redis' });
+  });
+
+  it('answers 503 when Redis accepts connections but does not answer, within the check timeout', async () => {
+    redis.kill('SIGSTOP');
+    try {
+      const hung = await probe('/healthz');
+      expect(hung.status).toBe(503);
+      expect(hung.body.reason).toMatch(/^the store \(redis\) is unavailable: no answer within \d+ ms$/);
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    await until('/readyz', 200);
   });
 });

@@ -93,11 +93,13 @@ describe('stateless HTTP (default)', () => {
     expect(JSON.parse(bad.body).error.code).toBe(-32700);
   });
 
-  it('answers /healthz without auth and without secrets; other paths are 404', async () => {
-    const health = await raw(served.url.replace('/mcp', '/healthz'), {});
-    expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', name: 'pinterest-api-mcp', version: expect.any(String), mode: 'stateless' });
-    expect(health.body).not.toContain(TOKEN);
+  it('answers /healthz and /readyz without auth and without secrets; other paths are 404', async () => {
+    for (const path of ['/healthz', '/readyz']) {
+      const health = await raw(served.url.replace('/mcp', path), {});
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.body)).toEqual({ status: 'ok', name: 'pinterest-api-mcp', version: expect.any(String), mode: 'stateless', store: 'memory' });
+      expect(health.body).not.toContain(TOKEN);
+    }
     expect((await raw(served.url.replace('/mcp', '/other'), {})).status).toBe(404);
   });
 });

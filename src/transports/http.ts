@@ -1,4 +1,4 @@
-// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, body limit, sessions, drain.
+// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, limits, sessions, health, drain.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type App, SERVER_INFO } from '../server.js';
+import { healthProbes } from './health.js';
 import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
 
 export interface HttpOptions {
@@ -320,15 +321,16 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     await session.transport.handleRequest(req, res, body);
   }
 
-  function healthz(req: IncomingMessage, res: ServerResponse): void {
+  const probes = healthProbes(app, logger);
+
+  /** /healthz: serving and the store answers; /readyz (`ready`): also the tool listing is built. */
+  async function health(req: IncomingMessage, res: ServerResponse, ready: boolean): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
     // Nothing secret: no token, no store address, no account.
-    sendJson(res, draining ? 503 : 200, {
-      status: draining ? 'draining' : 'ok',
-      name: SERVER_INFO.name,
-      version: SERVER_INFO.version,
-      mode: options.stateful ? 'stateful' : 'stateless',
-    });
+    const about = { name: SERVER_INFO.name, version: SERVER_INFO.version, mode: options.stateful ? 'stateful' : 'stateless', store: app.storeKind };
+    if (draining) return sendJson(res, 503, { status: 'draining', ...about });
+    const { status, ...reason } = await probes.check(ready);
+    sendJson(res, status === 'ok' ? 200 : 503, { status, ...about, ...reason });
   }
 
   /** The response being written on each connection: once it has started, a client error can only close the socket. */
@@ -339,7 +341,13 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       if (answering.get(req.socket) === res) answering.delete(req.socket);
     });
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return healthz(req, res);
+    if (path === '/healthz' || path === '/readyz') {
+      health(req, res, path === '/readyz').catch((error: unknown) => {
+        logger.error({ err: error }, 'health check failed');
+        sendJson(res, 500, { status: 'error' });
+      });
+      return;
+    }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
     if (draining) return rpcError(res, 503, 'Server is shutting down: retry on another replica.', { connection: 'close', 'retry-after': '1' });
     const counted = req.method === 'POST';
@@ -372,6 +380,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, ...options.allowedOrigins].map(normalizeOrigin),
   );
   const url = `http://${bracket(options.host)}:${port}`;
+  setImmediate(probes.prime);
 
   const sweeper = setInterval(() => sessions.sweep(), Math.min(SWEEP_MS, options.sessions.idleSeconds * 1000)).unref();
 
