@@ -1,10 +1,10 @@
 // HTTP under abuse: slow headers and bodies cut with 408, bounded session table, store health in /healthz and /readyz.
+import type { ChildProcess } from 'node:child_process';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { connect as connectSocket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import type { ChildProcess } from 'node:child_process';
 import { USD_ACCOUNT } from './helpers/harness.js';
 import { INIT, MCP_HEADERS, type RawAnswer, type Served, callText, connect, raw, serve } from './helpers/http.js';
 import { freePort, redisServer, startRedis } from './helpers/processes.js';
@@ -39,7 +39,7 @@ function dripUntilClosed(port: number, start: string, drip: string): Promise<str
 }
 
 /** Raw session requests from a chosen local address (all of 127/8 reaches the server on 127.0.0.1). */
-function sessions(served: () => Served, emulator: () => Emulator) {
+function sessionClient(served: () => Served, emulator: () => Emulator) {
   const opened: string[] = [];
   const post = (message: unknown, id?: string, localAddress = '127.0.0.1'): Promise<RawAnswer> =>
     raw(served().url, {
@@ -82,7 +82,7 @@ function sessions(served: () => Served, emulator: () => Emulator) {
 describe('slow clients', () => {
   let emulator: Emulator;
   let served: Served;
-  const table = sessions(() => served, () => emulator);
+  const table = sessionClient(() => served, () => emulator);
   beforeAll(async () => {
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], {
@@ -115,6 +115,11 @@ describe('slow clients', () => {
     expect(await dripUntilClosed(served.http.port, 'NOT HTTP\r\n\r\n', '')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
+  it('answers headers over the size limit with 431 and closes the connection', async () => {
+    const start = `GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: ${'x'.repeat(20_000)}\r\n\r\n`;
+    expect(await dripUntilClosed(served.http.port, start, '')).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  });
+
   it('lets an answer take longer than the request timeout: a slow call streams its result over SSE', async () => {
     const client = await connect(served.url);
     try {
@@ -143,7 +148,7 @@ describe('slow clients', () => {
 describe('session table bounds (--stateful, 3 per address, 5 in all)', () => {
   let emulator: Emulator;
   let served: Served;
-  const table = sessions(() => served, () => emulator);
+  const table = sessionClient(() => served, () => emulator);
   beforeAll(async () => {
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_MAX_SESSIONS_PER_CLIENT: '3', PINTEREST_MCP_HTTP_MAX_SESSIONS: '5' });
@@ -204,7 +209,7 @@ describe('session table bounds (--stateful, 3 per address, 5 in all)', () => {
 describe('idle sessions (--stateful, idle timeout 1 s)', () => {
   let emulator: Emulator;
   let served: Served;
-  const table = sessions(() => served, () => emulator);
+  const table = sessionClient(() => served, () => emulator);
   beforeAll(async () => {
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS: '1' });
