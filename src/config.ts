@@ -41,6 +41,11 @@ export interface Config {
     allowedOrigins: string[];
     allowedHosts: string[];
     maxBodyBytes: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Stateful mode: most sessions per client address and overall, and when an idle one is closed. */
+    sessions: { perClient: number; total: number; idleSeconds: number };
   };
   pinterest: {
     baseUrl: string;
@@ -270,6 +275,32 @@ export const SETTINGS = {
   allowedOrigins: setting({ env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
   allowedHosts: setting({ env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
   maxBodyBytes: setting({ env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
+  headersTimeoutMs: setting({
+    env: 'PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS',
+    type: integer(100, 600_000),
+    default: 10_000,
+    help: "time a client has to send an HTTP request's headers, milliseconds (at most the request timeout); then 408 and the connection closes",
+  }),
+  requestTimeoutMs: setting({
+    env: 'PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS',
+    type: integer(100, 3_600_000),
+    default: 60_000,
+    help: 'time a client has to send a whole HTTP request, milliseconds; then 408 and the connection closes (answers may take longer)',
+  }),
+  maxSessionsPerClient: setting({
+    env: 'PINTEREST_MCP_HTTP_MAX_SESSIONS_PER_CLIENT',
+    type: integer(1, 1_000_000),
+    default: 50,
+    help: 'with --stateful, most sessions kept for one client address; a new one closes its longest-idle session',
+  }),
+  maxSessions: setting({
+    env: 'PINTEREST_MCP_HTTP_MAX_SESSIONS',
+    type: integer(1, 1_000_000),
+    default: 1_000,
+    help: 'with --stateful, most sessions kept in all; a new one closes the longest-idle session',
+  }),
+  sessionIdleSeconds: setting({ env: 'PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS', type: integer(1, 86_400), default: 300, help: 'with --stateful, a session without requests for this long is closed, seconds' }),
+  keepAliveTimeoutMs: setting({ env: 'PINTEREST_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS', type: integer(100, 600_000), default: 5_000, help: 'an idle kept-alive HTTP connection is closed after this long, milliseconds' }),
   timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
   totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
   retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read' }),
@@ -402,6 +433,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       allowedOrigins: settings.allowedOrigins,
       allowedHosts: settings.allowedHosts,
       maxBodyBytes: settings.maxBodyBytes,
+      headersTimeoutMs: settings.headersTimeoutMs,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+      sessions: { perClient: settings.maxSessionsPerClient, total: settings.maxSessions, idleSeconds: settings.sessionIdleSeconds },
     },
     pinterest: {
       baseUrl: settings.pinterestBaseUrl ?? (settings.sandbox ? SANDBOX_URL : PRODUCTION_URL),

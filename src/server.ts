@@ -21,7 +21,7 @@ import { moneyOverride } from './guards/money-fields.js';
 import { type LogSink, type Logger, logSinks } from './logger.js';
 import { registerPrompts } from './prompts.js';
 import { redactor } from './redact.js';
-import { type Store, createStore, describeStore } from './store.js';
+import { type Store, createStore, describeStore, storeKind } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
@@ -58,6 +58,10 @@ export interface App {
   selection: Selection;
   runner: ToolRunner;
   store: Store;
+  /** `memory`, `sqlite` or `redis`, without the store's address. */
+  storeKind: string;
+  /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
+  listTools(): Tool[];
   createServer(): Server;
   close(): Promise<void>;
 }
@@ -104,6 +108,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const metaByName = new Map(metaTools.map((m) => [m.name, m]));
   const directTools = config.mode === 'discover' ? [] : selection.tools;
   let listed: Tool[] | undefined;
+  const listTools = () =>
+    (listed ??= [
+      ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),
+      ...metaTools.map((m) => m.listing),
+    ]);
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   return {
@@ -111,18 +120,15 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     selection,
     runner,
     store,
+    storeKind: storeKind(config.store),
+    listTools,
     createServer() {
       const server = new Server(SERVER_INFO, {
         capabilities: { tools: {}, logging: {}, prompts: {} },
         jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes many servers)
       });
       registerPrompts(server, selection.tools.map((t) => t.name), { discover: config.mode === 'discover' });
-      server.setRequestHandler(ListToolsRequestSchema, async () => ({
-        tools: (listed ??= [
-          ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),
-          ...metaTools.map((m) => m.listing),
-        ]),
-      }));
+      server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }));
       const callTool = async (
         request: CallToolRequest,
         extra: RequestHandlerExtra<ServerRequest, ServerNotification>,

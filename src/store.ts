@@ -7,6 +7,14 @@ export type Store = Keyv;
 /** How long a replica waits for Redis (connect) and SQLite (lock) before an operation fails. */
 const STORE_TIMEOUT_MS = 5_000;
 
+/** How long a health check waits for the store's answer. */
+const HEALTH_TIMEOUT_MS = 1_000;
+/** The key health checks read; nothing writes it. */
+const HEALTH_KEY = 'health-check';
+
+/** `reason` is public (health answers are open) and names no address; `detail`, the store's own error, is for the log. */
+export type StoreHealth = { ok: true } | { ok: false; reason: string; detail?: string };
+
 /** A store operation failed (unreachable, locked, timed out); `store` names it without its password. */
 export class StoreUnavailable extends Error {
   constructor(
@@ -32,6 +40,28 @@ function passwordsOf(spec: string): string[] {
 /** The store spec with any password removed, for messages and logs. */
 export function describeStore(spec: string): string {
   return spec.replace(/^(rediss?:\/\/)[^@/]*@/, '$1***@');
+}
+
+/** The kind of store a spec names, `memory`, `sqlite` or `redis`: all that health answers show of it. */
+export function storeKind(spec: string): string {
+  return spec.startsWith('sqlite:') ? 'sqlite' : spec.startsWith('redis') ? 'redis' : 'memory';
+}
+
+/** Whether the store answers now: one read of a key nothing writes, given `timeoutMs`. */
+export async function checkStore(store: Store, timeoutMs = HEALTH_TIMEOUT_MS): Promise<StoreHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<StoreHealth>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const read = store.get(HEALTH_KEY).then(
+    (): StoreHealth => ({ ok: true }),
+    (error: unknown): StoreHealth => ({ ok: false, reason: 'a read failed', detail: (error as Error)?.message ?? String(error) }),
+  );
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -64,6 +64,10 @@ describe('numbers', () => {
     { name: '--max-result-chars', min: 1000, max: 10_000_000, set: (v) => [[`--max-result-chars=${v}`], {}], read: (c) => c.maxResultChars },
     { name: 'PINTEREST_MCP_RETRIES', min: 0, max: 10, set: (v) => [[], { PINTEREST_MCP_RETRIES: v }], read: (c) => c.client.retries },
     { name: 'PINTEREST_MCP_MAX_BODY_BYTES', min: 1024, max: 100_000_000, set: (v) => [[], { PINTEREST_MCP_MAX_BODY_BYTES: v }], read: (c) => c.http.maxBodyBytes },
+    { name: 'PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS', min: 100, max: 600_000, set: (v) => [[], { PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS: v }], read: (c) => c.http.headersTimeoutMs },
+    { name: 'PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS', min: 100, max: 3_600_000, set: (v) => [[], { PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS: v }], read: (c) => c.http.requestTimeoutMs },
+    { name: 'PINTEREST_MCP_HTTP_MAX_SESSIONS_PER_CLIENT', min: 1, max: 1_000_000, set: (v) => [[], { PINTEREST_MCP_HTTP_MAX_SESSIONS_PER_CLIENT: v }], read: (c) => c.http.sessions.perClient },
+    { name: 'PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS', min: 1, max: 86_400, set: (v) => [[], { PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS: v }], read: (c) => c.http.sessions.idleSeconds },
     { name: 'PINTEREST_MCP_TIMEOUT_MS', min: 1, max: 600_000, set: (v) => [[], { PINTEREST_MCP_TIMEOUT_MS: v }], read: (c) => c.client.timeoutMs },
     { name: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', min: 1, max: 3_600_000, set: (v) => [[], { PINTEREST_MCP_TOTAL_TIMEOUT_MS: v }], read: (c) => c.client.totalTimeoutMs },
   ];
@@ -87,7 +91,8 @@ describe('numbers', () => {
     expect(config.confirmTtlSeconds).toBe(600);
     expect(config.port).toBe(3000);
     expect(config.maxResultChars).toBe(25_000);
-    expect(config.http.maxBodyBytes).toBe(1_000_000);
+    expect(config.http).toMatchObject({ maxBodyBytes: 1_000_000, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 });
+    expect(config.http.sessions).toEqual({ perClient: 50, total: 1_000, idleSeconds: 300 });
     expect(config.client).toEqual({ timeoutMs: 30_000, totalTimeoutMs: 90_000, retries: 3, maxResponseBytes: 20_000_000 });
   });
 });

@@ -1,85 +1,19 @@
 // Streamable HTTP transport: MCP over /mcp, stateless and stateful, Host/Origin/bearer checks, limits, health, shutdown.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { createLogger } from '../src/logger.js';
-import { type App, createApp } from '../src/server.js';
-import { type HttpHandle, assertSafeBinding, httpOptions, isLoopbackHost, serveHttp } from '../src/transports/http.js';
+import { assertSafeBinding, isLoopbackHost } from '../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from './helpers/harness.js';
+import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve } from './helpers/http.js';
 
 const HTTP_TOKEN = 'http-bearer-3c9d7e21';
-const INIT = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-};
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-
-interface Served {
-  app: App;
-  http: HttpHandle;
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The app served over HTTP in this process (fast); the built server is spawned where the process itself matters. */
-async function serve(emulator: Emulator, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
-  const config = loadConfig(['--transport', 'http', '--port', '0', ...args], {
-    PINTEREST_API_BASE_URL: emulator.url,
-    PINTEREST_ACCESS_TOKEN: TOKEN,
-    PINTEREST_MCP_RETRIES: '0',
-    ...env,
-  });
-  const logger = createLogger('silent');
-  const app = await createApp(config, logger);
-  const http = await serveHttp(app, httpOptions(config), logger);
-  return {
-    app,
-    http,
-    url: `${http.url}/mcp`,
-    async close() {
-      await http.close();
-      await app.close();
-    },
-  };
-}
-
-async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
-  const client = new Client({ name: 'http-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-  return client;
-}
-
-async function callText(client: Client, name: string, args: Record<string, unknown>) {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
-}
-
-/** A raw request, so that Host, Origin and bodies can be anything. */
-function raw(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 describe('stateless HTTP (default)', () => {
   let emulator: Emulator;
@@ -159,11 +93,13 @@ describe('stateless HTTP (default)', () => {
     expect(JSON.parse(bad.body).error.code).toBe(-32700);
   });
 
-  it('answers /healthz without auth and without secrets; other paths are 404', async () => {
-    const health = await raw(served.url.replace('/mcp', '/healthz'), {});
-    expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', name: 'pinterest-api-mcp', version: expect.any(String), mode: 'stateless' });
-    expect(health.body).not.toContain(TOKEN);
+  it('answers /healthz and /readyz without auth and without secrets; other paths are 404', async () => {
+    for (const path of ['/healthz', '/readyz']) {
+      const health = await raw(served.url.replace('/mcp', path), {});
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.body)).toEqual({ status: 'ok', name: 'pinterest-api-mcp', version: expect.any(String), mode: 'stateless', store: 'memory' });
+      expect(health.body).not.toContain(TOKEN);
+    }
     expect((await raw(served.url.replace('/mcp', '/other'), {})).status).toBe(404);
   });
 });

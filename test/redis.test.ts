@@ -2,9 +2,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { Confirmations, requestHash } from '../src/guards/confirmations.js';
 import { type Store, createStore } from '../src/store.js';
 import { SERVER_ENTRY, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { freePort, redisServer, startRedis, waitFor } from './helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
 const K = 10;
@@ -23,39 +23,6 @@ type Result = CallToolResult & { text: string };
 interface Preview {
   status: string;
   confirmation_token: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until a child process writes `pattern` to stdout or stderr. */
-function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] ?? match[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${output}`));
-    });
-  });
 }
 
 interface Replica {
@@ -97,7 +64,6 @@ async function startReplica(env: Record<string, string>, clientCount: number): P
   };
 }
 
-const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 if (!redisServer) {
   console.warn('NOTICE: redis-server is not on PATH; skipping the Redis replica tests (.ci/run installs it).');
 }
@@ -113,10 +79,7 @@ describe.skipIf(!redisServer)('two replicas sharing a real Redis', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await waitFor(redis, /Ready to accept connections/, 'redis-server');
+    redis = await startRedis(port);
     redisUrl = `redis://127.0.0.1:${port}`;
     // The replicas authenticate through OAuth refresh, so the shared access token is exercised too.
     emulator = await startEmulator({ acceptedTokens: [], oauth: OAUTH });
@@ -268,8 +231,7 @@ describe('memory store', () => {
 describe.skipIf(!redisServer)('a confirmation store that goes away', () => {
   it('says that nothing was sent and names the store; the log has the cause', async () => {
     const port = await freePort();
-    const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await waitFor(redis, /Ready to accept connections/, 'redis-server');
+    const redis = await startRedis(port);
     const h = await startStdio({ env: { PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}` } });
     try {
       const preview = await h.call('ad_groups_update', budget('31'));

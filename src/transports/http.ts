@@ -1,14 +1,17 @@
-// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, body limit, sessions, drain.
+// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, limits, sessions, health, drain.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type App, SERVER_INFO } from '../server.js';
+import { healthProbes } from './health.js';
+import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
 
 export interface HttpOptions {
   host: string;
@@ -20,12 +23,16 @@ export interface HttpOptions {
   /** Extra allowed Host values: `name:port` exactly, or `name` on any port. */
   allowedHosts: readonly string[];
   maxBodyBytes: number;
+  /** Time a client has to send a request's headers (capped at requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request; the answer (a long call, an SSE stream) is not limited by it. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
   /** How long a shutdown waits for calls in flight before cutting them off. */
   shutdownGraceMs?: number;
-  /** Stateful mode: a session without any request for this long is closed. */
-  sessionIdleMs?: number;
-  /** Stateful mode: most sessions kept at once. */
-  maxSessions?: number;
+  /** Stateful mode: bounds of the session table. */
+  sessions: SessionLimits;
 }
 
 export interface HttpHandle {
@@ -37,8 +44,10 @@ export interface HttpHandle {
 }
 
 const DEFAULT_GRACE_MS = 10_000;
-const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
-const DEFAULT_MAX_SESSIONS = 1_000;
+/** How often Node looks for connections past their header or request timeout (at most this late). */
+const TIMEOUT_CHECK_MS = 1_000;
+/** Longest wait between two sweeps of idle sessions. */
+const SWEEP_MS = 60_000;
 
 export function httpOptions(config: Config): HttpOptions {
   return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
@@ -110,12 +119,6 @@ function poolable(body: unknown): boolean {
 
 const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, '');
 
-interface Session {
-  server: Server;
-  transport: StreamableHTTPServerTransport;
-  lastSeen: number;
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.end();
@@ -129,6 +132,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 /** A JSON-RPC error answer, as the SDK's transport phrases its own refusals. */
 function rpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32000): void {
   sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+}
+
+/** Node's limits on slow clients (headers, then the whole request, each in bounded time) and on idle connections. */
+function timeoutOptions(options: HttpOptions): ServerOptions {
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs); // Node refuses a larger one
+  return {
+    headersTimeout,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout),
+  };
+}
+
+/** The raw answer to a request Node gave up on: too slow (408), headers too large (431) or unparseable (400). */
+function clientErrorAnswer(code: string | undefined): string {
+  const status =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`;
 }
 
 class BodyTooLarge extends Error {}
@@ -158,9 +179,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   assertSafeBinding(options);
   const expectedToken = options.token ? digest(options.token) : undefined;
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
-  const sessionIdleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionTable(options.sessions);
   /** Stateless mode: protocol servers not serving a request right now. */
   const idleServers: Server[] = [];
   let allowedHosts = allowedHostSet(options, options.port);
@@ -229,6 +248,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         if (error instanceof BodyTooLarge) {
           return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
         }
+        if (req.destroyed) return; // the client left, or was cut off by the request timeout (answered as a client error)
         throw error;
       }
       try {
@@ -262,46 +282,72 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) return rpcError(res, 404, 'Session not found: it expired or the server restarted. Initialize a new session.', {}, -32001);
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, body);
+      if (!session) {
+        return rpcError(res, 404, 'Session not found: it expired, was closed to make room, or the server restarted. Initialize a new session.', {}, -32001);
+      }
+      return serveInSession(session, req, res, body);
     }
     const initialize = req.method === 'POST' && (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
     if (!initialize) return rpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; start with an initialize request.');
-    if (sessions.size >= maxSessions) {
-      return rpcError(res, 503, 'Too many sessions: try again later.', { 'retry-after': '5' });
+    const client = clientAddress(req.socket.remoteAddress);
+    const refusal = sessions.admit(client);
+    if (refusal) {
+      logger.warn({ client }, 'refused a new session: every session it could replace has a request in flight');
+      return rpcError(res, 503, refusal, { 'retry-after': '5' });
     }
-    const server = app.createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { server, transport, lastSeen: Date.now() });
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-      },
+    const session = openSession(client);
+    res.once('close', () => {
+      if (!session.transport.sessionId) session.server.close().catch(() => {}); // initialize refused: no session began
     });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await session.server.connect(session.transport);
+    await serveInSession(session, req, res, body);
   }
 
-  function healthz(req: IncomingMessage, res: ServerResponse): void {
+  /** A session entered in the table at once (its id chosen here), so that concurrent initializes count against the bounds. */
+  function openSession(client: string): Session {
+    const id = randomUUID();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
+    transport.onclose = () => sessions.remove(id);
+    const session: Session = { id, client, server: app.createServer(), transport, lastSeen: performance.now(), busy: 0 };
+    sessions.add(session);
+    return session;
+  }
+
+  async function serveInSession(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const done = sessions.begin(session);
+    // A GET is a stream of server messages that may stay open for hours: it does not keep the session busy.
+    if (req.method === 'GET') done();
+    else res.once('close', done);
+    await session.transport.handleRequest(req, res, body);
+  }
+
+  const probes = healthProbes(app, logger);
+
+  /** /healthz: serving and the store answers; /readyz (`ready`): also the tool listing is built. */
+  async function health(req: IncomingMessage, res: ServerResponse, ready: boolean): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
     // Nothing secret: no token, no store address, no account.
-    sendJson(res, draining ? 503 : 200, {
-      status: draining ? 'draining' : 'ok',
-      name: SERVER_INFO.name,
-      version: SERVER_INFO.version,
-      mode: options.stateful ? 'stateful' : 'stateless',
-    });
+    const about = { name: SERVER_INFO.name, version: SERVER_INFO.version, mode: options.stateful ? 'stateful' : 'stateless', store: app.storeKind };
+    if (draining) return sendJson(res, 503, { status: 'draining', ...about });
+    const { status, ...reason } = await probes.check(ready);
+    sendJson(res, status === 'ok' ? 200 : 503, { status, ...about, ...reason });
   }
 
-  const httpServer: HttpServer = createServer((req, res) => {
+  /** The response being written on each connection: once it has started, a client error can only close the socket. */
+  const answering = new WeakMap<Duplex, ServerResponse>();
+  const httpServer: HttpServer = createServer(timeoutOptions(options), (req, res) => {
+    answering.set(req.socket, res);
+    res.once('close', () => {
+      if (answering.get(req.socket) === res) answering.delete(req.socket);
+    });
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return healthz(req, res);
+    if (path === '/healthz' || path === '/readyz') {
+      health(req, res, path === '/readyz').catch((error: unknown) => {
+        logger.error({ err: error }, 'health check failed');
+        sendJson(res, 500, { status: 'error' });
+      });
+      return;
+    }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
     if (draining) return rpcError(res, 503, 'Server is shutting down: retry on another replica.', { connection: 'close', 'retry-after': '1' });
     const counted = req.method === 'POST';
@@ -315,9 +361,10 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       else res.end();
     });
   });
-  httpServer.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    logger.debug({ code: error.code }, 'closed a connection after a client error');
+    if (socket.writable && !answering.get(socket)?.headersSent) socket.write(clientErrorAnswer(error.code));
+    socket.destroy(); // not end(): a client still sending would keep a half-closed socket open
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -333,16 +380,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`, ...options.allowedOrigins].map(normalizeOrigin),
   );
   const url = `http://${bracket(options.host)}:${port}`;
+  setImmediate(probes.prime);
 
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - sessionIdleMs;
-    for (const [id, session] of sessions) {
-      if (session.lastSeen < cutoff) {
-        sessions.delete(id);
-        session.server.close().catch(() => {});
-      }
-    }
-  }, Math.min(60_000, sessionIdleMs)).unref();
+  const sweeper = setInterval(() => sessions.sweep(), Math.min(SWEEP_MS, options.sessions.idleSeconds * 1000)).unref();
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -364,8 +404,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       clearTimeout(timer);
       if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace period over: cutting off calls still in flight');
     }
-    await Promise.all([...sessions.values()].map((s) => s.server.close().catch(() => {})));
-    sessions.clear();
+    await sessions.closeAll();
     httpServer.closeAllConnections();
     await stopped;
   }

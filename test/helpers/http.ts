@@ -1,0 +1,81 @@
+// The app served over Streamable HTTP in this process, an SDK client for it, and raw requests with any header.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { request as httpRequest } from 'node:http';
+import { loadConfig } from '../../src/config.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import { createLogger } from '../../src/logger.js';
+import { type App, createApp } from '../../src/server.js';
+import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
+import { TOKEN } from './harness.js';
+
+export const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+export const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+export interface Served {
+  app: App;
+  http: HttpHandle;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The app served over HTTP in this process (fast); the built server is spawned where the process itself matters. */
+export async function serve(emulator: Emulator, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+  const config = loadConfig(['--transport', 'http', '--port', '0', ...args], {
+    PINTEREST_API_BASE_URL: emulator.url,
+    PINTEREST_ACCESS_TOKEN: TOKEN,
+    PINTEREST_MCP_RETRIES: '0',
+    ...env,
+  });
+  const logger = createLogger('silent');
+  const app = await createApp(config, logger);
+  const http = await serveHttp(app, httpOptions(config), logger);
+  return {
+    app,
+    http,
+    url: `${http.url}/mcp`,
+    async close() {
+      await http.close();
+      await app.close();
+    },
+  };
+}
+
+export async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  return client;
+}
+
+export async function callText(client: Client, name: string, args: Record<string, unknown>) {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw request, so that Host, Origin, bodies and the client's own address can be anything. */
+export function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string },
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
