@@ -159,8 +159,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         if (refusal) return errorResult(refusal);
         return runner.run(tool, request.params.arguments, ctx);
       };
-      // Every result leaves through the redactor, whatever the upstream echoed into it.
-      // params checked against CallToolRequestSchema by the SDK Server (see CallToolEnvelopeSchema).
+      // Every result leaves through the redactor, whatever the upstream echoed into it. The SDK Server checks params
+      // against CallToolRequestSchema before this runs (see CallToolEnvelopeSchema).
       server.setRequestHandler(CallToolEnvelopeSchema, async (envelope, extra) =>
         redactor.value(await callTool(envelope as CallToolRequest, extra)),
       );

@@ -1,7 +1,7 @@
 // Streamable HTTP transport: MCP over /mcp, stateless and stateful, Host/Origin/bearer checks, limits, health, shutdown.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { assertSafeBinding, isLoopbackHost } from '../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from './helpers/harness.js';
-import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve } from './helpers/http.js';
+import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve, spawnServer } from './helpers/http.js';
 
 const HTTP_TOKEN = 'http-bearer-3c9d7e21';
 
@@ -216,31 +216,6 @@ describe('binding rules', () => {
     expect(() => assertSafeBinding({ host: '10.0.0.5', token: 'x' })).not.toThrow();
   });
 });
-
-/** The built server as a child process; resolves once it logs where it listens. */
-async function spawnServer(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0', ...args], {
-    env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /"url":"(http:[^"]+\/mcp)","mode"/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${stderr}`));
-    });
-  });
-  return { child, url, stderr: () => stderr };
-}
 
 describe('the built server process', () => {
   it('refuses to start on a non-loopback host without a token, with a clear message', async () => {

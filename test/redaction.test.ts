@@ -1,8 +1,6 @@
 // Redaction at the edge: upstreams that echo requests (JSON, HTML, text dumps) on every path; no secret in results, logs, audit or MCP logs.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +12,8 @@ import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { type WhopEmulator, WHOP_SEED_CAMPAIGNS, startWhopEmulator } from '../src/emulator/whop.js';
 import { createLogger, logSinks } from '../src/logger.js';
 import { REDACTED, redactor } from '../src/redact.js';
-import { SERVER_ENTRY, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { callText, connect, spawnServer } from './helpers/http.js';
 
 const ACCESS = 'pina_access-9f8e7d6c5b4a3921';
 const WHOP_KEY = 'whop_key-4d3c2b1a0f9e';
@@ -40,10 +39,6 @@ function expectNoSecret(text: string, where: string): void {
 }
 
 type Call = (name: string, args: Record<string, unknown>) => Promise<CallToolResult & { text: string }>;
-
-function withText(result: CallToolResult): CallToolResult & { text: string } {
-  return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
-}
 
 /** The fakes, each behind a fault proxy that can echo what it receives. */
 interface Upstreams {
@@ -244,27 +239,6 @@ describe('redaction of OAuth secrets (built server over stdio)', () => {
   });
 });
 
-/** The built server over Streamable HTTP with a bearer token; its stderr is kept. */
-async function spawnHttp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0', '--toolsets', 'all'], {
-    env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /"url":"(http:[^"]+\/mcp)"/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  return { child, url, stderr: () => stderr };
-}
-
 describe('redaction over Streamable HTTP (built server)', () => {
   let up: Upstreams;
   beforeAll(async () => {
@@ -273,23 +247,21 @@ describe('redaction over Streamable HTTP (built server)', () => {
   afterAll(() => up?.close());
 
   it('keeps every secret, the HTTP bearer token included, out of results, stderr, audit and MCP logs', async () => {
-    const served = await spawnHttp(up.env);
-    const client = new Client({ name: 'redaction-test', version: '1.0.0' });
+    const served = await spawnServer(['--toolsets', 'all'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN, ...up.env });
+    let client: Client | undefined;
     try {
       // A refused bearer token is logged as refused, never spelled out.
       const wrong = await fetch(served.url, { method: 'POST', headers: { authorization: `Bearer ${HTTP_TOKEN}x` } });
       expect(wrong.status).toBe(401);
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers: { authorization: `Bearer ${HTTP_TOKEN}` } } }),
-      );
+      client = await connect(served.url, { authorization: `Bearer ${HTTP_TOKEN}` });
       const logs = await collectLogs(client);
-      const results = await echoEveryPath(async (name, args) => withText((await client.callTool({ name, arguments: args })) as CallToolResult), up);
+      const results = await echoEveryPath((name, args) => callText(client!, name, args), up);
       for (const result of results) expectNoSecret(result, 'a result');
       expectNoSecret(served.stderr(), 'stderr');
       expectNoSecret(logs.join('\n'), 'the MCP log notifications');
       expectNoSecret(readFileSync(up.auditPath, 'utf8'), 'the audit log');
     } finally {
-      await client.close();
+      await client?.close();
       served.child.kill('SIGTERM');
       await once(served.child, 'exit');
     }

@@ -2,13 +2,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../../src/config.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { createLogger } from '../../src/logger.js';
 import { type App, createApp } from '../../src/server.js';
 import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
-import { TOKEN } from './harness.js';
+import { SERVER_ENTRY, TOKEN } from './harness.js';
 
 export const INIT = {
   jsonrpc: '2.0',
@@ -78,4 +79,29 @@ export function raw(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** The built server as a child process; resolves once it logs where it listens. */
+export async function spawnServer(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0', ...args], {
+    env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /"url":"(http:[^"]+\/mcp)","mode"/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${stderr}`));
+    });
+  });
+  return { child, url, stderr: () => stderr };
 }
