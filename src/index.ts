@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     });
     stop = handle.close;
   } else {
-    stop = await serveStdio(app);
+    stop = await serveStdio(app, logger);
   }
 
   // Graceful: stop accepting, let calls in flight finish (bounded), close the store, exit 0. A second signal forces.

@@ -1,4 +1,5 @@
-// Structured logs on stderr (pino), never stdout; warnings and errors are also forwarded to MCP clients that listen.
+// Structured logs on stderr (pino), never stdout; warnings and errors during a request also go to the client that sent it.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './config.js';
 import { redactor } from './redact.js';
@@ -22,11 +23,14 @@ const REDACT = [
   '*.appSecret',
 ];
 
-/** Receives warnings and errors for the MCP logging capability (one sink per connected protocol server). */
+/** Receives warnings and errors for the MCP logging capability. */
 export type LogSink = (level: 'warning' | 'error', data: Record<string, unknown>) => void;
 
-/** Sinks of the connected sessions; the app adds one per protocol server and removes it on close. */
-export const logSinks = new Set<LogSink>();
+/**
+ * The sink of the request being served: its warnings and errors reach the client that sent it, by that client's
+ * era's means (the session's `logging/setLevel`, or the request's own log level), and no other client.
+ */
+export const requestLog = new AsyncLocalStorage<LogSink>();
 
 const WARN = 40;
 
@@ -46,14 +50,14 @@ export function createLogger(level: LogLevel, destination?: { write(line: string
       redact: { paths: REDACT, censor: '[redacted]' },
       hooks: {
         logMethod(args, method, num) {
-          if (num >= WARN && logSinks.size) {
+          const sink = num >= WARN ? requestLog.getStore() : undefined;
+          if (sink) {
             const [first, second] = args as unknown[];
             const data =
               typeof first === 'string'
                 ? { msg: first }
                 : { msg: typeof second === 'string' ? second : undefined, ...safeFields(first) };
-            const redacted = redactor.value(data);
-            for (const sink of logSinks) sink(num >= 50 ? 'error' : 'warning', redacted);
+            sink(num >= 50 ? 'error' : 'warning', redactor.value(data));
           }
           method.apply(this, args);
         },

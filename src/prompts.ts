@@ -1,14 +1,6 @@
 // MCP prompts: loads prompts/*.md (front-matter header + {{argument}} template) and serves prompts/list and prompts/get.
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  ErrorCode,
-  GetPromptRequestSchema,
-  type GetPromptResult,
-  ListPromptsRequestSchema,
-  McpError,
-  type Prompt,
-} from '@modelcontextprotocol/sdk/types.js';
+import { type GetPromptResult, type Prompt, ProtocolError, ProtocolErrorCode, type Server } from '@modelcontextprotocol/server';
 
 export interface PromptArgumentDef {
   name: string;
@@ -189,8 +181,8 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
   const known = new Set(def.arguments.map((a) => a.name));
   const unknown = Object.keys(given).filter((k) => !known.has(k));
   if (unknown.length) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
       `Unknown argument${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} for prompt "${def.name}"; it takes ${def.arguments.map((a) => a.name).join(', ') || 'no arguments'}.`,
     );
   }
@@ -203,8 +195,8 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
     else values[a.name] = a.default ?? NOT_GIVEN;
   }
   if (missing.length) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
       `Missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} for prompt "${def.name}".`,
     );
   }
@@ -228,12 +220,12 @@ export function registerPrompts(
   const prompts = options.prompts ?? loadPrompts();
   const available = new Set(toolNames);
   const byName = new Map(prompts.map((p) => [p.name, p]));
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: prompts.map(promptListing) }));
-  server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+  server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptListing) }));
+  server.setRequestHandler('prompts/get', async (request) => {
     const def = byName.get(request.params.name);
     if (!def) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
         `Unknown prompt "${request.params.name}". Available prompts: ${[...byName.keys()].join(', ')}.`,
       );
     }

@@ -1,25 +1,25 @@
 // Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers.
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  type CallToolRequest,
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
+  CLIENT_CAPABILITIES_META_KEY,
   type CallToolResult,
-  type ServerNotification,
-  type ServerRequest,
+  type ClientCapabilities,
+  type InputRequiredResult,
+  Server,
+  type ServerContext,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+  inputRequired,
+  inputResponse,
+} from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
+import type { DialogAnswer, DialogRound, Question } from './guards/types.js';
 import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
-import { type LogSink, type Logger, logSinks } from './logger.js';
-import { registerPrompts } from './prompts.js';
+import { type Logger, requestLog } from './logger.js';
+import { loadPrompts, registerPrompts } from './prompts.js';
 import { redactor } from './redact.js';
 import { type Store, createStore, describeStore, storeKind } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
@@ -27,7 +27,7 @@ import { compactInputSchema, listingStamp, toolListing } from './tools/listing.j
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
-import { type CallContext, ToolRunner } from './tools/runner.js';
+import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from './tools/runner.js';
 import { reportWorkflow } from './tools/workflows.js';
 import { type Selection, selectTools } from './tools/selection.js';
 
@@ -40,13 +40,37 @@ const CONFIRM_FORM = {
   required: ['confirm'],
 };
 
-/**
- * tools/call as the SDK's protocol layer parses it before any handler: params left unchecked, so that the SDK Server's
- * own check of CallToolRequestSchema runs and answers malformed params (arguments that are not an object, a name that
- * is not a string) with InvalidParams. Registered with CallToolRequestSchema itself, the protocol layer's parse threw a
- * bare ZodError first and the client got -32603 Internal error.
- */
-const CallToolEnvelopeSchema = CallToolRequestSchema.extend({ params: z.unknown() });
+/** The key of the confirmation form among a round's input requests (and of the person's answer on the next round). */
+const CONFIRM_KEY = 'confirm';
+
+/** Whether the client can show its user a form: `elicitation.form`, or a bare `elicitation: {}` (form, before modes). */
+function canAskForm(capabilities: ClientCapabilities | undefined): boolean {
+  const elicitation = capabilities?.elicitation as { form?: unknown; url?: unknown } | undefined;
+  if (!elicitation) return false;
+  return elicitation.form !== undefined || elicitation.url === undefined;
+}
+
+/** What the client declared it can do: per request in the modern era, once at initialize in the legacy era. */
+function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ?? server.getClientCapabilities();
+}
+
+/** The person's answer to the confirmation form: only an accept with `confirm: true` confirms. */
+function answerOf(action: string, content: unknown): DialogAnswer {
+  if (action !== 'accept') return 'declined';
+  const confirm = (content as Record<string, unknown> | undefined)?.confirm;
+  return confirm === true ? 'accepted' : confirm === false ? 'declined' : 'unanswered';
+}
+
+/** The answer a retried modern-era request carries (its `inputResponses`). */
+function carriedAnswer(ctx: ServerContext): DialogAnswer {
+  const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
+  return view.kind === 'elicit' ? answerOf(view.action, view.content) : 'unanswered';
+}
+
+/** The protocol era a server speaks: `legacy` up to 2025-11-25 (initialize), `modern` from 2026-07-28 (per request). */
+export type Era = 'legacy' | 'modern';
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
@@ -62,7 +86,8 @@ export interface App {
   storeKind: string;
   /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
   listTools(): Tool[];
-  createServer(): Server;
+  /** A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era. */
+  createServer(era?: Era): Server;
   close(): Promise<void>;
 }
 
@@ -114,6 +139,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       ...metaTools.map((m) => m.listing),
     ]);
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const prompts = loadPrompts();
+  const promptTools = selection.tools.map((t) => t.name);
+
+  const answer = async (name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
+    const metaTool = metaByName.get(name);
+    if (metaTool) return metaTool.run(args, ctx);
+    const tool = config.mode === 'discover' ? undefined : byName.get(name);
+    if (!tool) return errorResult(`Unknown tool "${name}". Call tools/list to see the available tools.`);
+    const refusal = selection.refusal(tool);
+    if (refusal) return errorResult(refusal);
+    return runner.run(tool, args, ctx);
+  };
 
   return {
     tools,
@@ -122,58 +159,62 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     store,
     storeKind: storeKind(config.store),
     listTools,
-    createServer() {
+    createServer(era = 'legacy') {
       const server = new Server(SERVER_INFO, {
         capabilities: { tools: {}, logging: {}, prompts: {} },
-        jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes many servers)
+        jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes one server per request)
+        // The legacy era's dialog is asked below, not by the SDK's shim, so that its failures read like ours.
+        inputRequired: { legacyShim: false },
       });
-      registerPrompts(server, selection.tools.map((t) => t.name), { discover: config.mode === 'discover' });
-      server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }));
-      const callTool = async (
-        request: CallToolRequest,
-        extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
-      ): Promise<CallToolResult> => {
-        const progressToken = request.params._meta?.progressToken;
-        const ctx: CallContext = { signal: extra.signal };
+      registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts });
+      server.setRequestHandler('tools/list', async () => ({ tools: listTools() }));
+
+      /** Legacy era: asks the person now, over the live connection (elicitation/create), within a token's lifetime. */
+      const askNow = async (question: Question, ctx: ServerContext): Promise<DialogRound> => {
+        try {
+          const { action, content } = await ctx.mcpReq.elicitInput(
+            { mode: 'form', message: redactor.text(question.message), requestedSchema: CONFIRM_FORM },
+            { signal: ctx.mcpReq.signal, timeout: config.confirmTtlSeconds * 1000 },
+          );
+          return { id: question.state, answer: answerOf(action, content) };
+        } catch (error) {
+          return { id: question.state, answer: 'failed', failure: (error as Error).message };
+        }
+      };
+
+      server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
+        const progressToken = ctx.mcpReq._meta?.progressToken;
+        const call: CallContext = { signal: ctx.mcpReq.signal };
         if (progressToken !== undefined) {
-          ctx.progress = (progress, total, message) =>
-            extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
+          call.progress = (progress, total, message) =>
+            ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
-        if (server.getClientCapabilities()?.elicitation?.form) {
-          ctx.askUser = async (message) => {
-            const answer = await server.elicitInput(
-              { mode: 'form', message: redactor.text(message), requestedSchema: CONFIRM_FORM },
-              { signal: extra.signal, timeout: config.confirmTtlSeconds * 1000 },
-            );
-            if (answer.action !== 'accept') return 'declined';
-            const confirm = answer.content?.confirm;
-            if (typeof confirm !== 'boolean') throw new Error('the dialog answered accept without a yes/no confirm');
-            return confirm ? 'accepted' : 'declined';
-          };
+        if (canAskForm(clientCapabilities(server, ctx))) {
+          const state = era === 'modern' ? ctx.mcpReq.requestState<unknown>() : undefined;
+          call.dialog = typeof state === 'string' ? { id: state, answer: carriedAnswer(ctx) } : { answer: 'unanswered' };
         }
-        const metaTool = metaByName.get(request.params.name);
-        if (metaTool) return metaTool.run(request.params.arguments, ctx);
-        const tool = config.mode === 'discover' ? undefined : byName.get(request.params.name);
-        if (!tool) return errorResult(`Unknown tool "${request.params.name}". Call tools/list to see the available tools.`);
-        const refusal = selection.refusal(tool);
-        if (refusal) return errorResult(refusal);
-        return runner.run(tool, request.params.arguments, ctx);
-      };
-      // Every result leaves through the redactor, whatever the upstream echoed into it. The SDK Server checks params
-      // against CallToolRequestSchema before this runs (see CallToolEnvelopeSchema).
-      server.setRequestHandler(CallToolEnvelopeSchema, async (envelope, extra) =>
-        redactor.value(await callTool(envelope as CallToolRequest, extra)),
-      );
-      // Warnings and errors reach clients that enabled logging (the SDK applies each session's logging/setLevel).
-      const sink: LogSink = (level, data) => {
-        server.sendLoggingMessage({ level, logger: SERVER_INFO.name, data }).catch(() => {});
-      };
-      logSinks.add(sink);
-      const previousOnClose = server.onclose;
-      server.onclose = () => {
-        logSinks.delete(sink);
-        previousOnClose?.();
-      };
+        const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
+          ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
+        };
+        const run = () => requestLog.run(log, () => answer(request.params.name, request.params.arguments, call));
+        let outcome = await run();
+        if (isQuestion(outcome) && era === 'legacy') {
+          // The same two rounds as the modern era, the second one here with the answer the dialog gave.
+          call.dialog = await askNow(outcome.ask, ctx);
+          outcome = await run();
+        }
+        if (isQuestion(outcome)) {
+          // Modern era: the client asks the person and retries the call with the answer and this state.
+          return inputRequired({
+            inputRequests: {
+              [CONFIRM_KEY]: inputRequired.elicit({ message: redactor.text(outcome.ask.message), requestedSchema: CONFIRM_FORM }),
+            },
+            requestState: outcome.ask.state,
+          });
+        }
+        // Every result leaves through the redactor, whatever the upstream echoed into it.
+        return redactor.value(outcome);
+      });
       return server;
     },
     async close() {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { type WhopEmulator, WHOP_SEED_CAMPAIGNS, startWhopEmulator } from '../src/emulator/whop.js';
-import { createLogger, logSinks } from '../src/logger.js';
+import { createLogger, requestLog } from '../src/logger.js';
 import { REDACTED, redactor } from '../src/redact.js';
 import { USD_ACCOUNT, startStdio } from './helpers/harness.js';
 import { callText, connect, spawnServer } from './helpers/http.js';
@@ -286,7 +286,7 @@ describe('the redactor and the log streams', () => {
     expect(value.list[0]).toBe(`Bearer ${SECRET}`); // the input is left as it was
   });
 
-  it('redacts log lines on their way to stderr and to MCP log sinks, whatever field holds the secret', () => {
+  it('redacts log lines on their way to stderr and to the log of the client that asked, whatever field holds the secret', () => {
     let written = '';
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -296,16 +296,12 @@ describe('the redactor and the log streams', () => {
     });
     const received: unknown[] = [];
     const sink = (_level: string, data: Record<string, unknown>) => received.push(data);
-    logSinks.add(sink);
-    try {
-      const logger = createLogger('info', stream);
-      logger.warn({ upstream: `echo: authorization: Bearer ${SECRET}` }, `answer held ${SECRET}`);
-      expect(written).toContain(REDACTED);
-      expect(written).not.toContain(SECRET);
-      expect(JSON.stringify(received)).toContain(REDACTED);
-      expect(JSON.stringify(received)).not.toContain(SECRET);
-    } finally {
-      logSinks.delete(sink);
-    }
+    const logger = createLogger('info', stream);
+    requestLog.run(sink, () => logger.warn({ upstream: `echo: authorization: Bearer ${SECRET}` }, `answer held ${SECRET}`));
+    expect(received).toHaveLength(1);
+    expect(written).toContain(REDACTED);
+    expect(written).not.toContain(SECRET);
+    expect(JSON.stringify(received)).toContain(REDACTED);
+    expect(JSON.stringify(received)).not.toContain(SECRET);
   });
 });

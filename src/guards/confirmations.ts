@@ -1,4 +1,4 @@
-// Single-use confirmation tokens bound to one exact request, kept in the shared store so any replica can confirm.
+// Single-use tokens bound to one exact request (confirmation tokens, dialog ids), kept in the shared store so any replica can use them.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Store, StoreUnavailable } from '../store.js';
 
@@ -24,8 +24,20 @@ export function requestHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
+/** What a kind of token is called: its prefix and the store's keyspace for it. */
+export interface TokenKind {
+  prefix: string;
+  keyspace: string;
+}
+
+/** Tokens the model receives with a held write's preview, to repeat the call with. */
+export const CONFIRMATION_TOKENS: TokenKind = { prefix: 'cfm', keyspace: 'confirm' };
+/** Ids of confirmation dialogs, which only the client sees (the request state it echoes with the person's answer). */
+export const DIALOG_IDS: TokenKind = { prefix: 'dlg', keyspace: 'dialog' };
+
 export class Confirmations {
   constructor(
+    private readonly kind: TokenKind,
     private readonly store: Store,
     private readonly ttlSeconds: number,
     /** The store's address without its password, for the message when it fails. */
@@ -42,9 +54,9 @@ export class Confirmations {
   }
 
   async issue(tool: string, hash: string): Promise<{ token: string; expiresAt: string }> {
-    const token = `cfm_${randomBytes(18).toString('base64url')}`;
+    const token = `${this.kind.prefix}_${randomBytes(18).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
-    await this.use(() => this.store.set(`confirm:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000));
+    await this.use(() => this.store.set(`${this.kind.keyspace}:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000));
     return { token, expiresAt };
   }
 
@@ -53,7 +65,7 @@ export class Confirmations {
    * delete reports whether this caller removed the key, and only the remover may execute.
    */
   async consume(token: string, hash: string): Promise<ConsumeOutcome> {
-    const key = `confirm:${token}`;
+    const key = `${this.kind.keyspace}:${token}`;
     const pending = (await this.use(() => this.store.get(key))) as Pending | undefined;
     if (!pending || Date.parse(pending.expiresAt) <= Date.now()) return 'unknown';
     if (pending.hash !== hash) return 'mismatch';

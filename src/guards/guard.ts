@@ -1,5 +1,5 @@
 // The guard layer: converts money exactly, checks scope and caps, and holds every write not known to be harmless.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError, buildRequest } from '../client/request.js';
 import type { ConfirmWrites } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +8,7 @@ import { errorResult } from '../tools/results.js';
 import { AuditLog } from './audit.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
-import { Confirmations, requestHash } from './confirmations.js';
+import { CONFIRMATION_TOKENS, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
@@ -18,7 +18,7 @@ import type { MoneyKind } from './money-fields.js';
 import { WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
-import type { Guard, GuardDecision, GuardInput, Problem } from './types.js';
+import type { DialogRound, Guard, GuardDecision, GuardInput, Problem } from './types.js';
 
 export interface GuardOptions {
   store: Store;
@@ -54,12 +54,14 @@ function refused(intro: string, problems: readonly Problem[]): GuardDecision {
 
 export class SpendGuard implements Guard {
   private readonly confirmations: Confirmations;
+  private readonly dialogs: Confirmations;
   private readonly currencies: CurrencyResolver;
   private readonly outcome: WriteOutcome;
   private readonly scope: AccountScope;
 
   constructor(private readonly options: GuardOptions) {
-    this.confirmations = new Confirmations(options.store, options.confirmTtlSeconds, options.storeLabel);
+    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.storeLabel);
+    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.storeLabel);
     this.currencies = new CurrencyResolver(options.store, options.read);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
@@ -115,30 +117,44 @@ export class SpendGuard implements Guard {
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
-    if (input.askUser) return this.askUser(input, changes, await this.summary(input, prepared, changes, current), send);
+    if (input.dialog) return this.dialogRound(input, input.dialog, prepared, changes, current, send);
     return { action: 'respond', result: await this.preview(input, prepared, changes, current, true) };
   }
 
   /**
-   * Asks the person directly (MCP form elicitation) instead of issuing a token. Only an explicit accept with
-   * `confirm: true` sends. A decline sends nothing; so does any failure (error, timeout, malformed answer), and
-   * then no token is issued either: the person's dialog is final.
+   * Asks the person directly (MCP form elicitation) instead of issuing a token. The first round asks, under a
+   * single-use dialog id bound to this exact request; the next round sends only on an explicit accept with
+   * `confirm: true` for that id. Anything else (a decline, no answer, an expired, reused or foreign id, changed
+   * arguments) sends nothing, and no token is issued either: the person's dialog is final.
    */
-  private async askUser(input: GuardInput, changes: Change[], summary: Summary, send: GuardDecision): Promise<GuardDecision> {
+  private async dialogRound(
+    input: GuardInput,
+    dialog: DialogRound,
+    prepared: PreparedWrite,
+    changes: Change[],
+    current: CurrentValues,
+    send: GuardDecision,
+  ): Promise<GuardDecision> {
     const { tool } = input;
-    let answer: 'accepted' | 'declined';
-    try {
-      answer = await input.askUser!(
-        [`${summary.heading} ${summary.verb}:`, summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n'),
-      );
-    } catch (error) {
-      this.options.logger.warn({ err: error, tool: tool.name }, 'the confirmation dialog failed; nothing was sent');
-      const text =
-        `The person did not confirm ${tool.name}: the confirmation dialog failed (${oneLine((error as Error).message, 200)}). ` +
-        `Nothing was sent and no confirmation token was issued. To ask again, call ${tool.name} again with the same arguments.`;
-      return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request: summary.request, changes } } };
+    const summary = await this.summary(input, prepared, changes, current);
+    if (dialog.id === undefined) {
+      const { token } = await this.dialogs.issue(tool.name, prepared.hash);
+      const message = [`${summary.heading} ${summary.verb}:`, summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n');
+      return { action: 'ask', question: { message, state: token } };
     }
-    if (answer === 'accepted') return send;
+    const outcome = await this.dialogs.consume(dialog.id, prepared.hash);
+    const notConfirmed = (why: string): GuardDecision => {
+      this.options.logger.warn({ tool: tool.name, why }, 'the confirmation dialog did not confirm; nothing was sent');
+      const text =
+        `The person did not confirm ${tool.name}: ${why}. Nothing was sent and no confirmation token was issued. ` +
+        `To ask again, call ${tool.name} again with the same arguments.`;
+      return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request: summary.request, changes } } };
+    };
+    if (outcome === 'mismatch') return notConfirmed('the dialog was asked for different arguments');
+    if (outcome === 'unknown') return notConfirmed('the dialog expired or was already answered');
+    if (dialog.answer === 'failed') return notConfirmed(`the confirmation dialog failed (${oneLine(dialog.failure ?? 'no reason given', 200)})`);
+    if (dialog.answer === 'unanswered') return notConfirmed('the dialog came back without a yes/no answer');
+    if (dialog.answer === 'accepted') return send;
     const text = `The user did not confirm ${tool.name}; nothing was sent.`;
     return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request: summary.request, changes } } };
   }

@@ -1,5 +1,5 @@
 // The guard's seam: every validated call passes through `Guard.review` before the client may send anything.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiError } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { ApiRequest } from '../client/request.js';
@@ -13,11 +13,27 @@ export interface GuardInput {
   confirmationToken?: string;
   signal?: AbortSignal;
   /**
-   * Asks the person directly (form elicitation): 'accepted' only on an explicit accept with confirm ticked; throws
-   * when the dialog fails, times out or answers malformed. Absent when the client cannot ask.
+   * Present when the client can show the person a form (MCP form elicitation): a held write is then asked in a dialog
+   * instead of answered with a token, and the person's answer is final.
    */
-  askUser?: (message: string) => Promise<'accepted' | 'declined'>;
+  dialog?: DialogRound;
 }
+
+/**
+ * One round of the confirmation dialog. The first round (no `id`) asks; the retried round carries the dialog's id
+ * back (the request state the client echoes) with the person's answer.
+ */
+export interface DialogRound {
+  id?: string;
+  /**
+   * 'accepted' only on an accept with `confirm: true`; 'unanswered' when the answer is missing or malformed; 'failed'
+   * when the dialog could not be shown or timed out (`failure` says why).
+   */
+  answer: DialogAnswer;
+  failure?: string;
+}
+
+export type DialogAnswer = 'accepted' | 'declined' | 'unanswered' | 'failed';
 
 export type GuardDecision =
   /**
@@ -34,7 +50,16 @@ export type GuardDecision =
       failed?: (error: ApiError) => Promise<void>;
     }
   /** Answer without sending (preview, refusal). */
-  | { action: 'respond'; result: CallToolResult };
+  | { action: 'respond'; result: CallToolResult }
+  /** Ask the person in a dialog (`message`), then come back with the answer and `state` (see DialogRound). */
+  | { action: 'ask'; question: Question };
+
+/** A dialog for the person, answered on the call's next round. */
+export interface Question {
+  message: string;
+  /** Names the dialog on the next round; random and single-use (it is looked up, not trusted). */
+  state: string;
+}
 
 /** Why a call is refused before anything is sent: the argument (`body[0].budget`) and what is wrong with it. */
 export interface Problem {

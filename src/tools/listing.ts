@@ -1,5 +1,5 @@
 // What tools/list shows: the full JSON Schema of a tool (for describe_tool), and a compact one that fits in context.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ToolDef } from './registry.js';

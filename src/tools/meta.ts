@@ -1,17 +1,17 @@
 // Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { type JsonSchema, compactSchema, fullInputSchema } from './listing.js';
 import type { ToolDef } from './registry.js';
 import { errorResult, validationError } from './results.js';
-import type { CallContext, ToolRunner } from './runner.js';
+import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
 import type { Selection } from './selection.js';
 import { TOOLSETS } from './toolsets.js';
 
 export interface MetaTool {
   name: string;
   listing: Tool;
-  run(args: unknown, ctx: CallContext): Promise<CallToolResult>;
+  run(args: unknown, ctx: CallContext): Promise<ToolAnswer>;
 }
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
@@ -22,7 +22,7 @@ export function meta(
   description: string,
   input: z.ZodObject,
   annotations: Tool['annotations'],
-  run: (args: any, ctx: CallContext) => Promise<CallToolResult>,
+  run: (args: any, ctx: CallContext) => Promise<ToolAnswer>,
 ): MetaTool {
   let listing: Tool | undefined;
   return {

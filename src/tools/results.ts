@@ -1,5 +1,5 @@
 // Shapes what a tool call returns: API JSON as text and structuredContent, readable validation errors, size bounds.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { redactor } from '../redact.js';
 

@@ -1,9 +1,9 @@
 // Runs a tool call: validate the complete schema, pass the guard, send through the API's client, shape the result.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
-import type { Guard } from '../guards/types.js';
+import type { DialogRound, Guard, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
 import type { ToolDef } from './registry.js';
@@ -22,8 +22,15 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Sends an MCP progress notification when the client asked for them (request `_meta.progressToken`). */
   progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
-  /** Present when the client supports form elicitation: asks the person to confirm a held write (see GuardInput). */
-  askUser?: (message: string) => Promise<'accepted' | 'declined'>;
+  /** Present when the client supports form elicitation: held writes are asked in a dialog (see GuardInput). */
+  dialog?: DialogRound;
+}
+
+/** What a call answers: a tool result, or a question for the person that the call's next round answers. */
+export type ToolAnswer = CallToolResult | { ask: Question };
+
+export function isQuestion(answer: ToolAnswer): answer is { ask: Question } {
+  return 'ask' in answer && answer.ask !== undefined;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */
@@ -51,13 +58,14 @@ function itemId(item: unknown): string | undefined {
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions) {}
 
-  async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<CallToolResult> {
+  async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<ToolAnswer> {
     const parsed = tool.input.safeParse(rawArgs ?? {});
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
     const { dry_run, confirmation_token, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
     try {
       const first = await this.once(tool, args, dry_run === true, confirmation_token as string | undefined, ctx);
       if ('result' in first) return first.result;
+      if ('ask' in first) return first;
       let content = first.content;
       const notes = first.notes;
       if (typeof max_items === 'number') {
@@ -88,15 +96,16 @@ export class ToolRunner {
     dryRun: boolean,
     confirmationToken: string | undefined,
     ctx: CallContext,
-  ): Promise<{ result: CallToolResult } | { content: Record<string, unknown>; notes: string[] }> {
+  ): Promise<{ result: CallToolResult } | { ask: Question } | { content: Record<string, unknown>; notes: string[] }> {
     const client = this.options.clients[tool.api.id];
     if (tool.writes && !dryRun) {
       // Without credentials a confirmed write could never be sent: say so before any preview or token.
       const problem = await client.credentialProblem();
       if (problem) throw problem;
     }
-    const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, askUser: ctx.askUser });
+    const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, dialog: ctx.dialog });
     if (decision.action === 'respond') return { result: decision.result };
+    if (decision.action === 'ask') return { ask: decision.question };
     let response;
     try {
       response = await client.send(tool.op, decision.request, { signal: ctx.signal });
@@ -161,7 +170,7 @@ export class ToolRunner {
         note = `Page ${requests} failed, so these are the items read before it: ${error.message} Follow \`bookmark\` to try that page again.`;
         break;
       }
-      if ('result' in page) {
+      if (!('content' in page)) {
         stopped = 'page_failed';
         break;
       }

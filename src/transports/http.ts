@@ -1,12 +1,11 @@
-// Serves MCP over Streamable HTTP at /mcp (SDK transport on node:http): Host/Origin/bearer checks, limits, sessions, health, drain.
+// Serves MCP over Streamable HTTP at /mcp on node:http, both eras: Host/Origin/bearer checks, limits, legacy sessions, health, drain.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type App, SERVER_INFO } from '../server.js';
@@ -106,15 +105,11 @@ function hostAllowed(host: string | undefined, allowed: { exact: Set<string>; an
   return allowed.anyPort.has(name);
 }
 
-const SERVER_POOL_MAX = 256;
-/** Messages after which a pooled protocol server holds nothing of the client (initialize and logging/setLevel do). */
-const STATELESS_METHODS = new Set(['tools/call', 'tools/list', 'ping']);
-function poolable(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.every((m) => {
-    const method = (m as { method?: unknown } | null)?.method;
-    return typeof method === 'string' && (STATELESS_METHODS.has(method) || method.startsWith('notifications/'));
-  });
+/** Request headers a browser client may send: the fixed MCP ones, and the `Mcp-Param-*` headers it asks for. */
+const CORS_HEADERS = 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID';
+function allowedRequestHeaders(requested: string | undefined): string {
+  const params = (requested ?? '').split(',').map((h) => h.trim()).filter((h) => /^mcp-param-[a-z0-9-]+$/i.test(h));
+  return [CORS_HEADERS, ...params].join(', ');
 }
 
 const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, '');
@@ -180,8 +175,10 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const expectedToken = options.token ? digest(options.token) : undefined;
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
-  /** Stateless mode: protocol servers not serving a request right now. */
-  const idleServers: Server[] = [];
+  const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
+  // Every request of the modern era, and of the legacy era unless --stateful, on a fresh protocol server of its own.
+  const perRequest = createMcpHandler(({ era }) => app.createServer(era), { legacy: 'stateless', onerror, maxRequestBodySize: options.maxBodyBytes });
+  const servePerRequest = toNodeHandler(perRequest, { onerror, maxRequestBodySize: options.maxBodyBytes });
   let allowedHosts = allowedHostSet(options, options.port);
   let allowedOrigins = new Set<string>();
   const anyOrigin = options.allowedOrigins.includes('*');
@@ -216,7 +213,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         res.writeHead(204, {
           ...cors,
           'access-control-allow-methods': options.stateful ? 'GET, POST, DELETE' : 'POST',
-          'access-control-allow-headers': 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID',
+          'access-control-allow-headers': allowedRequestHeaders(req.headers['access-control-request-headers']),
           'access-control-max-age': '600',
         });
         res.end();
@@ -257,24 +254,19 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
       }
     }
-    if (options.stateful) return handleStateful(req, res, body);
+    // --stateful keeps 2025-era clients in sessions (server-sent events, server-to-client requests); the modern era has none.
+    if (options.stateful && (await isLegacy(req, body))) return handleStateful(req, res, body);
+    await servePerRequest(req, res, body);
+  }
 
-    // Stateless: a fresh transport per request (the SDK requires it) on an idle protocol server, so that any replica
-    // can answer any request. Building a Server costs more than the call itself (it compiles its own Ajv instance), so
-    // servers are pooled; a server goes back to the pool only after messages that leave no per-client state on it.
-    const server = idleServers.pop() ?? app.createServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    const reusable = poolable(body);
-    res.once('close', () => {
-      transport.close().then(
-        () => {
-          if (reusable && !draining && idleServers.length < SERVER_POOL_MAX) idleServers.push(server);
-        },
-        () => {},
-      );
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+  /** Whether the SDK's handler would serve this request as the 2025 era (no per-request envelope): the same predicate. */
+  function isLegacy(req: IncomingMessage, body: unknown): Promise<boolean> {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    return isLegacyRequest(new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/mcp'}`, { method: req.method, headers }), body);
   }
 
   async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -306,9 +298,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   /** A session entered in the table at once (its id chosen here), so that concurrent initializes count against the bounds. */
   function openSession(client: string): Session {
     const id = randomUUID();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
     transport.onclose = () => sessions.remove(id);
-    const session: Session = { id, client, server: app.createServer(), transport, lastSeen: performance.now(), busy: 0 };
+    const session: Session = { id, client, server: app.createServer('legacy'), transport, lastSeen: performance.now(), busy: 0 };
     sessions.add(session);
     return session;
   }
@@ -405,6 +397,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace period over: cutting off calls still in flight');
     }
     await sessions.closeAll();
+    await perRequest.close();
     httpServer.closeAllConnections();
     await stopped;
   }

@@ -1,6 +1,6 @@
-// The stateful HTTP session table: bounded per client address and overall, longest-idle first out, idle ones swept.
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+// The stateful HTTP session table (2025-era clients under --stateful): bounded per client address and overall, longest-idle first out, idle ones swept.
+import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { Server } from '@modelcontextprotocol/server';
 
 export interface SessionLimits {
   /** Most sessions kept for one client address. */
@@ -16,7 +16,7 @@ export interface Session {
   /** The address the session was opened from. */
   client: string;
   server: Server;
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   /** When its last request started or ended (performance.now()). */
   lastSeen: number;
   /** Requests being answered; a session with any is neither evicted nor swept. */

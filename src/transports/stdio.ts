@@ -1,9 +1,9 @@
-// Serves one MCP session over stdin/stdout.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+// Serves one MCP connection over stdin/stdout, of either era: the opening message (initialize, or a per-request envelope) decides.
+import { serveStdio as serve } from '@modelcontextprotocol/server/stdio';
+import type { Logger } from '../logger.js';
 import type { App } from '../server.js';
 
-export async function serveStdio(app: App): Promise<() => Promise<void>> {
-  const server = app.createServer();
-  await server.connect(new StdioServerTransport());
-  return () => server.close();
+export async function serveStdio(app: App, logger: Logger): Promise<() => Promise<void>> {
+  const handle = serve(({ era }) => app.createServer(era), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
+  return () => handle.close();
 }
