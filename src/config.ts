@@ -236,7 +236,7 @@ export const SETTINGS = {
   transport: setting({ flag: 'transport', env: 'PINTEREST_MCP_TRANSPORT', type: oneOf(['stdio', 'http'] as const), default: 'stdio', help: 'how clients connect' }),
   host: setting({ flag: 'host', env: 'PINTEREST_MCP_HOST', type: text, default: '127.0.0.1', help: 'HTTP bind address' }),
   port: setting({ flag: 'port', env: 'PINTEREST_MCP_PORT', type: integer(0, 65_535), default: 3000, help: 'HTTP port; 0 picks any free port' }),
-  stateful: setting({ flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions, needed for elicitation' }),
+  stateful: setting({ flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions for 2025-era clients (their dialogs over HTTP need one)' }),
   store: setting({ flag: 'store', env: 'PINTEREST_MCP_STORE', type: text, default: 'memory', help: 'memory, sqlite:PATH or redis://HOST:PORT' }),
   mode: setting({ flag: 'mode', env: 'PINTEREST_MCP_MODE', type: oneOf(['tools', 'discover'] as const), default: 'tools', help: 'list every selected tool, or discover them through search' }),
   toolsets: setting({ flag: 'toolsets', env: 'PINTEREST_MCP_TOOLSETS', type: list(), default: [], help: 'comma-separated toolsets, or all (default: the default toolsets)' }),
