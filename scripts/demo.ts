@@ -1,11 +1,11 @@
 // Offline demo: drives a short scripted session through a real MCP client against the server in --demo mode.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { resolve } from 'node:path';
 
 const entry = resolve(import.meta.dirname, '../dist/index.js');
-const client = new Client({ name: 'demo', version: '1.0.0' });
+// A 2026-07-28 client ('auto' would also fall back to initialize against an older server).
+const client = new Client({ name: 'demo', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
 await client.connect(
   new StdioClientTransport({ command: process.execPath, args: [entry, '--demo', '--log-level', 'warn'], stderr: 'inherit' }),
 );
