@@ -61,11 +61,16 @@ function baseEnv(emulator: Emulator, env: Record<string, string> = {}): Record<s
   return { PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_RETRIES: '0', ...env };
 }
 
+/** How to spawn the built server over stdio against `emulator`: for any SDK's StdioClientTransport. */
+export function stdioServer(emulator: Emulator, options: Pick<HarnessOptions, 'args' | 'env'> = {}) {
+  const env = { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'warn', ...baseEnv(emulator, options.env) };
+  return { command: process.execPath, args: [SERVER_ENTRY, ...(options.args ?? [])], env, stderr: 'pipe' as const };
+}
+
 /** The built server (`dist/index.js`) as a child process over stdio: what users run. */
 export async function startStdio(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await startEmulator());
-  const env = { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'warn', ...baseEnv(emulator, options.env) };
-  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_ENTRY, ...(options.args ?? [])], env, stderr: 'pipe' });
+  const transport = new StdioClientTransport(stdioServer(emulator, options));
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
