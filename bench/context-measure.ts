@@ -1,6 +1,5 @@
 // Measures what tools/list costs in context: tool count, JSON bytes and o200k tokens, through a real MCP client.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';

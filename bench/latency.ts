@@ -1,11 +1,15 @@
-// `npm run bench:latency`: added latency of a tool call over stdio versus calling the fake API endpoint directly.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+// `npm run bench:latency`: added latency of a tool call over stdio versus calling the fake API endpoint directly, per era.
+// BENCH_CALLS=2000 calls per half; BENCH_ERAS=legacy,modern to choose.
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const N = Number(process.env.BENCH_CALLS ?? 2000);
 const ACCOUNT = '549755885175';
+const TARGET_MS = 1;
+type Era = 'legacy' | 'modern';
+const eras = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as Era[];
 const root = resolve(import.meta.dirname, '..');
 
 // The fake API runs in a worker thread so that its work does not share the measuring event loop.
@@ -31,15 +35,21 @@ async function timeDirect(): Promise<number[]> {
   return times;
 }
 
-const client = new Client({ name: 'latency', version: '1' });
-await client.connect(
-  new StdioClientTransport({
+/** A subclass probes a pinned server in place (the SDK's own class would probe on a throwaway sibling process first). */
+class InPlaceStdioTransport extends StdioClientTransport {}
+
+async function connect(era: Era): Promise<Client> {
+  const client = new Client({ name: 'latency', version: '1' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
+  const params = {
     command: process.execPath,
     args: [resolve(root, 'dist/index.js'), '--log-level', 'warn'],
     env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token' },
-  }),
-);
-async function timeTool(): Promise<number[]> {
+  };
+  await client.connect(era === 'modern' ? new InPlaceStdioTransport(params) : new StdioClientTransport(params));
+  return client;
+}
+
+async function timeTool(client: Client): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < N; i++) {
     const t = performance.now();
@@ -50,12 +60,24 @@ async function timeTool(): Promise<number[]> {
   return times;
 }
 
-await timeDirect(); // warm both paths, then measure them interleaved in halves to share machine conditions
-await timeTool();
-const direct = [...(await timeDirect()), ...(await timeDirect())];
-const tool = [...(await timeTool()), ...(await timeTool())];
+const clients = new Map<Era, Client>();
+for (const era of eras) clients.set(era, await connect(era));
+// Warm every path, then measure them interleaved in halves to share machine conditions.
+await timeDirect();
+for (const client of clients.values()) await timeTool(client);
+const direct: number[] = [];
+const tool = new Map<Era, number[]>(eras.map((era) => [era, []]));
+for (let half = 0; half < 2; half++) {
+  direct.push(...(await timeDirect()));
+  for (const [era, client] of clients) tool.get(era)!.push(...(await timeTool(client)));
+}
 const d = median(direct);
-const m = median(tool);
-console.log(JSON.stringify({ calls: direct.length, direct_median_ms: +d.toFixed(3), tool_median_ms: +m.toFixed(3), added_median_ms: +(m - d).toFixed(3), target_ms: 1 }));
-await client.close();
+console.log(`added latency of a stdio tool call (ad_accounts_get) over a direct fetch, ${direct.length} calls each, target <= ${TARGET_MS} ms`);
+console.log(`  direct        median ${d.toFixed(3)} ms`);
+for (const [era, times] of tool) {
+  const m = median(times);
+  const added = m - d;
+  console.log(`  ${era.padEnd(6)} call   median ${m.toFixed(3)} ms  added ${added.toFixed(3)} ms  ${added <= TARGET_MS ? 'PASS' : 'FAIL'}`);
+}
+for (const client of clients.values()) await client.close();
 await worker.terminate();
