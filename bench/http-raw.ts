@@ -1,0 +1,122 @@
+// Server CPU per stateless tool call under a cheap raw-HTTP load: 50 keep-alive connections replaying one fixed
+// tools/call per era (no SDK client in the loop, so the figure is the server's own cost, robust to a busy machine).
+// Usage: npm run build && npx tsx bench/http-raw.ts   (BENCH_TOOL=describe_tool for the MCP layer alone, BENCH_ERAS,
+// BENCH_ROUNDS=3, BENCH_SECONDS=4, BENCH_ENTRY=another build, BENCH_NODE_FLAGS=--cpu-prof ...)
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+const root = resolve(import.meta.dirname, '..');
+const entry = process.env.BENCH_ENTRY ?? resolve(root, 'dist/index.js');
+const TOOL = process.env.BENCH_TOOL ?? 'ad_accounts_get';
+const args = TOOL === 'describe_tool' ? { name: 'ad_accounts_get' } : { ad_account_id: '549755885175' };
+const worker = new Worker(
+  `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/emulator/server.js'))};
+   import { parentPort } from 'node:worker_threads';
+   const emulator = await startEmulator({ acceptedTokens: ['test-token'] });
+   parentPort.postMessage(emulator.url);`,
+  { eval: true, type: 'module' } as never,
+);
+const apiUrl = await new Promise<string>((res) => worker.once('message', res));
+const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+const child = spawn(process.execPath, [...nodeFlags, entry, '--transport', 'http', '--port', '0'], {
+  env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token', PINTEREST_MCP_LOG_LEVEL: 'info' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+let stderr = '';
+const url = new URL(
+  await new Promise<string>((res) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const match = /"url":"(http:[^"]+\/mcp)"/.exec(stderr);
+      if (match) res(match[1]);
+    }),
+  ),
+);
+/** CPU seconds (user + system) the server has used so far. */
+const cpu = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+const ACCEPT = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+/** What the v2 client sends for one call in each era (captured from it): stateless legacy needs no initialize. */
+const reqs = {
+  legacy: {
+    headers: { ...ACCEPT, 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ method: 'tools/call', params: { name: TOOL, arguments: args }, jsonrpc: '2.0', id: 1 }),
+  },
+  modern: {
+    headers: { ...ACCEPT, 'mcp-method': 'tools/call', 'mcp-name': TOOL, 'mcp-protocol-version': '2026-07-28' },
+    body: JSON.stringify({
+      method: 'tools/call',
+      params: {
+        name: TOOL,
+        arguments: args,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+      jsonrpc: '2.0',
+      id: 0,
+    }),
+  },
+};
+function one(era: 'legacy' | 'modern'): Promise<void> {
+  const r = reqs[era];
+  return new Promise((res, rej) => {
+    const q = request(url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (resp) => {
+      let text = '';
+      resp.setEncoding('utf8');
+      resp.on('data', (c) => (text += c));
+      resp.on('end', () => {
+        const ok = resp.statusCode === 200 && text.includes('"result"') && !text.includes('"isError":true');
+        if (ok) res();
+        else rej(new Error(`${resp.statusCode} ${text.slice(0, 300)}`));
+      });
+    });
+    q.on('error', rej);
+    q.end(r.body);
+  });
+}
+/** SECONDS of 50 concurrent loops of calls: calls/s, server CPU ms per call, and the server's share of a core. */
+async function load(era: 'legacy' | 'modern', seconds: number) {
+  let calls = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const cpuBefore = cpu();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (performance.now() < deadline) {
+        await one(era);
+        calls++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const used = cpu() - cpuBefore;
+  return { rate: calls / elapsed, msPerCall: (used * 1000) / calls, share: used / elapsed };
+}
+
+const eras = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as ('legacy' | 'modern')[];
+for (const era of eras) await load(era, 2); // warm-up
+const results: Record<string, { rate: number; msPerCall: number; share: number }[]> = {};
+for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
+  for (const era of eras) (results[era] ??= []).push(await load(era, Number(process.env.BENCH_SECONDS ?? 4)));
+}
+console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections (no target: the cost behind bench:http)`);
+for (const era of eras) {
+  const rs = results[era]!;
+  const ms = rs.map((r) => r.msPerCall).sort((x, y) => x - y);
+  console.log(
+    `  ${era.padEnd(6)}  median ${ms[Math.floor(ms.length / 2)].toFixed(3)} ms  (rounds ${rs.map((r) => r.msPerCall.toFixed(3)).join(' ')}; ` +
+      `calls/s ${rs.map((r) => r.rate.toFixed(0)).join(' ')}; server at ${rs.map((r) => `${(r.share * 100).toFixed(0)}%`).join(' ')} of a core)`,
+  );
+}
+child.kill('SIGTERM');
+await worker.terminate();
+agent.destroy();
