@@ -112,6 +112,15 @@ function allowedRequestHeaders(requested: string | undefined): string {
   return [CORS_HEADERS, ...params].join(', ');
 }
 
+/** Whether a message (or any message of a batch) carries a progress token, so that its answer must be a stream. */
+function asksForProgress(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => {
+    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+    return meta?.progressToken !== undefined;
+  });
+}
+
 const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, '');
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -176,9 +185,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
-  // Every request of the modern era, and of the legacy era unless --stateful, on a fresh protocol server of its own.
-  const perRequest = createMcpHandler(({ era }) => app.createServer(era), { legacy: 'stateless', onerror, maxRequestBodySize: options.maxBodyBytes });
-  const servePerRequest = toNodeHandler(perRequest, { onerror, maxRequestBodySize: options.maxBodyBytes });
+  // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions).
+  const modern = createMcpHandler(() => app.createServer('modern'), { legacy: 'reject', onerror, maxRequestBodySize: options.maxBodyBytes });
+  const serveModern = toNodeHandler(modern, { onerror, maxRequestBodySize: options.maxBodyBytes });
   let allowedHosts = allowedHostSet(options, options.port);
   let allowedOrigins = new Set<string>();
   const anyOrigin = options.allowedOrigins.includes('*');
@@ -254,9 +263,25 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
       }
     }
-    // --stateful keeps 2025-era clients in sessions (server-sent events, server-to-client requests); the modern era has none.
-    if (options.stateful && (await isLegacy(req, body))) return handleStateful(req, res, body);
-    await servePerRequest(req, res, body);
+    if (!(await isLegacy(req, body))) return serveModern(req, res, body);
+    // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests).
+    if (options.stateful) return handleStateful(req, res, body);
+    return serveLegacyRequest(req, res, body);
+  }
+
+  /**
+   * A 2025-era request without a session, on a fresh protocol server and transport (any replica can answer it). It is
+   * answered as plain JSON unless it asked for progress: with no session there is nothing else to send it (no
+   * logging level was set, no dialog can be asked), and JSON costs about a sixth less server CPU than an event stream.
+   */
+  async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const server = app.createServer('legacy');
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
+    res.once('close', () => {
+      transport.close().catch(() => {});
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
   }
 
   /** Whether the SDK's handler would serve this request as the 2025 era (no per-request envelope): the same predicate. */
@@ -397,7 +422,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace period over: cutting off calls still in flight');
     }
     await sessions.closeAll();
-    await perRequest.close();
+    await modern.close();
     httpServer.closeAllConnections();
     await stopped;
   }
