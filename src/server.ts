@@ -1,21 +1,11 @@
-// Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers.
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  type CallToolResult,
-  type ClientCapabilities,
-  type InputRequiredResult,
-  Server,
-  type ServerContext,
-  type Tool,
-  inputRequired,
-  inputResponse,
-} from '@modelcontextprotocol/server';
+// Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers of either era.
+import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
-import type { DialogAnswer, DialogRound, Question } from './guards/types.js';
+import { type Era, askNow, dialogRound, questionResult } from './dialog.js';
 import { SpendGuard } from './guards/guard.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type Logger, requestLog } from './logger.js';
@@ -32,45 +22,6 @@ import { reportWorkflow } from './tools/workflows.js';
 import { type Selection, selectTools } from './tools/selection.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
-
-/** The form shown when the client can ask its user directly (MCP elicitation) to confirm a spend change. */
-const CONFIRM_FORM = {
-  type: 'object' as const,
-  properties: { confirm: { type: 'boolean' as const, title: 'Send this request to the ads API', default: false } },
-  required: ['confirm'],
-};
-
-/** The key of the confirmation form among a round's input requests (and of the person's answer on the next round). */
-const CONFIRM_KEY = 'confirm';
-
-/** Whether the client can show its user a form: `elicitation.form`, or a bare `elicitation: {}` (form, before modes). */
-function canAskForm(capabilities: ClientCapabilities | undefined): boolean {
-  const elicitation = capabilities?.elicitation as { form?: unknown; url?: unknown } | undefined;
-  if (!elicitation) return false;
-  return elicitation.form !== undefined || elicitation.url === undefined;
-}
-
-/** What the client declared it can do: per request in the modern era, once at initialize in the legacy era. */
-function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  return (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ?? server.getClientCapabilities();
-}
-
-/** The person's answer to the confirmation form: only an accept with `confirm: true` confirms. */
-function answerOf(action: string, content: unknown): DialogAnswer {
-  if (action !== 'accept') return 'declined';
-  const confirm = (content as Record<string, unknown> | undefined)?.confirm;
-  return confirm === true ? 'accepted' : confirm === false ? 'declined' : 'unanswered';
-}
-
-/** The answer a retried modern-era request carries (its `inputResponses`). */
-function carriedAnswer(ctx: ServerContext): DialogAnswer {
-  const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
-  return view.kind === 'elicit' ? answerOf(view.action, view.content) : 'unanswered';
-}
-
-/** The protocol era a server speaks: `legacy` up to 2025-11-25 (initialize), `modern` from 2026-07-28 (per request). */
-export type Era = 'legacy' | 'modern';
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
@@ -163,24 +114,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       const server = new Server(SERVER_INFO, {
         capabilities: { tools: {}, logging: {}, prompts: {} },
         jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes one server per request)
-        // The legacy era's dialog is asked below, not by the SDK's shim, so that its failures read like ours.
+        // The legacy era's dialog is asked by askNow (src/dialog.ts), not by the SDK's shim, so its failures read like ours.
         inputRequired: { legacyShim: false },
       });
       registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts });
       server.setRequestHandler('tools/list', async () => ({ tools: listTools() }));
-
-      /** Legacy era: asks the person now, over the live connection (elicitation/create), within a token's lifetime. */
-      const askNow = async (question: Question, ctx: ServerContext): Promise<DialogRound> => {
-        try {
-          const { action, content } = await ctx.mcpReq.elicitInput(
-            { mode: 'form', message: redactor.text(question.message), requestedSchema: CONFIRM_FORM },
-            { signal: ctx.mcpReq.signal, timeout: config.confirmTtlSeconds * 1000 },
-          );
-          return { id: question.state, answer: answerOf(action, content) };
-        } catch (error) {
-          return { id: question.state, answer: 'failed', failure: (error as Error).message };
-        }
-      };
 
       server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
@@ -189,10 +127,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           call.progress = (progress, total, message) =>
             ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
-        if (canAskForm(clientCapabilities(server, ctx))) {
-          const state = era === 'modern' ? ctx.mcpReq.requestState<unknown>() : undefined;
-          call.dialog = typeof state === 'string' ? { id: state, answer: carriedAnswer(ctx) } : { answer: 'unanswered' };
-        }
+        call.dialog = dialogRound(server, ctx, era);
         const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
           ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
         };
@@ -200,18 +135,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         let outcome = await run();
         if (isQuestion(outcome) && era === 'legacy') {
           // The same two rounds as the modern era, the second one here with the answer the dialog gave.
-          call.dialog = await askNow(outcome.ask, ctx);
+          call.dialog = await askNow(outcome.ask, ctx, config.confirmTtlSeconds * 1000);
           outcome = await run();
         }
-        if (isQuestion(outcome)) {
-          // Modern era: the client asks the person and retries the call with the answer and this state.
-          return inputRequired({
-            inputRequests: {
-              [CONFIRM_KEY]: inputRequired.elicit({ message: redactor.text(outcome.ask.message), requestedSchema: CONFIRM_FORM }),
-            },
-            requestState: outcome.ask.state,
-          });
-        }
+        if (isQuestion(outcome)) return questionResult(outcome.ask);
         // Every result leaves through the redactor, whatever the upstream echoed into it.
         return redactor.value(outcome);
       });
