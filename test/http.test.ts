@@ -72,6 +72,18 @@ describe('stateless HTTP (default)', () => {
     expect(otherPort.status).toBe(403);
   });
 
+  it('lets a browser client on an allowed Origin send the 2026-07-28 headers, and no others', async () => {
+    const origin = `http://127.0.0.1:${new URL(served.url).port}`;
+    const preflight = await raw(served.url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'mcp-method, mcp-name, mcp-param-region, x-evil' },
+    });
+    expect(preflight.status).toBe(204);
+    const allowed = String(preflight.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-param-region', 'authorization']));
+    expect(allowed).not.toContain('x-evil');
+  });
+
   it('refuses a Host header that is not this server (DNS rebinding) with 403', async () => {
     const port = new URL(served.url).port;
     const body = JSON.stringify(INIT);
