@@ -8,7 +8,7 @@ import { errorResult } from '../tools/results.js';
 import { AuditLog } from './audit.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
-import { CONFIRMATION_TOKENS, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
+import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
@@ -47,6 +47,15 @@ interface Summary {
 
 /** Reasons that change spend (everything but destructive). */
 const SPEND_REASONS = new Set<Change['reason']>(['money', 'status', 'activation', 'schedule', 'setting', 'parent', 'unclassified', 'spend']);
+
+/** Why a dialog's second round cannot send, or undefined when its answer decides (an accept sends, a decline not). */
+function notConfirmedReason(outcome: ConsumeOutcome, dialog: DialogRound): string | undefined {
+  if (outcome === 'mismatch') return 'the dialog was asked for different arguments';
+  if (outcome === 'unknown') return 'the dialog expired or was already answered';
+  if (dialog.answer === 'failed') return `the confirmation dialog failed (${oneLine(dialog.failure ?? 'no reason given', 200)})`;
+  if (dialog.answer === 'unanswered') return 'the dialog came back without a yes/no answer';
+  return undefined;
+}
 
 function refused(intro: string, problems: readonly Problem[]): GuardDecision {
   return { action: 'respond', result: errorResult([intro, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n')) };
@@ -136,27 +145,26 @@ export class SpendGuard implements Guard {
     send: GuardDecision,
   ): Promise<GuardDecision> {
     const { tool } = input;
-    const summary = await this.summary(input, prepared, changes, current);
     if (dialog.id === undefined) {
+      const summary = await this.summary(input, prepared, changes, current);
       const { token } = await this.dialogs.issue(tool.name, prepared.hash);
       const message = [`${summary.heading} ${summary.verb}:`, summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n');
       return { action: 'ask', question: { message, state: token } };
     }
     const outcome = await this.dialogs.consume(dialog.id, prepared.hash);
-    const notConfirmed = (why: string): GuardDecision => {
+    const why = notConfirmedReason(outcome, dialog);
+    if (!why && dialog.answer === 'accepted') return send;
+    // Not sent: the answer shows the request and its changes (read again, as they are now).
+    const { request } = await this.summary(input, prepared, changes, current);
+    if (why) {
       this.options.logger.warn({ tool: tool.name, why }, 'the confirmation dialog did not confirm; nothing was sent');
       const text =
         `The person did not confirm ${tool.name}: ${why}. Nothing was sent and no confirmation token was issued. ` +
         `To ask again, call ${tool.name} again with the same arguments.`;
-      return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request: summary.request, changes } } };
-    };
-    if (outcome === 'mismatch') return notConfirmed('the dialog was asked for different arguments');
-    if (outcome === 'unknown') return notConfirmed('the dialog expired or was already answered');
-    if (dialog.answer === 'failed') return notConfirmed(`the confirmation dialog failed (${oneLine(dialog.failure ?? 'no reason given', 200)})`);
-    if (dialog.answer === 'unanswered') return notConfirmed('the dialog came back without a yes/no answer');
-    if (dialog.answer === 'accepted') return send;
+      return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request, changes } } };
+    }
     const text = `The user did not confirm ${tool.name}; nothing was sent.`;
-    return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request: summary.request, changes } } };
+    return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request, changes } } };
   }
 
   /** Converts money, builds the exact request and, for writes, its hash (tool + the request as transmitted). */
