@@ -12,7 +12,7 @@ import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { createLogger } from '../src/logger.js';
 import { createApp } from '../src/server.js';
 import { type Store, createStore } from '../src/store.js';
-import { TOKEN, USD_ACCOUNT, stdioServer } from './helpers/harness.js';
+import { TOKEN, USD_ACCOUNT, stdioServer, textOf } from './helpers/harness.js';
 import { type Served, serve, spawnServer } from './helpers/http.js';
 import { freePort, redisServer, startRedis } from './helpers/processes.js';
 
@@ -27,7 +27,6 @@ const SERVER_ENV = { PINTEREST_MCP_RETRIES: '1' };
 const PAST_NEXT_POLL_MS = 1_200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 const polls = (emulator: Emulator) => emulator.requests.filter((r) => r.operationId === 'analytics/get_report').length;
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
 const retryWarnings = (logs: LogMessage[]) =>
@@ -72,6 +71,21 @@ interface TestClient {
   answer: Answer;
   posted: Posted[];
   close(): Promise<void>;
+}
+
+/** Cancels analytics_run_report once its first poll is reported; asserts the call rejects and no poll follows. */
+async function cancelReportAfterFirstPoll(client: TestClient, emulator: Emulator): Promise<void> {
+  const controller = new AbortController();
+  const call = client.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body: REPORT }, {
+    signal: controller.signal,
+    onprogress: (p) => {
+      if (p.progress >= 1) controller.abort();
+    },
+  });
+  await expect(call).rejects.toThrow(/abort/i);
+  const atCancel = polls(emulator);
+  await sleep(PAST_NEXT_POLL_MS);
+  expect(polls(emulator)).toBe(atCancel);
 }
 
 /** Records what the HTTP transport posts, and sends it to the URL `route` picks (default: where it was going). */
@@ -315,17 +329,7 @@ describe('the protocol-era matrix', () => {
         // A 2025 client cancels with a notifications/cancelled POST, which a stateless server (a fresh protocol
         // server per POST) cannot relate to the call in flight; the README says so and points to --stateful.
         if (kind.era === 'modern' || transport.session) it.sequential('cancels analytics_run_report: the fake API sees no further polls', async () => {
-          const controller = new AbortController();
-          const call = client.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body: REPORT }, {
-            signal: controller.signal,
-            onprogress: (p) => {
-              if (p.progress >= 1) controller.abort();
-            },
-          });
-          await expect(call).rejects.toThrow(/abort/i);
-          const atCancel = polls(emulator);
-          await sleep(PAST_NEXT_POLL_MS);
-          expect(polls(emulator)).toBe(atCancel);
+          await cancelReportAfterFirstPoll(client, emulator);
         });
 
         if (kind.era === 'modern') {
@@ -417,17 +421,7 @@ describe('the built server over HTTP (spawned)', () => {
   it('a 2026-07-28 client cancels a report by closing its response stream: the process stops polling', async () => {
     const client = await CLIENTS[0].connect({ kind: 'http', url: server.url });
     try {
-      const controller = new AbortController();
-      const call = client.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body: REPORT }, {
-        signal: controller.signal,
-        onprogress: (p) => {
-          if (p.progress >= 1) controller.abort();
-        },
-      });
-      await expect(call).rejects.toThrow(/abort/i);
-      const atCancel = polls(emulator);
-      await sleep(PAST_NEXT_POLL_MS);
-      expect(polls(emulator)).toBe(atCancel);
+      await cancelReportAfterFirstPoll(client, emulator);
       // No notifications/cancelled went out: the modern era cancels by closing the stream.
       expect(client.posted.filter((p) => p.body.method === 'notifications/cancelled')).toHaveLength(0);
     } finally {

@@ -10,7 +10,7 @@ import { WHOP_SEED_CAMPAIGNS, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulato
 import { createLogger } from '../src/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
 import { type App, createApp } from '../src/server.js';
-import { TOKEN, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { TOKEN, USD_ACCOUNT, startInProcess, textOf } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
 /** Replay a failure with FUZZ_SEED=<the printed seed>. */
@@ -299,8 +299,6 @@ async function pool<T>(items: readonly T[], limit: number, each: (item: T) => Pr
     }),
   );
 }
-
-const textOf = (result: CallToolResult): string => (result.content ?? []).map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe(`fuzz (seed ${SEED})`, () => {
   let pinterest: Emulator;

@@ -11,7 +11,7 @@ import { OAUTH_STORE_KEY } from '../src/client/auth.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../src/guards/confirmations.js';
 import { type Store, createStore } from '../src/store.js';
-import { SERVER_ENTRY, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from './helpers/harness.js';
 import { freePort, redisServer, startRedis, waitFor } from './helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
@@ -52,7 +52,7 @@ async function startReplica(env: Record<string, string>, clientCount: number): P
     clients,
     async call(name, args, index = 0) {
       const result = (await clients[index % clients.length].callTool({ name, arguments: args })) as CallToolResult;
-      return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
+      return { ...result, text: textOf(result) };
     },
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => {})));

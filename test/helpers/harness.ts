@@ -37,6 +37,11 @@ export interface HarnessOptions {
   onElicit?: (request: ElicitRequest) => Promise<ElicitResult>;
 }
 
+/** A result's text blocks joined, for readable assertions (results of either SDK's client). */
+export function textOf(result: { content?: readonly { type: string; text?: string }[] }): string {
+  return (result.content ?? []).map((c) => (c.type === 'text' ? (c.text ?? '') : '')).join('\n');
+}
+
 function wrap(client: Client, emulator: Emulator, close: () => Promise<void>, stderr: () => string = () => ''): Harness {
   return {
     stderr,
@@ -44,8 +49,7 @@ function wrap(client: Client, emulator: Emulator, close: () => Promise<void>, st
     emulator,
     async call(name, args = {}) {
       const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-      const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-      return { ...result, text };
+      return { ...result, text: textOf(result) };
     },
     sent(filter = {}) {
       return emulator.requests.filter(

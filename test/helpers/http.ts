@@ -9,7 +9,7 @@ import type { Emulator } from '../../src/emulator/server.js';
 import { createLogger } from '../../src/logger.js';
 import { type App, createApp } from '../../src/server.js';
 import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
-import { SERVER_ENTRY, TOKEN } from './harness.js';
+import { SERVER_ENTRY, TOKEN, textOf } from './harness.js';
 
 export const INIT = {
   jsonrpc: '2.0',
@@ -56,7 +56,7 @@ export async function connect(url: string, headers: Record<string, string> = {})
 
 export async function callText(client: Client, name: string, args: Record<string, unknown>) {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  return { ...result, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
+  return { ...result, text: textOf(result) };
 }
 
 export interface RawAnswer {
