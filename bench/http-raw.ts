@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type Era, eras } from './eras.js';
 
 const root = resolve(import.meta.dirname, '..');
 const entry = process.env.BENCH_ENTRY ?? resolve(root, 'dist/index.js');
@@ -66,7 +67,7 @@ const reqs = {
     }),
   },
 };
-function one(era: 'legacy' | 'modern'): Promise<void> {
+function one(era: Era): Promise<void> {
   const r = reqs[era];
   return new Promise((res, rej) => {
     const q = request(url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (resp) => {
@@ -84,7 +85,7 @@ function one(era: 'legacy' | 'modern'): Promise<void> {
   });
 }
 /** SECONDS of 50 concurrent loops of calls: calls/s, server CPU ms per call, and the server's share of a core. */
-async function load(era: 'legacy' | 'modern', seconds: number) {
+async function load(era: Era, seconds: number) {
   let calls = 0;
   const deadline = performance.now() + seconds * 1000;
   const cpuBefore = cpu();
@@ -102,7 +103,6 @@ async function load(era: 'legacy' | 'modern', seconds: number) {
   return { rate: calls / elapsed, msPerCall: (used * 1000) / calls, share: used / elapsed };
 }
 
-const eras = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as ('legacy' | 'modern')[];
 for (const era of eras) await load(era, 2); // warm-up
 const results: Record<string, { rate: number; msPerCall: number; share: number }[]> = {};
 for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {

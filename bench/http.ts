@@ -3,18 +3,17 @@
 // (pinned to 2026-07-28, every request self-contained).
 // Usage: npm run build && npm run bench:http   (BENCH_SESSIONS=50 BENCH_SECONDS=10 BENCH_STATEFUL=1 BENCH_ERAS=legacy,modern
 // BENCH_NODE_FLAGS=... to vary)
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type CallToolResult, type Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type Era, connectClient, eras } from './eras.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STATEFUL = process.env.BENCH_STATEFUL === '1';
-type Era = 'legacy' | 'modern';
-const ERAS = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as Era[];
 const TARGET_RATE = 1000;
 const TARGET_ADDED_MS = 1; // bench:latency's target (stdio), shown beside the HTTP figure for comparison
 const ACCOUNT = '549755885175';
@@ -90,9 +89,7 @@ const median = (values: number[]) => percentile([...values].sort((x, y) => x - y
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 async function connect(url: string, era: Era): Promise<Client> {
-  const client = new Client({ name: 'bench', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
+  return connectClient(era, new StreamableHTTPClientTransport(new URL(url)));
 }
 
 async function call(client: Client): Promise<number> {
@@ -110,7 +107,7 @@ async function main(): Promise<void> {
   try {
     const direct = `${emulator.url}/ad_accounts/${ACCOUNT}`;
     const headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' };
-    for (const era of ERAS) {
+    for (const era of eras) {
       // Warm up both paths (JIT, connection pools, the listing cache).
       const warm = await connect(server.url, era);
       for (let i = 0; i < 300; i++) {

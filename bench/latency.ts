@@ -1,15 +1,13 @@
 // `npm run bench:latency`: added latency of a tool call over stdio versus calling the fake API endpoint directly, per era.
 // BENCH_CALLS=2000 calls per half; BENCH_ERAS=legacy,modern to choose.
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type Era, connectClient, eras, stdioTransport } from './eras.js';
 
 const N = Number(process.env.BENCH_CALLS ?? 2000);
 const ACCOUNT = '549755885175';
 const TARGET_MS = 1;
-type Era = 'legacy' | 'modern';
-const eras = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as Era[];
 const root = resolve(import.meta.dirname, '..');
 
 // The fake API runs in a worker thread so that its work does not share the measuring event loop.
@@ -35,18 +33,13 @@ async function timeDirect(): Promise<number[]> {
   return times;
 }
 
-/** A subclass probes a pinned server in place (the SDK's own class would probe on a throwaway sibling process first). */
-class InPlaceStdioTransport extends StdioClientTransport {}
-
 async function connect(era: Era): Promise<Client> {
-  const client = new Client({ name: 'latency', version: '1' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
   const params = {
     command: process.execPath,
     args: [resolve(root, 'dist/index.js'), '--log-level', 'warn'],
     env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token' },
   };
-  await client.connect(era === 'modern' ? new InPlaceStdioTransport(params) : new StdioClientTransport(params));
-  return client;
+  return connectClient(era, stdioTransport(era, params), 'latency');
 }
 
 async function timeTool(client: Client): Promise<number[]> {

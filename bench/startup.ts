@@ -1,34 +1,19 @@
 // `npm run bench:startup`: process spawn to a tools/list answer over stdio, every tool listed, per protocol era (median of runs).
 // RUNS=15 runs per era, interleaved; BENCH_ERAS=legacy,modern to choose.
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { resolve } from 'node:path';
+import { type Era, connectClient, eras, stdioTransport } from './eras.js';
 
 const entry = resolve(import.meta.dirname, '../dist/index.js');
 const runs = Number(process.env.RUNS ?? 15);
 const TARGET_MS = 350;
-type Era = 'legacy' | 'modern';
-const eras = (process.env.BENCH_ERAS ?? 'legacy,modern').split(',') as Era[];
-
-/**
- * The SDK's own stdio transport probes a pinned (modern) server on a disposable sibling process, then spawns the real
- * one: two spawns per connect, a client-side cost. A subclass probes in place on the one process, which is what a
- * modern-era client that knows its server does; this measures that.
- */
-class InPlaceStdioTransport extends StdioClientTransport {}
-
 async function once(era: Era): Promise<{ ms: number; tools: number }> {
-  const client = new Client(
-    { name: 'bench', version: '1' },
-    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
-  );
   const params = {
     command: process.execPath,
     args: [entry, '--toolsets', 'all', '--log-level', 'silent'],
     env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5' },
   };
   const started = performance.now();
-  await client.connect(era === 'modern' ? new InPlaceStdioTransport(params) : new StdioClientTransport(params));
+  const client = await connectClient(era, stdioTransport(era, params));
   const tools = (await client.listTools()).tools.length;
   const ms = performance.now() - started;
   await client.close();
