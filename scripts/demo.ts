@@ -7,7 +7,7 @@ const entry = resolve(import.meta.dirname, '../dist/index.js');
 // A 2026-07-28 client ('auto' would also fall back to initialize against an older server).
 const client = new Client({ name: 'demo', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
 await client.connect(
-  new StdioClientTransport({ command: process.execPath, args: [entry, '--demo', '--log-level', 'warn'], stderr: 'inherit' }),
+  new StdioClientTransport({ command: process.execPath, args: [entry, '--demo', '--approval', 'model', '--log-level', 'warn'], stderr: 'inherit' }),
 );
 
 const say = (line = '') => process.stdout.write(`${line}\n`);

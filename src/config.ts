@@ -8,6 +8,8 @@ import { secretProblem } from './redact.js';
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
 export type ConfirmWrites = 'spend' | 'spend,destructive' | 'all';
+/** Who may send a held write: a person only, a person with the operator's fallback to the model, or the model (tokens). */
+export type ApprovalMode = 'auto' | 'person' | 'model';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
 export type Caps = Partial<Record<MoneyKind, string>>;
@@ -27,6 +29,19 @@ export interface Config {
   readOnly: boolean;
   confirmWrites: ConfirmWrites;
   confirmTtlSeconds: number;
+  approval: {
+    mode: ApprovalMode;
+    /** `auto` only: held writes fall back to the model's token where no person can be asked (logged each time). */
+    modelFallback: boolean;
+    /** Approvers of the HTTP transport's /approvals page, by id. */
+    approvers: Approver[];
+    /** stdio: the loopback port of the approval page; 0 picks a free one. */
+    pagePort: number;
+    /** Receives a JSON summary of each approval created. */
+    webhook?: string;
+    /** stdio: `$BROWSER`, the command that opens the approval page. */
+    browser?: string;
+  };
   caps: Caps;
   /** Pinterest ad account ids every tool is limited to; empty means no limit. */
   adAccounts: string[];
@@ -66,6 +81,12 @@ export interface Config {
     /** Largest API answer read, bytes; a bigger one is refused without being buffered whole. */
     maxResponseBytes: number;
   };
+}
+
+/** Someone who may approve held writes on the HTTP transport's /approvals page. */
+export interface Approver {
+  id: string;
+  token: string;
 }
 
 export const PRODUCTION_URL = 'https://api.pinterest.com/v5';
@@ -169,6 +190,38 @@ const firstLineOfFile: ValueType<string> = {
   },
 };
 
+/** `id=token` entries (a bare token is the approver `approver`), comma-separated or one per line; ids are unique. */
+function approverEntries(value: string): Approver[] {
+  const approvers: Approver[] = [];
+  for (const entry of value.split(/[,\r\n]+/).map((s) => s.trim()).filter(Boolean)) {
+    const equals = entry.indexOf('=');
+    const id = equals > 0 ? entry.slice(0, equals).trim() : 'approver';
+    const token = equals > 0 ? entry.slice(equals + 1).trim() : entry;
+    if (!/^[\w.@-]{1,64}$/.test(id)) throw new Refused('approver ids are 1 to 64 letters, digits or ._@- (entries look like alice=TOKEN)');
+    const problem = secretProblem(token);
+    if (problem) throw new Refused(`has a token that ${problem}`);
+    if (approvers.some((a) => a.id === id)) throw new Refused(`names the approver ${id} twice`);
+    approvers.push({ id, token });
+  }
+  if (!approvers.length) throw new Refused('names no approver');
+  return approvers;
+}
+
+const approverTokens: ValueType<Approver[]> = { parse: approverEntries };
+
+/** Approvers from a file (a mounted secret), one `id=token` per line; the file's content is never printed. */
+const approverTokensFile: ValueType<Approver[]> = {
+  parse(path) {
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Refused(`cannot be read: ${(error as Error).message}`);
+    }
+    return approverEntries(content);
+  },
+};
+
 function entries(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -250,6 +303,23 @@ export const SETTINGS = {
     help: 'which writes need confirmation: spend (spend-changing writes: money, status, schedules, targeting, bidding, billing), spend,destructive (default: also deletes and other destructive writes) or all (every write)',
   }),
   confirmTtlSeconds: setting({ flag: 'confirm-ttl', env: 'PINTEREST_MCP_CONFIRM_TTL', type: integer(10, 86_400), default: 600, help: 'confirmation token lifetime, seconds' }),
+  approval: setting({
+    flag: 'approval',
+    env: 'PINTEREST_MCP_APPROVAL',
+    type: oneOf(['auto', 'person', 'model'] as const),
+    default: 'auto',
+    help: 'who sends a held write: person (a dialog or the approval page), auto (person, plus --approval-fallback where no person can be asked) or model (the weaker confirmation_token flow)',
+  }),
+  approvalFallback: setting({
+    flag: 'approval-fallback',
+    env: 'PINTEREST_MCP_APPROVAL_FALLBACK',
+    type: oneOf(['none', 'model'] as const),
+    default: 'none',
+    help: 'with --approval auto: model lets a held write fall back to the token flow where no person can be asked (each fallback is logged)',
+  }),
+  approvalPort: setting({ flag: 'approval-port', env: 'PINTEREST_MCP_APPROVAL_PORT', type: integer(0, 65_535), default: 0, help: 'stdio: loopback port of the approval page; 0 picks any free port' }),
+  browser: setting({ env: 'BROWSER', type: text, default: undefined, help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start' }),
+  approvalWebhook: setting({ flag: 'approval-webhook', env: 'PINTEREST_MCP_APPROVAL_WEBHOOK', type: baseUrl, default: undefined, help: 'POST a JSON summary of each new approval here (no secrets)' }),
   caps: setting({ flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: 'money caps, e.g. daily_budget=500,bid=20,lifetime_budget=10000' }),
   adAccounts: setting({
     flag: 'ad-accounts',
@@ -312,6 +382,14 @@ export const SETTINGS = {
     default: undefined,
     help: `Pinterest API base URL (default ${PRODUCTION_URL}, or the sandbox's with PINTEREST_SANDBOX)`,
   }),
+  approverToken: setting({
+    env: 'PINTEREST_MCP_APPROVER_TOKEN',
+    type: approverTokens,
+    default: undefined,
+    secret: true,
+    help: 'HTTP: who may approve on /approvals, as id=token entries, comma-separated (a bare token is the approver "approver"); distinct from the bearer token',
+  }),
+  approverTokenFile: setting({ env: 'PINTEREST_MCP_APPROVER_TOKEN_FILE', type: approverTokensFile, default: undefined, secret: true, help: 'file with those approvers, one id=token per line (a mounted secret)' }),
   accessToken: setting({ env: 'PINTEREST_ACCESS_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest OAuth access token' }),
   appId: setting({ env: 'PINTEREST_APP_ID', type: text, default: undefined, help: 'Pinterest app id, to refresh access tokens through oauth/token' }),
   appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens' }),
@@ -405,6 +483,14 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const settings = Object.fromEntries(
     Object.entries(SETTINGS).map(([name, definition]) => [name, readSetting(definition as Setting<unknown>, flags, env)]),
   ) as SettingValues;
+  const httpToken = settings.httpToken ?? settings.httpTokenFile;
+  const approvers = settings.approverToken ?? settings.approverTokenFile ?? [];
+  if (settings.approvalFallback === 'model' && settings.approval !== 'auto') {
+    throw new ConfigError(`--approval-fallback model needs --approval auto (got --approval ${settings.approval})`);
+  }
+  if (httpToken && approvers.some((a) => a.token === httpToken)) {
+    throw new ConfigError('PINTEREST_MCP_APPROVER_TOKEN must differ from PINTEREST_MCP_HTTP_TOKEN: the bot that calls tools must not approve them');
+  }
   return {
     help: settings.help,
     transport: settings.transport,
@@ -418,6 +504,14 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     readOnly: settings.readOnly,
     confirmWrites: settings.confirmWrites,
     confirmTtlSeconds: settings.confirmTtlSeconds,
+    approval: {
+      mode: settings.approval,
+      modelFallback: settings.approvalFallback === 'model',
+      approvers,
+      pagePort: settings.approvalPort,
+      webhook: settings.approvalWebhook,
+      browser: settings.browser,
+    },
     caps: settings.caps,
     adAccounts: settings.adAccounts,
     auditLog: settings.auditLog,
@@ -427,9 +521,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     secrets: (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
       const value = settings[name];
       return (SETTINGS[name] as Setting<unknown>).secret && typeof value === 'string' ? [value] : [];
-    }),
+    }).concat(approvers.map((a) => a.token)),
     http: {
-      token: settings.httpToken ?? settings.httpTokenFile,
+      token: httpToken,
       allowedOrigins: settings.allowedOrigins,
       allowedHosts: settings.allowedHosts,
       maxBodyBytes: settings.maxBodyBytes,

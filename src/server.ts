@@ -6,7 +6,9 @@ import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
 import { type Era, askNow, dialogRound, questionResult } from './dialog.js';
+import { Approvals } from './guards/approvals.js';
 import { SpendGuard } from './guards/guard.js';
+import type { ApprovalDesk } from './guards/types.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type Logger, requestLog } from './logger.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
@@ -19,6 +21,8 @@ import { buildTools, type ToolDef } from './tools/registry.js';
 import { errorResult } from './tools/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from './tools/runner.js';
 import { reportWorkflow } from './tools/workflows.js';
+import { HttpApprovalDesk, LocalApprovalDesk } from './transports/approval-desk.js';
+import { ApprovalWeb } from './transports/approval-web.js';
 import { type Selection, selectTools } from './tools/selection.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
@@ -33,6 +37,11 @@ export interface App {
   selection: Selection;
   runner: ToolRunner;
   store: Store;
+  /**
+   * The approval page's requests (/approvals): HTTP mounts it when approvers are configured; stdio serves it on a
+   * loopback port of its own. None with `--approval model`.
+   */
+  approvalWeb?: ApprovalWeb;
   /** `memory`, `sqlite` or `redis`, without the store's address. */
   storeKind: string;
   /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
@@ -44,8 +53,12 @@ export interface App {
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   redactor.add(...config.secrets);
+  const { approval } = config;
+  // Only the token flow (model mode, or auto's fallback where no approval page exists) lists confirmation_token.
+  const pageExists = approval.mode !== 'model' && (config.transport === 'stdio' || approval.approvers.length > 0);
+  const confirmationToken = approval.mode === 'model' || (approval.mode === 'auto' && approval.modelFallback && !pageExists);
   const tools = APIS.flatMap((api) =>
-    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id) }),
+    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken }),
   );
   const byName = new Map(tools.map((t) => [t.name, t]));
   const selection = selectTools(tools, config);
@@ -58,9 +71,38 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
     return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
   };
+  const storeLabel = describeStore(config.store);
+  const approvals = new Approvals(store, config.confirmTtlSeconds, storeLabel);
+  let approvalWeb: ApprovalWeb | undefined;
+  let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
+  if (pageExists) {
+    approvalWeb = new ApprovalWeb({
+      approvals,
+      store,
+      storeLabel,
+      logger,
+      signIn: config.transport === 'stdio' ? { kind: 'link' } : { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
+      // The approved write: the same tool with the same arguments, carrying the person's grant (never an argument).
+      execute: async (approved, by) => {
+        const tool = byName.get(approved.tool);
+        if (!tool) throw new Error(`the tool ${approved.tool} is not served`);
+        const answer = await runner.run(tool, approved.args, { grant: { approvalId: approved.id, hash: approved.hash, by } });
+        if (isQuestion(answer)) throw new Error('an approved write asked a question');
+        return answer;
+      },
+    });
+    desk =
+      config.transport === 'stdio'
+        ? new LocalApprovalDesk({ web: approvalWeb, port: approval.pagePort, browser: approval.browser, webhook: approval.webhook, logger })
+        : new HttpApprovalDesk({ webhook: approval.webhook, logger });
+  } else if (approval.mode !== 'model' && !approval.modelFallback) {
+    logger.warn('no approvers (PINTEREST_MCP_APPROVER_TOKEN): held writes can be approved only in clients that show confirmation dialogs');
+  }
   const guard = new SpendGuard({
     store,
-    storeLabel: describeStore(config.store),
+    storeLabel,
+    approvals,
+    approval: { mode: approval.mode, modelFallback: approval.modelFallback, desk },
     read,
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,
@@ -108,6 +150,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     selection,
     runner,
     store,
+    approvalWeb,
     storeKind: storeKind(config.store),
     listTools,
     createServer(era = 'legacy') {
@@ -145,6 +188,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       return server;
     },
     async close() {
+      await desk?.close?.();
       await store.disconnect().catch(() => {});
     },
   };

@@ -5,6 +5,7 @@ import type { SchemaFacts } from '../src/catalog/types.js';
 import { createStore } from '../src/store.js';
 import { WRITE_CLASSES, classify } from '../src/guards/classification.js';
 import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../src/guards/entities.js';
+import { Approvals } from '../src/guards/approvals.js';
 import { SpendGuard } from '../src/guards/guard.js';
 import { createLogger } from '../src/logger.js';
 import { APIS } from '../src/server.js';
@@ -145,11 +146,13 @@ it('holds a write that nobody classified (unknown means held), and sends nothing
     },
     confirmWrites: 'spend',
     confirmTtlSeconds: 600,
+    approvals: new Approvals(store, 600, 'memory'),
+    approval: { mode: 'model', modelFallback: false },
     caps: {},
     adAccounts: [],
     logger: createLogger('silent'),
   });
-  const decision = await guard.review({ tool: mystery, args: { body: { name: 'x' } }, dryRun: false });
+  const decision = await guard.review({ tool: mystery, args: { body: { name: 'x' } }, sentArgs: { body: { name: 'x' } }, dryRun: false });
   expect(decision.action).toBe('respond');
   const result = decision.action === 'respond' ? decision.result : undefined;
   expect(result?.structuredContent).toMatchObject({

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS, MODES, measureListing } from '../bench/context-measure.js';
 import { DEFAULT_TOOLSETS } from '../src/tools/toolsets.js';
-import { type Harness, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 async function listed(args: string[], env: Record<string, string> = {}): Promise<string[]> {
   const h = await startInProcess({ args, env });
@@ -66,7 +66,7 @@ describe('tool selection', () => {
 describe('discover mode', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--mode', 'discover'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--mode', 'discover'] });
   });
   afterAll(() => h?.close());
 

@@ -8,7 +8,7 @@ import { SEED } from '../src/emulator/server.js';
 import { ENTITY_RULES } from '../src/guards/entities.js';
 import { createLogger } from '../src/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
-import { type Harness, type HarnessOptions, JPY_ACCOUNT, TOKEN, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { type Harness, type HarnessOptions, JPY_ACCOUNT, TOKEN, USD_ACCOUNT, startInProcess, MODEL_APPROVAL } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
 const USD_AD_GROUP = SEED.adGroups.usd;
@@ -47,7 +47,7 @@ async function expectHeld(h: Harness, name: string, args: Record<string, unknown
 describe('entity writes: only spend-neutral fields pass unconfirmed', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
   beforeEach(() => h.emulator.reset());
@@ -185,7 +185,7 @@ describe('destructive writes and --confirm-writes', () => {
   ];
 
   it('holds deletes by default (spend,destructive), then sends exactly one when confirmed', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
     try {
       for (const [name, args] of deletes) {
         const p = await expectHeld(h, name, args);
@@ -200,7 +200,7 @@ describe('destructive writes and --confirm-writes', () => {
   });
 
   it('--confirm-writes spend sends deletes at once but still holds spend changes', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'spend'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--confirm-writes', 'spend'] });
     try {
       const { writes } = await attempt(h, 'pins_delete', { pin_id: SEED.pins.summer1 });
       expect(writes).toHaveLength(1);
@@ -211,7 +211,7 @@ describe('destructive writes and --confirm-writes', () => {
   });
 
   it('--confirm-writes all holds ordinary writes too', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'all'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--confirm-writes', 'all'] });
     try {
       const p = await expectHeld(h, 'boards_create', { body: { name: 'Held' } });
       expect(p.changes).toEqual([]);
@@ -224,7 +224,7 @@ describe('destructive writes and --confirm-writes', () => {
 describe('the request sent is the request previewed', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
 
@@ -268,7 +268,7 @@ describe('the request sent is the request previewed', () => {
 
 describe('caps cover everything they name', () => {
   it('checks a budget against the kind the current budget_type gives, and a budget_type flip against the kind it becomes', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--caps', 'lifetime_budget=1000,daily_budget=100'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--caps', 'lifetime_budget=1000,daily_budget=100'] });
     try {
       // A lifetime ad group: a new budget without budget_type is a lifetime amount.
       Object.assign(h.emulator.state.adGroups.get(JPY_AD_GROUP)!, { budget_type: 'LIFETIME', budget_in_micro_currency: 50_000_000_000 });
@@ -286,7 +286,7 @@ describe('caps cover everything they name', () => {
   });
 
   it('refuses amounts of undocumented unit while a cap of their kind is set', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--caps', 'order=1000'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--caps', 'order=1000'] });
     try {
       const result = await h.call('ssio_insertion_order_edit', { ad_account_id: USD_ACCOUNT, body: { budget_amount: 999 } });
       expect(result.isError).toBe(true);
@@ -307,7 +307,7 @@ describe('text a person reads cannot be forged', () => {
   };
 
   it('quotes and escapes names in the preview; the headline comes from the structured changes', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
     try {
       const result = await h.call('campaigns_update', args);
       noForgedLine(result.text);
@@ -321,7 +321,7 @@ describe('text a person reads cannot be forged', () => {
   it('escapes them in the dialog message too', async () => {
     const asked: string[] = [];
     const h = await startInProcess({
-      args: ['--toolsets', 'all'],
+      args: [...MODEL_APPROVAL, '--toolsets', 'all'],
       onElicit: async (request) => {
         asked.push(String(request.params.message));
         return { action: 'decline' };
@@ -356,7 +356,7 @@ describe('a dialog that times out is final', () => {
 describe('--ad-accounts limits every tool to those accounts', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--toolsets', 'all'], env: { PINTEREST_MCP_AD_ACCOUNTS: USD_ACCOUNT } });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'], env: { PINTEREST_MCP_AD_ACCOUNTS: USD_ACCOUNT } });
   });
   afterAll(() => h?.close());
   beforeEach(() => h.emulator.reset());

@@ -10,7 +10,7 @@ import { WHOP_SEED_CAMPAIGNS, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulato
 import { createLogger } from '../src/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
 import { type App, createApp } from '../src/server.js';
-import { TOKEN, USD_ACCOUNT, startInProcess, textOf } from './helpers/harness.js';
+import { TOKEN, USD_ACCOUNT, startInProcess, textOf, MODEL_APPROVAL } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
 /** Replay a failure with FUZZ_SEED=<the printed seed>. */
@@ -541,7 +541,7 @@ describe(`fuzz (seed ${SEED})`, () => {
 // answered a bare ZodError as -32603 Internal error.
 describe('malformed tools/call params', () => {
   it('are answered InvalidParams (not Internal error), nothing is sent, and the server goes on', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
     try {
       const malformed: unknown[] = [
         { name: 'campaigns_list', arguments: 5 },
@@ -570,7 +570,7 @@ describe('malformed tools/call params', () => {
 // in structuredContent and `__proto__` made up a field the API never answered.
 describe('fields projection', () => {
   it('keeps only fields the API answered, never inherited members', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
     try {
       const one = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT, fields: ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'id'] });
       expect(one.isError, one.text).toBeFalsy();

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EUR_ACCOUNT, type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { EUR_ACCOUNT, type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess, MODEL_APPROVAL } from './helpers/harness.js';
 
 const USD_AD_GROUP = '2680059592701';
 const JPY_AD_GROUP = '2680059592702';
@@ -24,7 +24,7 @@ describe('guard', () => {
   let auditPath: string;
   beforeAll(async () => {
     auditPath = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
-    h = await startInProcess({ args: ['--toolsets', 'all', '--audit-log', auditPath] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--audit-log', auditPath] });
   });
   afterAll(() => h?.close());
   beforeEach(() => h.emulator.reset());
@@ -198,7 +198,7 @@ describe('guard', () => {
 
 describe('guard options', () => {
   it('refuses amounts over a configured cap before any preview', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--caps', 'daily_budget=100,bid=5'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--caps', 'daily_budget=100,bid=5'] });
     try {
       const over = await h.call('ad_groups_update', budgetUpdate(USD_ACCOUNT, USD_AD_GROUP, '150'));
       expect(over.isError).toBe(true);
@@ -213,7 +213,7 @@ describe('guard options', () => {
   });
 
   it('--confirm-writes all holds ordinary writes too; expired tokens are refused', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'all', '--confirm-writes', 'all', '--confirm-ttl', '10'] });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--confirm-writes', 'all', '--confirm-ttl', '10'] });
     try {
       const p = (await h.call('boards_create', { body: { name: 'Held' } })).structuredContent as unknown as Preview;
       expect(p.status).toBe('confirmation_required');

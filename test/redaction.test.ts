@@ -12,7 +12,7 @@ import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { type WhopEmulator, WHOP_SEED_CAMPAIGNS, startWhopEmulator } from '../src/emulator/whop.js';
 import { createLogger, requestLog } from '../src/logger.js';
 import { REDACTED, redactor } from '../src/redact.js';
-import { USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { MODEL_APPROVAL, USD_ACCOUNT, startStdio } from './helpers/harness.js';
 import { callText, connect, spawnServer } from './helpers/http.js';
 
 const ACCESS = 'pina_access-9f8e7d6c5b4a3921';
@@ -155,7 +155,7 @@ describe('redaction over stdio (built server)', () => {
   afterAll(() => up?.close());
 
   it('keeps every secret out of results, stderr, the audit log and MCP log notifications on every path', async () => {
-    const h = await startStdio({ emulator: up.emulator, args: ['--toolsets', 'all'], env: up.env });
+    const h = await startStdio({ emulator: up.emulator, args: [...MODEL_APPROVAL, '--toolsets', 'all'], env: up.env });
     try {
       const logs = await collectLogs(h.client);
       const results = await echoEveryPath((name, args) => h.call(name, args), up);
@@ -182,6 +182,7 @@ describe('redaction of OAuth secrets (built server over stdio)', () => {
     const proxy = await startFaultProxy({ upstream: emulator.url });
     const h = await startStdio({
       emulator,
+      args: [...MODEL_APPROVAL],
       env: {
         PINTEREST_API_BASE_URL: proxy.url,
         PINTEREST_ACCESS_TOKEN: '',
@@ -247,7 +248,7 @@ describe('redaction over Streamable HTTP (built server)', () => {
   afterAll(() => up?.close());
 
   it('keeps every secret, the HTTP bearer token included, out of results, stderr, audit and MCP logs', async () => {
-    const served = await spawnServer(['--toolsets', 'all'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN, ...up.env });
+    const served = await spawnServer([...MODEL_APPROVAL, '--toolsets', 'all'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN, ...up.env });
     let client: Client | undefined;
     try {
       // A refused bearer token is logged as refused, never spelled out.

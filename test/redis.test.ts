@@ -11,7 +11,7 @@ import { OAUTH_STORE_KEY } from '../src/client/auth.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../src/guards/confirmations.js';
 import { type Store, createStore } from '../src/store.js';
-import { SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from './helpers/harness.js';
+import { MODEL_APPROVAL, SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from './helpers/harness.js';
 import { freePort, redisServer, startRedis, waitFor } from './helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
@@ -35,7 +35,7 @@ interface Replica {
 
 /** One built server process serving HTTP, with `clients` SDK clients connected to it. */
 async function startReplica(env: Record<string, string>, clientCount: number): Promise<Replica> {
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0'], {
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...MODEL_APPROVAL, '--transport', 'http', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'info', PINTEREST_MCP_RETRIES: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -183,13 +183,13 @@ describe('SQLite store (one host, survives restarts)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mcp-sqlite-')), 'store.sqlite');
     const emulator = await startEmulator();
     try {
-      const first = await startStdio({ emulator, args: ['--store', `sqlite:${file}`] });
+      const first = await startStdio({ emulator, args: [...MODEL_APPROVAL, '--store', `sqlite:${file}`] });
       const preview = await first.call('ad_groups_update', budget('14'));
       const token = (preview.structuredContent as unknown as Preview).confirmation_token;
       expect(token).toMatch(/^cfm_/);
       await first.close();
 
-      const second = await startStdio({ emulator, args: ['--store', `sqlite:${file}`] });
+      const second = await startStdio({ emulator, args: [...MODEL_APPROVAL, '--store', `sqlite:${file}`] });
       try {
         const done = await second.call('ad_groups_update', { ...budget('14'), confirmation_token: token });
         expect(done.isError, done.text).toBeFalsy();
@@ -232,7 +232,7 @@ describe.skipIf(!redisServer)('a confirmation store that goes away', () => {
   it('says that nothing was sent and names the store; the log has the cause', async () => {
     const port = await freePort();
     const redis = await startRedis(port);
-    const h = await startStdio({ env: { PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}` } });
+    const h = await startStdio({ args: [...MODEL_APPROVAL], env: { PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}` } });
     try {
       const preview = await h.call('ad_groups_update', budget('31'));
       const token = (preview.structuredContent as unknown as Preview).confirmation_token;

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CategoryLimiter } from '../src/client/limiter.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { type Harness, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
+import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const AD_GROUP = '2680059592701';
 const READ = { tool: 'ad_accounts_get', args: { ad_account_id: USD_ACCOUNT }, op: 'ad_accounts/get' };
@@ -17,6 +17,7 @@ describe('client resilience (faults injected by the fake API)', () => {
     emulator = await startEmulator();
     h = await startInProcess({
       emulator,
+      args: [...MODEL_APPROVAL],
       env: { PINTEREST_MCP_RETRIES: '2', PINTEREST_MCP_TIMEOUT_MS: '300', PINTEREST_MCP_TOTAL_TIMEOUT_MS: '5000' },
     });
   });

@@ -3,7 +3,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
-import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
+import { type Harness, USD_ACCOUNT, startInProcess, startStdio, MODEL_APPROVAL } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
 /** Tools that are not one API operation: the schema describer and multi-step workflows. */
@@ -13,7 +13,7 @@ describe('over stdio (the built server)', () => {
   let h: Harness;
   let tools: Tool[];
   beforeAll(async () => {
-    h = await startStdio({ args: ['--toolsets', 'all'] });
+    h = await startStdio({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
     tools = (await h.client.listTools()).tools;
   });
   afterAll(() => h?.close());
@@ -79,7 +79,7 @@ describe('over stdio (the built server)', () => {
 });
 
 it('exposes no micro-currency field name in any tool input', async () => {
-  const h = await startInProcess({ args: ['--toolsets', 'all'] });
+  const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   try {
     const { tools } = await h.client.listTools();
     const micro = tools.filter((t) => /_in_micro_currency/.test(JSON.stringify(t.inputSchema))).map((t) => t.name);
@@ -95,7 +95,7 @@ it('exposes no micro-currency field name in any tool input', async () => {
 describe('bad arguments are refused before anything is sent', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
 
@@ -145,7 +145,7 @@ describe('bad arguments are refused before anything is sent', () => {
 describe('sweep: every tool with arguments built from its own schema', () => {
   let h: Harness & { app: import('../src/server.js').App };
   beforeAll(async () => {
-    h = await startInProcess({ args: ['--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
 

@@ -4,7 +4,7 @@ import { whopApi } from '../src/catalog/apis.js';
 import { whopCatalog } from '../src/catalog/whop.js';
 import { WHOP_SEED_CAMPAIGNS, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../src/emulator/whop.js';
 import { fullInputSchema } from '../src/tools/listing.js';
-import { type Harness, startInProcess } from './helpers/harness.js';
+import { type Harness, MODEL_APPROVAL, startInProcess } from './helpers/harness.js';
 
 const TOOL = 'whop_ad_groups_create';
 const META_CAMPAIGN = WHOP_SEED_CAMPAIGNS.find((c) => c.platform === 'meta')!.id;
@@ -60,7 +60,7 @@ describe('whop_ad_groups_create listing', () => {
   });
 
   it('shows the documented body in its input schema', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'whop'], env: whopEnv(whop) });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop'], env: whopEnv(whop) });
     try {
       const tool = h.app.tools.find((t) => t.name === TOOL)!;
       expect(tool.toolset).toBe('whop');
@@ -84,7 +84,7 @@ describe('whop_ad_groups_create against a fake Whop API', () => {
   let h: App;
   beforeAll(async () => {
     whop = await startWhopEmulator();
-    h = await startInProcess({ args: ['--toolsets', 'whop'], env: whopEnv(whop) });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop'], env: whopEnv(whop) });
   });
   afterAll(async () => {
     await h?.close();
@@ -253,7 +253,7 @@ describe('whop_ad_groups_create limits and credentials', () => {
   });
 
   it('applies the daily_budget cap in dollars before any preview', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'whop', '--caps', 'daily_budget=100'], env: whopEnv(whop) });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop', '--caps', 'daily_budget=100'], env: whopEnv(whop) });
     try {
       const over = await h.call(TOOL, { body: { campaign_id: META_CAMPAIGN, daily_budget: '150' } });
       expect(over.isError).toBe(true);
@@ -267,7 +267,7 @@ describe('whop_ad_groups_create limits and credentials', () => {
   });
 
   it('refuses platform bids of undocumented unit while a bid cap is set: they cannot be compared with it', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'whop', '--caps', 'bid=5'], env: whopEnv(whop) });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop', '--caps', 'bid=5'], env: whopEnv(whop) });
     try {
       const result = await h.call(TOOL, { body: { campaign_id: TIKTOK_CAMPAIGN, status: 'paused', platform_config: { tiktok: { bid_price: 0.35 } } } });
       expect(result.isError).toBe(true);
@@ -279,7 +279,7 @@ describe('whop_ad_groups_create limits and credentials', () => {
   });
 
   it('without WHOP_API_KEY, a call explains how to set the key and nothing reaches Whop', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'whop'], env: whopEnv(whop, null) });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop'], env: whopEnv(whop, null) });
     try {
       const paused = await h.call(TOOL, { body: { campaign_id: META_CAMPAIGN, status: 'paused' } });
       expect(paused.isError).toBe(true);
@@ -298,7 +298,7 @@ describe('whop_ad_groups_create limits and credentials', () => {
   });
 
   it('a wrong key reaches Whop, which refuses it', async () => {
-    const h = await startInProcess({ args: ['--toolsets', 'whop'], env: whopEnv(whop, 'not-the-key') });
+    const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop'], env: whopEnv(whop, 'not-the-key') });
     try {
       const result = await h.call(TOOL, { body: { campaign_id: META_CAMPAIGN, status: 'paused' } });
       expect(result.isError).toBe(true);

@@ -13,6 +13,8 @@ export interface AuditEntry {
   status?: number;
   /** For a failed send: the client's error kind (`http`, `outcome_unknown`, `too_large`, …). */
   error?: string;
+  /** Who let a held write through: `dialog`, `page:<approver id>` or `model-token`; absent for writes not held. */
+  approved_by?: string;
 }
 
 export class AuditLog {

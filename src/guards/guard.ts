@@ -1,10 +1,11 @@
 // The guard layer: converts money exactly, checks scope and caps, and holds every write not known to be harmless.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError, buildRequest } from '../client/request.js';
-import type { ConfirmWrites } from '../config.js';
+import type { ApprovalMode, ConfirmWrites } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { errorResult } from '../tools/results.js';
+import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
 import { AuditLog } from './audit.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
@@ -18,7 +19,7 @@ import type { MoneyKind } from './money-fields.js';
 import { WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
-import type { DialogRound, Guard, GuardDecision, GuardInput, Problem } from './types.js';
+import type { ApprovalDesk, ApprovedBy, DialogRound, Guard, GuardDecision, GuardInput, Problem } from './types.js';
 
 export interface GuardOptions {
   store: Store;
@@ -26,7 +27,17 @@ export interface GuardOptions {
   storeLabel: string;
   read: Reader;
   confirmWrites: ConfirmWrites;
+  /** Lifetime of confirmation tokens and dialog ids, seconds. */
   confirmTtlSeconds: number;
+  /** Approvals on the approval page (their lifetime is the same). */
+  approvals: Approvals;
+  approval: {
+    mode: ApprovalMode;
+    /** `auto`: fall back to the token flow where no person can be asked (no desk, no dialog). */
+    modelFallback: boolean;
+    /** The transport's approval page; none where no person can approve there (HTTP without approvers). */
+    desk?: ApprovalDesk;
+  };
   caps: Readonly<Partial<Record<MoneyKind, string>>>;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
@@ -34,16 +45,8 @@ export interface GuardOptions {
   logger: Logger;
 }
 
-/** What a preview shows, computed once per call. */
-interface Summary {
-  heading: string;
-  /** What the write is, from the structured changes only: "changes spend", "is destructive". */
-  verb: string;
-  headline: string;
-  lines: string[];
-  notes: string[];
-  request: { method: string; path: string; query: Record<string, string | string[]>; body: unknown };
-}
+/** What a preview, a dialog and an approval page show, computed once per call. */
+type Summary = ApprovalSummary;
 
 /** Reasons that change spend (everything but destructive). */
 const SPEND_REASONS = new Set<Change['reason']>(['money', 'status', 'activation', 'schedule', 'setting', 'parent', 'unclassified', 'spend']);
@@ -64,6 +67,7 @@ function refused(intro: string, problems: readonly Problem[]): GuardDecision {
 export class SpendGuard implements Guard {
   private readonly confirmations: Confirmations;
   private readonly dialogs: Confirmations;
+  private readonly approvals: Approvals;
   private readonly currencies: CurrencyResolver;
   private readonly outcome: WriteOutcome;
   private readonly scope: AccountScope;
@@ -71,6 +75,7 @@ export class SpendGuard implements Guard {
   constructor(private readonly options: GuardOptions) {
     this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.storeLabel);
     this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.storeLabel);
+    this.approvals = options.approvals;
     this.currencies = new CurrencyResolver(options.store, options.read);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
@@ -106,19 +111,28 @@ export class SpendGuard implements Guard {
     });
     if (overCap.length) return refused(`Refused ${tool.name}; nothing was sent.`, overCap);
 
-    const send: GuardDecision = {
+    const send = (approvedBy?: ApprovedBy): GuardDecision => ({
       action: 'send',
       request: prepared.request,
-      after: (r) => this.outcome.report(input, prepared, r),
-      failed: (error) => this.outcome.failed(input, prepared, error),
-    };
-    const held = changes.length > 0 || this.options.confirmWrites === 'all';
+      after: (r) => this.outcome.report(input, prepared, r, approvedBy),
+      failed: (error) => this.outcome.failed(input, prepared, error, approvedBy),
+    });
     if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, changes, current, false) };
-    if (!held) return send;
+    // An approval_id only ever reads an approval's outcome, held or not, so polling can never send a write twice.
+    if (input.approvalId !== undefined) return { action: 'respond', result: await this.approvalStatus(input, input.approvalId, prepared.hash) };
+    if (input.grant) {
+      if (input.grant.hash === prepared.hash) return send(input.grant.by);
+      return refused(`Not sent: ${tool.name} no longer builds the request that was approved (an amount's currency changed?).`, []);
+    }
+    const held = changes.length > 0 || this.options.confirmWrites === 'all';
+    if (!held) return send();
 
-    if (input.confirmationToken) {
+    if (input.confirmationToken !== undefined) {
+      if (!this.tokenFlow()) {
+        return refused(`Refused ${tool.name}: confirmation tokens are not accepted here, because a person approves held writes; nothing was sent.`, []);
+      }
       const outcome = await this.confirmations.consume(input.confirmationToken, prepared.hash);
-      if (outcome === 'ok') return send;
+      if (outcome === 'ok') return send('model-token');
       const fresh = await this.preview(input, prepared, changes, current, true);
       const why =
         outcome === 'mismatch'
@@ -126,8 +140,104 @@ export class SpendGuard implements Guard {
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
-    if (input.dialog) return this.dialogRound(input, input.dialog, prepared, changes, current, send);
-    return { action: 'respond', result: await this.preview(input, prepared, changes, current, true) };
+    if (input.dialog) return this.dialogRound(input, input.dialog, prepared, changes, current, send('dialog'));
+    return { action: 'respond', result: await this.hold(input, prepared, changes, current) };
+  }
+
+  /** Whether a held write may answer a model-held token: `--approval model`, or auto's fallback where no page exists. */
+  private tokenFlow(): boolean {
+    const { mode, modelFallback, desk } = this.options.approval;
+    return mode === 'model' || (mode === 'auto' && modelFallback && !desk);
+  }
+
+  /** A held write with no dialog: an approval on the page (person), a token (model), or a refusal where no one can approve. */
+  private async hold(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<CallToolResult> {
+    const { tool } = input;
+    const { desk } = this.options.approval;
+    if (desk) return this.approvalRequired(input, prepared, await this.summary(input, prepared, changes, current), desk);
+    if (this.tokenFlow()) {
+      if (this.options.approval.mode === 'auto') {
+        this.options.logger.warn({ tool: tool.name, approval: 'model-token' }, 'no person can approve here: falling back to a model-held token (--approval-fallback model)');
+      }
+      return this.preview(input, prepared, changes, current, true);
+    }
+    const text =
+      `Not sent: ${tool.name} ${(await this.summary(input, prepared, changes, current)).verb}, and a person must approve it, but no one can here: ` +
+      'this client cannot show a confirmation dialog and the server has no approvers (PINTEREST_MCP_APPROVER_TOKEN). Tell the user; an operator can add approvers.';
+    return { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'approval_unavailable' } };
+  }
+
+  /** Stores an approval for the person and tells the model where it is decided and how to read the outcome. */
+  private async approvalRequired(input: GuardInput, prepared: PreparedWrite, summary: Summary, desk: ApprovalDesk): Promise<CallToolResult> {
+    const { tool } = input;
+    const approval = await this.approvals.create({
+      tool: tool.name,
+      args: input.sentArgs,
+      hash: prepared.hash,
+      account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+      currency: prepared.currency,
+      summary,
+    });
+    await desk.announce(approval);
+    const text = [
+      `Approval required: ${summary.heading} ${summary.verb}. Nothing has been sent.`,
+      summary.headline,
+      ...summary.lines,
+      ...summary.notes,
+      `Request: ${displayJson(summary.request)}`,
+      `Ask the user to approve or reject it ${desk.where(approval)} (expires ${approval.expires_at}). ` +
+        `Then call ${tool.name} again with the same arguments plus approval_id "${approval.id}" to read the outcome; that call sends nothing itself.`,
+    ].join('\n');
+    return {
+      content: [{ type: 'text', text }],
+      structuredContent: { status: 'approval_required', approval_id: approval.id, expires_at: approval.expires_at, request: summary.request, changes: summary.changes },
+    };
+  }
+
+  /** What became of an approval: still pending, rejected, expired, or the sent write's own result. Sends nothing. */
+  private async approvalStatus(input: GuardInput, id: string, hash: string): Promise<CallToolResult> {
+    const { tool } = input;
+    const approval = await this.approvals.get(id);
+    const answer = (status: string, text: string, isError = false, extra: Record<string, unknown> = {}): CallToolResult => ({
+      ...(isError ? { isError } : {}),
+      content: [{ type: 'text', text }],
+      structuredContent: { status, approval_id: id, ...extra },
+    });
+    if (!approval || approval.tool !== tool.name) {
+      return answer('approval_unknown', `No approval ${oneLine(id, 40)} for ${tool.name} exists (unknown, or gone a day after its decision). Nothing was sent.`, true);
+    }
+    if (approval.hash !== hash) {
+      return answer('approval_mismatch', `Approval ${id} is for different arguments of ${tool.name}; call with the arguments it was created for. Nothing was sent.`, true);
+    }
+    const decided = { decided_by: approval.decided_by, decided_at: approval.decided_at };
+    if (isExpired(approval)) return answer('approval_expired', `Approval ${id} expired at ${approval.expires_at} without a decision; nothing was sent. Call ${tool.name} without approval_id to ask again.`);
+    switch (approval.state) {
+      case 'pending':
+        return answer(
+          'approval_pending',
+          `Approval ${id} is not decided yet; nothing was sent. Ask the user to approve or reject it ${this.options.approval.desk?.where(approval) ?? 'on the approval page'} (expires ${approval.expires_at}), then call again.`,
+          false,
+          { expires_at: approval.expires_at },
+        );
+      case 'rejected':
+        return answer('approval_rejected', `The person rejected ${tool.name} (approval ${id}); nothing was sent.`, false, decided);
+      case 'sending':
+        return answer('approval_sending', `Approved (${approval.decided_by}); the write is being sent. Call again in a moment; if this stays, the server stopped while sending and the outcome is unknown: check before retrying.`, false, decided);
+      case 'done':
+        return this.approvedOutcome(approval);
+    }
+  }
+
+  /** The approved write's result as it was answered on the page, headed by who approved it. */
+  private approvedOutcome(approval: Approval): CallToolResult {
+    const outcome = approval.outcome ?? { content: [] };
+    const head = `Approved by ${approval.decided_by} at ${approval.decided_at} and sent once (approval ${approval.id}). The write's result:`;
+    const structured = (outcome.structuredContent ?? {}) as Record<string, unknown>;
+    return {
+      ...outcome,
+      content: [{ type: 'text', text: head }, ...outcome.content],
+      structuredContent: { ...structured, approval: { id: approval.id, status: 'approved', decided_by: approval.decided_by, decided_at: approval.decided_at } },
+    };
   }
 
   /**
@@ -256,7 +366,7 @@ export class SpendGuard implements Guard {
       : changes.length
         ? 'is destructive'
         : 'is a write, and every write is confirmed here (--confirm-writes all)';
-    return { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, request };
+    return { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, changes, request };
   }
 
   private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {

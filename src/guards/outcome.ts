@@ -2,14 +2,14 @@
 import type { ApiError, Applied } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { Logger } from '../logger.js';
-import type { AuditLog } from './audit.js';
+import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
 import { formatMoney, microsToDecimal } from './money.js';
 import { MICRO_RESPONSE_FIELD } from './money-fields.js';
 import { readEntities } from './current.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
-import type { GuardInput } from './types.js';
+import type { ApprovedBy, GuardInput } from './types.js';
 
 type Entity = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ export class WriteOutcome {
   ) {}
 
   /** After an executed write: per-item outcome, read-back of money and status, readable amounts, audit line. */
-  async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse): Promise<string[]> {
+  async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse, approvedBy?: ApprovedBy): Promise<string[]> {
     const notes: string[] = [];
     const body = response.body as { items?: BatchItem[] } | undefined;
     const items = Array.isArray(body?.items) && body.items.some((i) => i && typeof i === 'object' && 'exceptions' in i) ? body.items : undefined;
@@ -49,16 +49,16 @@ export class WriteOutcome {
     }
     notes.push(...(await this.readBack(input, prepared, items)));
     notes.push(...(await this.readableMoney(input, response)));
-    await this.record(input, prepared, failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', response.status);
+    await this.record(input, prepared, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status, approved_by: approvedBy });
     return notes;
   }
 
   /** After a write that failed to send: the audit line says whether it was applied, as far as the client knows. */
-  async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError): Promise<void> {
-    await this.record(input, prepared, FAILED_OUTCOME[error.applied], error.status, error.kind);
+  async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError, approvedBy?: ApprovedBy): Promise<void> {
+    await this.record(input, prepared, { outcome: FAILED_OUTCOME[error.applied], status: error.status, error: error.kind, approved_by: approvedBy });
   }
 
-  private async record(input: GuardInput, prepared: PreparedWrite, outcome: string, status: number | undefined, error?: string): Promise<void> {
+  private async record(input: GuardInput, prepared: PreparedWrite, result: Pick<AuditEntry, 'outcome' | 'status' | 'error' | 'approved_by'>): Promise<void> {
     await this.audit
       .write({
         time: new Date().toISOString(),
@@ -66,9 +66,7 @@ export class WriteOutcome {
         ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
         request_hash: prepared.hash,
         amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
-        outcome,
-        status,
-        error,
+        ...result,
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
   }

@@ -4,13 +4,24 @@ import type { ApiError } from '../client/errors.js';
 import type { ApiResponse } from '../client/http.js';
 import type { ApiRequest } from '../client/request.js';
 import type { ToolDef } from '../tools/registry.js';
+import type { Approval } from './approvals.js';
 
 export interface GuardInput {
   tool: ToolDef;
   /** Validated API arguments (parameters and `body`), money still in natural amounts. */
   args: Record<string, unknown>;
+  /** The same arguments as the client sent them (plain JSON): what an approval keeps, to run the call again. */
+  sentArgs: Record<string, unknown>;
   dryRun: boolean;
+  /** The model-held token flow (`--approval model`): repeats a previewed request once. */
   confirmationToken?: string;
+  /** Reads the outcome of an approval the person decides on the approval page; it never sends anything itself. */
+  approvalId?: string;
+  /**
+   * The approval page's own call for the write a person just approved: set in process only, never from arguments,
+   * so nothing a model sends can carry one.
+   */
+  grant?: ApprovalGrant;
   signal?: AbortSignal;
   /**
    * Present when the client can show the person a form (MCP form elicitation): a held write is then asked in a dialog
@@ -18,6 +29,26 @@ export interface GuardInput {
    */
   dialog?: DialogRound;
 }
+
+/** A person's approve of one approval, which the page's call carries to the guard. */
+export interface ApprovalGrant {
+  approvalId: string;
+  /** The request the person saw; the guard sends only if the arguments still build exactly this one. */
+  hash: string;
+  /** Who approved, for the audit. */
+  by: `page:${string}`;
+}
+
+/** Where a person approves held writes: the transport's approval page. The guard hands it each approval it creates. */
+export interface ApprovalDesk {
+  /** Where the person approves this approval, in words for the model (never a sign-in link: those are for the person). */
+  where(approval: Approval): string;
+  /** Makes a new approval reachable by a person (opens the browser, posts the webhook); logs its failures, never throws. */
+  announce(approval: Approval): Promise<void>;
+}
+
+/** Who let a held write through, as the audit names it. */
+export type ApprovedBy = 'dialog' | 'model-token' | `page:${string}`;
 
 /**
  * One round of the confirmation dialog. The first round (no `id`) asks; the retried round carries the dialog's id

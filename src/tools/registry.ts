@@ -36,6 +36,7 @@ export const CONTROL_ARGS = {
   confirmation_token: z
     .string()
     .describe('From a confirmation_required preview: runs that exact request once.'),
+  approval_id: z.string().describe('From an approval_required answer: reads its outcome (sends nothing itself).'),
   max_items: z
     .int()
     .min(1)
@@ -60,7 +61,15 @@ function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
   return p.required || p.in === 'path' ? schema : schema.optional();
 }
 
-export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOptions, 'schemas'> = {}): ToolDef[] {
+export interface BuildOptions extends Omit<SchemaBuilderOptions, 'schemas'> {
+  /**
+   * Whether writes take `confirmation_token` (the model-held token flow: `--approval model`, or auto's fallback);
+   * without it a model has nothing that could send a held write. Writes always take `approval_id`.
+   */
+  confirmationToken?: boolean;
+}
+
+export function buildTools(api: ApiDefinition, options: BuildOptions = {}): ToolDef[] {
   const builder = new SchemaBuilder({ ...options, schemas: api.catalog.schemas });
   const tools: ToolDef[] = [];
   for (const op of api.catalog.operations) {
@@ -82,7 +91,8 @@ export function buildTools(api: ApiDefinition, options: Omit<SchemaBuilderOption
       }
       if (writes) {
         shape.dry_run = CONTROL_ARGS.dry_run.optional();
-        shape.confirmation_token = CONTROL_ARGS.confirmation_token.optional();
+        if (options.confirmationToken) shape.confirmation_token = CONTROL_ARGS.confirmation_token.optional();
+        shape.approval_id = CONTROL_ARGS.approval_id.optional();
       }
       if (paginated) shape.max_items = CONTROL_ARGS.max_items.optional();
       if (!writes) shape.fields = CONTROL_ARGS.fields.optional();

@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
-import type { DialogRound, Guard, Question } from '../guards/types.js';
+import type { ApprovalGrant, DialogRound, Guard, GuardInput, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
 import type { ToolDef } from './registry.js';
@@ -24,6 +24,8 @@ export interface CallContext {
   progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
   /** Present when the client supports form elicitation: held writes are asked in a dialog (see GuardInput). */
   dialog?: DialogRound;
+  /** Set only by the approval page, in process, for the write a person just approved (see GuardInput). */
+  grant?: ApprovalGrant;
 }
 
 /** What a call answers: a tool result, or a question for the person that the call's next round answers. */
@@ -61,9 +63,12 @@ export class ToolRunner {
   async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<ToolAnswer> {
     const parsed = tool.input.safeParse(rawArgs ?? {});
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
-    const { dry_run, confirmation_token, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
+    const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
+    const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: approval_id as string | undefined };
+    // The arguments as sent (JSON, money as written): what an approval keeps to run the call again once approved.
+    const { dry_run: _d, confirmation_token: _c, approval_id: _a, max_items: _m, fields: _f, ...sent } = (rawArgs ?? {}) as Record<string, unknown>;
     try {
-      const first = await this.once(tool, args, dry_run === true, confirmation_token as string | undefined, ctx);
+      const first = await this.once(tool, args, { ...controls, sentArgs: sent }, ctx);
       if ('result' in first) return first.result;
       if ('ask' in first) return first;
       let content = first.content;
@@ -93,17 +98,16 @@ export class ToolRunner {
   private async once(
     tool: ToolDef,
     args: Record<string, unknown>,
-    dryRun: boolean,
-    confirmationToken: string | undefined,
+    controls: Pick<GuardInput, 'dryRun' | 'confirmationToken' | 'approvalId' | 'sentArgs'>,
     ctx: CallContext,
   ): Promise<{ result: CallToolResult } | { ask: Question } | { content: Record<string, unknown>; notes: string[] }> {
     const client = this.options.clients[tool.api.id];
-    if (tool.writes && !dryRun) {
+    if (tool.writes && !controls.dryRun) {
       // Without credentials a confirmed write could never be sent: say so before any preview or token.
       const problem = await client.credentialProblem();
       if (problem) throw problem;
     }
-    const decision = await this.options.guard.review({ tool, args, dryRun, confirmationToken, signal: ctx.signal, dialog: ctx.dialog });
+    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant });
     if (decision.action === 'respond') return { result: decision.result };
     if (decision.action === 'ask') return { ask: decision.question };
     let response;
@@ -163,7 +167,8 @@ export class ToolRunner {
       requests++;
       let page;
       try {
-        page = await this.once(tool, { ...args, bookmark }, false, undefined, ctx);
+        // A read's next page: never held, so never kept in an approval (sentArgs is not used).
+        page = await this.once(tool, { ...args, bookmark }, { dryRun: false, sentArgs: {} }, ctx);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         stopped = 'page_failed';

@@ -338,6 +338,15 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     await session.transport.handleRequest(req, res, body);
   }
 
+  /** The approvers' page (the Host is checked as for /mcp; the page checks Origin, sessions and CSRF itself). */
+  function approvalsPage(req: IncomingMessage, res: ServerResponse): void {
+    if (!hostAllowed(req.headers.host, allowedHosts)) return sendJson(res, 403, { error: 'Host header not allowed' });
+    if (!app.approvalWeb) {
+      return sendJson(res, 404, { error: 'no approval page: set PINTEREST_MCP_APPROVER_TOKEN to let approvers approve held writes here' });
+    }
+    void app.approvalWeb.handle(req, res);
+  }
+
   const probes = healthProbes(app, logger);
 
   /** /healthz: serving and the store answers; /readyz (`ready`): also the tool listing is built. */
@@ -365,6 +374,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       });
       return;
     }
+    if (path === '/approvals' || path.startsWith('/approvals/')) return approvalsPage(req, res);
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
     if (draining) return rpcError(res, 503, 'Server is shutting down: retry on another replica.', { connection: 'close', 'retry-after': '1' });
     const counted = req.method === 'POST';

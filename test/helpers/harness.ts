@@ -13,6 +13,8 @@ export const TOKEN = 'test-token';
 export const USD_ACCOUNT = '549755885175';
 export const JPY_ACCOUNT = '549755885176';
 export const EUR_ACCOUNT = '549755885177';
+/** The weaker, model-held token flow (`--approval model`): tests that drive confirmation tokens ask for it by name. */
+export const MODEL_APPROVAL = ['--approval', 'model'] as const;
 export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/index.js');
 
 export interface Harness {
