@@ -31,6 +31,25 @@ function canAskForm(capabilities: ClientCapabilities | undefined): boolean {
   return elicitation.form !== undefined || elicitation.url === undefined;
 }
 
+/** Whether the client can open a link for its user (`elicitation.url`). */
+export function canOpenUrl(server: Server, ctx: ServerContext): boolean {
+  return (clientCapabilities(server, ctx)?.elicitation as { url?: unknown } | undefined)?.url !== undefined;
+}
+
+/** The key of the approval page's link among a round's input requests. */
+const APPROVAL_KEY = 'approval';
+
+/** Modern era: the approval page's link as an input_required round; the retry (state: the approval id) reads its status. */
+export function openUrlResult(url: string, message: string, approvalId: string): InputRequiredResult {
+  return inputRequired({ inputRequests: { [APPROVAL_KEY]: inputRequired.elicitUrl({ message: redactor.text(message), url }) }, requestState: approvalId });
+}
+
+/** The approval a modern-era retry names in its request state, after a URL round. */
+export function approvalRetry(ctx: ServerContext, era: Era): string | undefined {
+  const state = era === 'modern' ? ctx.mcpReq.requestState<unknown>() : undefined;
+  return typeof state === 'string' && state.startsWith('apr_') ? state : undefined;
+}
+
 /** What the client declared it can do: per request in the modern era, once at initialize in the legacy era. */
 function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;

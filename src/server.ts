@@ -5,7 +5,8 @@ import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
 import { createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
 import type { Config } from './config.js';
-import { type Era, askNow, dialogRound, questionResult } from './dialog.js';
+import { randomUUID } from 'node:crypto';
+import { type Era, approvalRetry, askNow, canOpenUrl, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { Approvals } from './guards/approvals.js';
 import { SpendGuard } from './guards/guard.js';
 import type { ApprovalDesk } from './guards/types.js';
@@ -171,6 +172,21 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
             ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
         call.dialog = dialogRound(server, ctx, era);
+        call.approvalId = approvalRetry(ctx, era);
+        // The approval page's link for a client that can open links: now (legacy), or as the answer's round (modern).
+        let link: { url: string; message: string } | undefined;
+        if (!call.dialog && canOpenUrl(server, ctx)) {
+          call.openUrl =
+            era === 'legacy'
+              ? (url, message) => {
+                  ctx.mcpReq
+                    .elicitInput({ mode: 'url', message: redactor.text(message), url, elicitationId: randomUUID() }, { signal: ctx.mcpReq.signal })
+                    .catch(() => {}); // the person's answer only says whether they opened it; the page decides
+                }
+              : (url, message) => {
+                  link = { url, message };
+                };
+        }
         const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
           ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
         };
@@ -182,6 +198,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           outcome = await run();
         }
         if (isQuestion(outcome)) return questionResult(outcome.ask);
+        const held = (outcome.structuredContent as { status?: unknown; approval_id?: unknown } | undefined) ?? {};
+        if (link && held.status === 'approval_required' && typeof held.approval_id === 'string') return openUrlResult(link.url, link.message, held.approval_id);
         // Every result leaves through the redactor, whatever the upstream echoed into it.
         return redactor.value(outcome);
       });

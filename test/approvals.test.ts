@@ -1,4 +1,6 @@
 // A person approves spend, never the model: approval ids, the approval page (stdio link, HTTP approvers), CSRF, replicas, webhook, audit.
+import { Client as ModernClient } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { loadConfig } from '../src/config.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { PageApprover, csrfOf, recordingBrowser } from './helpers/approver.js';
-import { type Harness, USD_ACCOUNT, startInProcess, textOf } from './helpers/harness.js';
+import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from './helpers/harness.js';
 import { type Served, callText, connect, serve } from './helpers/http.js';
 import { freePort, redisServer, startRedis } from './helpers/processes.js';
 
@@ -184,6 +186,65 @@ describe('approval page over stdio (link sign-in)', () => {
     } finally {
       await model.close();
       await dialog.close();
+    }
+  });
+});
+
+describe('approval page link by URL elicitation', () => {
+  it('asks a client that can open links to open the sign-in link when no browser opens (the link stays out of results)', async () => {
+    const asked: { mode?: string; url?: string }[] = [];
+    const h = await startInProcess({
+      env: { BROWSER: 'false' },
+      elicitation: { url: {} },
+      onElicit: async (request) => {
+        asked.push(request.params as { mode?: string; url?: string });
+        return { action: 'accept' };
+      },
+    });
+    try {
+      const result = await h.call('ad_groups_update', budget('19'));
+      const held = result.structuredContent as unknown as Held;
+      expect(held.status).toBe('approval_required');
+      await vi.waitFor(() => expect(asked).toHaveLength(1));
+      expect(asked[0].mode).toBe('url');
+      const link = asked[0].url ?? '';
+      expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/approvals/${held.approval_id}\\?key=lnk_`));
+      expect(result.text + JSON.stringify(held)).not.toContain('lnk_');
+      const person = new PageApprover(new URL(link).origin);
+      await person.openLink(link);
+      expect((await person.decide(held.approval_id, 'approve')).status).toBe(303);
+      expect(writes(h.emulator)).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('2026-07-28: answers the link as an input_required URL round; the retry reads the approval', async () => {
+    const emulator = await startEmulator();
+    const client = new ModernClient({ name: 'url-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { url: {} } } });
+    const asked: { mode?: string; url?: string }[] = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params as { mode?: string; url?: string });
+      return { action: 'accept' };
+    });
+    const transport = new StdioClientTransport(stdioServer(emulator, { env: { BROWSER: 'false' } }));
+    transport.stderr?.on('data', () => {});
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'ad_groups_update', arguments: budget('24') });
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatchObject({ mode: 'url', url: expect.stringMatching(/\/approvals\/apr_[\w-]+\?key=lnk_/) });
+      // The retry read the approval it opened: pending, with its id, and no link in the result.
+      const id = /\/approvals\/(apr_[\w-]+)/.exec(asked[0].url ?? '')?.[1];
+      expect(result.structuredContent).toMatchObject({ status: 'approval_pending', approval_id: id });
+      expect(JSON.stringify(result)).not.toContain('lnk_');
+      const person = new PageApprover(new URL(asked[0].url ?? '').origin);
+      await person.openLink(asked[0].url ?? '');
+      expect((await person.decide(id ?? '', 'approve')).status).toBe(303);
+      expect(writes(emulator)).toHaveLength(1);
+    } finally {
+      await client.close();
+      await emulator.close();
     }
   });
 });

@@ -178,7 +178,7 @@ export class SpendGuard implements Guard {
       currency: prepared.currency,
       summary,
     });
-    await desk.announce(approval);
+    await desk.announce(approval, input.openUrl);
     const text = [
       `Approval required: ${summary.heading} ${summary.verb}. Nothing has been sent.`,
       summary.headline,

@@ -22,6 +22,11 @@ export interface GuardInput {
    * so nothing a model sends can carry one.
    */
   grant?: ApprovalGrant;
+  /**
+   * Present when the client can open a link for its user (URL-mode elicitation): asks it to open the approval page's
+   * sign-in link. The link goes to the client's dialog only, never into a result.
+   */
+  openUrl?: OpenUrl;
   signal?: AbortSignal;
   /**
    * Present when the client can show the person a form (MCP form elicitation): a held write is then asked in a dialog
@@ -29,6 +34,9 @@ export interface GuardInput {
    */
   dialog?: DialogRound;
 }
+
+/** Asks the client to open `url` for its user, saying `message`. */
+export type OpenUrl = (url: string, message: string) => void;
 
 /** A person's approve of one approval, which the page's call carries to the guard. */
 export interface ApprovalGrant {
@@ -43,8 +51,11 @@ export interface ApprovalGrant {
 export interface ApprovalDesk {
   /** Where the person approves this approval, in words for the model (never a sign-in link: those are for the person). */
   where(approval: Approval): string;
-  /** Makes a new approval reachable by a person (opens the browser, posts the webhook); logs its failures, never throws. */
-  announce(approval: Approval): Promise<void>;
+  /**
+   * Makes a new approval reachable by a person (opens the browser, posts the webhook; where no browser opens, the link
+   * goes to `openUrl` when the client can open one); logs its failures, never throws.
+   */
+  announce(approval: Approval, openUrl?: OpenUrl): Promise<void>;
 }
 
 /** Who let a held write through, as the audit names it. */

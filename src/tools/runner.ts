@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
-import type { ApprovalGrant, DialogRound, Guard, GuardInput, Question } from '../guards/types.js';
+import type { ApprovalGrant, DialogRound, Guard, GuardInput, OpenUrl, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
 import type { ToolDef } from './registry.js';
@@ -26,6 +26,10 @@ export interface CallContext {
   dialog?: DialogRound;
   /** Set only by the approval page, in process, for the write a person just approved (see GuardInput). */
   grant?: ApprovalGrant;
+  /** The client can open a link for its user (URL-mode elicitation); see GuardInput. */
+  openUrl?: OpenUrl;
+  /** The approval a 2026-07-28 retry reads (the request state of the URL round that opened its page). */
+  approvalId?: string;
 }
 
 /** What a call answers: a tool result, or a question for the person that the call's next round answers. */
@@ -64,7 +68,7 @@ export class ToolRunner {
     const parsed = tool.input.safeParse(rawArgs ?? {});
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
     const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
-    const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: approval_id as string | undefined };
+    const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: (approval_id as string | undefined) ?? ctx.approvalId };
     // The arguments as sent (JSON, money as written): what an approval keeps to run the call again once approved.
     const { dry_run: _d, confirmation_token: _c, approval_id: _a, max_items: _m, fields: _f, ...sent } = (rawArgs ?? {}) as Record<string, unknown>;
     try {
@@ -107,7 +111,7 @@ export class ToolRunner {
       const problem = await client.credentialProblem();
       if (problem) throw problem;
     }
-    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant });
+    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant, openUrl: ctx.openUrl });
     if (decision.action === 'respond') return { result: decision.result };
     if (decision.action === 'ask') return { ask: decision.question };
     let response;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Approval } from '../guards/approvals.js';
-import type { ApprovalDesk } from '../guards/types.js';
+import type { ApprovalDesk, OpenUrl } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalWeb } from './approval-web.js';
 
@@ -110,7 +110,7 @@ export class LocalApprovalDesk implements ApprovalDesk {
     return (await this.server).base;
   }
 
-  async announce(approval: Approval): Promise<void> {
+  async announce(approval: Approval, openUrl?: OpenUrl): Promise<void> {
     const { logger } = this.options;
     void notify(this.options.webhook, approval, logger);
     let link: string;
@@ -125,6 +125,7 @@ export class LocalApprovalDesk implements ApprovalDesk {
     if (!opened) {
       const print = this.options.printLink ?? ((line: string) => process.stderr.write(`${line}\n`));
       print(`pinterest-api-mcp: no browser could be opened; to approve or reject ${approval.tool}, open ${link}`);
+      openUrl?.(link, `Approve or reject ${approval.tool} (${approval.summary.verb}) on this server's approval page.`);
     }
   }
 

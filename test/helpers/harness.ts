@@ -35,8 +35,10 @@ export interface HarnessOptions {
   args?: string[];
   env?: Record<string, string>;
   emulator?: Emulator;
-  /** In-process only: answer the server's form elicitations (declares the capability). */
+  /** In-process only: answer the server's elicitations (declares the capability). */
   onElicit?: (request: ElicitRequest) => Promise<ElicitResult>;
+  /** The elicitation modes declared with onElicit (default: form). */
+  elicitation?: { form?: object; url?: object };
 }
 
 /** A result's text blocks joined, for readable assertions (results of either SDK's client). */
@@ -105,7 +107,7 @@ export async function startInProcess(options: HarnessOptions = {}): Promise<Harn
   await server.connect(serverSide);
   const client = new Client(
     { name: 'test-client', version: '1.0.0' },
-    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : undefined,
+    options.onElicit ? { capabilities: { elicitation: options.elicitation ?? { form: {} } } } : undefined,
   );
   if (options.onElicit) client.setRequestHandler(ElicitRequestSchema, options.onElicit);
   await client.connect(clientSide);
