@@ -107,7 +107,7 @@ export function discoverTools(selection: Selection, byName: ReadonlyMap<string, 
   const call = meta(
     'call_tool',
     'Call a tool',
-    'Calls one tool by name with its arguments (see describe_tool). Writes that change spend return a preview; repeat with confirmation_token inside arguments.',
+    'Calls one tool by name with its arguments (see describe_tool). Writes that change spend are held for approval by the user; pass approval_id (or confirmation_token, where offered) inside arguments.',
     z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).optional() }),
     { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     async ({ name, arguments: args }: { name: string; arguments?: Record<string, unknown> }, ctx) => {
