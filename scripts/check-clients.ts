@@ -10,7 +10,7 @@
 //   - @modelcontextprotocol/conformance@0.1.16 `server --suite all` against the same two servers, as before;
 //   - @modelcontextprotocol/inspector@2.12.0 `--cli`, in its legacy and modern protocol eras, over HTTP (with the
 //     bearer header) and over stdio (it spawns dist/index.js): tools/list, prompts/list, prompts/get, a read tool
-//     (ad_accounts_get) and a guarded write (campaigns_update -> confirmation_required, nothing sent);
+//     (ad_accounts_get) and a guarded write (campaigns_update -> approval_required, nothing sent);
 //   - a few raw HTTP checks of the documented transport (GET 405, bearer required).
 // Conformance results are read from the suites' checks.json files and judged against
 // scripts/conformance-expected-failures.json (scenario or check ids, era, mode, reason): an expected failure is
@@ -131,13 +131,18 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The server's settings: the fake API, its token, quiet logs, no retries. */
+/**
+ * The server's settings: the fake API, its token, quiet logs, no retries; an approver, so that held writes wait for a
+ * person over HTTP too, and no browser (stdio prints the approval link on stderr instead of opening one).
+ */
 function serverEnv(emulator: Emulator): Record<string, string> {
   return {
     PINTEREST_API_BASE_URL: emulator.url,
     PINTEREST_ACCESS_TOKEN: PINTEREST_TOKEN,
     PINTEREST_MCP_LOG_LEVEL: 'warn',
     PINTEREST_MCP_RETRIES: '0',
+    PINTEREST_MCP_APPROVER_TOKEN: 'checker=check-clients-approver-0123456789abcdef',
+    BROWSER: 'false',
   };
 }
 
@@ -434,10 +439,11 @@ async function runInspector(target: Target, era: Era, emulator: Emulator): Promi
     const before = emulator.requests.filter((r) => r.method !== 'GET').length;
     const args = { ad_account_id: ACCOUNT, body: [{ id: CAMPAIGN, ad_account_id: ACCOUNT, daily_spend_cap: '60' }] };
     const result = await inspector(target, era, ['--method', 'tools/call', '--tool-name', 'campaigns_update', '--tool-args-json', JSON.stringify(args)]);
-    const structured = (result.structuredContent ?? {}) as { status?: string; confirmation_token?: string; changes?: { to?: string }[] };
+    const structured = (result.structuredContent ?? {}) as { status?: string; approval_id?: string; confirmation_token?: string; changes?: { to?: string }[] };
     const writes = emulator.requests.filter((r) => r.method !== 'GET').length - before;
-    const ok = structured.status === 'confirmation_required' && !!structured.confirmation_token && structured.changes?.[0]?.to === '60.00 USD' && writes === 0;
-    return [ok, `status ${structured.status}; change to ${structured.changes?.[0]?.to}; token ${structured.confirmation_token ? 'issued' : 'missing'}; writes sent to Pinterest: ${writes}`];
+    const ok =
+      structured.status === 'approval_required' && !!structured.approval_id && !structured.confirmation_token && structured.changes?.[0]?.to === '60.00 USD' && writes === 0;
+    return [ok, `status ${structured.status}; change to ${structured.changes?.[0]?.to}; approval ${structured.approval_id ? 'held for a person' : 'missing'}; writes sent to Pinterest: ${writes}`];
   });
 }
 

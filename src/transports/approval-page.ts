@@ -36,7 +36,7 @@ function layout(title: string, body: string, signOut?: string): string {
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${e(title)} · pinterest-api-mcp</title><style>${STYLE}</style></head>
+<meta name="referrer" content="same-origin"><title>${e(title)} · pinterest-api-mcp</title><style>${STYLE}</style></head>
 <body>${header}<main>${body}</main></body></html>`;
 }
 

@@ -49,14 +49,14 @@ interface Session {
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
-/** The page's headers: no caching, no framing, no referrer (a sign-in link's secret never travels on), this CSP. */
+/** The page's headers: no caching, no framing, a referrer only within this page (a sign-in link's secret never travels elsewhere; `no-referrer` would make Chromium send `Origin: null` with the forms), this CSP. */
 function send(res: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': String(Buffer.byteLength(html)),
     'cache-control': 'no-store',
     'content-security-policy': CONTENT_SECURITY_POLICY,
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     ...headers,

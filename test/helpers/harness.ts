@@ -38,7 +38,7 @@ export interface HarnessOptions {
   /** In-process only: answer the server's elicitations (declares the capability). */
   onElicit?: (request: ElicitRequest) => Promise<ElicitResult>;
   /** The elicitation modes declared with onElicit (default: form). */
-  elicitation?: { form?: object; url?: object };
+  elicitation?: { form?: Record<string, never>; url?: Record<string, never> };
 }
 
 /** A result's text blocks joined, for readable assertions (results of either SDK's client). */

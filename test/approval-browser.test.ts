@@ -1,0 +1,266 @@
+// The approval page driven in a real headless Chromium: stdio's loopback page (sign-in link opened via $BROWSER)
+// and HTTP's /approvals (approver token), each checked against what actually reached the fake Pinterest API.
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { recordingBrowser } from './helpers/approver.js';
+import { type Harness, USD_ACCOUNT, startStdio } from './helpers/harness.js';
+import { type Served, callText, connect, serve } from './helpers/http.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const USD_AD_GROUP = '2680059592701';
+const SCREENSHOT = resolve(import.meta.dirname, '../docs/approval-page.png');
+const WRITE_BODY = [{ id: USD_AD_GROUP, budget_in_micro_currency: 12_500_000 }];
+const budgetArgs = (budget: string, extra: Record<string, unknown> = {}) => ({
+  ad_account_id: USD_ACCOUNT,
+  body: [{ id: USD_AD_GROUP, budget, ...extra }],
+});
+
+async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
+
+/** The status line of an approval page. */
+const status = (page: Page) => page.locator('dd.status').innerText();
+
+describe('approval page in Chromium, stdio (link sign-in)', () => {
+  let browser: Browser;
+  let h: Harness;
+  let capture: ReturnType<typeof recordingBrowser>;
+
+  beforeAll(async () => {
+    browser = await launch();
+    capture = recordingBrowser();
+    h = await startStdio({ args: ['--toolsets', 'all'], env: { BROWSER: capture.command } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await browser?.close();
+  });
+
+  it('shows the held write, approves it once, and never sends it twice', async () => {
+    h.emulator.reset();
+    const args = budgetArgs('12.50');
+    const held = await h.call('ad_groups_update', args);
+    const s = held.structuredContent as { status: string; approval_id: string };
+    expect(s.status, held.text).toBe('approval_required');
+    expect(writes(h.emulator)).toHaveLength(0);
+
+    const link = await capture.next(1);
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/approvals/${s.approval_id}\\?key=lnk_`));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const answer = await page.goto(link);
+    expect(answer?.status()).toBe(200);
+    expect(page.url()).not.toContain('key=');
+    expect(new URL(page.url()).pathname).toBe(`/approvals/${s.approval_id}`);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'pmcp_approver')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/approvals' });
+
+    // What the person decides on.
+    const text = await page.locator('body').innerText();
+    for (const expected of ['ad_groups_update', USD_ACCOUNT, 'USD', '10.00 USD', '12.50 USD', '+25%']) expect(text).toContain(expected);
+    expect(await status(page)).toBe('Waiting for your decision');
+    const changes = page.getByRole('table', { name: 'Changes' });
+    await expect.poll(() => changes.getByRole('row').count()).toBe(2);
+    const row = changes.getByRole('row').nth(1);
+    expect(await row.locator('td').nth(3).innerText()).toBe('10.00 USD');
+    expect(await row.locator('td').nth(4).innerText()).toBe('12.50 USD');
+    expect(await row.locator('td').nth(5).innerText()).toBe('+25%');
+    expect(text).toContain('Totals');
+    const request = await page.locator('pre[aria-labelledby="request"]').innerText();
+    expect(request).toContain(`PATCH /ad_accounts/${USD_ACCOUNT}/ad_groups`);
+    expect(request).toContain('budget_in_micro_currency');
+    expect(request).toContain('12500000');
+
+    // Accessibility basics: language, one h1, buttons by role, no scripts at all.
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('ad_groups_update');
+    const approve = page.getByRole('button', { name: 'Approve' });
+    await expect.poll(() => approve.count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(1);
+    expect(await page.locator('script').count()).toBe(0);
+
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Approve: one PATCH with the exact body, and the page shows the outcome.
+    await approve.click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe(`/approvals/${s.approval_id}`);
+    expect(await status(page)).toBe('Approved and sent once');
+    expect(await page.getByRole('heading', { name: 'Outcome' }).count()).toBe(1);
+    expect(await page.locator('pre[aria-labelledby="outcome"]').innerText()).not.toBe('');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(writes(h.emulator)).toHaveLength(1);
+    expect(writes(h.emulator)[0]).toMatchObject({ method: 'PATCH', path: `/ad_accounts/${USD_ACCOUNT}/ad_groups`, body: WRITE_BODY });
+
+    // The model reads the outcome; that call sends nothing.
+    const outcome = await h.call('ad_groups_update', { ...args, approval_id: s.approval_id });
+    expect(outcome.isError, outcome.text).toBeFalsy();
+    expect(outcome.text).toContain('page:local');
+    expect(outcome.structuredContent).toMatchObject({ approval: { id: s.approval_id, status: 'approved', decided_by: 'page:local' } });
+    expect(writes(h.emulator)).toHaveLength(1);
+
+    // Back to the form and Approve again: the used CSRF token is refused, nothing more is sent.
+    await page.goBack();
+    const again = page.getByRole('button', { name: 'Approve' });
+    if ((await again.count()) === 1) {
+      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), again.click()]);
+      expect(response.status()).toBe(403);
+      await page.waitForLoadState();
+      expect(await page.locator('body').innerText()).toMatch(/Form refused|already sent|Already decided/);
+    } else {
+      // The browser reloaded the page instead of showing its cached form (no-store): it shows the decision.
+      expect(await status(page)).toBe('Approved and sent once');
+    }
+    // A re-POST of the same form from the page's origin, whatever the browser did above.
+    const replay = await page.request.post(`${new URL(link).origin}/approvals/${s.approval_id}/approve`, {
+      form: { csrf: 'csrf_AAAAAAAAAAAAAAAAAAAAAAAA' },
+      headers: { origin: new URL(link).origin },
+    });
+    expect(replay.status()).toBe(403);
+    expect(await replay.text()).toContain('Form refused');
+    expect(writes(h.emulator)).toHaveLength(1);
+
+    // The sign-in link worked once: a fresh browser gets "Link used or expired".
+    const fresh = await browser.newContext();
+    const other = await fresh.newPage();
+    const used = await other.goto(link);
+    expect(used?.status()).toBe(403);
+    expect(await other.getByRole('heading', { level: 1 }).innerText()).toBe('Link used or expired');
+    expect(writes(h.emulator)).toHaveLength(1);
+    await fresh.close();
+    await context.close();
+  });
+
+  it('rejects a held write: nothing is sent, and the model reads the rejection', async () => {
+    h.emulator.reset();
+    const args = budgetArgs('15.00');
+    const held = await h.call('ad_groups_update', args);
+    const s = held.structuredContent as { status: string; approval_id: string };
+    expect(s.status, held.text).toBe('approval_required');
+    const link = await capture.next(2);
+    expect(link).toContain(`/approvals/${s.approval_id}?key=lnk_`);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link);
+    expect(await page.locator('body').innerText()).toContain('15.00 USD');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.waitForLoadState();
+    expect(await status(page)).toBe('Rejected: nothing was sent');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(writes(h.emulator)).toHaveLength(0);
+
+    const outcome = await h.call('ad_groups_update', { ...args, approval_id: s.approval_id });
+    expect(outcome.isError, outcome.text).toBeFalsy();
+    expect(outcome.structuredContent).toMatchObject({ status: 'approval_rejected', approval_id: s.approval_id, decided_by: 'page:local' });
+    expect(writes(h.emulator)).toHaveLength(0);
+    await context.close();
+  });
+});
+
+describe('approval page in Chromium, HTTP (approver token sign-in)', () => {
+  const ALICE = 'alice-approver-token-0123456789abcdefghij';
+  const BOT = 'bot-bearer-token-0123456789abcdefghijklmn';
+  const HOSTILE = '<img src=x onerror=alert(1)>';
+  let browser: Browser;
+  let emulator: Emulator;
+  let served: Served;
+  let client: Client;
+
+  beforeAll(async () => {
+    browser = await launch();
+    emulator = await startEmulator();
+    served = await serve(emulator, ['--toolsets', 'all'], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}`, PINTEREST_MCP_HTTP_TOKEN: BOT });
+    client = await connect(served.url, { authorization: `Bearer ${BOT}` });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await served?.close();
+    await emulator?.close();
+    await browser?.close();
+  });
+
+  it('refuses the bot token, lets alice approve once, and escapes names', async () => {
+    emulator.reset();
+    const args = budgetArgs('12.50', { name: HOSTILE });
+    const held = await callText(client, 'ad_groups_update', args);
+    const s = held.structuredContent as { status: string; approval_id: string };
+    expect(s.status, held.text).toBe('approval_required');
+    expect(writes(emulator)).toHaveLength(0);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const base = served.http.url;
+    const signInPage = await page.goto(`${base}/approvals`);
+    expect(signInPage?.status()).toBe(401);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Sign in to approve');
+
+    // The bot's bearer token cannot sign in.
+    await page.getByLabel('Approver token').fill(BOT);
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    expect(refused.status()).toBe(403);
+    await page.waitForLoadState();
+    expect(await page.locator('body').innerText()).toContain("The bot's bearer token cannot approve");
+    expect((await context.cookies()).some((c) => c.name === 'pmcp_approver')).toBe(false);
+    expect(writes(emulator)).toHaveLength(0);
+
+    // Alice signs in and sees the pending approval.
+    await page.goto(`${base}/approvals`);
+    await page.getByLabel('Approver token').fill(ALICE);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe('/approvals');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Pending approvals');
+    expect(await page.locator('body').innerText()).toContain('Signed in as alice.');
+    const entry = page.getByRole('table', { name: 'Pending approvals' }).getByRole('link', { name: 'ad_groups_update' });
+    await expect.poll(() => entry.count()).toBe(1);
+    await entry.click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe(`/approvals/${s.approval_id}`);
+
+    // The hostile name is shown as text, never as markup.
+    const request = await page.locator('pre[aria-labelledby="request"]').innerText();
+    expect(request).toContain(HOSTILE);
+    expect(request).toContain('12500000');
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.content()).not.toContain(HOSTILE);
+
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForLoadState();
+    expect(await status(page)).toBe('Approved and sent once');
+    expect(await page.getByRole('heading', { name: 'Outcome' }).count()).toBe(1);
+    expect(writes(emulator)).toHaveLength(1);
+    expect(writes(emulator)[0]).toMatchObject({
+      method: 'PATCH',
+      path: `/ad_accounts/${USD_ACCOUNT}/ad_groups`,
+      body: [{ id: USD_AD_GROUP, budget_in_micro_currency: 12_500_000, name: HOSTILE }],
+    });
+
+    const outcome = await callText(client, 'ad_groups_update', { ...args, approval_id: s.approval_id });
+    expect(outcome.isError, outcome.text).toBeFalsy();
+    expect(outcome.text).toContain('page:alice');
+    expect(writes(emulator)).toHaveLength(1);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+});
