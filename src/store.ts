@@ -26,6 +26,15 @@ export class StoreUnavailable extends Error {
   }
 }
 
+/** Runs one store operation; a failure becomes StoreUnavailable naming the store (`label`, without its password). */
+export async function inStore<T>(label: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new StoreUnavailable(label, error);
+  }
+}
+
 /** A store URL's password as written and decoded, for the redactor. */
 function passwordsOf(spec: string): string[] {
   if (!URL.canParse(spec)) return [];

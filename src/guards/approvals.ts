@@ -1,7 +1,7 @@
 // Approvals of held writes by a person, kept in the shared store: created by the guard, decided once on a page, read back by the model.
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { type Store, StoreUnavailable } from '../store.js';
+import { type Store, inStore } from '../store.js';
 import type { Change } from './changes.js';
 
 /** What a person sees to decide, computed by the guard when the write was held. */
@@ -66,12 +66,8 @@ export class Approvals {
     private readonly storeLabel: string,
   ) {}
 
-  private async use<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new StoreUnavailable(this.storeLabel, error);
-    }
+  private use<T>(operation: () => Promise<T>): Promise<T> {
+    return inStore(this.storeLabel, operation);
   }
 
   async create(fields: Pick<Approval, 'tool' | 'args' | 'hash' | 'account' | 'currency' | 'summary'>): Promise<Approval> {

@@ -1,6 +1,6 @@
 // Single-use tokens bound to one exact request (confirmation tokens, dialog ids), kept in the shared store so any replica can use them.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Store, StoreUnavailable } from '../store.js';
+import { type Store, inStore } from '../store.js';
 
 interface Pending {
   hash: string;
@@ -44,13 +44,8 @@ export class Confirmations {
     private readonly storeLabel: string,
   ) {}
 
-  /** A store operation whose failure becomes StoreUnavailable (the caller says that nothing was sent). */
-  private async use<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new StoreUnavailable(this.storeLabel, error);
-    }
+  private use<T>(operation: () => Promise<T>): Promise<T> {
+    return inStore(this.storeLabel, operation);
   }
 
   async issue(tool: string, hash: string): Promise<{ token: string; expiresAt: string }> {

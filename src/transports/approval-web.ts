@@ -8,7 +8,7 @@ import { type Approval, Approvals } from '../guards/approvals.js';
 import { Confirmations, type TokenKind, requestHash } from '../guards/confirmations.js';
 import type { Logger } from '../logger.js';
 import { redactor } from '../redact.js';
-import { type Store, StoreUnavailable } from '../store.js';
+import { type Store, StoreUnavailable, inStore } from '../store.js';
 import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './approval-page.js';
 
 /**
@@ -143,7 +143,7 @@ export class ApprovalWeb {
         return send(res, 403, messagePage('Form refused', 'This form expired or was already sent (each form is sent once). Reload the page and decide again.'));
       }
       if (action === 'sign-out') {
-        await this.options.store.delete(`approver-session:${session.id}`);
+        await this.use(() => this.options.store.delete(`approver-session:${session.id}`));
         return redirect(res, '/approvals', { 'set-cookie': cookieHeader(SESSION_COOKIE, '', req, 0) });
       }
       return this.decide(res, parts[0], parts[1] === 'approve', session);
@@ -250,11 +250,7 @@ export class ApprovalWeb {
     return redirect(res, `/approvals/${encodeURIComponent(id)}`);
   }
 
-  private async use<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new StoreUnavailable(this.options.storeLabel, error);
-    }
+  private use<T>(operation: () => Promise<T>): Promise<T> {
+    return inStore(this.options.storeLabel, operation);
   }
 }
