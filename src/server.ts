@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { Approvals } from './guards/approvals.js';
-import { SpendGuard } from './guards/guard.js';
+import { SpendGuard, type TokenFlow } from './guards/guard.js';
 import type { ApprovalDesk } from './guards/types.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type Logger, requestLog } from './logger.js';
@@ -55,11 +55,12 @@ export interface App {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   redactor.add(...config.secrets);
   const { approval } = config;
-  // Only the token flow (model mode, or auto's fallback where no approval page exists) lists confirmation_token.
+  // stdio always has its loopback page; HTTP has /approvals when approvers are configured.
   const pageExists = approval.mode !== 'model' && (config.transport === 'stdio' || approval.approvers.length > 0);
-  const confirmationToken = approval.mode === 'model' || (approval.mode === 'auto' && approval.modelFallback && !pageExists);
+  const tokens: TokenFlow = approval.mode === 'model' ? 'model' : approval.mode === 'auto' && approval.modelFallback && !pageExists ? 'fallback' : 'none';
+  // Only the token flow lists confirmation_token.
   const tools = APIS.flatMap((api) =>
-    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken }),
+    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken: tokens !== 'none' }),
   );
   const byName = new Map(tools.map((t) => [t.name, t]));
   const selection = selectTools(tools, config);
@@ -96,14 +97,14 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       config.transport === 'stdio'
         ? new LocalApprovalDesk({ web: approvalWeb, port: approval.pagePort, browser: approval.browser, webhook: approval.webhook, logger })
         : new HttpApprovalDesk({ webhook: approval.webhook, logger });
-  } else if (approval.mode !== 'model' && !approval.modelFallback) {
+  } else if (tokens === 'none') {
     logger.warn('no approvers (PINTEREST_MCP_APPROVER_TOKEN): held writes can be approved only in clients that show confirmation dialogs');
   }
   const guard = new SpendGuard({
     store,
     storeLabel,
     approvals,
-    approval: { mode: approval.mode, modelFallback: approval.modelFallback, desk },
+    approval: { tokens, desk },
     read,
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,

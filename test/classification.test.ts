@@ -147,7 +147,7 @@ it('holds a write that nobody classified (unknown means held), and sends nothing
     confirmWrites: 'spend',
     confirmTtlSeconds: 600,
     approvals: new Approvals(store, 600, 'memory'),
-    approval: { mode: 'model', modelFallback: false },
+    approval: { tokens: 'model' },
     caps: {},
     adAccounts: [],
     logger: createLogger('silent'),

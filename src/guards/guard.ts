@@ -1,7 +1,7 @@
 // The guard layer: converts money exactly, checks scope and caps, and holds every write not known to be harmless.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError, buildRequest } from '../client/request.js';
-import type { ApprovalMode, ConfirmWrites } from '../config.js';
+import type { ConfirmWrites } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { errorResult } from '../tools/results.js';
@@ -32,9 +32,7 @@ export interface GuardOptions {
   /** Approvals on the approval page (their lifetime is the same). */
   approvals: Approvals;
   approval: {
-    mode: ApprovalMode;
-    /** `auto`: fall back to the token flow where no person can be asked (no desk, no dialog). */
-    modelFallback: boolean;
+    tokens: TokenFlow;
     /** The transport's approval page; none where no person can approve there (HTTP without approvers). */
     desk?: ApprovalDesk;
   };
@@ -44,6 +42,12 @@ export interface GuardOptions {
   auditLog?: string;
   logger: Logger;
 }
+
+/**
+ * Whether held writes answer a model-held confirmation token: `none` (a person approves), `model` (`--approval
+ * model`), or `fallback` (auto's `--approval-fallback model` where no approval page exists; logged each time).
+ */
+export type TokenFlow = 'none' | 'model' | 'fallback';
 
 /** What a preview, a dialog and an approval page show, computed once per call. */
 type Summary = ApprovalSummary;
@@ -128,7 +132,7 @@ export class SpendGuard implements Guard {
     if (!held) return send();
 
     if (input.confirmationToken !== undefined) {
-      if (!this.tokenFlow()) {
+      if (this.options.approval.tokens === 'none') {
         return refused(`Refused ${tool.name}: confirmation tokens are not accepted here, because a person approves held writes; nothing was sent.`, []);
       }
       const outcome = await this.confirmations.consume(input.confirmationToken, prepared.hash);
@@ -144,19 +148,13 @@ export class SpendGuard implements Guard {
     return { action: 'respond', result: await this.hold(input, prepared, changes, current) };
   }
 
-  /** Whether a held write may answer a model-held token: `--approval model`, or auto's fallback where no page exists. */
-  private tokenFlow(): boolean {
-    const { mode, modelFallback, desk } = this.options.approval;
-    return mode === 'model' || (mode === 'auto' && modelFallback && !desk);
-  }
-
   /** A held write with no dialog: an approval on the page (person), a token (model), or a refusal where no one can approve. */
   private async hold(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<CallToolResult> {
     const { tool } = input;
-    const { desk } = this.options.approval;
+    const { desk, tokens } = this.options.approval;
     if (desk) return this.approvalRequired(input, prepared, await this.summary(input, prepared, changes, current), desk);
-    if (this.tokenFlow()) {
-      if (this.options.approval.mode === 'auto') {
+    if (tokens !== 'none') {
+      if (tokens === 'fallback') {
         this.options.logger.warn({ tool: tool.name, approval: 'model-token' }, 'no person can approve here: falling back to a model-held token (--approval-fallback model)');
       }
       return this.preview(input, prepared, changes, current, true);
