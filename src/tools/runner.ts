@@ -6,7 +6,7 @@ import type { ApiClient } from '../client/http.js';
 import type { ApprovalGrant, DialogRound, Guard, GuardInput, OpenUrl, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
-import type { ToolDef } from './registry.js';
+import { CONTROL_ARGS, type ToolDef } from './registry.js';
 import { errorResult, project, structured, successResult, validationError } from './results.js';
 
 export interface RunnerOptions {
@@ -69,8 +69,8 @@ export class ToolRunner {
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
     const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
     const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: (approval_id as string | undefined) ?? ctx.approvalId };
-    // The arguments as sent (JSON, money as written): what an approval keeps to run the call again once approved.
-    const { dry_run: _d, confirmation_token: _c, approval_id: _a, max_items: _m, fields: _f, ...sent } = (rawArgs ?? {}) as Record<string, unknown>;
+    // The arguments as sent (JSON, money as written), without the server's own: what an approval keeps to run again.
+    const sent = Object.fromEntries(Object.entries((rawArgs ?? {}) as Record<string, unknown>).filter(([key]) => !(key in CONTROL_ARGS)));
     try {
       const first = await this.once(tool, args, { ...controls, sentArgs: sent }, ctx);
       if ('result' in first) return first.result;
