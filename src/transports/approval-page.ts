@@ -1,7 +1,7 @@
 // The approval pages' HTML: self-contained (no scripts, no external assets), accessible, every value escaped.
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
-import type { Approval } from '../guards/approvals.js';
+import { type Approval, isExpired } from '../guards/approvals.js';
 import type { Change } from '../guards/changes.js';
 import { formatMoney } from '../guards/money.js';
 import { percent } from '../guards/changes.js';
@@ -90,7 +90,7 @@ const STATE_TEXT: Record<Approval['state'], string> = {
 };
 
 function stateText(approval: Approval): string {
-  if (approval.state === 'pending' && Date.parse(approval.expires_at) <= Date.now()) return 'Expired: nothing was sent';
+  if (isExpired(approval)) return 'Expired: nothing was sent';
   return STATE_TEXT[approval.state];
 }
 
@@ -105,7 +105,7 @@ function outcomeSection(approval: Approval): string {
 /** One approval: what a person needs to decide, the exact request, and Approve / Reject while it is pending. */
 export async function approvalPage(approval: Approval, csrf: CsrfFor, notice?: string): Promise<string> {
   const { summary } = approval;
-  const pending = stateText(approval) === STATE_TEXT.pending;
+  const pending = approval.state === 'pending' && !isExpired(approval);
   const sums = totals(summary.changes, approval.currency);
   const decided = approval.decided_by ? `<dt>Decided by</dt><dd>${e(approval.decided_by)} at ${e(approval.decided_at)}</dd>` : '';
   const actions = pending
