@@ -1,5 +1,5 @@
 // The approval page's requests under /approvals: sign-in (link secret or approver token), sessions, CSRF, Approve and Reject.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { parseCookie, stringifySetCookie } from 'cookie';
@@ -9,6 +9,7 @@ import { Confirmations, type TokenKind, requestHash } from '../guards/confirmati
 import type { Logger } from '../logger.js';
 import { redactor } from '../redact.js';
 import { type Store, StoreUnavailable, inStore } from '../store.js';
+import { BodyTooLarge, bearerMatches, readBody, sameSecret, secretDigest } from './requests.js';
 import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './approval-page.js';
 
 /**
@@ -46,8 +47,6 @@ interface Session {
   approver: string;
 }
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 /** The page's headers: no caching, no framing, a referrer only within this page (a sign-in link's secret never travels elsewhere; `no-referrer` would make Chromium send `Origin: null` with the forms), this CSP. */
 function send(res: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}): void {
@@ -71,14 +70,12 @@ function redirect(res: ServerResponse, location: string, headers: Record<string,
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+  try {
+    return new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return undefined;
+    throw error;
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** A form post must come from this page's own origin (the Host it was served on, over http or https). */
@@ -164,8 +161,7 @@ export class ApprovalWeb {
   }
 
   private carriesBotToken(req: IncomingMessage, botToken: string): boolean {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    return bearer !== undefined && sameSecret(bearer, botToken);
+    return bearerMatches(req.headers.authorization, secretDigest(botToken));
   }
 
   private async session(req: IncomingMessage): Promise<(Session & { id: string }) | undefined> {

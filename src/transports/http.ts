@@ -1,5 +1,5 @@
 // Serves MCP over Streamable HTTP at /mcp on node:http, both eras: Host/Origin/bearer checks, limits, legacy sessions, health, drain.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerOptions, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type App, SERVER_INFO } from '../server.js';
 import { healthProbes } from './health.js';
+import { BodyTooLarge, bearerMatches, readBody, secretDigest } from './requests.js';
 import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
 
 export interface HttpOptions {
@@ -68,15 +69,6 @@ export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token'>):
         'Pinterest account. Set PINTEREST_MCP_HTTP_TOKEN (or PINTEREST_MCP_HTTP_TOKEN_FILE), or bind to 127.0.0.1.',
     );
   }
-}
-
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
-/** Constant-time comparison of a request's `Authorization: Bearer` value with the configured token. */
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  // Hash both sides so that the comparison takes the same time whatever the lengths.
-  return timingSafeEqual(digest(match?.[1] ?? ''), expected) && !!match;
 }
 
 const bracket = (host: string) => (isIP(host) === 6 ? `[${host}]` : host);
@@ -156,32 +148,9 @@ function clientErrorAnswer(code: string | undefined): string {
   return `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`;
 }
 
-class BodyTooLarge extends Error {}
-
-/** Reads the body up to `limit` bytes; beyond it, stops reading and rejects. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume(); // drain the rest so that the 413 can be read by the client
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
 export async function serveHttp(app: App, options: HttpOptions, logger: Logger): Promise<HttpHandle> {
   assertSafeBinding(options);
-  const expectedToken = options.token ? digest(options.token) : undefined;
+  const expectedToken = options.token ? secretDigest(options.token) : undefined;
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
