@@ -175,16 +175,19 @@ const baseUrl: ValueType<string> = {
   },
 };
 
+/** A mounted secret's file, whole; a file that cannot be read is refused (its content is never printed). */
+function secretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Refused(`cannot be read: ${(error as Error).message}`);
+  }
+}
+
 /** The first line of a file (a mounted secret); the file's content is never printed. */
 const firstLineOfFile: ValueType<string> = {
   parse(path) {
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Refused(`cannot be read: ${(error as Error).message}`);
-    }
-    const line = content.split(/\r?\n/)[0].trim();
+    const line = secretFile(path).split(/\r?\n/)[0].trim();
     if (!line) throw new Refused(`is empty: ${path}`);
     return line;
   },
@@ -211,15 +214,7 @@ const approverTokens: ValueType<Approver[]> = { parse: approverEntries };
 
 /** Approvers from a file (a mounted secret), one `id=token` per line; the file's content is never printed. */
 const approverTokensFile: ValueType<Approver[]> = {
-  parse(path) {
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Refused(`cannot be read: ${(error as Error).message}`);
-    }
-    return approverEntries(content);
-  },
+  parse: (path) => approverEntries(secretFile(path)),
 };
 
 function entries(value: string): string[] {
