@@ -49,17 +49,26 @@ function scalar(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** `deepObject` members: `name[key]=value`, nested objects one bracket per level (`name[report][report_type]`). */
+function serializeDeep(prefix: string, object: Record<string, unknown>, out: [string, string][]): void {
+  for (const [key, v] of Object.entries(object)) {
+    if (v === undefined) continue;
+    if (isPlainObject(v)) serializeDeep(`${prefix}[${key}]`, v, out);
+    else for (const item of Array.isArray(v) ? v : [v]) out.push([`${prefix}[${key}]`, scalar(item)]);
+  }
+}
+
 /**
  * Query serialization per OpenAPI 3.0: `form` arrays repeat the key unless `explode: false`, which joins with
  * commas; `deepObject` objects become `name[key]=value`, with array values repeated (`name[key]=a&name[key]=b`),
- * which is how Pinterest's catalog item filters are read.
+ * which is how Pinterest's catalog item filters are read. OpenAPI leaves nested deepObjects undefined; catalog
+ * report stats need one, sent with a bracket per level, as qs-style servers read it.
  */
 function serializeQuery(p: ParameterFacts, value: unknown, out: [string, string][]): void {
-  if (p.style === 'deepObject' && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      for (const item of Array.isArray(v) ? v : [v]) out.push([`${p.name}[${key}]`, scalar(item)]);
-    }
+  if (p.style === 'deepObject' && isPlainObject(value)) {
+    serializeDeep(p.name, value, out);
     return;
   }
   if (Array.isArray(value)) {

@@ -45,7 +45,9 @@ export class ResponseSynthesizer {
     if (propertyName === 'bookmark') return null;
     if (schema.allOf?.length) {
       const { allOf, ...own } = schema;
-      const parts = [own, ...allOf].map((part) => this.synthesize(part, depth + 1, refs, propertyName));
+      // An allOf with nothing of its own (`{ allOf: [{ $ref: Currency }] }`) is its parts alone.
+      const withOwn = Object.keys(own).length ? [own, ...allOf] : allOf;
+      const parts = withOwn.map((part) => this.synthesize(part, depth + 1, refs, propertyName));
       const objects = parts.filter(isPlainObject);
       if (objects.length) return mergeObjects(objects);
       // A scalar refined by allOf (e.g. `type: string` plus an enum ref): the most constrained part wins.

@@ -224,7 +224,7 @@ export class RequestValidator {
       }
     }
     const byName = new Map(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
-    const deep: Record<string, Record<string, string[]>> = {};
+    const deep: Record<string, [string[], string[]][]> = {};
     for (const [key, raw] of Object.entries(input.query)) {
       const values = Array.isArray(raw) ? raw : [raw];
       const param = byName.get(key);
@@ -236,26 +236,33 @@ export class RequestValidator {
         query[key] = this.decode(param, values, problems);
         continue;
       }
-      const bracket = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key);
+      const bracket = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(key);
       const owner = bracket ? byName.get(bracket[1]) : undefined;
       if (bracket && owner?.style === 'deepObject') {
-        (deep[bracket[1]] ??= {})[bracket[2]] = values;
+        (deep[bracket[1]] ??= []).push([[...bracket[2].matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]), values]);
         continue;
       }
       problems.push(`unknown query parameter '${key}'`);
     }
-    for (const [name, props] of Object.entries(deep)) {
+    for (const [name, members] of Object.entries(deep)) {
       const param = byName.get(name)!;
       const object: Record<string, unknown> = {};
-      for (const [prop, values] of Object.entries(props)) {
-        const facts = propertyOf(param.schema, prop, this.catalog.schemas);
+      for (const [keys, values] of members) {
+        // One bracket per level (`name[report][report_type]`): walk the schema and the object along the keys.
+        let facts: SchemaFacts | undefined = param.schema;
+        let holder = object;
+        for (const [i, prop] of keys.entries()) {
+          facts = propertyOf(facts, prop, this.catalog.schemas);
+          if (i < keys.length - 1) holder = (holder[prop] ??= {}) as Record<string, unknown>;
+        }
+        const prop = keys[keys.length - 1];
         const type = typeOf(facts, this.catalog.schemas);
         if (type === 'array') {
           const itemType = typeOf(itemsOf(facts, this.catalog.schemas), this.catalog.schemas);
-          object[prop] = values.map((v) => coerceScalar(v, itemType));
+          holder[prop] = values.map((v) => coerceScalar(v, itemType));
         } else {
-          if (values.length > 1) problems.push(`query parameter '${name}[${prop}]' must not be repeated`);
-          object[prop] = coerceScalar(values[values.length - 1], type);
+          if (values.length > 1) problems.push(`query parameter '${name}[${keys.join('][')}]' must not be repeated`);
+          holder[prop] = coerceScalar(values[values.length - 1], type);
         }
       }
       query[name] = object;

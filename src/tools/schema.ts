@@ -11,7 +11,7 @@ export interface PropertyOverride {
 
 export interface SchemaBuilderOptions {
   schemas: Readonly<Record<string, SchemaFacts>>;
-  /** Lets callers swap a property for their own schema; `owner` is the component schema that declares it. */
+  /** Lets callers swap a property for their own schema; `owner` is the component that declares it, `facts` its flattened schema. */
   overrideProperty?: (owner: string | undefined, name: string, facts: SchemaFacts) => PropertyOverride | undefined;
   /** A short description for a property (listed with the schema), given every component that declares it. */
   describeProperty?: (owners: readonly string[], name: string) => string | undefined;
@@ -157,6 +157,18 @@ export class SchemaBuilder {
   }
 
   private objectSchema(s: SchemaFacts): z.ZodType {
+    const object = this.objectShape(s);
+    const { minProperties: min, maxProperties: max } = s;
+    if (min === undefined && max === undefined) return object;
+    // zod has no keyword for entry counts: a refinement checks them, and meta lists them in the JSON Schema.
+    const refined = object.refine((value) => {
+      const n = Object.values(value as object).filter((v) => v !== undefined).length;
+      return (min === undefined || n >= min) && (max === undefined || n <= max);
+    }, max === undefined ? `needs at least ${min} entr${min === 1 ? 'y' : 'ies'}` : `needs ${min ?? 0} to ${max} entries`);
+    return refined.meta({ ...(min !== undefined ? { minProperties: min } : {}), ...(max !== undefined ? { maxProperties: max } : {}) });
+  }
+
+  private objectShape(s: SchemaFacts): z.ZodType {
     const props = Object.entries(s.properties ?? {});
     const extra = s.additionalProperties;
     if (props.length === 0) {
@@ -168,7 +180,7 @@ export class SchemaBuilder {
     for (const [name, facts] of props) {
       if (this.flatten(facts).readOnly) continue;
       const owners = this.ownersOf(facts);
-      const override = this.options.overrideProperty?.(owners[0], name, facts);
+      const override = this.options.overrideProperty?.(owners[0], name, this.flatten(facts));
       const key = override?.inputName ?? name;
       const note = this.options.describeProperty?.(owners, name);
       const converted = override?.schema ?? this.convert(facts);

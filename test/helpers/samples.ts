@@ -62,6 +62,11 @@ export function sample(schema: Schema, root: Schema = schema, options: SampleOpt
       for (const key of schema.required ?? []) {
         out[key] = sample(schema.properties?.[key] ?? {}, root, options, key, depth + 1);
       }
+      // A map (additionalProperties) that needs entries gets sample ones.
+      for (let i = Object.keys(out).length; i < (schema.minProperties ?? 0); i++) {
+        const value = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : {};
+        out[`x${i}`] = sample(value, root, options, undefined, depth + 1);
+      }
       return out;
     }
     default:
