@@ -108,12 +108,25 @@ export function compactInputSchema(tool: ToolDef, stamp: () => string = () => ''
   return schema;
 }
 
+/**
+ * Annotations as listed: what the specification's defaults do not already say. The title is the tool's own, an open
+ * world is the default, and a read-only tool's destructive and idempotent hints mean nothing (they apply to writes).
+ */
+export function listedAnnotations(annotations: NonNullable<Tool['annotations']>): Tool['annotations'] {
+  const { title: _title, openWorldHint, destructiveHint, idempotentHint, ...rest } = annotations;
+  return {
+    ...rest,
+    ...(annotations.readOnlyHint ? {} : { destructiveHint, idempotentHint }),
+    ...(openWorldHint === false ? { openWorldHint } : {}),
+  };
+}
+
 export function toolListing(tool: ToolDef, inputSchema: JsonSchema): Tool {
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
     inputSchema: inputSchema as Tool['inputSchema'],
-    annotations: tool.annotations,
+    annotations: listedAnnotations(tool.annotations),
   };
 }

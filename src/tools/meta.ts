@@ -1,7 +1,7 @@
 // Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { type JsonSchema, compactSchema, fullInputSchema } from './listing.js';
+import { type JsonSchema, compactSchema, fullInputSchema, listedAnnotations } from './listing.js';
 import type { ToolDef } from './registry.js';
 import { errorResult, validationError } from './results.js';
 import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
@@ -30,7 +30,7 @@ export function meta(
     get listing() {
       if (!listing) {
         const inputSchema = compactSchema(z.toJSONSchema(input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema);
-        listing = { name, title, description, inputSchema: inputSchema as Tool['inputSchema'], annotations: { title, ...annotations } };
+        listing = { name, title, description, inputSchema: inputSchema as Tool['inputSchema'], annotations: listedAnnotations(annotations ?? {}) };
       }
       return listing;
     },
