@@ -174,7 +174,7 @@ export function generateFiles(specText: string): GeneratedFiles {
   };
 }
 
-export const DEFAULT_SPEC_PATH = '../shared/reference/pinterest-openapi-5.12.0.json';
+export const DEFAULT_SPEC_PATH = '../shared/reference/pinterest-openapi-latest.json';
 export const OUTPUT_PATHS = {
   catalog: 'src/catalog/pinterest.generated.ts',
   responses: 'src/emulator/pinterest-responses.generated.ts',

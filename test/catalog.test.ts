@@ -21,12 +21,13 @@ describe('operation catalog', () => {
     }
   });
 
-  it('holds 156 operations with unique ids and tool names', () => {
+  it('follows Pinterest 5.23.0: 231 operations with unique ids and tool names', () => {
     const ops = pinterestCatalog.operations;
-    expect(ops).toHaveLength(156);
-    expect(new Set(ops.map((o) => o.id)).size).toBe(156);
+    expect(pinterestCatalog.source.version).toBe('5.23.0');
+    expect(ops).toHaveLength(231);
+    expect(new Set(ops.map((o) => o.id)).size).toBe(231);
     const names = ops.map((o) => toolName(pinterestApi, o));
-    expect(new Set(names).size).toBe(156);
+    expect(new Set(names).size).toBe(231);
     for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
   });
 

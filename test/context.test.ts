@@ -1,6 +1,7 @@
 // Fitting in context: selection (toolsets, tools, read-only), discover mode, listing budgets, bounded results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS, MODES, measureListing } from '../bench/context-measure.js';
+import { classify } from '../src/guards/classification.js';
 import { DEFAULT_TOOLSETS } from '../src/tools/toolsets.js';
 import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
@@ -36,7 +37,7 @@ describe('tool selection', () => {
       const names = (await h.client.listTools()).tools.map((t) => t.name);
       expect(names).toContain('campaigns_list');
       expect(names).not.toContain('campaigns_create');
-      expect(names.filter((n) => /_(create|update|delete)$/.test(n) && !/^analytics_|^ad_previews|^bulk_download/.test(n))).toEqual([]);
+      expect(names.filter((n) => /_(create|update|delete)$/.test(n) && classify(n)?.class !== 'read')).toEqual([]);
       const refused = await h.call('campaigns_create', { ad_account_id: USD_ACCOUNT, body: [{ ad_account_id: USD_ACCOUNT, name: 'x', objective_type: 'AWARENESS', status: 'PAUSED' }] });
       expect(refused.isError).toBe(true);
       expect(refused.text).toMatch(/read-only/);

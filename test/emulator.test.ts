@@ -272,11 +272,15 @@ describe('request validation', () => {
     expect(repeated.status).toBe(400);
   });
 
-  it('decodes the deepObject filters parameter of items/get', async () => {
-    const ok = await get('/catalogs/items?country=US&language=EN&filters[catalog_type]=RETAIL&filters[item_ids]=a1&filters[item_ids]=b2');
+  it('decodes the nested deepObject parameters of reports/stats, one bracket per level', async () => {
+    const report = 'parameters[catalog_type]=RETAIL&parameters[report][report_type]=FEED_INGESTION_ISSUES';
+    const ok = await get(`/catalogs/reports/stats?${report}&parameters[report][feed_id]=123`);
     expect(ok.status).toBe(200);
-    const bad = await get('/catalogs/items?country=US&language=EN&filters[catalog_type]=RETAIL');
-    expect(bad.status).toBe(400);
+    expect(ok.body).not.toHaveProperty('code');
+    const missing = await get(`/catalogs/reports/stats?${report}`);
+    expect(missing.status).toBe(400);
+    const flat = await get('/catalogs/reports/stats?parameters=RETAIL');
+    expect(flat.status).toBe(400);
   });
 
   it('rejects invalid bodies and bodies that are not application/json', async () => {

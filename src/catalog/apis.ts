@@ -30,8 +30,10 @@ export const pinterestApi: ApiDefinition = {
   excluded: {
     'oauth/token':
       'credential exchange; the client calls it itself to refresh access tokens, so it is never a tool',
-    'ad_groups/audience_sizing':
-      'documented as GET with a JSON body in v5.12.0; HTTP clients (fetch) cannot send a body on GET, and later API versions moved it to POST',
+    'oauth/conversion_token':
+      'mints a new long-lived access token; as a tool it would hand a credential to the model, and secrets never leave the process',
+    'token/revoke':
+      "revokes tokens with the app's id and secret (basic auth); revoking the server's own credential is an operator's task, not an assistant's",
   },
 };
 

@@ -4,8 +4,8 @@ import type { Catalog } from './types.js';
 export const pinterestCatalog: Catalog = {
  "source": {
   "title": "Pinterest REST API",
-  "version": "5.12.0",
-  "sha256": "7529b464d5cbe265c60f5b45d95d70e332842ba1ed2ef392fb82d5e14974f65e"
+  "version": "5.23.0",
+  "sha256": "537bde5a50b181d653840bed4fb4735d753b5be4ce98bc8192de258cee67b142"
  },
  "operations": [
   {
@@ -14,6 +14,15 @@ export const pinterestCatalog: Catalog = {
    "path": "/ad_accounts",
    "tag": "ad_accounts",
    "parameters": [
+    {
+     "name": "include_shared_accounts",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": true
+     }
+    },
     {
      "name": "bookmark",
      "in": "query",
@@ -32,15 +41,6 @@ export const pinterestCatalog: Catalog = {
       "maximum": 250,
       "default": 25
      }
-    },
-    {
-     "name": "include_shared_accounts",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "boolean",
-      "default": true
-     }
     }
    ],
    "success": {
@@ -52,6 +52,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -68,7 +74,7 @@ export const pinterestCatalog: Catalog = {
     "required": true,
     "mediaType": "application/json",
     "schema": {
-     "$ref": "AdAccountCreateRequest"
+     "$ref": "AdAccountCreate"
     }
    },
    "success": {
@@ -115,6 +121,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -141,7 +153,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -156,7 +168,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -235,6 +247,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -370,7 +388,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -395,7 +413,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -416,7 +436,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -434,6 +460,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -455,13 +482,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -469,8 +502,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -478,11 +516,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -504,12 +545,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -612,6 +656,23 @@ export const pinterestCatalog: Catalog = {
       ],
       "default": "TIME_OF_AD_ACTION"
      }
+    },
+    {
+     "name": "aggregate_report_rows",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -623,6 +684,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -652,7 +719,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -685,9 +752,9 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 15,
+      "maxItems": 14,
       "items": {
-       "$ref": "AdsAnalyticsTargetingType"
+       "$ref": "AdsAnalyticsAdGroupTargetingType"
       }
      },
      "explode": false
@@ -709,7 +776,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -730,7 +799,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -748,6 +823,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -769,13 +845,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -783,8 +865,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -792,11 +879,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -818,12 +908,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -932,9 +1025,21 @@ export const pinterestCatalog: Catalog = {
      "in": "query",
      "required": false,
      "schema": {
-      "$ref": "ConversionReportAttributionType"
+      "type": "array",
+      "maxItems": 2,
+      "items": {
+       "$ref": "ConversionReportAttributionType"
+      }
      },
      "explode": false
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -949,12 +1054,18 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
   {
    "id": "ad_groups/audience_sizing",
-   "method": "GET",
+   "method": "POST",
    "path": "/ad_accounts/{ad_account_id}/ad_groups/audience_sizing",
    "tag": "ad_groups",
    "parameters": [
@@ -970,7 +1081,7 @@ export const pinterestCatalog: Catalog = {
     }
    ],
    "body": {
-    "required": false,
+    "required": true,
     "mediaType": "application/json",
     "schema": {
      "$ref": "AdGroupAudienceSizingRequest"
@@ -985,6 +1096,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -1027,6 +1144,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -1095,7 +1218,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -1110,7 +1233,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -1124,7 +1247,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -1194,6 +1317,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -1325,11 +1454,11 @@ export const pinterestCatalog: Catalog = {
     {
      "name": "ad_ids",
      "in": "query",
-     "required": true,
+     "required": false,
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -1353,7 +1482,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -1374,7 +1505,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -1392,6 +1529,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -1413,13 +1551,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -1427,8 +1571,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -1436,11 +1585,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -1462,12 +1614,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -1570,6 +1725,43 @@ export const pinterestCatalog: Catalog = {
       ],
       "default": "TIME_OF_AD_ACTION"
      }
+    },
+    {
+     "name": "pin_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      }
+     }
+    },
+    {
+     "name": "campaign_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 250,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$",
+       "maxLength": 18
+      }
+     }
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -1581,6 +1773,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -1702,7 +1900,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -1734,9 +1932,9 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 15,
+      "maxItems": 14,
       "items": {
-       "$ref": "AdsAnalyticsTargetingType"
+       "$ref": "AdsAnalyticsAdTargetingType"
       }
      },
      "explode": false
@@ -1758,7 +1956,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -1779,7 +1979,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -1797,6 +2003,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -1818,13 +2025,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -1832,8 +2045,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -1841,11 +2059,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -1867,12 +2088,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -1981,9 +2205,21 @@ export const pinterestCatalog: Catalog = {
      "in": "query",
      "required": false,
      "schema": {
-      "$ref": "ConversionReportAttributionType"
+      "type": "array",
+      "maxItems": 2,
+      "items": {
+       "$ref": "ConversionReportAttributionType"
+      }
      },
      "explode": false
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -1995,6 +2231,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -2037,6 +2279,50 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "advertiser_defined_events/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/advertiser_defined_events",
+   "tag": "conversions",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -2094,7 +2380,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -2115,7 +2403,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -2133,6 +2427,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -2154,13 +2449,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -2168,8 +2469,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -2177,11 +2483,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -2203,12 +2512,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -2311,6 +2623,14 @@ export const pinterestCatalog: Catalog = {
       ],
       "default": "TIME_OF_AD_ACTION"
      }
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -2322,6 +2642,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -2363,6 +2689,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -2442,6 +2774,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -2467,45 +2805,6 @@ export const pinterestCatalog: Catalog = {
     "mediaType": "application/json",
     "schema": {
      "$ref": "AudienceCreateRequest"
-    }
-   },
-   "success": {
-    "status": 200,
-    "json": true
-   },
-   "rateLimitCategory": "ads_write",
-   "sandbox": "disabled",
-   "auth": [
-    {
-     "scheme": "pinterest_oauth2",
-     "scopes": [
-      "ads:write"
-     ]
-    }
-   ]
-  },
-  {
-   "id": "audiences/create_custom",
-   "method": "POST",
-   "path": "/ad_accounts/{ad_account_id}/audiences/custom",
-   "tag": "audiences",
-   "parameters": [
-    {
-     "name": "ad_account_id",
-     "in": "path",
-     "required": true,
-     "schema": {
-      "type": "string",
-      "pattern": "^\\d+$",
-      "maxLength": 18
-     }
-    }
-   ],
-   "body": {
-    "required": true,
-    "mediaType": "application/json",
-    "schema": {
-     "$ref": "AudienceCreateCustomRequest"
     }
    },
    "success": {
@@ -2562,6 +2861,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -2593,10 +2898,163 @@ export const pinterestCatalog: Catalog = {
     }
    ],
    "body": {
-    "required": false,
+    "required": true,
     "mediaType": "application/json",
     "schema": {
      "$ref": "AudienceUpdateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "ad_accounts_audiences_shared_accounts/list",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/audiences/shared/accounts",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "audience_id",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "account_type",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "AudienceAccountType"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update_ad_account_to_ad_account_shared_audience",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/audiences/ad_accounts/shared",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "SharedAudience"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update_ad_account_to_business_shared_audience",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/audiences/businesses/shared",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "BusinessSharedAudience"
     }
    },
    "success": {
@@ -2650,6 +3108,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -2694,6 +3158,173 @@ export const pinterestCatalog: Catalog = {
       "minimum": 1,
       "maximum": 250,
       "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read",
+      "billing:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "billing_invoices/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/billing_invoices",
+   "tag": "billing",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "sort",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "DUE_DATE",
+       "BILLING_PERIOD",
+       "DOCUMENT_TYPE",
+       "TOTAL_AMOUNT",
+       "INVOICE_NUMBER"
+      ],
+      "default": "DUE_DATE"
+     }
+    },
+    {
+     "name": "order",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "ASCENDING",
+       "DESCENDING"
+      ]
+     }
+    },
+    {
+     "name": "status",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "OPEN",
+       "CLOSED"
+      ]
+     }
+    },
+    {
+     "name": "document_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "INVOICE",
+       "CREDIT_MEMO"
+      ]
+     }
+    },
+    {
+     "name": "start_due_date",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "format": "date",
+      "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+     }
+    },
+    {
+     "name": "end_due_date",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "format": "date",
+      "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read",
+      "billing:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "billing_invoice_download/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/billing_invoice/{billing_invoice_id}/download",
+   "tag": "billing",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "billing_invoice_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
      }
     }
    ],
@@ -2837,6 +3468,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -2863,7 +3500,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -2934,6 +3571,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -3069,7 +3712,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -3094,7 +3737,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -3115,7 +3760,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -3133,6 +3784,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -3154,13 +3806,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -3168,8 +3826,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -3177,11 +3840,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -3203,12 +3869,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -3311,6 +3980,23 @@ export const pinterestCatalog: Catalog = {
       ],
       "default": "TIME_OF_AD_ACTION"
      }
+    },
+    {
+     "name": "aggregate_report_rows",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -3322,6 +4008,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -3351,7 +4043,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$",
@@ -3384,9 +4076,9 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 15,
+      "maxItems": 14,
       "items": {
-       "$ref": "AdsAnalyticsTargetingType"
+       "$ref": "AdsAnalyticsCampaignTargetingType"
       }
      },
      "explode": false
@@ -3408,7 +4100,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -3429,7 +4123,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -3447,6 +4147,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -3468,13 +4169,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -3482,8 +4189,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -3491,11 +4203,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -3517,12 +4232,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -3631,9 +4349,21 @@ export const pinterestCatalog: Catalog = {
      "in": "query",
      "required": false,
      "schema": {
-      "$ref": "ConversionReportAttributionType"
+      "type": "array",
+      "maxItems": 2,
+      "items": {
+       "$ref": "ConversionReportAttributionType"
+      }
      },
      "explode": false
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -3645,6 +4375,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -3690,6 +4426,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -3700,6 +4442,15 @@ export const pinterestCatalog: Catalog = {
    "tag": "conversion_tags",
    "parameters": [
     {
+     "name": "filter_deleted",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
      "name": "ad_account_id",
      "in": "path",
      "required": true,
@@ -3707,15 +4458,6 @@ export const pinterestCatalog: Catalog = {
       "type": "string",
       "pattern": "^\\d+$",
       "maxLength": 18
-     }
-    },
-    {
-     "name": "filter_deleted",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "boolean",
-      "default": false
      }
     }
    ],
@@ -3728,6 +4470,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -3802,6 +4550,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -3865,6 +4619,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -3906,6 +4666,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -4053,6 +4819,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -4090,6 +4862,159 @@ export const pinterestCatalog: Catalog = {
      "$ref": "CustomerListUpdateRequest"
     }
    },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "customer_list_uploads/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads",
+   "tag": "customer_list_uploads",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "customer_list_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CustomerListUploadCreateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "customer_list_uploads/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads/{customer_list_upload_id}",
+   "tag": "customer_list_uploads",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "customer_list_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "customer_list_upload_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "customer_list_uploads/run",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/customer_lists/{customer_list_id}/uploads/{customer_list_upload_id}/run",
+   "tag": "customer_list_uploads",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "customer_list_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "customer_list_upload_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
    "success": {
     "status": 200,
     "json": true
@@ -4157,6 +5082,45 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "msot_events/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/msot/events",
+   "tag": "msot_events",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "ConversionMSOTEvents"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": false
+   },
+   "rateLimitCategory": "msot_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "msot:write"
+     ]
+    }
+   ]
+  },
+  {
    "id": "audience_insights_scope_and_type/get",
    "method": "GET",
    "path": "/ad_accounts/{ad_account_id}/insights/audiences",
@@ -4182,6 +5146,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -4225,6 +5195,21 @@ export const pinterestCatalog: Catalog = {
      }
     },
     {
+     "name": "ad_group_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 250,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$",
+       "maxLength": 18
+      }
+     }
+    },
+    {
      "name": "match_types",
      "in": "query",
      "required": false,
@@ -4245,7 +5230,6 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "integer",
       "minimum": 1,
-      "maximum": 250,
       "default": 25
      }
     },
@@ -4267,6 +5251,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -4405,6 +5395,208 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "labels/list",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/labels",
+   "tag": "labels",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "campaign_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 250,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$",
+       "maxLength": 18
+      }
+     }
+    },
+    {
+     "name": "label_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 250,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$",
+       "maxLength": 18
+      }
+     }
+    },
+    {
+     "name": "entity_statuses",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "default": [
+       "ACTIVE"
+      ],
+      "items": {
+       "type": "string",
+       "enum": [
+        "ACTIVE",
+        "ARCHIVED"
+       ]
+      }
+     }
+    },
+    {
+     "name": "label_types",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "default": [
+       "BRAND",
+       "CUSTOM"
+      ],
+      "items": {
+       "type": "string",
+       "enum": [
+        "BRAND",
+        "CUSTOM"
+       ]
+      }
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "labels/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/labels",
+   "tag": "labels",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "LabelCreateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "labels/update",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/labels",
+   "tag": "labels",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "LabelUpdateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
     }
    ]
   },
@@ -4467,6 +5659,94 @@ export const pinterestCatalog: Catalog = {
      "scheme": "pinterest_oauth2",
      "scopes": [
       "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "lead_forms/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/lead_forms",
+   "tag": "lead_forms",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 30,
+     "items": {
+      "$ref": "LeadFormCreateRequest"
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "lead_forms/update",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/lead_forms",
+   "tag": "lead_forms",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 30,
+     "items": {
+      "$ref": "LeadFormUpdateRequest"
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
      ]
     }
    ]
@@ -4577,6 +5857,14 @@ export const pinterestCatalog: Catalog = {
      }
     },
     {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
      "name": "page_size",
      "in": "query",
      "required": false,
@@ -4585,14 +5873,6 @@ export const pinterestCatalog: Catalog = {
       "minimum": 1,
       "maximum": 250,
       "default": 25
-     }
-    },
-    {
-     "name": "bookmark",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "string"
      }
     }
    ],
@@ -4632,7 +5912,7 @@ export const pinterestCatalog: Catalog = {
     "required": true,
     "mediaType": "application/json",
     "schema": {
-     "$ref": "AdAccountCreateSubscriptionRequest"
+     "$ref": "LeadSubscriptionPostParamsCreate"
     }
    },
    "success": {
@@ -4688,6 +5968,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -4728,6 +6014,86 @@ export const pinterestCatalog: Catalog = {
      "scheme": "pinterest_oauth2",
      "scopes": [
       "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "leads_export/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/leads_export",
+   "tag": "leads_export",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "LeadsExportCreateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "leads_export/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/leads_export/{leads_export_id}",
+   "tag": "leads_export",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "leads_export_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
      ]
     }
    ]
@@ -4917,6 +6283,347 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "ad_pins/analytics",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/pins/analytics",
+   "tag": "campaigns",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "campaign_id",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "pin_ids",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      }
+     }
+    },
+    {
+     "name": "start_date",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "date"
+     }
+    },
+    {
+     "name": "end_date",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "date"
+     }
+    },
+    {
+     "name": "columns",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "enum": [
+        "SPEND_IN_MICRO_DOLLAR",
+        "PAID_IMPRESSION",
+        "SPEND_IN_DOLLAR",
+        "CPC_IN_MICRO_DOLLAR",
+        "ECPC_IN_MICRO_DOLLAR",
+        "ECPC_IN_DOLLAR",
+        "CTR",
+        "ECTR",
+        "OUTBOUND_CTR_1",
+        "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
+        "PIN_ID",
+        "TOTAL_ENGAGEMENT",
+        "ENGAGEMENT_1",
+        "ENGAGEMENT_2",
+        "ECPE_IN_DOLLAR",
+        "ENGAGEMENT_RATE",
+        "EENGAGEMENT_RATE",
+        "ECPM_IN_MICRO_DOLLAR",
+        "REPIN_RATE",
+        "CTR_2",
+        "CAMPAIGN_ID",
+        "ADVERTISER_ID",
+        "AD_ACCOUNT_ID",
+        "PIN_PROMOTION_ID",
+        "AD_ID",
+        "AD_GROUP_ID",
+        "CAMPAIGN_ENTITY_STATUS",
+        "CAMPAIGN_OBJECTIVE_TYPE",
+        "CPM_IN_MICRO_DOLLAR",
+        "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
+        "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
+        "ORDER_LINE_ID",
+        "ORDER_LINE_NAME",
+        "CLICKTHROUGH_1",
+        "REPIN_1",
+        "IMPRESSION_1",
+        "IMPRESSION_1_GROSS",
+        "CLICKTHROUGH_1_GROSS",
+        "OUTBOUND_CLICK_1",
+        "CLICKTHROUGH_2",
+        "REPIN_2",
+        "IMPRESSION_2",
+        "OUTBOUND_CLICK_2",
+        "TOTAL_CLICKTHROUGH",
+        "TOTAL_IMPRESSION",
+        "TOTAL_IMPRESSION_USER",
+        "TOTAL_IMPRESSION_FREQUENCY",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
+        "TOTAL_ENGAGEMENT_SIGNUP",
+        "TOTAL_ENGAGEMENT_CHECKOUT",
+        "TOTAL_ENGAGEMENT_LEAD",
+        "TOTAL_CLICK_SIGNUP",
+        "TOTAL_CLICK_CHECKOUT",
+        "TOTAL_CLICK_ADD_TO_CART",
+        "TOTAL_CLICK_LEAD",
+        "TOTAL_VIEW_SIGNUP",
+        "TOTAL_VIEW_CHECKOUT",
+        "TOTAL_VIEW_ADD_TO_CART",
+        "TOTAL_VIEW_LEAD",
+        "TOTAL_CONVERSIONS",
+        "TOTAL_ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_SESSIONS",
+        "WEB_SESSIONS_1",
+        "WEB_SESSIONS_2",
+        "AD_NAME",
+        "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
+        "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
+        "TOTAL_PAGE_VISIT",
+        "TOTAL_SIGNUP",
+        "TOTAL_CHECKOUT",
+        "TOTAL_CUSTOM",
+        "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
+        "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
+        "PAGE_VISIT_COST_PER_ACTION",
+        "PAGE_VISIT_ROAS",
+        "CHECKOUT_ROAS",
+        "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
+        "VIDEO_MRC_VIEWS_1",
+        "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
+        "VIDEO_P100_COMPLETE_2",
+        "VIDEO_P0_COMBINED_2",
+        "VIDEO_P25_COMBINED_2",
+        "VIDEO_P50_COMBINED_2",
+        "VIDEO_P75_COMBINED_2",
+        "VIDEO_P95_COMBINED_2",
+        "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
+        "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
+        "ECPV_IN_DOLLAR",
+        "ECPCV_IN_DOLLAR",
+        "ECPCV_P95_IN_DOLLAR",
+        "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
+        "TOTAL_VIDEO_P100_COMPLETE",
+        "TOTAL_VIDEO_P0_COMBINED",
+        "TOTAL_VIDEO_P25_COMBINED",
+        "TOTAL_VIDEO_P50_COMBINED",
+        "TOTAL_VIDEO_P75_COMBINED",
+        "TOTAL_VIDEO_P95_COMBINED",
+        "TOTAL_VIDEO_MRC_VIEWS",
+        "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
+        "TOTAL_REPIN_RATE",
+        "WEB_CHECKOUT_COST_PER_ACTION",
+        "WEB_CHECKOUT_ROAS",
+        "TOTAL_WEB_CHECKOUT",
+        "TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_CLICK_CHECKOUT",
+        "TOTAL_WEB_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_ENGAGEMENT_CHECKOUT",
+        "TOTAL_WEB_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_VIEW_CHECKOUT",
+        "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "INAPP_CHECKOUT_COST_PER_ACTION",
+        "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
+        "IDEA_PIN_PRODUCT_TAG_VISIT_1",
+        "IDEA_PIN_PRODUCT_TAG_VISIT_2",
+        "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
+        "LEADS",
+        "COST_PER_LEAD",
+        "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
+        "QUIZ_COMPLETION_RATE",
+        "SHOWCASE_PIN_CLICKTHROUGH",
+        "SHOWCASE_SUBPAGE_CLICKTHROUGH",
+        "SHOWCASE_SUBPIN_CLICKTHROUGH",
+        "SHOWCASE_SUBPAGE_IMPRESSION",
+        "SHOWCASE_SUBPIN_IMPRESSION",
+        "SHOWCASE_SUBPAGE_SWIPE_LEFT",
+        "SHOWCASE_SUBPAGE_SWIPE_RIGHT",
+        "SHOWCASE_SUBPIN_SWIPE_LEFT",
+        "SHOWCASE_SUBPIN_SWIPE_RIGHT",
+        "SHOWCASE_SUBPAGE_REPIN",
+        "SHOWCASE_SUBPIN_REPIN",
+        "SHOWCASE_SUBPAGE_CLOSEUP",
+        "SHOWCASE_CARD_THUMBNAIL_SWIPE_FORWARD",
+        "SHOWCASE_CARD_THUMBNAIL_SWIPE_BACKWARD",
+        "SHOWCASE_AVERAGE_SUBPAGE_CLOSEUP_PER_SESSION",
+        "TOTAL_CHECKOUT_CONVERSION_RATE",
+        "TOTAL_VIEW_CATEGORY_CONVERSION_RATE",
+        "TOTAL_ADD_TO_CART_CONVERSION_RATE",
+        "TOTAL_SIGNUP_CONVERSION_RATE",
+        "TOTAL_PAGE_VISIT_CONVERSION_RATE",
+        "TOTAL_LEAD_CONVERSION_RATE",
+        "TOTAL_SEARCH_CONVERSION_RATE",
+        "TOTAL_WATCH_VIDEO_CONVERSION_RATE",
+        "TOTAL_UNKNOWN_CONVERSION_RATE",
+        "TOTAL_CUSTOM_CONVERSION_RATE"
+       ]
+      }
+     },
+     "explode": false
+    },
+    {
+     "name": "granularity",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "Granularity"
+     }
+    },
+    {
+     "name": "click_window_days",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "enum": [
+       0,
+       1,
+       7,
+       14,
+       30,
+       60
+      ],
+      "default": 30
+     }
+    },
+    {
+     "name": "engagement_window_days",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "enum": [
+       0,
+       1,
+       7,
+       14,
+       30,
+       60
+      ],
+      "default": 30
+     }
+    },
+    {
+     "name": "view_window_days",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "enum": [
+       0,
+       1,
+       7,
+       14,
+       30,
+       60
+      ],
+      "default": 1
+     }
+    },
+    {
+     "name": "conversion_report_time",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "TIME_OF_AD_ACTION",
+       "TIME_OF_CONVERSION"
+      ],
+      "default": "TIME_OF_AD_ACTION"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_analytics",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
    "id": "product_group_promotions/list",
    "method": "GET",
    "path": "/ad_accounts/{ad_account_id}/product_group_promotions",
@@ -4939,7 +6646,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -5186,7 +6893,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 100,
+      "maxItems": 250,
       "items": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -5210,7 +6917,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -5231,7 +6940,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -5249,6 +6964,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -5270,13 +6986,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -5284,8 +7006,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -5293,11 +7020,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -5319,12 +7049,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -5427,6 +7160,14 @@ export const pinterestCatalog: Catalog = {
       ],
       "default": "TIME_OF_AD_ACTION"
      }
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -5441,14 +7182,20 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
   {
-   "id": "ad_accounts_catalogs_product_groups/list",
+   "id": "promotions/list",
    "method": "GET",
-   "path": "/ad_accounts/{ad_account_id}/product_groups/catalogs",
-   "tag": "product_groups",
+   "path": "/ad_accounts/{ad_account_id}/promotions",
+   "tag": "promotions",
    "parameters": [
     {
      "name": "ad_account_id",
@@ -5461,9 +7208,160 @@ export const pinterestCatalog: Catalog = {
      }
     },
     {
-     "name": "feed_profile_id",
+     "name": "page_size",
      "in": "query",
      "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "order",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "ASCENDING",
+       "DESCENDING"
+      ]
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "promotions/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/promotions",
+   "tag": "promotions",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 30,
+     "items": {
+      "$ref": "PromotionCreateRequest"
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "promotions/update",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/promotions",
+   "tag": "promotions",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 30,
+     "items": {
+      "$ref": "PromotionUpdateRequest"
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "promotions/get",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/promotions/{promotion_id}",
+   "tag": "promotions",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "promotion_id",
+     "in": "path",
+     "required": true,
      "schema": {
       "type": "string",
       "pattern": "^\\d+$",
@@ -5474,6 +7372,48 @@ export const pinterestCatalog: Catalog = {
    "success": {
     "status": 200,
     "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "promotions/delete",
+   "method": "DELETE",
+   "path": "/ad_accounts/{ad_account_id}/promotions/{promotion_id}",
+   "tag": "promotions",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "promotion_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 204,
+    "json": false
    },
    "rateLimitCategory": "ads_write",
    "sandbox": "disabled",
@@ -5548,6 +7488,85 @@ export const pinterestCatalog: Catalog = {
     "mediaType": "application/json",
     "schema": {
      "$ref": "AdsAnalyticsCreateAsyncRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_analytics",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "analytics/get_conversion_product_report",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/reports/brand_category_sku",
+   "tag": "ad_accounts",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "token",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "analytics/create_conversion_product_report",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/reports/brand_category_sku",
+   "tag": "ad_accounts",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "ConversionProductReportRequest"
     }
    },
    "success": {
@@ -5922,7 +7941,9 @@ export const pinterestCatalog: Catalog = {
         "ECPC_IN_DOLLAR",
         "CTR",
         "ECTR",
+        "OUTBOUND_CTR_1",
         "CAMPAIGN_NAME",
+        "CAMPAIGN_BRAND_LABEL",
         "PIN_ID",
         "TOTAL_ENGAGEMENT",
         "ENGAGEMENT_1",
@@ -5943,7 +7964,13 @@ export const pinterestCatalog: Catalog = {
         "CAMPAIGN_OBJECTIVE_TYPE",
         "CPM_IN_MICRO_DOLLAR",
         "CPM_IN_DOLLAR",
+        "AD_GROUP_NAME",
+        "AD_GROUP_BUDGET_TYPE",
+        "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
         "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_BID_MULTIPLIER",
+        "PROMO_ID",
+        "PROMO_NAME",
         "ORDER_LINE_ID",
         "ORDER_LINE_NAME",
         "CLICKTHROUGH_1",
@@ -5961,6 +7988,7 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_IMPRESSION_USER",
         "TOTAL_IMPRESSION_FREQUENCY",
         "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
         "TOTAL_ENGAGEMENT_SIGNUP",
         "TOTAL_ENGAGEMENT_CHECKOUT",
         "TOTAL_ENGAGEMENT_LEAD",
@@ -5982,13 +8010,19 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_SESSIONS",
         "WEB_SESSIONS_1",
         "WEB_SESSIONS_2",
+        "AD_NAME",
         "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "AD_GROUP_OPTIMIZATION",
         "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_BUDGET_OPTIMIZATION",
+        "IS_PREMIERE_CAMPAIGN",
         "TOTAL_PAGE_VISIT",
         "TOTAL_SIGNUP",
         "TOTAL_CHECKOUT",
         "TOTAL_CUSTOM",
         "TOTAL_LEAD",
+        "TOTAL_ADD_TO_WISHLIST",
+        "TOTAL_SUBSCRIBE",
         "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
@@ -5996,8 +8030,13 @@ export const pinterestCatalog: Catalog = {
         "PAGE_VISIT_ROAS",
         "CHECKOUT_ROAS",
         "CUSTOM_ROAS",
+        "PRODUCT_GROUP_AD_IMAGE_TAG",
+        "PRODUCT_GROUP_AD_VIDEO_TAG",
+        "VIDEO_3SEC_VIEWS_1",
+        "VIDEO_15SEC_UNIQUE_VIEWS_1",
         "VIDEO_MRC_VIEWS_1",
         "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_15SEC_UNIQUE_VIEWS_2",
         "VIDEO_P100_COMPLETE_2",
         "VIDEO_P0_COMBINED_2",
         "VIDEO_P25_COMBINED_2",
@@ -6005,11 +8044,14 @@ export const pinterestCatalog: Catalog = {
         "VIDEO_P75_COMBINED_2",
         "VIDEO_P95_COMBINED_2",
         "VIDEO_MRC_VIEWS_2",
+        "PAID_VIDEO_VIEWABLE_RATE",
         "VIDEO_LENGTH",
+        "VIDEO_SPEND_IN_DOLLAR",
         "ECPV_IN_DOLLAR",
         "ECPCV_IN_DOLLAR",
         "ECPCV_P95_IN_DOLLAR",
         "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
         "TOTAL_VIDEO_P100_COMPLETE",
         "TOTAL_VIDEO_P0_COMBINED",
         "TOTAL_VIDEO_P25_COMBINED",
@@ -6031,12 +8073,15 @@ export const pinterestCatalog: Catalog = {
         "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
         "INAPP_CHECKOUT_COST_PER_ACTION",
         "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_APP_INSTALL_CONVERSION_RATE",
+        "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
         "IDEA_PIN_PRODUCT_TAG_VISIT_1",
         "IDEA_PIN_PRODUCT_TAG_VISIT_2",
         "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
         "LEADS",
         "COST_PER_LEAD",
         "QUIZ_COMPLETED",
+        "QUIZ_PIN_RESULT_OPEN",
         "QUIZ_COMPLETION_RATE",
         "SHOWCASE_PIN_CLICKTHROUGH",
         "SHOWCASE_SUBPAGE_CLICKTHROUGH",
@@ -6145,9 +8190,21 @@ export const pinterestCatalog: Catalog = {
      "in": "query",
      "required": false,
      "schema": {
-      "$ref": "ConversionReportAttributionType"
+      "type": "array",
+      "maxItems": 2,
+      "items": {
+       "$ref": "ConversionReportAttributionType"
+      }
      },
      "explode": false
+    },
+    {
+     "name": "reporting_timezone",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ReportingTimeZone"
+     }
     }
    ],
    "success": {
@@ -6161,6 +8218,176 @@ export const pinterestCatalog: Catalog = {
      "scheme": "pinterest_oauth2",
      "scopes": [
       "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "targeting_template/list",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/targeting_templates",
+   "tag": "targeting_template",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "order",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "ASCENDING",
+       "DESCENDING"
+      ]
+     }
+    },
+    {
+     "name": "include_sizing",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "search_query",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "targeting_template/create",
+   "method": "POST",
+   "path": "/ad_accounts/{ad_account_id}/targeting_templates",
+   "tag": "targeting_template",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "TargetingTemplateCreate"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "targeting_template/update",
+   "method": "PATCH",
+   "path": "/ad_accounts/{ad_account_id}/targeting_templates",
+   "tag": "targeting_template",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "TargetingTemplateUpdateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": false
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
      ]
     }
    ]
@@ -6250,7 +8477,6 @@ export const pinterestCatalog: Catalog = {
      "required": true,
      "schema": {
       "type": "string",
-      "pattern": "^\\d+$",
       "maxLength": 18
      }
     },
@@ -6350,6 +8576,86 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "advanced_auction_items_get/post",
+   "method": "POST",
+   "path": "/advanced_auction/items/get",
+   "tag": "advanced_auction",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "AdvancedAuctionItemsGetRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "advanced_auction_read",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read",
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "advanced_auction_items_submit/post",
+   "method": "POST",
+   "path": "/advanced_auction/items/submit",
+   "tag": "advanced_auction",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "AdvancedAuctionItemsSubmitRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "advanced_auction_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write",
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
    "id": "boards/list",
    "method": "GET",
    "path": "/boards",
@@ -6363,6 +8669,14 @@ export const pinterestCatalog: Catalog = {
       "type": "string",
       "pattern": "^\\d+$",
       "maxLength": 18
+     }
+    },
+    {
+     "name": "privacy",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "BoardPrivacyFilter"
      }
     },
     {
@@ -6383,21 +8697,6 @@ export const pinterestCatalog: Catalog = {
       "maximum": 250,
       "default": 25
      }
-    },
-    {
-     "name": "privacy",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "string",
-      "enum": [
-       "ALL",
-       "PROTECTED",
-       "PUBLIC",
-       "SECRET",
-       "PUBLIC_AND_SECRET"
-      ]
-     }
     }
    ],
    "success": {
@@ -6409,6 +8708,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read"
      ]
@@ -6436,11 +8741,11 @@ export const pinterestCatalog: Catalog = {
     "required": true,
     "mediaType": "application/json",
     "schema": {
-     "$ref": "Board"
+     "$ref": "BoardCreate"
     }
    },
    "success": {
-    "status": 201,
+    "status": 200,
     "json": true
    },
    "rateLimitCategory": "org_write",
@@ -6448,6 +8753,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "boards:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "boards:write"
@@ -6493,6 +8805,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "boards:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "boards:read"
+     ]
     }
    ]
   },
@@ -6526,7 +8844,7 @@ export const pinterestCatalog: Catalog = {
     "required": true,
     "mediaType": "application/json",
     "schema": {
-     "$ref": "BoardUpdate"
+     "$ref": "BoardWithUpdatePrivacyUpdate"
     }
    },
    "success": {
@@ -6538,6 +8856,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "boards:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "boards:write"
@@ -6628,17 +8953,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "items": {
-       "type": "string",
-       "enum": [
-        "REGULAR",
-        "VIDEO",
-        "SHOPPING",
-        "CAROUSEL",
-        "MAX_VIDEO",
-        "SHOP_THE_PIN",
-        "COLLECTION",
-        "IDEA"
-       ]
+       "$ref": "CreativeType"
       }
      }
     },
@@ -6671,6 +8986,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "pins:read"
@@ -6732,6 +9054,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read"
      ]
@@ -6963,6 +9291,1858 @@ export const pinterestCatalog: Catalog = {
       "boards:read",
       "pins:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "get/business_employers",
+   "method": "GET",
+   "path": "/businesses/employers",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "respond_business_access_invites",
+   "method": "PATCH",
+   "path": "/businesses/invites",
+   "tag": "business_access_invite",
+   "parameters": [],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "AuthRespondInvitesBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "system_user/update",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/system_users/{system_user_id}",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "system_user_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "object",
+     "required": [
+      "name"
+     ],
+     "properties": {
+      "name": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": false
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_asset_members/get",
+   "method": "GET",
+   "path": "/businesses/{business_id}/assets/{asset_id}/members",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "asset_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "fetch_system_users",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_asset_partners/get",
+   "method": "GET",
+   "path": "/businesses/{business_id}/assets/{asset_id}/partners",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "asset_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "create_asset_invites",
+   "method": "POST",
+   "path": "/businesses/{business_id}/invites/assets/access",
+   "tag": "business_access_invite",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CreateAssetInvitesRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "asset_access_requests/create",
+   "method": "POST",
+   "path": "/businesses/{business_id}/requests/assets/access",
+   "tag": "business_access_invite",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CreateAssetAccessRequestBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "get/business_members",
+   "method": "GET",
+   "path": "/businesses/{business_id}/members",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "fetch_system_users",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "assets_summary",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "business_roles",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "items": {
+       "$ref": "MemberBusinessRole"
+      }
+     }
+    },
+    {
+     "name": "member_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "maxLength": 500
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update/business_memberships",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/members",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "items": {
+      "$ref": "UpdateMemberBusinessRoleBody"
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "delete_business_membership",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/members",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "MembersToDeleteBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_assets/get",
+   "method": "GET",
+   "path": "/businesses/{business_id}/assets",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "permissions",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "items": {
+       "$ref": "PermissionsWithOwner"
+      }
+     }
+    },
+    {
+     "name": "child_asset_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "asset_group_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "asset_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "AD_ACCOUNT",
+       "PROFILE",
+       "ASSET_GROUP",
+       "CATALOG",
+       "CONSUMER"
+      ],
+      "default": "AD_ACCOUNT"
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_member_assets/get",
+   "method": "GET",
+   "path": "/businesses/{business_id}/members/{member_id}/assets",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "member_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "asset_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "AD_ACCOUNT",
+       "PROFILE",
+       "ASSET_GROUP",
+       "CATALOG",
+       "CONSUMER"
+      ],
+      "default": "AD_ACCOUNT"
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_members_asset_access/update",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/members/assets/access",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "UpdateMemberAssetAccessBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_members_asset_access/delete",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/members/assets/access",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "object",
+     "required": [
+      "accesses"
+     ],
+     "properties": {
+      "accesses": {
+       "type": "array",
+       "minItems": 1,
+       "maxItems": 100,
+       "items": {
+        "type": "object",
+        "required": [
+         "asset_id",
+         "member_id"
+        ],
+        "properties": {
+         "asset_id": {
+          "type": "string",
+          "pattern": "^\\d+$",
+          "maxLength": 25
+         },
+         "member_id": {
+          "type": "string",
+          "pattern": "^\\d+$",
+          "maxLength": 25
+         }
+        }
+       }
+      }
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "get/invites",
+   "method": "GET",
+   "path": "/businesses/{business_id}/invites",
+   "tag": "business_access_invite",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1
+     }
+    },
+    {
+     "name": "is_member",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": true
+     }
+    },
+    {
+     "name": "invite_status",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "maxLength": 2,
+      "minItems": 1,
+      "items": {
+       "type": "string",
+       "enum": [
+        "PENDING",
+        "EXPIRED"
+       ]
+      }
+     }
+    },
+    {
+     "name": "invite_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "InviteType"
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "create_membership_or_partnership_invites",
+   "method": "POST",
+   "path": "/businesses/{business_id}/invites",
+   "tag": "business_access_invite",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CreateMembershipOrPartnershipInvitesBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "cancel_invites_or_requests",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/invites",
+   "tag": "business_access_invite",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CancelInvitesBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update_partner_asset_access_handler_impl",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/partners/assets",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "UpdatePartnerAssetAccessBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "delete_partner_asset_access_handler_impl",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/partners/assets",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "DeletePartnerAssetAccessBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_partner_asset_access/get",
+   "method": "GET",
+   "path": "/businesses/{business_id}/partners/{partner_id}/assets",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "partner_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "partner_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "allOf": [
+       {
+        "$ref": "PartnerType"
+       },
+       {
+        "default": "INTERNAL"
+       }
+      ]
+     }
+    },
+    {
+     "name": "asset_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "AD_ACCOUNT",
+       "PROFILE",
+       "ASSET_GROUP",
+       "CATALOG",
+       "CONSUMER"
+      ],
+      "default": "AD_ACCOUNT"
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "get/business_partners",
+   "method": "GET",
+   "path": "/businesses/{business_id}/partners",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "assets_summary",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "partner_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "PartnerType"
+     }
+    },
+    {
+     "name": "partner_ids",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "maxLength": 500
+     }
+    },
+    {
+     "name": "start_index",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 0,
+      "default": 0
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "delete_business_partners",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/partners",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "DeletePartnersRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "shared_audiences_for_business/list",
+   "method": "GET",
+   "path": "/businesses/{business_id}/audiences",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "order",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "ASCENDING",
+       "DESCENDING"
+      ]
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "business_account_audiences_shared_accounts/list",
+   "method": "GET",
+   "path": "/businesses/{business_id}/audiences/shared/accounts",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "audience_id",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "account_type",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "AudienceAccountType"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update_business_to_ad_account_shared_audience",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/audiences/ad_accounts/shared",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "SharedAudience"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "update_business_to_business_shared_audience",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/audiences/businesses/shared",
+   "tag": "audience_sharing",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "BusinessSharedAudience"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "asset_group/create",
+   "method": "POST",
+   "path": "/businesses/{business_id}/asset_groups",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CreateAssetGroupBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "asset_group/update",
+   "method": "PATCH",
+   "path": "/businesses/{business_id}/asset_groups",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "UpdateAssetGroupBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "asset_group/delete",
+   "method": "DELETE",
+   "path": "/businesses/{business_id}/asset_groups",
+   "tag": "business_access_assets",
+   "parameters": [
+    {
+     "name": "business_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "DeleteAssetGroupBody"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "brand_accounts/create",
+   "method": "POST",
+   "path": "/business_access/business_hierarchy/{business_hierarchy_id}/brand_accounts",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_hierarchy_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "object",
+     "required": [
+      "name",
+      "username",
+      "country"
+     ],
+     "properties": {
+      "name": {
+       "type": "string"
+      },
+      "username": {
+       "type": "string"
+      },
+      "country": {
+       "$ref": "Country"
+      },
+      "about": {
+       "type": "string"
+      },
+      "website": {
+       "type": "string"
+      },
+      "profile_image": {
+       "type": "object",
+       "required": [
+        "content_type",
+        "data"
+       ],
+       "properties": {
+        "content_type": {
+         "type": "string",
+         "enum": [
+          "image/jpeg",
+          "image/png"
+         ]
+        },
+        "data": {
+         "type": "string",
+         "pattern": "[a-zA-Z0-9+\\/=]+"
+        }
+       }
+      }
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "brand_accounts/update",
+   "method": "PATCH",
+   "path": "/business_access/business_hierarchy/{business_hierarchy_id}/brand_accounts/{brand_account_id}",
+   "tag": "business_access_relationships",
+   "parameters": [
+    {
+     "name": "business_hierarchy_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    },
+    {
+     "name": "brand_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "minLength": 1,
+      "maxLength": 20
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "object",
+     "properties": {
+      "name": {
+       "type": "string"
+      },
+      "username": {
+       "type": "string"
+      },
+      "country": {
+       "$ref": "Country"
+      },
+      "about": {
+       "type": "string"
+      },
+      "website": {
+       "type": "string"
+      },
+      "profile_image": {
+       "type": "object",
+       "required": [
+        "content_type",
+        "data"
+       ],
+       "properties": {
+        "content_type": {
+         "type": "string",
+         "enum": [
+          "image/jpeg",
+          "image/png"
+         ]
+        },
+        "data": {
+         "type": "string",
+         "pattern": "[a-zA-Z0-9+\\/=]+"
+        }
+       }
+      }
+     }
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_write",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "biz_access:read",
+      "biz_access:write"
+     ]
     }
    ]
   },
@@ -7018,10 +11198,116 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "catalogs/create",
+   "method": "POST",
+   "path": "/catalogs",
+   "tag": "catalogs",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CatalogsCreateRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "catalogs/available_filter_values",
+   "method": "GET",
+   "path": "/catalogs/available_filter_values",
+   "tag": "catalogs",
+   "parameters": [
+    {
+     "name": "catalog_id",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    {
+     "name": "feed_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     },
+     "explode": false
+    },
+    {
+     "name": "country",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "Country"
+     }
+    },
+    {
+     "name": "language",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "CatalogsLocale"
+     }
+    },
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_read",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
    "id": "feeds/list",
    "method": "GET",
    "path": "/catalogs/feeds",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "bookmark",
@@ -7067,10 +11353,16 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_read",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "catalogs:read"
      ]
@@ -7081,7 +11373,7 @@ export const pinterestCatalog: Catalog = {
    "id": "feeds/create",
    "method": "POST",
    "path": "/catalogs/feeds",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "ad_account_id",
@@ -7113,10 +11405,17 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_write",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read",
+      "catalogs:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "catalogs:read",
       "catalogs:write"
@@ -7128,7 +11427,7 @@ export const pinterestCatalog: Catalog = {
    "id": "feeds/get",
    "method": "GET",
    "path": "/catalogs/feeds/{feed_id}",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "feed_id",
@@ -7155,10 +11454,16 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_read",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "catalogs:read"
      ]
@@ -7169,7 +11474,7 @@ export const pinterestCatalog: Catalog = {
    "id": "feeds/update",
    "method": "PATCH",
    "path": "/catalogs/feeds/{feed_id}",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "feed_id",
@@ -7210,10 +11515,17 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_write",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read",
+      "catalogs:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "catalogs:read",
       "catalogs:write"
@@ -7225,7 +11537,7 @@ export const pinterestCatalog: Catalog = {
    "id": "feeds/delete",
    "method": "DELETE",
    "path": "/catalogs/feeds/{feed_id}",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "feed_id",
@@ -7252,12 +11564,60 @@ export const pinterestCatalog: Catalog = {
     "json": false
    },
    "rateLimitCategory": "catalogs_write",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
      "scopes": [
       "catalogs:read",
+      "catalogs:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "catalogs:read",
+      "catalogs:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "feeds/ingest",
+   "method": "POST",
+   "path": "/catalogs/feeds/{feed_id}/ingest",
+   "tag": "catalog_feeds",
+   "parameters": [
+    {
+     "name": "feed_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
       "catalogs:write"
      ]
     }
@@ -7267,7 +11627,7 @@ export const pinterestCatalog: Catalog = {
    "id": "feed_processing_results/list",
    "method": "GET",
    "path": "/catalogs/feeds/{feed_id}/processing_results",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "feed_id",
@@ -7313,7 +11673,7 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_read",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
@@ -7327,7 +11687,7 @@ export const pinterestCatalog: Catalog = {
    "id": "items_issues/list",
    "method": "GET",
    "path": "/catalogs/processing_results/{processing_result_id}/item_issues",
-   "tag": "catalogs",
+   "tag": "catalog_feeds",
    "parameters": [
     {
      "name": "bookmark",
@@ -7392,7 +11752,7 @@ export const pinterestCatalog: Catalog = {
     "json": true
    },
    "rateLimitCategory": "catalogs_read",
-   "sandbox": "disabled",
+   "sandbox": "enabled",
    "auth": [
     {
      "scheme": "pinterest_oauth2",
@@ -7403,10 +11763,10 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
-   "id": "items/get",
-   "method": "GET",
+   "id": "items/post",
+   "method": "POST",
    "path": "/catalogs/items",
-   "tag": "catalogs",
+   "tag": "catalog_items",
    "parameters": [
     {
      "name": "ad_account_id",
@@ -7417,44 +11777,15 @@ export const pinterestCatalog: Catalog = {
       "pattern": "^\\d+$",
       "maxLength": 18
      }
-    },
-    {
-     "name": "country",
-     "in": "query",
-     "required": true,
-     "schema": {
-      "type": "string"
-     }
-    },
-    {
-     "name": "language",
-     "in": "query",
-     "required": true,
-     "schema": {
-      "type": "string"
-     }
-    },
-    {
-     "name": "item_ids",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "array",
-      "items": {
-       "type": "string"
-      }
-     }
-    },
-    {
-     "name": "filters",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "$ref": "CatalogsItemsFilters"
-     },
-     "style": "deepObject"
     }
    ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CatalogsItemsRequest"
+    }
+   },
    "success": {
     "status": 200,
     "json": true
@@ -7474,7 +11805,7 @@ export const pinterestCatalog: Catalog = {
    "id": "items_batch/post",
    "method": "POST",
    "path": "/catalogs/items/batch",
-   "tag": "catalogs",
+   "tag": "catalog_items",
    "parameters": [
     {
      "name": "ad_account_id",
@@ -7514,6 +11845,13 @@ export const pinterestCatalog: Catalog = {
       "catalogs:read",
       "catalogs:write"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "catalogs:read",
+      "catalogs:write"
+     ]
     }
    ]
   },
@@ -7521,14 +11859,15 @@ export const pinterestCatalog: Catalog = {
    "id": "items_batch/get",
    "method": "GET",
    "path": "/catalogs/items/batch/{batch_id}",
-   "tag": "catalogs",
+   "tag": "catalog_items",
    "parameters": [
     {
      "name": "batch_id",
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[a-zA-Z0-9]+$"
      }
     },
     {
@@ -7554,6 +11893,110 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "catalogs:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "catalogs_product_groups/create_many",
+   "method": "POST",
+   "path": "/catalogs/product_groups/multiple",
+   "tag": "catalog_product_groups",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 1000,
+     "items": {
+      "oneOf": [
+       {
+        "$ref": "CatalogsProductGroupCreateRequest"
+       },
+       {
+        "$ref": "CatalogsVerticalProductGroupCreateRequest"
+       }
+      ]
+     }
+    }
+   },
+   "success": {
+    "status": 201,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:write"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "catalogs_product_groups/delete_many",
+   "method": "DELETE",
+   "path": "/catalogs/product_groups/multiple",
+   "tag": "catalog_product_groups",
+   "parameters": [
+    {
+     "name": "id",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 1000,
+      "items": {
+       "type": "integer"
+      }
+     },
+     "style": "form",
+     "explode": false
+    },
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 204,
+    "json": false
+   },
+   "rateLimitCategory": "catalogs_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:write"
+     ]
     }
    ]
   },
@@ -7561,8 +12004,23 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/list",
    "method": "GET",
    "path": "/catalogs/product_groups",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
+    {
+     "name": "id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 1000,
+      "items": {
+       "type": "integer"
+      }
+     },
+     "style": "form",
+     "explode": false
+    },
     {
      "name": "feed_id",
      "in": "query",
@@ -7570,7 +12028,8 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "string",
       "pattern": "^\\d+$"
-     }
+     },
+     "explode": false
     },
     {
      "name": "catalog_id",
@@ -7630,7 +12089,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/create",
    "method": "POST",
    "path": "/catalogs/product_groups",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "ad_account_id",
@@ -7676,7 +12135,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/get",
    "method": "GET",
    "path": "/catalogs/product_groups/{product_group_id}",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "product_group_id",
@@ -7717,7 +12176,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/update",
    "method": "PATCH",
    "path": "/catalogs/product_groups/{product_group_id}",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "product_group_id",
@@ -7772,7 +12231,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/delete",
    "method": "DELETE",
    "path": "/catalogs/product_groups/{product_group_id}",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "product_group_id",
@@ -7813,7 +12272,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_groups/product_counts_get",
    "method": "GET",
    "path": "/catalogs/product_groups/{product_group_id}/product_counts",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "product_group_id",
@@ -7854,7 +12313,7 @@ export const pinterestCatalog: Catalog = {
    "id": "catalogs_product_group_pins/list",
    "method": "GET",
    "path": "/catalogs/product_groups/{product_group_id}/products",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "bookmark",
@@ -7893,6 +12352,15 @@ export const pinterestCatalog: Catalog = {
       "pattern": "^\\d+$",
       "maxLength": 18
      }
+    },
+    {
+     "name": "pin_metrics",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
     }
    ],
    "success": {
@@ -7916,7 +12384,7 @@ export const pinterestCatalog: Catalog = {
    "id": "products_by_product_group_filter/list",
    "method": "POST",
    "path": "/catalogs/products/get_by_product_group_filters",
-   "tag": "catalogs",
+   "tag": "catalog_product_groups",
    "parameters": [
     {
      "name": "bookmark",
@@ -7946,6 +12414,15 @@ export const pinterestCatalog: Catalog = {
       "pattern": "^\\d+$",
       "maxLength": 18
      }
+    },
+    {
+     "name": "pin_metrics",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
     }
    ],
    "body": {
@@ -7973,13 +12450,175 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "reports/get",
+   "method": "GET",
+   "path": "/catalogs/reports",
+   "tag": "catalog_reports",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "token",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "reports/create",
+   "method": "POST",
+   "path": "/catalogs/reports",
+   "tag": "catalog_reports",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "$ref": "CatalogsReportParameters"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "reports/stats",
+   "method": "GET",
+   "path": "/catalogs/reports/stats",
+   "tag": "catalog_reports",
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
+     }
+    },
+    {
+     "name": "bookmark",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string"
+     }
+    },
+    {
+     "name": "parameters",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "object",
+      "required": [
+       "catalog_type"
+      ],
+      "properties": {
+       "catalog_type": {
+        "$ref": "CatalogsType"
+       }
+      },
+      "oneOf": [
+       {
+        "$ref": "CatalogsRetailReportStatsParameters"
+       },
+       {
+        "$ref": "CatalogsHotelReportStatsParameters"
+       }
+      ],
+      "discriminator": {
+       "propertyName": "catalog_type",
+       "mapping": {
+        "RETAIL": "CatalogsRetailReportStatsParameters",
+        "HOTEL": "CatalogsHotelReportStatsParameters"
+       }
+      }
+     },
+     "style": "deepObject"
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "catalogs_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "catalogs:read"
+     ]
+    }
+   ]
+  },
+  {
    "id": "integrations_commerce/post",
    "method": "POST",
    "path": "/integrations/commerce",
    "tag": "integrations",
    "parameters": [],
    "body": {
-    "required": false,
+    "required": true,
     "mediaType": "application/json",
     "schema": {
      "$ref": "IntegrationRequest"
@@ -8046,7 +12685,7 @@ export const pinterestCatalog: Catalog = {
     }
    ],
    "body": {
-    "required": false,
+    "required": true,
     "mediaType": "application/json",
     "schema": {
      "$ref": "IntegrationRequestPatch"
@@ -8247,11 +12886,11 @@ export const pinterestCatalog: Catalog = {
     "required": true,
     "mediaType": "application/json",
     "schema": {
-     "$ref": "MediaUploadRequest"
+     "$ref": "MediaUploadCreate"
     }
    },
    "success": {
-    "status": 201,
+    "status": 200,
     "json": true
    },
    "rateLimitCategory": "org_write",
@@ -8298,6 +12937,75 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "notification/post",
+   "method": "POST",
+   "path": "/notifications",
+   "tag": "notification",
+   "parameters": [],
+   "body": {
+    "required": true,
+    "mediaType": "application/json",
+    "schema": {
+     "additionalProperties": true,
+     "oneOf": [
+      {
+       "type": "array",
+       "minItems": 1,
+       "maxItems": 100,
+       "items": {
+        "type": "object",
+        "additionalProperties": true
+       }
+      },
+      {
+       "type": "object"
+      }
+     ]
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "oauth/conversion_token",
+   "method": "POST",
+   "path": "/oauth/conversion_token",
+   "tag": "oauth",
+   "parameters": [],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "org_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:write"
+     ]
+    }
+   ]
+  },
+  {
    "id": "oauth/token",
    "method": "POST",
    "path": "/oauth/token",
@@ -8324,30 +13032,37 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   {
+   "id": "token/revoke",
+   "method": "POST",
+   "path": "/oauth/token/revoke",
+   "tag": "oauth",
+   "parameters": [],
+   "body": {
+    "required": true,
+    "mediaType": "application/x-www-form-urlencoded",
+    "schema": {
+     "$ref": "TokenRevocationRequest"
+    }
+   },
+   "success": {
+    "status": 200,
+    "json": false
+   },
+   "rateLimitCategory": "org_write",
+   "sandbox": "enabled",
+   "auth": [
+    {
+     "scheme": "basic",
+     "scopes": []
+    }
+   ]
+  },
+  {
    "id": "pins/list",
    "method": "GET",
    "path": "/pins",
    "tag": "pins",
    "parameters": [
-    {
-     "name": "bookmark",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "string"
-     }
-    },
-    {
-     "name": "page_size",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "integer",
-      "minimum": 1,
-      "maximum": 250,
-      "default": 25
-     }
-    },
     {
      "name": "pin_filter",
      "in": "query",
@@ -8359,6 +13074,15 @@ export const pinterestCatalog: Catalog = {
        "exclude_repins",
        "has_been_promoted"
       ]
+     }
+    },
+    {
+     "name": "pin_metrics",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
      }
     },
     {
@@ -8388,17 +13112,7 @@ export const pinterestCatalog: Catalog = {
      "schema": {
       "type": "array",
       "items": {
-       "type": "string",
-       "enum": [
-        "REGULAR",
-        "VIDEO",
-        "SHOPPING",
-        "CAROUSEL",
-        "MAX_VIDEO",
-        "SHOP_THE_PIN",
-        "COLLECTION",
-        "IDEA"
-       ]
+       "$ref": "CreativeType"
       }
      }
     },
@@ -8413,12 +13127,22 @@ export const pinterestCatalog: Catalog = {
      }
     },
     {
-     "name": "pin_metrics",
+     "name": "bookmark",
      "in": "query",
      "required": false,
      "schema": {
-      "type": "boolean",
-      "default": false
+      "type": "string"
+     }
+    },
+    {
+     "name": "page_size",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 250,
+      "default": 25
      }
     }
    ],
@@ -8431,6 +13155,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "pins:read"
@@ -8463,7 +13194,7 @@ export const pinterestCatalog: Catalog = {
     }
    },
    "success": {
-    "status": 201,
+    "status": 200,
     "json": true
    },
    "rateLimitCategory": "org_write",
@@ -8471,6 +13202,15 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "boards:write",
+      "pins:read",
+      "pins:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "boards:write",
@@ -8491,16 +13231,8 @@ export const pinterestCatalog: Catalog = {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string"
-     }
-    },
-    {
-     "name": "pin_metrics",
-     "in": "query",
-     "required": false,
-     "schema": {
-      "type": "boolean",
-      "default": false
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
     {
@@ -8511,6 +13243,15 @@ export const pinterestCatalog: Catalog = {
       "type": "string",
       "pattern": "^\\d+$",
       "maxLength": 18
+     }
+    },
+    {
+     "name": "pin_metrics",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
      }
     }
    ],
@@ -8523,6 +13264,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "pins:read"
@@ -8541,7 +13289,8 @@ export const pinterestCatalog: Catalog = {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
     {
@@ -8577,6 +13326,15 @@ export const pinterestCatalog: Catalog = {
       "pins:read",
       "pins:write"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "boards:read",
+      "boards:write",
+      "pins:read",
+      "pins:write"
+     ]
     }
    ]
   },
@@ -8591,7 +13349,8 @@ export const pinterestCatalog: Catalog = {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
     {
@@ -8614,6 +13373,15 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "boards:write",
+      "pins:read",
+      "pins:write"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "boards:write",
@@ -8687,7 +13455,9 @@ export const pinterestCatalog: Catalog = {
           "SAVE",
           "SAVE_RATE",
           "TOTAL_COMMENTS",
-          "TOTAL_REACTIONS"
+          "TOTAL_REACTIONS",
+          "USER_FOLLOW",
+          "PROFILE_VISIT"
          ]
         },
         {
@@ -8748,6 +13518,146 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "multi_pins/analytics",
+   "method": "GET",
+   "path": "/pins/analytics",
+   "tag": "pins",
+   "parameters": [
+    {
+     "name": "pin_ids",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 100,
+      "items": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      }
+     }
+    },
+    {
+     "name": "start_date",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "date"
+     }
+    },
+    {
+     "name": "end_date",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "format": "date"
+     }
+    },
+    {
+     "name": "app_types",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "enum": [
+       "ALL",
+       "MOBILE",
+       "TABLET",
+       "WEB"
+      ],
+      "default": "ALL"
+     }
+    },
+    {
+     "name": "metric_types",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "items": {
+       "oneOf": [
+        {
+         "type": "string",
+         "enum": [
+          "IMPRESSION",
+          "OUTBOUND_CLICK",
+          "PIN_CLICK",
+          "SAVE",
+          "SAVE_RATE",
+          "TOTAL_COMMENTS",
+          "TOTAL_REACTIONS",
+          "USER_FOLLOW",
+          "PROFILE_VISIT"
+         ]
+        },
+        {
+         "type": "string",
+         "enum": [
+          "IMPRESSION",
+          "OUTBOUND_CLICK",
+          "PIN_CLICK",
+          "SAVE",
+          "SAVE_RATE",
+          "VIDEO_MRC_VIEW",
+          "VIDEO_10S_VIEW",
+          "QUARTILE_95_PERCENT_VIEW",
+          "VIDEO_V50_WATCH_TIME",
+          "VIDEO_START",
+          "VIDEO_AVG_WATCH_TIME",
+          "TOTAL_COMMENTS",
+          "TOTAL_REACTIONS"
+         ]
+        }
+       ]
+      }
+     },
+     "style": "form",
+     "explode": false
+    },
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "org_analytics",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "pins:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "pins:read"
@@ -8835,6 +13745,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -8866,6 +13782,14 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read",
+      "pins:read",
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read",
       "pins:read",
@@ -8956,6 +13880,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "ads:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   },
@@ -9015,6 +13945,16 @@ export const pinterestCatalog: Catalog = {
       "pattern": "\\d+"
      },
      "style": "form"
+    },
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
     }
    ],
    "success": {
@@ -9026,6 +13966,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "ads:read"
      ]
@@ -9085,6 +14031,13 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "boards:read",
+      "boards:read_secret"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "boards:read",
       "boards:read_secret"
@@ -9332,6 +14285,14 @@ export const pinterestCatalog: Catalog = {
      }
     },
     {
+     "name": "include_keywords",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "KeywordList"
+     }
+    },
+    {
      "name": "normalize_against_group",
      "in": "query",
      "required": false,
@@ -9349,6 +14310,24 @@ export const pinterestCatalog: Catalog = {
       "minimum": 1,
       "maximum": 50,
       "default": 50
+     }
+    },
+    {
+     "name": "include_prediction",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
+     }
+    },
+    {
+     "name": "include_demographics",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "boolean",
+      "default": false
      }
     }
    ],
@@ -9393,6 +14372,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "user_accounts:read"
      ]
@@ -9451,10 +14436,7 @@ export const pinterestCatalog: Catalog = {
        "ADS_STANDARD",
        "ADS_PRODUCT",
        "ADS_VIDEO",
-       "ADS_IDEA",
-       "PRODUCT",
-       "REGULAR",
-       "VIDEO"
+       "ADS_IDEA"
       ],
       "default": "ALL"
      }
@@ -9637,10 +14619,7 @@ export const pinterestCatalog: Catalog = {
        "ADS_STANDARD",
        "ADS_PRODUCT",
        "ADS_VIDEO",
-       "ADS_IDEA",
-       "PRODUCT",
-       "REGULAR",
-       "VIDEO"
+       "ADS_IDEA"
       ],
       "default": "ALL"
      }
@@ -9758,6 +14737,13 @@ export const pinterestCatalog: Catalog = {
       "pins:read",
       "user_accounts:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "pins:read",
+      "user_accounts:read"
+     ]
     }
    ]
   },
@@ -9833,10 +14819,7 @@ export const pinterestCatalog: Catalog = {
        "ADS_STANDARD",
        "ADS_PRODUCT",
        "ADS_VIDEO",
-       "ADS_IDEA",
-       "PRODUCT",
-       "REGULAR",
-       "VIDEO"
+       "ADS_IDEA"
       ],
       "default": "ALL"
      }
@@ -9954,6 +14937,13 @@ export const pinterestCatalog: Catalog = {
       "pins:read",
       "user_accounts:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "pins:read",
+      "user_accounts:read"
+     ]
     }
    ]
   },
@@ -9972,6 +14962,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "user_accounts:read"
      ]
@@ -10013,6 +15009,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "user_accounts:read"
      ]
@@ -10084,6 +15086,12 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "user_accounts:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
     }
    ]
   },
@@ -10141,6 +15149,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "user_accounts:read"
      ]
@@ -10231,7 +15245,18 @@ export const pinterestCatalog: Catalog = {
    "method": "POST",
    "path": "/user_account/websites",
    "tag": "user_account",
-   "parameters": [],
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
    "body": {
     "required": true,
     "mediaType": "application/json",
@@ -10289,7 +15314,18 @@ export const pinterestCatalog: Catalog = {
    "method": "GET",
    "path": "/user_account/websites/verification",
    "tag": "user_account",
-   "parameters": [],
+   "parameters": [
+    {
+     "name": "ad_account_id",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
    "success": {
     "status": 200,
     "json": true
@@ -10299,6 +15335,12 @@ export const pinterestCatalog: Catalog = {
    "auth": [
     {
      "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
      "scopes": [
       "user_accounts:read"
      ]
@@ -10352,6 +15394,260 @@ export const pinterestCatalog: Catalog = {
      "scopes": [
       "user_accounts:read"
      ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "trends_featured_topics/list",
+   "method": "GET",
+   "path": "/trends/topics/featured",
+   "tag": "product_categories",
+   "parameters": [
+    {
+     "name": "interest",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "InterestsEnum"
+     }
+    },
+    {
+     "name": "region",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "ProductCategoryRegion"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "trends_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "trends_product_categories_details/list",
+   "method": "GET",
+   "path": "/trends/product_categories/details",
+   "tag": "product_categories",
+   "parameters": [
+    {
+     "name": "product_categories",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 20,
+      "items": {
+       "$ref": "ProductCategoryEnum"
+      }
+     }
+    },
+    {
+     "name": "region",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "ProductCategoryRegion"
+     }
+    },
+    {
+     "name": "lookback_window",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ProductCategoryDetailLookbackWindow"
+     }
+    },
+    {
+     "name": "engagement_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ProductCategoriesEngagementType"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "trends_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "trends_product_categories_trending/list",
+   "method": "GET",
+   "path": "/trends/product_categories/trending",
+   "tag": "product_categories",
+   "parameters": [
+    {
+     "name": "region",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "ProductCategoryRegion"
+     }
+    },
+    {
+     "name": "verticals",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "items": {
+       "$ref": "VerticalProductCategory"
+      }
+     }
+    },
+    {
+     "name": "ages",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "items": {
+       "$ref": "AgeTrendsBucket"
+      }
+     }
+    },
+    {
+     "name": "genders",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "type": "array",
+      "items": {
+       "$ref": "GenderBucket"
+      }
+     }
+    },
+    {
+     "name": "engagement_type",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "ProductCategoriesEngagementType"
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "trends_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "user_accounts:read"
+     ]
+    }
+   ]
+  },
+  {
+   "id": "conversion_eqs/list",
+   "method": "GET",
+   "path": "/ad_accounts/{ad_account_id}/conversion_eqs",
+   "tag": "conversion_eqs",
+   "parameters": [
+    {
+     "name": "lookback_period",
+     "in": "query",
+     "required": true,
+     "schema": {
+      "$ref": "LookbackPeriodOptions"
+     }
+    },
+    {
+     "name": "source_platform",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "SourcePlatformOptions"
+     }
+    },
+    {
+     "name": "ingestion_source",
+     "in": "query",
+     "required": false,
+     "schema": {
+      "$ref": "IngestionSourceOptions"
+     }
+    },
+    {
+     "name": "ad_account_id",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 18
+     }
+    }
+   ],
+   "success": {
+    "status": 200,
+    "json": true
+   },
+   "rateLimitCategory": "ads_read",
+   "sandbox": "disabled",
+   "auth": [
+    {
+     "scheme": "pinterest_oauth2",
+     "scopes": [
+      "ads:read"
+     ]
+    },
+    {
+     "scheme": "client_credentials",
+     "scopes": [
+      "ads:read"
+     ]
     }
    ]
   }
@@ -10365,11 +15661,14 @@ export const pinterestCatalog: Catalog = {
     "VIDEO_V_50_MRC"
    ]
   },
-  "AdAccountCreateRequest": {
+  "AdAccountCreate": {
    "type": "object",
    "properties": {
     "country": {
      "$ref": "Country"
+    },
+    "currency": {
+     "$ref": "Currency"
     },
     "name": {
      "type": "string",
@@ -10378,27 +15677,6 @@ export const pinterestCatalog: Catalog = {
     "owner_user_id": {
      "type": "string",
      "pattern": "^\\d+$"
-    }
-   }
-  },
-  "AdAccountCreateSubscriptionRequest": {
-   "type": "object",
-   "required": [
-    "webhook_url"
-   ],
-   "properties": {
-    "webhook_url": {
-     "type": "string"
-    },
-    "lead_form_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "partner_access_token": {
-     "type": "string"
-    },
-    "partner_refresh_token": {
-     "type": "string"
     }
    }
   },
@@ -10441,9 +15719,22 @@ export const pinterestCatalog: Catalog = {
     "creative_type": {
      "$ref": "CreativeType"
     },
+    "customizable_cta_type": {
+     "$ref": "CustomizableCTAType"
+    },
     "destination_url": {
      "type": "string",
      "nullable": true
+    },
+    "disclosure_type": {
+     "$ref": "DisclosureType"
+    },
+    "disclosure_url": {
+     "type": "string",
+     "nullable": true
+    },
+    "grid_click_type": {
+     "$ref": "GridClickType"
     },
     "ios_deep_link": {
      "type": "string",
@@ -10455,9 +15746,23 @@ export const pinterestCatalog: Catalog = {
     "is_removable": {
      "type": "boolean"
     },
+    "lead_form_id": {
+     "type": "string",
+     "pattern": "^(AG)?\\d+$",
+     "nullable": true
+    },
     "name": {
      "type": "string",
      "nullable": true
+    },
+    "quiz_pin_data": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "QuizPinData"
+      }
+     ]
     },
     "status": {
      "$ref": "EntityStatus"
@@ -10474,52 +15779,11 @@ export const pinterestCatalog: Catalog = {
     "view_tracking_url": {
      "type": "string",
      "nullable": true
-    },
-    "lead_form_id": {
-     "type": "string",
-     "pattern": "^(AG)?\\d+$",
-     "nullable": true
-    },
-    "grid_click_type": {
-     "$ref": "GridClickType"
-    },
-    "customizable_cta_type": {
-     "type": "string",
-     "enum": [
-      "GET_OFFER",
-      "LEARN_MORE",
-      "ORDER_NOW",
-      "SHOP_NOW",
-      "SIGN_UP",
-      "SUBSCRIBE",
-      "BUY_NOW",
-      "CONTACT_US",
-      "GET_QUOTE",
-      "VISIT_WEBSITE",
-      "APPLY_NOW",
-      "BOOK_NOW",
-      "REQUEST_DEMO",
-      "REGISTER_NOW",
-      "FIND_A_DEALER",
-      "ADD_TO_CART",
-      "WATCH_NOW",
-      "READ_MORE",
-      null
-     ],
-     "nullable": true
-    },
-    "quiz_pin_data": {
-     "type": "object",
-     "nullable": true,
-     "allOf": [
-      {
-       "$ref": "QuizPinData"
-      }
-     ]
     }
    }
   },
   "AdCreateRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "AdCommon"
@@ -10544,15 +15808,6 @@ export const pinterestCatalog: Catalog = {
      "type": "boolean",
      "default": true
     },
-    "placement_group": {
-     "type": "string",
-     "default": "ALL",
-     "allOf": [
-      {
-       "$ref": "PlacementGroupType"
-      }
-     ]
-    },
     "creative_types": {
      "type": "array",
      "nullable": true,
@@ -10568,17 +15823,6 @@ export const pinterestCatalog: Catalog = {
        "COLLECTION",
        "IDEA"
       ]
-     }
-    },
-    "targeting_spec": {
-     "$ref": "TargetingSpec"
-    },
-    "product_group_ids": {
-     "type": "array",
-     "nullable": true,
-     "items": {
-      "type": "string",
-      "pattern": "^\\d+$"
      }
     },
     "keywords": {
@@ -10599,39 +15843,56 @@ export const pinterestCatalog: Catalog = {
        }
       }
      }
+    },
+    "placement_group": {
+     "type": "string",
+     "default": "ALL",
+     "allOf": [
+      {
+       "$ref": "PlacementGroupType"
+      }
+     ]
+    },
+    "product_group_ids": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "targeting_spec": {
+     "$ref": "TargetingSpec"
     }
    }
   },
   "AdGroupCommon": {
    "type": "object",
    "properties": {
-    "name": {
-     "type": "string"
-    },
-    "status": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "EntityStatus"
-      }
-     ]
-    },
-    "budget_in_micro_currency": {
-     "type": "integer",
+    "auto_targeting_enabled": {
+     "type": "boolean",
      "nullable": true
     },
     "bid_in_micro_currency": {
      "type": "integer",
      "nullable": true
     },
-    "optimization_goal_metadata": {
-     "type": "object",
-     "nullable": true,
-     "allOf": [
-      {
-       "$ref": "OptimizationGoalMetadata"
-      }
-     ]
+    "bid_strategy_type": {
+     "type": "string",
+     "enum": [
+      "AUTOMATIC_BID",
+      "MAX_BID",
+      "TARGET_AVG",
+      null
+     ],
+     "nullable": true
+    },
+    "billable_event": {
+     "$ref": "ActionType"
+    },
+    "budget_in_micro_currency": {
+     "type": "integer",
+     "nullable": true
     },
     "budget_type": {
      "type": "string",
@@ -10641,38 +15902,30 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "start_time": {
-     "type": "integer",
-     "nullable": true
+    "campaign_id": {
+     "type": "string",
+     "pattern": "^[C]?\\d+$"
     },
     "end_time": {
      "type": "integer",
      "nullable": true
     },
-    "targeting_spec": {
-     "$ref": "TargetingSpec"
+    "is_creative_optimization": {
+     "type": "boolean",
+     "nullable": true
     },
     "lifetime_frequency_cap": {
      "type": "integer"
     },
-    "tracking_urls": {
+    "name": {
+     "type": "string"
+    },
+    "optimization_goal_metadata": {
      "type": "object",
      "nullable": true,
      "allOf": [
       {
-       "$ref": "TrackingUrls"
-      }
-     ]
-    },
-    "auto_targeting_enabled": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "placement_group": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "PlacementGroupType"
+       "$ref": "OptimizationGoalMetadata"
       }
      ]
     },
@@ -10684,26 +15937,67 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "campaign_id": {
+    "placement_group": {
      "type": "string",
-     "pattern": "^[C]?\\d+$"
+     "allOf": [
+      {
+       "$ref": "PlacementGroupType"
+      }
+     ]
     },
-    "billable_event": {
-     "$ref": "ActionType"
-    },
-    "bid_strategy_type": {
+    "promotion_application_level": {
      "type": "string",
      "enum": [
-      "AUTOMATIC_BID",
-      "MAX_BID",
-      "TARGET_AVG",
+      "NONE",
+      "ITEM",
+      "AD_GROUP",
       null
      ],
      "nullable": true
+    },
+    "promotion_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true,
+     "default": "0"
+    },
+    "start_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "EntityStatus"
+      }
+     ]
+    },
+    "targeting_spec": {
+     "$ref": "TargetingSpec"
+    },
+    "targeting_template_ids": {
+     "type": "array",
+     "maxItems": 1,
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "tracking_urls": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "TrackingUrls"
+      }
+     ]
     }
    }
   },
   "AdGroupCreateRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "AdGroupCommon"
@@ -10716,15 +16010,6 @@ export const pinterestCatalog: Catalog = {
       "name"
      ],
      "properties": {
-      "pacing_delivery_type": {
-       "type": "string",
-       "default": "STANDARD",
-       "allOf": [
-        {
-         "$ref": "PacingDeliveryType"
-        }
-       ]
-      },
       "auto_targeting_enabled": {
        "type": "boolean",
        "allOf": [
@@ -10732,6 +16017,11 @@ export const pinterestCatalog: Catalog = {
          "type": "boolean"
         }
        ]
+      },
+      "bid_multiplier": {
+       "type": "number",
+       "minimum": 0,
+       "maximum": 10
       },
       "budget_type": {
        "type": "string",
@@ -10741,10 +16031,33 @@ export const pinterestCatalog: Catalog = {
          "$ref": "BudgetType"
         }
        ]
+      },
+      "pacing_delivery_type": {
+       "type": "string",
+       "default": "STANDARD",
+       "allOf": [
+        {
+         "$ref": "PacingDeliveryType"
+        }
+       ]
       }
      }
     }
    ]
+  },
+  "AdGroupIdFilter": {
+   "type": "object",
+   "properties": {
+    "ad_group_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 500,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
   },
   "AdGroupSummaryStatus": {
    "type": "string",
@@ -10760,6 +16073,7 @@ export const pinterestCatalog: Catalog = {
    ]
   },
   "AdGroupUpdateRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "AdGroupCommon"
@@ -10770,6 +16084,11 @@ export const pinterestCatalog: Catalog = {
       "id"
      ],
      "properties": {
+      "bid_multiplier": {
+       "type": "number",
+       "minimum": 0,
+       "maximum": 10
+      },
       "id": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -10814,10 +16133,67 @@ export const pinterestCatalog: Catalog = {
        "type": "string"
       }
      }
+    },
+    {
+     "type": "object",
+     "required": [
+      "catalog_product_group_id",
+      "creative_type"
+     ],
+     "properties": {
+      "catalog_product_group_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "creative_type": {
+       "type": "string",
+       "enum": [
+        "SHOPPING",
+        "CAROUSEL",
+        "COLLECTION",
+        "REGULAR"
+       ]
+      },
+      "customizable_cta_type": {
+       "allOf": [
+        {
+         "$ref": "CustomizableCTAType"
+        },
+        {}
+       ]
+      },
+      "hero_image_title": {
+       "type": "string"
+      },
+      "hero_image_url": {
+       "type": "string"
+      },
+      "hero_pin_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "image_tag": {
+       "type": "string"
+      },
+      "item_id": {
+       "type": "string"
+      },
+      "preferred_media_type": {
+       "type": "string",
+       "enum": [
+        "VIDEO",
+        "IMAGE"
+       ]
+      },
+      "video_tag": {
+       "type": "string"
+      }
+     }
     }
    ]
   },
   "AdUpdateRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "AdCommon"
@@ -10841,6 +16217,64 @@ export const pinterestCatalog: Catalog = {
     }
    ]
   },
+  "AdsAnalyticsAdGroupTargetingType": {
+   "type": "string",
+   "enum": [
+    "KEYWORD",
+    "APPTYPE",
+    "GENDER",
+    "LOCATION",
+    "PLACEMENT",
+    "COUNTRY",
+    "TARGETED_INTEREST",
+    "PINNER_INTEREST",
+    "AUDIENCE_INCLUDE",
+    "GEO",
+    "AGE_BUCKET",
+    "REGION",
+    "AGE_BUCKET_AND_GENDER",
+    "CREATIVE_ENHANCEMENTS"
+   ]
+  },
+  "AdsAnalyticsAdTargetingType": {
+   "type": "string",
+   "enum": [
+    "KEYWORD",
+    "APPTYPE",
+    "GENDER",
+    "LOCATION",
+    "PLACEMENT",
+    "COUNTRY",
+    "TARGETED_INTEREST",
+    "PINNER_INTEREST",
+    "AUDIENCE_INCLUDE",
+    "GEO",
+    "AGE_BUCKET",
+    "REGION",
+    "QUIZ_RESULT",
+    "AGE_BUCKET_AND_GENDER"
+   ]
+  },
+  "AdsAnalyticsCampaignTargetingType": {
+   "type": "string",
+   "enum": [
+    "KEYWORD",
+    "APPTYPE",
+    "GENDER",
+    "LOCATION",
+    "PLACEMENT",
+    "COUNTRY",
+    "TARGETED_INTEREST",
+    "PINNER_INTEREST",
+    "AUDIENCE_INCLUDE",
+    "GEO",
+    "AGE_BUCKET",
+    "REGION",
+    "CREATIVE_TYPE",
+    "AGE_BUCKET_AND_GENDER",
+    "AUDIENCE_MULTIPLIER"
+   ]
+  },
   "AdsAnalyticsCreateAsyncRequest": {
    "type": "object",
    "allOf": [
@@ -10852,43 +16286,15 @@ export const pinterestCatalog: Catalog = {
       "granularity"
      ],
      "properties": {
-      "start_date": {
-       "type": "string",
-       "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
-      },
-      "end_date": {
-       "type": "string",
-       "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
-      },
-      "granularity": {
-       "type": "string",
-       "allOf": [
-        {
-         "$ref": "Granularity"
-        }
-       ]
+      "attribution_types": {
+       "type": "array",
+       "items": {
+        "$ref": "ConversionReportAttributionType"
+       }
       },
       "click_window_days": {
        "type": "integer",
        "default": 30,
-       "allOf": [
-        {
-         "$ref": "ConversionAttributionWindowDays"
-        }
-       ]
-      },
-      "engagement_window_days": {
-       "type": "integer",
-       "default": 30,
-       "allOf": [
-        {
-         "$ref": "ConversionAttributionWindowDays"
-        }
-       ]
-      },
-      "view_window_days": {
-       "type": "integer",
-       "default": 1,
        "allOf": [
         {
          "$ref": "ConversionAttributionWindowDays"
@@ -10904,11 +16310,39 @@ export const pinterestCatalog: Catalog = {
         }
        ]
       },
-      "attribution_types": {
-       "type": "array",
-       "items": {
-        "$ref": "ConversionReportAttributionType"
-       }
+      "end_date": {
+       "type": "string",
+       "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+      },
+      "engagement_window_days": {
+       "type": "integer",
+       "default": 30,
+       "allOf": [
+        {
+         "$ref": "ConversionAttributionWindowDays"
+        }
+       ]
+      },
+      "granularity": {
+       "type": "string",
+       "allOf": [
+        {
+         "$ref": "Granularity"
+        }
+       ]
+      },
+      "start_date": {
+       "type": "string",
+       "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+      },
+      "view_window_days": {
+       "type": "integer",
+       "default": 1,
+       "allOf": [
+        {
+         "$ref": "ConversionAttributionWindowDays"
+        }
+       ]
       }
      }
     },
@@ -10916,18 +16350,7 @@ export const pinterestCatalog: Catalog = {
      "type": "object",
      "allOf": [
       {
-       "type": "object",
-       "properties": {
-        "campaign_ids": {
-         "type": "array",
-         "minItems": 1,
-         "maxItems": 500,
-         "items": {
-          "type": "string",
-          "pattern": "^\\d+$"
-         }
-        }
-       }
+       "$ref": "CampaignIdFilter"
       },
       {
        "type": "object",
@@ -10943,31 +16366,18 @@ export const pinterestCatalog: Catalog = {
        }
       },
       {
-       "type": "object",
-       "properties": {
-        "campaign_objective_types": {
-         "type": "array",
-         "minItems": 1,
-         "maxItems": 6,
-         "items": {
-          "$ref": "ObjectiveType"
-         }
-        }
-       }
+       "$ref": "CampaignObjectivesFilter"
       },
       {
        "type": "object",
        "properties": {
-        "ad_group_ids": {
-         "type": "array",
-         "minItems": 1,
-         "maxItems": 500,
-         "items": {
-          "type": "string",
-          "pattern": "^\\d+$"
-         }
+        "campaign_brand_label": {
+         "type": "string"
         }
        }
+      },
+      {
+       "$ref": "AdGroupIdFilter"
       },
       {
        "type": "object",
@@ -11080,11 +16490,107 @@ export const pinterestCatalog: Catalog = {
         "$ref": "ReportingColumnAsync"
        }
       },
+      "combine_targeting_types": {
+       "type": "boolean",
+       "default": false
+      },
+      "custom_conversion_event_metrics": {
+       "type": "array",
+       "items": {
+        "type": "object",
+        "required": [
+         "custom_event_metrics_type",
+         "custom_event_name"
+        ],
+        "properties": {
+         "custom_event_metrics_type": {
+          "type": "string",
+          "enum": [
+           "ADE_COST_PER_ACTION",
+           "ADE_ROAS",
+           "ADE_TOTAL_CONVERSIONS",
+           "ADE_TOTAL_VALUE_IN_MICRO_DOLLAR",
+           "ADE_AVERAGE_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_CLICK",
+           "ADE_TOTAL_CLICK_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_VIEW",
+           "ADE_TOTAL_VIEW_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_CONVERSION_RATE",
+           "ADE_WEB_COST_PER_ACTION",
+           "ADE_WEB_ROAS",
+           "ADE_TOTAL_WEB_CONVERSIONS",
+           "ADE_TOTAL_WEB_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_WEB_CLICK",
+           "ADE_TOTAL_WEB_CLICK_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_WEB_VIEW",
+           "ADE_TOTAL_WEB_VIEW_VALUE_IN_MICRO_DOLLAR",
+           "ADE_INAPP_COST_PER_ACTION",
+           "ADE_INAPP_ROAS",
+           "ADE_TOTAL_INAPP_CONVERSIONS",
+           "ADE_TOTAL_INAPP_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_INAPP_CLICK",
+           "ADE_TOTAL_INAPP_CLICK_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_INAPP_VIEW",
+           "ADE_TOTAL_INAPP_VIEW_VALUE_IN_MICRO_DOLLAR",
+           "ADE_OFFLINE_COST_PER_ACTION",
+           "ADE_OFFLINE_ROAS",
+           "ADE_TOTAL_OFFLINE_CONVERSIONS",
+           "ADE_TOTAL_OFFLINE_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_OFFLINE_CLICK",
+           "ADE_TOTAL_OFFLINE_CLICK_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_OFFLINE_VIEW",
+           "ADE_TOTAL_OFFLINE_VIEW_VALUE_IN_MICRO_DOLLAR",
+           "ADE_TOTAL_CONVERSION_PRODUCT_QUANTITY",
+           "ADE_TOTAL_CONVERSION_PRODUCT_VALUE",
+           "ADE_TOTAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+           "ADE_TOTAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+           "ADE_TOTAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+           "ADE_TOTAL_WEB_CONVERSION_PRODUCT_QUANTITY",
+           "ADE_TOTAL_WEB_CONVERSION_PRODUCT_VALUE",
+           "ADE_TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+           "ADE_TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_USD",
+           "ADE_TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+           "ADE_TOTAL_INAPP_CONVERSION_PRODUCT_QUANTITY",
+           "ADE_TOTAL_INAPP_CONVERSION_PRODUCT_VALUE",
+           "ADE_TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+           "ADE_TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_USD",
+           "ADE_TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+           "ADE_TOTAL_OFFLINE_CONVERSION_PRODUCT_QUANTITY",
+           "ADE_TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE",
+           "ADE_TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+           "ADE_TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_USD",
+           "ADE_TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD"
+          ]
+         },
+         "custom_event_name": {
+          "type": "string"
+         }
+        }
+       }
+      },
+      "end_hour": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 23
+      },
       "level": {
        "type": "string",
        "allOf": [
         {
          "$ref": "MetricsReportingLevel"
+        }
+       ]
+      },
+      "primary_sort": {
+       "type": "string",
+       "default": "BY_ID",
+       "allOf": [
+        {
+         "type": "string",
+         "enum": [
+          "BY_ID",
+          "BY_DATE"
+         ]
         }
        ]
       },
@@ -11096,6 +16602,18 @@ export const pinterestCatalog: Catalog = {
          "$ref": "DataOutputFormat"
         }
        ]
+      },
+      "reporting_timezone": {
+       "allOf": [
+        {
+         "$ref": "ReportingTimeZone"
+        }
+       ]
+      },
+      "start_hour": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 23
       }
      }
     }
@@ -11152,7 +16670,8 @@ export const pinterestCatalog: Catalog = {
     "AUDIENCE_INCLUDE",
     "GEO",
     "AGE_BUCKET",
-    "REGION"
+    "REGION",
+    "AGE_BUCKET_AND_GENDER"
    ]
   },
   "AdsCreditRedeemRequest": {
@@ -11171,6 +16690,198 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
+  "AdvancedAuctionBidOptions": {
+   "type": "object",
+   "properties": {
+    "app_type_multipliers": {
+     "$ref": "AppTypeMultipliers"
+    },
+    "bid_in_micro_currency": {
+     "$ref": "BidInMicroCurrency"
+    },
+    "placement_multipliers": {
+     "$ref": "PlacementMultipliers"
+    }
+   }
+  },
+  "AdvancedAuctionItem": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionKey"
+    },
+    {
+     "type": "object",
+     "required": [
+      "bid_options"
+     ],
+     "properties": {
+      "bid_options": {
+       "$ref": "AdvancedAuctionBidOptions"
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionItemsGetRecord": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionKey"
+    }
+   ]
+  },
+  "AdvancedAuctionItemsGetRequest": {
+   "type": "object",
+   "required": [
+    "catalog_id",
+    "items"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "items": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 10000,
+     "items": {
+      "$ref": "AdvancedAuctionItemsGetRecord"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "AdvancedAuctionItemsSubmitDeleteRecord": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionKey"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "errors": {
+       "type": "array",
+       "items": {
+        "$ref": "AdvancedAuctionOperationError"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionItemsSubmitRecord": {
+   "type": "object",
+   "required": [
+    "operation"
+   ],
+   "properties": {
+    "operation": {
+     "$ref": "AdvancedAuctionOperation"
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "AdvancedAuctionItemsSubmitUpsertRecord"
+    },
+    {
+     "$ref": "AdvancedAuctionItemsSubmitDeleteRecord"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "operation",
+    "mapping": {
+     "UPSERT": "AdvancedAuctionItemsSubmitUpsertRecord",
+     "DELETE": "AdvancedAuctionItemsSubmitDeleteRecord"
+    }
+   }
+  },
+  "AdvancedAuctionItemsSubmitRequest": {
+   "type": "object",
+   "required": [
+    "catalog_id",
+    "items"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "items": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 10000,
+     "items": {
+      "$ref": "AdvancedAuctionItemsSubmitRecord"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "AdvancedAuctionItemsSubmitUpsertRecord": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionItem"
+    },
+    {
+     "type": "object",
+     "required": [
+      "update_mask"
+     ],
+     "properties": {
+      "errors": {
+       "type": "array",
+       "items": {
+        "$ref": "AdvancedAuctionOperationError"
+       }
+      },
+      "update_mask": {
+       "type": "array",
+       "nullable": true,
+       "items": {
+        "$ref": "UpdateMaskBidOptionField"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionKey": {
+   "type": "object",
+   "required": [
+    "item_id",
+    "country",
+    "language"
+   ],
+   "properties": {
+    "country": {
+     "$ref": "Country"
+    },
+    "item_id": {
+     "type": "string"
+    },
+    "language": {
+     "$ref": "Language"
+    }
+   }
+  },
+  "AdvancedAuctionOperation": {
+   "type": "string",
+   "enum": [
+    "UPSERT",
+    "DELETE"
+   ]
+  },
+  "AdvancedAuctionOperationError": {
+   "type": "object",
+   "properties": {
+    "code": {
+     "type": "integer"
+    },
+    "message": {
+     "type": "string"
+    }
+   }
+  },
   "AgeBucketList": {
    "type": "array",
    "items": {
@@ -11185,6 +16896,74 @@ export const pinterestCatalog: Catalog = {
      "65+"
     ]
    }
+  },
+  "AgeTrendsBucket": {
+   "type": "string",
+   "enum": [
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-49",
+    "50-54",
+    "55-64",
+    "65+"
+   ]
+  },
+  "AppTypeMultipliers": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "APP_TYPE": {
+     "type": "string",
+     "enum": [
+      "android_mobile",
+      "android_tablet",
+      "ipad",
+      "iphone",
+      "web",
+      "web_mobile"
+     ]
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double"
+   }
+  },
+  "AssetGroupType": {
+   "type": "string",
+   "enum": [
+    "BRAND",
+    "LOCATION_OR_LANGUAGE",
+    "PRODUCT_LINE",
+    "OTHER"
+   ]
+  },
+  "AssetGroupTypes": {
+   "type": "array",
+   "items": {
+    "$ref": "AssetGroupType"
+   }
+  },
+  "AssetIdToPermissions": {
+   "type": "object",
+   "minProperties": 1,
+   "additionalProperties": {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 50,
+    "items": {
+     "$ref": "Permissions"
+    }
+   }
+  },
+  "AudienceAccountType": {
+   "type": "string",
+   "enum": [
+    "AD_ACCOUNT",
+    "BUSINESS_ACCOUNT"
+   ],
+   "default": "AD_ACCOUNT"
   },
   "AudienceCommon": {
    "type": "object",
@@ -11201,33 +16980,6 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
-  "AudienceCreateCustomRequest": {
-   "type": "object",
-   "allOf": [
-    {
-     "$ref": "AudienceCommon"
-    },
-    {
-     "required": [
-      "sharing_type",
-      "name",
-      "rule",
-      "data_party"
-     ],
-     "properties": {
-      "sharing_type": {
-       "$ref": "AudienceSharingType"
-      },
-      "data_party": {
-       "$ref": "AudienceDataParty"
-      },
-      "category": {
-       "type": "string"
-      }
-     }
-    }
-   ]
-  },
   "AudienceCreateRequest": {
    "type": "object",
    "allOf": [
@@ -11241,27 +16993,19 @@ export const pinterestCatalog: Catalog = {
       "rule"
      ],
      "properties": {
-      "description": {
-       "$ref": "AudienceDescription"
-      },
       "audience_type": {
        "type": "string",
        "allOf": [
         {
          "$ref": "AudienceType"
-        },
-        {}
+        }
        ]
+      },
+      "description": {
+       "$ref": "AudienceDescription"
       }
      }
     }
-   ]
-  },
-  "AudienceDataParty": {
-   "type": "string",
-   "enum": [
-    "1p",
-    "3p"
    ]
   },
   "AudienceDescription": {
@@ -11279,6 +17023,24 @@ export const pinterestCatalog: Catalog = {
   "AudienceRule": {
    "type": "object",
    "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "ad_id": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "campaign_id": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
     "country": {
      "type": "string"
     },
@@ -11295,71 +17057,25 @@ export const pinterestCatalog: Catalog = {
     "engagement_type": {
      "type": "string"
     },
+    "engager_type": {
+     "type": "integer"
+    },
     "event": {
      "type": "string"
     },
     "event_data": {
-     "type": "object",
-     "properties": {
-      "currency": {
-       "$ref": "Currency"
-      },
-      "lead_type": {
-       "type": "string"
-      },
-      "line_items": {
-       "type": "object",
-       "properties": {
-        "product_brand": {
-         "type": "string"
-        },
-        "product_category": {
-         "type": "string"
-        },
-        "product_id": {
-         "type": "integer"
-        },
-        "product_name": {
-         "type": "string"
-        },
-        "product_price": {
-         "type": "string"
-        },
-        "product_quantity": {
-         "type": "integer"
-        },
-        "product_variant": {
-         "type": "string"
-        },
-        "product_variant_id": {
-         "type": "string"
-        }
-       }
-      },
-      "order_id": {
-       "type": "string"
-      },
-      "order_quantity": {
-       "type": "integer"
-      },
-      "page_name": {
-       "type": "string"
-      },
-      "promo_code": {
-       "type": "string"
-      },
-      "property": {
-       "type": "string"
-      },
-      "search_query": {
-       "type": "string"
-      },
-      "value": {
-       "type": "string"
-      },
-      "video_title": {
-       "type": "string"
-      }
+     "$ref": "EventData"
+    },
+    "event_source": {
+     "type": "object"
+    },
+    "ingestion_source": {
+     "type": "object"
+    },
+    "objective_type": {
+     "type": "array",
+     "items": {
+      "$ref": "ObjectiveType"
      }
     },
     "percentage": {
@@ -11394,48 +17110,8 @@ export const pinterestCatalog: Catalog = {
     "visitor_source_id": {
      "type": "string",
      "pattern": "^\\d+$"
-    },
-    "event_source": {
-     "type": "object"
-    },
-    "ingestion_source": {
-     "type": "object"
-    },
-    "engager_type": {
-     "type": "integer"
-    },
-    "campaign_id": {
-     "type": "array",
-     "items": {
-      "type": "string",
-      "pattern": "^\\d+$"
-     }
-    },
-    "ad_id": {
-     "type": "array",
-     "items": {
-      "type": "string",
-      "pattern": "^\\d+$"
-     }
-    },
-    "objective_type": {
-     "type": "array",
-     "items": {
-      "$ref": "ObjectiveType"
-     }
-    },
-    "ad_account_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
     }
    }
-  },
-  "AudienceSharingType": {
-   "type": "string",
-   "enum": [
-    "CUSTOM",
-    "SYNDICATED"
-   ]
   },
   "AudienceType": {
    "type": "string",
@@ -11456,6 +17132,7 @@ export const pinterestCatalog: Catalog = {
    "default": "UPDATE"
   },
   "AudienceUpdateRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "AudienceCommon"
@@ -11472,6 +17149,48 @@ export const pinterestCatalog: Catalog = {
      }
     }
    ]
+  },
+  "AuthRespondInvitesBody": {
+   "type": "object",
+   "required": [
+    "invites"
+   ],
+   "properties": {
+    "invites": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 100,
+     "items": {
+      "type": "object",
+      "required": [
+       "invite_id",
+       "action"
+      ],
+      "properties": {
+       "action": {
+        "type": "object",
+        "required": [
+         "accept_invite"
+        ],
+        "properties": {
+         "accept_invite": {
+          "type": "boolean"
+         },
+         "asset_id_to_permissions": {
+          "$ref": "AssetIdToPermissions"
+         }
+        }
+       },
+       "invite_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "minLength": 1,
+        "maxLength": 25
+       }
+      }
+     }
+    }
+   }
   },
   "AvailabilityFilter": {
    "type": "object",
@@ -11510,11 +17229,17 @@ export const pinterestCatalog: Catalog = {
        "currency"
       ],
       "properties": {
+       "billable_event": {
+        "$ref": "ActionType"
+       },
        "countries": {
         "type": "array",
         "items": {
          "$ref": "Country"
         }
+       },
+       "creative_type": {
+        "$ref": "CreativeType"
        },
        "currency": {
         "$ref": "Currency"
@@ -11522,14 +17247,8 @@ export const pinterestCatalog: Catalog = {
        "objective_type": {
         "$ref": "ObjectiveType"
        },
-       "billable_event": {
-        "$ref": "ActionType"
-       },
        "optimization_goal_metadata": {
         "$ref": "OptimizationGoalMetadata"
-       },
-       "creative_type": {
-        "$ref": "CreativeType"
        }
       }
      }
@@ -11539,92 +17258,55 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
-  "Board": {
+  "BidInMicroCurrency": {
+   "type": "integer",
+   "format": "int64",
+   "nullable": true
+  },
+  "BoardCreate": {
    "type": "object",
    "required": [
     "name"
    ],
    "properties": {
-    "id": {
-     "type": "string",
-     "readOnly": true
-    },
-    "created_at": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
-    },
-    "board_pins_modified_at": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
-    },
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
     },
-    "collaborator_count": {
-     "type": "integer",
-     "minimum": 0,
-     "readOnly": true
+    "is_ads_only": {
+     "type": "boolean",
+     "default": false
     },
-    "pin_count": {
-     "type": "integer",
-     "minimum": 0,
-     "readOnly": true
-    },
-    "follower_count": {
-     "type": "integer",
-     "minimum": 0,
-     "readOnly": true
-    },
-    "media": {
-     "type": "object",
-     "readOnly": true,
-     "properties": {
-      "image_cover_url": {
-       "type": "string",
-       "nullable": true
-      },
-      "pin_thumbnail_urls": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      }
-     }
-    },
-    "owner": {
-     "type": "object",
-     "readOnly": true,
-     "allOf": [
-      {
-       "$ref": "BoardOwner"
-      }
-     ]
+    "name": {
+     "type": "string"
     },
     "privacy": {
-     "type": "string",
-     "enum": [
-      "PUBLIC",
-      "PROTECTED",
-      "SECRET"
-     ],
-     "default": "PUBLIC"
+     "default": "PUBLIC",
+     "allOf": [
+      {
+       "$ref": "BoardPrivacy"
+      }
+     ]
     }
    }
   },
-  "BoardOwner": {
-   "type": "object",
-   "properties": {
-    "username": {
-     "type": "string",
-     "readOnly": true
-    }
-   }
+  "BoardPrivacy": {
+   "type": "string",
+   "enum": [
+    "PUBLIC",
+    "PROTECTED",
+    "SECRET"
+   ]
+  },
+  "BoardPrivacyFilter": {
+   "type": "string",
+   "enum": [
+    "ALL",
+    "PUBLIC",
+    "PROTECTED",
+    "SECRET",
+    "PUBLIC_AND_SECRET"
+   ]
   },
   "BoardSection": {
    "type": "object",
@@ -11643,22 +17325,25 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
-  "BoardUpdate": {
+  "BoardUpdatePrivacy": {
+   "type": "string",
+   "enum": [
+    "PUBLIC",
+    "SECRET"
+   ]
+  },
+  "BoardWithUpdatePrivacyUpdate": {
    "type": "object",
    "properties": {
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
     },
+    "name": {
+     "type": "string"
+    },
     "privacy": {
-     "type": "string",
-     "enum": [
-      "PUBLIC",
-      "SECRET"
-     ]
+     "$ref": "BoardUpdatePrivacy"
     }
    }
   },
@@ -11685,17 +17370,32 @@ export const pinterestCatalog: Catalog = {
   "BulkDownloadRequest": {
    "type": "object",
    "properties": {
-    "entity_types": {
-     "type": "array",
-     "minItems": 1,
-     "maxItems": 5,
-     "items": {
-      "type": "string",
-      "allOf": [
-       {
-        "$ref": "BulkEntityType"
+    "campaign_filter": {
+     "type": "object",
+     "properties": {
+      "campaign_status": {
+       "type": "array",
+       "items": {
+        "$ref": "CampaignSummaryStatus"
        }
-      ]
+      },
+      "end_time": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "name": {
+       "type": "string"
+      },
+      "objective_type": {
+       "type": "array",
+       "items": {
+        "$ref": "ObjectiveType"
+       }
+      },
+      "start_time": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      }
      }
     },
     "entity_ids": {
@@ -11705,36 +17405,17 @@ export const pinterestCatalog: Catalog = {
       "pattern": "^\\d+$"
      }
     },
-    "updated_since": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "campaign_filter": {
-     "type": "object",
-     "properties": {
-      "start_time": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "end_time": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "name": {
-       "type": "string"
-      },
-      "campaign_status": {
-       "type": "array",
-       "items": {
-        "$ref": "CampaignSummaryStatus"
+    "entity_types": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 6,
+     "items": {
+      "type": "string",
+      "allOf": [
+       {
+        "$ref": "BulkEntityType"
        }
-      },
-      "objective_type": {
-       "type": "array",
-       "items": {
-        "$ref": "ObjectiveType"
-       }
-      }
+      ]
      }
     },
     "output_format": {
@@ -11745,6 +17426,10 @@ export const pinterestCatalog: Catalog = {
        "$ref": "BulkOutputFormat"
       }
      ]
+    },
+    "updated_since": {
+     "type": "string",
+     "pattern": "^\\d+$"
     }
    }
   },
@@ -11755,7 +17440,9 @@ export const pinterestCatalog: Catalog = {
     "AD_GROUP",
     "PRODUCT_GROUP",
     "AD",
-    "KEYWORD"
+    "KEYWORD",
+    "LABEL",
+    "SCHEDULE"
    ]
   },
   "BulkOutputFormat": {
@@ -11779,12 +17466,6 @@ export const pinterestCatalog: Catalog = {
   "BulkUpsertRequestCreate": {
    "type": "object",
    "properties": {
-    "campaigns": {
-     "type": "array",
-     "items": {
-      "$ref": "CampaignCreateRequest"
-     }
-    },
     "ad_groups": {
      "type": "array",
      "items": {
@@ -11797,10 +17478,23 @@ export const pinterestCatalog: Catalog = {
       "$ref": "AdCreateRequest"
      }
     },
-    "product_groups": {
+    "campaigns": {
      "type": "array",
      "items": {
-      "$ref": "ProductGroupPromotionCreateRequest"
+      "$ref": "CampaignCreateRequest"
+     }
+    },
+    "catalog_product_groups": {
+     "type": "array",
+     "items": {
+      "oneOf": [
+       {
+        "$ref": "CatalogsProductGroupCreateRequest"
+       },
+       {
+        "$ref": "CatalogsVerticalProductGroupCreateRequest"
+       }
+      ]
      }
     },
     "keywords": {
@@ -11808,18 +17502,24 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "KeywordsRequest"
      }
+    },
+    "labels": {
+     "type": "array",
+     "items": {
+      "$ref": "LabelCreateRequest"
+     }
+    },
+    "product_groups": {
+     "type": "array",
+     "items": {
+      "$ref": "ProductGroupPromotionCreateRequest"
+     }
     }
    }
   },
   "BulkUpsertRequestUpdate": {
    "type": "object",
    "properties": {
-    "campaigns": {
-     "type": "array",
-     "items": {
-      "$ref": "CampaignUpdateRequest"
-     }
-    },
     "ad_groups": {
      "type": "array",
      "items": {
@@ -11832,10 +17532,23 @@ export const pinterestCatalog: Catalog = {
       "$ref": "AdUpdateRequest"
      }
     },
-    "product_groups": {
+    "campaigns": {
      "type": "array",
      "items": {
-      "$ref": "ProductGroupPromotionUpdateRequest"
+      "$ref": "CampaignUpdateRequest"
+     }
+    },
+    "catalog_product_groups": {
+     "type": "array",
+     "items": {
+      "oneOf": [
+       {
+        "$ref": "CatalogsProductGroupUpdateRequest"
+       },
+       {
+        "$ref": "CatalogsVerticalProductGroupUpdateRequest"
+       }
+      ]
      }
     },
     "keywords": {
@@ -11843,8 +17556,144 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "KeywordUpdate"
      }
+    },
+    "labels": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "required": [
+       "id"
+      ],
+      "properties": {
+       "id": {
+        "type": "string"
+       },
+       "status": {
+        "type": "string",
+        "enum": [
+         "ARCHIVED"
+        ]
+       },
+       "value": {
+        "type": "string",
+        "maxLength": 100
+       }
+      }
+     }
+    },
+    "product_groups": {
+     "type": "array",
+     "items": {
+      "$ref": "ProductGroupPromotionUpdateRequest"
+     }
     }
    }
+  },
+  "BusinessRoleCheckMode": {
+   "type": "string",
+   "enum": [
+    "INTERNAL",
+    "EXTERNAL"
+   ]
+  },
+  "BusinessRoleForMembers": {
+   "type": "string",
+   "enum": [
+    "EMPLOYEE",
+    "BIZ_ADMIN"
+   ]
+  },
+  "BusinessSharedAudience": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "SharedAudienceCommon"
+    },
+    {
+     "type": "object",
+     "required": [
+      "audience_id",
+      "recipient_business_ids",
+      "operation_type"
+     ],
+     "properties": {
+      "recipient_business_ids": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "pattern": "^\\d+$"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "CampaignAudienceMultipliers": {
+   "type": "object",
+   "properties": {
+    "AUDIENCE_ID": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double",
+    "minimum": 0,
+    "maximum": 10
+   }
+  },
+  "CampaignBidOptions": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "app_type_multipliers": {
+     "$ref": "AppTypeMultipliers"
+    },
+    "audience_multipliers": {
+     "$ref": "CampaignAudienceMultipliers"
+    },
+    "placement_multipliers": {
+     "$ref": "PlacementMultipliers"
+    }
+   }
+  },
+  "CampaignBidOptionsCreate": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "CampaignBidOptions"
+    }
+   ]
+  },
+  "CampaignBidOptionsUpdate": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "CampaignBidOptions"
+    },
+    {
+     "type": "object",
+     "required": [
+      "update_mask"
+     ],
+     "properties": {
+      "update_mask": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "AUDIENCE",
+         "APP_TYPE",
+         "PLACEMENT",
+         "GENDER",
+         "AGE_BUCKET"
+        ]
+       }
+      }
+     }
+    }
+   ]
   },
   "CampaignCommon": {
    "type": "object",
@@ -11853,8 +17702,35 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "pattern": "^\\d+$"
     },
+    "daily_spend_cap": {
+     "type": "integer",
+     "nullable": true
+    },
+    "end_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "is_automated_campaign": {
+     "$ref": "CampaignIsAutomatedCampaign"
+    },
+    "is_flexible_daily_budgets": {
+     "$ref": "CampaignIsFlexibleDailyBudgets"
+    },
+    "lifetime_spend_cap": {
+     "type": "integer",
+     "nullable": true
+    },
     "name": {
      "type": "string"
+    },
+    "order_line_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "start_time": {
+     "type": "integer",
+     "nullable": true
     },
     "status": {
      "type": "string",
@@ -11864,41 +17740,12 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "lifetime_spend_cap": {
-     "type": "integer",
-     "nullable": true
-    },
-    "daily_spend_cap": {
-     "type": "integer",
-     "nullable": true
-    },
-    "order_line_id": {
-     "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
-    },
     "tracking_urls": {
      "type": "object",
      "nullable": true,
      "allOf": [
       {
        "$ref": "TrackingUrls"
-      }
-     ]
-    },
-    "start_time": {
-     "type": "integer",
-     "nullable": true
-    },
-    "end_time": {
-     "type": "integer",
-     "nullable": true
-    },
-    "summary_status": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "CampaignSummaryStatus"
       }
      ]
     }
@@ -11911,37 +17758,14 @@ export const pinterestCatalog: Catalog = {
      "$ref": "CampaignCommon"
     },
     {
+     "type": "object",
      "properties": {
-      "status": {
-       "type": "string",
-       "default": "ACTIVE",
-       "allOf": [
-        {
-         "$ref": "EntityStatus"
-        }
-       ]
-      },
-      "is_flexible_daily_budgets": {
-       "type": "boolean",
-       "default": false,
-       "allOf": [
-        {
-         "$ref": "CampaignIsFlexibleDailyBudgets"
-        }
-       ]
-      },
       "default_ad_group_budget_in_micro_currency": {
        "type": "integer",
        "nullable": true
       },
-      "is_automated_campaign": {
-       "type": "boolean",
-       "default": false,
-       "allOf": [
-        {
-         "$ref": "CampaignIsAutomatedCampaign"
-        }
-       ]
+      "is_campaign_budget_optimization": {
+       "$ref": "CampaignIsCampaignBudgetOptimization"
       }
      }
     }
@@ -11954,14 +17778,51 @@ export const pinterestCatalog: Catalog = {
      "$ref": "CampaignCreateCommon"
     },
     {
+     "type": "object",
      "required": [
       "name",
       "objective_type",
       "ad_account_id"
      ],
      "properties": {
+      "bid_options": {
+       "$ref": "CampaignBidOptionsCreate"
+      },
+      "is_automated_campaign": {
+       "type": "boolean",
+       "nullable": false,
+       "default": false,
+       "allOf": [
+        {
+         "$ref": "CampaignIsAutomatedCampaign"
+        }
+       ]
+      },
+      "is_flexible_daily_budgets": {
+       "type": "boolean",
+       "nullable": false,
+       "default": false,
+       "allOf": [
+        {
+         "$ref": "CampaignIsFlexibleDailyBudgets"
+        }
+       ]
+      },
+      "is_performance_plus": {
+       "type": "boolean",
+       "default": false
+      },
       "objective_type": {
        "$ref": "ObjectiveType"
+      },
+      "status": {
+       "type": "string",
+       "default": "ACTIVE",
+       "allOf": [
+        {
+         "$ref": "EntityStatus"
+        }
+       ]
       }
      }
     }
@@ -11976,17 +17837,44 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
+  "CampaignIdFilter": {
+   "type": "object",
+   "properties": {
+    "campaign_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 500,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
+  },
   "CampaignIsAutomatedCampaign": {
    "type": "boolean",
-   "default": false
+   "nullable": true
   },
   "CampaignIsCampaignBudgetOptimization": {
    "type": "boolean",
-   "default": false
+   "nullable": true
   },
   "CampaignIsFlexibleDailyBudgets": {
    "type": "boolean",
-   "default": false
+   "nullable": true
+  },
+  "CampaignObjectivesFilter": {
+   "type": "object",
+   "properties": {
+    "campaign_objective_types": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 7,
+     "items": {
+      "$ref": "ObjectiveType"
+     }
+    }
+   }
   },
   "CampaignSummaryStatus": {
    "type": "string",
@@ -12008,52 +17896,20 @@ export const pinterestCatalog: Catalog = {
      "$ref": "CampaignId"
     },
     {
-     "$ref": "CampaignCommon"
-    },
-    {
      "$ref": "CampaignCreateCommon"
     },
     {
+     "type": "object",
      "required": [
       "id",
       "ad_account_id"
      ],
      "properties": {
-      "is_campaign_budget_optimization": {
-       "type": "boolean",
-       "nullable": true,
-       "allOf": [
-        {
-         "$ref": "CampaignIsCampaignBudgetOptimization"
-        }
-       ]
+      "bid_options": {
+       "$ref": "CampaignBidOptionsUpdate"
       },
-      "is_flexible_daily_budgets": {
-       "type": "boolean",
-       "nullable": true,
-       "allOf": [
-        {
-         "$ref": "CampaignIsFlexibleDailyBudgets"
-        }
-       ]
-      },
-      "is_automated_campaign": {
-       "type": "boolean",
-       "nullable": true,
-       "allOf": [
-        {
-         "$ref": "CampaignIsAutomatedCampaign"
-        }
-       ]
-      },
-      "status": {
-       "type": "string",
-       "nullable": true,
-       "allOf": [
-        {
-         "$ref": "EntityStatus"
-        }
-       ]
+      "is_performance_plus": {
+       "type": "boolean"
       },
       "objective_type": {
        "type": "string",
@@ -12068,6 +17924,60 @@ export const pinterestCatalog: Catalog = {
     }
    ]
   },
+  "CancelInvitesBody": {
+   "type": "object",
+   "required": [
+    "invite_ids"
+   ],
+   "properties": {
+    "invite_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 25
+     }
+    }
+   }
+  },
+  "CarouselSlot": {
+   "type": "object",
+   "properties": {
+    "description": {
+     "type": "string"
+    },
+    "link": {
+     "type": "string"
+    },
+    "title": {
+     "type": "string"
+    }
+   }
+  },
+  "CatalogsCreateCreativeAssetsItem": {
+   "type": "object",
+   "required": [
+    "creative_assets_id",
+    "operation",
+    "attributes"
+   ],
+   "properties": {
+    "attributes": {
+     "$ref": "CatalogsCreativeAssetsAttributes"
+    },
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "operation": {
+     "type": "string",
+     "enum": [
+      "CREATE"
+     ]
+    }
+   }
+  },
   "CatalogsCreateHotelItem": {
    "type": "object",
    "required": [
@@ -12076,6 +17986,9 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "CatalogsHotelAttributes"
+    },
     "hotel_id": {
      "type": "string"
     },
@@ -12084,11 +17997,24 @@ export const pinterestCatalog: Catalog = {
      "enum": [
       "CREATE"
      ]
-    },
-    "attributes": {
-     "$ref": "CatalogsHotelAttributes"
     }
    }
+  },
+  "CatalogsCreateRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "name"
+   ],
+   "properties": {
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
   },
   "CatalogsCreateRetailItem": {
    "type": "object",
@@ -12098,20 +18024,417 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "ItemAttributesRequest"
+    },
     "item_id": {
      "type": "string"
     },
     "operation": {
      "type": "string",
      "enum": [
-      "CREATE",
-      "UPDATE",
-      "UPSERT",
-      "DELETE"
+      "CREATE"
+     ]
+    }
+   }
+  },
+  "CatalogsCreativeAssetsAttributes": {
+   "type": "object",
+   "allOf": [
+    {
+     "type": "object",
+     "properties": {
+      "image_link": {
+       "type": "string"
+      },
+      "video_link": {
+       "type": "string"
+      }
+     }
+    },
+    {
+     "$ref": "CatalogsUpdatableCreativeAssetsAttributes"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsBatchItem": {
+   "type": "object",
+   "anyOf": [
+    {
+     "$ref": "CatalogsCreateCreativeAssetsItem"
+    },
+    {
+     "$ref": "CatalogsUpsertCreativeAssetsItem"
+    },
+    {
+     "$ref": "CatalogsUpdateCreativeAssetsItem"
+    },
+    {
+     "$ref": "CatalogsDeleteCreativeAssetsItem"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "operation",
+    "mapping": {
+     "CREATE": "CatalogsCreateCreativeAssetsItem",
+     "UPSERT": "CatalogsUpsertCreativeAssetsItem",
+     "UPDATE": "CatalogsUpdateCreativeAssetsItem",
+     "DELETE": "CatalogsDeleteCreativeAssetsItem"
+    }
+   }
+  },
+  "CatalogsCreativeAssetsBatchRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "country",
+    "language",
+    "items"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
      ]
     },
-    "attributes": {
-     "$ref": "ItemAttributes"
+    "country": {
+     "$ref": "Country"
+    },
+    "items": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 1000,
+     "items": {
+      "$ref": "CatalogsCreativeAssetsBatchItem"
+     }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsFeedsCreateRequest": {
+   "type": "object",
+   "required": [
+    "format",
+    "location",
+    "name",
+    "catalog_type",
+    "default_country",
+    "default_locale"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
+    "default_country": {
+     "$ref": "Country"
+    },
+    "default_currency": {
+     "$ref": "NullableCurrency"
+    },
+    "default_locale": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "type": "string",
+       "deprecated": true
+      }
+     ]
+    },
+    "format": {
+     "$ref": "CatalogsFormat"
+    },
+    "location": {
+     "type": "string",
+     "pattern": "^(http|https|ftp|sftp)://"
+    },
+    "name": {
+     "type": "string"
+    },
+    "preferred_processing_schedule": {
+     "$ref": "CatalogsFeedProcessingSchedule"
+    },
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "CatalogsStatus"
+      },
+      {
+       "default": "ACTIVE"
+      }
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsFeedsUpdateRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type"
+   ],
+   "properties": {
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
+    "default_currency": {
+     "$ref": "NullableCurrency"
+    },
+    "format": {
+     "$ref": "CatalogsFormat"
+    },
+    "location": {
+     "type": "string",
+     "pattern": "^(http|https|ftp|sftp)://"
+    },
+    "name": {
+     "type": "string"
+    },
+    "preferred_processing_schedule": {
+     "$ref": "CatalogsFeedProcessingSchedule"
+    },
+    "status": {
+     "$ref": "CatalogsStatus"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsItemsPostFilter": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "creative_assets_ids"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "creative_assets_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 1000,
+     "items": {
+      "type": "string"
+     }
+    }
+   }
+  },
+  "CatalogsCreativeAssetsListProductsByCatalogBasedFilterRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "catalog_id",
+    "filters"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "filters": {
+     "$ref": "CatalogsCreativeAssetsProductGroupFilters"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupCreateRequest": {
+   "type": "object",
+   "required": [
+    "name",
+    "filters",
+    "catalog_id",
+    "catalog_type"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "filters": {
+     "$ref": "CatalogsCreativeAssetsProductGroupFilters"
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupFilterKeys": {
+   "anyOf": [
+    {
+     "$ref": "CreativeAssetsIdFilter"
+    },
+    {
+     "$ref": "CustomLabel0Filter"
+    },
+    {
+     "$ref": "CustomLabel1Filter"
+    },
+    {
+     "$ref": "CustomLabel2Filter"
+    },
+    {
+     "$ref": "CustomLabel3Filter"
+    },
+    {
+     "$ref": "CustomLabel4Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory6Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory5Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory4Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory3Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory2Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory1Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory0Filter"
+    },
+    {
+     "$ref": "MediaTypeFilter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsProductGroupFilters": {
+   "type": "object",
+   "anyOf": [
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupFiltersAnyOf"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupFiltersAllOf"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsProductGroupFiltersAllOf": {
+   "type": "object",
+   "required": [
+    "all_of"
+   ],
+   "properties": {
+    "all_of": {
+     "type": "array",
+     "items": {
+      "$ref": "CatalogsCreativeAssetsProductGroupFilterKeys"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupFiltersAnyOf": {
+   "type": "object",
+   "required": [
+    "any_of"
+   ],
+   "properties": {
+    "any_of": {
+     "type": "array",
+     "items": {
+      "$ref": "CatalogsCreativeAssetsProductGroupFilterKeys"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupUpdateRequest": {
+   "type": "object",
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "filters": {
+     "$ref": "CatalogsCreativeAssetsProductGroupFilters"
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsDeleteCreativeAssetsItem": {
+   "type": "object",
+   "required": [
+    "creative_assets_id",
+    "operation"
+   ],
+   "properties": {
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "operation": {
+     "type": "string",
+     "enum": [
+      "DELETE"
+     ]
     }
    }
   },
@@ -12143,12 +18466,13 @@ export const pinterestCatalog: Catalog = {
     "item_id": {
      "type": "string"
     },
+    "last_updated_time": {
+     "type": "integer",
+     "format": "int64"
+    },
     "operation": {
      "type": "string",
      "enum": [
-      "CREATE",
-      "UPDATE",
-      "UPSERT",
       "DELETE"
      ]
     }
@@ -12587,14 +18911,17 @@ export const pinterestCatalog: Catalog = {
     "name"
    ],
    "properties": {
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
+    "default_availability": {
+     "$ref": "ProductAvailabilityType"
+    },
+    "default_country": {
+     "$ref": "Country"
+    },
     "default_currency": {
      "$ref": "NullableCurrency"
-    },
-    "name": {
-     "type": "string"
-    },
-    "format": {
-     "$ref": "CatalogsFormat"
     },
     "default_locale": {
      "anyOf": [
@@ -12607,21 +18934,29 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "credentials": {
-     "$ref": "CatalogsFeedCredentials"
+    "format": {
+     "$ref": "CatalogsFormat"
     },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
     },
+    "name": {
+     "type": "string"
+    },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
     },
-    "default_country": {
-     "$ref": "Country"
-    },
-    "default_availability": {
-     "$ref": "ProductAvailabilityType"
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "CatalogsStatus"
+      },
+      {
+       "default": "ACTIVE"
+      }
+     ]
     }
    },
    "additionalProperties": false
@@ -12629,24 +18964,24 @@ export const pinterestCatalog: Catalog = {
   "CatalogsFeedsUpdateRequest": {
    "type": "object",
    "properties": {
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
     "default_availability": {
      "$ref": "ProductAvailabilityType"
     },
     "default_currency": {
      "$ref": "NullableCurrency"
     },
-    "name": {
-     "type": "string"
-    },
     "format": {
      "$ref": "CatalogsFormat"
-    },
-    "credentials": {
-     "$ref": "CatalogsFeedCredentials"
     },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
+    },
+    "name": {
+     "type": "string"
     },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
@@ -12674,13 +19009,13 @@ export const pinterestCatalog: Catalog = {
     "city": {
      "type": "string"
     },
-    "region": {
-     "type": "string"
-    },
     "country": {
      "type": "string"
     },
     "postal_code": {
+     "type": "string"
+    },
+    "region": {
      "type": "string"
     }
    }
@@ -12689,7 +19024,15 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "allOf": [
     {
+     "type": "object",
      "properties": {
+      "additional_image_link": {
+       "type": "array",
+       "nullable": true,
+       "items": {
+        "type": "string"
+       }
+      },
       "main_image": {
        "type": "object",
        "properties": {
@@ -12703,13 +19046,6 @@ export const pinterestCatalog: Catalog = {
           "type": "string"
          }
         }
-       }
-      },
-      "additional_image_link": {
-       "type": "array",
-       "nullable": true,
-       "items": {
-        "type": "string"
        }
       }
      }
@@ -12754,14 +19090,18 @@ export const pinterestCatalog: Catalog = {
     "items"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
-     "$ref": "CatalogsType"
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
     },
     "country": {
      "$ref": "Country"
-    },
-    "language": {
-     "$ref": "Language"
     },
     "items": {
      "type": "array",
@@ -12771,9 +19111,15 @@ export const pinterestCatalog: Catalog = {
       "$ref": "CatalogsHotelBatchItem"
      }
     },
-    "catalog_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
     }
    },
    "additionalProperties": false
@@ -12788,14 +19134,18 @@ export const pinterestCatalog: Catalog = {
     "default_locale"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
     "default_currency": {
      "$ref": "NullableCurrency"
-    },
-    "name": {
-     "type": "string"
-    },
-    "format": {
-     "$ref": "CatalogsFormat"
     },
     "default_locale": {
      "anyOf": [
@@ -12808,23 +19158,29 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "credentials": {
-     "$ref": "CatalogsFeedCredentials"
+    "format": {
+     "$ref": "CatalogsFormat"
     },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
     },
+    "name": {
+     "type": "string"
+    },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
     },
-    "catalog_type": {
-     "$ref": "CatalogsType"
-    },
-    "catalog_id": {
+    "status": {
      "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
+     "allOf": [
+      {
+       "$ref": "CatalogsStatus"
+      },
+      {
+       "default": "ACTIVE"
+      }
+     ]
     }
    },
    "additionalProperties": false
@@ -12835,30 +19191,30 @@ export const pinterestCatalog: Catalog = {
     "catalog_type"
    ],
    "properties": {
-    "default_currency": {
-     "$ref": "NullableCurrency"
-    },
-    "name": {
-     "type": "string"
-    },
-    "format": {
-     "$ref": "CatalogsFormat"
+    "catalog_type": {
+     "$ref": "CatalogsType"
     },
     "credentials": {
      "$ref": "CatalogsFeedCredentials"
     },
+    "default_currency": {
+     "$ref": "NullableCurrency"
+    },
+    "format": {
+     "$ref": "CatalogsFormat"
+    },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
+    },
+    "name": {
+     "type": "string"
     },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
     },
     "status": {
      "$ref": "CatalogsStatus"
-    },
-    "catalog_type": {
-     "$ref": "CatalogsType"
     }
    },
    "additionalProperties": false
@@ -12866,27 +19222,35 @@ export const pinterestCatalog: Catalog = {
   "CatalogsHotelGuestRatings": {
    "type": "object",
    "properties": {
-    "score": {
-     "type": "number"
+    "max_score": {
+     "type": "number",
+     "nullable": true
     },
     "number_of_reviewers": {
-     "type": "integer"
-    },
-    "max_score": {
-     "type": "number"
+     "type": "integer",
+     "nullable": true
     },
     "rating_system": {
-     "type": "string"
+     "type": "string",
+     "nullable": true
+    },
+    "score": {
+     "type": "number",
+     "nullable": true
     }
    }
   },
-  "CatalogsHotelItemsFilter": {
+  "CatalogsHotelItemsPostFilter": {
    "type": "object",
    "required": [
     "catalog_type",
     "hotel_ids"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
      "type": "string",
      "enum": [
@@ -12896,16 +19260,36 @@ export const pinterestCatalog: Catalog = {
     "hotel_ids": {
      "type": "array",
      "minItems": 1,
-     "maxItems": 100,
+     "maxItems": 1000,
      "items": {
       "type": "string"
      }
-    },
+    }
+   }
+  },
+  "CatalogsHotelListProductsByCatalogBasedFilterRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "catalog_id",
+    "filters"
+   ],
+   "properties": {
     "catalog_id": {
      "type": "string",
      "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "filters": {
+     "$ref": "CatalogsHotelProductGroupFilters"
     }
-   }
+   },
+   "additionalProperties": false
   },
   "CatalogsHotelProductGroupCreateRequest": {
    "type": "object",
@@ -12916,14 +19300,15 @@ export const pinterestCatalog: Catalog = {
     "catalog_type"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
      "type": "string",
      "enum": [
       "HOTEL"
      ]
-    },
-    "name": {
-     "type": "string"
     },
     "description": {
      "type": "string",
@@ -12932,9 +19317,8 @@ export const pinterestCatalog: Catalog = {
     "filters": {
      "$ref": "CatalogsHotelProductGroupFilters"
     },
-    "catalog_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
+    "name": {
+     "type": "string"
     }
    },
    "additionalProperties": false
@@ -12967,6 +19351,9 @@ export const pinterestCatalog: Catalog = {
     },
     {
      "$ref": "CountryFilter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
     }
    ]
   },
@@ -13020,22 +19407,273 @@ export const pinterestCatalog: Catalog = {
       "HOTEL"
      ]
     },
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
     },
     "filters": {
      "$ref": "CatalogsHotelProductGroupFilters"
+    },
+    "name": {
+     "type": "string"
     }
    },
    "additionalProperties": false
   },
+  "CatalogsHotelReportParameters": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "report"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "report": {
+     "type": "object",
+     "properties": {
+      "report_type": {
+       "type": "string",
+       "enum": [
+        "FEED_INGESTION_ISSUES",
+        "DISTRIBUTION_ISSUES",
+        "ALL_ITEMS"
+       ]
+      }
+     },
+     "oneOf": [
+      {
+       "$ref": "CatalogsReportFeedIngestionFilter"
+      },
+      {
+       "$ref": "CatalogsReportDistributionIssueFilter"
+      },
+      {
+       "$ref": "CatalogsReportAllItemsFilter"
+      }
+     ],
+     "discriminator": {
+      "propertyName": "report_type",
+      "mapping": {
+       "FEED_INGESTION_ISSUES": "CatalogsReportFeedIngestionFilter",
+       "DISTRIBUTION_ISSUES": "CatalogsReportDistributionIssueFilter",
+       "ALL_ITEMS": "CatalogsReportAllItemsFilter"
+      }
+     }
+    }
+   }
+  },
+  "CatalogsHotelReportStatsParameters": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "report"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "report": {
+     "type": "object",
+     "properties": {
+      "report_type": {
+       "type": "string",
+       "enum": [
+        "FEED_INGESTION_ISSUES",
+        "DISTRIBUTION_ISSUES"
+       ]
+      }
+     },
+     "oneOf": [
+      {
+       "$ref": "CatalogsReportFeedIngestionFilter"
+      },
+      {
+       "$ref": "CatalogsReportDistributionIssueFilter"
+      }
+     ],
+     "discriminator": {
+      "propertyName": "report_type",
+      "mapping": {
+       "FEED_INGESTION_ISSUES": "CatalogsReportFeedIngestionFilter",
+       "DISTRIBUTION_ISSUES": "CatalogsReportDistributionIssueFilter"
+      }
+     }
+    }
+   }
+  },
   "CatalogsItemValidationIssue": {
    "type": "string",
    "enum": [
+    "AD_IMAGE_0_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_1_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_2_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_3_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_4_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_5_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_6_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_7_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_8_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_9_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_10_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_11_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_12_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_13_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_14_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_15_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_16_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_17_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_18_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_19_LINK_LENGTH_TOO_LONG",
+    "AD_IMAGE_0_LINK_WARNING",
+    "AD_IMAGE_1_LINK_WARNING",
+    "AD_IMAGE_2_LINK_WARNING",
+    "AD_IMAGE_3_LINK_WARNING",
+    "AD_IMAGE_4_LINK_WARNING",
+    "AD_IMAGE_5_LINK_WARNING",
+    "AD_IMAGE_6_LINK_WARNING",
+    "AD_IMAGE_7_LINK_WARNING",
+    "AD_IMAGE_8_LINK_WARNING",
+    "AD_IMAGE_9_LINK_WARNING",
+    "AD_IMAGE_10_LINK_WARNING",
+    "AD_IMAGE_11_LINK_WARNING",
+    "AD_IMAGE_12_LINK_WARNING",
+    "AD_IMAGE_13_LINK_WARNING",
+    "AD_IMAGE_14_LINK_WARNING",
+    "AD_IMAGE_15_LINK_WARNING",
+    "AD_IMAGE_16_LINK_WARNING",
+    "AD_IMAGE_17_LINK_WARNING",
+    "AD_IMAGE_18_LINK_WARNING",
+    "AD_IMAGE_19_LINK_WARNING",
+    "AD_IMAGE_0_LINK_REQUIRED",
+    "AD_IMAGE_1_LINK_REQUIRED",
+    "AD_IMAGE_2_LINK_REQUIRED",
+    "AD_IMAGE_3_LINK_REQUIRED",
+    "AD_IMAGE_4_LINK_REQUIRED",
+    "AD_IMAGE_5_LINK_REQUIRED",
+    "AD_IMAGE_6_LINK_REQUIRED",
+    "AD_IMAGE_7_LINK_REQUIRED",
+    "AD_IMAGE_8_LINK_REQUIRED",
+    "AD_IMAGE_9_LINK_REQUIRED",
+    "AD_IMAGE_10_LINK_REQUIRED",
+    "AD_IMAGE_11_LINK_REQUIRED",
+    "AD_IMAGE_12_LINK_REQUIRED",
+    "AD_IMAGE_13_LINK_REQUIRED",
+    "AD_IMAGE_14_LINK_REQUIRED",
+    "AD_IMAGE_15_LINK_REQUIRED",
+    "AD_IMAGE_16_LINK_REQUIRED",
+    "AD_IMAGE_17_LINK_REQUIRED",
+    "AD_IMAGE_18_LINK_REQUIRED",
+    "AD_IMAGE_19_LINK_REQUIRED",
+    "AD_IMAGE_0_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_1_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_2_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_3_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_4_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_5_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_6_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_7_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_8_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_9_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_10_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_11_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_12_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_13_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_14_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_15_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_16_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_17_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_18_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_19_TAG_LENGTH_TOO_LONG",
+    "AD_IMAGE_0_TAG_REQUIRED",
+    "AD_IMAGE_1_TAG_REQUIRED",
+    "AD_IMAGE_2_TAG_REQUIRED",
+    "AD_IMAGE_3_TAG_REQUIRED",
+    "AD_IMAGE_4_TAG_REQUIRED",
+    "AD_IMAGE_5_TAG_REQUIRED",
+    "AD_IMAGE_6_TAG_REQUIRED",
+    "AD_IMAGE_7_TAG_REQUIRED",
+    "AD_IMAGE_8_TAG_REQUIRED",
+    "AD_IMAGE_9_TAG_REQUIRED",
+    "AD_IMAGE_10_TAG_REQUIRED",
+    "AD_IMAGE_11_TAG_REQUIRED",
+    "AD_IMAGE_12_TAG_REQUIRED",
+    "AD_IMAGE_13_TAG_REQUIRED",
+    "AD_IMAGE_14_TAG_REQUIRED",
+    "AD_IMAGE_15_TAG_REQUIRED",
+    "AD_IMAGE_16_TAG_REQUIRED",
+    "AD_IMAGE_17_TAG_REQUIRED",
+    "AD_IMAGE_18_TAG_REQUIRED",
+    "AD_IMAGE_19_TAG_REQUIRED",
+    "AD_IMAGE_0_LINK_DUPLICATED",
+    "AD_IMAGE_1_LINK_DUPLICATED",
+    "AD_IMAGE_2_LINK_DUPLICATED",
+    "AD_IMAGE_3_LINK_DUPLICATED",
+    "AD_IMAGE_4_LINK_DUPLICATED",
+    "AD_IMAGE_5_LINK_DUPLICATED",
+    "AD_IMAGE_6_LINK_DUPLICATED",
+    "AD_IMAGE_7_LINK_DUPLICATED",
+    "AD_IMAGE_8_LINK_DUPLICATED",
+    "AD_IMAGE_9_LINK_DUPLICATED",
+    "AD_IMAGE_10_LINK_DUPLICATED",
+    "AD_IMAGE_11_LINK_DUPLICATED",
+    "AD_IMAGE_12_LINK_DUPLICATED",
+    "AD_IMAGE_13_LINK_DUPLICATED",
+    "AD_IMAGE_14_LINK_DUPLICATED",
+    "AD_IMAGE_15_LINK_DUPLICATED",
+    "AD_IMAGE_16_LINK_DUPLICATED",
+    "AD_IMAGE_17_LINK_DUPLICATED",
+    "AD_IMAGE_18_LINK_DUPLICATED",
+    "AD_IMAGE_19_LINK_DUPLICATED",
+    "AD_IMAGE_0_TAG_DUPLICATED",
+    "AD_IMAGE_1_TAG_DUPLICATED",
+    "AD_IMAGE_2_TAG_DUPLICATED",
+    "AD_IMAGE_3_TAG_DUPLICATED",
+    "AD_IMAGE_4_TAG_DUPLICATED",
+    "AD_IMAGE_5_TAG_DUPLICATED",
+    "AD_IMAGE_6_TAG_DUPLICATED",
+    "AD_IMAGE_7_TAG_DUPLICATED",
+    "AD_IMAGE_8_TAG_DUPLICATED",
+    "AD_IMAGE_9_TAG_DUPLICATED",
+    "AD_IMAGE_10_TAG_DUPLICATED",
+    "AD_IMAGE_11_TAG_DUPLICATED",
+    "AD_IMAGE_12_TAG_DUPLICATED",
+    "AD_IMAGE_13_TAG_DUPLICATED",
+    "AD_IMAGE_14_TAG_DUPLICATED",
+    "AD_IMAGE_15_TAG_DUPLICATED",
+    "AD_IMAGE_16_TAG_DUPLICATED",
+    "AD_IMAGE_17_TAG_DUPLICATED",
+    "AD_IMAGE_18_TAG_DUPLICATED",
+    "AD_IMAGE_19_TAG_DUPLICATED",
+    "AD_VIDEO_0_LINK_LENGTH_TOO_LONG",
+    "AD_VIDEO_1_LINK_LENGTH_TOO_LONG",
+    "AD_VIDEO_2_LINK_LENGTH_TOO_LONG",
+    "AD_VIDEO_0_LINK_WARNING",
+    "AD_VIDEO_1_LINK_WARNING",
+    "AD_VIDEO_2_LINK_WARNING",
+    "AD_VIDEO_0_LINK_REQUIRED",
+    "AD_VIDEO_1_LINK_REQUIRED",
+    "AD_VIDEO_2_LINK_REQUIRED",
+    "AD_VIDEO_0_LINK_DUPLICATED",
+    "AD_VIDEO_1_LINK_DUPLICATED",
+    "AD_VIDEO_2_LINK_DUPLICATED",
+    "AD_VIDEO_0_TAG_LENGTH_TOO_LONG",
+    "AD_VIDEO_1_TAG_LENGTH_TOO_LONG",
+    "AD_VIDEO_2_TAG_LENGTH_TOO_LONG",
+    "AD_VIDEO_0_TAG_REQUIRED",
+    "AD_VIDEO_1_TAG_REQUIRED",
+    "AD_VIDEO_2_TAG_REQUIRED",
+    "AD_VIDEO_0_TAG_DUPLICATED",
+    "AD_VIDEO_1_TAG_DUPLICATED",
+    "AD_VIDEO_2_TAG_DUPLICATED",
+    "VIDEO_REQUIRED_WHEN_AD_VIDEO_PROVIDED",
     "AD_LINK_FORMAT_WARNING",
     "AD_LINK_SAME_AS_LINK",
     "ADDITIONAL_IMAGE_LINK_LENGTH_TOO_LONG",
@@ -13147,12 +19785,6 @@ export const pinterestCatalog: Catalog = {
     "country": {
      "$ref": "Country"
     },
-    "language": {
-     "$ref": "Language"
-    },
-    "operation": {
-     "$ref": "BatchOperation"
-    },
     "items": {
      "type": "array",
      "minItems": 1,
@@ -13160,6 +19792,19 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "ItemCreateBatchRecord"
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    },
+    "operation": {
+     "$ref": "BatchOperation"
     }
    },
    "additionalProperties": false
@@ -13176,17 +19821,24 @@ export const pinterestCatalog: Catalog = {
     "country": {
      "$ref": "Country"
     },
-    "language": {
-     "$ref": "Language"
-    },
-    "operation": {
-     "$ref": "BatchOperation"
-    },
     "items": {
      "type": "array",
      "items": {
       "$ref": "ItemDeleteBatchRecord"
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    },
+    "operation": {
+     "$ref": "BatchOperation"
     }
    },
    "additionalProperties": false
@@ -13203,22 +19855,29 @@ export const pinterestCatalog: Catalog = {
     "country": {
      "$ref": "Country"
     },
-    "language": {
-     "$ref": "Language"
-    },
-    "operation": {
-     "$ref": "BatchOperation"
-    },
     "items": {
      "type": "array",
      "items": {
       "$ref": "ItemDeleteDiscontinuedBatchRecord"
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    },
+    "operation": {
+     "$ref": "BatchOperation"
     }
    },
    "additionalProperties": false
   },
-  "CatalogsItemsFilters": {
+  "CatalogsItemsPostFilters": {
    "type": "object",
    "required": [
     "catalog_type"
@@ -13230,19 +19889,50 @@ export const pinterestCatalog: Catalog = {
    },
    "oneOf": [
     {
-     "$ref": "CatalogsRetailItemsFilter"
+     "$ref": "CatalogsRetailItemsPostFilter"
     },
     {
-     "$ref": "CatalogsHotelItemsFilter"
+     "$ref": "CatalogsHotelItemsPostFilter"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsItemsPostFilter"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
-     "RETAIL": "CatalogsRetailItemsFilter",
-     "HOTEL": "CatalogsHotelItemsFilter"
+     "RETAIL": "CatalogsRetailItemsPostFilter",
+     "HOTEL": "CatalogsHotelItemsPostFilter",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsItemsPostFilter"
     }
    }
+  },
+  "CatalogsItemsRequest": {
+   "type": "object",
+   "required": [
+    "country",
+    "language",
+    "filters"
+   ],
+   "properties": {
+    "country": {
+     "$ref": "Country"
+    },
+    "filters": {
+     "$ref": "CatalogsItemsPostFilters"
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    }
+   },
+   "additionalProperties": false
   },
   "CatalogsItemsUpdateBatchRequest": {
    "type": "object",
@@ -13256,12 +19946,6 @@ export const pinterestCatalog: Catalog = {
     "country": {
      "$ref": "Country"
     },
-    "language": {
-     "$ref": "Language"
-    },
-    "operation": {
-     "$ref": "BatchOperation"
-    },
     "items": {
      "type": "array",
      "minItems": 1,
@@ -13269,6 +19953,19 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "ItemUpdateBatchRecord"
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    },
+    "operation": {
+     "$ref": "BatchOperation"
     }
    },
    "additionalProperties": false
@@ -13285,12 +19982,6 @@ export const pinterestCatalog: Catalog = {
     "country": {
      "$ref": "Country"
     },
-    "language": {
-     "$ref": "Language"
-    },
-    "operation": {
-     "$ref": "BatchOperation"
-    },
     "items": {
      "type": "array",
      "minItems": 1,
@@ -13298,28 +19989,47 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "ItemUpsertBatchRecord"
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
+    },
+    "operation": {
+     "$ref": "BatchOperation"
     }
    }
+  },
+  "CatalogsListProductsByFeedBasedFilter": {
+   "type": "object",
+   "required": [
+    "feed_id",
+    "filters"
+   ],
+   "properties": {
+    "feed_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "filters": {
+     "$ref": "CatalogsProductGroupFilters"
+    }
+   },
+   "additionalProperties": false
   },
   "CatalogsListProductsByFilterRequest": {
    "type": "object",
    "oneOf": [
     {
-     "type": "object",
-     "required": [
-      "feed_id",
-      "filters"
-     ],
-     "properties": {
-      "feed_id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "filters": {
-       "$ref": "CatalogsProductGroupFilters"
-      }
-     },
-     "additionalProperties": false
+     "$ref": "CatalogsListProductsByFeedBasedFilter"
+    },
+    {
+     "$ref": "CatalogsVerticalsListProductsByCatalogBasedFilterRequest"
     }
    ]
   },
@@ -13382,23 +20092,24 @@ export const pinterestCatalog: Catalog = {
     "feed_id"
    ],
    "properties": {
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
     },
-    "is_featured": {
-     "type": "boolean",
-     "default": false
+    "feed_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     },
     "filters": {
      "$ref": "CatalogsProductGroupFiltersRequest"
     },
-    "feed_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
+    "is_featured": {
+     "type": "boolean",
+     "default": false,
+     "deprecated": true
+    },
+    "name": {
+     "type": "string"
     }
    }
   },
@@ -13408,15 +20119,15 @@ export const pinterestCatalog: Catalog = {
     "values"
    ],
    "properties": {
-    "values": {
-     "$ref": "NonNullableCatalogsCurrency"
-    },
     "negated": {
      "type": "boolean",
      "enum": [
       false
      ],
      "default": false
+    },
+    "values": {
+     "$ref": "NonNullableCatalogsCurrency"
     }
    },
    "additionalProperties": false
@@ -13466,6 +20177,9 @@ export const pinterestCatalog: Catalog = {
      "$ref": "GenderFilter"
     },
     {
+     "$ref": "MediaTypeFilter"
+    },
+    {
      "$ref": "ProductType4Filter"
     },
     {
@@ -13500,8 +20214,56 @@ export const pinterestCatalog: Catalog = {
     },
     {
      "$ref": "GoogleProductCategory0Filter"
+    },
+    {
+     "$ref": "ProductGroupReferenceFilter"
+    },
+    {
+     "$ref": "CustomNumber0Filter"
+    },
+    {
+     "$ref": "CustomNumber1Filter"
+    },
+    {
+     "$ref": "CustomNumber2Filter"
+    },
+    {
+     "$ref": "CustomNumber3Filter"
+    },
+    {
+     "$ref": "CustomNumber4Filter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
     }
    ]
+  },
+  "CatalogsProductGroupFilterOperatorTypeCriteria": {
+   "type": "object",
+   "required": [
+    "values"
+   ],
+   "properties": {
+    "filter_operator_type": {
+     "type": "string",
+     "enum": [
+      "IS",
+      "CONTAINS"
+     ],
+     "default": "IS"
+    },
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
+    "values": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    }
+   },
+   "additionalProperties": false
   },
   "CatalogsProductGroupFilters": {
    "type": "object",
@@ -13587,15 +20349,15 @@ export const pinterestCatalog: Catalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "$ref": "Country"
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -13606,15 +20368,34 @@ export const pinterestCatalog: Catalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "$ref": "Gender"
      }
-    },
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsProductGroupMultipleMediaTypesCriteria": {
+   "type": "object",
+   "required": [
+    "values"
+   ],
+   "properties": {
     "negated": {
      "type": "boolean",
      "default": false
+    },
+    "values": {
+     "type": "array",
+     "items": {
+      "$ref": "MediaType"
+     }
     }
    },
    "additionalProperties": false
@@ -13625,15 +20406,15 @@ export const pinterestCatalog: Catalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "type": "string"
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -13644,6 +20425,10 @@ export const pinterestCatalog: Catalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
@@ -13652,10 +20437,6 @@ export const pinterestCatalog: Catalog = {
        "type": "string"
       }
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -13670,13 +20451,41 @@ export const pinterestCatalog: Catalog = {
      "type": "boolean",
      "default": true
     },
-    "values": {
-     "type": "number",
-     "minimum": 0
-    },
     "negated": {
      "type": "boolean",
      "default": false
+    },
+    "values": {
+     "type": "number",
+     "minimum": 0
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsProductGroupUint32Criteria": {
+   "type": "object",
+   "required": [
+    "operator",
+    "value"
+   ],
+   "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
+    "operator": {
+     "type": "string",
+     "enum": [
+      "GREATER_THAN",
+      "GREATER_THAN_OR_EQUALS",
+      "LESS_THAN",
+      "LESS_THAN_OR_EQUALS"
+     ]
+    },
+    "value": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 4294967295
     }
    },
    "additionalProperties": false
@@ -13684,18 +20493,108 @@ export const pinterestCatalog: Catalog = {
   "CatalogsProductGroupUpdateRequest": {
    "type": "object",
    "properties": {
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
     },
-    "is_featured": {
-     "type": "boolean"
-    },
     "filters": {
      "$ref": "CatalogsProductGroupFiltersRequest"
+    },
+    "is_featured": {
+     "type": "boolean",
+     "deprecated": true
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsReportAllItemsFilter": {
+   "type": "object",
+   "required": [
+    "report_type"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "ALL_ITEMS"
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsReportDistributionIssueFilter": {
+   "type": "object",
+   "required": [
+    "report_type"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "DISTRIBUTION_ISSUES"
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsReportFeedIngestionFilter": {
+   "type": "object",
+   "required": [
+    "report_type",
+    "feed_id"
+   ],
+   "properties": {
+    "feed_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "processing_result_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "FEED_INGESTION_ISSUES"
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsReportParameters": {
+   "type": "object",
+   "required": [
+    "catalog_type"
+   ],
+   "properties": {
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "CatalogsRetailReportParameters"
+    },
+    {
+     "$ref": "CatalogsHotelReportParameters"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "catalog_type",
+    "mapping": {
+     "RETAIL": "CatalogsRetailReportParameters",
+     "HOTEL": "CatalogsHotelReportParameters"
     }
    }
   },
@@ -13708,14 +20607,18 @@ export const pinterestCatalog: Catalog = {
     "items"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
-     "$ref": "CatalogsType"
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
     },
     "country": {
      "$ref": "Country"
-    },
-    "language": {
-     "$ref": "Language"
     },
     "items": {
      "type": "array",
@@ -13746,6 +20649,16 @@ export const pinterestCatalog: Catalog = {
        }
       }
      }
+    },
+    "language": {
+     "anyOf": [
+      {
+       "$ref": "CatalogsLocale"
+      },
+      {
+       "$ref": "Language"
+      }
+     ]
     }
    },
    "additionalProperties": false
@@ -13761,14 +20674,24 @@ export const pinterestCatalog: Catalog = {
     "default_locale"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "credentials": {
+     "$ref": "CatalogsFeedCredentials"
+    },
+    "default_availability": {
+     "$ref": "ProductAvailabilityType"
+    },
+    "default_country": {
+     "$ref": "Country"
+    },
     "default_currency": {
      "$ref": "NullableCurrency"
-    },
-    "name": {
-     "type": "string"
-    },
-    "format": {
-     "$ref": "CatalogsFormat"
     },
     "default_locale": {
      "anyOf": [
@@ -13781,24 +20704,29 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "credentials": {
-     "$ref": "CatalogsFeedCredentials"
+    "format": {
+     "$ref": "CatalogsFormat"
     },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
     },
+    "name": {
+     "type": "string"
+    },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
     },
-    "catalog_type": {
-     "$ref": "CatalogsType"
-    },
-    "default_country": {
-     "$ref": "Country"
-    },
-    "default_availability": {
-     "$ref": "ProductAvailabilityType"
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "CatalogsStatus"
+      },
+      {
+       "default": "ACTIVE"
+      }
+     ]
     }
    },
    "additionalProperties": false
@@ -13809,44 +20737,48 @@ export const pinterestCatalog: Catalog = {
     "catalog_type"
    ],
    "properties": {
-    "default_currency": {
-     "$ref": "NullableCurrency"
-    },
-    "name": {
-     "type": "string"
-    },
-    "format": {
-     "$ref": "CatalogsFormat"
+    "catalog_type": {
+     "$ref": "CatalogsType"
     },
     "credentials": {
      "$ref": "CatalogsFeedCredentials"
     },
+    "default_availability": {
+     "$ref": "ProductAvailabilityType"
+    },
+    "default_currency": {
+     "$ref": "NullableCurrency"
+    },
+    "format": {
+     "$ref": "CatalogsFormat"
+    },
     "location": {
      "type": "string",
      "pattern": "^(http|https|ftp|sftp)://"
+    },
+    "name": {
+     "type": "string"
     },
     "preferred_processing_schedule": {
      "$ref": "CatalogsFeedProcessingSchedule"
     },
     "status": {
      "$ref": "CatalogsStatus"
-    },
-    "catalog_type": {
-     "$ref": "CatalogsType"
-    },
-    "default_availability": {
-     "$ref": "ProductAvailabilityType"
     }
    },
    "additionalProperties": false
   },
-  "CatalogsRetailItemsFilter": {
+  "CatalogsRetailItemsPostFilter": {
    "type": "object",
    "required": [
     "catalog_type",
     "item_ids"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
      "type": "string",
      "enum": [
@@ -13856,14 +20788,197 @@ export const pinterestCatalog: Catalog = {
     "item_ids": {
      "type": "array",
      "minItems": 1,
-     "maxItems": 100,
+     "maxItems": 1000,
      "items": {
       "type": "string"
      }
-    },
+    }
+   }
+  },
+  "CatalogsRetailListProductsByCatalogBasedFilterRequest": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "catalog_id",
+    "filters",
+    "country",
+    "locale"
+   ],
+   "properties": {
     "catalog_id": {
      "type": "string",
      "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "country": {
+     "$ref": "Country"
+    },
+    "filters": {
+     "$ref": "CatalogsProductGroupFilters"
+    },
+    "locale": {
+     "$ref": "CatalogsLocale"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsRetailProductGroupCreateRequest": {
+   "type": "object",
+   "required": [
+    "name",
+    "filters",
+    "catalog_id",
+    "catalog_type"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "country": {
+     "$ref": "Country"
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "filters": {
+     "$ref": "CatalogsProductGroupFiltersRequest"
+    },
+    "locale": {
+     "$ref": "CatalogsLocale"
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsRetailProductGroupUpdateRequest": {
+   "type": "object",
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "country": {
+     "$ref": "Country"
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "filters": {
+     "$ref": "CatalogsProductGroupFiltersRequest"
+    },
+    "locale": {
+     "$ref": "CatalogsLocale"
+    },
+    "name": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsRetailReportParameters": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "report"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "report": {
+     "type": "object",
+     "properties": {
+      "report_type": {
+       "type": "string",
+       "enum": [
+        "FEED_INGESTION_ISSUES",
+        "DISTRIBUTION_ISSUES",
+        "ALL_ITEMS"
+       ]
+      }
+     },
+     "oneOf": [
+      {
+       "$ref": "CatalogsReportFeedIngestionFilter"
+      },
+      {
+       "$ref": "CatalogsReportDistributionIssueFilter"
+      },
+      {
+       "$ref": "CatalogsReportAllItemsFilter"
+      }
+     ],
+     "discriminator": {
+      "propertyName": "report_type",
+      "mapping": {
+       "FEED_INGESTION_ISSUES": "CatalogsReportFeedIngestionFilter",
+       "DISTRIBUTION_ISSUES": "CatalogsReportDistributionIssueFilter",
+       "ALL_ITEMS": "CatalogsReportAllItemsFilter"
+      }
+     }
+    }
+   }
+  },
+  "CatalogsRetailReportStatsParameters": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "report"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "report": {
+     "type": "object",
+     "properties": {
+      "report_type": {
+       "type": "string",
+       "enum": [
+        "FEED_INGESTION_ISSUES",
+        "DISTRIBUTION_ISSUES"
+       ]
+      }
+     },
+     "oneOf": [
+      {
+       "$ref": "CatalogsReportFeedIngestionFilter"
+      },
+      {
+       "$ref": "CatalogsReportDistributionIssueFilter"
+      }
+     ],
+     "discriminator": {
+      "propertyName": "report_type",
+      "mapping": {
+       "FEED_INGESTION_ISSUES": "CatalogsReportFeedIngestionFilter",
+       "DISTRIBUTION_ISSUES": "CatalogsReportDistributionIssueFilter"
+      }
+     }
     }
    }
   },
@@ -13878,44 +20993,16 @@ export const pinterestCatalog: Catalog = {
    "type": "string",
    "enum": [
     "RETAIL",
-    "HOTEL"
+    "HOTEL",
+    "CREATIVE_ASSETS"
    ]
   },
-  "CatalogsUpdatableHotelAttributes": {
+  "CatalogsUpdatableCreativeAssetsAttributes": {
    "type": "object",
    "properties": {
-    "name": {
+    "android_deep_link": {
      "type": "string",
      "nullable": true
-    },
-    "link": {
-     "type": "string",
-     "nullable": true
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
-    },
-    "brand": {
-     "type": "string",
-     "nullable": true
-    },
-    "latitude": {
-     "type": "number"
-    },
-    "longitude": {
-     "type": "number",
-     "nullable": true
-    },
-    "neighborhood": {
-     "type": "array",
-     "nullable": true,
-     "items": {
-      "type": "string"
-     }
-    },
-    "address": {
-     "$ref": "CatalogsHotelAddress"
     },
     "custom_label_0": {
      "type": "string",
@@ -13937,20 +21024,121 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "nullable": true
     },
-    "category": {
+    "description": {
+     "type": "string"
+    },
+    "google_product_category": {
      "type": "string",
      "nullable": true
+    },
+    "ios_deep_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "link": {
+     "type": "string"
+    },
+    "title": {
+     "type": "string"
+    },
+    "visibility": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "CatalogsUpdatableHotelAttributes": {
+   "type": "object",
+   "properties": {
+    "address": {
+     "$ref": "CatalogsHotelAddress"
     },
     "base_price": {
      "type": "string",
      "nullable": true
     },
-    "sale_price": {
+    "brand": {
+     "type": "string",
+     "nullable": true
+    },
+    "category": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_0": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_1": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_2": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_3": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_4": {
+     "type": "string",
+     "nullable": true
+    },
+    "description": {
      "type": "string",
      "nullable": true
     },
     "guest_ratings": {
      "$ref": "CatalogsHotelGuestRatings"
+    },
+    "latitude": {
+     "type": "number"
+    },
+    "link": {
+     "type": "string",
+     "nullable": true
+    },
+    "longitude": {
+     "type": "number",
+     "nullable": true
+    },
+    "name": {
+     "type": "string",
+     "nullable": true
+    },
+    "neighborhood": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string"
+     }
+    },
+    "sale_price": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "CatalogsUpdateCreativeAssetsItem": {
+   "type": "object",
+   "required": [
+    "creative_assets_id",
+    "operation",
+    "attributes"
+   ],
+   "properties": {
+    "attributes": {
+     "$ref": "CatalogsUpdatableCreativeAssetsAttributes"
+    },
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "operation": {
+     "type": "string",
+     "enum": [
+      "UPDATE"
+     ]
     }
    }
   },
@@ -13962,6 +21150,9 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "CatalogsUpdatableHotelAttributes"
+    },
     "hotel_id": {
      "type": "string"
     },
@@ -13970,9 +21161,6 @@ export const pinterestCatalog: Catalog = {
      "enum": [
       "UPDATE"
      ]
-    },
-    "attributes": {
-     "$ref": "CatalogsUpdatableHotelAttributes"
     }
    }
   },
@@ -13984,20 +21172,17 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "UpdatableItemAttributes"
+    },
     "item_id": {
      "type": "string"
     },
     "operation": {
      "type": "string",
      "enum": [
-      "CREATE",
-      "UPDATE",
-      "UPSERT",
-      "DELETE"
+      "UPDATE"
      ]
-    },
-    "attributes": {
-     "$ref": "UpdatableItemAttributes"
     },
     "update_mask": {
      "type": "array",
@@ -14005,6 +21190,28 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "UpdateMaskFieldType"
      }
+    }
+   }
+  },
+  "CatalogsUpsertCreativeAssetsItem": {
+   "type": "object",
+   "required": [
+    "creative_assets_id",
+    "operation",
+    "attributes"
+   ],
+   "properties": {
+    "attributes": {
+     "$ref": "CatalogsCreativeAssetsAttributes"
+    },
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "operation": {
+     "type": "string",
+     "enum": [
+      "UPSERT"
+     ]
     }
    }
   },
@@ -14016,6 +21223,9 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "CatalogsHotelAttributes"
+    },
     "hotel_id": {
      "type": "string"
     },
@@ -14024,9 +21234,6 @@ export const pinterestCatalog: Catalog = {
      "enum": [
       "UPSERT"
      ]
-    },
-    "attributes": {
-     "$ref": "CatalogsHotelAttributes"
     }
    }
   },
@@ -14038,20 +21245,17 @@ export const pinterestCatalog: Catalog = {
     "attributes"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "ItemAttributesRequest"
+    },
     "item_id": {
      "type": "string"
     },
     "operation": {
      "type": "string",
      "enum": [
-      "CREATE",
-      "UPDATE",
-      "UPSERT",
-      "DELETE"
+      "UPSERT"
      ]
-    },
-    "attributes": {
-     "$ref": "ItemAttributes"
     }
    }
   },
@@ -14063,13 +21267,17 @@ export const pinterestCatalog: Catalog = {
     },
     {
      "$ref": "CatalogsHotelBatchRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsBatchRequest"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
      "RETAIL": "CatalogsRetailBatchRequest",
-     "HOTEL": "CatalogsHotelBatchRequest"
+     "HOTEL": "CatalogsHotelBatchRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsBatchRequest"
     }
    }
   },
@@ -14081,13 +21289,17 @@ export const pinterestCatalog: Catalog = {
     },
     {
      "$ref": "CatalogsHotelFeedsCreateRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsFeedsCreateRequest"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
      "RETAIL": "CatalogsRetailFeedsCreateRequest",
-     "HOTEL": "CatalogsHotelFeedsCreateRequest"
+     "HOTEL": "CatalogsHotelFeedsCreateRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsFeedsCreateRequest"
     }
    }
   },
@@ -14099,13 +21311,17 @@ export const pinterestCatalog: Catalog = {
     },
     {
      "$ref": "CatalogsHotelFeedsUpdateRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsFeedsUpdateRequest"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
      "RETAIL": "CatalogsRetailFeedsUpdateRequest",
-     "HOTEL": "CatalogsHotelFeedsUpdateRequest"
+     "HOTEL": "CatalogsHotelFeedsUpdateRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsFeedsUpdateRequest"
     }
    }
   },
@@ -14113,13 +21329,21 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "oneOf": [
     {
+     "$ref": "CatalogsRetailProductGroupCreateRequest"
+    },
+    {
      "$ref": "CatalogsHotelProductGroupCreateRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupCreateRequest"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
-     "HOTEL": "CatalogsHotelProductGroupCreateRequest"
+     "RETAIL": "CatalogsRetailProductGroupCreateRequest",
+     "HOTEL": "CatalogsHotelProductGroupCreateRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsProductGroupCreateRequest"
     }
    }
   },
@@ -14127,13 +21351,43 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "oneOf": [
     {
+     "$ref": "CatalogsRetailProductGroupUpdateRequest"
+    },
+    {
      "$ref": "CatalogsHotelProductGroupUpdateRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupUpdateRequest"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
-     "HOTEL": "CatalogsHotelProductGroupUpdateRequest"
+     "RETAIL": "CatalogsRetailProductGroupUpdateRequest",
+     "HOTEL": "CatalogsHotelProductGroupUpdateRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsProductGroupUpdateRequest"
+    }
+   }
+  },
+  "CatalogsVerticalsListProductsByCatalogBasedFilterRequest": {
+   "type": "object",
+   "oneOf": [
+    {
+     "$ref": "CatalogsRetailListProductsByCatalogBasedFilterRequest"
+    },
+    {
+     "$ref": "CatalogsHotelListProductsByCatalogBasedFilterRequest"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsListProductsByCatalogBasedFilterRequest"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "catalog_type",
+    "mapping": {
+     "RETAIL": "CatalogsRetailListProductsByCatalogBasedFilterRequest",
+     "HOTEL": "CatalogsHotelListProductsByCatalogBasedFilterRequest",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsListProductsByCatalogBasedFilterRequest"
     }
    }
   },
@@ -14149,6 +21403,13 @@ export const pinterestCatalog: Catalog = {
    },
    "additionalProperties": false
   },
+  "ContentType": {
+   "type": "string",
+   "enum": [
+    "image/jpeg",
+    "image/png"
+   ]
+  },
   "ConversionAttributionWindowDays": {
    "type": "integer",
    "enum": [
@@ -14159,6 +21420,192 @@ export const pinterestCatalog: Catalog = {
     30,
     60
    ]
+  },
+  "ConversionEventAppInfo": {
+   "type": "object",
+   "properties": {
+    "app_id": {
+     "type": "string",
+     "maxLength": 200
+    },
+    "app_name": {
+     "type": "string",
+     "maxLength": 200
+    },
+    "app_package_name": {
+     "type": "string",
+     "maxLength": 200
+    },
+    "app_store": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "app_version": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "install_time": {
+     "type": "integer",
+     "minimum": 0
+    },
+    "user_agent": {
+     "type": "string",
+     "maxLength": 16384
+    },
+    "window_height": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 30720
+    },
+    "window_width": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 30720
+    }
+   },
+   "additionalProperties": false
+  },
+  "ConversionEventDeviceInfo": {
+   "type": "object",
+   "properties": {
+    "battery_level": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 100
+    },
+    "brand": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "carrier": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "cpu_cores": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 1152
+    },
+    "external_storage_free_space": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 1048576
+    },
+    "external_storage_size": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 1048576
+    },
+    "form_factor": {
+     "type": "string",
+     "enum": [
+      "desktop",
+      "laptop",
+      "cellphone",
+      "tablet",
+      "smartwatch",
+      "tv",
+      "vr",
+      "console",
+      "other"
+     ]
+    },
+    "kernel_version": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "languages": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 100,
+     "items": {
+      "type": "string"
+     }
+    },
+    "locale": {
+     "type": "string",
+     "maxLength": 35
+    },
+    "model": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "network_type": {
+     "type": "string",
+     "enum": [
+      "wifi",
+      "cellular_2g",
+      "cellular_3g",
+      "cellular_4g",
+      "cellular_5g",
+      "cellular_6g",
+      "ethernet",
+      "unknown"
+     ]
+    },
+    "os_family": {
+     "type": "string",
+     "enum": [
+      "ios",
+      "android",
+      "macos",
+      "windows",
+      "linux",
+      "bsd",
+      "other"
+     ]
+    },
+    "os_name": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "os_release_name": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "os_version": {
+     "type": "string",
+     "maxLength": 100
+    },
+    "screen_density": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 100000
+    },
+    "screen_height": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 30720
+    },
+    "screen_width": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 30720
+    },
+    "storage_free_space": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 1048576
+    },
+    "storage_size": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 1048576
+    },
+    "timezone": {
+     "type": "string",
+     "maxLength": 40
+    },
+    "timezone_abbr": {
+     "type": "string",
+     "maxLength": 5
+    },
+    "type": {
+     "type": "string",
+     "maxLength": 100
+    }
+   },
+   "additionalProperties": false
   },
   "ConversionEvents": {
    "type": "object",
@@ -14180,41 +21627,32 @@ export const pinterestCatalog: Catalog = {
        "event_id"
       ],
       "properties": {
-       "event_name": {
-        "type": "string"
-       },
        "action_source": {
         "type": "string"
        },
-       "event_time": {
-        "type": "integer",
-        "format": "int64"
-       },
-       "event_id": {
-        "type": "string"
-       },
-       "event_source_url": {
+       "app_id": {
         "type": "string",
         "nullable": true
        },
-       "opt_out": {
-        "type": "boolean"
+       "app_info": {
+        "$ref": "ConversionEventAppInfo"
        },
-       "partner_name": {
+       "app_name": {
         "type": "string",
         "nullable": true
        },
-       "user_data": {
-        "$ref": "ConversionEventsUserData"
+       "app_version": {
+        "type": "string",
+        "nullable": true
        },
        "custom_data": {
         "type": "object",
         "properties": {
-         "currency": {
+         "content_brand": {
           "type": "string",
           "nullable": true
          },
-         "value": {
+         "content_category": {
           "type": "string",
           "nullable": true
          },
@@ -14228,14 +21666,6 @@ export const pinterestCatalog: Catalog = {
           "type": "string",
           "nullable": true
          },
-         "content_category": {
-          "type": "string",
-          "nullable": true
-         },
-         "content_brand": {
-          "type": "string",
-          "nullable": true
-         },
          "contents": {
           "type": "array",
           "items": {
@@ -14244,31 +21674,55 @@ export const pinterestCatalog: Catalog = {
             "id": {
              "type": "string"
             },
+            "item_brand": {
+             "type": "string"
+            },
+            "item_category": {
+             "type": "string"
+            },
+            "item_name": {
+             "type": "string"
+            },
             "item_price": {
              "type": "string"
             },
             "quantity": {
              "type": "integer",
              "format": "int64"
-            },
-            "item_name": {
-             "type": "string"
-            },
-            "item_category": {
-             "type": "string"
-            },
-            "item_brand": {
-             "type": "string"
             }
            },
            "additionalProperties": false
           }
          },
+         "currency": {
+          "type": "string",
+          "nullable": true
+         },
+         "external_measurement_id": {
+          "type": "string",
+          "nullable": true
+         },
+         "external_measurement_vendor_id": {
+          "type": "integer",
+          "nullable": true
+         },
+         "np": {
+          "type": "string",
+          "nullable": true
+         },
          "num_items": {
           "type": "integer",
           "format": "int64"
          },
+         "opt_out_type": {
+          "type": "string",
+          "nullable": true
+         },
          "order_id": {
+          "type": "string",
+          "nullable": true
+         },
+         "predicted_ltv": {
           "type": "string",
           "nullable": true
          },
@@ -14276,28 +21730,12 @@ export const pinterestCatalog: Catalog = {
           "type": "string",
           "nullable": true
          },
-         "opt_out_type": {
-          "type": "string",
-          "nullable": true
-         },
-         "np": {
+         "value": {
           "type": "string",
           "nullable": true
          }
         },
         "additionalProperties": false
-       },
-       "app_id": {
-        "type": "string",
-        "nullable": true
-       },
-       "app_name": {
-        "type": "string",
-        "nullable": true
-       },
-       "app_version": {
-        "type": "string",
-        "nullable": true
        },
        "device_brand": {
         "type": "string",
@@ -14307,6 +21745,9 @@ export const pinterestCatalog: Catalog = {
         "type": "string",
         "nullable": true
        },
+       "device_info": {
+        "$ref": "ConversionEventDeviceInfo"
+       },
        "device_model": {
         "type": "string",
         "nullable": true
@@ -14315,16 +21756,40 @@ export const pinterestCatalog: Catalog = {
         "type": "string",
         "nullable": true
        },
-       "os_version": {
+       "event_id": {
+        "type": "string"
+       },
+       "event_name": {
+        "type": "string"
+       },
+       "event_source_url": {
         "type": "string",
         "nullable": true
        },
-       "wifi": {
-        "type": "boolean"
+       "event_time": {
+        "type": "integer",
+        "format": "int64"
        },
        "language": {
         "type": "string",
         "nullable": true
+       },
+       "opt_out": {
+        "type": "boolean"
+       },
+       "os_version": {
+        "type": "string",
+        "nullable": true
+       },
+       "partner_name": {
+        "type": "string",
+        "nullable": true
+       },
+       "user_data": {
+        "$ref": "ConversionEventsUserData"
+       },
+       "wifi": {
+        "type": "boolean"
        }
       },
       "additionalProperties": false
@@ -14335,14 +21800,38 @@ export const pinterestCatalog: Catalog = {
   },
   "ConversionEventsUserData": {
    "type": "object",
+   "anyOf": [
+    {
+     "$ref": "ConversionEventsUserDataProperties"
+    },
+    {
+     "$ref": "ConversionEventsUserDataProperties"
+    },
+    {
+     "$ref": "ConversionEventsUserDataProperties"
+    }
+   ]
+  },
+  "ConversionEventsUserDataProperties": {
+   "type": "object",
    "properties": {
-    "ph": {
+    "click_id": {
+     "type": "string",
+     "nullable": true
+    },
+    "client_ip_address": {
+     "type": "string"
+    },
+    "client_user_agent": {
+     "type": "string"
+    },
+    "country": {
      "type": "array",
      "items": {
       "type": "string"
      }
     },
-    "ge": {
+    "ct": {
      "type": "array",
      "items": {
       "type": "string"
@@ -14354,7 +21843,13 @@ export const pinterestCatalog: Catalog = {
       "type": "string"
      }
     },
-    "ln": {
+    "em": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "external_id": {
      "type": "array",
      "items": {
       "type": "string"
@@ -14366,7 +21861,29 @@ export const pinterestCatalog: Catalog = {
       "type": "string"
      }
     },
-    "ct": {
+    "ge": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "hashed_maids": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "ln": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "partner_id": {
+     "type": "string",
+     "nullable": true
+    },
+    "ph": {
      "type": "array",
      "items": {
       "type": "string"
@@ -14383,105 +21900,414 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "type": "string"
      }
-    },
-    "country": {
+    }
+   }
+  },
+  "ConversionMSOTEvents": {
+   "type": "object",
+   "required": [
+    "event_id",
+    "event_name",
+    "event_timestamp",
+    "ad_group_id",
+    "attribution_scope"
+   ],
+   "properties": {
+    "action_timestamps": {
      "type": "array",
      "items": {
-      "type": "string"
+      "type": "integer",
+      "format": "int64"
      }
     },
-    "external_id": {
-     "type": "array",
-     "items": {
-      "type": "string"
-     }
-    },
-    "click_id": {
+    "ad_group_id": {
      "type": "string",
-     "nullable": true
+     "pattern": "^\\d+$"
     },
-    "partner_id": {
+    "attribution_model": {
      "type": "string",
-     "nullable": true
+     "enum": [
+      "first_touch",
+      "last_touch",
+      "multi_touch"
+     ]
+    },
+    "attribution_scope": {
+     "type": "string",
+     "enum": [
+      "view",
+      "engagement",
+      "click"
+     ]
+    },
+    "attribution_score": {
+     "type": "number",
+     "format": "double",
+     "minimum": 0,
+     "maximum": 1,
+     "exclusiveMinimum": true
+    },
+    "campaign_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "currency": {
+     "allOf": [
+      {
+       "$ref": "Currency"
+      },
+      {
+       "type": "string"
+      }
+     ]
+    },
+    "event_id": {
+     "type": "string",
+     "maxLength": 256
+    },
+    "event_name": {
+     "type": "string",
+     "enum": [
+      "add_to_cart",
+      "checkout",
+      "lead",
+      "signup"
+     ]
+    },
+    "event_timestamp": {
+     "type": "integer",
+     "format": "int64"
+    },
+    "total_event_touchpoints": {
+     "type": "integer",
+     "minimum": 1
+    },
+    "total_events": {
+     "type": "integer",
+     "minimum": 1
+    },
+    "value": {
+     "type": "number",
+     "format": "double"
     }
    },
-   "anyOf": [
-    {
-     "required": [
-      "em"
-     ],
-     "properties": {
-      "em": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "hashed_maids": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "client_ip_address": {
-       "type": "string"
-      },
-      "client_user_agent": {
-       "type": "string"
-      }
+   "additionalProperties": false
+  },
+  "ConversionProductReportRequest": {
+   "type": "object",
+   "required": [
+    "report_name",
+    "start_date",
+    "end_date",
+    "granularity",
+    "level",
+    "columns"
+   ],
+   "properties": {
+    "ad_group_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 500,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
-    {
-     "required": [
-      "hashed_maids"
-     ],
-     "properties": {
-      "em": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "hashed_maids": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "client_ip_address": {
-       "type": "string"
-      },
-      "client_user_agent": {
-       "type": "string"
-      }
+    "campaign_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 500,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
-    {
-     "required": [
-      "client_ip_address",
-      "client_user_agent"
-     ],
-     "properties": {
-      "em": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "hashed_maids": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
-      },
-      "client_ip_address": {
-       "type": "string"
-      },
-      "client_user_agent": {
-       "type": "string"
-      }
+    "campaign_objective_types": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 7,
+     "items": {
+      "$ref": "ObjectiveType"
      }
+    },
+    "click_window_days": {
+     "type": "integer",
+     "default": 30,
+     "allOf": [
+      {
+       "$ref": "ConversionAttributionWindowDays"
+      }
+     ]
+    },
+    "columns": {
+     "type": "array",
+     "items": {
+      "$ref": "ConversionProductReportingColumn"
+     }
+    },
+    "conversion_product_attribution_type": {
+     "enum": [
+      "DEFAULT",
+      "BRAND_ATTRIBUTION"
+     ],
+     "default": "DEFAULT",
+     "allOf": [
+      {
+       "type": "string",
+       "enum": [
+        "DEFAULT",
+        "BRAND_ATTRIBUTION"
+       ]
+      }
+     ]
+    },
+    "conversion_product_breakdown": {
+     "type": "string",
+     "default": "PRODUCT_BRAND",
+     "allOf": [
+      {
+       "type": "string",
+       "enum": [
+        "PRODUCT_BRAND",
+        "PRODUCT_CATEGORY",
+        "PRODUCT_BRAND_AND_CATEGORY",
+        "PRODUCT_SKU",
+        "PRODUCT_SKU_GROUP"
+       ]
+      }
+     ]
+    },
+    "conversion_report_time": {
+     "type": "string",
+     "default": "TIME_OF_AD_ACTION",
+     "allOf": [
+      {
+       "$ref": "ConversionReportTimeType"
+      }
+     ]
+    },
+    "end_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "granularity": {
+     "type": "string",
+     "enum": [
+      "WEEK",
+      "MONTH",
+      "TOTAL"
+     ]
+    },
+    "level": {
+     "type": "string",
+     "enum": [
+      "ADVERTISER",
+      "CAMPAIGN",
+      "AD_GROUP"
+     ]
+    },
+    "product_sku_ids": {
+     "type": "array",
+     "minItems": 2,
+     "maxItems": 500,
+     "items": {
+      "type": "string",
+      "pattern": "^[a-zA-Z0-9]+$"
+     }
+    },
+    "report_name": {
+     "type": "string"
+    },
+    "start_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "view_window_days": {
+     "type": "integer",
+     "default": 30,
+     "allOf": [
+      {
+       "$ref": "ConversionAttributionWindowDays"
+      }
+     ]
     }
+   }
+  },
+  "ConversionProductReportingColumn": {
+   "type": "string",
+   "enum": [
+    "CAMPAIGN_NAME",
+    "CAMPAIGN_ID",
+    "ADVERTISER_ID",
+    "AD_GROUP_ID",
+    "CAMPAIGN_OBJECTIVE_TYPE",
+    "AD_GROUP_NAME",
+    "CONVERSION_PRODUCT_ID",
+    "CONVERSION_PRODUCT_BRAND",
+    "CONVERSION_PRODUCT_CATEGORY",
+    "CONVERSION_PRODUCT_ID_GROUP",
+    "TOTAL_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_LEAD_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+    "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+    "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+    "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD"
    ]
   },
   "ConversionReportAttributionType": {
@@ -14498,25 +22324,28 @@ export const pinterestCatalog: Catalog = {
     "TIME_OF_CONVERSION"
    ]
   },
-  "ConversionTagConfigs": {
+  "ConversionTagCreate": {
    "type": "object",
+   "required": [
+    "name"
+   ],
    "properties": {
+    "aem_db_enabled": {
+     "type": "boolean",
+     "nullable": true,
+     "default": false
+    },
     "aem_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
     },
-    "md_frequency": {
-     "type": "number",
-     "nullable": true,
-     "default": 1
-    },
-    "aem_fnln_enabled": {
+    "aem_external_id_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
     },
-    "aem_ph_enabled": {
+    "aem_fnln_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
@@ -14526,33 +22355,25 @@ export const pinterestCatalog: Catalog = {
      "nullable": true,
      "default": false
     },
-    "aem_db_enabled": {
-     "type": "boolean",
-     "nullable": true,
-     "default": false
-    },
     "aem_loc_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
-    }
-   }
-  },
-  "ConversionTagCreate": {
-   "type": "object",
-   "required": [
-    "name"
-   ],
-   "properties": {
+    },
+    "aem_ph_enabled": {
+     "type": "boolean",
+     "nullable": true,
+     "default": false
+    },
+    "md_frequency": {
+     "type": "number",
+     "nullable": true,
+     "default": 1
+    },
     "name": {
      "type": "string"
     }
-   },
-   "allOf": [
-    {
-     "$ref": "ConversionTagConfigs"
-    }
-   ]
+   }
   },
   "Country": {
    "type": "string",
@@ -14819,6 +22640,90 @@ export const pinterestCatalog: Catalog = {
    },
    "additionalProperties": false
   },
+  "CreateAssetAccessRequestBody": {
+   "type": "object",
+   "required": [
+    "asset_requests"
+   ],
+   "properties": {
+    "asset_requests": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 100,
+     "items": {
+      "type": "object",
+      "required": [
+       "partner_id",
+       "asset_id_to_permissions"
+      ],
+      "properties": {
+       "asset_id_to_permissions": {
+        "$ref": "AssetIdToPermissions"
+       },
+       "partner_id": {
+        "type": "string",
+        "pattern": "^\\d+$"
+       }
+      }
+     }
+    }
+   }
+  },
+  "CreateAssetGroupBody": {
+   "type": "object",
+   "required": [
+    "asset_group_types",
+    "asset_group_description",
+    "asset_group_name"
+   ],
+   "properties": {
+    "asset_group_description": {
+     "type": "string"
+    },
+    "asset_group_name": {
+     "type": "string"
+    },
+    "asset_group_types": {
+     "$ref": "AssetGroupTypes"
+    }
+   }
+  },
+  "CreateAssetInvitesRequest": {
+   "type": "object",
+   "required": [
+    "invites"
+   ],
+   "properties": {
+    "invites": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "$ref": "CreateAssetInvitesRequestItem"
+     }
+    }
+   }
+  },
+  "CreateAssetInvitesRequestItem": {
+   "type": "object",
+   "required": [
+    "invite_id",
+    "invite_type",
+    "asset_id_to_permissions"
+   ],
+   "properties": {
+    "asset_id_to_permissions": {
+     "$ref": "AssetIdToPermissions"
+    },
+    "invite_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "invite_type": {
+     "$ref": "InviteType"
+    }
+   }
+  },
   "CreateMMMReportRequest": {
    "type": "object",
    "required": [
@@ -14831,12 +22736,11 @@ export const pinterestCatalog: Catalog = {
     "columns"
    ],
    "properties": {
-    "report_name": {
-     "type": "string"
-    },
-    "start_date": {
-     "type": "string",
-     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    "columns": {
+     "type": "array",
+     "items": {
+      "$ref": "MMMReportingColumn"
+     }
     },
     "end_date": {
      "type": "string",
@@ -14856,18 +22760,19 @@ export const pinterestCatalog: Catalog = {
       "AD_GROUP_TARGETING"
      ]
     },
+    "report_name": {
+     "type": "string"
+    },
+    "start_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
     "targeting_types": {
      "type": "array",
      "minItems": 1,
      "maxItems": 5,
      "items": {
       "$ref": "MMMReportingTargetingType"
-     }
-    },
-    "columns": {
-     "type": "array",
-     "items": {
-      "$ref": "MMMReportingColumn"
      }
     }
    },
@@ -14885,6 +22790,56 @@ export const pinterestCatalog: Catalog = {
     }
    ]
   },
+  "CreateMembershipOrPartnershipInvitesBody": {
+   "type": "object",
+   "required": [
+    "business_role",
+    "invite_type"
+   ],
+   "properties": {
+    "business_role": {
+     "type": "string",
+     "enum": [
+      "EMPLOYEE",
+      "BIZ_ADMIN",
+      "PARTNER"
+     ]
+    },
+    "invite_type": {
+     "$ref": "InviteType"
+    },
+    "members": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "string"
+     }
+    },
+    "partners": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 25
+     }
+    }
+   }
+  },
+  "CreativeAssetsIdFilter": {
+   "type": "object",
+   "required": [
+    "CREATIVE_ASSETS_ID"
+   ],
+   "properties": {
+    "CREATIVE_ASSETS_ID": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
   "CreativeType": {
    "type": "string",
    "enum": [
@@ -14897,7 +22852,10 @@ export const pinterestCatalog: Catalog = {
     "COLLECTION",
     "IDEA",
     "SHOWCASE",
-    "QUIZ"
+    "QUIZ",
+    "COLLAGE",
+    "MAX_WIDTH_REGULAR_COLLECTION",
+    "MAX_WIDTH_VIDEO_COLLECTION"
    ]
   },
   "Currency": {
@@ -14927,7 +22885,9 @@ export const pinterestCatalog: Catalog = {
     "MXN",
     "ARS",
     "CLP",
-    "COP"
+    "COP",
+    "INR",
+    "TRY"
    ]
   },
   "CurrencyFilter": {
@@ -14949,7 +22909,7 @@ export const pinterestCatalog: Catalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_0": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -14961,7 +22921,7 @@ export const pinterestCatalog: Catalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_1": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -14973,7 +22933,7 @@ export const pinterestCatalog: Catalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_2": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -14985,7 +22945,7 @@ export const pinterestCatalog: Catalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_3": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -14997,7 +22957,67 @@ export const pinterestCatalog: Catalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_4": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber0Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_0"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_0": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber1Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_1"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_1": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber2Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_2"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_2": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber3Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_3"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_3": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber4Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_4"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_4": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
     }
    },
    "additionalProperties": false
@@ -15009,12 +23029,6 @@ export const pinterestCatalog: Catalog = {
     "records"
    ],
    "properties": {
-    "name": {
-     "type": "string"
-    },
-    "records": {
-     "type": "string"
-    },
     "list_type": {
      "type": "string",
      "default": "EMAIL",
@@ -15024,8 +23038,11 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "exceptions": {
-     "type": "object"
+    "name": {
+     "type": "string"
+    },
+    "records": {
+     "type": "string"
     }
    }
   },
@@ -15036,9 +23053,6 @@ export const pinterestCatalog: Catalog = {
     "records"
    ],
    "properties": {
-    "records": {
-     "type": "string"
-    },
     "operation_type": {
      "type": "string",
      "allOf": [
@@ -15047,10 +23061,68 @@ export const pinterestCatalog: Catalog = {
       }
      ]
     },
-    "exceptions": {
-     "$ref": "Exception"
+    "records": {
+     "type": "string"
     }
    }
+  },
+  "CustomerListUploadCreateRequest": {
+   "type": "object",
+   "required": [
+    "operation",
+    "total_parts"
+   ],
+   "properties": {
+    "operation": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "UserListOperationType"
+      }
+     ]
+    },
+    "total_parts": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 10
+    }
+   }
+  },
+  "CustomizableCTAType": {
+   "type": "string",
+   "enum": [
+    "GET_OFFER",
+    "LEARN_MORE",
+    "ORDER_NOW",
+    "SHOP_NOW",
+    "SIGN_UP",
+    "SUBSCRIBE",
+    "BUY_NOW",
+    "CONTACT_US",
+    "GET_QUOTE",
+    "VISIT_SITE",
+    "APPLY_NOW",
+    "BOOK_NOW",
+    "REQUEST_DEMO",
+    "REGISTER_NOW",
+    "FIND_A_DEALER",
+    "ADD_TO_CART",
+    "WATCH_NOW",
+    "READ_MORE",
+    "BUY_TICKETS",
+    "DONATE_NOW",
+    "DOWNLOAD",
+    "EXPLORE_MORE",
+    "FIND_A_LOCATION",
+    "GET_DEAL",
+    "GET_RECIPE",
+    "GET_SHOWTIMES",
+    "ON_SALE",
+    "PLAY_GAME",
+    "TRY_IT",
+    null
+   ],
+   "nullable": true
   },
   "DataOutputFormat": {
    "type": "string",
@@ -15058,6 +23130,107 @@ export const pinterestCatalog: Catalog = {
     "JSON",
     "CSV"
    ]
+  },
+  "DeleteAssetGroupBody": {
+   "type": "object",
+   "required": [
+    "asset_groups_to_delete"
+   ],
+   "properties": {
+    "asset_groups_to_delete": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
+  },
+  "DeletePartnerAssetAccessBody": {
+   "type": "object",
+   "required": [
+    "accesses"
+   ],
+   "properties": {
+    "accesses": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "object",
+      "required": [
+       "partner_id",
+       "asset_id"
+      ],
+      "properties": {
+       "asset_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "partner_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "partner_type": {
+        "type": "string",
+        "enum": [
+         "INTERNAL",
+         "EXTERNAL"
+        ],
+        "default": "INTERNAL"
+       }
+      }
+     }
+    }
+   }
+  },
+  "DeletePartnersRequest": {
+   "type": "object",
+   "required": [
+    "partner_ids"
+   ],
+   "properties": {
+    "partner_ids": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$",
+      "maxLength": 22
+     }
+    },
+    "partner_type": {
+     "type": "string",
+     "nullable": true,
+     "allOf": [
+      {
+       "type": "string",
+       "nullable": true
+      },
+      {
+       "$ref": "BusinessRoleCheckMode"
+      }
+     ]
+    }
+   }
+  },
+  "DisclosureType": {
+   "type": "string",
+   "enum": [
+    "NO_DISCLOSURE",
+    "PRESCRIBING_INFORMATION",
+    "PRESCRIBING_INFORMATION_BOX_WARNING",
+    "IMPORTANT_SAFETY_INFO",
+    "MED_GUIDE",
+    "PATIENT_INFORMATION",
+    null
+   ],
+   "nullable": true
   },
   "EntityStatus": {
    "type": "string",
@@ -15069,13 +23242,48 @@ export const pinterestCatalog: Catalog = {
     "DELETED_DRAFT"
    ]
   },
-  "Exception": {
+  "EventData": {
    "type": "object",
    "properties": {
-    "code": {
+    "currency": {
+     "allOf": [
+      {
+       "$ref": "Currency"
+      }
+     ]
+    },
+    "lead_type": {
+     "type": "string"
+    },
+    "line_items": {
+     "allOf": [
+      {
+       "$ref": "LineItem"
+      }
+     ]
+    },
+    "order_id": {
+     "type": "string"
+    },
+    "order_quantity": {
      "type": "integer"
     },
-    "message": {
+    "page_name": {
+     "type": "string"
+    },
+    "promo_code": {
+     "type": "string"
+    },
+    "property": {
+     "type": "string"
+    },
+    "search_query": {
+     "type": "string"
+    },
+    "value": {
+     "type": "string"
+    },
+    "video_title": {
      "type": "string"
     }
    }
@@ -15095,6 +23303,14 @@ export const pinterestCatalog: Catalog = {
     "FEMALE",
     "MALE",
     "UNISEX"
+   ]
+  },
+  "GenderBucket": {
+   "type": "string",
+   "enum": [
+    "MALE",
+    "FEMALE",
+    "UNSPECIFIED"
    ]
   },
   "GenderFilter": {
@@ -15234,64 +23450,15 @@ export const pinterestCatalog: Catalog = {
    },
    "additionalProperties": false
   },
-  "ImageDetails": {
-   "type": "object",
-   "required": [
-    "height",
-    "width",
-    "url"
-   ],
-   "properties": {
-    "width": {
-     "type": "integer",
-     "minimum": 100
-    },
-    "height": {
-     "type": "integer",
-     "minimum": 100,
-     "nullable": true
-    },
-    "url": {
-     "type": "string"
-    }
-   }
-  },
-  "ImageMetadata": {
-   "type": "object",
-   "properties": {
-    "item_type": {
-     "type": "string"
-    },
-    "title": {
-     "type": "string",
-     "nullable": true
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
-    },
-    "link": {
-     "type": "string",
-     "nullable": true
-    },
-    "images": {
-     "type": "object",
-     "properties": {
-      "150x150": {
-       "$ref": "ImageDetails"
-      },
-      "400x300": {
-       "$ref": "ImageDetails"
-      },
-      "600x": {
-       "$ref": "ImageDetails"
-      },
-      "1200x": {
-       "$ref": "ImageDetails"
-      }
-     }
-    }
-   }
+  "IngestionSourceOptions": {
+   "type": "string",
+   "enum": [
+    "TAG",
+    "MMP",
+    "FILE_UPLOAD",
+    "CONVERSIONS_API",
+    "NATIVE"
+   ]
   },
   "IntegrationLog": {
    "type": "object",
@@ -15301,8 +23468,20 @@ export const pinterestCatalog: Catalog = {
     "log_level"
    ],
    "properties": {
+    "advertiser_id": {
+     "type": "string",
+     "maxLength": 128,
+     "nullable": true
+    },
+    "app_version_number": {
+     "type": "string",
+     "maxLength": 20
+    },
     "client_timestamp": {
      "type": "integer"
+    },
+    "error": {
+     "$ref": "IntegrationLogClientError"
     },
     "event_type": {
      "type": "string",
@@ -15310,6 +23489,16 @@ export const pinterestCatalog: Catalog = {
       "APP",
       "API"
      ]
+    },
+    "external_business_id": {
+     "type": "string",
+     "maxLength": 2048,
+     "nullable": true
+    },
+    "feed_profile_id": {
+     "type": "string",
+     "maxLength": 128,
+     "nullable": true
     },
     "log_level": {
      "type": "string",
@@ -15319,48 +23508,26 @@ export const pinterestCatalog: Catalog = {
       "ERROR"
      ]
     },
-    "external_business_id": {
-     "type": "string",
-     "maxLength": 2048,
-     "nullable": true
-    },
-    "advertiser_id": {
-     "type": "string",
-     "maxLength": 128,
-     "nullable": true
-    },
     "merchant_id": {
-     "type": "string",
-     "maxLength": 128,
-     "nullable": true
-    },
-    "tag_id": {
-     "type": "string",
-     "maxLength": 128,
-     "nullable": true
-    },
-    "feed_profile_id": {
      "type": "string",
      "maxLength": 128,
      "nullable": true
     },
     "message": {
      "type": "string",
-     "maxLength": 2048
-    },
-    "app_version_number": {
-     "type": "string",
-     "maxLength": 20
+     "maxLength": 8192
     },
     "platform_version_number": {
      "type": "string",
      "maxLength": 20
     },
-    "error": {
-     "$ref": "IntegrationLogClientError"
-    },
     "request": {
      "$ref": "IntegrationLogClientRequest"
+    },
+    "tag_id": {
+     "type": "string",
+     "maxLength": 128,
+     "nullable": true
     }
    },
    "additionalProperties": false
@@ -15384,7 +23551,7 @@ export const pinterestCatalog: Catalog = {
     },
     "message": {
      "type": "string",
-     "maxLength": 512
+     "maxLength": 8192
     },
     "message_detail": {
      "type": "string",
@@ -15411,6 +23578,9 @@ export const pinterestCatalog: Catalog = {
     "path"
    ],
    "properties": {
+    "host": {
+     "type": "string"
+    },
     "method": {
      "type": "string",
      "enum": [
@@ -15424,9 +23594,6 @@ export const pinterestCatalog: Catalog = {
       "TRACE",
       "PATCH"
      ]
-    },
-    "host": {
-     "type": "string"
     },
     "path": {
      "type": "string"
@@ -15457,6 +23624,8 @@ export const pinterestCatalog: Catalog = {
    "properties": {
     "logs": {
      "type": "array",
+     "minItems": 1,
+     "maxItems": 250,
      "items": {
       "$ref": "IntegrationLog"
      }
@@ -15467,11 +23636,7 @@ export const pinterestCatalog: Catalog = {
   "IntegrationRequest": {
    "type": "object",
    "properties": {
-    "external_business_id": {
-     "type": "string",
-     "nullable": true
-    },
-    "connected_merchant_id": {
+    "additional_id_1": {
      "type": "string"
     },
     "connected_advertiser_id": {
@@ -15480,31 +23645,34 @@ export const pinterestCatalog: Catalog = {
     "connected_lba_id": {
      "type": "string"
     },
+    "connected_merchant_id": {
+     "type": "string"
+    },
     "connected_tag_id": {
+     "type": "string"
+    },
+    "external_business_id": {
      "type": "string"
     },
     "partner_access_token": {
      "type": "string"
     },
-    "partner_refresh_token": {
+    "partner_access_token_expiry": {
+     "type": "integer"
+    },
+    "partner_metadata": {
      "type": "string"
     },
     "partner_primary_email": {
      "type": "string"
     },
-    "partner_access_token_expiry": {
-     "type": "integer"
+    "partner_refresh_token": {
+     "type": "string"
     },
     "partner_refresh_token_expiry": {
      "type": "integer"
     },
     "scopes": {
-     "type": "string"
-    },
-    "additional_id_1": {
-     "type": "string"
-    },
-    "partner_metadata": {
      "type": "string"
     }
    }
@@ -15512,7 +23680,7 @@ export const pinterestCatalog: Catalog = {
   "IntegrationRequestPatch": {
    "type": "object",
    "properties": {
-    "connected_merchant_id": {
+    "additional_id_1": {
      "type": "string"
     },
     "connected_advertiser_id": {
@@ -15521,39 +23689,69 @@ export const pinterestCatalog: Catalog = {
     "connected_lba_id": {
      "type": "string"
     },
+    "connected_merchant_id": {
+     "type": "string"
+    },
     "connected_tag_id": {
      "type": "string"
     },
     "partner_access_token": {
      "type": "string"
     },
-    "partner_refresh_token": {
+    "partner_access_token_expiry": {
+     "type": "number"
+    },
+    "partner_metadata": {
      "type": "string"
     },
     "partner_primary_email": {
      "type": "string"
     },
-    "partner_access_token_expiry": {
-     "type": "number"
+    "partner_refresh_token": {
+     "type": "string"
     },
     "partner_refresh_token_expiry": {
      "type": "number"
     },
     "scopes": {
      "type": "string"
-    },
-    "additional_id_1": {
-     "type": "string"
-    },
-    "partner_metadata": {
-     "type": "string"
     }
    }
   },
-  "ItemAttributes": {
+  "InterestsEnum": {
+   "type": "string",
+   "enum": [
+    "ALL",
+    "ANIMALS",
+    "ARCHITECTURE",
+    "ART",
+    "BEAUTY",
+    "DIY_AND_CRAFTS",
+    "EDUCATION",
+    "EVENT_PLANNING",
+    "FASHION",
+    "FOOD_AND_DRINKS",
+    "GARDENING",
+    "HEALTH",
+    "HOME_DECOR",
+    "PARENTING",
+    "TRAVEL",
+    "WEDDING"
+   ]
+  },
+  "InviteType": {
+   "type": "string",
+   "enum": [
+    "MEMBER_INVITE",
+    "PARTNER_INVITE",
+    "PARTNER_REQUEST"
+   ]
+  },
+  "ItemAttributesRequest": {
    "type": "object",
    "allOf": [
     {
+     "type": "object",
      "properties": {
       "additional_image_link": {
        "type": "array",
@@ -15563,27 +23761,234 @@ export const pinterestCatalog: Catalog = {
        }
       },
       "image_link": {
-       "type": "array",
-       "minItems": 1,
-       "items": {
-        "type": "string"
-       }
+       "oneOf": [
+        {
+         "type": "string",
+         "nullable": false
+        },
+        {
+         "type": "array",
+         "minItems": 1,
+         "maxItems": 1,
+         "nullable": false,
+         "items": {
+          "type": "string"
+         }
+        }
+       ]
+      },
+      "save_pin_disabled": {
+       "type": "boolean",
+       "default": false
+      },
+      "video_link": {
+       "type": "string",
+       "nullable": true
       }
      }
     },
     {
      "$ref": "UpdatableItemAttributes"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "ad_image_0_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_0_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_10_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_10_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_11_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_11_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_12_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_12_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_13_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_13_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_14_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_14_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_15_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_15_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_16_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_16_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_17_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_17_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_18_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_18_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_19_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_19_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_1_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_1_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_2_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_2_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_3_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_3_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_4_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_4_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_5_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_5_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_6_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_6_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_7_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_7_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_8_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_8_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_9_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_image_9_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_0_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_0_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_1_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_1_tag": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_2_link": {
+       "type": "string",
+       "nullable": true
+      },
+      "ad_video_2_tag": {
+       "type": "string",
+       "nullable": true
+      }
+     }
     }
    ]
   },
   "ItemCreateBatchRecord": {
    "type": "object",
    "properties": {
+    "attributes": {
+     "$ref": "ItemAttributesRequest"
+    },
     "item_id": {
      "type": "string"
-    },
-    "attributes": {
-     "$ref": "ItemAttributes"
     }
    }
   },
@@ -15630,11 +24035,11 @@ export const pinterestCatalog: Catalog = {
   "ItemUpdateBatchRecord": {
    "type": "object",
    "properties": {
-    "item_id": {
-     "type": "string"
-    },
     "attributes": {
      "$ref": "UpdatableItemAttributes"
+    },
+    "item_id": {
+     "type": "string"
     },
     "update_mask": {
      "type": "array",
@@ -15648,12 +24053,22 @@ export const pinterestCatalog: Catalog = {
   "ItemUpsertBatchRecord": {
    "type": "object",
    "properties": {
+    "attributes": {
+     "$ref": "ItemAttributesRequest"
+    },
     "item_id": {
      "type": "string"
-    },
-    "attributes": {
-     "$ref": "ItemAttributes"
     }
+   }
+  },
+  "KeywordList": {
+   "type": "array",
+   "minItems": 1,
+   "maxItems": 50,
+   "items": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 100
    }
   },
   "KeywordUpdate": {
@@ -15662,17 +24077,16 @@ export const pinterestCatalog: Catalog = {
     "id"
    ],
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
     "archived": {
      "type": "boolean"
     },
     "bid": {
      "type": "integer",
-     "minimum": 1,
      "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     }
    }
   },
@@ -15760,6 +24174,85 @@ export const pinterestCatalog: Catalog = {
     ]
    }
   },
+  "LabelCreateRequest": {
+   "type": "object",
+   "required": [
+    "labels",
+    "parent_id"
+   ],
+   "properties": {
+    "labels": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "required": [
+       "value",
+       "label_type"
+      ],
+      "properties": {
+       "label_type": {
+        "$ref": "LabelType"
+       },
+       "value": {
+        "type": "string",
+        "maxLength": 100
+       }
+      }
+     }
+    },
+    "parent_id": {
+     "type": "string",
+     "pattern": "^[C]?\\d+$"
+    }
+   }
+  },
+  "LabelStatus": {
+   "type": "string",
+   "enum": [
+    "ACTIVE",
+    "ARCHIVED",
+    null
+   ],
+   "nullable": true
+  },
+  "LabelType": {
+   "type": "string",
+   "enum": [
+    "BRAND",
+    "CUSTOM",
+    null
+   ],
+   "nullable": true
+  },
+  "LabelUpdateRequest": {
+   "type": "object",
+   "required": [
+    "labels"
+   ],
+   "properties": {
+    "labels": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "required": [
+       "id"
+      ],
+      "properties": {
+       "id": {
+        "type": "string"
+       },
+       "status": {
+        "$ref": "LabelStatus"
+       },
+       "value": {
+        "type": "string",
+        "maxLength": 100
+       }
+      }
+     }
+    }
+   }
+  },
   "Language": {
    "type": "string",
    "enum": [
@@ -15826,6 +24319,137 @@ export const pinterestCatalog: Catalog = {
     "ZH"
    ]
   },
+  "LeadFormCommon": {
+   "type": "object",
+   "properties": {
+    "completion_message": {
+     "type": "string",
+     "nullable": true
+    },
+    "disclosure_language": {
+     "type": "string",
+     "nullable": true
+    },
+    "has_accepted_terms": {
+     "type": "boolean"
+    },
+    "name": {
+     "type": "string",
+     "nullable": true
+    },
+    "policy_links": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 3,
+     "items": {
+      "type": "object",
+      "properties": {
+       "label": {
+        "type": "string",
+        "nullable": false
+       },
+       "link": {
+        "type": "string",
+        "nullable": false
+       }
+      }
+     }
+    },
+    "privacy_policy_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "questions": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 10,
+     "items": {
+      "$ref": "LeadFormQuestion"
+     }
+    },
+    "status": {
+     "$ref": "LeadFormStatus"
+    }
+   }
+  },
+  "LeadFormCreateRequest": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "LeadFormCommon"
+    },
+    {
+     "required": [
+      "name",
+      "questions",
+      "privacy_policy_link",
+      "has_accepted_terms",
+      "completion_message"
+     ]
+    }
+   ]
+  },
+  "LeadFormQuestion": {
+   "type": "object",
+   "properties": {
+    "custom_question_field_type": {
+     "$ref": "LeadFormQuestionFieldType"
+    },
+    "custom_question_label": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_question_options": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 5,
+     "nullable": true,
+     "items": {
+      "type": "string"
+     }
+    },
+    "question_type": {
+     "$ref": "LeadFormQuestionType"
+    }
+   }
+  },
+  "LeadFormQuestionFieldType": {
+   "type": "string",
+   "enum": [
+    "TEXT_FIELD",
+    "TEXT_AREA",
+    "RADIO_LIST",
+    "CHECKBOX",
+    null
+   ],
+   "nullable": true
+  },
+  "LeadFormQuestionType": {
+   "type": "string",
+   "enum": [
+    "CUSTOM",
+    "FULL_NAME",
+    "FIRST_NAME",
+    "LAST_NAME",
+    "EMAIL",
+    "PHONE_NUMBER",
+    "ZIP_CODE",
+    "GENDER",
+    "CITY",
+    "COUNTRY",
+    "STATE_PROVINCE",
+    "ADDRESS",
+    "DATE_OF_BIRTH",
+    "AGE"
+   ]
+  },
+  "LeadFormStatus": {
+   "type": "string",
+   "enum": [
+    "DRAFT",
+    "ACTIVE"
+   ]
+  },
   "LeadFormTestRequest": {
    "type": "object",
    "required": [
@@ -15839,6 +24463,126 @@ export const pinterestCatalog: Catalog = {
      }
     }
    }
+  },
+  "LeadFormUpdateRequest": {
+   "type": "object",
+   "allOf": [
+    {
+     "type": "object"
+    },
+    {
+     "$ref": "LeadFormCommon"
+    },
+    {
+     "required": [
+      "id"
+     ],
+     "properties": {
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      }
+     }
+    }
+   ]
+  },
+  "LeadSubscriptionPostParamsCreate": {
+   "type": "object",
+   "properties": {
+    "partner_access_token": {
+     "type": "string"
+    },
+    "partner_metadata": {
+     "allOf": [
+      {
+       "type": "object",
+       "properties": {
+        "subscriber_key": {
+         "type": "string"
+        }
+       }
+      }
+     ]
+    },
+    "partner_refresh_token": {
+     "type": "string"
+    }
+   },
+   "allOf": [
+    {
+     "type": "object",
+     "required": [
+      "webhook_url"
+     ],
+     "properties": {
+      "lead_form_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "webhook_url": {
+       "type": "string"
+      }
+     }
+    }
+   ]
+  },
+  "LeadsExportCreateRequest": {
+   "type": "object",
+   "required": [
+    "start_date",
+    "end_date",
+    "ad_id"
+   ],
+   "properties": {
+    "ad_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "end_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "start_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    }
+   }
+  },
+  "LineItem": {
+   "type": "object",
+   "properties": {
+    "product_brand": {
+     "type": "string"
+    },
+    "product_category": {
+     "type": "string"
+    },
+    "product_id": {
+     "type": "integer"
+    },
+    "product_name": {
+     "type": "string"
+    },
+    "product_price": {
+     "type": "string"
+    },
+    "product_quantity": {
+     "type": "integer"
+    },
+    "product_variant": {
+     "type": "string"
+    },
+    "product_variant_id": {
+     "type": "string"
+    }
+   }
+  },
+  "LookbackPeriodOptions": {
+   "type": "string",
+   "enum": [
+    "1d",
+    "14d"
+   ]
   },
   "MMMReportingColumn": {
    "type": "string",
@@ -15909,15 +24653,32 @@ export const pinterestCatalog: Catalog = {
    },
    "additionalProperties": false
   },
-  "MediaUploadRequest": {
+  "MediaType": {
+   "type": "string",
+   "enum": [
+    "IMAGE",
+    "VIDEO"
+   ]
+  },
+  "MediaTypeFilter": {
+   "type": "object",
+   "required": [
+    "MEDIA_TYPE"
+   ],
+   "properties": {
+    "MEDIA_TYPE": {
+     "$ref": "CatalogsProductGroupMultipleMediaTypesCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "MediaUploadCreate": {
    "type": "object",
    "required": [
     "media_type"
    ],
    "properties": {
     "media_type": {
-     "type": "string",
-     "writeOnly": true,
      "allOf": [
       {
        "$ref": "MediaUploadType"
@@ -15931,6 +24692,43 @@ export const pinterestCatalog: Catalog = {
    "enum": [
     "video"
    ]
+  },
+  "MemberBusinessRole": {
+   "type": "string",
+   "enum": [
+    "EMPLOYEE",
+    "BIZ_ADMIN"
+   ]
+  },
+  "MembersToDeleteBody": {
+   "type": "object",
+   "required": [
+    "members"
+   ],
+   "properties": {
+    "members": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "object",
+      "required": [
+       "member_id",
+       "business_role"
+      ],
+      "properties": {
+       "business_role": {
+        "$ref": "BusinessRoleForMembers"
+       },
+       "member_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       }
+      }
+     }
+    }
+   }
   },
   "MetricsReportingLevel": {
    "type": "string",
@@ -15946,7 +24744,8 @@ export const pinterestCatalog: Catalog = {
     "KEYWORD",
     "PRODUCT_GROUP",
     "PRODUCT_GROUP_TARGETING",
-    "PRODUCT_ITEM"
+    "PRODUCT_ITEM",
+    "PRODUCT_ITEM_TARGETING"
    ]
   },
   "MinPriceFilter": {
@@ -16310,7 +25109,8 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "enum": [
       "authorization_code",
-      "refresh_token"
+      "refresh_token",
+      "client_credentials"
      ]
     }
    },
@@ -16318,15 +25118,56 @@ export const pinterestCatalog: Catalog = {
     "propertyName": "grant_type",
     "mapping": {
      "authorization_code": "OauthAccessTokenRequestCode",
-     "refresh_token": "OauthAccessTokenRequestRefresh"
+     "refresh_token": "OauthAccessTokenRequestRefresh",
+     "client_credentials": "OauthAccessTokenRequestClientCredentials"
     }
    }
   },
-  "OauthAccessTokenRequestCode": {
+  "OauthAccessTokenRequestClientCredentials": {
+   "type": "object",
+   "required": [
+    "grant_type"
+   ],
+   "properties": {
+    "grant_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials"
+     ]
+    }
+   },
    "allOf": [
     {
-     "$ref": "OauthAccessTokenRequest"
-    },
+     "type": "object",
+     "required": [
+      "scope"
+     ],
+     "properties": {
+      "scope": {
+       "type": "string"
+      }
+     }
+    }
+   ]
+  },
+  "OauthAccessTokenRequestCode": {
+   "type": "object",
+   "required": [
+    "grant_type"
+   ],
+   "properties": {
+    "grant_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials"
+     ]
+    }
+   },
+   "allOf": [
     {
      "type": "object",
      "required": [
@@ -16346,10 +25187,20 @@ export const pinterestCatalog: Catalog = {
   },
   "OauthAccessTokenRequestRefresh": {
    "type": "object",
+   "required": [
+    "grant_type"
+   ],
+   "properties": {
+    "grant_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials"
+     ]
+    }
+   },
    "allOf": [
-    {
-     "$ref": "OauthAccessTokenRequest"
-    },
     {
      "type": "object",
      "required": [
@@ -16361,9 +25212,6 @@ export const pinterestCatalog: Catalog = {
       },
       "scope": {
        "type": "string"
-      },
-      "refresh_on": {
-       "type": "boolean"
       }
      }
     }
@@ -16374,10 +25222,16 @@ export const pinterestCatalog: Catalog = {
    "enum": [
     "AWARENESS",
     "CONSIDERATION",
-    "VIDEO_VIEW",
     "WEB_CONVERSION",
     "CATALOG_SALES",
-    "WEB_SESSIONS"
+    "VIDEO_COMPLETION"
+   ]
+  },
+  "OperationType": {
+   "type": "string",
+   "enum": [
+    "SHARE",
+    "REVOKE"
    ]
   },
   "OptimizationGoalMetadata": {
@@ -16435,6 +25289,9 @@ export const pinterestCatalog: Catalog = {
         null
        ],
        "nullable": true
+      },
+      "reporting_event": {
+       "type": "string"
       }
      }
     },
@@ -16442,7 +25299,9 @@ export const pinterestCatalog: Catalog = {
      "type": "object",
      "properties": {
       "frequency": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 2,
+       "maximum": 20
       },
       "timerange": {
        "type": "string",
@@ -16476,39 +25335,48 @@ export const pinterestCatalog: Catalog = {
     "ACCELERATED"
    ]
   },
+  "PartnerType": {
+   "type": "string",
+   "enum": [
+    "INTERNAL",
+    "EXTERNAL"
+   ]
+  },
+  "Permissions": {
+   "type": "string",
+   "enum": [
+    "ADMIN",
+    "ANALYST",
+    "FINANCE_MANAGER",
+    "FINANCE_EDIT",
+    "FINANCE_VIEW",
+    "AUDIENCE_MANAGER",
+    "CAMPAIGN_MANAGER",
+    "CATALOGS_MANAGER",
+    "CATALOGS_VIEWER",
+    "PROFILE_PUBLISHER",
+    "CONSUMER_USER"
+   ]
+  },
+  "PermissionsWithOwner": {
+   "type": "string",
+   "enum": [
+    "ADMIN",
+    "ANALYST",
+    "FINANCE_MANAGER",
+    "FINANCE_EDIT",
+    "FINANCE_VIEW",
+    "AUDIENCE_MANAGER",
+    "CAMPAIGN_MANAGER",
+    "CATALOGS_MANAGER",
+    "CATALOGS_VIEWER",
+    "PROFILE_PUBLISHER",
+    "OWNER"
+   ]
+  },
   "PinCreate": {
    "type": "object",
-   "nullable": true,
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$",
-     "readOnly": true
-    },
-    "created_at": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
-    },
-    "link": {
-     "type": "string",
-     "maxLength": 2048,
-     "nullable": true
-    },
-    "title": {
-     "type": "string",
-     "maxLength": 100,
-     "nullable": true
-    },
-    "description": {
-     "type": "string",
-     "maxLength": 800,
-     "nullable": true
-    },
-    "dominant_color": {
-     "type": "string",
-     "nullable": true
-    },
     "alt_text": {
      "type": "string",
      "maxLength": 500,
@@ -16523,74 +25391,42 @@ export const pinterestCatalog: Catalog = {
      "pattern": "^\\d+$",
      "nullable": true
     },
-    "board_owner": {
-     "type": "object",
-     "readOnly": true,
-     "allOf": [
-      {
-       "$ref": "BoardOwner"
-      }
-     ]
+    "description": {
+     "type": "string",
+     "maxLength": 800,
+     "nullable": true
     },
-    "media": {
-     "type": "object",
-     "readOnly": true,
-     "allOf": [
-      {
-       "$ref": "PinMedia"
-      }
-     ]
+    "dominant_color": {
+     "type": "string",
+     "nullable": true
+    },
+    "link": {
+     "type": "string",
+     "maxLength": 2048,
+     "nullable": true
     },
     "media_source": {
-     "type": "object",
-     "writeOnly": true,
-     "allOf": [
-      {
-       "$ref": "PinMediaSource"
-      }
-     ]
+     "$ref": "PinMediaSource"
     },
     "parent_pin_id": {
      "type": "string",
      "pattern": "^\\d+$",
      "nullable": true
     },
-    "note": {
+    "sponsor_id": {
      "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "title": {
+     "type": "string",
+     "maxLength": 100,
      "nullable": true
     }
    }
   },
-  "PinMedia": {
-   "type": "object",
-   "properties": {
-    "media_type": {
-     "type": "string"
-    }
-   },
-   "discriminator": {
-    "propertyName": "media_type",
-    "mapping": {
-     "image": "PinMediaWithImage",
-     "video": "PinMediaWithVideo",
-     "multiple_images": "PinMediaWithImages",
-     "multiple_videos": "PinMediaWithVideos",
-     "multiple_mixed": "PinMediaWithImageAndVideo"
-    }
-   }
-  },
-  "PinMediaMetadata": {
-   "type": "object",
-   "anyOf": [
-    {
-     "$ref": "ImageMetadata"
-    },
-    {
-     "$ref": "VideoMetadata"
-    }
-   ]
-  },
   "PinMediaSource": {
+   "type": "object",
    "oneOf": [
     {
      "$ref": "PinMediaSourceImageBase64"
@@ -16614,11 +25450,11 @@ export const pinterestCatalog: Catalog = {
    "discriminator": {
     "propertyName": "source_type",
     "mapping": {
-     "multiple_image_base64": "PinMediaSourceImagesBase64",
      "image_base64": "PinMediaSourceImageBase64",
-     "multiple_image_urls": "PinMediaSourceImagesURL",
      "image_url": "PinMediaSourceImageURL",
      "video_id": "PinMediaSourceVideoID",
+     "multiple_image_base64": "PinMediaSourceImagesBase64",
+     "multiple_image_urls": "PinMediaSourceImagesURL",
      "pin_url": "PinMediaSourcePinURL"
     }
    }
@@ -16631,26 +25467,22 @@ export const pinterestCatalog: Catalog = {
     "data"
    ],
    "properties": {
+    "content_type": {
+     "$ref": "ContentType"
+    },
+    "data": {
+     "type": "string",
+     "pattern": "^[a-zA-Z0-9+/=]+$"
+    },
+    "is_standard": {
+     "type": "boolean",
+     "default": true
+    },
     "source_type": {
      "type": "string",
      "enum": [
       "image_base64"
      ]
-    },
-    "content_type": {
-     "type": "string",
-     "enum": [
-      "image/jpeg",
-      "image/png"
-     ]
-    },
-    "data": {
-     "type": "string",
-     "pattern": "[a-zA-Z0-9+\\/=]+"
-    },
-    "is_standard": {
-     "type": "boolean",
-     "default": true
     }
    }
   },
@@ -16661,6 +25493,10 @@ export const pinterestCatalog: Catalog = {
     "url"
    ],
    "properties": {
+    "is_standard": {
+     "type": "boolean",
+     "default": true
+    },
     "source_type": {
      "type": "string",
      "enum": [
@@ -16669,111 +25505,107 @@ export const pinterestCatalog: Catalog = {
     },
     "url": {
      "type": "string"
-    },
-    "is_standard": {
-     "type": "boolean",
-     "default": true
     }
    }
   },
   "PinMediaSourceImagesBase64": {
    "type": "object",
    "required": [
+    "source_type",
     "items"
    ],
    "properties": {
+    "index": {
+     "type": "integer",
+     "minimum": 0
+    },
+    "items": {
+     "type": "array",
+     "minItems": 2,
+     "maxItems": 5,
+     "items": {
+      "$ref": "PinMediaSourceImagesBase64Item"
+     }
+    },
     "source_type": {
      "type": "string",
      "enum": [
       "multiple_image_base64"
      ]
+    }
+   }
+  },
+  "PinMediaSourceImagesBase64Item": {
+   "type": "object",
+   "required": [
+    "content_type",
+    "data"
+   ],
+   "properties": {
+    "content_type": {
+     "$ref": "ContentType"
+    },
+    "data": {
+     "type": "string",
+     "pattern": "^[a-zA-Z0-9+/=]+$"
+    },
+    "description": {
+     "type": "string"
+    },
+    "link": {
+     "type": "string"
+    },
+    "title": {
+     "type": "string"
+    }
+   }
+  },
+  "PinMediaSourceImagesURL": {
+   "type": "object",
+   "required": [
+    "source_type",
+    "items"
+   ],
+   "properties": {
+    "index": {
+     "type": "integer",
+     "minimum": 0
     },
     "items": {
      "type": "array",
      "minItems": 2,
      "maxItems": 5,
      "items": {
-      "type": "object",
-      "required": [
-       "data",
-       "content_type"
-      ],
-      "properties": {
-       "title": {
-        "type": "string"
-       },
-       "description": {
-        "type": "string"
-       },
-       "link": {
-        "type": "string"
-       },
-       "content_type": {
-        "type": "string",
-        "enum": [
-         "image/jpeg",
-         "image/png"
-        ]
-       },
-       "data": {
-        "type": "string",
-        "pattern": "[a-zA-Z0-9+\\/=]+"
-       }
-      },
-      "additionalProperties": false
+      "$ref": "PinMediaSourceImagesURLItem"
      }
     },
-    "index": {
-     "type": "integer",
-     "minimum": 0
-    }
-   },
-   "additionalProperties": false
-  },
-  "PinMediaSourceImagesURL": {
-   "type": "object",
-   "required": [
-    "items"
-   ],
-   "properties": {
     "source_type": {
      "type": "string",
      "enum": [
       "multiple_image_urls"
      ]
-    },
-    "items": {
-     "type": "array",
-     "minItems": 2,
-     "maxItems": 5,
-     "items": {
-      "type": "object",
-      "required": [
-       "url"
-      ],
-      "properties": {
-       "title": {
-        "type": "string"
-       },
-       "description": {
-        "type": "string"
-       },
-       "link": {
-        "type": "string"
-       },
-       "url": {
-        "type": "string"
-       }
-      },
-      "additionalProperties": false
-     }
-    },
-    "index": {
-     "type": "integer",
-     "minimum": 0
     }
-   },
-   "additionalProperties": false
+   }
+  },
+  "PinMediaSourceImagesURLItem": {
+   "type": "object",
+   "required": [
+    "url"
+   ],
+   "properties": {
+    "description": {
+     "type": "string"
+    },
+    "link": {
+     "type": "string"
+    },
+    "title": {
+     "type": "string"
+    },
+    "url": {
+     "type": "string"
+    }
+   }
   },
   "PinMediaSourcePinURL": {
    "type": "object",
@@ -16781,181 +25613,57 @@ export const pinterestCatalog: Catalog = {
     "source_type"
    ],
    "properties": {
+    "is_affiliate_link": {
+     "type": "boolean",
+     "default": false
+    },
     "source_type": {
      "type": "string",
      "enum": [
       "pin_url"
      ]
-    },
-    "is_affiliate_link": {
-     "type": "boolean",
-     "default": false
     }
    }
   },
   "PinMediaSourceVideoID": {
    "type": "object",
    "required": [
-    "source_type",
-    "media_id"
+    "media_id",
+    "source_type"
    ],
    "properties": {
-    "source_type": {
-     "type": "string",
-     "enum": [
-      "video_id"
-     ]
-    },
-    "cover_image_url": {
-     "type": "string"
-    },
     "cover_image_content_type": {
-     "type": "string",
-     "enum": [
-      "image/jpeg",
-      "image/png"
+     "allOf": [
+      {
+       "$ref": "ContentType"
+      }
      ]
     },
     "cover_image_data": {
      "type": "string"
     },
-    "media_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
+    "cover_image_key_frame_time": {
+     "type": "integer",
+     "minimum": 0
+    },
+    "cover_image_url": {
+     "type": "string"
     },
     "is_standard": {
      "type": "boolean",
      "default": true
+    },
+    "media_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "source_type": {
+     "type": "string",
+     "enum": [
+      "video_id"
+     ]
     }
    }
-  },
-  "PinMediaWithImage": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "images": {
-       "type": "object",
-       "properties": {
-        "150x150": {
-         "$ref": "ImageDetails"
-        },
-        "400x300": {
-         "$ref": "ImageDetails"
-        },
-        "600x": {
-         "$ref": "ImageDetails"
-        },
-        "1200x": {
-         "$ref": "ImageDetails"
-        }
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithImageAndVideo": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "PinMediaMetadata"
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithImages": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "ImageMetadata"
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithVideo": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "images": {
-       "type": "object",
-       "properties": {
-        "150x150": {
-         "$ref": "ImageDetails"
-        },
-        "400x300": {
-         "$ref": "ImageDetails"
-        },
-        "600x": {
-         "$ref": "ImageDetails"
-        },
-        "1200x": {
-         "$ref": "ImageDetails"
-        }
-       }
-      },
-      "cover_image_url": {
-       "type": "string"
-      },
-      "video_url": {
-       "type": "string",
-       "nullable": true
-      },
-      "duration": {
-       "type": "number"
-      },
-      "height": {
-       "type": "integer"
-      },
-      "width": {
-       "type": "integer"
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithVideos": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "VideoMetadata"
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
   },
   "PinPromotionSummaryStatus": {
    "type": "string",
@@ -16972,7 +25680,6 @@ export const pinterestCatalog: Catalog = {
   },
   "PinUpdate": {
    "type": "object",
-   "nullable": true,
    "properties": {
     "alt_text": {
      "type": "string",
@@ -16981,13 +25688,18 @@ export const pinterestCatalog: Catalog = {
     },
     "board_id": {
      "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
+     "pattern": "^\\d+$"
     },
     "board_section_id": {
      "type": "string",
      "pattern": "^\\d+$",
      "nullable": true
+    },
+    "carousel_slots": {
+     "type": "array",
+     "items": {
+      "$ref": "CarouselSlot"
+     }
     },
     "description": {
      "type": "string",
@@ -17003,27 +25715,6 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "maxLength": 100,
      "nullable": true
-    },
-    "carousel_slots": {
-     "type": "array",
-     "items": {
-      "type": "object",
-      "properties": {
-       "title": {
-        "type": "string"
-       },
-       "description": {
-        "type": "string"
-       },
-       "link": {
-        "type": "string"
-       }
-      }
-     }
-    },
-    "note": {
-     "type": "string",
-     "nullable": true
     }
    }
   },
@@ -17036,6 +25727,24 @@ export const pinterestCatalog: Catalog = {
     "OTHER"
    ],
    "default": "ALL"
+  },
+  "PlacementMultipliers": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "PLACEMENT": {
+     "type": "string",
+     "enum": [
+      "SEARCH",
+      "BROWSE",
+      "RELATED_PINS"
+     ]
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double"
+   }
   },
   "PriceFilter": {
    "type": "object",
@@ -17051,6 +25760,13 @@ export const pinterestCatalog: Catalog = {
       "currency"
      ],
      "properties": {
+      "currency": {
+       "$ref": "NonNullableCatalogsCurrency"
+      },
+      "negated": {
+       "type": "boolean",
+       "default": false
+      },
       "operator": {
        "type": "string",
        "enum": [
@@ -17063,13 +25779,6 @@ export const pinterestCatalog: Catalog = {
       "value": {
        "type": "number",
        "minimum": 0
-      },
-      "currency": {
-       "$ref": "NonNullableCatalogsCurrency"
-      },
-      "negated": {
-       "type": "boolean",
-       "default": false
       }
      },
      "additionalProperties": false
@@ -17087,55 +25796,428 @@ export const pinterestCatalog: Catalog = {
    ],
    "nullable": true
   },
+  "ProductCategoriesEngagementType": {
+   "type": "string",
+   "enum": [
+    "ENGAGEMENT",
+    "OUTBOUND_CLICK",
+    "SAVE"
+   ]
+  },
+  "ProductCategoryDetailLookbackWindow": {
+   "type": "number",
+   "enum": [
+    90,
+    180,
+    365,
+    730
+   ]
+  },
+  "ProductCategoryEnum": {
+   "type": "string",
+   "enum": [
+    "ACCENT_TABLES",
+    "ACCESSORIES",
+    "ANKLETS",
+    "APRONS",
+    "AREA_RUGS",
+    "ARMOIRES_AND_WARDROBES",
+    "ART_AND_CRAFT_PAINTS",
+    "ART_BRUSHES",
+    "ARTIFICIAL_FLORA",
+    "ARTWORK",
+    "AUDIO",
+    "AUDIO_ACCESSORIES",
+    "BACKPACKS",
+    "BAG_AND_LUGGAGE_ACCESSORIES",
+    "BAGS_AND_LUGGAGE",
+    "BAKEWARE",
+    "BANDANAS",
+    "BAR_CARTS",
+    "BARWARE",
+    "BASKETS",
+    "BATH_AND_BODY",
+    "BATH_AND_SHOWER",
+    "BATH_MATS_AND_RUGS",
+    "BATH_TOWELS_AND_WASHCLOTHS",
+    "BATHROOM_ACCESSORIES",
+    "BATHROOM_ACCESSORY_SETS",
+    "BATHROOM_VANITIES",
+    "BEACH_TOWELS",
+    "BEADS_AND_JEWELRY_MAKING_SUPPLIES",
+    "BEAUTY_SUPPLEMENTS",
+    "BED_SHEETS",
+    "BEDDING",
+    "BEDROOM_VANITIES",
+    "BEDS_AND_ACCESSORIES",
+    "BEDS_AND_BED_FRAMES",
+    "BELT_BAGS",
+    "BELTS_AND_SUSPENDERS",
+    "BENCHES",
+    "BEVERAGES",
+    "BIRD_SUPPLIES",
+    "BLANKETS",
+    "BLOUSES",
+    "BLUSHES_AND_BRONZERS",
+    "BODY_CARE",
+    "BODY_JEWELRY",
+    "BODY_MAKEUP",
+    "BODY_MOISTURIZERS",
+    "BODY_WASHES",
+    "BOOKCASES_AND_STANDING_SHELVES",
+    "BOOKENDS",
+    "BOOKS",
+    "BOOTS",
+    "BRACELETS",
+    "BRIDESMAID_DRESSES",
+    "BROOCHES_AND_LAPEL_PINS",
+    "BROW_MAKEUP",
+    "BUFFETS_AND_SIDEBOARDS",
+    "BUTTON_DOWN_SHIRTS",
+    "CABINET_HARDWARE",
+    "CABINETS_AND_STORAGE_FURNITURE",
+    "CAKE_DECORATING_SUPPLIES",
+    "CAMPING_AND_HIKING",
+    "CANDLE_HOLDERS",
+    "CANDLES",
+    "CARDSTOCK_PAPERS",
+    "CASUAL_PANTS",
+    "CAT_SUPPLIES",
+    "CHAIRS",
+    "CHANDELIERS",
+    "CHARMS_AND_PENDANTS",
+    "CHINA_CABINETS_AND_HUTCHES",
+    "CLOGS_AND_MULES",
+    "CLOTH_NAPKINS",
+    "CLOTHING",
+    "CLOTHING_AND_CLOSET_STORAGE",
+    "CLOTHING_SETS",
+    "COASTERS",
+    "COATS_AND_JACKETS",
+    "COFFEE_AND_TEA_CUPS",
+    "COFFEE_MAKERS_AND_ESPRESSO_MACHINES",
+    "COLORING_BOOKS",
+    "COMMUNICATIONS",
+    "COMPUTER_ACCESSORIES",
+    "COOKIE_CUTTERS",
+    "COOKWARE",
+    "COOKWARE_AND_BAKEWARE",
+    "COSMETIC_AND_TOILETRY_BAGS",
+    "COSTUMES_AND_ACCESSORIES",
+    "CRAFT_ADHESIVES_AND_MAGNETS",
+    "CRAFT_CUTTING_TOOLS",
+    "CRAFT_MOLDS",
+    "CRIBS_AND_TODDLER_BEDS",
+    "CURTAIN_AND_DRAPE_RODS",
+    "CURTAINS_AND_DRAPES",
+    "CUTTING_BOARDS",
+    "CYCLING",
+    "DECORATIVE_BOWLS",
+    "DECORATIVE_JARS",
+    "DECORATIVE_TAPESTRIES",
+    "DECORATIVE_TRAYS",
+    "DEODORANTS_AND_ANTIPERSPIRANTS",
+    "DESK_AND_SHELF_CLOCKS",
+    "DESKS",
+    "DIAPER_BAGS",
+    "DINNERWARE",
+    "DISHWASHERS",
+    "DOG_SUPPLIES",
+    "DOOR_MATS",
+    "DRAWING_AND_PAINTING",
+    "DRESS_PANTS",
+    "DRESSERS",
+    "DRESSES",
+    "DRILLS_AND_SCREWDRIVERS",
+    "DRINKWARE",
+    "DUFFEL_BAGS",
+    "DUVET_COVERS",
+    "DVDS_AND_VIDEOS",
+    "EARRINGS",
+    "ELECTRONICS_ACCESSORIES",
+    "ENGAGEMENT_AND_WEDDING_RINGS",
+    "ENTERTAINMENT_CENTERS_AND_TV_STANDS",
+    "ERASERS",
+    "EYE_MAKEUP",
+    "EYE_SHADOW",
+    "EYELINERS",
+    "FABRIC",
+    "FACE_COVERINGS",
+    "FACE_LOTIONS_AND_CREAMS",
+    "FACE_MAKEUP",
+    "FACIAL_CLEANSERS",
+    "FACIAL_MOISTURIZERS",
+    "FALSE_EYELASHES",
+    "FIGURINES",
+    "FIREPLACE_AND_WOOD_STOVE_ACCESSORIES",
+    "FIREPLACES",
+    "FISHING",
+    "FLAGS_AND_WINDSOCKS",
+    "FLATS",
+    "FLATWARE",
+    "FLOOR_LAMPS",
+    "FLOWER_GIRL_DRESSES",
+    "FOOD_AND_BEVERAGE_CARRIERS",
+    "FOOD_COOKERS_AND_STEAMERS",
+    "FOOD_ITEMS",
+    "FOOD_MIXERS_AND_BLENDERS",
+    "FOOD_STORAGE_CONTAINERS",
+    "FOOD_STORAGE_SUPPLIES",
+    "FOUNDATIONS_AND_CONCEALERS",
+    "FOUNTAINS_AND_PONDS",
+    "FRAGRANCE",
+    "FURNITURE",
+    "FURNITURE_SETS",
+    "GAMES",
+    "GARDENING",
+    "GARDENING_TOOLS",
+    "GLOVES_AND_MITTENS",
+    "GLUES_AND_TAPES",
+    "GROOM_AND_GROOMSMEN_SUITS",
+    "HAIR",
+    "HAIR_ACCESSORIES",
+    "HAIR_CARE",
+    "HAIR_COLOR",
+    "HAIR_COMBS",
+    "HAIR_PINS_CLAWS_AND_CLIPS",
+    "HAIR_REMOVAL",
+    "HAIR_TOOLS",
+    "HAIR_TREATMENT",
+    "HAIR_WREATHS",
+    "HAND_AND_FOOT_CARE",
+    "HAND_SOAPS_AND_SANITIZERS",
+    "HANDBAGS",
+    "HANDKERCHIEFS",
+    "HARDWARE_SUPPLIES",
+    "HATS",
+    "HEADBOARDS_AND_FOOTBOARDS",
+    "HEADWEAR",
+    "HIGHLIGHTERS",
+    "HOBBIES_AND_CREATIVE_ARTS",
+    "HOME_ACCESSORIES",
+    "HOME_DECOR_DECALS",
+    "HOME_FRAGRANCE_ACCESSORIES",
+    "HOME_FRAGRANCES",
+    "HOME_IMPROVEMENT_TOOLS_AND_SUPPLIES",
+    "HOSIERY",
+    "HOUSEHOLD_APPLIANCES",
+    "HOUSEHOLD_SUPPLIES",
+    "INCENSE",
+    "INDOOR_GAMES",
+    "JEANS",
+    "JEWELRY_AND_WATCH_ACCESSORIES",
+    "JEWELRY_AND_WATCHES",
+    "JEWELRY_SETS",
+    "JUMPSUITS_AND_ROMPERS",
+    "KEYCHAINS",
+    "KITCHEN_AND_DINING",
+    "KITCHEN_AND_DINING_ROOM_TABLES",
+    "KITCHEN_APPLIANCES",
+    "KITCHEN_KNIVES",
+    "KITCHEN_LINENS",
+    "KITCHEN_MATS",
+    "KITCHEN_ORGANIZERS",
+    "KITCHEN_TOOLS_AND_UTENSILS",
+    "KITCHEN_TOWELS",
+    "KNITTING_AND_CROCHET",
+    "KNITTING_AND_CROCHET_TOOLS",
+    "LAMP_SHADES",
+    "LAMPS",
+    "LANYARDS",
+    "LAUNDRY_HAMPERS_AND_SUPPLIES",
+    "LAWN_AND_GARDEN",
+    "LAWN_AND_GARDEN_DECOR",
+    "LAWN_ORNAMENTS_AND_GARDEN_SCULPTURES",
+    "LEGGINGS",
+    "LEOTARDS_AND_UNITARDS",
+    "LIGHTING",
+    "LIGHTING_ACCESSORIES",
+    "LIGHTING_FIXTURES",
+    "LIP_BALMS",
+    "LIP_CARE",
+    "LIP_MAKEUP",
+    "LIPSTICKS_AND_LIP_GLOSSES",
+    "MAGAZINES_AND_NEWSPAPERS",
+    "MAGNETS",
+    "MAKEUP",
+    "MAKEUP_TOOLS",
+    "MASCARAS",
+    "MATTRESSES",
+    "MEASURES_AND_RULERS",
+    "MEASURING_TOOLS_AND_SENSORS",
+    "MESSENGER_BAGS",
+    "MIRRORS",
+    "MUSIC_AND_SOUND_RECORDINGS",
+    "NAIL_ART",
+    "NAIL_ART_KIT_AND_TOOLS",
+    "NAIL_CARE",
+    "NAIL_POLISHES",
+    "NAILS",
+    "NECKLACES",
+    "NECKTIES",
+    "NIGHT_LIGHTS_AND_AMBIENT_LIGHTING",
+    "NIGHTSTANDS",
+    "NOVELTY_SIGNS",
+    "ONE_PIECES",
+    "ONESIES",
+    "OTTOMANS",
+    "OUTDOOR_FURNITURE",
+    "OUTDOOR_FURNITURE_SETS",
+    "OUTDOOR_GAMES",
+    "OUTDOOR_GRILLS",
+    "OUTDOOR_LIVING",
+    "OUTDOOR_PLAY_EQUIPMENT",
+    "OUTDOOR_RECREATION",
+    "OUTDOOR_RUGS",
+    "OUTDOOR_SEATING",
+    "OUTDOOR_STRUCTURES",
+    "OUTDOOR_TABLES",
+    "OUTERWEAR",
+    "OVENS_AND_COOKTOPS",
+    "OVERALLS",
+    "OXFORDS_AND_LOAFERS",
+    "PAINT_AND_PAINT_TOOLS",
+    "PANTS",
+    "PAPER_CRAFTS",
+    "PARASOLS_AND_RAIN_UMBRELLAS",
+    "PARTY_AND_CELEBRATION",
+    "PENDANT_LIGHTS",
+    "PENS_AND_PENCILS",
+    "PERFUMES_AND_COLOGNES",
+    "PET_CARRIERS_AND_CRATES",
+    "PET_COLLARS_AND_HARNESSES",
+    "PET_SUPPLIES",
+    "PHOTO_ALBUMS_AND_STORAGE",
+    "PICTURE_FRAMES",
+    "PILLOWCASES_AND_SHAMS",
+    "PINBACK_BUTTONS",
+    "PLACEMATS",
+    "PLANTS",
+    "PONYTAIL_HOLDERS",
+    "POOL_AND_SPA_ACCESSORIES",
+    "POSTERS_PRINTS_AND_VISUAL_ARTWORK",
+    "POTS_AND_PLANTERS",
+    "POTTERY_AND_SCULPTING",
+    "PRIMERS_AND_MAKEUP_SETTERS",
+    "PUMPS",
+    "PUZZLES",
+    "QUILTS_AND_COMFORTERS",
+    "RAZORS_AND_SHAVING_TOOLS",
+    "RINGS",
+    "RUGS",
+    "RUNNER_RUGS",
+    "SANDALS",
+    "SASHES",
+    "SAWS",
+    "SCARVES_AND_SHAWLS",
+    "SCULPTURES_AND_STATUES",
+    "SEASONAL_AND_HOLIDAY_DECORATIONS",
+    "SEATING",
+    "SERUMS_AND_ESSENCES",
+    "SERVEWARE",
+    "SEWING_MACHINES",
+    "SEWING_PATTERNS",
+    "SHAMPOO_AND_CONDITIONER",
+    "SHOE_ACCESSORIES",
+    "SHOES",
+    "SHOPPING_TOTES",
+    "SHORTS",
+    "SHOWER_CURTAINS",
+    "SKINCARE",
+    "SKINCARE_MASKS_AND_PEELS",
+    "SKIRTS",
+    "SLEEPWEAR_AND_LOUNGEWEAR",
+    "SLIPCOVERS_AND_CUSHIONS",
+    "SLIPPERS",
+    "SNEAKERS_AND_ATHLETIC_SHOES",
+    "SOCKS_AND_TIGHTS",
+    "SOFAS",
+    "SPORTS_UNIFORMS",
+    "STEMWARE",
+    "STOCKINGS",
+    "STORAGE_AND_ORGANIZATION",
+    "STORAGE_CABINETS_AND_LOCKERS",
+    "STORAGE_HOOKS_AND_RACKS",
+    "SUITCASES",
+    "SUITS",
+    "SUITS_AND_SUIT_SEPARATES",
+    "GLASSES_AND_SUNGLASSES",
+    "SUNSCREEN",
+    "SWEATERS_AND_CARDIGANS",
+    "SWEATSHIRTS_AND_HOODIES",
+    "SWIMWEAR",
+    "T_SHIRTS",
+    "TABLE_LAMPS",
+    "TABLE_RUNNERS",
+    "TABLECLOTHS",
+    "TABLES",
+    "TABLEWARE",
+    "TANK_TOPS",
+    "TANNING_OILS_AND_LOTIONS",
+    "TEETH_WHITENING",
+    "TEETH_WHITENING_TOOLS",
+    "TELEPHONY",
+    "TEXTILE_AND_SEWING",
+    "THREAD_AND_YARN",
+    "THROW_PILLOWS",
+    "TIARAS",
+    "TOILET_PAPER_HOLDERS",
+    "TONERS_AND_ASTRINGENTS",
+    "TOOL_STORAGE_AND_ORGANIZATION",
+    "TOOLS",
+    "TOPS",
+    "TOWEL_RACKS_AND_HOLDERS",
+    "TOYS",
+    "TRADITIONAL_AND_CEREMONIAL_CLOTHING",
+    "TUMBLERS_AND_WATER_BOTTLES",
+    "UNIFORMS",
+    "VASES",
+    "VEHICLE_PARTS_AND_ACCESSORIES",
+    "VEILS",
+    "WALL_CLOCKS",
+    "WALL_LIGHT_FIXTURES",
+    "WALL_PAINTS",
+    "WALL_SHELVES_AND_LEDGES",
+    "WALLETS_AND_CARD_CASES",
+    "WALLPAPERS",
+    "WATCHES",
+    "WATERING_AND_IRRIGATION",
+    "WEDDING_CEREMONY_DECOR",
+    "WEDDING_CLOTHING",
+    "WEDDING_DECOR",
+    "WEDDING_DRESS",
+    "WEDDING_GIFTS",
+    "WEDDING_STATIONERY",
+    "WEDDING_TABLE_DECOR",
+    "WIGS_AND_HAIR_EXTENSIONS",
+    "WINDOW_BLINDS_AND_SHADES",
+    "WINDOW_TREATMENT_ACCESSORIES",
+    "WINDOW_TREATMENTS",
+    "WINE_RACKS",
+    "WOOD_BOARDS_AND_PLANKS",
+    "WOODWORKING_MATERIALS",
+    "WOODWORKING_PLANS",
+    "WORK_BENCHES",
+    "WREATHS_AND_GARLANDS"
+   ]
+  },
+  "ProductCategoryRegion": {
+   "type": "string",
+   "enum": [
+    "US",
+    "GB+IE",
+    "CA"
+   ]
+  },
   "ProductGroupPromotion": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
     "ad_group_id": {
      "type": "string",
      "pattern": "^(AG)?\\d+$"
     },
     "bid_in_micro_currency": {
      "type": "integer",
-     "nullable": true
-    },
-    "included": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "definition": {
-     "type": "string",
-     "nullable": true
-    },
-    "relative_definition": {
-     "type": "string",
-     "nullable": true
-    },
-    "parent_id": {
-     "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
-    },
-    "slideshow_collections_title": {
-     "type": "string",
-     "nullable": true
-    },
-    "slideshow_collections_description": {
-     "type": "string",
-     "nullable": true
-    },
-    "is_mdl": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "status": {
-     "$ref": "EntityStatus"
-    },
-    "tracking_url": {
-     "type": "string",
      "nullable": true
     },
     "catalog_product_group_id": {
@@ -17147,20 +26229,105 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "nullable": true
     },
-    "creative_type": {
-     "$ref": "CreativeType"
-    },
-    "collections_hero_pin_id": {
+    "collections_header_type": {
      "type": "string",
-     "pattern": "^\\d+$",
+     "enum": [
+      "SHOP_THIS_COLLECTION",
+      "EXPLORE_THIS_COLLECTION",
+      "NO_HEADER",
+      "ON_SALE",
+      "GET_DEAL",
+      null
+     ],
      "nullable": true
     },
     "collections_hero_destination_url": {
      "type": "string",
      "nullable": true
     },
+    "collections_hero_pin_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "creative_type": {
+     "$ref": "CreativeType"
+    },
+    "customizable_cta_type": {
+     "type": "string",
+     "enum": [
+      "SHOP_NOW",
+      "BOOK_NOW",
+      "ON_SALE",
+      "GET_DEAL",
+      "BUY_ONLINE_PICKUP_IN_STORE",
+      null
+     ],
+     "nullable": true
+    },
+    "definition": {
+     "type": "string",
+     "nullable": true
+    },
     "grid_click_type": {
      "$ref": "GridClickType"
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "included": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "is_generate_background": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "is_mdl": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "parent_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "preferred_media_type": {
+     "type": "string",
+     "enum": [
+      "VIDEO",
+      "IMAGE",
+      null
+     ],
+     "nullable": true
+    },
+    "relative_definition": {
+     "type": "string",
+     "nullable": true
+    },
+    "selected_image_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "selected_video_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "slideshow_collections_description": {
+     "type": "string",
+     "nullable": true
+    },
+    "slideshow_collections_title": {
+     "type": "string",
+     "nullable": true
+    },
+    "status": {
+     "$ref": "EntityStatus"
+    },
+    "tracking_url": {
+     "type": "string",
+     "nullable": true
     }
    }
   },
@@ -17201,6 +26368,18 @@ export const pinterestCatalog: Catalog = {
      }
     }
    }
+  },
+  "ProductGroupReferenceFilter": {
+   "type": "object",
+   "required": [
+    "PRODUCT_GROUP"
+   ],
+   "properties": {
+    "PRODUCT_GROUP": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
   },
   "ProductGroupSummaryStatus": {
    "type": "string",
@@ -17271,6 +26450,138 @@ export const pinterestCatalog: Catalog = {
    },
    "additionalProperties": false
   },
+  "PromotionCommon": {
+   "type": "object",
+   "properties": {
+    "discount_status": {
+     "type": "string",
+     "enum": [
+      "OTHER",
+      "ACTIVE",
+      "PAUSED",
+      "SCHEDULED",
+      "EXPIRED"
+     ]
+    },
+    "end_time": {
+     "type": "integer"
+    },
+    "external_id": {
+     "type": "string",
+     "maxLength": 64
+    },
+    "platform_type": {
+     "type": "string"
+    },
+    "promotion_code": {
+     "type": "string"
+    },
+    "promotion_custom_id": {
+     "type": "string",
+     "maxLength": 50
+    },
+    "promotion_title": {
+     "type": "string"
+    },
+    "promotion_type": {
+     "$ref": "PromotionType"
+    },
+    "start_time": {
+     "type": "integer"
+    },
+    "template_values": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 2,
+     "items": {
+      "$ref": "PromotionTemplateValue"
+     }
+    }
+   }
+  },
+  "PromotionCreateRequest": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "PromotionCommon"
+    },
+    {
+     "type": "object",
+     "required": [
+      "promotion_title",
+      "promotion_type"
+     ]
+    }
+   ]
+  },
+  "PromotionTemplateValue": {
+   "type": "object",
+   "properties": {
+    "amount": {
+     "type": "number"
+    },
+    "currency_code": {
+     "$ref": "Currency"
+    },
+    "custom_text": {
+     "type": "string"
+    },
+    "percent": {
+     "type": "number"
+    }
+   }
+  },
+  "PromotionType": {
+   "type": "string",
+   "enum": [
+    "VARIABLE",
+    "SITEWIDE",
+    "CHECKOUT",
+    "SAVE_X_ON_Y",
+    "BUY_X_GET_Y",
+    "SPEND_X_SAVE_Y",
+    "FREE_SHIPPING",
+    "FREE_SHIPPING_MINIMUM",
+    "FREE_SHIPPING_WITH_DISCOUNT",
+    "SITEWIDE_IN_STORES",
+    "EXTRA_PERCENT_OFF",
+    "GIFT_WITH_PURCHASE",
+    "GIFT_WITH_PURCHASE_MINIMUM",
+    "FIXED",
+    "PERCENT_OFF_CLEARANCE",
+    "X_OFF_Y",
+    "GIFT_WITH_FIRST_PURCHASE",
+    "BUY_X_GET_ONE_FREE",
+    "CASH_BACK",
+    "POINTS_ON_ALL_PURCHASES",
+    "BONUS",
+    "POINTS_WITH_PURCHASE",
+    "CUSTOM"
+   ]
+  },
+  "PromotionUpdateRequest": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "PromotionCommon"
+    },
+    {
+     "type": "object",
+     "required": [
+      "id"
+     ],
+     "properties": {
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "status": {
+       "$ref": "EntityStatus"
+      }
+     }
+    }
+   ]
+  },
   "QuizPinData": {
    "type": "object",
    "nullable": true,
@@ -17286,6 +26597,16 @@ export const pinterestCatalog: Catalog = {
      "items": {
       "$ref": "QuizPinResult"
      }
+    },
+    "tie_breaker_custom_result": {
+     "$ref": "QuizPinResult"
+    },
+    "tie_breaker_type": {
+     "type": "string",
+     "enum": [
+      "RANDOM",
+      "CUSTOM"
+     ]
     }
    }
   },
@@ -17305,17 +26626,17 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "question_id": {
-     "type": "number"
-    },
-    "question_text": {
-     "type": "string"
-    },
     "options": {
      "type": "array",
      "items": {
       "$ref": "QuizPinOption"
      }
+    },
+    "question_id": {
+     "type": "number"
+    },
+    "question_text": {
+     "type": "string"
     }
    }
   },
@@ -17323,16 +26644,16 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "organic_pin_id": {
+    "android_deep_link": {
      "type": "string"
     },
-    "android_deep_link": {
+    "destination_url": {
      "type": "string"
     },
     "ios_deep_link": {
      "type": "string"
     },
-    "destination_url": {
+    "organic_pin_id": {
      "type": "string"
     },
     "result_id": {
@@ -17344,6 +26665,8 @@ export const pinterestCatalog: Catalog = {
    "type": "string",
    "enum": [
     "SPEND_IN_MICRO_DOLLAR",
+    "ADS_CREDIT_SPEND_IN_MICRO_DOLLAR",
+    "ADS_CREDIT_SPEND_IN_DOLLAR",
     "PAID_IMPRESSION",
     "SPEND_IN_DOLLAR",
     "CPC_IN_MICRO_DOLLAR",
@@ -17352,9 +26675,12 @@ export const pinterestCatalog: Catalog = {
     "CTR",
     "ECTR",
     "OUTBOUND_CTR",
+    "OUTBOUND_CTR_1",
     "COST_PER_OUTBOUND_CLICK",
     "CAMPAIGN_NAME",
     "CAMPAIGN_STATUS",
+    "CAMPAIGN_BRAND_LABEL",
+    "CAMPAIGN_CUSTOM_LABELS",
     "PIN_PROMOTION_STATUS",
     "AD_STATUS",
     "PIN_ID",
@@ -17380,9 +26706,25 @@ export const pinterestCatalog: Catalog = {
     "CPM_IN_DOLLAR",
     "AD_GROUP_NAME",
     "AD_GROUP_STATUS",
+    "AD_GROUP_BUDGET_TYPE",
+    "AD_GROUP_BUDGET_IN_LOCAL_CURRENCY",
     "AD_GROUP_ENTITY_STATUS",
+    "AD_GROUP_BID_MULTIPLIER",
     "PRODUCT_GROUP_ID",
     "PRODUCT_GROUP_STATUS",
+    "PROMO_ID",
+    "PROMO_NAME",
+    "PRODUCT_ITEM_NAME",
+    "PRODUCT_ITEM_IMAGE_URL",
+    "PRODUCT_ITEM_PRICE",
+    "PRODUCT_ITEM_PRODUCT_URL",
+    "PRODUCT_ITEM_PIN_URL",
+    "PRODUCT_ITEM_BRAND",
+    "PRODUCT_ITEM_DESCRIPTION",
+    "PRODUCT_ITEM_SALE_PRICE",
+    "PRODUCT_ITEM_PRODUCT_TYPE",
+    "PRODUCT_ITEM_PRODUCT_CATEGORY",
+    "PRODUCT_ITEM_CURRENCY",
     "ORDER_LINE_ID",
     "ORDER_LINE_NAME",
     "CLICKTHROUGH_1",
@@ -17400,6 +26742,7 @@ export const pinterestCatalog: Catalog = {
     "TOTAL_IMPRESSION_USER",
     "TOTAL_IMPRESSION_FREQUENCY",
     "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+    "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
     "TOTAL_ENGAGEMENT_PAGE_VISIT",
     "TOTAL_ENGAGEMENT_SIGNUP",
     "TOTAL_ENGAGEMENT_CHECKOUT",
@@ -17506,7 +26849,10 @@ export const pinterestCatalog: Catalog = {
     "PIN_PROMOTION_NAME",
     "AD_NAME",
     "CAMPAIGN_LIFETIME_SPEND_CAP",
+    "AD_GROUP_OPTIMIZATION",
     "CAMPAIGN_DAILY_SPEND_CAP",
+    "CAMPAIGN_BUDGET_OPTIMIZATION",
+    "IS_PREMIERE_CAMPAIGN",
     "TOTAL_PAGE_VISIT_DESKTOP_ACTION_TO_DESKTOP_CONVERSION",
     "TOTAL_PAGE_VISIT_DESKTOP_ACTION_TO_MOBILE_CONVERSION",
     "TOTAL_PAGE_VISIT_DESKTOP_ACTION_TO_TABLET_CONVERSION",
@@ -17610,11 +26956,22 @@ export const pinterestCatalog: Catalog = {
     "TOTAL_SIGNUP",
     "TOTAL_CHECKOUT",
     "TOTAL_CUSTOM",
+    "TOTAL_ADD_TO_CART",
     "TOTAL_LEAD",
+    "TOTAL_SEARCH",
+    "TOTAL_WATCH_VIDEO",
+    "TOTAL_VIEW_CATEGORY",
     "TOTAL_APP_INSTALL",
+    "TOTAL_ADD_TO_WISHLIST",
+    "TOTAL_SUBSCRIBE",
     "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
     "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
     "TOTAL_CUSTOM_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_ADD_TO_CART_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_LEAD_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_SEARCH_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_WATCH_VIDEO_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR",
     "TOTAL_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
     "TOTAL_CHECKOUT_QUANTITY",
     "PAGE_VISIT_COST_PER_ACTION",
@@ -17622,7 +26979,10 @@ export const pinterestCatalog: Catalog = {
     "PAGE_VISIT_ROAS",
     "CHECKOUT_ROAS",
     "CUSTOM_ROAS",
+    "PRODUCT_GROUP_AD_IMAGE_TAG",
+    "PRODUCT_GROUP_AD_VIDEO_TAG",
     "VIDEO_3SEC_VIEWS_1",
+    "VIDEO_15SEC_UNIQUE_VIEWS_1",
     "VIDEO_P100_COMPLETE_1",
     "VIDEO_P0_COMBINED_1",
     "VIDEO_P25_COMBINED_1",
@@ -17631,6 +26991,7 @@ export const pinterestCatalog: Catalog = {
     "VIDEO_P95_COMBINED_1",
     "VIDEO_MRC_VIEWS_1",
     "VIDEO_3SEC_VIEWS_2",
+    "VIDEO_15SEC_UNIQUE_VIEWS_2",
     "VIDEO_P100_COMPLETE_2",
     "VIDEO_P0_COMBINED_2",
     "VIDEO_P25_COMBINED_2",
@@ -17638,7 +26999,9 @@ export const pinterestCatalog: Catalog = {
     "VIDEO_P75_COMBINED_2",
     "VIDEO_P95_COMBINED_2",
     "VIDEO_MRC_VIEWS_2",
+    "PAID_VIDEO_VIEWABLE_RATE",
     "VIDEO_LENGTH",
+    "VIDEO_SPEND_IN_DOLLAR",
     "CPV_IN_MICRO_DOLLAR",
     "ECPV_IN_DOLLAR",
     "CPCV_IN_MICRO_DOLLAR",
@@ -17646,6 +27009,7 @@ export const pinterestCatalog: Catalog = {
     "CPCV_P95_IN_MICRO_DOLLAR",
     "ECPCV_P95_IN_DOLLAR",
     "TOTAL_VIDEO_3SEC_VIEWS",
+    "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
     "TOTAL_VIDEO_P100_COMPLETE",
     "TOTAL_VIDEO_P0_COMBINED",
     "TOTAL_VIDEO_P25_COMBINED",
@@ -17656,6 +27020,7 @@ export const pinterestCatalog: Catalog = {
     "VIDEO_AVG_WATCHTIME_IN_SECOND_1",
     "VIDEO_AVG_WATCHTIME_IN_SECOND_2",
     "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
+    "TOTAL_DESTINATION_VIEWS",
     "TOTAL_REPIN_RATE",
     "WEB_CHECKOUT_COST_PER_ACTION",
     "WEB_CHECKOUT_ROAS",
@@ -17871,6 +27236,14 @@ export const pinterestCatalog: Catalog = {
     "TOTAL_INAPP_ENGAGEMENT_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
     "TOTAL_INAPP_VIEW_APP_INSTALL",
     "TOTAL_INAPP_VIEW_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
+    "TOTAL_APP_INSTALL_CONVERSION_RATE",
+    "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
+    "IDEA_PIN_PAGE_FORWARD_1",
+    "IDEA_PIN_PAGE_FORWARD_2",
+    "IDEA_PIN_PAGE_BACKWARD_1",
+    "IDEA_PIN_PAGE_BACKWARD_2",
+    "TOTAL_IDEA_PIN_PAGE_FORWARD",
+    "TOTAL_IDEA_PIN_PAGE_BACKWARD",
     "IDEA_PIN_PRODUCT_TAG_VISIT_1",
     "IDEA_PIN_PRODUCT_TAG_VISIT_2",
     "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
@@ -17906,7 +27279,15 @@ export const pinterestCatalog: Catalog = {
     "STANDARD_AD_FEED_ITEM_ID"
    ]
   },
+  "ReportingTimeZone": {
+   "type": "string",
+   "enum": [
+    "PINTEREST_TIME_ZONE",
+    "AD_ACCOUNT_TIME_ZONE"
+   ]
+  },
   "SSIOCreateInsertionOrderRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "SSIOInsertionOrderCommon"
@@ -17932,14 +27313,26 @@ export const pinterestCatalog: Catalog = {
       "accepted_terms_id"
      ],
      "properties": {
+      "accepted_terms_id": {
+       "type": "string"
+      },
       "accepted_terms_time": {
        "type": "integer"
       },
-      "pmp_id": {
+      "billto_billing_address_id": {
        "type": "string"
       },
-      "order_name": {
+      "billto_business_address_id": {
        "type": "string"
+      },
+      "billto_company_id": {
+       "type": "string"
+      },
+      "currency_info": {
+       "$ref": "Currency"
+      },
+      "estimated_monthly_spend": {
+       "type": "number"
       },
       "order_line_type": {
        "type": "string",
@@ -17948,29 +27341,18 @@ export const pinterestCatalog: Catalog = {
         "PERPETUALS"
        ]
       },
-      "accepted_terms_id": {
+      "order_name": {
        "type": "string"
       },
-      "billto_company_id": {
+      "pmp_id": {
        "type": "string"
-      },
-      "billto_business_address_id": {
-       "type": "string"
-      },
-      "billto_billing_address_id": {
-       "type": "string"
-      },
-      "estimated_monthly_spend": {
-       "type": "number"
-      },
-      "currency_info": {
-       "$ref": "Currency"
       }
      }
     }
    ]
   },
   "SSIOEditInsertionOrderRequest": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "SSIOInsertionOrderCommon"
@@ -17978,6 +27360,9 @@ export const pinterestCatalog: Catalog = {
     {
      "type": "object",
      "properties": {
+      "ads_manager_order_line_id": {
+       "type": "string"
+      },
       "oracle_line_id": {
        "type": "string"
       },
@@ -17985,9 +27370,6 @@ export const pinterestCatalog: Catalog = {
        "type": "string"
       },
       "salesforce_order_line_id": {
-       "type": "string"
-      },
-      "ads_manager_order_line_id": {
        "type": "string"
       }
      }
@@ -17997,19 +27379,11 @@ export const pinterestCatalog: Catalog = {
   "SSIOInsertionOrderCommon": {
    "type": "object",
    "properties": {
-    "start_date": {
-     "type": "string",
-     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
-    },
-    "end_date": {
-     "type": "string",
-     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
-    },
-    "po_number": {
+    "agency_link": {
      "type": "string"
     },
-    "budget_amount": {
-     "type": "number"
+    "billing_contact_email": {
+     "type": "string"
     },
     "billing_contact_firstname": {
      "type": "string"
@@ -18017,7 +27391,14 @@ export const pinterestCatalog: Catalog = {
     "billing_contact_lastname": {
      "type": "string"
     },
-    "billing_contact_email": {
+    "budget_amount": {
+     "type": "number"
+    },
+    "end_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "media_contact_email": {
      "type": "string"
     },
     "media_contact_firstname": {
@@ -18026,16 +27407,68 @@ export const pinterestCatalog: Catalog = {
     "media_contact_lastname": {
      "type": "string"
     },
-    "media_contact_email": {
+    "po_number": {
      "type": "string"
     },
-    "agency_link": {
-     "type": "string"
+    "start_date": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
     },
     "user_email": {
      "type": "string"
     }
    }
+  },
+  "SharedAudience": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "SharedAudienceCommon"
+    },
+    {
+     "type": "object",
+     "required": [
+      "audience_id",
+      "recipient_account_ids",
+      "operation_type"
+     ],
+     "properties": {
+      "recipient_account_ids": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "pattern": "^\\d+$"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "SharedAudienceCommon": {
+   "type": "object",
+   "properties": {
+    "audience_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "operation_type": {
+     "$ref": "OperationType"
+    }
+   }
+  },
+  "SourcePlatformOptions": {
+   "type": "string",
+   "enum": [
+    "WEB",
+    "MOBILE",
+    "MOBILE_ANDROID",
+    "MOBILE_IOS",
+    "OFFLINE",
+    "PINTEREST_WEB",
+    "PINTEREST_ANDROID",
+    "PINTEREST_IOS",
+    "POINT_OF_SALE"
+   ]
   },
   "TargetingAdvertiserCountry": {
    "type": "string",
@@ -18088,32 +27521,14 @@ export const pinterestCatalog: Catalog = {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "18-24",
-       "21+",
-       "25-34",
-       "35-44",
-       "45-49",
-       "50-54",
-       "55-64",
-       "65+"
-      ]
+      "$ref": "TargetingSpecAgeBucket"
      }
     },
     "APPTYPE": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "android_mobile",
-       "android_tablet",
-       "ipad",
-       "iphone",
-       "web",
-       "web_mobile"
-      ]
+      "$ref": "TargetingSpecAppType"
      }
     },
     "AUDIENCE_EXCLUDE": {
@@ -18121,29 +27536,22 @@ export const pinterestCatalog: Catalog = {
      "nullable": true,
      "items": {
       "type": "string",
-      "pattern": "^\\d+$",
-      "minItems": 100
+      "pattern": "^\\d+$"
      }
     },
-    "AUDIENCE_INCLUDE'": {
+    "AUDIENCE_INCLUDE": {
      "type": "array",
      "nullable": true,
      "items": {
       "type": "string",
-      "pattern": "^\\d+$",
-      "minItems": 100
+      "pattern": "^\\d+$"
      }
     },
     "GENDER": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "unknown",
-       "male",
-       "female"
-      ]
+      "$ref": "TargetingSpecGender"
      }
     },
     "GEO": {
@@ -18173,25 +27581,19 @@ export const pinterestCatalog: Catalog = {
       "type": "string"
      }
     },
+    "MAXIMUM_AGE": {
+     "type": "string",
+     "pattern": "^\\d+\\+?$"
+    },
+    "MINIMUM_AGE": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "SHOPPING_RETARGETING": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "object",
-      "properties": {
-       "lookback_window": {
-        "type": "integer"
-       },
-       "tag_types": {
-        "type": "array",
-        "items": {
-         "type": "integer"
-        }
-       },
-       "exclusion_window": {
-        "type": "integer"
-       }
-      }
+      "$ref": "TargetingSpecShoppingRetargeting"
      }
     },
     "TARGETING_STRATEGY": {
@@ -18207,6 +27609,141 @@ export const pinterestCatalog: Catalog = {
     }
    }
   },
+  "TargetingSpecAgeBucket": {
+   "type": "string",
+   "enum": [
+    "18-24",
+    "19+",
+    "20+",
+    "21+",
+    "25-34",
+    "35-44",
+    "45-49",
+    "50-54",
+    "55-64",
+    "65+"
+   ]
+  },
+  "TargetingSpecAppType": {
+   "type": "string",
+   "enum": [
+    "android_mobile",
+    "android_tablet",
+    "ipad",
+    "iphone",
+    "web",
+    "web_mobile"
+   ]
+  },
+  "TargetingSpecGender": {
+   "type": "string",
+   "enum": [
+    "unknown",
+    "male",
+    "female"
+   ]
+  },
+  "TargetingSpecShoppingRetargeting": {
+   "type": "object",
+   "properties": {
+    "exclusion_window": {
+     "type": "integer"
+    },
+    "lookback_window": {
+     "type": "integer"
+    },
+    "tag_types": {
+     "type": "array",
+     "items": {
+      "type": "integer"
+     }
+    }
+   }
+  },
+  "TargetingTemplateCommon": {
+   "type": "object",
+   "properties": {
+    "auto_targeting_enabled": {
+     "type": "boolean",
+     "default": true
+    },
+    "keywords": {
+     "type": "array",
+     "items": {
+      "$ref": "TargetingTemplateKeyword"
+     }
+    },
+    "name": {
+     "type": "string"
+    },
+    "placement_group": {
+     "$ref": "PlacementGroupType"
+    },
+    "targeting_attributes": {
+     "$ref": "TargetingSpec"
+    },
+    "tracking_urls": {
+     "$ref": "TrackingUrls"
+    }
+   }
+  },
+  "TargetingTemplateCreate": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "TargetingTemplateCommon"
+    },
+    {
+     "type": "object",
+     "required": [
+      "name",
+      "targeting_attributes"
+     ],
+     "properties": {
+      "name": {
+       "type": "string"
+      },
+      "targeting_attributes": {
+       "$ref": "TargetingSpec"
+      }
+     }
+    }
+   ]
+  },
+  "TargetingTemplateKeyword": {
+   "type": "object",
+   "properties": {
+    "match_type": {
+     "$ref": "MatchType"
+    },
+    "value": {
+     "type": "string"
+    }
+   }
+  },
+  "TargetingTemplateUpdateRequest": {
+   "type": "object",
+   "required": [
+    "operation_type",
+    "id"
+   ],
+   "properties": {
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "operation_type": {
+     "type": "string",
+     "enum": [
+      "REMOVE",
+      "UPDATE"
+     ]
+    },
+    "targeting_attributes": {
+     "$ref": "TargetingSpec"
+    }
+   }
+  },
   "TargetingTypeFilter": {
    "type": "object",
    "properties": {
@@ -18215,8 +27752,57 @@ export const pinterestCatalog: Catalog = {
      "minItems": 1,
      "maxItems": 5,
      "items": {
-      "$ref": "AdsAnalyticsTargetingType"
+      "type": "string",
+      "enum": [
+       "KEYWORD",
+       "APPTYPE",
+       "GENDER",
+       "LOCATION",
+       "PLACEMENT",
+       "COUNTRY",
+       "TARGETED_INTEREST",
+       "PINNER_INTEREST",
+       "AUDIENCE_INCLUDE",
+       "GEO",
+       "AGE_BUCKET",
+       "REGION",
+       "MEDIA_TYPE",
+       "AGE_BUCKET_AND_GENDER",
+       "AUDIENCE_MULTIPLIER",
+       "CREATIVE_ENHANCEMENTS",
+       "LOCAL_ADS_STORE_CODE"
+      ]
      }
+    }
+   }
+  },
+  "TitleKeywordsFilter": {
+   "type": "object",
+   "required": [
+    "TITLE_KEYWORDS"
+   ],
+   "properties": {
+    "TITLE_KEYWORDS": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "TokenRevocationRequest": {
+   "type": "object",
+   "required": [
+    "token"
+   ],
+   "properties": {
+    "token": {
+     "type": "string"
+    },
+    "token_type_hint": {
+     "type": "string",
+     "enum": [
+      "access_token",
+      "refresh_token"
+     ]
     }
    }
   },
@@ -18224,7 +27810,13 @@ export const pinterestCatalog: Catalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "impression": {
+    "audience_verification": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "buyable_button": {
      "type": "array",
      "items": {
       "type": "string"
@@ -18242,13 +27834,7 @@ export const pinterestCatalog: Catalog = {
       "type": "string"
      }
     },
-    "buyable_button": {
-     "type": "array",
-     "items": {
-      "type": "string"
-     }
-    },
-    "audience_verification": {
+    "impression": {
      "type": "array",
      "items": {
       "type": "string"
@@ -18291,7 +27877,191 @@ export const pinterestCatalog: Catalog = {
   "UpdatableItemAttributes": {
    "type": "object",
    "properties": {
+    "ad_image_0_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_0_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_10_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_10_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_11_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_11_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_12_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_12_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_13_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_13_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_14_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_14_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_15_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_15_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_16_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_16_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_17_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_17_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_18_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_18_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_19_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_19_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_1_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_1_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_2_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_2_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_3_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_3_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_4_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_4_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_5_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_5_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_6_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_6_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_7_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_7_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_8_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_8_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_9_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_9_tag": {
+     "type": "string",
+     "nullable": true
+    },
     "ad_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_0_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_0_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_1_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_1_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_2_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_2_tag": {
      "type": "string",
      "nullable": true
     },
@@ -18302,6 +28072,9 @@ export const pinterestCatalog: Catalog = {
     "age_group": {
      "type": "string",
      "nullable": true
+    },
+    "android_deep_link": {
+     "type": "string"
     },
     "availability": {
      "type": "string"
@@ -18329,22 +28102,47 @@ export const pinterestCatalog: Catalog = {
     },
     "custom_label_0": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_1": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_2": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_3": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_4": {
      "type": "string",
+     "maxLength": 511,
+     "nullable": true
+    },
+    "custom_number_0": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_1": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_2": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_3": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_4": {
+     "type": "integer",
      "nullable": true
     },
     "description": {
@@ -18367,12 +28165,28 @@ export const pinterestCatalog: Catalog = {
      "nullable": true
     },
     "gtin": {
-     "type": "integer",
-     "nullable": true
+     "nullable": true,
+     "oneOf": [
+      {
+       "type": "string",
+       "nullable": true
+      },
+      {
+       "type": "integer",
+       "deprecated": true
+      }
+     ]
     },
     "id": {
      "type": "string",
      "deprecated": true
+    },
+    "installment_price": {
+     "type": "string",
+     "nullable": true
+    },
+    "ios_deep_link": {
+     "type": "string"
     },
     "item_group_id": {
      "type": "string",
@@ -18421,7 +28235,15 @@ export const pinterestCatalog: Catalog = {
      "type": "string",
      "nullable": true
     },
+    "promotion_id": {
+     "type": "string",
+     "nullable": true
+    },
     "sale_price": {
+     "type": "string",
+     "nullable": true
+    },
+    "sale_price_effective_date": {
      "type": "string",
      "nullable": true
     },
@@ -18460,6 +28282,14 @@ export const pinterestCatalog: Catalog = {
     "title": {
      "type": "string"
     },
+    "unit_pricing_base_measure": {
+     "type": "string",
+     "nullable": true
+    },
+    "unit_pricing_measure": {
+     "type": "string",
+     "nullable": true
+    },
     "variant_names": {
      "type": "array",
      "nullable": true,
@@ -18475,6 +28305,54 @@ export const pinterestCatalog: Catalog = {
      }
     }
    }
+  },
+  "UpdateAssetGroupBody": {
+   "type": "object",
+   "properties": {
+    "asset_groups_to_update": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "required": [
+       "asset_group_id"
+      ],
+      "properties": {
+       "asset_group_id": {
+        "type": "string"
+       },
+       "asset_group_types": {
+        "$ref": "AssetGroupTypes"
+       },
+       "assets_to_add": {
+        "type": "array",
+        "items": {
+         "type": "string"
+        }
+       },
+       "assets_to_remove": {
+        "type": "array",
+        "items": {
+         "type": "string"
+        }
+       },
+       "description": {
+        "type": "string"
+       },
+       "name": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   }
+  },
+  "UpdateMaskBidOptionField": {
+   "type": "string",
+   "enum": [
+    "BID",
+    "APP_TYPE_BID_MULTIPLIER_SET",
+    "PLACEMENT_BID_MULTIPLIER_SET"
+   ]
   },
   "UpdateMaskFieldType": {
    "type": "string",
@@ -18493,6 +28371,11 @@ export const pinterestCatalog: Catalog = {
     "custom_label_2",
     "custom_label_3",
     "custom_label_4",
+    "custom_number_0",
+    "custom_number_1",
+    "custom_number_2",
+    "custom_number_3",
+    "custom_number_4",
     "description",
     "free_shipping_label",
     "free_shipping_limit",
@@ -18521,8 +28404,108 @@ export const pinterestCatalog: Catalog = {
     "tax",
     "title",
     "variant_names",
-    "variant_values"
+    "variant_values",
+    "promotion_id"
    ]
+  },
+  "UpdateMemberAssetAccessBody": {
+   "type": "object",
+   "required": [
+    "accesses"
+   ],
+   "properties": {
+    "accesses": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "object",
+      "required": [
+       "asset_id",
+       "member_id",
+       "permissions"
+      ],
+      "properties": {
+       "asset_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "member_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "permissions": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 50,
+        "items": {
+         "$ref": "Permissions"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "UpdateMemberBusinessRoleBody": {
+   "type": "object",
+   "required": [
+    "member_id",
+    "business_role"
+   ],
+   "properties": {
+    "business_role": {
+     "$ref": "BusinessRoleForMembers"
+    },
+    "member_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "maxLength": 25
+    }
+   }
+  },
+  "UpdatePartnerAssetAccessBody": {
+   "type": "object",
+   "required": [
+    "accesses"
+   ],
+   "properties": {
+    "accesses": {
+     "type": "array",
+     "minItems": 1,
+     "maxItems": 50,
+     "items": {
+      "type": "object",
+      "required": [
+       "partner_id",
+       "asset_id",
+       "permissions"
+      ],
+      "properties": {
+       "asset_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "partner_id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "maxLength": 25
+       },
+       "permissions": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 50,
+        "items": {
+         "$ref": "Permissions"
+        }
+       }
+      }
+     }
+    }
+   }
   },
   "UserFollowingFeedType": {
    "type": "string",
@@ -18555,9 +28538,6 @@ export const pinterestCatalog: Catalog = {
   "UserWebsiteVerifyRequest": {
    "type": "object",
    "properties": {
-    "website": {
-     "type": "string"
-    },
     "verification_method": {
      "type": "string",
      "enum": [
@@ -18566,32 +28546,19 @@ export const pinterestCatalog: Catalog = {
       "DNSTXT"
      ],
      "default": "METATAG"
+    },
+    "website": {
+     "type": "string"
     }
    }
   },
-  "VideoMetadata": {
-   "type": "object",
-   "properties": {
-    "item_type": {
-     "type": "string"
-    },
-    "cover_image_url": {
-     "type": "string"
-    },
-    "video_url": {
-     "type": "string",
-     "nullable": true
-    },
-    "duration": {
-     "type": "number"
-    },
-    "height": {
-     "type": "integer"
-    },
-    "width": {
-     "type": "integer"
-    }
-   }
+  "VerticalProductCategory": {
+   "type": "string",
+   "enum": [
+    "FASHION",
+    "HOME_DECOR",
+    "BEAUTY"
+   ]
   }
  }
 };

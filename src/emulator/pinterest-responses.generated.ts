@@ -4,20 +4,22 @@ import type { ResponseCatalog } from '../catalog/types.js';
 export const pinterestResponses: ResponseCatalog = {
  "responses": {
   "ad_accounts/list": {
-   "allOf": [
-    {
-     "$ref": "Paginated"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
     },
-    {
-     "properties": {
-      "items": {
-       "items": {
-        "$ref": "AdAccount"
-       }
-      }
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "AdAccount"
      }
     }
-   ]
+   }
   },
   "ad_accounts/create": {
    "$ref": "AdAccount"
@@ -31,6 +33,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -69,6 +72,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -95,6 +99,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -115,6 +120,67 @@ export const pinterestResponses: ResponseCatalog = {
   "ads/get": {
    "$ref": "AdResponse"
   },
+  "advertiser_defined_events/get": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "name": {
+        "type": "string"
+       },
+       "mapped_conversion_type": {
+        "nullable": true,
+        "anyOf": [
+         {
+          "type": "string",
+          "enum": [
+           "PAGE_LOAD",
+           "UNKNOWN",
+           "INITIALIZED",
+           "PAGE_VISIT",
+           "SIGNUP",
+           "CHECKOUT",
+           "CUSTOM",
+           "VIEW_CATEGORY",
+           "SEARCH",
+           "ADD_TO_CART",
+           "WATCH_VIDEO",
+           "LEAD",
+           "APP_INSTALL",
+           "WEB_SESSION",
+           "EXTERNAL_MEASUREMENT",
+           "ADD_PAYMENT_INFO",
+           "ADD_TO_WISHLIST",
+           "INITIATE_CHECKOUT",
+           "SUBSCRIBE",
+           "VIEW_CONTENT",
+           "ADVERTISER_DEFINED_EVENT",
+           "APP_OPEN",
+           "CONTACT",
+           "SCHEDULE",
+           "FIND_LOCATION",
+           "CUSTOMIZE_PRODUCT",
+           "SUBMIT_APPLICATION",
+           "START_TRIAL"
+          ]
+         },
+         {
+          "type": "string",
+          "enum": [
+           null
+          ],
+          "nullable": true
+         }
+        ]
+       }
+      }
+     }
+    }
+   }
+  },
   "ad_account/analytics": {
    "$ref": "AdAccountAnalyticsResponse"
   },
@@ -127,6 +193,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -141,14 +208,35 @@ export const pinterestResponses: ResponseCatalog = {
   "audiences/create": {
    "$ref": "Audience"
   },
-  "audiences/create_custom": {
-   "$ref": "Audience"
-  },
   "audiences/get": {
    "$ref": "Audience"
   },
   "audiences/update": {
    "$ref": "Audience"
+  },
+  "ad_accounts_audiences_shared_accounts/list": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "SharedAudienceAccount"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "update_ad_account_to_ad_account_shared_audience": {
+   "$ref": "SharedAudienceResponse"
+  },
+  "update_ad_account_to_business_shared_audience": {
+   "$ref": "BusinessSharedAudienceResponse"
   },
   "ad_groups_bid_floor/get": {
    "$ref": "BidFloor"
@@ -159,6 +247,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -169,6 +258,27 @@ export const pinterestResponses: ResponseCatalog = {
      }
     }
    ]
+  },
+  "billing_invoices/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "BillingInvoiceResponse"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "billing_invoice_download/get": {
+   "$ref": "BillingInvoiceDownloadResponse"
   },
   "bulk_download/create": {
    "$ref": "BulkDownloadResponse"
@@ -185,6 +295,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -212,10 +323,21 @@ export const pinterestResponses: ResponseCatalog = {
    "$ref": "CampaignResponse"
   },
   "conversion_tags/list": {
-   "$ref": "ConversionTagListResponse"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "ConversionTag"
+     }
+    }
+   }
   },
   "conversion_tags/create": {
-   "$ref": "ConversionTagResponse"
+   "$ref": "ConversionTag"
   },
   "ocpm_eligible_conversion_tags/get": {
    "$ref": "ConversionTagsOcpmEligibleResponse"
@@ -226,6 +348,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -238,7 +361,7 @@ export const pinterestResponses: ResponseCatalog = {
    ]
   },
   "conversion_tags/get": {
-   "$ref": "ConversionTagResponse"
+   "$ref": "ConversionTag"
   },
   "customer_lists/list": {
    "allOf": [
@@ -246,6 +369,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -266,6 +390,15 @@ export const pinterestResponses: ResponseCatalog = {
   "customer_lists/update": {
    "$ref": "CustomerList"
   },
+  "customer_list_uploads/create": {
+   "$ref": "CustomerListUploadCreateResponse"
+  },
+  "customer_list_uploads/get": {
+   "$ref": "CustomerListUploadResponse"
+  },
+  "customer_list_uploads/run": {
+   "$ref": "CustomerListUploadResponse"
+  },
   "events/create": {
    "$ref": "ConversionApiResponse"
   },
@@ -278,6 +411,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -298,12 +432,37 @@ export const pinterestResponses: ResponseCatalog = {
   "country_keywords_metrics/get": {
    "$ref": "KeywordsMetricsArrayResponse"
   },
+  "labels/list": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "LabelsResponse"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "labels/create": {
+   "$ref": "LabelsResponse"
+  },
+  "labels/update": {
+   "$ref": "LabelsResponse"
+  },
   "lead_forms/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -315,6 +474,12 @@ export const pinterestResponses: ResponseCatalog = {
     }
    ]
   },
+  "lead_forms/create": {
+   "$ref": "LeadFormArrayResponse"
+  },
+  "lead_forms/update": {
+   "$ref": "LeadFormArrayResponse"
+  },
   "lead_form/get": {
    "$ref": "LeadFormResponse"
   },
@@ -322,27 +487,34 @@ export const pinterestResponses: ResponseCatalog = {
    "$ref": "LeadFormTestResponse"
   },
   "ad_accounts_subscriptions/get_list": {
-   "allOf": [
-    {
-     "$ref": "Paginated"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
     },
-    {
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "AdAccountGetSubscriptionResponse"
-       }
-      }
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "LeadSubscription"
      }
     }
-   ]
+   }
   },
   "ad_accounts_subscriptions/post": {
-   "$ref": "AdAccountCreateSubscriptionResponse"
+   "$ref": "LeadSubscription"
   },
   "ad_accounts_subscriptions/get_by_id": {
-   "$ref": "AdAccountGetSubscriptionResponse"
+   "$ref": "LeadSubscription"
+  },
+  "leads_export/create": {
+   "$ref": "LeadsExportCreateResponse"
+  },
+  "leads_export/get": {
+   "$ref": "LeadsExportResponseData"
   },
   "analytics/get_mmm_report": {
    "$ref": "GetMMMReportResponse"
@@ -356,6 +528,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -370,17 +543,21 @@ export const pinterestResponses: ResponseCatalog = {
   "order_lines/get": {
    "$ref": "OrderLine"
   },
+  "ad_pins/analytics": {
+   "$ref": "AdPinsAnalyticsResponse"
+  },
   "product_group_promotions/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
        "items": {
-        "$ref": "ProductGroupPromotionResponseItem"
+        "$ref": "ProductGroupPromotion"
        }
       }
      }
@@ -394,12 +571,12 @@ export const pinterestResponses: ResponseCatalog = {
    "$ref": "ProductGroupPromotionResponse"
   },
   "product_group_promotions/get": {
-   "$ref": "ProductGroupPromotionResponse"
+   "$ref": "ProductGroupPromotion"
   },
   "product_groups/analytics": {
    "$ref": "ProductGroupAnalyticsResponse"
   },
-  "ad_accounts_catalogs_product_groups/list": {
+  "promotions/list": {
    "allOf": [
     {
      "$ref": "Paginated"
@@ -409,17 +586,32 @@ export const pinterestResponses: ResponseCatalog = {
       "items": {
        "type": "array",
        "items": {
-        "$ref": "CatalogProductGroup"
+        "$ref": "PromotionResponse"
        }
       }
      }
     }
    ]
   },
+  "promotions/create": {
+   "$ref": "PromotionsResponse"
+  },
+  "promotions/update": {
+   "$ref": "PromotionsResponse"
+  },
+  "promotions/get": {
+   "$ref": "PromotionResponse"
+  },
   "analytics/get_report": {
    "$ref": "AdsAnalyticsGetAsyncResponse"
   },
   "analytics/create_report": {
+   "$ref": "AdsAnalyticsCreateAsyncResponse"
+  },
+  "analytics/get_conversion_product_report": {
+   "$ref": "AdsAnalyticsGetAsyncResponse"
+  },
+  "analytics/create_conversion_product_report": {
    "$ref": "AdsAnalyticsCreateAsyncResponse"
   },
   "sandbox/delete": {
@@ -440,6 +632,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -459,6 +652,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -472,12 +666,34 @@ export const pinterestResponses: ResponseCatalog = {
   "ad_account_targeting_analytics/get": {
    "$ref": "MetricsResponse"
   },
+  "targeting_template/list": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "TargetingTemplateGetResponseData"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "targeting_template/create": {
+   "$ref": "TargetingTemplateGetResponseData"
+  },
   "templates/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -490,26 +706,34 @@ export const pinterestResponses: ResponseCatalog = {
    ]
   },
   "analytics/create_template_report": {
-   "$ref": "AdsAnalyticsCreateAsyncResponse"
+   "$ref": "TemplateBasedReport"
   },
   "terms_of_service/get": {
    "$ref": "TermsOfService"
   },
+  "advanced_auction_items_get/post": {
+   "$ref": "AdvancedAuctionItems"
+  },
+  "advanced_auction_items_submit/post": {
+   "$ref": "AdvancedAuctionProcessedItems"
+  },
   "boards/list": {
-   "allOf": [
-    {
-     "$ref": "Paginated"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
     },
-    {
-     "properties": {
-      "items": {
-       "items": {
-        "$ref": "Board"
-       }
-      }
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "Board"
      }
     }
-   ]
+   }
   },
   "boards/create": {
    "$ref": "Board"
@@ -518,7 +742,7 @@ export const pinterestResponses: ResponseCatalog = {
    "$ref": "Board"
   },
   "boards/update": {
-   "$ref": "Board"
+   "$ref": "BoardWithUpdatePrivacy"
   },
   "boards/list_pins": {
    "allOf": [
@@ -526,6 +750,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -542,6 +767,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -564,6 +790,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -574,12 +801,278 @@ export const pinterestResponses: ResponseCatalog = {
     }
    ]
   },
+  "get/business_employers": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "UserBusinessRoleBinding"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "respond_business_access_invites": {
+   "$ref": "RespondToInvitesResponseArray"
+  },
+  "business_asset_members/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "UserSingleAssetBinding"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "business_asset_partners/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "UserSingleAssetBinding"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "create_asset_invites": {
+   "$ref": "UpdateInvitesResultsResponseArray"
+  },
+  "asset_access_requests/create": {
+   "$ref": "CreateAssetAccessRequestResponse"
+  },
+  "get/business_members": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "UserBusinessRoleBinding"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "update/business_memberships": {
+   "$ref": "UpdateMemberResultsResponseArray"
+  },
+  "delete_business_membership": {
+   "$ref": "DeletedMembersResponse"
+  },
+  "business_assets/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "GetBusinessAssetsResponse"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "business_member_assets/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "AssetIdPermissions"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "business_members_asset_access/update": {
+   "$ref": "UpdateMemberAssetsResultsResponseArray"
+  },
+  "business_members_asset_access/delete": {
+   "$ref": "DeleteMemberAccessResultsResponseArray"
+  },
+  "get/invites": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "InviteResponse"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "create_membership_or_partnership_invites": {
+   "$ref": "CreateInvitesResultsResponseArray"
+  },
+  "cancel_invites_or_requests": {
+   "$ref": "DeleteInvitesResultsResponseArray"
+  },
+  "update_partner_asset_access_handler_impl": {
+   "$ref": "UpdatePartnerAssetsResultsResponseArray"
+  },
+  "delete_partner_asset_access_handler_impl": {
+   "$ref": "DeletePartnerAssetsResultsResponseArray"
+  },
+  "business_partner_asset_access/get": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "GetPartnerAssetsResponse"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "get/business_partners": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "UserBusinessRoleBinding"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "delete_business_partners": {
+   "$ref": "DeletePartnersResponse"
+  },
+  "shared_audiences_for_business/list": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "Audience"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "business_account_audiences_shared_accounts/list": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "SharedAudienceAccount"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "update_business_to_ad_account_shared_audience": {
+   "$ref": "SharedAudienceResponse"
+  },
+  "update_business_to_business_shared_audience": {
+   "$ref": "BusinessSharedAudienceResponse"
+  },
+  "asset_group/create": {
+   "$ref": "CreateAssetGroupResponse"
+  },
+  "asset_group/update": {
+   "$ref": "UpdateAssetGroupResponse"
+  },
+  "asset_group/delete": {
+   "$ref": "DeleteAssetGroupResponse"
+  },
+  "brand_accounts/create": {
+   "type": "object",
+   "properties": {
+    "brand_account_id": {
+     "type": "string"
+    }
+   }
+  },
+  "brand_accounts/update": {
+   "type": "object",
+   "properties": {
+    "brand_account_id": {
+     "type": "string"
+    }
+   }
+  },
   "catalogs/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -591,12 +1084,19 @@ export const pinterestResponses: ResponseCatalog = {
     }
    ]
   },
+  "catalogs/create": {
+   "$ref": "Catalog"
+  },
+  "catalogs/available_filter_values": {
+   "$ref": "CatalogsAvailableFilterValues"
+  },
   "feeds/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -617,12 +1117,16 @@ export const pinterestResponses: ResponseCatalog = {
   "feeds/update": {
    "$ref": "CatalogsFeed"
   },
+  "feeds/ingest": {
+   "$ref": "CatalogsFeedIngestion"
+  },
   "feed_processing_results/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -640,6 +1144,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -651,7 +1156,7 @@ export const pinterestResponses: ResponseCatalog = {
     }
    ]
   },
-  "items/get": {
+  "items/post": {
    "$ref": "CatalogsItems"
   },
   "items_batch/post": {
@@ -660,24 +1165,25 @@ export const pinterestResponses: ResponseCatalog = {
   "items_batch/get": {
    "$ref": "CatalogsItemsBatch"
   },
+  "catalogs_product_groups/create_many": {
+   "type": "array",
+   "items": {
+    "type": "string",
+    "pattern": "^\\d+$"
+   }
+  },
   "catalogs_product_groups/list": {
    "allOf": [
     {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
        "items": {
-        "anyOf": [
-         {
-          "$ref": "CatalogsProductGroup"
-         },
-         {
-          "$ref": "CatalogsVerticalProductGroup"
-         }
-        ]
+        "$ref": "CatalogsVerticalProductGroup"
        }
       }
      }
@@ -685,37 +1191,16 @@ export const pinterestResponses: ResponseCatalog = {
    ]
   },
   "catalogs_product_groups/create": {
-   "oneOf": [
-    {
-     "$ref": "CatalogsProductGroup"
-    },
-    {
-     "$ref": "CatalogsVerticalProductGroup"
-    }
-   ]
+   "$ref": "CatalogsVerticalProductGroup"
   },
   "catalogs_product_groups/get": {
-   "oneOf": [
-    {
-     "$ref": "CatalogsProductGroup"
-    },
-    {
-     "$ref": "CatalogsVerticalProductGroup"
-    }
-   ]
+   "$ref": "CatalogsVerticalProductGroup"
   },
   "catalogs_product_groups/update": {
-   "oneOf": [
-    {
-     "$ref": "CatalogsProductGroup"
-    },
-    {
-     "$ref": "CatalogsVerticalProductGroup"
-    }
-   ]
+   "$ref": "CatalogsVerticalProductGroup"
   },
   "catalogs_product_groups/product_counts_get": {
-   "$ref": "CatalogsProductGroupProductCounts"
+   "$ref": "CatalogsProductGroupProductCountsVertical"
   },
   "catalogs_product_group_pins/list": {
    "allOf": [
@@ -723,6 +1208,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -739,10 +1225,35 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
         "$ref": "CatalogsProduct"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "reports/get": {
+   "$ref": "CatalogsReport"
+  },
+  "reports/create": {
+   "$ref": "CatalogsCreateReportResponse"
+  },
+  "reports/stats": {
+   "allOf": [
+    {
+     "$ref": "Paginated"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "CatalogsReportStats"
        }
       }
      }
@@ -767,6 +1278,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -782,46 +1294,66 @@ export const pinterestResponses: ResponseCatalog = {
    "$ref": "IntegrationRecord"
   },
   "media/list": {
-   "allOf": [
-    {
-     "$ref": "Paginated"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
     },
-    {
-     "properties": {
-      "items": {
-       "items": {
-        "$ref": "MediaUploadDetails"
-       }
-      }
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "Media"
      }
     }
-   ]
+   }
   },
   "media/create": {
    "$ref": "MediaUpload"
   },
   "media/get": {
-   "$ref": "MediaUploadDetails"
+   "$ref": "Media"
+  },
+  "notification/post": {
+   "type": "object",
+   "properties": {
+    "success": {
+     "type": "boolean"
+    },
+    "received_at": {
+     "type": "integer"
+    },
+    "error_msg": {
+     "type": "string"
+    }
+   }
+  },
+  "oauth/conversion_token": {
+   "$ref": "ConversionAccessTokenResponse"
   },
   "oauth/token": {
    "$ref": "OauthAccessTokenResponse"
   },
   "pins/list": {
-   "allOf": [
-    {
-     "$ref": "Paginated"
+   "type": "object",
+   "required": [
+    "items"
+   ],
+   "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
     },
-    {
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "Pin"
-       }
-      }
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "Pin"
      }
     }
-   ]
+   }
   },
   "pins/create": {
    "$ref": "Pin"
@@ -834,6 +1366,9 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "pins/analytics": {
    "$ref": "PinAnalyticsResponse"
+  },
+  "multi_pins/analytics": {
+   "$ref": "BulkPinAnalyticsResponse"
   },
   "pins/save": {
    "$ref": "Pin"
@@ -859,6 +1394,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -875,6 +1411,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -892,6 +1429,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -936,6 +1474,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -953,6 +1492,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "items": {
@@ -969,6 +1509,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -989,6 +1530,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -1012,6 +1554,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "Paginated"
     },
     {
+     "type": "object",
      "properties": {
       "items": {
        "type": "array",
@@ -1022,6 +1565,30 @@ export const pinterestResponses: ResponseCatalog = {
      }
     }
    ]
+  },
+  "trends_featured_topics/list": {
+   "type": "array",
+   "items": {
+    "$ref": "FeaturedTrend"
+   }
+  },
+  "trends_product_categories_details/list": {
+   "type": "array",
+   "items": {
+    "$ref": "ProductCategoryDetails"
+   }
+  },
+  "trends_product_categories_trending/list": {
+   "type": "array",
+   "items": {
+    "$ref": "TrendingProductCategory"
+   }
+  },
+  "conversion_eqs/list": {
+   "type": "array",
+   "items": {
+    "$ref": "EventQualityScore"
+   }
   }
  },
  "schemas": {
@@ -1029,6 +1596,9 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "readOnly": true,
    "properties": {
+    "about": {
+     "type": "string"
+    },
     "account_type": {
      "type": "string",
      "enum": [
@@ -1036,35 +1606,14 @@ export const pinterestResponses: ResponseCatalog = {
       "BUSINESS"
      ]
     },
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "profile_image": {
-     "type": "string"
-    },
-    "website_url": {
-     "type": "string"
-    },
-    "username": {
-     "type": "string"
-    },
-    "about": {
-     "type": "string"
-    },
-    "business_name": {
-     "type": "string",
-     "nullable": true
-    },
     "board_count": {
      "type": "integer",
      "nullable": true,
      "readOnly": true
     },
-    "pin_count": {
-     "type": "integer",
-     "nullable": true,
-     "readOnly": true
+    "business_name": {
+     "type": "string",
+     "nullable": true
     },
     "follower_count": {
      "type": "integer",
@@ -1076,10 +1625,28 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true,
      "readOnly": true
     },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "monthly_views": {
      "type": "integer",
      "nullable": true,
      "readOnly": true
+    },
+    "pin_count": {
+     "type": "integer",
+     "nullable": true,
+     "readOnly": true
+    },
+    "profile_image": {
+     "type": "string"
+    },
+    "username": {
+     "type": "string"
+    },
+    "website_url": {
+     "type": "string"
     }
    }
   },
@@ -1093,44 +1660,49 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "AdAccount": {
    "type": "object",
-   "readOnly": true,
+   "required": [
+    "id"
+   ],
    "properties": {
-    "id": {
-     "type": "string"
-    },
-    "name": {
-     "type": "string"
-    },
-    "owner": {
-     "type": "object",
-     "properties": {
-      "username": {
-       "type": "string"
-      },
-      "id": {
-       "type": "string"
-      }
-     }
-    },
     "country": {
      "$ref": "Country"
+    },
+    "created_time": {
+     "type": "integer",
+     "nullable": true,
+     "readOnly": true
     },
     "currency": {
      "$ref": "Currency"
     },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "maxLength": 18
+    },
+    "name": {
+     "type": "string",
+     "maxLength": 256
+    },
+    "owner": {
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "AdAccountOwner"
+      }
+     ]
+    },
     "permissions": {
      "type": "array",
+     "readOnly": true,
      "items": {
       "$ref": "BusinessAccessRole"
      }
     },
-    "created_time": {
-     "type": "integer",
-     "nullable": true
-    },
     "updated_time": {
      "type": "integer",
-     "nullable": true
+     "nullable": true,
+     "readOnly": true
     }
    }
   },
@@ -1154,70 +1726,16 @@ export const pinterestResponses: ResponseCatalog = {
     "additionalProperties": true
    }
   },
-  "AdAccountCreateSubscriptionResponse": {
+  "AdAccountOwner": {
    "type": "object",
    "properties": {
     "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "cryptographic_key": {
      "type": "string"
     },
-    "cryptographic_algorithm": {
+    "username": {
      "type": "string"
-    },
-    "created_time": {
-     "type": "integer"
     }
    }
-  },
-  "AdAccountGetSubscriptionResponse": {
-   "type": "object",
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "lead_form_id": {
-       "type": "string",
-       "pattern": "^\\d+$",
-       "nullable": true
-      },
-      "webhook_url": {
-       "type": "string"
-      }
-     }
-    },
-    {
-     "type": "object",
-     "properties": {
-      "id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "user_account_id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "ad_account_id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
-      "api_version": {
-       "type": "string"
-      },
-      "cryptographic_key": {
-       "type": "string"
-      },
-      "cryptographic_algorithm": {
-       "type": "string"
-      },
-      "created_time": {
-       "type": "integer"
-      }
-     }
-    }
-   ]
   },
   "AdAccountsCountryResponse": {
    "type": "object",
@@ -1308,9 +1826,22 @@ export const pinterestResponses: ResponseCatalog = {
     "creative_type": {
      "$ref": "CreativeType"
     },
+    "customizable_cta_type": {
+     "$ref": "CustomizableCTAType"
+    },
     "destination_url": {
      "type": "string",
      "nullable": true
+    },
+    "disclosure_type": {
+     "$ref": "DisclosureType"
+    },
+    "disclosure_url": {
+     "type": "string",
+     "nullable": true
+    },
+    "grid_click_type": {
+     "$ref": "GridClickType"
     },
     "ios_deep_link": {
      "type": "string",
@@ -1322,9 +1853,23 @@ export const pinterestResponses: ResponseCatalog = {
     "is_removable": {
      "type": "boolean"
     },
+    "lead_form_id": {
+     "type": "string",
+     "pattern": "^(AG)?\\d+$",
+     "nullable": true
+    },
     "name": {
      "type": "string",
      "nullable": true
+    },
+    "quiz_pin_data": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "QuizPinData"
+      }
+     ]
     },
     "status": {
      "$ref": "EntityStatus"
@@ -1341,48 +1886,6 @@ export const pinterestResponses: ResponseCatalog = {
     "view_tracking_url": {
      "type": "string",
      "nullable": true
-    },
-    "lead_form_id": {
-     "type": "string",
-     "pattern": "^(AG)?\\d+$",
-     "nullable": true
-    },
-    "grid_click_type": {
-     "$ref": "GridClickType"
-    },
-    "customizable_cta_type": {
-     "type": "string",
-     "enum": [
-      "GET_OFFER",
-      "LEARN_MORE",
-      "ORDER_NOW",
-      "SHOP_NOW",
-      "SIGN_UP",
-      "SUBSCRIBE",
-      "BUY_NOW",
-      "CONTACT_US",
-      "GET_QUOTE",
-      "VISIT_WEBSITE",
-      "APPLY_NOW",
-      "BOOK_NOW",
-      "REQUEST_DEMO",
-      "REGISTER_NOW",
-      "FIND_A_DEALER",
-      "ADD_TO_CART",
-      "WATCH_NOW",
-      "READ_MORE",
-      null
-     ],
-     "nullable": true
-    },
-    "quiz_pin_data": {
-     "type": "object",
-     "nullable": true,
-     "allOf": [
-      {
-       "$ref": "QuizPinData"
-      }
-     ]
     }
    }
   },
@@ -1678,33 +2181,30 @@ export const pinterestResponses: ResponseCatalog = {
   "AdGroupCommon": {
    "type": "object",
    "properties": {
-    "name": {
-     "type": "string"
-    },
-    "status": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "EntityStatus"
-      }
-     ]
-    },
-    "budget_in_micro_currency": {
-     "type": "integer",
+    "auto_targeting_enabled": {
+     "type": "boolean",
      "nullable": true
     },
     "bid_in_micro_currency": {
      "type": "integer",
      "nullable": true
     },
-    "optimization_goal_metadata": {
-     "type": "object",
-     "nullable": true,
-     "allOf": [
-      {
-       "$ref": "OptimizationGoalMetadata"
-      }
-     ]
+    "bid_strategy_type": {
+     "type": "string",
+     "enum": [
+      "AUTOMATIC_BID",
+      "MAX_BID",
+      "TARGET_AVG",
+      null
+     ],
+     "nullable": true
+    },
+    "billable_event": {
+     "$ref": "ActionType"
+    },
+    "budget_in_micro_currency": {
+     "type": "integer",
+     "nullable": true
     },
     "budget_type": {
      "type": "string",
@@ -1714,38 +2214,30 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "start_time": {
-     "type": "integer",
-     "nullable": true
+    "campaign_id": {
+     "type": "string",
+     "pattern": "^[C]?\\d+$"
     },
     "end_time": {
      "type": "integer",
      "nullable": true
     },
-    "targeting_spec": {
-     "$ref": "TargetingSpec"
+    "is_creative_optimization": {
+     "type": "boolean",
+     "nullable": true
     },
     "lifetime_frequency_cap": {
      "type": "integer"
     },
-    "tracking_urls": {
+    "name": {
+     "type": "string"
+    },
+    "optimization_goal_metadata": {
      "type": "object",
      "nullable": true,
      "allOf": [
       {
-       "$ref": "TrackingUrls"
-      }
-     ]
-    },
-    "auto_targeting_enabled": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "placement_group": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "PlacementGroupType"
+       "$ref": "OptimizationGoalMetadata"
       }
      ]
     },
@@ -1757,22 +2249,62 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "campaign_id": {
+    "placement_group": {
      "type": "string",
-     "pattern": "^[C]?\\d+$"
+     "allOf": [
+      {
+       "$ref": "PlacementGroupType"
+      }
+     ]
     },
-    "billable_event": {
-     "$ref": "ActionType"
-    },
-    "bid_strategy_type": {
+    "promotion_application_level": {
      "type": "string",
      "enum": [
-      "AUTOMATIC_BID",
-      "MAX_BID",
-      "TARGET_AVG",
+      "NONE",
+      "ITEM",
+      "AD_GROUP",
       null
      ],
      "nullable": true
+    },
+    "promotion_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true,
+     "default": "0"
+    },
+    "start_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "EntityStatus"
+      }
+     ]
+    },
+    "targeting_spec": {
+     "$ref": "TargetingSpec"
+    },
+    "targeting_template_ids": {
+     "type": "array",
+     "maxItems": 1,
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "tracking_urls": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "TrackingUrls"
+      }
+     ]
     }
    }
   },
@@ -1785,23 +2317,15 @@ export const pinterestResponses: ResponseCatalog = {
     {
      "type": "object",
      "properties": {
-      "id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
       "ad_account_id": {
        "type": "string",
        "pattern": "^\\d+$"
       },
-      "created_time": {
-       "type": "integer"
-      },
-      "updated_time": {
-       "type": "integer"
-      },
-      "type": {
-       "type": "string",
-       "default": "adgroup"
+      "bid_multiplier": {
+       "type": "number",
+       "minimum": 0,
+       "maximum": 10,
+       "nullable": true
       },
       "conversion_learning_mode_type": {
        "type": "string",
@@ -1812,6 +2336,17 @@ export const pinterestResponses: ResponseCatalog = {
        ],
        "nullable": true
       },
+      "created_time": {
+       "type": "integer"
+      },
+      "dca_assets": {},
+      "feed_profile_id": {
+       "type": "string"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
       "summary_status": {
        "type": "string",
        "allOf": [
@@ -1820,10 +2355,13 @@ export const pinterestResponses: ResponseCatalog = {
         }
        ]
       },
-      "feed_profile_id": {
-       "type": "string"
+      "type": {
+       "type": "string",
+       "default": "adgroup"
       },
-      "dca_assets": {}
+      "updated_time": {
+       "type": "integer"
+      }
      }
     }
    ]
@@ -1845,9 +2383,6 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "array",
    "items": {
     "type": "object",
-    "required": [
-     "AD_GROUP_ID"
-    ],
     "properties": {
      "AD_GROUP_ID": {
       "type": "string",
@@ -1861,6 +2396,23 @@ export const pinterestResponses: ResponseCatalog = {
     "additionalProperties": true
    }
   },
+  "AdPinAnalytics": {
+   "type": "object",
+   "required": [
+    "PIN_ID"
+   ],
+   "properties": {
+    "DATE": {
+     "type": "string",
+     "format": "date"
+    },
+    "PIN_ID": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   },
+   "additionalProperties": true
+  },
   "AdPinId": {
    "type": "object",
    "properties": {
@@ -1868,6 +2420,12 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "pattern": "^\\d+$"
     }
+   }
+  },
+  "AdPinsAnalyticsResponse": {
+   "type": "array",
+   "items": {
+    "$ref": "AdPinAnalytics"
    }
   },
   "AdPreviewURLResponse": {
@@ -1980,12 +2538,6 @@ export const pinterestResponses: ResponseCatalog = {
         "APPROVED"
        ]
       },
-      "type": {
-       "type": "string"
-      },
-      "updated_time": {
-       "type": "integer"
-      },
       "summary_status": {
        "type": "string",
        "allOf": [
@@ -1993,6 +2545,12 @@ export const pinterestResponses: ResponseCatalog = {
          "$ref": "PinPromotionSummaryStatus"
         }
        ]
+      },
+      "type": {
+       "type": "string"
+      },
+      "updated_time": {
+       "type": "integer"
       }
      }
     }
@@ -2001,6 +2559,10 @@ export const pinterestResponses: ResponseCatalog = {
   "AdsAnalyticsCreateAsyncResponse": {
    "type": "object",
    "properties": {
+    "message": {
+     "type": "string",
+     "nullable": true
+    },
     "report_status": {
      "type": "string",
      "allOf": [
@@ -2011,10 +2573,6 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "token": {
      "type": "string"
-    },
-    "message": {
-     "type": "string",
-     "nullable": true
     }
    }
   },
@@ -2029,12 +2587,12 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "url": {
-     "type": "string",
-     "nullable": true
-    },
     "size": {
      "type": "number",
+     "nullable": true
+    },
+    "url": {
+     "type": "string",
      "nullable": true
     }
    }
@@ -2069,6 +2627,14 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "pattern": "^\\d+$"
     },
+    "discountCurrency": {
+     "type": "string",
+     "nullable": true
+    },
+    "discountInMicroCurrency": {
+     "type": "number",
+     "nullable": true
+    },
     "discountType": {
      "type": "string",
      "enum": [
@@ -2096,20 +2662,12 @@ export const pinterestResponses: ResponseCatalog = {
      ],
      "nullable": true
     },
-    "discountInMicroCurrency": {
+    "remainingDiscountInMicroCurrency": {
      "type": "number",
-     "nullable": true
-    },
-    "discountCurrency": {
-     "type": "string",
      "nullable": true
     },
     "title": {
      "type": "string",
-     "nullable": true
-    },
-    "remainingDiscountInMicroCurrency": {
-     "type": "number",
      "nullable": true
     }
    }
@@ -2117,9 +2675,6 @@ export const pinterestResponses: ResponseCatalog = {
   "AdsCreditRedeemResponse": {
    "type": "object",
    "properties": {
-    "success": {
-     "type": "boolean"
-    },
     "errorCode": {
      "type": "integer",
      "nullable": true
@@ -2127,6 +2682,180 @@ export const pinterestResponses: ResponseCatalog = {
     "errorMessage": {
      "type": "string",
      "nullable": true
+    },
+    "success": {
+     "type": "boolean"
+    }
+   }
+  },
+  "AdvancedAuctionBidOptions": {
+   "type": "object",
+   "properties": {
+    "app_type_multipliers": {
+     "$ref": "AppTypeMultipliers"
+    },
+    "bid_in_micro_currency": {
+     "$ref": "BidInMicroCurrency"
+    },
+    "placement_multipliers": {
+     "$ref": "PlacementMultipliers"
+    }
+   }
+  },
+  "AdvancedAuctionItem": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionKey"
+    },
+    {
+     "type": "object",
+     "required": [
+      "bid_options"
+     ],
+     "properties": {
+      "bid_options": {
+       "$ref": "AdvancedAuctionBidOptions"
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionItems": {
+   "type": "object",
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "AdvancedAuctionItem"
+     }
+    }
+   }
+  },
+  "AdvancedAuctionItemsSubmitDeleteRecord": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionKey"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "errors": {
+       "type": "array",
+       "items": {
+        "$ref": "AdvancedAuctionOperationError"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionItemsSubmitRecord": {
+   "type": "object",
+   "required": [
+    "operation"
+   ],
+   "properties": {
+    "operation": {
+     "$ref": "AdvancedAuctionOperation"
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "AdvancedAuctionItemsSubmitUpsertRecord"
+    },
+    {
+     "$ref": "AdvancedAuctionItemsSubmitDeleteRecord"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "operation",
+    "mapping": {
+     "UPSERT": "AdvancedAuctionItemsSubmitUpsertRecord",
+     "DELETE": "AdvancedAuctionItemsSubmitDeleteRecord"
+    }
+   }
+  },
+  "AdvancedAuctionItemsSubmitUpsertRecord": {
+   "allOf": [
+    {
+     "$ref": "AdvancedAuctionItem"
+    },
+    {
+     "type": "object",
+     "required": [
+      "update_mask"
+     ],
+     "properties": {
+      "errors": {
+       "type": "array",
+       "items": {
+        "$ref": "AdvancedAuctionOperationError"
+       }
+      },
+      "update_mask": {
+       "type": "array",
+       "nullable": true,
+       "items": {
+        "$ref": "UpdateMaskBidOptionField"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "AdvancedAuctionKey": {
+   "type": "object",
+   "required": [
+    "item_id",
+    "country",
+    "language"
+   ],
+   "properties": {
+    "country": {
+     "$ref": "Country"
+    },
+    "item_id": {
+     "type": "string"
+    },
+    "language": {
+     "$ref": "Language"
+    }
+   }
+  },
+  "AdvancedAuctionOperation": {
+   "type": "string",
+   "enum": [
+    "UPSERT",
+    "DELETE"
+   ]
+  },
+  "AdvancedAuctionOperationError": {
+   "type": "object",
+   "properties": {
+    "code": {
+     "type": "integer"
+    },
+    "message": {
+     "type": "string"
+    }
+   }
+  },
+  "AdvancedAuctionProcessedItems": {
+   "type": "object",
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "AdvancedAuctionItemsSubmitRecord"
+     }
     }
    }
   },
@@ -2147,16 +2876,16 @@ export const pinterestResponses: ResponseCatalog = {
   "AnalyticsMetricsResponse": {
    "type": "object",
    "properties": {
-    "summary_metrics": {
-     "type": "object",
-     "additionalProperties": {
-      "type": "number"
-     }
-    },
     "daily_metrics": {
      "type": "array",
      "items": {
       "$ref": "AnalyticsDailyMetrics"
+     }
+    },
+    "summary_metrics": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "number"
      }
     }
    }
@@ -2167,6 +2896,123 @@ export const pinterestResponses: ResponseCatalog = {
     "$ref": "AnalyticsMetricsResponse"
    }
   },
+  "AppTypeMultipliers": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "APP_TYPE": {
+     "type": "string",
+     "enum": [
+      "android_mobile",
+      "android_tablet",
+      "ipad",
+      "iphone",
+      "web",
+      "web_mobile"
+     ]
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double"
+   }
+  },
+  "AssetGroupBinding": {
+   "type": "object",
+   "properties": {
+    "ad_accounts_ids": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "asset_group_description": {
+     "type": "string",
+     "nullable": true
+    },
+    "asset_group_name": {
+     "type": "string",
+     "nullable": true
+    },
+    "asset_group_types": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "catalogs_ids": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "created_by": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "created_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "owner": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "profiles_ids": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "updated_time": {
+     "type": "integer",
+     "nullable": true
+    }
+   }
+  },
+  "AssetIdPermissions": {
+   "type": "object",
+   "properties": {
+    "asset_group_info": {
+     "$ref": "AssetGroupBinding"
+    },
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "minLength": 1,
+     "maxLength": 20
+    },
+    "asset_type": {
+     "$ref": "AssetTypeResponse"
+    },
+    "permissions": {
+     "$ref": "PermissionsResponse"
+    }
+   }
+  },
+  "AssetTypeResponse": {
+   "type": "string"
+  },
   "Audience": {
    "type": "object",
    "properties": {
@@ -2174,19 +3020,27 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "pattern": "^\\d+$"
     },
+    "audience_type": {
+     "type": "string"
+    },
+    "created_by_company_name": {
+     "type": "string",
+     "nullable": true
+    },
+    "created_timestamp": {
+     "type": "integer",
+     "nullable": true
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
     "id": {
      "type": "string",
      "pattern": "^\\d+$"
     },
     "name": {
      "type": "string"
-    },
-    "audience_type": {
-     "type": "string"
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
     },
     "rule": {
      "$ref": "AudienceRule"
@@ -2201,10 +3055,6 @@ export const pinterestResponses: ResponseCatalog = {
     "type": {
      "type": "string"
     },
-    "created_timestamp": {
-     "type": "integer",
-     "nullable": true
-    },
     "updated_timestamp": {
      "type": "integer",
      "nullable": true
@@ -2214,6 +3064,12 @@ export const pinterestResponses: ResponseCatalog = {
   "AudienceCategory": {
    "type": "object",
    "properties": {
+    "id": {
+     "type": "string"
+    },
+    "index": {
+     "type": "number"
+    },
     "key": {
      "type": "string"
     },
@@ -2223,17 +3079,17 @@ export const pinterestResponses: ResponseCatalog = {
     "ratio": {
      "type": "number"
     },
-    "index": {
-     "type": "number"
-    },
-    "id": {
-     "type": "string"
-    },
     "subcategories": {
      "type": "array",
      "items": {
       "type": "object",
       "properties": {
+       "id": {
+        "type": "string"
+       },
+       "index": {
+        "type": "number"
+       },
        "key": {
         "type": "string"
        },
@@ -2242,12 +3098,6 @@ export const pinterestResponses: ResponseCatalog = {
        },
        "ratio": {
         "type": "number"
-       },
-       "index": {
-        "type": "number"
-       },
-       "id": {
-        "type": "string"
        }
       }
      }
@@ -2261,11 +3111,11 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "type": {
-     "$ref": "AudienceDefinitionType"
-    },
     "scope": {
-     "$ref": "AudienceDefinitionScope"
+     "type": "string"
+    },
+    "type": {
+     "type": "string"
     }
    }
   },
@@ -2277,28 +3127,6 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "AudienceDefinition"
      }
-    }
-   }
-  },
-  "AudienceDefinitionScope": {
-   "type": "string",
-   "properties": {
-    "scope": {
-     "enum": [
-      "PARTNER",
-      "PINTEREST"
-     ]
-    }
-   }
-  },
-  "AudienceDefinitionType": {
-   "type": "string",
-   "properties": {
-    "scope": {
-     "enum": [
-      "IMPRESSION_PLUS_ENGAGEMENT",
-      "ENGAGEMENT"
-     ]
     }
    }
   },
@@ -2325,7 +3153,7 @@ export const pinterestResponses: ResponseCatalog = {
       "$ref": "AudienceDemographicValue"
      }
     },
-    "genders": {
+    "countries": {
      "type": "array",
      "items": {
       "$ref": "AudienceDemographicValue"
@@ -2337,13 +3165,13 @@ export const pinterestResponses: ResponseCatalog = {
       "$ref": "AudienceDemographicValue"
      }
     },
-    "metros": {
+    "genders": {
      "type": "array",
      "items": {
       "$ref": "AudienceDemographicValue"
      }
     },
-    "countries": {
+    "metros": {
      "type": "array",
      "items": {
       "$ref": "AudienceDemographicValue"
@@ -2369,28 +3197,46 @@ export const pinterestResponses: ResponseCatalog = {
       "$ref": "AudienceCategory"
      }
     },
-    "demographics": {
-     "$ref": "AudienceDemographics"
-    },
-    "type": {
-     "$ref": "AudienceInsightType"
-    },
     "date": {
      "type": "string",
      "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
      "nullable": true
+    },
+    "demographics": {
+     "$ref": "AudienceDemographics"
     },
     "size": {
      "type": "integer"
     },
     "size_is_upper_bound": {
      "type": "boolean"
+    },
+    "type": {
+     "$ref": "AudienceInsightType"
     }
    }
   },
   "AudienceRule": {
    "type": "object",
    "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "ad_id": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "campaign_id": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
     "country": {
      "type": "string"
     },
@@ -2407,71 +3253,25 @@ export const pinterestResponses: ResponseCatalog = {
     "engagement_type": {
      "type": "string"
     },
+    "engager_type": {
+     "type": "integer"
+    },
     "event": {
      "type": "string"
     },
     "event_data": {
-     "type": "object",
-     "properties": {
-      "currency": {
-       "$ref": "Currency"
-      },
-      "lead_type": {
-       "type": "string"
-      },
-      "line_items": {
-       "type": "object",
-       "properties": {
-        "product_brand": {
-         "type": "string"
-        },
-        "product_category": {
-         "type": "string"
-        },
-        "product_id": {
-         "type": "integer"
-        },
-        "product_name": {
-         "type": "string"
-        },
-        "product_price": {
-         "type": "string"
-        },
-        "product_quantity": {
-         "type": "integer"
-        },
-        "product_variant": {
-         "type": "string"
-        },
-        "product_variant_id": {
-         "type": "string"
-        }
-       }
-      },
-      "order_id": {
-       "type": "string"
-      },
-      "order_quantity": {
-       "type": "integer"
-      },
-      "page_name": {
-       "type": "string"
-      },
-      "promo_code": {
-       "type": "string"
-      },
-      "property": {
-       "type": "string"
-      },
-      "search_query": {
-       "type": "string"
-      },
-      "value": {
-       "type": "string"
-      },
-      "video_title": {
-       "type": "string"
-      }
+     "$ref": "EventData"
+    },
+    "event_source": {
+     "type": "object"
+    },
+    "ingestion_source": {
+     "type": "object"
+    },
+    "objective_type": {
+     "type": "array",
+     "items": {
+      "$ref": "ObjectiveType"
      }
     },
     "percentage": {
@@ -2506,39 +3306,6 @@ export const pinterestResponses: ResponseCatalog = {
     "visitor_source_id": {
      "type": "string",
      "pattern": "^\\d+$"
-    },
-    "event_source": {
-     "type": "object"
-    },
-    "ingestion_source": {
-     "type": "object"
-    },
-    "engager_type": {
-     "type": "integer"
-    },
-    "campaign_id": {
-     "type": "array",
-     "items": {
-      "type": "string",
-      "pattern": "^\\d+$"
-     }
-    },
-    "ad_id": {
-     "type": "array",
-     "items": {
-      "type": "string",
-      "pattern": "^\\d+$"
-     }
-    },
-    "objective_type": {
-     "type": "array",
-     "items": {
-      "$ref": "ObjectiveType"
-     }
-    },
-    "ad_account_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
     }
    }
   },
@@ -2554,11 +3321,53 @@ export const pinterestResponses: ResponseCatalog = {
    },
    "additionalProperties": false
   },
+  "BaseInviteDataResponse": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "invite_data": {
+     "type": "object",
+     "properties": {
+      "invite_expiration": {
+       "type": "integer"
+      },
+      "invite_status": {
+       "type": "string"
+      },
+      "invite_type": {
+       "type": "string"
+      },
+      "last_updated_time": {
+       "type": "integer"
+      },
+      "sent_at": {
+       "type": "integer"
+      }
+     }
+    },
+    "is_received_invite": {
+     "type": "boolean"
+    },
+    "user": {
+     "type": "object",
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    }
+   }
+  },
   "BatchOperationStatus": {
    "type": "string",
    "enum": [
     "PROCESSING",
-    "COMPLETED"
+    "COMPLETED",
+    "FAILED"
    ]
   },
   "BidFloor": {
@@ -2576,12 +3385,107 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
-  "BillingProfilesResponse": {
+  "BidInMicroCurrency": {
+   "type": "integer",
+   "format": "int64",
+   "nullable": true
+  },
+  "BillingInvoiceDownloadResponse": {
    "type": "object",
    "properties": {
+    "download_url": {
+     "type": "string"
+    },
+    "id": {
+     "type": "string"
+    }
+   }
+  },
+  "BillingInvoiceResponse": {
+   "type": "object",
+   "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "ad_account_name": {
+     "type": "string"
+    },
+    "amount_billed_micro_currency": {
+     "type": "integer"
+    },
+    "amount_discount_micro_currency": {
+     "type": "integer",
+     "nullable": true
+    },
+    "amount_net_micro_currency": {
+     "type": "integer",
+     "nullable": true
+    },
+    "amount_tax_micro_currency": {
+     "type": "integer",
+     "nullable": true
+    },
+    "bill_to_country": {
+     "type": "string"
+    },
+    "billing_period_end_date": {
+     "type": "string",
+     "format": "date",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "billing_period_start_date": {
+     "type": "string",
+     "format": "date",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "currency": {
+     "$ref": "Currency"
+    },
+    "document_type": {
+     "type": "string",
+     "enum": [
+      "INVOICE",
+      "CREDIT_MEMO"
+     ]
+    },
     "id": {
      "type": "string",
      "pattern": "^\\d+$"
+    },
+    "invoice_due_date": {
+     "type": "string",
+     "format": "date",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})$"
+    },
+    "payment_terms": {
+     "type": "string"
+    },
+    "status": {
+     "type": "string",
+     "enum": [
+      "OPEN",
+      "CLOSED"
+     ]
+    }
+   }
+  },
+  "BillingProfilesResponse": {
+   "type": "object",
+   "properties": {
+    "advertiser_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "billing_type": {
+     "type": "string",
+     "enum": [
+      "CREDIT_CARD",
+      "INVOICE",
+      "INTERNAL",
+      "RECURRING",
+      "PREPAID"
+     ]
     },
     "card_type": {
      "type": "string",
@@ -2594,19 +3498,7 @@ export const pinterestResponses: ResponseCatalog = {
       "ELO"
      ]
     },
-    "status": {
-     "type": "string",
-     "enum": [
-      "UNSPECIFIED",
-      "VALID",
-      "INVALID",
-      "PENDING",
-      "DELETED",
-      "SECONDARY",
-      "PENDING_SECONDARY"
-     ]
-    },
-    "advertiser_id": {
+    "id": {
      "type": "string",
      "pattern": "^\\d+$"
     },
@@ -2623,17 +3515,54 @@ export const pinterestResponses: ResponseCatalog = {
       "ELO",
       "CARTE_BANCAIRE"
      ]
+    },
+    "status": {
+     "type": "string",
+     "enum": [
+      "UNSPECIFIED",
+      "VALID",
+      "INVALID",
+      "PENDING",
+      "DELETED",
+      "SECONDARY",
+      "PENDING_SECONDARY"
+     ]
     }
    }
   },
   "Board": {
    "type": "object",
+   "properties": {
+    "privacy": {
+     "default": "PUBLIC",
+     "allOf": [
+      {
+       "$ref": "BoardPrivacy"
+      }
+     ]
+    }
+   },
+   "allOf": [
+    {
+     "$ref": "BoardBase"
+    }
+   ]
+  },
+  "BoardBase": {
+   "type": "object",
    "required": [
+    "id",
     "name"
    ],
    "properties": {
-    "id": {
+    "board_pins_modified_at": {
      "type": "string",
+     "format": "date-time",
+     "readOnly": true
+    },
+    "collaborator_count": {
+     "type": "integer",
+     "minimum": 0,
      "readOnly": true
     },
     "created_at": {
@@ -2641,51 +3570,36 @@ export const pinterestResponses: ResponseCatalog = {
      "format": "date-time",
      "readOnly": true
     },
-    "board_pins_modified_at": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
-    },
-    "name": {
-     "type": "string"
-    },
     "description": {
      "type": "string",
      "nullable": true
-    },
-    "collaborator_count": {
-     "type": "integer",
-     "minimum": 0,
-     "readOnly": true
-    },
-    "pin_count": {
-     "type": "integer",
-     "minimum": 0,
-     "readOnly": true
     },
     "follower_count": {
      "type": "integer",
      "minimum": 0,
      "readOnly": true
     },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "readOnly": true
+    },
+    "is_ads_only": {
+     "type": "boolean",
+     "default": false
+    },
     "media": {
-     "type": "object",
      "readOnly": true,
-     "properties": {
-      "image_cover_url": {
-       "type": "string",
-       "nullable": true
-      },
-      "pin_thumbnail_urls": {
-       "type": "array",
-       "items": {
-        "type": "string"
-       }
+     "allOf": [
+      {
+       "$ref": "BoardMedia"
       }
-     }
+     ]
+    },
+    "name": {
+     "type": "string"
     },
     "owner": {
-     "type": "object",
      "readOnly": true,
      "allOf": [
       {
@@ -2693,14 +3607,25 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "privacy": {
+    "pin_count": {
+     "type": "integer",
+     "minimum": 0,
+     "readOnly": true
+    }
+   }
+  },
+  "BoardMedia": {
+   "type": "object",
+   "properties": {
+    "image_cover_url": {
      "type": "string",
-     "enum": [
-      "PUBLIC",
-      "PROTECTED",
-      "SECRET"
-     ],
-     "default": "PUBLIC"
+     "nullable": true
+    },
+    "pin_thumbnail_urls": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
     }
    }
   },
@@ -2712,6 +3637,14 @@ export const pinterestResponses: ResponseCatalog = {
      "readOnly": true
     }
    }
+  },
+  "BoardPrivacy": {
+   "type": "string",
+   "enum": [
+    "PUBLIC",
+    "PROTECTED",
+    "SECRET"
+   ]
   },
   "BoardSection": {
    "type": "object",
@@ -2729,6 +3662,26 @@ export const pinterestResponses: ResponseCatalog = {
      "maxLength": 180
     }
    }
+  },
+  "BoardUpdatePrivacy": {
+   "type": "string",
+   "enum": [
+    "PUBLIC",
+    "SECRET"
+   ]
+  },
+  "BoardWithUpdatePrivacy": {
+   "type": "object",
+   "properties": {
+    "privacy": {
+     "$ref": "BoardUpdatePrivacy"
+    }
+   },
+   "allOf": [
+    {
+     "$ref": "BoardBase"
+    }
+   ]
   },
   "BookClosedResponse": {
    "type": "object",
@@ -2769,6 +3722,12 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "BulkPinAnalyticsResponse": {
+   "type": "object",
+   "additionalProperties": {
+    "$ref": "PinAnalyticsResponse"
+   }
+  },
   "BulkReportingJobStatus": {
    "type": "string",
    "enum": [
@@ -2799,11 +3758,11 @@ export const pinterestResponses: ResponseCatalog = {
   "BulkUpsertStatusResponse": {
    "type": "object",
    "properties": {
-    "status": {
-     "$ref": "BulkUpsertStatus"
-    },
     "result_url": {
      "type": "string"
+    },
+    "status": {
+     "$ref": "BulkUpsertStatus"
     }
    }
   },
@@ -2815,6 +3774,8 @@ export const pinterestResponses: ResponseCatalog = {
     "ANALYST",
     "SOS_READER",
     "FINANCE_MANAGER",
+    "FINANCE_VIEW",
+    "FINANCE_EDIT",
     "AUDIENCE_MANAGER",
     "CAMPAIGN_MANAGER",
     "CATALOGS_MANAGER",
@@ -2827,6 +3788,118 @@ export const pinterestResponses: ResponseCatalog = {
     "RESOURCE_CONVERSION_TAGS_READER"
    ]
   },
+  "BusinessAccessUserSummary": {
+   "type": "object",
+   "properties": {
+    "email": {
+     "type": "string",
+     "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 20,
+     "nullable": true
+    },
+    "username": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "BusinessMemberAssetsSummary": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "ad_accounts": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "minLength": 1,
+        "maxLength": 20
+       },
+       "permissions": {
+        "$ref": "PermissionsResponse"
+       }
+      }
+     }
+    },
+    "profiles": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "pattern": "^\\d+$",
+        "minLength": 1,
+        "maxLength": 20
+       },
+       "permissions": {
+        "$ref": "PermissionsResponse"
+       }
+      }
+     }
+    }
+   }
+  },
+  "BusinessRoleResponse": {
+   "type": "string"
+  },
+  "BusinessSharedAudienceResponse": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "SharedAudienceResponseCommon"
+    },
+    {
+     "type": "object",
+     "nullable": true,
+     "properties": {
+      "recipient_business_ids": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "CampaignAudienceMultipliers": {
+   "type": "object",
+   "properties": {
+    "AUDIENCE_ID": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double",
+    "minimum": 0,
+    "maximum": 10
+   }
+  },
+  "CampaignBidOptions": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "app_type_multipliers": {
+     "$ref": "AppTypeMultipliers"
+    },
+    "audience_multipliers": {
+     "$ref": "CampaignAudienceMultipliers"
+    },
+    "placement_multipliers": {
+     "$ref": "PlacementMultipliers"
+    }
+   }
+  },
   "CampaignCommon": {
    "type": "object",
    "properties": {
@@ -2834,8 +3907,35 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "pattern": "^\\d+$"
     },
+    "daily_spend_cap": {
+     "type": "integer",
+     "nullable": true
+    },
+    "end_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "is_automated_campaign": {
+     "$ref": "CampaignIsAutomatedCampaign"
+    },
+    "is_flexible_daily_budgets": {
+     "$ref": "CampaignIsFlexibleDailyBudgets"
+    },
+    "lifetime_spend_cap": {
+     "type": "integer",
+     "nullable": true
+    },
     "name": {
      "type": "string"
+    },
+    "order_line_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "start_time": {
+     "type": "integer",
+     "nullable": true
     },
     "status": {
      "type": "string",
@@ -2845,41 +3945,12 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "lifetime_spend_cap": {
-     "type": "integer",
-     "nullable": true
-    },
-    "daily_spend_cap": {
-     "type": "integer",
-     "nullable": true
-    },
-    "order_line_id": {
-     "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
-    },
     "tracking_urls": {
      "type": "object",
      "nullable": true,
      "allOf": [
       {
        "$ref": "TrackingUrls"
-      }
-     ]
-    },
-    "start_time": {
-     "type": "integer",
-     "nullable": true
-    },
-    "end_time": {
-     "type": "integer",
-     "nullable": true
-    },
-    "summary_status": {
-     "type": "string",
-     "allOf": [
-      {
-       "$ref": "CampaignSummaryStatus"
       }
      ]
     }
@@ -2892,37 +3963,14 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "CampaignCommon"
     },
     {
+     "type": "object",
      "properties": {
-      "status": {
-       "type": "string",
-       "default": "ACTIVE",
-       "allOf": [
-        {
-         "$ref": "EntityStatus"
-        }
-       ]
-      },
-      "is_flexible_daily_budgets": {
-       "type": "boolean",
-       "default": false,
-       "allOf": [
-        {
-         "$ref": "CampaignIsFlexibleDailyBudgets"
-        }
-       ]
-      },
       "default_ad_group_budget_in_micro_currency": {
        "type": "integer",
        "nullable": true
       },
-      "is_automated_campaign": {
-       "type": "boolean",
-       "default": false,
-       "allOf": [
-        {
-         "$ref": "CampaignIsAutomatedCampaign"
-        }
-       ]
+      "is_campaign_budget_optimization": {
+       "$ref": "CampaignIsCampaignBudgetOptimization"
       }
      }
     }
@@ -2949,6 +3997,7 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "CampaignResponse"
     },
     {
+     "type": "object",
      "properties": {
       "objective_type": {
        "$ref": "ObjectiveType"
@@ -2982,13 +4031,18 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "CampaignIsAutomatedCampaign": {
    "type": "boolean",
-   "default": false
+   "nullable": true
+  },
+  "CampaignIsCampaignBudgetOptimization": {
+   "type": "boolean",
+   "nullable": true
   },
   "CampaignIsFlexibleDailyBudgets": {
    "type": "boolean",
-   "default": false
+   "nullable": true
   },
   "CampaignResponse": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "CampaignId"
@@ -2999,25 +4053,29 @@ export const pinterestResponses: ResponseCatalog = {
     {
      "type": "object",
      "properties": {
-      "objective_type": {
-       "$ref": "ObjectiveType"
+      "bid_options": {
+       "$ref": "CampaignBidOptions"
       },
       "created_time": {
        "type": "integer"
       },
-      "updated_time": {
-       "type": "integer"
+      "is_campaign_budget_optimization": {
+       "$ref": "CampaignIsCampaignBudgetOptimization"
+      },
+      "is_performance_plus": {
+       "type": "boolean"
+      },
+      "objective_type": {
+       "$ref": "ObjectiveType"
+      },
+      "summary_status": {
+       "$ref": "CampaignSummaryStatus"
       },
       "type": {
        "type": "string"
       },
-      "is_flexible_daily_budgets": {
-       "type": "boolean",
-       "nullable": true
-      },
-      "is_campaign_budget_optimization": {
-       "type": "boolean",
-       "nullable": true
+      "updated_time": {
+       "type": "integer"
       }
      }
     }
@@ -3037,6 +4095,7 @@ export const pinterestResponses: ResponseCatalog = {
    ]
   },
   "CampaignUpdateResponse": {
+   "type": "object",
    "allOf": [
     {
      "$ref": "CampaignCreateResponse"
@@ -3047,9 +4106,6 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "array",
    "items": {
     "type": "object",
-    "required": [
-     "CAMPAIGN_ID"
-    ],
     "properties": {
      "CAMPAIGN_ID": {
       "type": "string",
@@ -3077,6 +4133,9 @@ export const pinterestResponses: ResponseCatalog = {
       "catalog_type"
      ],
      "properties": {
+      "catalog_type": {
+       "$ref": "CatalogsType"
+      },
       "id": {
        "type": "string",
        "pattern": "^\\d+$"
@@ -3084,59 +4143,504 @@ export const pinterestResponses: ResponseCatalog = {
       "name": {
        "type": "string",
        "nullable": true
-      },
-      "catalog_type": {
-       "$ref": "CatalogsType"
       }
      }
     }
    ]
   },
-  "CatalogProductGroup": {
+  "CatalogsAvailableFilterValues": {
+   "type": "object",
+   "oneOf": [
+    {
+     "$ref": "CatalogsRetailAvailableFilterValues"
+    },
+    {
+     "$ref": "CatalogsHotelAvailableFilterValues"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsAvailableFilterValues"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "catalog_type",
+    "mapping": {
+     "RETAIL": "CatalogsRetailAvailableFilterValues",
+     "HOTEL": "CatalogsHotelAvailableFilterValues",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsAvailableFilterValues"
+    }
+   }
+  },
+  "CatalogsCreateReportResponse": {
    "type": "object",
    "properties": {
-    "id": {
+    "token": {
+     "type": "string"
+    }
+   }
+  },
+  "CatalogsCreativeAssetsAttributes": {
+   "type": "object",
+   "allOf": [
+    {
+     "type": "object",
+     "properties": {
+      "image_link": {
+       "type": "string"
+      },
+      "video_link": {
+       "type": "string"
+      }
+     }
+    },
+    {
+     "$ref": "CatalogsUpdatableCreativeAssetsAttributes"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsAvailableFilterValues": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "filter_values"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "filter_values": {
+     "type": "object",
+     "properties": {
+      "custom_label_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_5": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_6": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "media_type": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "IMAGE",
+         "VIDEO"
+        ]
+       }
+      }
+     }
+    }
+   }
+  },
+  "CatalogsCreativeAssetsFeed": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "CatalogsDbItem"
+    },
+    {
+     "type": "object",
+     "required": [
+      "credentials",
+      "format",
+      "location",
+      "name",
+      "preferred_processing_schedule",
+      "status",
+      "catalog_type",
+      "default_locale",
+      "default_currency",
+      "default_country",
+      "catalog_id"
+     ],
+     "properties": {
+      "catalog_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "catalog_type": {
+       "$ref": "CatalogsType"
+      },
+      "credentials": {
+       "$ref": "CatalogsFeedCredentials"
+      },
+      "default_country": {
+       "$ref": "Country"
+      },
+      "default_currency": {
+       "$ref": "NullableCurrency"
+      },
+      "default_locale": {
+       "type": "string"
+      },
+      "format": {
+       "$ref": "CatalogsFormat"
+      },
+      "location": {
+       "type": "string"
+      },
+      "name": {
+       "type": "string",
+       "nullable": true
+      },
+      "preferred_processing_schedule": {
+       "$ref": "CatalogsFeedProcessingSchedule"
+      },
+      "status": {
+       "$ref": "CatalogsStatus"
+      }
+     }
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsItemErrorResponse": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "errors"
+   ],
+   "properties": {
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "creative_assets_id": {
      "type": "string"
     },
-    "merchant_id": {
+    "errors": {
+     "type": "array",
+     "items": {
+      "$ref": "ItemValidationEvent"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsItemResponse": {
+   "type": "object",
+   "required": [
+    "catalog_type"
+   ],
+   "properties": {
+    "attributes": {
+     "$ref": "CatalogsCreativeAssetsAttributes"
+    },
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "pins": {
+     "type": "array",
+     "maxItems": 11,
+     "nullable": true,
+     "items": {
+      "$ref": "Pin"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsItemsBatch": {
+   "type": "object",
+   "required": [
+    "catalog_type"
+   ],
+   "properties": {
+    "batch_id": {
+     "type": "string"
+    },
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    },
+    "completed_time": {
+     "type": "string",
+     "format": "date-time",
+     "nullable": true,
+     "readOnly": true
+    },
+    "created_time": {
+     "type": "string",
+     "format": "date-time",
+     "readOnly": true
+    },
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "CreativeAssetsProcessingRecord"
+     }
+    },
+    "status": {
+     "$ref": "BatchOperationStatus"
+    }
+   }
+  },
+  "CatalogsCreativeAssetsProduct": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "metadata",
+    "pin"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "metadata": {
+     "$ref": "CatalogsCreativeAssetsProductMetadata"
+    },
+    "pin": {
+     "$ref": "Pin"
+    }
+   }
+  },
+  "CatalogsCreativeAssetsProductGroup": {
+   "type": "object",
+   "required": [
+    "id",
+    "filters",
+    "catalog_type",
+    "catalog_id"
+   ],
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
+    },
+    "created_at": {
+     "type": "integer"
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "filters": {
+     "$ref": "CatalogsCreativeAssetsProductGroupFilters"
+    },
+    "id": {
      "type": "string",
      "pattern": "^\\d+$"
     },
     "name": {
      "type": "string"
     },
-    "filters": {
-     "type": "object"
+    "updated_at": {
+     "type": "integer"
+    }
+   }
+  },
+  "CatalogsCreativeAssetsProductGroupFilterKeys": {
+   "anyOf": [
+    {
+     "$ref": "CreativeAssetsIdFilter"
     },
-    "filter_v2": {
-     "type": "object"
+    {
+     "$ref": "CustomLabel0Filter"
     },
-    "type": {
-     "$ref": "Board"
+    {
+     "$ref": "CustomLabel1Filter"
     },
-    "status": {
-     "$ref": "EntityStatus"
+    {
+     "$ref": "CustomLabel2Filter"
     },
-    "feed_profile_id": {
+    {
+     "$ref": "CustomLabel3Filter"
+    },
+    {
+     "$ref": "CustomLabel4Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory6Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory5Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory4Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory3Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory2Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory1Filter"
+    },
+    {
+     "$ref": "GoogleProductCategory0Filter"
+    },
+    {
+     "$ref": "MediaTypeFilter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsProductGroupFilters": {
+   "type": "object",
+   "anyOf": [
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupFiltersAnyOf"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupFiltersAllOf"
+    }
+   ]
+  },
+  "CatalogsCreativeAssetsProductGroupFiltersAllOf": {
+   "type": "object",
+   "required": [
+    "all_of"
+   ],
+   "properties": {
+    "all_of": {
+     "type": "array",
+     "items": {
+      "$ref": "CatalogsCreativeAssetsProductGroupFilterKeys"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupFiltersAnyOf": {
+   "type": "object",
+   "required": [
+    "any_of"
+   ],
+   "properties": {
+    "any_of": {
+     "type": "array",
+     "items": {
+      "$ref": "CatalogsCreativeAssetsProductGroupFilterKeys"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsCreativeAssetsProductGroupProductCounts": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "total",
+    "videos"
+   ],
+   "properties": {
+    "catalog_type": {
      "type": "string",
-     "pattern": "^\\d+$"
+     "enum": [
+      "CREATIVE_ASSETS"
+     ]
     },
-    "created_at": {
-     "type": "integer"
+    "total": {
+     "type": "number",
+     "minimum": 0
     },
-    "last_update": {
-     "type": "integer"
+    "videos": {
+     "type": "number",
+     "minimum": 0
+    }
+   }
+  },
+  "CatalogsCreativeAssetsProductMetadata": {
+   "type": "object",
+   "required": [
+    "creative_assets_id",
+    "visibility"
+   ],
+   "properties": {
+    "creative_assets_id": {
+     "type": "string"
     },
-    "product_count": {
-     "type": "integer"
-    },
-    "featured_position": {
-     "type": "integer"
+    "visibility": {
+     "$ref": "CreativeAssetsVisibilityType"
     }
    }
   },
   "CatalogsDbItem": {
    "type": "object",
+   "required": [
+    "id",
+    "created_at",
+    "updated_at"
+   ],
    "properties": {
     "created_at": {
      "type": "string",
@@ -3159,13 +4663,17 @@ export const pinterestResponses: ResponseCatalog = {
     },
     {
      "$ref": "CatalogsHotelFeed"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsFeed"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
      "RETAIL": "CatalogsRetailFeed",
-     "HOTEL": "CatalogsHotelFeed"
+     "HOTEL": "CatalogsHotelFeed",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsFeed"
     }
    }
   },
@@ -3183,6 +4691,30 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "username": {
      "type": "string"
+    }
+   }
+  },
+  "CatalogsFeedIngestion": {
+   "type": "object",
+   "required": [
+    "id",
+    "feed_id",
+    "created_at",
+    "status"
+   ],
+   "properties": {
+    "created_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "feed_id": {
+     "type": "string"
+    },
+    "id": {
+     "type": "string"
+    },
+    "status": {
+     "$ref": "CatalogsFeedProcessingStatus"
     }
    }
   },
@@ -3208,7 +4740,25 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsFeedIngestionErrors": {
    "type": "object",
    "properties": {
-    "LINE_LEVEL_INTERNAL_ERROR": {
+    "ACCOUNT_FLAGGED": {
+     "type": "integer"
+    },
+    "FETCH_GOOGLE_SHEET_NOT_SHARED": {
+     "type": "integer"
+    },
+    "IMAGE_FILE_NOT_ACCESSIBLE": {
+     "type": "integer"
+    },
+    "IMAGE_FILE_NOT_FOUND": {
+     "type": "integer"
+    },
+    "IMAGE_INVALID_FILE": {
+     "type": "integer"
+    },
+    "IMAGE_LEVEL_INTERNAL_ERROR": {
+     "type": "integer"
+    },
+    "IMAGE_MALFORMED_URL": {
      "type": "integer"
     },
     "LARGE_PRODUCT_COUNT_DECREASE": {
@@ -3217,22 +4767,7 @@ export const pinterestResponses: ResponseCatalog = {
       1
      ]
     },
-    "ACCOUNT_FLAGGED": {
-     "type": "integer"
-    },
-    "IMAGE_LEVEL_INTERNAL_ERROR": {
-     "type": "integer"
-    },
-    "IMAGE_FILE_NOT_ACCESSIBLE": {
-     "type": "integer"
-    },
-    "IMAGE_MALFORMED_URL": {
-     "type": "integer"
-    },
-    "IMAGE_FILE_NOT_FOUND": {
-     "type": "integer"
-    },
-    "IMAGE_INVALID_FILE": {
+    "LINE_LEVEL_INTERNAL_ERROR": {
      "type": "integer"
     }
    }
@@ -3254,13 +4789,226 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsFeedIngestionWarnings": {
    "type": "object",
    "properties": {
-    "ADDITIONAL_IMAGE_LEVEL_INTERNAL_ERROR": {
+    "AD_IMAGE_DOWNLOAD_CONTENT_READ_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_DNS_LOOKUP_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_FILE_NOT_ACCESSIBLE": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_FILE_NOT_FOUND": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_400": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_403": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_404": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_405": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_410": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_429": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_500": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_502": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_503": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_504": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_507": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_508": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_520": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_521": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_522": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_HTTP_STATUS_525": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_CONFIGURATION_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_FAILED_TO_DOWNLOAD": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_MALFORMED_URL": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_RATE_LIMITED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INTERNAL_REQUEST_EXPIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_INVALID_FILE": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_SITE_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_SITE_TIMEOUT": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_SSL_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_DOWNLOAD_SSL_HANDSHAKE_ERROR": {
+     "type": "integer"
+    },
+    "AD_IMAGE_PROCESSING_EMPTY_FILE": {
+     "type": "integer"
+    },
+    "AD_IMAGE_PROCESSING_HEIGHT_TOO_SMALL": {
+     "type": "integer"
+    },
+    "AD_IMAGE_PROCESSING_TOO_MANY_PIXELS": {
+     "type": "integer"
+    },
+    "AD_IMAGE_PROCESSING_TYPE_MISMATCH": {
+     "type": "integer"
+    },
+    "AD_IMAGE_PROCESSING_WIDTH_TOO_SMALL": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_CONTENT_READ_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_DNS_LOOKUP_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_FILE_NOT_ACCESSIBLE": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_FILE_NOT_FOUND": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_400": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_403": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_404": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_405": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_410": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_429": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_500": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_502": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_503": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_504": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_507": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_508": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_520": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_521": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_522": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_HTTP_STATUS_525": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_CONFIGURATION_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_FAILED_TO_DOWNLOAD": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_MALFORMED_URL": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_RATE_LIMITED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INTERNAL_REQUEST_EXPIRED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_INVALID_FILE": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_SITE_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_SITE_TIMEOUT": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_SSL_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_DOWNLOAD_SSL_HANDSHAKE_ERROR": {
+     "type": "integer"
+    },
+    "AD_VIDEO_LENGTH_TOO_SHORT": {
+     "type": "integer"
+    },
+    "AD_VIDEO_PROCESSING_EMPTY_FILE": {
+     "type": "integer"
+    },
+    "AD_VIDEO_PROCESSING_HEIGHT_TOO_SMALL": {
+     "type": "integer"
+    },
+    "AD_VIDEO_PROCESSING_TOO_MANY_PIXELS": {
+     "type": "integer"
+    },
+    "AD_VIDEO_PROCESSING_TYPE_MISMATCH": {
+     "type": "integer"
+    },
+    "AD_VIDEO_PROCESSING_WIDTH_TOO_SMALL": {
      "type": "integer"
     },
     "ADDITIONAL_IMAGE_FILE_NOT_ACCESSIBLE": {
-     "type": "integer"
-    },
-    "ADDITIONAL_IMAGE_MALFORMED_URL": {
      "type": "integer"
     },
     "ADDITIONAL_IMAGE_FILE_NOT_FOUND": {
@@ -3269,7 +5017,34 @@ export const pinterestResponses: ResponseCatalog = {
     "ADDITIONAL_IMAGE_INVALID_FILE": {
      "type": "integer"
     },
+    "ADDITIONAL_IMAGE_LEVEL_INTERNAL_ERROR": {
+     "type": "integer"
+    },
+    "ADDITIONAL_IMAGE_MALFORMED_URL": {
+     "type": "integer"
+    },
+    "FETCH_GOOGLE_SHEET_PUBLIC_CAN_EDIT": {
+     "type": "integer"
+    },
     "HOTEL_PRICE_HEADER_IS_PRESENT": {
+     "type": "integer"
+    },
+    "VIDEO_DOWNLOAD_VIDEO_TOO_SHORT": {
+     "type": "integer"
+    },
+    "VIDEO_FILE_NOT_ACCESSIBLE": {
+     "type": "integer"
+    },
+    "VIDEO_FILE_NOT_FOUND": {
+     "type": "integer"
+    },
+    "VIDEO_INVALID_FILE": {
+     "type": "integer"
+    },
+    "VIDEO_LEVEL_INTERNAL_ERROR": {
+     "type": "integer"
+    },
+    "VIDEO_MALFORMED_URL": {
      "type": "integer"
     }
    }
@@ -3292,14 +5067,17 @@ export const pinterestResponses: ResponseCatalog = {
       "ingestion_details": {
        "$ref": "CatalogsFeedIngestionDetails"
       },
-      "status": {
-       "$ref": "CatalogsFeedProcessingStatus"
-      },
       "product_counts": {
        "$ref": "CatalogsFeedProductCounts"
       },
+      "status": {
+       "$ref": "CatalogsFeedProcessingStatus"
+      },
       "validation_details": {
        "$ref": "CatalogsFeedValidationDetails"
+      },
+      "video_counts": {
+       "$ref": "CatalogsFeedVideoCounts"
       }
      }
     }
@@ -3717,23 +5495,18 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "string",
    "enum": [
     "COMPLETED",
-    "COMPLETED_EARLY",
-    "DISAPPROVED",
     "FAILED",
-    "PROCESSING",
-    "QUEUED_FOR_PROCESSING",
-    "UNDER_APPEAL",
-    "UNDER_REVIEW"
+    "PROCESSING"
    ]
   },
   "CatalogsFeedProductCounts": {
    "type": "object",
    "nullable": true,
    "properties": {
-    "original": {
+    "ingested": {
      "type": "integer"
     },
-    "ingested": {
+    "original": {
      "type": "integer"
     }
    }
@@ -3756,103 +5529,103 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsFeedValidationErrors": {
    "type": "object",
    "properties": {
+    "ADULT_INVALID": {
+     "type": "integer"
+    },
+    "ADWORDS_FORMAT_INVALID": {
+     "type": "integer"
+    },
+    "AVAILABILITY_INVALID": {
+     "type": "integer"
+    },
+    "BLOCKLISTED_IMAGE_SIGNATURE": {
+     "type": "integer"
+    },
+    "DELIMITER_ERROR": {
+     "type": "integer"
+    },
+    "DESCRIPTION_MISSING": {
+     "type": "integer"
+    },
+    "DUPLICATE_PRODUCTS": {
+     "type": "integer"
+    },
+    "ENCODING_ERROR": {
+     "type": "integer"
+    },
+    "FEED_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "FEED_TOO_SMALL": {
+     "type": "integer"
+    },
     "FETCH_ERROR": {
      "type": "integer"
     },
     "FETCH_INACTIVE_FEED_ERROR": {
      "type": "integer"
     },
-    "ENCODING_ERROR": {
-     "type": "integer"
-    },
-    "DELIMITER_ERROR": {
-     "type": "integer"
-    },
-    "REQUIRED_COLUMNS_MISSING": {
-     "type": "integer"
-    },
-    "DUPLICATE_PRODUCTS": {
-     "type": "integer"
-    },
     "IMAGE_LINK_INVALID": {
-     "type": "integer"
-    },
-    "ITEMID_MISSING": {
-     "type": "integer"
-    },
-    "TITLE_MISSING": {
-     "type": "integer"
-    },
-    "DESCRIPTION_MISSING": {
-     "type": "integer"
-    },
-    "PRODUCT_LINK_MISSING": {
-     "type": "integer"
-    },
-    "IMAGE_LINK_MISSING": {
-     "type": "integer"
-    },
-    "AVAILABILITY_INVALID": {
-     "type": "integer"
-    },
-    "PRODUCT_PRICE_INVALID": {
-     "type": "integer"
-    },
-    "LINK_FORMAT_INVALID": {
-     "type": "integer"
-    },
-    "PARSE_LINE_ERROR": {
-     "type": "integer"
-    },
-    "ADWORDS_FORMAT_INVALID": {
-     "type": "integer"
-    },
-    "INTERNAL_SERVICE_ERROR": {
-     "type": "integer"
-    },
-    "NO_VERIFIED_DOMAIN": {
-     "type": "integer"
-    },
-    "ADULT_INVALID": {
      "type": "integer"
     },
     "IMAGE_LINK_LENGTH_TOO_LONG": {
      "type": "integer"
     },
+    "IMAGE_LINK_MISSING": {
+     "type": "integer"
+    },
+    "INTERNAL_SERVICE_ERROR": {
+     "type": "integer"
+    },
     "INVALID_DOMAIN": {
-     "type": "integer"
-    },
-    "FEED_LENGTH_TOO_LONG": {
-     "type": "integer"
-    },
-    "LINK_LENGTH_TOO_LONG": {
-     "type": "integer"
-    },
-    "MALFORMED_XML": {
-     "type": "integer"
-    },
-    "PRICE_MISSING": {
-     "type": "integer"
-    },
-    "FEED_TOO_SMALL": {
-     "type": "integer"
-    },
-    "MAX_ITEMS_PER_ITEM_GROUP_EXCEEDED": {
      "type": "integer"
     },
     "ITEM_MAIN_IMAGE_DOWNLOAD_FAILURE": {
      "type": "integer"
     },
-    "PINJOIN_CONTENT_UNSAFE": {
+    "ITEMID_MISSING": {
      "type": "integer"
     },
-    "BLOCKLISTED_IMAGE_SIGNATURE": {
+    "LINK_FORMAT_INVALID": {
+     "type": "integer"
+    },
+    "LINK_LENGTH_TOO_LONG": {
      "type": "integer"
     },
     "LIST_PRICE_INVALID": {
      "type": "integer"
     },
+    "MALFORMED_XML": {
+     "type": "integer"
+    },
+    "MAX_ITEMS_PER_ITEM_GROUP_EXCEEDED": {
+     "type": "integer"
+    },
+    "NO_VERIFIED_DOMAIN": {
+     "type": "integer"
+    },
+    "PARSE_LINE_ERROR": {
+     "type": "integer"
+    },
+    "PINJOIN_CONTENT_UNSAFE": {
+     "type": "integer"
+    },
     "PRICE_CANNOT_BE_DETERMINED": {
+     "type": "integer"
+    },
+    "PRICE_MISSING": {
+     "type": "integer"
+    },
+    "PRODUCT_LINK_MISSING": {
+     "type": "integer"
+    },
+    "PRODUCT_PRICE_INVALID": {
+     "type": "integer"
+    },
+    "REQUIRED_COLUMNS_MISSING": {
+     "type": "integer"
+    },
+    "TITLE_MISSING": {
      "type": "integer"
     }
    }
@@ -3860,37 +5633,499 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsFeedValidationWarnings": {
    "type": "object",
    "properties": {
+    "AD_IMAGE_0_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_0_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_10_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_11_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_12_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_13_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_14_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_15_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_16_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_17_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_18_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_19_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_1_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_2_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_3_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_4_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_5_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_6_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_7_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_8_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_IMAGE_9_TAG_REQUIRED": {
+     "type": "integer"
+    },
     "AD_LINK_FORMAT_WARNING": {
      "type": "integer"
     },
     "AD_LINK_SAME_AS_LINK": {
      "type": "integer"
     },
-    "TITLE_LENGTH_TOO_LONG": {
+    "AD_VIDEO_0_LINK_DUPLICATED": {
      "type": "integer"
     },
-    "DESCRIPTION_LENGTH_TOO_LONG": {
+    "AD_VIDEO_0_LINK_LENGTH_TOO_LONG": {
      "type": "integer"
     },
-    "GENDER_INVALID": {
+    "AD_VIDEO_0_LINK_REQUIRED": {
      "type": "integer"
     },
-    "AGE_GROUP_INVALID": {
+    "AD_VIDEO_0_LINK_WARNING": {
      "type": "integer"
     },
-    "SIZE_TYPE_INVALID": {
+    "AD_VIDEO_0_TAG_DUPLICATED": {
      "type": "integer"
     },
-    "SIZE_SYSTEM_INVALID": {
+    "AD_VIDEO_0_TAG_LENGTH_TOO_LONG": {
      "type": "integer"
     },
-    "LINK_FORMAT_WARNING": {
+    "AD_VIDEO_0_TAG_REQUIRED": {
      "type": "integer"
     },
-    "SALES_PRICE_INVALID": {
+    "AD_VIDEO_1_LINK_DUPLICATED": {
      "type": "integer"
     },
-    "PRODUCT_CATEGORY_DEPTH_WARNING": {
+    "AD_VIDEO_1_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_VIDEO_1_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_1_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_VIDEO_1_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_1_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_VIDEO_1_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_LINK_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_LINK_REQUIRED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_LINK_WARNING": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_TAG_DUPLICATED": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_TAG_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "AD_VIDEO_2_TAG_REQUIRED": {
+     "type": "integer"
+    },
+    "ADDITIONAL_IMAGE_LINK_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "ADDITIONAL_IMAGE_LINK_WARNING": {
      "type": "integer"
     },
     "ADWORDS_FORMAT_WARNING": {
@@ -3899,7 +6134,28 @@ export const pinterestResponses: ResponseCatalog = {
     "ADWORDS_SAME_AS_LINK": {
      "type": "integer"
     },
+    "AGE_GROUP_INVALID": {
+     "type": "integer"
+    },
+    "ANDROID_DEEP_LINK_INVALID": {
+     "type": "integer"
+    },
+    "AVAILABILITY_DATE_INVALID": {
+     "type": "integer"
+    },
+    "COUNTRY_DOES_NOT_MAP_TO_CURRENCY": {
+     "type": "integer"
+    },
+    "CUSTOM_LABEL_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "DESCRIPTION_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
     "DUPLICATE_HEADERS": {
+     "type": "integer"
+    },
+    "EXPIRATION_DATE_INVALID": {
      "type": "integer"
     },
     "FETCH_SAME_SIGNATURE": {
@@ -3908,106 +6164,123 @@ export const pinterestResponses: ResponseCatalog = {
       1
      ]
     },
-    "ADDITIONAL_IMAGE_LINK_LENGTH_TOO_LONG": {
-     "type": "integer"
-    },
-    "ADDITIONAL_IMAGE_LINK_WARNING": {
-     "type": "integer"
-    },
-    "IMAGE_LINK_WARNING": {
-     "type": "integer"
-    },
-    "SHIPPING_INVALID": {
-     "type": "integer"
-    },
-    "TAX_INVALID": {
-     "type": "integer"
-    },
-    "SHIPPING_WEIGHT_INVALID": {
-     "type": "integer"
-    },
-    "EXPIRATION_DATE_INVALID": {
-     "type": "integer"
-    },
-    "AVAILABILITY_DATE_INVALID": {
-     "type": "integer"
-    },
-    "SALE_DATE_INVALID": {
-     "type": "integer"
-    },
-    "WEIGHT_UNIT_INVALID": {
-     "type": "integer"
-    },
-    "IS_BUNDLE_INVALID": {
-     "type": "integer"
-    },
-    "UPDATED_TIME_INVALID": {
-     "type": "integer"
-    },
-    "CUSTOM_LABEL_LENGTH_TOO_LONG": {
-     "type": "integer"
-    },
-    "PRODUCT_TYPE_LENGTH_TOO_LONG": {
-     "type": "integer"
-    },
-    "TOO_MANY_ADDITIONAL_IMAGE_LINKS": {
-     "type": "integer"
-    },
-    "MULTIPACK_INVALID": {
-     "type": "integer"
-    },
-    "INDEXED_PRODUCT_COUNT_LARGE_DELTA": {
-     "type": "integer"
-    },
-    "ITEM_ADDITIONAL_IMAGE_DOWNLOAD_FAILURE": {
-     "type": "integer"
-    },
-    "OPTIONAL_PRODUCT_CATEGORY_MISSING": {
-     "type": "integer"
-    },
-    "OPTIONAL_PRODUCT_CATEGORY_INVALID": {
-     "type": "integer"
-    },
-    "OPTIONAL_CONDITION_MISSING": {
-     "type": "integer"
-    },
-    "OPTIONAL_CONDITION_INVALID": {
-     "type": "integer"
-    },
-    "IOS_DEEP_LINK_INVALID": {
-     "type": "integer"
-    },
-    "ANDROID_DEEP_LINK_INVALID": {
-     "type": "integer"
-    },
-    "UTM_SOURCE_AUTO_CORRECTED": {
-     "type": "integer"
-    },
-    "COUNTRY_DOES_NOT_MAP_TO_CURRENCY": {
-     "type": "integer"
-    },
-    "MIN_AD_PRICE_INVALID": {
+    "GENDER_INVALID": {
      "type": "integer"
     },
     "GTIN_INVALID": {
      "type": "integer"
     },
+    "IMAGE_LINK_WARNING": {
+     "type": "integer"
+    },
     "INCONSISTENT_CURRENCY_VALUES": {
      "type": "integer"
     },
-    "SALES_PRICE_TOO_LOW": {
+    "INDEXED_PRODUCT_COUNT_LARGE_DELTA": {
      "type": "integer"
     },
-    "SHIPPING_WIDTH_INVALID": {
+    "IOS_DEEP_LINK_INVALID": {
      "type": "integer"
     },
-    "SHIPPING_HEIGHT_INVALID": {
+    "IS_BUNDLE_INVALID": {
+     "type": "integer"
+    },
+    "ITEM_ADDITIONAL_IMAGE_DOWNLOAD_FAILURE": {
+     "type": "integer"
+    },
+    "LINK_FORMAT_WARNING": {
+     "type": "integer"
+    },
+    "MIN_AD_PRICE_INVALID": {
+     "type": "integer"
+    },
+    "MPN_INVALID": {
+     "type": "integer"
+    },
+    "MULTIPACK_INVALID": {
+     "type": "integer"
+    },
+    "OPTIONAL_CONDITION_INVALID": {
+     "type": "integer"
+    },
+    "OPTIONAL_CONDITION_MISSING": {
+     "type": "integer"
+    },
+    "OPTIONAL_PRODUCT_CATEGORY_INVALID": {
+     "type": "integer"
+    },
+    "OPTIONAL_PRODUCT_CATEGORY_MISSING": {
+     "type": "integer"
+    },
+    "PRODUCT_CATEGORY_DEPTH_WARNING": {
+     "type": "integer"
+    },
+    "PRODUCT_TYPE_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "SALE_DATE_INVALID": {
+     "type": "integer"
+    },
+    "SALES_PRICE_INVALID": {
      "type": "integer"
     },
     "SALES_PRICE_TOO_HIGH": {
      "type": "integer"
     },
-    "MPN_INVALID": {
+    "SALES_PRICE_TOO_LOW": {
+     "type": "integer"
+    },
+    "SHIPPING_HEIGHT_INVALID": {
+     "type": "integer"
+    },
+    "SHIPPING_INVALID": {
+     "type": "integer"
+    },
+    "SHIPPING_WEIGHT_INVALID": {
+     "type": "integer"
+    },
+    "SHIPPING_WIDTH_INVALID": {
+     "type": "integer"
+    },
+    "SIZE_SYSTEM_INVALID": {
+     "type": "integer"
+    },
+    "SIZE_TYPE_INVALID": {
+     "type": "integer"
+    },
+    "TAX_INVALID": {
+     "type": "integer"
+    },
+    "TITLE_LENGTH_TOO_LONG": {
+     "type": "integer"
+    },
+    "TOO_MANY_ADDITIONAL_IMAGE_LINKS": {
+     "type": "integer"
+    },
+    "UPDATED_TIME_INVALID": {
+     "type": "integer"
+    },
+    "UTM_SOURCE_AUTO_CORRECTED": {
+     "type": "integer"
+    },
+    "VIDEO_REQUIRED_WHEN_AD_VIDEO_PROVIDED": {
+     "type": "integer"
+    },
+    "WEIGHT_UNIT_INVALID": {
+     "type": "integer"
+    }
+   }
+  },
+  "CatalogsFeedVideoCounts": {
+   "type": "object",
+   "properties": {
+    "ingested_videos": {
+     "type": "integer"
+    },
+    "not_ingested_videos": {
+     "type": "integer"
+    },
+    "total_videos": {
      "type": "integer"
     }
    }
@@ -4029,13 +6302,13 @@ export const pinterestResponses: ResponseCatalog = {
     "city": {
      "type": "string"
     },
-    "region": {
-     "type": "string"
-    },
     "country": {
      "type": "string"
     },
     "postal_code": {
+     "type": "string"
+    },
+    "region": {
      "type": "string"
     }
    }
@@ -4044,7 +6317,15 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "allOf": [
     {
+     "type": "object",
      "properties": {
+      "additional_image_link": {
+       "type": "array",
+       "nullable": true,
+       "items": {
+        "type": "string"
+       }
+      },
       "main_image": {
        "type": "object",
        "properties": {
@@ -4059,13 +6340,6 @@ export const pinterestResponses: ResponseCatalog = {
          }
         }
        }
-      },
-      "additional_image_link": {
-       "type": "array",
-       "nullable": true,
-       "items": {
-        "type": "string"
-       }
       }
      }
     },
@@ -4073,6 +6347,62 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "CatalogsUpdatableHotelAttributes"
     }
    ]
+  },
+  "CatalogsHotelAvailableFilterValues": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "filter_values"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "filter_values": {
+     "type": "object",
+     "properties": {
+      "brand": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   }
   },
   "CatalogsHotelFeed": {
    "type": "object",
@@ -4095,12 +6425,10 @@ export const pinterestResponses: ResponseCatalog = {
       "catalog_id"
      ],
      "properties": {
-      "name": {
+      "catalog_id": {
        "type": "string",
+       "pattern": "^\\d+$",
        "nullable": true
-      },
-      "format": {
-       "$ref": "CatalogsFormat"
       },
       "catalog_type": {
        "$ref": "CatalogsType"
@@ -4108,25 +6436,27 @@ export const pinterestResponses: ResponseCatalog = {
       "credentials": {
        "$ref": "CatalogsFeedCredentials"
       },
-      "location": {
-       "type": "string"
-      },
-      "preferred_processing_schedule": {
-       "$ref": "CatalogsFeedProcessingSchedule"
-      },
-      "status": {
-       "$ref": "CatalogsStatus"
-      },
       "default_currency": {
        "$ref": "NullableCurrency"
       },
       "default_locale": {
        "type": "string"
       },
-      "catalog_id": {
+      "format": {
+       "$ref": "CatalogsFormat"
+      },
+      "location": {
+       "type": "string"
+      },
+      "name": {
        "type": "string",
-       "pattern": "^\\d+$",
        "nullable": true
+      },
+      "preferred_processing_schedule": {
+       "$ref": "CatalogsFeedProcessingSchedule"
+      },
+      "status": {
+       "$ref": "CatalogsStatus"
       }
      }
     }
@@ -4135,39 +6465,45 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsHotelGuestRatings": {
    "type": "object",
    "properties": {
-    "score": {
-     "type": "number"
+    "max_score": {
+     "type": "number",
+     "nullable": true
     },
     "number_of_reviewers": {
-     "type": "integer"
-    },
-    "max_score": {
-     "type": "number"
+     "type": "integer",
+     "nullable": true
     },
     "rating_system": {
-     "type": "string"
+     "type": "string",
+     "nullable": true
+    },
+    "score": {
+     "type": "number",
+     "nullable": true
     }
    }
   },
   "CatalogsHotelItemErrorResponse": {
    "type": "object",
    "required": [
-    "catalog_type"
+    "catalog_type",
+    "errors"
    ],
    "properties": {
     "catalog_type": {
      "$ref": "CatalogsType"
-    },
-    "hotel_id": {
-     "type": "string"
     },
     "errors": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
+    },
+    "hotel_id": {
+     "type": "string"
     }
-   }
+   },
+   "additionalProperties": false
   },
   "CatalogsHotelItemResponse": {
    "type": "object",
@@ -4175,6 +6511,9 @@ export const pinterestResponses: ResponseCatalog = {
     "catalog_type"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "CatalogsHotelAttributes"
+    },
     "catalog_type": {
      "$ref": "CatalogsType"
     },
@@ -4188,11 +6527,9 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "Pin"
      }
-    },
-    "attributes": {
-     "$ref": "CatalogsHotelAttributes"
     }
-   }
+   },
+   "additionalProperties": false
   },
   "CatalogsHotelItemsBatch": {
    "type": "object",
@@ -4203,10 +6540,8 @@ export const pinterestResponses: ResponseCatalog = {
     "batch_id": {
      "type": "string"
     },
-    "created_time": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
+    "catalog_type": {
+     "$ref": "CatalogsType"
     },
     "completed_time": {
      "type": "string",
@@ -4214,17 +6549,41 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true,
      "readOnly": true
     },
-    "status": {
-     "$ref": "BatchOperationStatus"
-    },
-    "catalog_type": {
-     "$ref": "CatalogsType"
+    "created_time": {
+     "type": "string",
+     "format": "date-time",
+     "readOnly": true
     },
     "items": {
      "type": "array",
      "items": {
       "$ref": "HotelProcessingRecord"
      }
+    },
+    "status": {
+     "$ref": "BatchOperationStatus"
+    }
+   }
+  },
+  "CatalogsHotelProduct": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "metadata",
+    "pin"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "metadata": {
+     "$ref": "CatalogsHotelProductMetadata"
+    },
+    "pin": {
+     "$ref": "Pin"
     }
    }
   },
@@ -4234,21 +6593,22 @@ export const pinterestResponses: ResponseCatalog = {
     "id",
     "filters",
     "catalog_type",
-    "catalog_id"
+    "catalog_id",
+    "type"
    ],
    "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "catalog_type": {
      "type": "string",
      "enum": [
       "HOTEL"
      ]
     },
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "name": {
-     "type": "string"
+    "created_at": {
+     "type": "integer"
     },
     "description": {
      "type": "string",
@@ -4257,15 +6617,18 @@ export const pinterestResponses: ResponseCatalog = {
     "filters": {
      "$ref": "CatalogsHotelProductGroupFilters"
     },
-    "created_at": {
-     "type": "integer"
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "name": {
+     "type": "string"
+    },
+    "type": {
+     "$ref": "CatalogsHotelProductGroupType"
     },
     "updated_at": {
      "type": "integer"
-    },
-    "catalog_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
     }
    }
   },
@@ -4297,6 +6660,9 @@ export const pinterestResponses: ResponseCatalog = {
     },
     {
      "$ref": "CountryFilter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
     }
    ]
   },
@@ -4340,6 +6706,43 @@ export const pinterestResponses: ResponseCatalog = {
     }
    },
    "additionalProperties": false
+  },
+  "CatalogsHotelProductGroupProductCounts": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "total"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "HOTEL"
+     ]
+    },
+    "total": {
+     "type": "number",
+     "minimum": 0
+    }
+   }
+  },
+  "CatalogsHotelProductGroupType": {
+   "type": "string",
+   "enum": [
+    "MERCHANT_CREATED",
+    "ALL_LISTINGS"
+   ]
+  },
+  "CatalogsHotelProductMetadata": {
+   "type": "object",
+   "required": [
+    "hotel_id"
+   ],
+   "properties": {
+    "hotel_id": {
+     "type": "string"
+    }
+   }
   },
   "CatalogsItemValidationDetails": {
    "type": "object",
@@ -4390,10 +6793,10 @@ export const pinterestResponses: ResponseCatalog = {
     "INVALID_DOMAIN": {
      "$ref": "CatalogsItemValidationDetails"
     },
-    "ITEMID_MISSING": {
+    "ITEM_MAIN_IMAGE_DOWNLOAD_FAILURE": {
      "$ref": "CatalogsItemValidationDetails"
     },
-    "ITEM_MAIN_IMAGE_DOWNLOAD_FAILURE": {
+    "ITEMID_MISSING": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "LINK_FORMAT_INVALID": {
@@ -4440,15 +6843,15 @@ export const pinterestResponses: ResponseCatalog = {
     "warnings"
    ],
    "properties": {
-    "item_number": {
-     "type": "integer"
+    "errors": {
+     "$ref": "CatalogsItemValidationErrors"
     },
     "item_id": {
      "type": "string",
      "nullable": true
     },
-    "errors": {
-     "$ref": "CatalogsItemValidationErrors"
+    "item_number": {
+     "type": "integer"
     },
     "warnings": {
      "$ref": "CatalogsItemValidationWarnings"
@@ -4458,10 +6861,493 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsItemValidationWarnings": {
    "type": "object",
    "properties": {
+    "AD_IMAGE_0_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_0_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_10_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_11_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_12_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_13_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_14_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_15_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_16_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_17_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_18_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_19_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_1_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_2_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_3_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_4_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_5_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_6_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_7_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_8_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_IMAGE_9_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
     "AD_LINK_FORMAT_WARNING": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "AD_LINK_SAME_AS_LINK": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_0_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_1_TAG_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_LINK_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_LINK_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_LINK_REQUIRED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_LINK_WARNING": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_TAG_DUPLICATED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_TAG_LENGTH_TOO_LONG": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "AD_VIDEO_2_TAG_REQUIRED": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "ADDITIONAL_IMAGE_LINK_LENGTH_TOO_LONG": {
@@ -4477,9 +7363,6 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "CatalogsItemValidationDetails"
     },
     "AGE_GROUP_INVALID": {
-     "$ref": "CatalogsItemValidationDetails"
-    },
-    "SIZE_SYSTEM_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "ANDROID_DEEP_LINK_INVALID": {
@@ -4548,28 +7431,31 @@ export const pinterestResponses: ResponseCatalog = {
     "PRODUCT_TYPE_LENGTH_TOO_LONG": {
      "$ref": "CatalogsItemValidationDetails"
     },
-    "SALES_PRICE_INVALID": {
+    "SALE_DATE_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
-    "SALES_PRICE_TOO_LOW": {
+    "SALES_PRICE_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "SALES_PRICE_TOO_HIGH": {
      "$ref": "CatalogsItemValidationDetails"
     },
-    "SALE_DATE_INVALID": {
-     "$ref": "CatalogsItemValidationDetails"
-    },
-    "SHIPPING_INVALID": {
+    "SALES_PRICE_TOO_LOW": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "SHIPPING_HEIGHT_INVALID": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "SHIPPING_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "SHIPPING_WEIGHT_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "SHIPPING_WIDTH_INVALID": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "SIZE_SYSTEM_INVALID": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "SIZE_TYPE_INVALID": {
@@ -4585,6 +7471,9 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "CatalogsItemValidationDetails"
     },
     "UTM_SOURCE_AUTO_CORRECTED": {
+     "$ref": "CatalogsItemValidationDetails"
+    },
+    "VIDEO_REQUIRED_WHEN_AD_VIDEO_PROVIDED": {
      "$ref": "CatalogsItemValidationDetails"
     },
     "WEIGHT_UNIT_INVALID": {
@@ -4619,77 +7508,47 @@ export const pinterestResponses: ResponseCatalog = {
     },
     {
      "$ref": "CatalogsHotelItemsBatch"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsItemsBatch"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
      "RETAIL": "CatalogsRetailItemsBatch",
-     "HOTEL": "CatalogsHotelItemsBatch"
+     "HOTEL": "CatalogsHotelItemsBatch",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsItemsBatch"
     }
    }
   },
   "CatalogsProduct": {
    "type": "object",
    "required": [
-    "metadata",
-    "pin"
+    "catalog_type"
    ],
    "properties": {
-    "metadata": {
-     "$ref": "CatalogsProductMetadata"
-    },
-    "pin": {
-     "$ref": "Pin"
-    }
-   }
-  },
-  "CatalogsProductGroup": {
-   "type": "object",
-   "required": [
-    "filters",
-    "id",
-    "feed_id"
-   ],
-   "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "name": {
-     "type": "string"
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
-    },
-    "filters": {
-     "$ref": "CatalogsProductGroupFilters"
-    },
-    "is_featured": {
-     "type": "boolean"
-    },
-    "type": {
-     "$ref": "CatalogsProductGroupType"
-    },
-    "status": {
-     "$ref": "CatalogsProductGroupStatus"
-    },
-    "created_at": {
-     "type": "integer"
-    },
-    "updated_at": {
-     "type": "integer"
-    },
-    "feed_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
     "catalog_type": {
-     "type": "string",
-     "enum": [
-      "RETAIL"
-     ]
+     "$ref": "CatalogsType"
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "CatalogsRetailProduct"
+    },
+    {
+     "$ref": "CatalogsHotelProduct"
+    },
+    {
+     "$ref": "CatalogsCreativeAssetsProduct"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "catalog_type",
+    "mapping": {
+     "RETAIL": "CatalogsRetailProduct",
+     "HOTEL": "CatalogsHotelProduct",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsProduct"
     }
    }
   },
@@ -4699,15 +7558,15 @@ export const pinterestResponses: ResponseCatalog = {
     "values"
    ],
    "properties": {
-    "values": {
-     "$ref": "NonNullableCatalogsCurrency"
-    },
     "negated": {
      "type": "boolean",
      "enum": [
       false
      ],
      "default": false
+    },
+    "values": {
+     "$ref": "NonNullableCatalogsCurrency"
     }
    },
    "additionalProperties": false
@@ -4757,6 +7616,9 @@ export const pinterestResponses: ResponseCatalog = {
      "$ref": "GenderFilter"
     },
     {
+     "$ref": "MediaTypeFilter"
+    },
+    {
      "$ref": "ProductType4Filter"
     },
     {
@@ -4791,8 +7653,56 @@ export const pinterestResponses: ResponseCatalog = {
     },
     {
      "$ref": "GoogleProductCategory0Filter"
+    },
+    {
+     "$ref": "ProductGroupReferenceFilter"
+    },
+    {
+     "$ref": "CustomNumber0Filter"
+    },
+    {
+     "$ref": "CustomNumber1Filter"
+    },
+    {
+     "$ref": "CustomNumber2Filter"
+    },
+    {
+     "$ref": "CustomNumber3Filter"
+    },
+    {
+     "$ref": "CustomNumber4Filter"
+    },
+    {
+     "$ref": "TitleKeywordsFilter"
     }
    ]
+  },
+  "CatalogsProductGroupFilterOperatorTypeCriteria": {
+   "type": "object",
+   "required": [
+    "values"
+   ],
+   "properties": {
+    "filter_operator_type": {
+     "type": "string",
+     "enum": [
+      "IS",
+      "CONTAINS"
+     ],
+     "default": "IS"
+    },
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
+    "values": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    }
+   },
+   "additionalProperties": false
   },
   "CatalogsProductGroupFilters": {
    "type": "object",
@@ -4841,15 +7751,15 @@ export const pinterestResponses: ResponseCatalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "$ref": "Country"
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -4860,15 +7770,34 @@ export const pinterestResponses: ResponseCatalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "$ref": "Gender"
      }
-    },
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsProductGroupMultipleMediaTypesCriteria": {
+   "type": "object",
+   "required": [
+    "values"
+   ],
+   "properties": {
     "negated": {
      "type": "boolean",
      "default": false
+    },
+    "values": {
+     "type": "array",
+     "items": {
+      "$ref": "MediaType"
+     }
     }
    },
    "additionalProperties": false
@@ -4879,15 +7808,15 @@ export const pinterestResponses: ResponseCatalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
       "type": "string"
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -4898,6 +7827,10 @@ export const pinterestResponses: ResponseCatalog = {
     "values"
    ],
    "properties": {
+    "negated": {
+     "type": "boolean",
+     "default": false
+    },
     "values": {
      "type": "array",
      "items": {
@@ -4906,10 +7839,6 @@ export const pinterestResponses: ResponseCatalog = {
        "type": "string"
       }
      }
-    },
-    "negated": {
-     "type": "boolean",
-     "default": false
     }
    },
    "additionalProperties": false
@@ -4924,41 +7853,44 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "boolean",
      "default": true
     },
-    "values": {
-     "type": "number",
-     "minimum": 0
-    },
     "negated": {
      "type": "boolean",
      "default": false
+    },
+    "values": {
+     "type": "number",
+     "minimum": 0
     }
    },
    "additionalProperties": false
   },
-  "CatalogsProductGroupProductCounts": {
+  "CatalogsProductGroupProductCountsVertical": {
    "type": "object",
    "required": [
-    "in_stock",
-    "out_of_stock",
-    "preorder",
-    "total"
+    "catalog_type"
    ],
    "properties": {
-    "in_stock": {
-     "type": "number",
-     "minimum": 0
+    "catalog_type": {
+     "$ref": "CatalogsType"
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "CatalogsRetailProductGroupProductCounts"
     },
-    "out_of_stock": {
-     "type": "number",
-     "minimum": 0
+    {
+     "$ref": "CatalogsHotelProductGroupProductCounts"
     },
-    "preorder": {
-     "type": "number",
-     "minimum": 0
-    },
-    "total": {
-     "type": "number",
-     "minimum": 0
+    {
+     "$ref": "CatalogsCreativeAssetsProductGroupProductCounts"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "catalog_type",
+    "mapping": {
+     "RETAIL": "CatalogsRetailProductGroupProductCounts",
+     "HOTEL": "CatalogsHotelProductGroupProductCounts",
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsProductGroupProductCounts"
     }
    }
   },
@@ -4983,36 +7915,332 @@ export const pinterestResponses: ResponseCatalog = {
     "I2PC"
    ]
   },
-  "CatalogsProductMetadata": {
+  "CatalogsProductGroupUint32Criteria": {
    "type": "object",
    "required": [
-    "item_id",
-    "item_group_id",
-    "availability",
-    "price",
-    "sale_price",
-    "currency"
+    "operator",
+    "value"
    ],
    "properties": {
-    "item_id": {
-     "type": "string"
+    "negated": {
+     "type": "boolean",
+     "default": false
     },
-    "item_group_id": {
+    "operator": {
      "type": "string",
-     "nullable": true
+     "enum": [
+      "GREATER_THAN",
+      "GREATER_THAN_OR_EQUALS",
+      "LESS_THAN",
+      "LESS_THAN_OR_EQUALS"
+     ]
     },
-    "availability": {
-     "$ref": "NonNullableProductAvailabilityType"
+    "value": {
+     "type": "integer",
+     "minimum": 0,
+     "maximum": 4294967295
+    }
+   },
+   "additionalProperties": false
+  },
+  "CatalogsReport": {
+   "type": "object",
+   "properties": {
+    "report_status": {
+     "type": "string",
+     "enum": [
+      "FINISHED",
+      "IN_PROGRESS"
+     ]
     },
-    "price": {
-     "type": "number"
-    },
-    "sale_price": {
+    "size": {
      "type": "number",
      "nullable": true
     },
-    "currency": {
-     "$ref": "NonNullableCatalogsCurrency"
+    "url": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "CatalogsReportDistributionStats": {
+   "type": "object",
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "code": {
+     "type": "integer"
+    },
+    "code_label": {
+     "type": "string"
+    },
+    "ineligible_for_ads": {
+     "type": "boolean"
+    },
+    "ineligible_for_organic": {
+     "type": "boolean"
+    },
+    "message": {
+     "type": "string"
+    },
+    "occurrences": {
+     "type": "integer"
+    },
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "DISTRIBUTION_ISSUES"
+     ]
+    }
+   }
+  },
+  "CatalogsReportFeedIngestionStats": {
+   "type": "object",
+   "properties": {
+    "catalog_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "code": {
+     "type": "integer"
+    },
+    "code_label": {
+     "type": "string"
+    },
+    "message": {
+     "type": "string"
+    },
+    "occurrences": {
+     "type": "integer"
+    },
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "FEED_INGESTION_ISSUES"
+     ]
+    },
+    "severity": {
+     "type": "string",
+     "enum": [
+      "WARN",
+      "ERROR"
+     ]
+    }
+   }
+  },
+  "CatalogsReportStats": {
+   "type": "object",
+   "required": [
+    "report_type"
+   ],
+   "properties": {
+    "report_type": {
+     "type": "string",
+     "enum": [
+      "FEED_INGESTION_ISSUES",
+      "DISTRIBUTION_ISSUES"
+     ]
+    }
+   },
+   "oneOf": [
+    {
+     "$ref": "CatalogsReportFeedIngestionStats"
+    },
+    {
+     "$ref": "CatalogsReportDistributionStats"
+    }
+   ],
+   "discriminator": {
+    "propertyName": "report_type",
+    "mapping": {
+     "FEED_INGESTION_ISSUES": "CatalogsReportFeedIngestionStats",
+     "DISTRIBUTION_ISSUES": "CatalogsReportDistributionStats"
+    }
+   }
+  },
+  "CatalogsRetailAvailableFilterValues": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "filter_values"
+   ],
+   "properties": {
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "filter_values": {
+     "type": "object",
+     "properties": {
+      "ad_image_tags": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "ad_video_tags": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "availability": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "IN_STOCK",
+         "OUT_OF_STOCK",
+         "PREORDER",
+         "UNAVAILABLE"
+        ]
+       }
+      },
+      "brand": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "condition": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "NEW",
+         "USED",
+         "REFURBISHED"
+        ]
+       }
+      },
+      "custom_label_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "custom_label_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "gender": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "FEMALE",
+         "MALE",
+         "UNISEX"
+        ]
+       }
+      },
+      "google_product_category_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_5": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "google_product_category_6": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "media_type": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "enum": [
+         "IMAGE",
+         "VIDEO"
+        ]
+       }
+      },
+      "product_type_0": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "product_type_1": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "product_type_2": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "product_type_3": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      },
+      "product_type_4": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      }
+     }
     }
    }
   },
@@ -5038,27 +8266,17 @@ export const pinterestResponses: ResponseCatalog = {
       "catalog_type"
      ],
      "properties": {
-      "name": {
-       "type": "string",
-       "nullable": true
-      },
-      "format": {
-       "$ref": "CatalogsFormat"
-      },
       "catalog_type": {
        "$ref": "CatalogsType"
       },
       "credentials": {
        "$ref": "CatalogsFeedCredentials"
       },
-      "location": {
-       "type": "string"
+      "default_availability": {
+       "$ref": "ProductAvailabilityType"
       },
-      "preferred_processing_schedule": {
-       "$ref": "CatalogsFeedProcessingSchedule"
-      },
-      "status": {
-       "$ref": "CatalogsStatus"
+      "default_country": {
+       "$ref": "Country"
       },
       "default_currency": {
        "$ref": "NullableCurrency"
@@ -5066,11 +8284,21 @@ export const pinterestResponses: ResponseCatalog = {
       "default_locale": {
        "type": "string"
       },
-      "default_country": {
-       "$ref": "Country"
+      "format": {
+       "$ref": "CatalogsFormat"
       },
-      "default_availability": {
-       "$ref": "ProductAvailabilityType"
+      "location": {
+       "type": "string"
+      },
+      "name": {
+       "type": "string",
+       "nullable": true
+      },
+      "preferred_processing_schedule": {
+       "$ref": "CatalogsFeedProcessingSchedule"
+      },
+      "status": {
+       "$ref": "CatalogsStatus"
       }
      }
     }
@@ -5079,22 +8307,24 @@ export const pinterestResponses: ResponseCatalog = {
   "CatalogsRetailItemErrorResponse": {
    "type": "object",
    "required": [
-    "catalog_type"
+    "catalog_type",
+    "errors"
    ],
    "properties": {
     "catalog_type": {
      "$ref": "CatalogsType"
-    },
-    "item_id": {
-     "type": "string"
     },
     "errors": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
+    },
+    "item_id": {
+     "type": "string"
     }
-   }
+   },
+   "additionalProperties": false
   },
   "CatalogsRetailItemResponse": {
    "type": "object",
@@ -5102,6 +8332,9 @@ export const pinterestResponses: ResponseCatalog = {
     "catalog_type"
    ],
    "properties": {
+    "attributes": {
+     "$ref": "ItemAttributes"
+    },
     "catalog_type": {
      "$ref": "CatalogsType"
     },
@@ -5115,25 +8348,22 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "Pin"
      }
-    },
-    "attributes": {
-     "$ref": "ItemAttributes"
     }
-   }
+   },
+   "additionalProperties": false
   },
   "CatalogsRetailItemsBatch": {
    "type": "object",
    "required": [
-    "catalog_type"
+    "catalog_type",
+    "created_time"
    ],
    "properties": {
     "batch_id": {
      "type": "string"
     },
-    "created_time": {
-     "type": "string",
-     "format": "date-time",
-     "readOnly": true
+    "catalog_type": {
+     "$ref": "CatalogsType"
     },
     "completed_time": {
      "type": "string",
@@ -5141,27 +8371,29 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true,
      "readOnly": true
     },
-    "status": {
-     "$ref": "BatchOperationStatus"
-    },
-    "catalog_type": {
-     "$ref": "CatalogsType"
+    "created_time": {
+     "type": "string",
+     "format": "date-time",
+     "nullable": true,
+     "readOnly": true
     },
     "items": {
      "type": "array",
      "items": {
       "$ref": "ItemProcessingRecord"
      }
+    },
+    "status": {
+     "$ref": "BatchOperationStatus"
     }
    }
   },
-  "CatalogsRetailProductGroup": {
+  "CatalogsRetailProduct": {
    "type": "object",
    "required": [
-    "filters",
-    "id",
-    "feed_id",
-    "catalog_type"
+    "catalog_type",
+    "metadata",
+    "pin"
    ],
    "properties": {
     "catalog_type": {
@@ -5170,40 +8402,147 @@ export const pinterestResponses: ResponseCatalog = {
       "RETAIL"
      ]
     },
-    "id": {
+    "metadata": {
+     "$ref": "CatalogsRetailProductMetadata"
+    },
+    "pin": {
+     "$ref": "Pin"
+    }
+   }
+  },
+  "CatalogsRetailProductGroup": {
+   "type": "object",
+   "required": [
+    "filters",
+    "id",
+    "catalog_id",
+    "feed_id",
+    "catalog_type",
+    "type"
+   ],
+   "properties": {
+    "catalog_id": {
      "type": "string",
      "pattern": "^\\d+$"
     },
-    "name": {
-     "type": "string"
+    "catalog_type": {
+     "type": "string",
+     "enum": [
+      "RETAIL"
+     ]
+    },
+    "country": {
+     "type": "string",
+     "nullable": true
+    },
+    "created_at": {
+     "type": "integer"
     },
     "description": {
      "type": "string",
      "nullable": true
     },
+    "feed_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
     "filters": {
      "$ref": "CatalogsProductGroupFilters"
     },
-    "is_featured": {
-     "type": "boolean"
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     },
-    "type": {
-     "$ref": "CatalogsProductGroupType"
+    "is_featured": {
+     "type": "boolean",
+     "deprecated": true
+    },
+    "locale": {
+     "type": "string",
+     "nullable": true
+    },
+    "name": {
+     "type": "string"
     },
     "status": {
      "$ref": "CatalogsProductGroupStatus"
     },
-    "created_at": {
-     "type": "integer"
+    "type": {
+     "$ref": "CatalogsProductGroupType"
     },
     "updated_at": {
      "type": "integer"
-    },
-    "feed_id": {
+    }
+   }
+  },
+  "CatalogsRetailProductGroupProductCounts": {
+   "type": "object",
+   "required": [
+    "catalog_type",
+    "in_stock",
+    "out_of_stock",
+    "preorder",
+    "total"
+   ],
+   "properties": {
+    "catalog_type": {
      "type": "string",
      "enum": [
-      null
-     ],
+      "RETAIL"
+     ]
+    },
+    "in_stock": {
+     "type": "number",
+     "minimum": 0
+    },
+    "out_of_stock": {
+     "type": "number",
+     "minimum": 0
+    },
+    "preorder": {
+     "type": "number",
+     "minimum": 0
+    },
+    "total": {
+     "type": "number",
+     "minimum": 0
+    },
+    "videos": {
+     "type": "number",
+     "minimum": 0
+    }
+   }
+  },
+  "CatalogsRetailProductMetadata": {
+   "type": "object",
+   "required": [
+    "item_id",
+    "item_group_id",
+    "availability",
+    "price",
+    "sale_price",
+    "currency"
+   ],
+   "properties": {
+    "availability": {
+     "$ref": "NonNullableProductAvailabilityType"
+    },
+    "currency": {
+     "$ref": "NonNullableCatalogsCurrency"
+    },
+    "item_group_id": {
+     "type": "string",
+     "nullable": true
+    },
+    "item_id": {
+     "type": "string"
+    },
+    "price": {
+     "type": "number"
+    },
+    "sale_price": {
+     "type": "number",
      "nullable": true
     }
    }
@@ -5219,44 +8558,16 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "string",
    "enum": [
     "RETAIL",
-    "HOTEL"
+    "HOTEL",
+    "CREATIVE_ASSETS"
    ]
   },
-  "CatalogsUpdatableHotelAttributes": {
+  "CatalogsUpdatableCreativeAssetsAttributes": {
    "type": "object",
    "properties": {
-    "name": {
+    "android_deep_link": {
      "type": "string",
      "nullable": true
-    },
-    "link": {
-     "type": "string",
-     "nullable": true
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
-    },
-    "brand": {
-     "type": "string",
-     "nullable": true
-    },
-    "latitude": {
-     "type": "number"
-    },
-    "longitude": {
-     "type": "number",
-     "nullable": true
-    },
-    "neighborhood": {
-     "type": "array",
-     "nullable": true,
-     "items": {
-      "type": "string"
-     }
-    },
-    "address": {
-     "$ref": "CatalogsHotelAddress"
     },
     "custom_label_0": {
      "type": "string",
@@ -5278,20 +8589,99 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "category": {
+    "description": {
+     "type": "string"
+    },
+    "google_product_category": {
      "type": "string",
      "nullable": true
+    },
+    "ios_deep_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "link": {
+     "type": "string"
+    },
+    "title": {
+     "type": "string"
+    },
+    "visibility": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "CatalogsUpdatableHotelAttributes": {
+   "type": "object",
+   "properties": {
+    "address": {
+     "$ref": "CatalogsHotelAddress"
     },
     "base_price": {
      "type": "string",
      "nullable": true
     },
-    "sale_price": {
+    "brand": {
+     "type": "string",
+     "nullable": true
+    },
+    "category": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_0": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_1": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_2": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_3": {
+     "type": "string",
+     "nullable": true
+    },
+    "custom_label_4": {
+     "type": "string",
+     "nullable": true
+    },
+    "description": {
      "type": "string",
      "nullable": true
     },
     "guest_ratings": {
      "$ref": "CatalogsHotelGuestRatings"
+    },
+    "latitude": {
+     "type": "number"
+    },
+    "link": {
+     "type": "string",
+     "nullable": true
+    },
+    "longitude": {
+     "type": "number",
+     "nullable": true
+    },
+    "name": {
+     "type": "string",
+     "nullable": true
+    },
+    "neighborhood": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string"
+     }
+    },
+    "sale_price": {
+     "type": "string",
+     "nullable": true
     }
    }
   },
@@ -5299,17 +8689,21 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "oneOf": [
     {
+     "$ref": "CatalogsRetailProductGroup"
+    },
+    {
      "$ref": "CatalogsHotelProductGroup"
     },
     {
-     "$ref": "CatalogsRetailProductGroup"
+     "$ref": "CatalogsCreativeAssetsProductGroup"
     }
    ],
    "discriminator": {
     "propertyName": "catalog_type",
     "mapping": {
+     "RETAIL": "CatalogsRetailProductGroup",
      "HOTEL": "CatalogsHotelProductGroup",
-     "RETAIL": "CatalogsRetailProductGroup"
+     "CREATIVE_ASSETS": "CatalogsCreativeAssetsProductGroup"
     }
    }
   },
@@ -5325,6 +8719,21 @@ export const pinterestResponses: ResponseCatalog = {
    },
    "additionalProperties": false
   },
+  "ConversionAccessTokenResponse": {
+   "type": "object",
+   "required": [
+    "access_token"
+   ],
+   "properties": {
+    "access_token": {
+     "type": "string"
+    },
+    "token_type": {
+     "type": "string",
+     "default": "conversion"
+    }
+   }
+  },
   "ConversionApiResponse": {
    "type": "object",
    "required": [
@@ -5333,12 +8742,6 @@ export const pinterestResponses: ResponseCatalog = {
     "events"
    ],
    "properties": {
-    "num_events_received": {
-     "type": "integer"
-    },
-    "num_events_processed": {
-     "type": "integer"
-    },
     "events": {
      "type": "array",
      "items": {
@@ -5347,6 +8750,10 @@ export const pinterestResponses: ResponseCatalog = {
        "status"
       ],
       "properties": {
+       "error_message": {
+        "type": "string",
+        "nullable": true
+       },
        "status": {
         "type": "string",
         "enum": [
@@ -5354,30 +8761,32 @@ export const pinterestResponses: ResponseCatalog = {
          "processed"
         ]
        },
-       "error_message": {
-        "type": "string",
-        "nullable": true
-       },
        "warning_message": {
         "type": "string",
         "nullable": true
        }
       }
      }
+    },
+    "num_events_processed": {
+     "type": "integer"
+    },
+    "num_events_received": {
+     "type": "integer"
     }
    }
   },
   "ConversionEventResponse": {
    "type": "object",
    "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "conversion_event": {
      "$ref": "ConversionTagType"
     },
     "conversion_tag_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "ad_account_id": {
      "type": "string",
      "pattern": "^\\d+$"
     },
@@ -5386,58 +8795,95 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
-  "ConversionTagCommon": {
+  "ConversionTag": {
    "type": "object",
+   "required": [
+    "ad_account_id"
+   ],
    "properties": {
     "ad_account_id": {
-     "type": "string"
+     "type": "string",
+     "readOnly": true
     },
+    "status": {
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "EntityStatus"
+      }
+     ]
+    }
+   },
+   "allOf": [
+    {
+     "$ref": "ConversionTagCommon"
+    }
+   ]
+  },
+  "ConversionTagCommon": {
+   "type": "object",
+   "required": [
+    "name"
+   ],
+   "properties": {
     "code_snippet": {
-     "type": "string"
+     "type": "string",
+     "readOnly": true
+    },
+    "configs": {
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "ConversionTagConfigs"
+      }
+     ]
     },
     "enhanced_match_status": {
-     "$ref": "EnhancedMatchStatusType"
+     "nullable": true,
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "EnhancedMatchStatusType"
+      }
+     ]
     },
     "id": {
-     "type": "string"
+     "type": "string",
+     "readOnly": true
     },
     "last_fired_time_ms": {
      "type": "number",
-     "nullable": true
+     "nullable": true,
+     "readOnly": true
     },
     "name": {
      "type": "string"
     },
-    "status": {
-     "$ref": "EntityStatus"
-    },
     "version": {
-     "type": "string"
-    },
-    "configs": {
-     "$ref": "ConversionTagConfigs"
+     "type": "string",
+     "readOnly": true
     }
    }
   },
   "ConversionTagConfigs": {
    "type": "object",
    "properties": {
+    "aem_db_enabled": {
+     "type": "boolean",
+     "nullable": true,
+     "default": false
+    },
     "aem_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
     },
-    "md_frequency": {
-     "type": "number",
-     "nullable": true,
-     "default": 1
-    },
-    "aem_fnln_enabled": {
+    "aem_external_id_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
     },
-    "aem_ph_enabled": {
+    "aem_fnln_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
@@ -5447,36 +8893,28 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true,
      "default": false
     },
-    "aem_db_enabled": {
-     "type": "boolean",
-     "nullable": true,
-     "default": false
-    },
     "aem_loc_enabled": {
      "type": "boolean",
      "nullable": true,
      "default": false
-    }
-   }
-  },
-  "ConversionTagListResponse": {
-   "type": "object",
-   "properties": {
-    "items": {
+    },
+    "aem_ph_enabled": {
+     "type": "boolean",
+     "nullable": true,
+     "default": false
+    },
+    "md_frequency": {
+     "type": "number",
+     "nullable": true,
+     "default": 1
+    },
+    "no_code_capi_domains": {
      "type": "array",
      "items": {
-      "$ref": "ConversionTagResponse"
+      "type": "string"
      }
     }
    }
-  },
-  "ConversionTagResponse": {
-   "type": "object",
-   "allOf": [
-    {
-     "$ref": "ConversionTagCommon"
-    }
-   ]
   },
   "ConversionTagType": {
    "type": "string",
@@ -5772,6 +9210,82 @@ export const pinterestResponses: ResponseCatalog = {
    },
    "additionalProperties": false
   },
+  "CreateAssetAccessRequestErrorMessage": {
+   "type": "array",
+   "nullable": true,
+   "items": {
+    "type": "object",
+    "properties": {
+     "code": {
+      "type": "integer"
+     },
+     "messages": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    }
+   }
+  },
+  "CreateAssetAccessRequestResponse": {
+   "type": "object",
+   "properties": {
+    "exceptions": {
+     "$ref": "CreateAssetAccessRequestErrorMessage"
+    },
+    "invites": {
+     "type": "object",
+     "nullable": true,
+     "additionalProperties": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
+  },
+  "CreateAssetGroupResponse": {
+   "type": "object",
+   "properties": {
+    "asset_group": {
+     "$ref": "AssetGroupBinding"
+    }
+   }
+  },
+  "CreateInvitesResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "exception": {
+        "$ref": "InviteExceptionResponse"
+       },
+       "invite": {
+        "type": "object",
+        "nullable": true,
+        "properties": {
+         "id": {
+          "type": "string",
+          "pattern": "^\\d+$"
+         },
+         "user": {
+          "type": "object",
+          "allOf": [
+           {
+            "$ref": "BusinessAccessUserSummary"
+           }
+          ]
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "CreateMMMReportResponse": {
    "type": "object",
    "properties": {
@@ -5781,6 +9295,10 @@ export const pinterestResponses: ResponseCatalog = {
     "data": {
      "type": "object",
      "properties": {
+      "message": {
+       "type": "string",
+       "nullable": true
+      },
       "report_status": {
        "type": "string",
        "allOf": [
@@ -5789,19 +9307,58 @@ export const pinterestResponses: ResponseCatalog = {
         }
        ]
       },
-      "token": {
+      "status": {
        "type": "string"
       },
-      "message": {
-       "type": "string",
-       "nullable": true
-      },
-      "status": {
+      "token": {
        "type": "string"
       }
      }
     }
    }
+  },
+  "CreativeAssetsIdFilter": {
+   "type": "object",
+   "required": [
+    "CREATIVE_ASSETS_ID"
+   ],
+   "properties": {
+    "CREATIVE_ASSETS_ID": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CreativeAssetsProcessingRecord": {
+   "type": "object",
+   "properties": {
+    "creative_assets_id": {
+     "type": "string"
+    },
+    "errors": {
+     "type": "array",
+     "items": {
+      "$ref": "ItemValidationEvent"
+     }
+    },
+    "status": {
+     "$ref": "ItemProcessingStatus"
+    },
+    "warnings": {
+     "type": "array",
+     "items": {
+      "$ref": "ItemValidationEvent"
+     }
+    }
+   }
+  },
+  "CreativeAssetsVisibilityType": {
+   "type": "string",
+   "enum": [
+    "VISIBLE",
+    "HIDDEN"
+   ],
+   "nullable": false
   },
   "CreativeType": {
    "type": "string",
@@ -5815,7 +9372,10 @@ export const pinterestResponses: ResponseCatalog = {
     "COLLECTION",
     "IDEA",
     "SHOWCASE",
-    "QUIZ"
+    "QUIZ",
+    "COLLAGE",
+    "MAX_WIDTH_REGULAR_COLLECTION",
+    "MAX_WIDTH_VIDEO_COLLECTION"
    ]
   },
   "Currency": {
@@ -5845,7 +9405,9 @@ export const pinterestResponses: ResponseCatalog = {
     "MXN",
     "ARS",
     "CLP",
-    "COP"
+    "COP",
+    "INR",
+    "TRY"
    ]
   },
   "CurrencyFilter": {
@@ -5870,7 +9432,7 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_0": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -5882,7 +9444,7 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_1": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -5894,7 +9456,7 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_2": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -5906,7 +9468,7 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_3": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
     }
    },
    "additionalProperties": false
@@ -5918,7 +9480,67 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "properties": {
     "CUSTOM_LABEL_4": {
-     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+     "$ref": "CatalogsProductGroupFilterOperatorTypeCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber0Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_0"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_0": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber1Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_1"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_1": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber2Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_2"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_2": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber3Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_3"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_3": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "CustomNumber4Filter": {
+   "type": "object",
+   "required": [
+    "CUSTOM_NUMBER_4"
+   ],
+   "properties": {
+    "CUSTOM_NUMBER_4": {
+     "$ref": "CatalogsProductGroupUint32Criteria"
     }
    },
    "additionalProperties": false
@@ -5931,6 +9553,9 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "created_time": {
      "type": "number"
+    },
+    "exceptions": {
+     "type": "object"
     },
     "id": {
      "type": "string"
@@ -5961,11 +9586,235 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "updated_time": {
      "type": "number"
-    },
-    "exceptions": {
-     "type": "object"
     }
    }
+  },
+  "CustomerListUpload": {
+   "type": "object",
+   "required": [
+    "id",
+    "creation_time",
+    "updated_time",
+    "ad_account_id",
+    "state",
+    "customer_list_id",
+    "operation"
+   ],
+   "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "creation_time": {
+     "type": "integer"
+    },
+    "customer_list_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "error_counts": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "object",
+      "required": [
+       "error_code",
+       "message",
+       "count"
+      ],
+      "properties": {
+       "count": {
+        "type": "integer"
+       },
+       "error_code": {
+        "type": "integer"
+       },
+       "message": {
+        "type": "string"
+       }
+      }
+     }
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "operation": {
+     "$ref": "UserListOperationType"
+    },
+    "record_counts": {
+     "type": "object",
+     "required": [
+      "processed",
+      "valid",
+      "invalid"
+     ],
+     "nullable": true,
+     "properties": {
+      "invalid": {
+       "type": "integer"
+      },
+      "processed": {
+       "type": "integer"
+      },
+      "valid": {
+       "type": "integer"
+      }
+     }
+    },
+    "state": {
+     "type": "string",
+     "enum": [
+      "NOT_STARTED",
+      "RUNNING",
+      "PAUSED",
+      "SUCCEEDED",
+      "FAILED"
+     ]
+    },
+    "updated_time": {
+     "type": "integer"
+    }
+   }
+  },
+  "CustomerListUploadCreateResponse": {
+   "type": "object",
+   "required": [
+    "customer_list_upload",
+    "s3_multipart_upload_data"
+   ],
+   "properties": {
+    "customer_list_upload": {
+     "$ref": "CustomerListUpload"
+    },
+    "s3_multipart_upload_data": {
+     "$ref": "S3MultipartUploadData"
+    }
+   }
+  },
+  "CustomerListUploadResponse": {
+   "type": "object",
+   "required": [
+    "id",
+    "creation_time",
+    "updated_time",
+    "ad_account_id",
+    "state",
+    "customer_list_id",
+    "operation"
+   ],
+   "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "creation_time": {
+     "type": "integer"
+    },
+    "customer_list_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "error_counts": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "object",
+      "required": [
+       "error_code",
+       "message",
+       "count"
+      ],
+      "properties": {
+       "count": {
+        "type": "integer"
+       },
+       "error_code": {
+        "type": "integer"
+       },
+       "message": {
+        "type": "string"
+       }
+      }
+     }
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "operation": {
+     "$ref": "UserListOperationType"
+    },
+    "record_counts": {
+     "type": "object",
+     "required": [
+      "processed",
+      "valid",
+      "invalid"
+     ],
+     "nullable": true,
+     "properties": {
+      "invalid": {
+       "type": "integer"
+      },
+      "processed": {
+       "type": "integer"
+      },
+      "valid": {
+       "type": "integer"
+      }
+     }
+    },
+    "state": {
+     "type": "string",
+     "enum": [
+      "NOT_STARTED",
+      "RUNNING",
+      "PAUSED",
+      "SUCCEEDED",
+      "FAILED"
+     ]
+    },
+    "updated_time": {
+     "type": "integer"
+    }
+   }
+  },
+  "CustomizableCTAType": {
+   "type": "string",
+   "enum": [
+    "GET_OFFER",
+    "LEARN_MORE",
+    "ORDER_NOW",
+    "SHOP_NOW",
+    "SIGN_UP",
+    "SUBSCRIBE",
+    "BUY_NOW",
+    "CONTACT_US",
+    "GET_QUOTE",
+    "VISIT_SITE",
+    "APPLY_NOW",
+    "BOOK_NOW",
+    "REQUEST_DEMO",
+    "REGISTER_NOW",
+    "FIND_A_DEALER",
+    "ADD_TO_CART",
+    "WATCH_NOW",
+    "READ_MORE",
+    "BUY_TICKETS",
+    "DONATE_NOW",
+    "DOWNLOAD",
+    "EXPLORE_MORE",
+    "FIND_A_LOCATION",
+    "GET_DEAL",
+    "GET_RECIPE",
+    "GET_SHOWTIMES",
+    "ON_SALE",
+    "PLAY_GAME",
+    "TRY_IT",
+    null
+   ],
+   "nullable": true
   },
   "DataOutputFormat": {
    "type": "string",
@@ -6002,6 +9851,146 @@ export const pinterestResponses: ResponseCatalog = {
     "BEFORE_PRODUCT_GROUP_FILTER_START_DATE"
    ]
   },
+  "DeleteAssetGroupResponse": {
+   "type": "object",
+   "properties": {
+    "deleted_asset_groups": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    },
+    "exceptions": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "object",
+      "properties": {
+       "asset_group_id": {
+        "type": "string"
+       },
+       "code": {
+        "type": "integer"
+       },
+       "message": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   }
+  },
+  "DeleteInvitesResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "exception": {
+        "type": "object",
+        "nullable": true,
+        "properties": {
+         "invite_id": {
+          "type": "string",
+          "pattern": "^\\d+$"
+         },
+         "message": {
+          "type": "string"
+         }
+        }
+       },
+       "invite": {
+        "$ref": "BaseInviteDataResponse"
+       }
+      }
+     }
+    }
+   }
+  },
+  "DeleteMemberAccessResult": {
+   "type": "object",
+   "properties": {
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "member_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   }
+  },
+  "DeleteMemberAccessResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "DeleteMemberAccessResult"
+     }
+    }
+   }
+  },
+  "DeletePartnerAssetsResult": {
+   "type": "object",
+   "properties": {
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "asset_type": {
+     "$ref": "AssetTypeResponse"
+    },
+    "is_shared_partner": {
+     "type": "boolean"
+    },
+    "partner_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "permissions": {
+     "$ref": "PermissionsResponse"
+    }
+   }
+  },
+  "DeletePartnerAssetsResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "DeletePartnerAssetsResult"
+     }
+    }
+   }
+  },
+  "DeletePartnersResponse": {
+   "type": "object",
+   "properties": {
+    "deleted_partners": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
+  },
+  "DeletedMembersResponse": {
+   "type": "object",
+   "properties": {
+    "deleted_members": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "pattern": "^\\d+$"
+     }
+    }
+   }
+  },
   "DeliveryMetricsResponse": {
    "type": "object",
    "properties": {
@@ -6010,9 +9999,6 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "object",
       "properties": {
-       "name": {
-        "type": "string"
-       },
        "category": {
         "enum": [
          "ADS",
@@ -6024,11 +10010,27 @@ export const pinterestResponses: ResponseCatalog = {
        },
        "display_name": {
         "type": "string"
+       },
+       "name": {
+        "type": "string"
        }
       }
      }
     }
    }
+  },
+  "DisclosureType": {
+   "type": "string",
+   "enum": [
+    "NO_DISCLOSURE",
+    "PRESCRIBING_INFORMATION",
+    "PRESCRIBING_INFORMATION_BOX_WARNING",
+    "IMPORTANT_SAFETY_INFO",
+    "MED_GUIDE",
+    "PATIENT_INFORMATION",
+    null
+   ],
+   "nullable": true
   },
   "EnhancedMatchStatusType": {
    "type": "string",
@@ -6036,10 +10038,8 @@ export const pinterestResponses: ResponseCatalog = {
     "UNKNOWN",
     "NOT_VALIDATED",
     "VALIDATING_IN_PROGRESS",
-    "VALIDATION_COMPLETE",
-    null
-   ],
-   "nullable": true
+    "VALIDATION_COMPLETE"
+   ]
   },
   "EntityStatus": {
    "type": "string",
@@ -6050,6 +10050,79 @@ export const pinterestResponses: ResponseCatalog = {
     "DRAFT",
     "DELETED_DRAFT"
    ]
+  },
+  "EventData": {
+   "type": "object",
+   "properties": {
+    "currency": {
+     "allOf": [
+      {
+       "$ref": "Currency"
+      }
+     ]
+    },
+    "lead_type": {
+     "type": "string"
+    },
+    "line_items": {
+     "allOf": [
+      {
+       "$ref": "LineItem"
+      }
+     ]
+    },
+    "order_id": {
+     "type": "string"
+    },
+    "order_quantity": {
+     "type": "integer"
+    },
+    "page_name": {
+     "type": "string"
+    },
+    "promo_code": {
+     "type": "string"
+    },
+    "property": {
+     "type": "string"
+    },
+    "search_query": {
+     "type": "string"
+    },
+    "value": {
+     "type": "string"
+    },
+    "video_title": {
+     "type": "string"
+    }
+   }
+  },
+  "EventQualityScore": {
+   "type": "object",
+   "required": [
+    "overall_status",
+    "quality_components",
+    "ingestion_source",
+    "source_platform",
+    "lookback_period"
+   ],
+   "properties": {
+    "ingestion_source": {
+     "$ref": "IngestionSourceOptions"
+    },
+    "lookback_period": {
+     "$ref": "LookbackPeriodOptions"
+    },
+    "overall_status": {
+     "$ref": "OverallStatusOptions"
+    },
+    "quality_components": {
+     "$ref": "QualityComponents"
+    },
+    "source_platform": {
+     "$ref": "SourcePlatformOptions"
+    }
+   }
   },
   "Exception": {
    "type": "object",
@@ -6062,6 +10135,34 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "FeaturedTrend": {
+   "type": "object",
+   "required": [
+    "interest"
+   ],
+   "properties": {
+    "interest": {
+     "allOf": [
+      {
+       "$ref": "InterestsEnum"
+      }
+     ]
+    },
+    "market": {
+     "allOf": [
+      {
+       "$ref": "ProductCategoryRegion"
+      }
+     ]
+    },
+    "trends": {
+     "type": "array",
+     "items": {
+      "$ref": "TrendingTopic"
+     }
+    }
+   }
+  },
   "Gender": {
    "type": "string",
    "enum": [
@@ -6069,6 +10170,25 @@ export const pinterestResponses: ResponseCatalog = {
     "MALE",
     "UNISEX"
    ]
+  },
+  "GenderDemographics": {
+   "type": "object",
+   "required": [
+    "male",
+    "female",
+    "unspecified"
+   ],
+   "properties": {
+    "female": {
+     "type": "number"
+    },
+    "male": {
+     "type": "number"
+    },
+    "unspecified": {
+     "type": "number"
+    }
+   }
   },
   "GenderFilter": {
    "type": "object",
@@ -6081,6 +10201,39 @@ export const pinterestResponses: ResponseCatalog = {
     }
    },
    "additionalProperties": false
+  },
+  "GetBusinessAssetsResponse": {
+   "type": "object",
+   "properties": {
+    "asset_group_info": {
+     "$ref": "AssetGroupBinding"
+    },
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "minLength": 1,
+     "maxLength": 20
+    },
+    "asset_type": {
+     "$ref": "AssetTypeResponse"
+    },
+    "catalog_info": {
+     "type": "object",
+     "nullable": true,
+     "properties": {
+      "catalog_type": {
+       "type": "string"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "name": {
+       "type": "string"
+      }
+     }
+    }
+   }
   },
   "GetMMMReportResponse": {
    "type": "object",
@@ -6102,12 +10255,12 @@ export const pinterestResponses: ResponseCatalog = {
         "CANCELLED"
        ]
       },
-      "url": {
-       "type": "string",
-       "nullable": true
-      },
       "size": {
        "type": "number",
+       "nullable": true
+      },
+      "url": {
+       "type": "string",
        "nullable": true
       }
      }
@@ -6117,6 +10270,29 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "status": {
      "type": "string"
+    }
+   }
+  },
+  "GetPartnerAssetsResponse": {
+   "type": "object",
+   "properties": {
+    "asset_group_info": {
+     "$ref": "AssetGroupBinding"
+    },
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "minLength": 1,
+     "maxLength": 20
+    },
+    "asset_type": {
+     "$ref": "AssetTypeResponse"
+    },
+    "permissions": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
     }
    }
   },
@@ -6237,23 +10413,23 @@ export const pinterestResponses: ResponseCatalog = {
   "HotelProcessingRecord": {
    "type": "object",
    "properties": {
-    "hotel_id": {
-     "type": "string"
-    },
     "errors": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
     },
+    "hotel_id": {
+     "type": "string"
+    },
+    "status": {
+     "$ref": "ItemProcessingStatus"
+    },
     "warnings": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
-    },
-    "status": {
-     "$ref": "ItemProcessingStatus"
     }
    }
   },
@@ -6261,58 +10437,81 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "required": [
     "height",
-    "width",
-    "url"
+    "url",
+    "width"
    ],
    "properties": {
-    "width": {
-     "type": "integer",
-     "minimum": 100
-    },
     "height": {
      "type": "integer",
-     "minimum": 100,
      "nullable": true
     },
     "url": {
      "type": "string"
+    },
+    "width": {
+     "type": "integer",
+     "nullable": true
     }
    }
   },
   "ImageMetadata": {
    "type": "object",
    "properties": {
-    "item_type": {
-     "type": "string"
-    },
-    "title": {
-     "type": "string",
-     "nullable": true
-    },
     "description": {
      "type": "string",
      "nullable": true
+    },
+    "images": {
+     "$ref": "ImageSize"
+    },
+    "item_type": {
+     "type": "string"
     },
     "link": {
      "type": "string",
      "nullable": true
     },
-    "images": {
-     "type": "object",
-     "properties": {
-      "150x150": {
-       "$ref": "ImageDetails"
-      },
-      "400x300": {
-       "$ref": "ImageDetails"
-      },
-      "600x": {
-       "$ref": "ImageDetails"
-      },
-      "1200x": {
-       "$ref": "ImageDetails"
-      }
-     }
+    "title": {
+     "type": "string",
+     "nullable": true
+    }
+   }
+  },
+  "ImageSize": {
+   "type": "object",
+   "properties": {
+    "1200x": {
+     "$ref": "ImageDetails"
+    },
+    "150x150": {
+     "$ref": "ImageDetails"
+    },
+    "400x300": {
+     "$ref": "ImageDetails"
+    },
+    "600x": {
+     "$ref": "ImageDetails"
+    }
+   }
+  },
+  "IngestionSourceOptions": {
+   "type": "string",
+   "enum": [
+    "TAG",
+    "MMP",
+    "FILE_UPLOAD",
+    "CONVERSIONS_API",
+    "NATIVE"
+   ]
+  },
+  "InnerProductCategoriesMetricsHighlights": {
+   "type": "object",
+   "required": [
+    "pct_change_mom"
+   ],
+   "properties": {
+    "pct_change_mom": {
+     "type": "number"
     }
    }
   },
@@ -6327,19 +10526,8 @@ export const pinterestResponses: ResponseCatalog = {
   "IntegrationMetadata": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "external_business_id": {
+    "additional_id_1": {
      "type": "string"
-    },
-    "connected_merchant_id": {
-     "type": "string"
-    },
-    "connected_user_id": {
-     "type": "string",
-     "readOnly": true
     },
     "connected_advertiser_id": {
      "type": "string",
@@ -6348,11 +10536,31 @@ export const pinterestResponses: ResponseCatalog = {
     "connected_lba_id": {
      "type": "string"
     },
+    "connected_merchant_id": {
+     "type": "string"
+    },
     "connected_tag_id": {
      "type": "string"
     },
+    "connected_user_id": {
+     "type": "string",
+     "readOnly": true
+    },
+    "created_timestamp": {
+     "type": "number"
+    },
+    "external_business_id": {
+     "type": "string"
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "partner_access_token_expiry": {
      "type": "number"
+    },
+    "partner_metadata": {
+     "type": "string"
     },
     "partner_refresh_token_expiry": {
      "type": "number"
@@ -6360,38 +10568,17 @@ export const pinterestResponses: ResponseCatalog = {
     "scopes": {
      "type": "string"
     },
-    "created_timestamp": {
-     "type": "number"
-    },
     "updated_timestamp": {
      "type": "number"
-    },
-    "additional_id_1": {
-     "type": "string"
-    },
-    "partner_metadata": {
-     "type": "string"
     }
    }
   },
   "IntegrationRecord": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "external_business_id": {
+    "additional_id_1": {
      "type": "string",
      "nullable": true
-    },
-    "connected_merchant_id": {
-     "type": "string",
-     "nullable": true
-    },
-    "connected_user_id": {
-     "type": "string",
-     "readOnly": true
     },
     "connected_advertiser_id": {
      "type": "string",
@@ -6402,15 +10589,38 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
+    "connected_merchant_id": {
+     "type": "string",
+     "nullable": true
+    },
     "connected_tag_id": {
      "type": "string",
      "nullable": true
+    },
+    "connected_user_id": {
+     "type": "string",
+     "readOnly": true
+    },
+    "created_time": {
+     "type": "integer"
+    },
+    "external_business_id": {
+     "type": "string",
+     "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     },
     "partner_access_token": {
      "type": "string",
      "nullable": true
     },
-    "partner_refresh_token": {
+    "partner_access_token_expiry": {
+     "type": "integer",
+     "nullable": true
+    },
+    "partner_metadata": {
      "type": "string",
      "nullable": true
     },
@@ -6418,8 +10628,8 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "partner_access_token_expiry": {
-     "type": "integer",
+    "partner_refresh_token": {
+     "type": "string",
      "nullable": true
     },
     "partner_refresh_token_expiry": {
@@ -6429,17 +10639,6 @@ export const pinterestResponses: ResponseCatalog = {
     "scopes": {
      "type": "string",
      "nullable": true
-    },
-    "partner_metadata": {
-     "type": "string",
-     "nullable": true
-    },
-    "additional_id_1": {
-     "type": "string",
-     "nullable": true
-    },
-    "created_time": {
-     "type": "integer"
     },
     "updated_time": {
      "type": "integer"
@@ -6464,10 +10663,157 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "InterestsEnum": {
+   "type": "string",
+   "enum": [
+    "ALL",
+    "ANIMALS",
+    "ARCHITECTURE",
+    "ART",
+    "BEAUTY",
+    "DIY_AND_CRAFTS",
+    "EDUCATION",
+    "EVENT_PLANNING",
+    "FASHION",
+    "FOOD_AND_DRINKS",
+    "GARDENING",
+    "HEALTH",
+    "HOME_DECOR",
+    "PARENTING",
+    "TRAVEL",
+    "WEDDING"
+   ]
+  },
+  "InviteAssetsSummary": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "ad_accounts": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "pattern": "^\\d+$"
+       },
+       "permissions": {
+        "$ref": "PermissionsResponse"
+       }
+      }
+     }
+    },
+    "profiles": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "id": {
+        "type": "string",
+        "pattern": "^\\d+$"
+       },
+       "permissions": {
+        "$ref": "PermissionsResponse"
+       }
+      }
+     }
+    }
+   }
+  },
+  "InviteBusinessRoleBinding": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "created_by_business_id": {
+     "type": "string"
+    },
+    "created_by_user_id": {
+     "type": "string"
+    },
+    "user": {
+     "type": "object",
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    }
+   },
+   "allOf": [
+    {
+     "$ref": "BaseInviteDataResponse"
+    }
+   ]
+  },
+  "InviteExceptionResponse": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "code": {
+     "type": "integer"
+    },
+    "invite_or_request_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "message": {
+     "type": "string"
+    },
+    "users_or_partner_ids": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string"
+     }
+    }
+   }
+  },
+  "InviteResponse": {
+   "type": "object",
+   "properties": {
+    "assets_summary": {
+     "$ref": "InviteAssetsSummary"
+    },
+    "business_roles": {
+     "type": "array",
+     "items": {
+      "$ref": "BusinessRoleResponse"
+     }
+    },
+    "created_by_business": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "created_by_user": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "created_time": {
+     "type": "integer"
+    }
+   },
+   "allOf": [
+    {
+     "$ref": "BaseInviteDataResponse"
+    }
+   ]
+  },
   "ItemAttributes": {
    "type": "object",
    "allOf": [
     {
+     "type": "object",
      "properties": {
       "additional_image_link": {
        "type": "array",
@@ -6482,6 +10828,10 @@ export const pinterestResponses: ResponseCatalog = {
        "items": {
         "type": "string"
        }
+      },
+      "video_link": {
+       "type": "string",
+       "nullable": true
       }
      }
     },
@@ -6517,23 +10867,23 @@ export const pinterestResponses: ResponseCatalog = {
   "ItemProcessingRecord": {
    "type": "object",
    "properties": {
-    "item_id": {
-     "type": "string"
-    },
     "errors": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
     },
+    "item_id": {
+     "type": "string"
+    },
+    "status": {
+     "$ref": "ItemProcessingStatus"
+    },
     "warnings": {
      "type": "array",
      "items": {
       "$ref": "ItemValidationEvent"
      }
-    },
-    "status": {
-     "$ref": "ItemProcessingStatus"
     }
    }
   },
@@ -6546,8 +10896,7 @@ export const pinterestResponses: ResponseCatalog = {
    ]
   },
   "ItemResponse": {
-   "type": "object",
-   "anyOf": [
+   "oneOf": [
     {
      "type": "object",
      "required": [
@@ -6564,24 +10913,35 @@ export const pinterestResponses: ResponseCatalog = {
       },
       {
        "$ref": "CatalogsHotelItemResponse"
+      },
+      {
+       "$ref": "CatalogsCreativeAssetsItemResponse"
       }
      ],
      "discriminator": {
       "propertyName": "catalog_type",
       "mapping": {
        "RETAIL": "CatalogsRetailItemResponse",
-       "HOTEL": "CatalogsHotelItemResponse"
+       "HOTEL": "CatalogsHotelItemResponse",
+       "CREATIVE_ASSETS": "CatalogsCreativeAssetsItemResponse"
       }
      }
     },
     {
      "type": "object",
      "required": [
-      "catalog_type"
+      "catalog_type",
+      "errors"
      ],
      "properties": {
       "catalog_type": {
        "$ref": "CatalogsType"
+      },
+      "errors": {
+       "type": "array",
+       "items": {
+        "$ref": "ItemValidationEvent"
+       }
       }
      },
      "oneOf": [
@@ -6590,13 +10950,17 @@ export const pinterestResponses: ResponseCatalog = {
       },
       {
        "$ref": "CatalogsHotelItemErrorResponse"
+      },
+      {
+       "$ref": "CatalogsCreativeAssetsItemErrorResponse"
       }
      ],
      "discriminator": {
       "propertyName": "catalog_type",
       "mapping": {
        "RETAIL": "CatalogsRetailItemErrorResponse",
-       "HOTEL": "CatalogsHotelItemErrorResponse"
+       "HOTEL": "CatalogsHotelItemErrorResponse",
+       "CREATIVE_ASSETS": "CatalogsCreativeAssetsItemErrorResponse"
       }
      }
     }
@@ -6618,31 +10982,31 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "Keyword": {
    "type": "object",
-   "properties": {
-    "archived": {
-     "type": "boolean"
-    },
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "parent_id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "parent_type": {
-     "type": "string"
-    },
-    "type": {
-     "type": "string"
-    }
-   },
    "allOf": [
     {
      "$ref": "KeywordsCommon"
     },
     {
-     "type": "object"
+     "type": "object",
+     "properties": {
+      "archived": {
+       "type": "boolean"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "parent_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "parent_type": {
+       "type": "string"
+      },
+      "type": {
+       "type": "string"
+      }
+     }
     }
    ]
   },
@@ -6663,9 +11027,6 @@ export const pinterestResponses: ResponseCatalog = {
   "KeywordMetrics": {
    "type": "object",
    "properties": {
-    "avg_cpc_in_micro_currency": {
-     "type": "number"
-    },
     "keyword_query_volume": {
      "type": "string"
     }
@@ -6729,28 +11090,209 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "Label": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string"
+    },
+    "label_type": {
+     "$ref": "LabelType"
+    },
+    "parent_id": {
+     "type": "string"
+    },
+    "parent_type": {
+     "type": "string",
+     "enum": [
+      "CAMPAIGN",
+      null
+     ],
+     "nullable": true
+    },
+    "status": {
+     "$ref": "LabelStatus"
+    },
+    "value": {
+     "type": "string",
+     "maxLength": 100
+    }
+   }
+  },
+  "LabelError": {
+   "type": "object",
+   "properties": {
+    "data": {
+     "$ref": "Label"
+    },
+    "error_messages": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    }
+   }
+  },
+  "LabelStatus": {
+   "type": "string",
+   "enum": [
+    "ACTIVE",
+    "ARCHIVED",
+    null
+   ],
+   "nullable": true
+  },
+  "LabelType": {
+   "type": "string",
+   "enum": [
+    "BRAND",
+    "CUSTOM",
+    null
+   ],
+   "nullable": true
+  },
+  "LabelsResponse": {
+   "type": "object",
+   "properties": {
+    "errors": {
+     "type": "array",
+     "items": {
+      "$ref": "LabelError"
+     }
+    },
+    "labels": {
+     "type": "array",
+     "items": {
+      "$ref": "Label"
+     }
+    }
+   }
+  },
+  "Language": {
+   "type": "string",
+   "enum": [
+    "AM",
+    "AR",
+    "AZ",
+    "BG",
+    "BN",
+    "BS",
+    "CA",
+    "CS",
+    "DA",
+    "DV",
+    "DZ",
+    "DE",
+    "EL",
+    "EN",
+    "ES",
+    "ET",
+    "FA",
+    "FI",
+    "FR",
+    "HE",
+    "HI",
+    "HR",
+    "HU",
+    "HY",
+    "ID",
+    "IN",
+    "IS",
+    "IT",
+    "IW",
+    "JA",
+    "KA",
+    "KM",
+    "KO",
+    "LO",
+    "LT",
+    "LV",
+    "MK",
+    "MN",
+    "MS",
+    "MY",
+    "NB",
+    "NE",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "RU",
+    "SK",
+    "SL",
+    "SQ",
+    "SR",
+    "SV",
+    "TL",
+    "UK",
+    "VI",
+    "TE",
+    "TH",
+    "TR",
+    "XX",
+    "ZH"
+   ]
+  },
+  "LeadFormArrayResponse": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "data": {
+        "$ref": "LeadFormResponse"
+       },
+       "exceptions": {
+        "type": "array",
+        "items": {
+         "$ref": "Exception"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "LeadFormCommon": {
    "type": "object",
    "properties": {
-    "name": {
+    "completion_message": {
      "type": "string",
      "nullable": true
     },
-    "privacy_policy_link": {
+    "disclosure_language": {
      "type": "string",
      "nullable": true
     },
     "has_accepted_terms": {
      "type": "boolean"
     },
-    "completion_message": {
+    "name": {
      "type": "string",
      "nullable": true
     },
-    "status": {
-     "$ref": "LeadFormStatus"
+    "policy_links": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 3,
+     "items": {
+      "type": "object",
+      "properties": {
+       "label": {
+        "type": "string",
+        "nullable": false
+       },
+       "link": {
+        "type": "string",
+        "nullable": false
+       }
+      }
+     }
     },
-    "disclosure_language": {
+    "privacy_policy_link": {
      "type": "string",
      "nullable": true
     },
@@ -6761,15 +11303,15 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "LeadFormQuestion"
      }
+    },
+    "status": {
+     "$ref": "LeadFormStatus"
     }
    }
   },
   "LeadFormQuestion": {
    "type": "object",
    "properties": {
-    "question_type": {
-     "$ref": "LeadFormQuestionType"
-    },
     "custom_question_field_type": {
      "$ref": "LeadFormQuestionFieldType"
     },
@@ -6785,6 +11327,9 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "string"
      }
+    },
+    "question_type": {
+     "$ref": "LeadFormQuestionType"
     }
    }
   },
@@ -6809,14 +11354,13 @@ export const pinterestResponses: ResponseCatalog = {
     "EMAIL",
     "PHONE_NUMBER",
     "ZIP_CODE",
-    "AGE",
     "GENDER",
     "CITY",
     "COUNTRY",
-    "PREFERRED_CONTACT_METHOD",
     "STATE_PROVINCE",
     "ADDRESS",
-    "DATE_OF_BIRTH"
+    "DATE_OF_BIRTH",
+    "AGE"
    ]
   },
   "LeadFormResponse": {
@@ -6828,16 +11372,16 @@ export const pinterestResponses: ResponseCatalog = {
     {
      "type": "object",
      "properties": {
-      "id": {
-       "type": "string",
-       "pattern": "^\\d+$"
-      },
       "ad_account_id": {
        "type": "string",
        "pattern": "^\\d+$"
       },
       "created_time": {
        "type": "integer"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
       },
       "updated_time": {
        "type": "integer"
@@ -6862,25 +11406,139 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "LeadSubscription": {
+   "type": "object",
+   "properties": {
+    "ad_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "api_version": {
+     "type": "string"
+    },
+    "created_time": {
+     "type": "integer"
+    },
+    "cryptographic_algorithm": {
+     "type": "string",
+     "nullable": true
+    },
+    "cryptographic_key": {
+     "type": "string",
+     "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "lead_form_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "user_account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "webhook_url": {
+     "type": "string"
+    }
+   }
+  },
+  "LeadsExportCreateResponse": {
+   "type": "object",
+   "properties": {
+    "leads_export_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   }
+  },
+  "LeadsExportResponseData": {
+   "type": "object",
+   "properties": {
+    "download_url": {
+     "type": "string",
+     "nullable": true
+    },
+    "export_status": {
+     "$ref": "LeadsExportStatus"
+    }
+   }
+  },
+  "LeadsExportStatus": {
+   "type": "string",
+   "enum": [
+    "IN_PROGRESS",
+    "FINISHED",
+    "FAILED"
+   ]
+  },
+  "LineItem": {
+   "type": "object",
+   "properties": {
+    "product_brand": {
+     "type": "string"
+    },
+    "product_category": {
+     "type": "string"
+    },
+    "product_id": {
+     "type": "integer"
+    },
+    "product_name": {
+     "type": "string"
+    },
+    "product_price": {
+     "type": "string"
+    },
+    "product_quantity": {
+     "type": "integer"
+    },
+    "product_variant": {
+     "type": "string"
+    },
+    "product_variant_id": {
+     "type": "string"
+    }
+   }
+  },
   "LinkedBusiness": {
    "type": "object",
    "properties": {
-    "username": {
-     "type": "string"
-    },
-    "image_small_url": {
+    "image_large_url": {
      "type": "string"
     },
     "image_medium_url": {
      "type": "string"
     },
-    "image_large_url": {
+    "image_small_url": {
      "type": "string"
     },
     "image_xlarge_url": {
      "type": "string"
+    },
+    "username": {
+     "type": "string"
     }
    }
+  },
+  "LookbackPeriodOptions": {
+   "type": "string",
+   "enum": [
+    "1d",
+    "14d"
+   ]
+  },
+  "MatchType": {
+   "type": "string",
+   "enum": [
+    "BROAD",
+    "PHRASE",
+    "EXACT",
+    "EXACT_NEGATIVE",
+    "PHRASE_NEGATIVE"
+   ]
   },
   "MatchTypeResponse": {
    "type": "string",
@@ -6906,61 +11564,12 @@ export const pinterestResponses: ResponseCatalog = {
    },
    "additionalProperties": false
   },
-  "MediaUpload": {
-   "allOf": [
-    {
-     "type": "object",
-     "readOnly": true,
-     "properties": {
-      "media_id": {
-       "type": "string"
-      },
-      "media_type": {
-       "type": "string",
-       "allOf": [
-        {
-         "$ref": "MediaUploadType"
-        }
-       ]
-      },
-      "upload_url": {
-       "type": "string"
-      },
-      "upload_parameters": {
-       "type": "object",
-       "properties": {
-        "x-amz-date": {
-         "type": "string"
-        },
-        "x-amz-signature": {
-         "type": "string"
-        },
-        "x-amz-security-token": {
-         "type": "string"
-        },
-        "x-amz-algorithm": {
-         "type": "string"
-        },
-        "key": {
-         "type": "string"
-        },
-        "policy": {
-         "type": "string"
-        },
-        "x-amz-credential": {
-         "type": "string"
-        },
-        "Content-Type": {
-         "type": "string"
-        }
-       }
-      }
-     }
-    }
-   ]
-  },
-  "MediaUploadDetails": {
+  "Media": {
    "type": "object",
+   "required": [
+    "media_id",
+    "media_type"
+   ],
    "properties": {
     "media_id": {
      "type": "string",
@@ -6968,8 +11577,6 @@ export const pinterestResponses: ResponseCatalog = {
      "readOnly": true
     },
     "media_type": {
-     "type": "string",
-     "readOnly": true,
      "allOf": [
       {
        "$ref": "MediaUploadType"
@@ -6977,13 +11584,93 @@ export const pinterestResponses: ResponseCatalog = {
      ]
     },
     "status": {
-     "type": "string",
      "readOnly": true,
      "allOf": [
       {
        "$ref": "MediaUploadStatus"
       }
      ]
+    }
+   }
+  },
+  "MediaType": {
+   "type": "string",
+   "enum": [
+    "IMAGE",
+    "VIDEO"
+   ]
+  },
+  "MediaTypeFilter": {
+   "type": "object",
+   "required": [
+    "MEDIA_TYPE"
+   ],
+   "properties": {
+    "MEDIA_TYPE": {
+     "$ref": "CatalogsProductGroupMultipleMediaTypesCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
+  "MediaUpload": {
+   "type": "object",
+   "required": [
+    "media_id",
+    "media_type"
+   ],
+   "properties": {
+    "media_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "readOnly": true
+    },
+    "media_type": {
+     "allOf": [
+      {
+       "$ref": "MediaUploadType"
+      }
+     ]
+    },
+    "upload_parameters": {
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "MediaUploadParameters"
+      }
+     ]
+    },
+    "upload_url": {
+     "type": "string",
+     "readOnly": true
+    }
+   }
+  },
+  "MediaUploadParameters": {
+   "type": "object",
+   "properties": {
+    "Content-Type": {
+     "type": "string"
+    },
+    "key": {
+     "type": "string"
+    },
+    "policy": {
+     "type": "string"
+    },
+    "x-amz-algorithm": {
+     "type": "string"
+    },
+    "x-amz-credential": {
+     "type": "string"
+    },
+    "x-amz-date": {
+     "type": "string"
+    },
+    "x-amz-security-token": {
+     "type": "string"
+    },
+    "x-amz-signature": {
+     "type": "string"
     }
    }
   },
@@ -7022,7 +11709,8 @@ export const pinterestResponses: ResponseCatalog = {
     "KEYWORD",
     "PRODUCT_GROUP",
     "PRODUCT_GROUP_TARGETING",
-    "PRODUCT_ITEM"
+    "PRODUCT_ITEM",
+    "PRODUCT_ITEM_TARGETING"
    ]
   },
   "MetricsResponse": {
@@ -7257,7 +11945,6 @@ export const pinterestResponses: ResponseCatalog = {
     "SALE_PRICE",
     "IS_BUNDLE",
     "EXPIRATION_DATE",
-    "SALE_PRICE_EFFECTIVE_DATE",
     "AVAILABILITY_DATE",
     "WEIGHT_UNIT",
     "PRODUCT_TYPE",
@@ -7285,6 +11972,56 @@ export const pinterestResponses: ResponseCatalog = {
     "MIN_AD_PRICE",
     "SHIPPING_WIDTH",
     "SHIPPING_HEIGHT",
+    "AD_IMAGE_0_LINK",
+    "AD_IMAGE_1_LINK",
+    "AD_IMAGE_2_LINK",
+    "AD_IMAGE_3_LINK",
+    "AD_IMAGE_4_LINK",
+    "AD_IMAGE_5_LINK",
+    "AD_IMAGE_6_LINK",
+    "AD_IMAGE_7_LINK",
+    "AD_IMAGE_8_LINK",
+    "AD_IMAGE_9_LINK",
+    "AD_IMAGE_10_LINK",
+    "AD_IMAGE_11_LINK",
+    "AD_IMAGE_12_LINK",
+    "AD_IMAGE_13_LINK",
+    "AD_IMAGE_14_LINK",
+    "AD_IMAGE_15_LINK",
+    "AD_IMAGE_16_LINK",
+    "AD_IMAGE_17_LINK",
+    "AD_IMAGE_18_LINK",
+    "AD_IMAGE_19_LINK",
+    "AD_IMAGE_0_TAG",
+    "AD_IMAGE_1_TAG",
+    "AD_IMAGE_2_TAG",
+    "AD_IMAGE_3_TAG",
+    "AD_IMAGE_4_TAG",
+    "AD_IMAGE_5_TAG",
+    "AD_IMAGE_6_TAG",
+    "AD_IMAGE_7_TAG",
+    "AD_IMAGE_8_TAG",
+    "AD_IMAGE_9_TAG",
+    "AD_IMAGE_10_TAG",
+    "AD_IMAGE_11_TAG",
+    "AD_IMAGE_12_TAG",
+    "AD_IMAGE_13_TAG",
+    "AD_IMAGE_14_TAG",
+    "AD_IMAGE_15_TAG",
+    "AD_IMAGE_16_TAG",
+    "AD_IMAGE_17_TAG",
+    "AD_IMAGE_18_TAG",
+    "AD_IMAGE_19_TAG",
+    "AD_VIDEO_0_LINK",
+    "AD_VIDEO_1_LINK",
+    "AD_VIDEO_2_LINK",
+    "AD_VIDEO_0_TAG",
+    "AD_VIDEO_1_TAG",
+    "AD_VIDEO_2_TAG",
+    "INSTALLMENT_PRICE",
+    "UNIT_PRICE_TOTAL_MEASURE",
+    "UNIT_PRICE_BASE_MEASURE",
+    "SALE_PRICE_EFFECTIVE_DATE",
     null
    ],
    "nullable": true
@@ -7468,25 +12205,26 @@ export const pinterestResponses: ResponseCatalog = {
     "scope"
    ],
    "properties": {
+    "access_token": {
+     "type": "string"
+    },
+    "expires_in": {
+     "type": "integer"
+    },
     "response_type": {
      "type": "string",
      "enum": [
       "authorization_code",
-      "refresh_token"
+      "refresh_token",
+      "client_credentials"
      ]
     },
-    "access_token": {
+    "scope": {
      "type": "string"
     },
     "token_type": {
      "type": "string",
      "default": "bearer"
-    },
-    "expires_in": {
-     "type": "integer"
-    },
-    "scope": {
-     "type": "string"
     }
    },
    "discriminator": {
@@ -7494,55 +12232,85 @@ export const pinterestResponses: ResponseCatalog = {
     "mapping": {
      "authorization_code": "OauthAccessTokenResponseCode",
      "refresh_token": "OauthAccessTokenResponseRefresh",
-     "integration_refresh": "OauthAccessTokenResponseIntegrationRefresh",
-     "everlasting_refresh": "OauthAccessTokenResponseEverlastingRefresh"
+     "client_credentials": "OauthAccessTokenResponseClientCredentials",
+     "integration_refresh": "OauthAccessTokenResponseIntegrationRefresh"
+    }
+   }
+  },
+  "OauthAccessTokenResponseClientCredentials": {
+   "type": "object",
+   "required": [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "scope"
+   ],
+   "properties": {
+    "access_token": {
+     "type": "string"
+    },
+    "expires_in": {
+     "type": "integer"
+    },
+    "response_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials"
+     ]
+    },
+    "scope": {
+     "type": "string"
+    },
+    "token_type": {
+     "type": "string",
+     "default": "bearer"
     }
    }
   },
   "OauthAccessTokenResponseCode": {
    "type": "object",
-   "allOf": [
-    {
-     "$ref": "OauthAccessTokenResponse"
+   "required": [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "scope"
+   ],
+   "properties": {
+    "access_token": {
+     "type": "string"
     },
-    {
-     "type": "object",
-     "required": [
+    "expires_in": {
+     "type": "integer"
+    },
+    "response_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
       "refresh_token",
-      "refresh_token_expires_in"
-     ],
-     "properties": {
-      "refresh_token": {
-       "type": "string"
-      },
-      "refresh_token_expires_in": {
-       "type": "integer"
-      }
-     }
+      "client_credentials"
+     ]
+    },
+    "scope": {
+     "type": "string"
+    },
+    "token_type": {
+     "type": "string",
+     "default": "bearer"
     }
-   ]
-  },
-  "OauthAccessTokenResponseEverlastingRefresh": {
-   "type": "object",
+   },
    "allOf": [
     {
-     "$ref": "OauthAccessTokenResponse"
-    },
-    {
      "type": "object",
-     "required": [
-      "refresh_token",
-      "refresh_token_expires_in",
-      "refresh_token_expires_at"
-     ],
      "properties": {
       "refresh_token": {
        "type": "string"
-      },
-      "refresh_token_expires_in": {
-       "type": "integer"
       },
       "refresh_token_expires_at": {
+       "type": "integer"
+      },
+      "refresh_token_expires_in": {
        "type": "integer"
       }
      }
@@ -7551,10 +12319,36 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "OauthAccessTokenResponseIntegrationRefresh": {
    "type": "object",
-   "allOf": [
-    {
-     "$ref": "OauthAccessTokenResponse"
+   "required": [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "scope"
+   ],
+   "properties": {
+    "access_token": {
+     "type": "string"
     },
+    "expires_in": {
+     "type": "integer"
+    },
+    "response_type": {
+     "type": "string",
+     "enum": [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials"
+     ]
+    },
+    "scope": {
+     "type": "string"
+    },
+    "token_type": {
+     "type": "string",
+     "default": "bearer"
+    }
+   },
+   "allOf": [
     {
      "type": "object",
      "required": [
@@ -7574,9 +12368,62 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "OauthAccessTokenResponseRefresh": {
    "type": "object",
+   "required": [
+    "refresh_token",
+    "refresh_token_expires_in",
+    "refresh_token_expires_at"
+   ],
    "allOf": [
     {
-     "$ref": "OauthAccessTokenResponse"
+     "type": "object",
+     "required": [
+      "access_token",
+      "token_type",
+      "expires_in",
+      "scope"
+     ],
+     "properties": {
+      "access_token": {
+       "type": "string"
+      },
+      "expires_in": {
+       "type": "integer"
+      },
+      "response_type": {
+       "type": "string",
+       "enum": [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials"
+       ]
+      },
+      "scope": {
+       "type": "string"
+      },
+      "token_type": {
+       "type": "string",
+       "default": "bearer"
+      }
+     }
+    },
+    {
+     "type": "object",
+     "required": [
+      "refresh_token",
+      "refresh_token_expires_in",
+      "refresh_token_expires_at"
+     ],
+     "properties": {
+      "refresh_token": {
+       "type": "string"
+      },
+      "refresh_token_expires_at": {
+       "type": "integer"
+      },
+      "refresh_token_expires_in": {
+       "type": "integer"
+      }
+     }
     }
    ]
   },
@@ -7585,10 +12432,9 @@ export const pinterestResponses: ResponseCatalog = {
    "enum": [
     "AWARENESS",
     "CONSIDERATION",
-    "VIDEO_VIEW",
     "WEB_CONVERSION",
     "CATALOG_SALES",
-    "WEB_SESSIONS"
+    "VIDEO_COMPLETION"
    ]
   },
   "OptimizationGoalMetadata": {
@@ -7646,6 +12492,9 @@ export const pinterestResponses: ResponseCatalog = {
         null
        ],
        "nullable": true
+      },
+      "reporting_event": {
+       "type": "string"
       }
      }
     },
@@ -7653,7 +12502,9 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "object",
      "properties": {
       "frequency": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 2,
+       "maximum": 20
       },
       "timerange": {
        "type": "string",
@@ -7724,45 +12575,27 @@ export const pinterestResponses: ResponseCatalog = {
   "OrderLines": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "type": {
-     "type": "string"
-    },
     "ad_account_id": {
      "type": "string"
-    },
-    "purchase_order_id": {
-     "type": "string",
-     "nullable": true
-    },
-    "start_time": {
-     "type": "number"
-    },
-    "end_time": {
-     "type": "number",
-     "nullable": true
     },
     "budget": {
      "type": "number",
      "nullable": true
     },
-    "paid_budget": {
+    "end_time": {
      "type": "number",
      "nullable": true
     },
-    "status": {
+    "id": {
      "type": "string",
-     "allOf": [
-      {
-       "$ref": "OrderLineStatus"
-      }
-     ]
+     "pattern": "^\\d+$"
     },
     "name": {
      "type": "string",
+     "nullable": true
+    },
+    "paid_budget": {
+     "type": "number",
      "nullable": true
     },
     "paid_type": {
@@ -7773,8 +12606,34 @@ export const pinterestResponses: ResponseCatalog = {
        "$ref": "OrderLinePaidType"
       }
      ]
+    },
+    "purchase_order_id": {
+     "type": "string",
+     "nullable": true
+    },
+    "start_time": {
+     "type": "number"
+    },
+    "status": {
+     "type": "string",
+     "allOf": [
+      {
+       "$ref": "OrderLineStatus"
+      }
+     ]
+    },
+    "type": {
+     "type": "string"
     }
    }
+  },
+  "OverallStatusOptions": {
+   "type": "string",
+   "enum": [
+    "NEEDS_IMPROVEMENT",
+    "FAIR",
+    "GOOD"
+   ]
   },
   "PacingDeliveryType": {
    "type": "string",
@@ -7789,56 +12648,58 @@ export const pinterestResponses: ResponseCatalog = {
     "items"
    ],
    "properties": {
+    "bookmark": {
+     "type": "string",
+     "nullable": true
+    },
     "items": {
      "type": "array",
      "items": {
       "type": "object"
      }
-    },
-    "bookmark": {
-     "type": "string",
-     "nullable": true
     }
+   }
+  },
+  "PermissionsResponse": {
+   "type": "array",
+   "items": {
+    "type": "string"
    }
   },
   "Pin": {
    "type": "object",
-   "nullable": true,
+   "required": [
+    "id"
+   ],
    "properties": {
-    "id": {
+    "alt_text": {
+     "type": "string",
+     "maxLength": 500,
+     "nullable": true
+    },
+    "board_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "board_owner": {
+     "readOnly": true,
+     "allOf": [
+      {
+       "$ref": "BoardOwner"
+      }
+     ]
+    },
+    "board_section_id": {
      "type": "string",
      "pattern": "^\\d+$",
-     "readOnly": true
+     "nullable": true
     },
     "created_at": {
      "type": "string",
      "format": "date-time",
      "readOnly": true
     },
-    "link": {
-     "type": "string",
-     "maxLength": 2048,
-     "nullable": true
-    },
-    "title": {
-     "type": "string",
-     "nullable": true
-    },
-    "description": {
-     "type": "string",
-     "nullable": true
-    },
-    "dominant_color": {
-     "type": "string",
-     "nullable": true
-    },
-    "alt_text": {
-     "type": "string",
-     "maxLength": 500,
-     "nullable": true
-    },
     "creative_type": {
-     "type": "string",
      "nullable": true,
      "readOnly": true,
      "allOf": [
@@ -7847,43 +12708,41 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "board_id": {
+    "description": {
      "type": "string",
-     "pattern": "^\\d+$"
-    },
-    "board_section_id": {
-     "type": "string",
-     "pattern": "^\\d+$",
+     "maxLength": 800,
      "nullable": true
     },
-    "board_owner": {
-     "type": "object",
-     "readOnly": true,
-     "allOf": [
-      {
-       "$ref": "BoardOwner"
-      }
-     ]
+    "dominant_color": {
+     "type": "string",
+     "nullable": true
+    },
+    "has_been_promoted": {
+     "type": "boolean",
+     "readOnly": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     },
     "is_owner": {
      "type": "boolean",
      "readOnly": true
     },
+    "is_standard": {
+     "type": "boolean",
+     "readOnly": true
+    },
+    "link": {
+     "type": "string",
+     "maxLength": 2048,
+     "nullable": true
+    },
     "media": {
-     "type": "object",
      "readOnly": true,
      "allOf": [
       {
        "$ref": "PinMedia"
-      }
-     ]
-    },
-    "media_source": {
-     "type": "object",
-     "writeOnly": true,
-     "allOf": [
-      {
-       "$ref": "PinMediaSource"
       }
      ]
     },
@@ -7892,19 +12751,14 @@ export const pinterestResponses: ResponseCatalog = {
      "pattern": "^\\d+$",
      "nullable": true
     },
-    "is_standard": {
-     "type": "boolean"
-    },
-    "has_been_promoted": {
-     "type": "boolean",
-     "readOnly": true
-    },
-    "note": {
-     "type": "string",
-     "nullable": true
-    },
     "pin_metrics": {
      "type": "object",
+     "nullable": true,
+     "readOnly": true
+    },
+    "title": {
+     "type": "string",
+     "maxLength": 100,
      "nullable": true
     }
    }
@@ -7912,12 +12766,6 @@ export const pinterestResponses: ResponseCatalog = {
   "PinAnalyticsMetricsResponse": {
    "type": "object",
    "properties": {
-    "lifetime_metrics": {
-     "type": "object",
-     "additionalProperties": {
-      "type": "integer"
-     }
-    },
     "daily_metrics": {
      "type": "array",
      "items": {
@@ -7938,6 +12786,12 @@ export const pinterestResponses: ResponseCatalog = {
       }
      }
     },
+    "lifetime_metrics": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "integer"
+     }
+    },
     "summary_metrics": {
      "type": "object",
      "additionalProperties": {
@@ -7954,11 +12808,23 @@ export const pinterestResponses: ResponseCatalog = {
   },
   "PinMedia": {
    "type": "object",
-   "properties": {
-    "media_type": {
-     "type": "string"
+   "oneOf": [
+    {
+     "$ref": "PinMediaWithImage"
+    },
+    {
+     "$ref": "PinMediaWithVideo"
+    },
+    {
+     "$ref": "PinMediaWithImages"
+    },
+    {
+     "$ref": "PinMediaWithVideos"
+    },
+    {
+     "$ref": "PinMediaWithImageAndVideo"
     }
-   },
+   ],
    "discriminator": {
     "propertyName": "media_type",
     "mapping": {
@@ -7971,382 +12837,127 @@ export const pinterestResponses: ResponseCatalog = {
    }
   },
   "PinMediaMetadata": {
-   "type": "object",
    "anyOf": [
     {
      "$ref": "ImageMetadata"
     },
     {
-     "$ref": "VideoMetadata"
+     "$ref": "VideoMetadataWithItemType"
     }
    ]
   },
-  "PinMediaSource": {
-   "oneOf": [
-    {
-     "$ref": "PinMediaSourceImageBase64"
-    },
-    {
-     "$ref": "PinMediaSourceImageURL"
-    },
-    {
-     "$ref": "PinMediaSourceVideoID"
-    },
-    {
-     "$ref": "PinMediaSourceImagesBase64"
-    },
-    {
-     "$ref": "PinMediaSourceImagesURL"
-    },
-    {
-     "$ref": "PinMediaSourcePinURL"
-    }
+  "PinMediaWithImage": {
+   "type": "object",
+   "required": [
+    "media_type"
    ],
-   "discriminator": {
-    "propertyName": "source_type",
-    "mapping": {
-     "multiple_image_base64": "PinMediaSourceImagesBase64",
-     "image_base64": "PinMediaSourceImageBase64",
-     "multiple_image_urls": "PinMediaSourceImagesURL",
-     "image_url": "PinMediaSourceImageURL",
-     "video_id": "PinMediaSourceVideoID",
-     "pin_url": "PinMediaSourcePinURL"
+   "properties": {
+    "images": {
+     "$ref": "ImageSize"
+    },
+    "media_type": {
+     "type": "string",
+     "enum": [
+      "image"
+     ]
     }
    }
   },
-  "PinMediaSourceImageBase64": {
+  "PinMediaWithImageAndVideo": {
    "type": "object",
    "required": [
-    "source_type",
-    "content_type",
-    "data"
+    "media_type"
    ],
    "properties": {
-    "source_type": {
-     "type": "string",
-     "enum": [
-      "image_base64"
-     ]
-    },
-    "content_type": {
-     "type": "string",
-     "enum": [
-      "image/jpeg",
-      "image/png"
-     ]
-    },
-    "data": {
-     "type": "string",
-     "pattern": "[a-zA-Z0-9+\\/=]+"
-    },
-    "is_standard": {
-     "type": "boolean",
-     "default": true
-    }
-   }
-  },
-  "PinMediaSourceImageURL": {
-   "type": "object",
-   "required": [
-    "source_type",
-    "url"
-   ],
-   "properties": {
-    "source_type": {
-     "type": "string",
-     "enum": [
-      "image_url"
-     ]
-    },
-    "url": {
-     "type": "string"
-    },
-    "is_standard": {
-     "type": "boolean",
-     "default": true
-    }
-   }
-  },
-  "PinMediaSourceImagesBase64": {
-   "type": "object",
-   "required": [
-    "items"
-   ],
-   "properties": {
-    "source_type": {
-     "type": "string",
-     "enum": [
-      "multiple_image_base64"
-     ]
-    },
     "items": {
      "type": "array",
-     "minItems": 2,
-     "maxItems": 5,
      "items": {
-      "type": "object",
-      "required": [
-       "data",
-       "content_type"
-      ],
-      "properties": {
-       "title": {
-        "type": "string"
-       },
-       "description": {
-        "type": "string"
-       },
-       "link": {
-        "type": "string"
-       },
-       "content_type": {
-        "type": "string",
-        "enum": [
-         "image/jpeg",
-         "image/png"
-        ]
-       },
-       "data": {
-        "type": "string",
-        "pattern": "[a-zA-Z0-9+\\/=]+"
-       }
-      },
-      "additionalProperties": false
+      "$ref": "PinMediaMetadata"
      }
     },
-    "index": {
-     "type": "integer",
-     "minimum": 0
-    }
-   },
-   "additionalProperties": false
-  },
-  "PinMediaSourceImagesURL": {
-   "type": "object",
-   "required": [
-    "items"
-   ],
-   "properties": {
-    "source_type": {
+    "media_type": {
      "type": "string",
      "enum": [
-      "multiple_image_urls"
+      "multiple_mixed"
      ]
-    },
-    "items": {
-     "type": "array",
-     "minItems": 2,
-     "maxItems": 5,
-     "items": {
-      "type": "object",
-      "required": [
-       "url"
-      ],
-      "properties": {
-       "title": {
-        "type": "string"
-       },
-       "description": {
-        "type": "string"
-       },
-       "link": {
-        "type": "string"
-       },
-       "url": {
-        "type": "string"
-       }
-      },
-      "additionalProperties": false
-     }
-    },
-    "index": {
-     "type": "integer",
-     "minimum": 0
-    }
-   },
-   "additionalProperties": false
-  },
-  "PinMediaSourcePinURL": {
-   "type": "object",
-   "required": [
-    "source_type"
-   ],
-   "properties": {
-    "source_type": {
-     "type": "string",
-     "enum": [
-      "pin_url"
-     ]
-    },
-    "is_affiliate_link": {
-     "type": "boolean",
-     "default": false
     }
    }
   },
-  "PinMediaSourceVideoID": {
+  "PinMediaWithImages": {
    "type": "object",
    "required": [
-    "source_type",
-    "media_id"
+    "media_type"
    ],
    "properties": {
-    "source_type": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "ImageMetadata"
+     }
+    },
+    "media_type": {
      "type": "string",
      "enum": [
-      "video_id"
+      "multiple_images"
      ]
-    },
+    }
+   }
+  },
+  "PinMediaWithVideo": {
+   "type": "object",
+   "required": [
+    "media_type"
+   ],
+   "properties": {
     "cover_image_url": {
      "type": "string"
     },
-    "cover_image_content_type": {
+    "duration": {
+     "type": "number",
+     "nullable": true
+    },
+    "height": {
+     "type": "integer",
+     "nullable": true
+    },
+    "images": {
+     "$ref": "ImageSize"
+    },
+    "media_type": {
      "type": "string",
      "enum": [
-      "image/jpeg",
-      "image/png"
+      "video"
      ]
     },
-    "cover_image_data": {
-     "type": "string"
-    },
-    "media_id": {
+    "video_url": {
      "type": "string",
-     "pattern": "^\\d+$"
+     "nullable": true
     },
-    "is_standard": {
-     "type": "boolean",
-     "default": true
+    "width": {
+     "type": "integer",
+     "nullable": true
     }
    }
   },
-  "PinMediaWithImage": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "images": {
-       "type": "object",
-       "properties": {
-        "150x150": {
-         "$ref": "ImageDetails"
-        },
-        "400x300": {
-         "$ref": "ImageDetails"
-        },
-        "600x": {
-         "$ref": "ImageDetails"
-        },
-        "1200x": {
-         "$ref": "ImageDetails"
-        }
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithImageAndVideo": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "PinMediaMetadata"
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithImages": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "ImageMetadata"
-       }
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
-  "PinMediaWithVideo": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "images": {
-       "type": "object",
-       "properties": {
-        "150x150": {
-         "$ref": "ImageDetails"
-        },
-        "400x300": {
-         "$ref": "ImageDetails"
-        },
-        "600x": {
-         "$ref": "ImageDetails"
-        },
-        "1200x": {
-         "$ref": "ImageDetails"
-        }
-       }
-      },
-      "cover_image_url": {
-       "type": "string"
-      },
-      "video_url": {
-       "type": "string",
-       "nullable": true
-      },
-      "duration": {
-       "type": "number"
-      },
-      "height": {
-       "type": "integer"
-      },
-      "width": {
-       "type": "integer"
-      }
-     }
-    },
-    {
-     "$ref": "PinMedia"
-    }
-   ]
-  },
   "PinMediaWithVideos": {
-   "allOf": [
-    {
-     "type": "object",
-     "properties": {
-      "items": {
-       "type": "array",
-       "items": {
-        "$ref": "VideoMetadata"
-       }
-      }
+   "type": "object",
+   "required": [
+    "media_type"
+   ],
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "VideoMetadataWithItemType"
      }
     },
-    {
-     "$ref": "PinMedia"
+    "media_type": {
+     "type": "string",
+     "enum": [
+      "multiple_videos"
+     ]
     }
-   ]
+   }
   },
   "PinPromotionSummaryStatus": {
    "type": "string",
@@ -8371,6 +12982,24 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "default": "ALL"
   },
+  "PlacementMultipliers": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "PLACEMENT": {
+     "type": "string",
+     "enum": [
+      "SEARCH",
+      "BROWSE",
+      "RELATED_PINS"
+     ]
+    }
+   },
+   "additionalProperties": {
+    "type": "number",
+    "format": "double"
+   }
+  },
   "PriceFilter": {
    "type": "object",
    "required": [
@@ -8385,6 +13014,13 @@ export const pinterestResponses: ResponseCatalog = {
       "currency"
      ],
      "properties": {
+      "currency": {
+       "$ref": "NonNullableCatalogsCurrency"
+      },
+      "negated": {
+       "type": "boolean",
+       "default": false
+      },
       "operator": {
        "type": "string",
        "enum": [
@@ -8397,13 +13033,6 @@ export const pinterestResponses: ResponseCatalog = {
       "value": {
        "type": "number",
        "minimum": 0
-      },
-      "currency": {
-       "$ref": "NonNullableCatalogsCurrency"
-      },
-      "negated": {
-       "type": "boolean",
-       "default": false
       }
      },
      "additionalProperties": false
@@ -8421,6 +13050,493 @@ export const pinterestResponses: ResponseCatalog = {
    ],
    "nullable": true
   },
+  "ProductCategoriesDemographic": {
+   "type": "object",
+   "required": [
+    "age",
+    "gender"
+   ],
+   "properties": {
+    "age": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "number"
+     }
+    },
+    "gender": {
+     "$ref": "GenderDemographics"
+    }
+   }
+  },
+  "ProductCategoriesEngagementType": {
+   "type": "string",
+   "enum": [
+    "ENGAGEMENT",
+    "OUTBOUND_CLICK",
+    "SAVE"
+   ]
+  },
+  "ProductCategoriesMetricsHighlights": {
+   "type": "object",
+   "properties": {
+    "engagement": {
+     "allOf": [
+      {
+       "$ref": "InnerProductCategoriesMetricsHighlights"
+      }
+     ]
+    },
+    "outbound_clicks": {
+     "allOf": [
+      {
+       "$ref": "InnerProductCategoriesMetricsHighlights"
+      }
+     ]
+    },
+    "pin_saves": {
+     "allOf": [
+      {
+       "$ref": "InnerProductCategoriesMetricsHighlights"
+      }
+     ]
+    }
+   }
+  },
+  "ProductCategoryDetails": {
+   "type": "object",
+   "required": [
+    "product_category",
+    "has_prediction"
+   ],
+   "properties": {
+    "demographics": {
+     "$ref": "ProductCategoriesDemographic"
+    },
+    "has_prediction": {
+     "type": "boolean"
+    },
+    "metrics_highlights": {
+     "$ref": "ProductCategoriesMetricsHighlights"
+    },
+    "predicted_time_series": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "number"
+     }
+    },
+    "product_category": {
+     "$ref": "ProductCategoryEnum"
+    },
+    "related_searches": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "time_series": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "number"
+     }
+    }
+   }
+  },
+  "ProductCategoryEnum": {
+   "type": "string",
+   "enum": [
+    "ACCENT_TABLES",
+    "ACCESSORIES",
+    "ANKLETS",
+    "APRONS",
+    "AREA_RUGS",
+    "ARMOIRES_AND_WARDROBES",
+    "ART_AND_CRAFT_PAINTS",
+    "ART_BRUSHES",
+    "ARTIFICIAL_FLORA",
+    "ARTWORK",
+    "AUDIO",
+    "AUDIO_ACCESSORIES",
+    "BACKPACKS",
+    "BAG_AND_LUGGAGE_ACCESSORIES",
+    "BAGS_AND_LUGGAGE",
+    "BAKEWARE",
+    "BANDANAS",
+    "BAR_CARTS",
+    "BARWARE",
+    "BASKETS",
+    "BATH_AND_BODY",
+    "BATH_AND_SHOWER",
+    "BATH_MATS_AND_RUGS",
+    "BATH_TOWELS_AND_WASHCLOTHS",
+    "BATHROOM_ACCESSORIES",
+    "BATHROOM_ACCESSORY_SETS",
+    "BATHROOM_VANITIES",
+    "BEACH_TOWELS",
+    "BEADS_AND_JEWELRY_MAKING_SUPPLIES",
+    "BEAUTY_SUPPLEMENTS",
+    "BED_SHEETS",
+    "BEDDING",
+    "BEDROOM_VANITIES",
+    "BEDS_AND_ACCESSORIES",
+    "BEDS_AND_BED_FRAMES",
+    "BELT_BAGS",
+    "BELTS_AND_SUSPENDERS",
+    "BENCHES",
+    "BEVERAGES",
+    "BIRD_SUPPLIES",
+    "BLANKETS",
+    "BLOUSES",
+    "BLUSHES_AND_BRONZERS",
+    "BODY_CARE",
+    "BODY_JEWELRY",
+    "BODY_MAKEUP",
+    "BODY_MOISTURIZERS",
+    "BODY_WASHES",
+    "BOOKCASES_AND_STANDING_SHELVES",
+    "BOOKENDS",
+    "BOOKS",
+    "BOOTS",
+    "BRACELETS",
+    "BRIDESMAID_DRESSES",
+    "BROOCHES_AND_LAPEL_PINS",
+    "BROW_MAKEUP",
+    "BUFFETS_AND_SIDEBOARDS",
+    "BUTTON_DOWN_SHIRTS",
+    "CABINET_HARDWARE",
+    "CABINETS_AND_STORAGE_FURNITURE",
+    "CAKE_DECORATING_SUPPLIES",
+    "CAMPING_AND_HIKING",
+    "CANDLE_HOLDERS",
+    "CANDLES",
+    "CARDSTOCK_PAPERS",
+    "CASUAL_PANTS",
+    "CAT_SUPPLIES",
+    "CHAIRS",
+    "CHANDELIERS",
+    "CHARMS_AND_PENDANTS",
+    "CHINA_CABINETS_AND_HUTCHES",
+    "CLOGS_AND_MULES",
+    "CLOTH_NAPKINS",
+    "CLOTHING",
+    "CLOTHING_AND_CLOSET_STORAGE",
+    "CLOTHING_SETS",
+    "COASTERS",
+    "COATS_AND_JACKETS",
+    "COFFEE_AND_TEA_CUPS",
+    "COFFEE_MAKERS_AND_ESPRESSO_MACHINES",
+    "COLORING_BOOKS",
+    "COMMUNICATIONS",
+    "COMPUTER_ACCESSORIES",
+    "COOKIE_CUTTERS",
+    "COOKWARE",
+    "COOKWARE_AND_BAKEWARE",
+    "COSMETIC_AND_TOILETRY_BAGS",
+    "COSTUMES_AND_ACCESSORIES",
+    "CRAFT_ADHESIVES_AND_MAGNETS",
+    "CRAFT_CUTTING_TOOLS",
+    "CRAFT_MOLDS",
+    "CRIBS_AND_TODDLER_BEDS",
+    "CURTAIN_AND_DRAPE_RODS",
+    "CURTAINS_AND_DRAPES",
+    "CUTTING_BOARDS",
+    "CYCLING",
+    "DECORATIVE_BOWLS",
+    "DECORATIVE_JARS",
+    "DECORATIVE_TAPESTRIES",
+    "DECORATIVE_TRAYS",
+    "DEODORANTS_AND_ANTIPERSPIRANTS",
+    "DESK_AND_SHELF_CLOCKS",
+    "DESKS",
+    "DIAPER_BAGS",
+    "DINNERWARE",
+    "DISHWASHERS",
+    "DOG_SUPPLIES",
+    "DOOR_MATS",
+    "DRAWING_AND_PAINTING",
+    "DRESS_PANTS",
+    "DRESSERS",
+    "DRESSES",
+    "DRILLS_AND_SCREWDRIVERS",
+    "DRINKWARE",
+    "DUFFEL_BAGS",
+    "DUVET_COVERS",
+    "DVDS_AND_VIDEOS",
+    "EARRINGS",
+    "ELECTRONICS_ACCESSORIES",
+    "ENGAGEMENT_AND_WEDDING_RINGS",
+    "ENTERTAINMENT_CENTERS_AND_TV_STANDS",
+    "ERASERS",
+    "EYE_MAKEUP",
+    "EYE_SHADOW",
+    "EYELINERS",
+    "FABRIC",
+    "FACE_COVERINGS",
+    "FACE_LOTIONS_AND_CREAMS",
+    "FACE_MAKEUP",
+    "FACIAL_CLEANSERS",
+    "FACIAL_MOISTURIZERS",
+    "FALSE_EYELASHES",
+    "FIGURINES",
+    "FIREPLACE_AND_WOOD_STOVE_ACCESSORIES",
+    "FIREPLACES",
+    "FISHING",
+    "FLAGS_AND_WINDSOCKS",
+    "FLATS",
+    "FLATWARE",
+    "FLOOR_LAMPS",
+    "FLOWER_GIRL_DRESSES",
+    "FOOD_AND_BEVERAGE_CARRIERS",
+    "FOOD_COOKERS_AND_STEAMERS",
+    "FOOD_ITEMS",
+    "FOOD_MIXERS_AND_BLENDERS",
+    "FOOD_STORAGE_CONTAINERS",
+    "FOOD_STORAGE_SUPPLIES",
+    "FOUNDATIONS_AND_CONCEALERS",
+    "FOUNTAINS_AND_PONDS",
+    "FRAGRANCE",
+    "FURNITURE",
+    "FURNITURE_SETS",
+    "GAMES",
+    "GARDENING",
+    "GARDENING_TOOLS",
+    "GLOVES_AND_MITTENS",
+    "GLUES_AND_TAPES",
+    "GROOM_AND_GROOMSMEN_SUITS",
+    "HAIR",
+    "HAIR_ACCESSORIES",
+    "HAIR_CARE",
+    "HAIR_COLOR",
+    "HAIR_COMBS",
+    "HAIR_PINS_CLAWS_AND_CLIPS",
+    "HAIR_REMOVAL",
+    "HAIR_TOOLS",
+    "HAIR_TREATMENT",
+    "HAIR_WREATHS",
+    "HAND_AND_FOOT_CARE",
+    "HAND_SOAPS_AND_SANITIZERS",
+    "HANDBAGS",
+    "HANDKERCHIEFS",
+    "HARDWARE_SUPPLIES",
+    "HATS",
+    "HEADBOARDS_AND_FOOTBOARDS",
+    "HEADWEAR",
+    "HIGHLIGHTERS",
+    "HOBBIES_AND_CREATIVE_ARTS",
+    "HOME_ACCESSORIES",
+    "HOME_DECOR_DECALS",
+    "HOME_FRAGRANCE_ACCESSORIES",
+    "HOME_FRAGRANCES",
+    "HOME_IMPROVEMENT_TOOLS_AND_SUPPLIES",
+    "HOSIERY",
+    "HOUSEHOLD_APPLIANCES",
+    "HOUSEHOLD_SUPPLIES",
+    "INCENSE",
+    "INDOOR_GAMES",
+    "JEANS",
+    "JEWELRY_AND_WATCH_ACCESSORIES",
+    "JEWELRY_AND_WATCHES",
+    "JEWELRY_SETS",
+    "JUMPSUITS_AND_ROMPERS",
+    "KEYCHAINS",
+    "KITCHEN_AND_DINING",
+    "KITCHEN_AND_DINING_ROOM_TABLES",
+    "KITCHEN_APPLIANCES",
+    "KITCHEN_KNIVES",
+    "KITCHEN_LINENS",
+    "KITCHEN_MATS",
+    "KITCHEN_ORGANIZERS",
+    "KITCHEN_TOOLS_AND_UTENSILS",
+    "KITCHEN_TOWELS",
+    "KNITTING_AND_CROCHET",
+    "KNITTING_AND_CROCHET_TOOLS",
+    "LAMP_SHADES",
+    "LAMPS",
+    "LANYARDS",
+    "LAUNDRY_HAMPERS_AND_SUPPLIES",
+    "LAWN_AND_GARDEN",
+    "LAWN_AND_GARDEN_DECOR",
+    "LAWN_ORNAMENTS_AND_GARDEN_SCULPTURES",
+    "LEGGINGS",
+    "LEOTARDS_AND_UNITARDS",
+    "LIGHTING",
+    "LIGHTING_ACCESSORIES",
+    "LIGHTING_FIXTURES",
+    "LIP_BALMS",
+    "LIP_CARE",
+    "LIP_MAKEUP",
+    "LIPSTICKS_AND_LIP_GLOSSES",
+    "MAGAZINES_AND_NEWSPAPERS",
+    "MAGNETS",
+    "MAKEUP",
+    "MAKEUP_TOOLS",
+    "MASCARAS",
+    "MATTRESSES",
+    "MEASURES_AND_RULERS",
+    "MEASURING_TOOLS_AND_SENSORS",
+    "MESSENGER_BAGS",
+    "MIRRORS",
+    "MUSIC_AND_SOUND_RECORDINGS",
+    "NAIL_ART",
+    "NAIL_ART_KIT_AND_TOOLS",
+    "NAIL_CARE",
+    "NAIL_POLISHES",
+    "NAILS",
+    "NECKLACES",
+    "NECKTIES",
+    "NIGHT_LIGHTS_AND_AMBIENT_LIGHTING",
+    "NIGHTSTANDS",
+    "NOVELTY_SIGNS",
+    "ONE_PIECES",
+    "ONESIES",
+    "OTTOMANS",
+    "OUTDOOR_FURNITURE",
+    "OUTDOOR_FURNITURE_SETS",
+    "OUTDOOR_GAMES",
+    "OUTDOOR_GRILLS",
+    "OUTDOOR_LIVING",
+    "OUTDOOR_PLAY_EQUIPMENT",
+    "OUTDOOR_RECREATION",
+    "OUTDOOR_RUGS",
+    "OUTDOOR_SEATING",
+    "OUTDOOR_STRUCTURES",
+    "OUTDOOR_TABLES",
+    "OUTERWEAR",
+    "OVENS_AND_COOKTOPS",
+    "OVERALLS",
+    "OXFORDS_AND_LOAFERS",
+    "PAINT_AND_PAINT_TOOLS",
+    "PANTS",
+    "PAPER_CRAFTS",
+    "PARASOLS_AND_RAIN_UMBRELLAS",
+    "PARTY_AND_CELEBRATION",
+    "PENDANT_LIGHTS",
+    "PENS_AND_PENCILS",
+    "PERFUMES_AND_COLOGNES",
+    "PET_CARRIERS_AND_CRATES",
+    "PET_COLLARS_AND_HARNESSES",
+    "PET_SUPPLIES",
+    "PHOTO_ALBUMS_AND_STORAGE",
+    "PICTURE_FRAMES",
+    "PILLOWCASES_AND_SHAMS",
+    "PINBACK_BUTTONS",
+    "PLACEMATS",
+    "PLANTS",
+    "PONYTAIL_HOLDERS",
+    "POOL_AND_SPA_ACCESSORIES",
+    "POSTERS_PRINTS_AND_VISUAL_ARTWORK",
+    "POTS_AND_PLANTERS",
+    "POTTERY_AND_SCULPTING",
+    "PRIMERS_AND_MAKEUP_SETTERS",
+    "PUMPS",
+    "PUZZLES",
+    "QUILTS_AND_COMFORTERS",
+    "RAZORS_AND_SHAVING_TOOLS",
+    "RINGS",
+    "RUGS",
+    "RUNNER_RUGS",
+    "SANDALS",
+    "SASHES",
+    "SAWS",
+    "SCARVES_AND_SHAWLS",
+    "SCULPTURES_AND_STATUES",
+    "SEASONAL_AND_HOLIDAY_DECORATIONS",
+    "SEATING",
+    "SERUMS_AND_ESSENCES",
+    "SERVEWARE",
+    "SEWING_MACHINES",
+    "SEWING_PATTERNS",
+    "SHAMPOO_AND_CONDITIONER",
+    "SHOE_ACCESSORIES",
+    "SHOES",
+    "SHOPPING_TOTES",
+    "SHORTS",
+    "SHOWER_CURTAINS",
+    "SKINCARE",
+    "SKINCARE_MASKS_AND_PEELS",
+    "SKIRTS",
+    "SLEEPWEAR_AND_LOUNGEWEAR",
+    "SLIPCOVERS_AND_CUSHIONS",
+    "SLIPPERS",
+    "SNEAKERS_AND_ATHLETIC_SHOES",
+    "SOCKS_AND_TIGHTS",
+    "SOFAS",
+    "SPORTS_UNIFORMS",
+    "STEMWARE",
+    "STOCKINGS",
+    "STORAGE_AND_ORGANIZATION",
+    "STORAGE_CABINETS_AND_LOCKERS",
+    "STORAGE_HOOKS_AND_RACKS",
+    "SUITCASES",
+    "SUITS",
+    "SUITS_AND_SUIT_SEPARATES",
+    "GLASSES_AND_SUNGLASSES",
+    "SUNSCREEN",
+    "SWEATERS_AND_CARDIGANS",
+    "SWEATSHIRTS_AND_HOODIES",
+    "SWIMWEAR",
+    "T_SHIRTS",
+    "TABLE_LAMPS",
+    "TABLE_RUNNERS",
+    "TABLECLOTHS",
+    "TABLES",
+    "TABLEWARE",
+    "TANK_TOPS",
+    "TANNING_OILS_AND_LOTIONS",
+    "TEETH_WHITENING",
+    "TEETH_WHITENING_TOOLS",
+    "TELEPHONY",
+    "TEXTILE_AND_SEWING",
+    "THREAD_AND_YARN",
+    "THROW_PILLOWS",
+    "TIARAS",
+    "TOILET_PAPER_HOLDERS",
+    "TONERS_AND_ASTRINGENTS",
+    "TOOL_STORAGE_AND_ORGANIZATION",
+    "TOOLS",
+    "TOPS",
+    "TOWEL_RACKS_AND_HOLDERS",
+    "TOYS",
+    "TRADITIONAL_AND_CEREMONIAL_CLOTHING",
+    "TUMBLERS_AND_WATER_BOTTLES",
+    "UNIFORMS",
+    "VASES",
+    "VEHICLE_PARTS_AND_ACCESSORIES",
+    "VEILS",
+    "WALL_CLOCKS",
+    "WALL_LIGHT_FIXTURES",
+    "WALL_PAINTS",
+    "WALL_SHELVES_AND_LEDGES",
+    "WALLETS_AND_CARD_CASES",
+    "WALLPAPERS",
+    "WATCHES",
+    "WATERING_AND_IRRIGATION",
+    "WEDDING_CEREMONY_DECOR",
+    "WEDDING_CLOTHING",
+    "WEDDING_DECOR",
+    "WEDDING_DRESS",
+    "WEDDING_GIFTS",
+    "WEDDING_STATIONERY",
+    "WEDDING_TABLE_DECOR",
+    "WIGS_AND_HAIR_EXTENSIONS",
+    "WINDOW_BLINDS_AND_SHADES",
+    "WINDOW_TREATMENT_ACCESSORIES",
+    "WINDOW_TREATMENTS",
+    "WINE_RACKS",
+    "WOOD_BOARDS_AND_PLANKS",
+    "WOODWORKING_MATERIALS",
+    "WOODWORKING_PLANS",
+    "WORK_BENCHES",
+    "WREATHS_AND_GARLANDS"
+   ]
+  },
+  "ProductCategoryRegion": {
+   "type": "string",
+   "enum": [
+    "US",
+    "GB+IE",
+    "CA"
+   ]
+  },
   "ProductGroupAnalyticsResponse": {
    "type": "array",
    "items": {
@@ -8429,13 +13545,13 @@ export const pinterestResponses: ResponseCatalog = {
      "PRODUCT_GROUP_ID"
     ],
     "properties": {
-     "PRODUCT_GROUP_ID": {
-      "type": "string",
-      "pattern": "^\\d+$"
-     },
      "DATE": {
       "type": "string",
       "format": "date"
+     },
+     "PRODUCT_GROUP_ID": {
+      "type": "string",
+      "pattern": "^\\d+$"
      }
     },
     "additionalProperties": true
@@ -8444,52 +13560,12 @@ export const pinterestResponses: ResponseCatalog = {
   "ProductGroupPromotion": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "^\\d+$"
-    },
     "ad_group_id": {
      "type": "string",
      "pattern": "^(AG)?\\d+$"
     },
     "bid_in_micro_currency": {
      "type": "integer",
-     "nullable": true
-    },
-    "included": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "definition": {
-     "type": "string",
-     "nullable": true
-    },
-    "relative_definition": {
-     "type": "string",
-     "nullable": true
-    },
-    "parent_id": {
-     "type": "string",
-     "pattern": "^\\d+$",
-     "nullable": true
-    },
-    "slideshow_collections_title": {
-     "type": "string",
-     "nullable": true
-    },
-    "slideshow_collections_description": {
-     "type": "string",
-     "nullable": true
-    },
-    "is_mdl": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "status": {
-     "$ref": "EntityStatus"
-    },
-    "tracking_url": {
-     "type": "string",
      "nullable": true
     },
     "catalog_product_group_id": {
@@ -8501,20 +13577,105 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "creative_type": {
-     "$ref": "CreativeType"
-    },
-    "collections_hero_pin_id": {
+    "collections_header_type": {
      "type": "string",
-     "pattern": "^\\d+$",
+     "enum": [
+      "SHOP_THIS_COLLECTION",
+      "EXPLORE_THIS_COLLECTION",
+      "NO_HEADER",
+      "ON_SALE",
+      "GET_DEAL",
+      null
+     ],
      "nullable": true
     },
     "collections_hero_destination_url": {
      "type": "string",
      "nullable": true
     },
+    "collections_hero_pin_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "creative_type": {
+     "$ref": "CreativeType"
+    },
+    "customizable_cta_type": {
+     "type": "string",
+     "enum": [
+      "SHOP_NOW",
+      "BOOK_NOW",
+      "ON_SALE",
+      "GET_DEAL",
+      "BUY_ONLINE_PICKUP_IN_STORE",
+      null
+     ],
+     "nullable": true
+    },
+    "definition": {
+     "type": "string",
+     "nullable": true
+    },
     "grid_click_type": {
      "$ref": "GridClickType"
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "included": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "is_generate_background": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "is_mdl": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "parent_id": {
+     "type": "string",
+     "pattern": "^\\d+$",
+     "nullable": true
+    },
+    "preferred_media_type": {
+     "type": "string",
+     "enum": [
+      "VIDEO",
+      "IMAGE",
+      null
+     ],
+     "nullable": true
+    },
+    "relative_definition": {
+     "type": "string",
+     "nullable": true
+    },
+    "selected_image_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "selected_video_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "slideshow_collections_description": {
+     "type": "string",
+     "nullable": true
+    },
+    "slideshow_collections_title": {
+     "type": "string",
+     "nullable": true
+    },
+    "status": {
+     "$ref": "EntityStatus"
+    },
+    "tracking_url": {
+     "type": "string",
+     "nullable": true
     }
    }
   },
@@ -8542,6 +13703,18 @@ export const pinterestResponses: ResponseCatalog = {
      }
     }
    }
+  },
+  "ProductGroupReferenceFilter": {
+   "type": "object",
+   "required": [
+    "PRODUCT_GROUP"
+   ],
+   "properties": {
+    "PRODUCT_GROUP": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
   },
   "ProductType0Filter": {
    "type": "object",
@@ -8603,6 +13776,256 @@ export const pinterestResponses: ResponseCatalog = {
    },
    "additionalProperties": false
   },
+  "PromotionArrayElement": {
+   "type": "object",
+   "properties": {
+    "data": {
+     "$ref": "PromotionResponse"
+    },
+    "exception": {
+     "$ref": "Exception"
+    }
+   }
+  },
+  "PromotionCommon": {
+   "type": "object",
+   "properties": {
+    "discount_status": {
+     "type": "string",
+     "enum": [
+      "OTHER",
+      "ACTIVE",
+      "PAUSED",
+      "SCHEDULED",
+      "EXPIRED"
+     ]
+    },
+    "end_time": {
+     "type": "integer"
+    },
+    "external_id": {
+     "type": "string",
+     "maxLength": 64
+    },
+    "platform_type": {
+     "type": "string"
+    },
+    "promotion_code": {
+     "type": "string"
+    },
+    "promotion_custom_id": {
+     "type": "string",
+     "maxLength": 50
+    },
+    "promotion_title": {
+     "type": "string"
+    },
+    "promotion_type": {
+     "$ref": "PromotionType"
+    },
+    "start_time": {
+     "type": "integer"
+    },
+    "template_values": {
+     "type": "array",
+     "minItems": 0,
+     "maxItems": 2,
+     "items": {
+      "$ref": "PromotionTemplateValue"
+     }
+    }
+   }
+  },
+  "PromotionResponse": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "PromotionCommon"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "ad_account_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "status": {
+       "$ref": "EntityStatus"
+      }
+     }
+    }
+   ]
+  },
+  "PromotionTemplateValue": {
+   "type": "object",
+   "properties": {
+    "amount": {
+     "type": "number"
+    },
+    "currency_code": {
+     "$ref": "Currency"
+    },
+    "custom_text": {
+     "type": "string"
+    },
+    "percent": {
+     "type": "number"
+    }
+   }
+  },
+  "PromotionType": {
+   "type": "string",
+   "enum": [
+    "VARIABLE",
+    "SITEWIDE",
+    "CHECKOUT",
+    "SAVE_X_ON_Y",
+    "BUY_X_GET_Y",
+    "SPEND_X_SAVE_Y",
+    "FREE_SHIPPING",
+    "FREE_SHIPPING_MINIMUM",
+    "FREE_SHIPPING_WITH_DISCOUNT",
+    "SITEWIDE_IN_STORES",
+    "EXTRA_PERCENT_OFF",
+    "GIFT_WITH_PURCHASE",
+    "GIFT_WITH_PURCHASE_MINIMUM",
+    "FIXED",
+    "PERCENT_OFF_CLEARANCE",
+    "X_OFF_Y",
+    "GIFT_WITH_FIRST_PURCHASE",
+    "BUY_X_GET_ONE_FREE",
+    "CASH_BACK",
+    "POINTS_ON_ALL_PURCHASES",
+    "BONUS",
+    "POINTS_WITH_PURCHASE",
+    "CUSTOM"
+   ]
+  },
+  "PromotionsResponse": {
+   "type": "object",
+   "properties": {
+    "promotions": {
+     "type": "array",
+     "items": {
+      "$ref": "PromotionArrayElement"
+     }
+    }
+   }
+  },
+  "QualityComponentDetails": {
+   "type": "object",
+   "required": [
+    "coverage"
+   ],
+   "properties": {
+    "coverage": {
+     "type": "number"
+    },
+    "issues": {
+     "type": "array",
+     "items": {
+      "$ref": "QualityComponentIssue"
+     }
+    },
+    "overlap": {
+     "type": "number"
+    }
+   }
+  },
+  "QualityComponentIssue": {
+   "type": "object",
+   "required": [
+    "id",
+    "name",
+    "reason"
+   ],
+   "properties": {
+    "id": {
+     "type": "string"
+    },
+    "name": {
+     "type": "string"
+    },
+    "reason": {
+     "type": "string"
+    }
+   }
+  },
+  "QualityComponents": {
+   "type": "object",
+   "properties": {
+    "advertiser_external_id": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "click_id_epik": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "external_event_id": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "hashed_email": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "hashed_maid": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "ip_address": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "order_id": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "order_value": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "product_id": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "source_url": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    },
+    "user_agent": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "QualityComponentDetails"
+     }
+    }
+   }
+  },
   "QuizPinData": {
    "type": "object",
    "nullable": true,
@@ -8618,6 +14041,16 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "QuizPinResult"
      }
+    },
+    "tie_breaker_custom_result": {
+     "$ref": "QuizPinResult"
+    },
+    "tie_breaker_type": {
+     "type": "string",
+     "enum": [
+      "RANDOM",
+      "CUSTOM"
+     ]
     }
    }
   },
@@ -8637,17 +14070,17 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "question_id": {
-     "type": "number"
-    },
-    "question_text": {
-     "type": "string"
-    },
     "options": {
      "type": "array",
      "items": {
       "$ref": "QuizPinOption"
      }
+    },
+    "question_id": {
+     "type": "number"
+    },
+    "question_text": {
+     "type": "string"
     }
    }
   },
@@ -8655,16 +14088,16 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "organic_pin_id": {
+    "android_deep_link": {
      "type": "string"
     },
-    "android_deep_link": {
+    "destination_url": {
      "type": "string"
     },
     "ios_deep_link": {
      "type": "string"
     },
-    "destination_url": {
+    "organic_pin_id": {
      "type": "string"
     },
     "result_id": {
@@ -8686,16 +14119,85 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "object",
       "properties": {
-       "term": {
-        "type": "string"
-       },
        "related_terms": {
         "type": "array",
         "items": {
          "type": "string"
         }
+       },
+       "term": {
+        "type": "string"
        }
       }
+     }
+    }
+   }
+  },
+  "RespondToInvitesResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "exception": {
+        "$ref": "InviteExceptionResponse"
+       },
+       "invite": {
+        "$ref": "BaseInviteDataResponse"
+       }
+      }
+     }
+    }
+   }
+  },
+  "Role": {
+   "type": "string",
+   "enum": [
+    "UNKNOWN",
+    "OWNER",
+    "ADMIN",
+    "ANALYST",
+    "SOS_READER",
+    "FINANCE_MANAGER",
+    "FINANCE_EDIT",
+    "FINANCE_VIEW",
+    "AUDIENCE_MANAGER",
+    "CAMPAIGN_MANAGER",
+    "CATALOGS_MANAGER",
+    "CATALOGS_VIEWER",
+    "RESTRICTED_OWNER",
+    "PROFILE_MANAGER",
+    "PROFILE_PUBLISHER",
+    "RESOURCE_PINNER_LIST_OWNER",
+    "RESOURCE_PINNER_LIST_READER",
+    "BIZ_PINNER_LIST_SHARER",
+    "RESOURCE_CONVERSION_TAGS_READER"
+   ]
+  },
+  "S3FilePart": {
+   "type": "object",
+   "required": [
+    "part_number",
+    "presigned_url"
+   ],
+   "properties": {
+    "part_number": {
+     "type": "integer"
+    },
+    "presigned_url": {
+     "type": "string"
+    }
+   }
+  },
+  "S3MultipartUploadData": {
+   "type": "object",
+   "properties": {
+    "file_parts": {
+     "type": "array",
+     "items": {
+      "$ref": "S3FilePart"
      }
     }
    }
@@ -8703,16 +14205,16 @@ export const pinterestResponses: ResponseCatalog = {
   "SSIOAccountAddress": {
    "type": "object",
    "properties": {
-    "display": {
-     "type": "string"
-    },
-    "purpose": {
-     "type": "string"
-    },
     "address_id": {
      "type": "string"
     },
+    "display": {
+     "type": "string"
+    },
     "order_legal_entity": {
+     "type": "string"
+    },
+    "purpose": {
      "type": "string"
     }
    }
@@ -8720,45 +14222,45 @@ export const pinterestResponses: ResponseCatalog = {
   "SSIOAccountItem": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string"
-    },
-    "io_terms_id": {
-     "type": "string"
-    },
-    "io_terms": {
-     "type": "string"
-    },
-    "us_terms_id": {
-     "type": "string"
-    },
-    "us_terms": {
-     "type": "string"
-    },
-    "row_terms_id": {
-     "type": "string"
-    },
-    "row_terms": {
-     "type": "string"
-    },
-    "io_type": {
-     "type": "string"
-    },
     "addresses": {
      "type": "array",
      "items": {
       "$ref": "SSIOAccountAddress"
      }
+    },
+    "id": {
+     "type": "string"
+    },
+    "io_terms": {
+     "type": "string"
+    },
+    "io_terms_id": {
+     "type": "string"
+    },
+    "io_type": {
+     "type": "string"
+    },
+    "row_terms": {
+     "type": "string"
+    },
+    "row_terms_id": {
+     "type": "string"
+    },
+    "us_terms": {
+     "type": "string"
+    },
+    "us_terms_id": {
+     "type": "string"
     }
    }
   },
   "SSIOAccountPMPName": {
    "type": "object",
    "properties": {
-    "name": {
+    "id": {
      "type": "string"
     },
-    "id": {
+    "name": {
      "type": "string"
     }
    }
@@ -8766,19 +14268,22 @@ export const pinterestResponses: ResponseCatalog = {
   "SSIOAccountResponse": {
    "type": "object",
    "properties": {
-    "eligible": {
-     "type": "boolean"
-    },
-    "can_edit": {
-     "type": "boolean"
-    },
     "billto_infos": {
      "type": "array",
      "items": {
       "$ref": "SSIOAccountItem"
      }
     },
+    "can_edit": {
+     "type": "boolean"
+    },
     "currency": {
+     "type": "string"
+    },
+    "eligible": {
+     "type": "boolean"
+    },
+    "error": {
      "type": "string"
     },
     "pmp_names": {
@@ -8786,9 +14291,6 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "$ref": "SSIOAccountPMPName"
      }
-    },
-    "error": {
-     "type": "string"
     }
    }
   },
@@ -8811,15 +14313,15 @@ export const pinterestResponses: ResponseCatalog = {
   "SSIOInsertionOrderStatus": {
    "type": "object",
    "properties": {
+    "creation_time": {
+     "type": "string",
+     "nullable": true
+    },
     "pin_order_id": {
      "type": "string"
     },
     "status": {
      "type": "string"
-    },
-    "creation_time": {
-     "type": "string",
-     "nullable": true
     }
    }
   },
@@ -8836,34 +14338,28 @@ export const pinterestResponses: ResponseCatalog = {
   "SSIOOrderLine": {
    "type": "object",
    "properties": {
-    "salesforce_order_line_id": {
+    "accepted_terms_id": {
      "type": "string",
+     "nullable": true
+    },
+    "accepted_terms_time": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2}).(\\d{3})Z$",
      "nullable": true
     },
     "ads_manager_order_line_id": {
      "type": "string",
      "nullable": true
     },
-    "pin_order_id": {
+    "agency_link": {
      "type": "string",
-     "nullable": true
-    },
-    "last_modified_date_time": {
-     "type": "string",
-     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2}).(\\d{3})Z$",
-     "nullable": true
-    },
-    "start_date": {
-     "type": "string",
-     "format": "date",
-     "nullable": true
-    },
-    "end_date": {
-     "type": "string",
-     "format": "date",
      "nullable": true
     },
     "bill_to_company_name": {
+     "type": "string",
+     "nullable": true
+    },
+    "billing_contact_email": {
      "type": "string",
      "nullable": true
     },
@@ -8875,8 +14371,25 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "billing_contact_email": {
+    "budget_amount": {
+     "type": "number",
+     "nullable": true
+    },
+    "currency_info": {
+     "$ref": "Currency"
+    },
+    "end_date": {
      "type": "string",
+     "format": "date",
+     "nullable": true
+    },
+    "estimated_monthly_spend": {
+     "type": "number",
+     "nullable": true
+    },
+    "last_modified_date_time": {
+     "type": "string",
+     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2}).(\\d{3})Z$",
      "nullable": true
     },
     "media_contact_email": {
@@ -8891,18 +14404,11 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "currency_info": {
-     "$ref": "Currency"
-    },
-    "agency_link": {
-     "type": "string",
-     "nullable": true
-    },
-    "po_number": {
-     "type": "string",
-     "nullable": true
-    },
     "order_name": {
+     "type": "string",
+     "nullable": true
+    },
+    "pin_order_id": {
      "type": "string",
      "nullable": true
     },
@@ -8910,49 +14416,139 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
-    "accepted_terms_id": {
+    "po_number": {
      "type": "string",
      "nullable": true
     },
-    "accepted_terms_time": {
+    "salesforce_order_line_id": {
      "type": "string",
-     "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2}).(\\d{3})Z$",
      "nullable": true
     },
-    "budget_amount": {
-     "type": "number",
+    "start_date": {
+     "type": "string",
+     "format": "date",
      "nullable": true
+    }
+   }
+  },
+  "SharedAudienceAccount": {
+   "type": "object",
+   "required": [
+    "account_id",
+    "account_name",
+    "account_type",
+    "shared_on_timestamp"
+   ],
+   "properties": {
+    "account_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
     },
-    "estimated_monthly_spend": {
-     "type": "number",
-     "nullable": true
+    "account_name": {
+     "type": "string"
+    },
+    "account_type": {
+     "type": "string",
+     "enum": [
+      "AD_ACCOUNT",
+      "BUSINESS_ACCOUNT"
+     ]
+    },
+    "shared_on_timestamp": {
+     "type": "integer"
+    }
+   }
+  },
+  "SharedAudienceResponse": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "SharedAudienceResponseCommon"
+    },
+    {
+     "type": "object",
+     "nullable": true,
+     "properties": {
+      "recipient_account_ids": {
+       "type": "array",
+       "items": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   ]
+  },
+  "SharedAudienceResponseCommon": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "audience_id": {
+     "type": "string"
+    },
+    "permissions": {
+     "type": "array",
+     "items": {
+      "$ref": "Role"
+     }
     }
    }
   },
   "SingleInterestTargetingOptionResponse": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string",
-     "pattern": "\\d+"
-    },
-    "name": {
-     "type": "string"
-    },
     "child_interests": {
      "type": "array",
      "items": {
       "type": "string"
      }
     },
+    "id": {
+     "type": "string",
+     "pattern": "\\d+"
+    },
     "level": {
      "type": "integer"
+    },
+    "name": {
+     "type": "string"
     }
    }
+  },
+  "SourcePlatformOptions": {
+   "type": "string",
+   "enum": [
+    "WEB",
+    "MOBILE",
+    "MOBILE_ANDROID",
+    "MOBILE_IOS",
+    "OFFLINE",
+    "PINTEREST_WEB",
+    "PINTEREST_ANDROID",
+    "PINTEREST_IOS",
+    "POINT_OF_SALE"
+   ]
   },
   "SummaryPin": {
    "type": "object",
    "properties": {
+    "alt_text": {
+     "type": "string",
+     "maxLength": 500,
+     "nullable": true
+    },
+    "description": {
+     "type": "string",
+     "nullable": true
+    },
+    "id": {
+     "type": "string"
+    },
+    "link": {
+     "type": "string",
+     "maxLength": 2048,
+     "nullable": true
+    },
     "media": {
      "type": "object",
      "readOnly": true,
@@ -8962,21 +14558,7 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "alt_text": {
-     "type": "string",
-     "maxLength": 500,
-     "nullable": true
-    },
-    "link": {
-     "type": "string",
-     "maxLength": 2048,
-     "nullable": true
-    },
     "title": {
-     "type": "string",
-     "nullable": true
-    },
-    "description": {
      "type": "string",
      "nullable": true
     }
@@ -8996,32 +14578,14 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "18-24",
-       "21+",
-       "25-34",
-       "35-44",
-       "45-49",
-       "50-54",
-       "55-64",
-       "65+"
-      ]
+      "$ref": "TargetingSpecAgeBucket"
      }
     },
     "APPTYPE": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "android_mobile",
-       "android_tablet",
-       "ipad",
-       "iphone",
-       "web",
-       "web_mobile"
-      ]
+      "$ref": "TargetingSpecAppType"
      }
     },
     "AUDIENCE_EXCLUDE": {
@@ -9029,29 +14593,22 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true,
      "items": {
       "type": "string",
-      "pattern": "^\\d+$",
-      "minItems": 100
+      "pattern": "^\\d+$"
      }
     },
-    "AUDIENCE_INCLUDE'": {
+    "AUDIENCE_INCLUDE": {
      "type": "array",
      "nullable": true,
      "items": {
       "type": "string",
-      "pattern": "^\\d+$",
-      "minItems": 100
+      "pattern": "^\\d+$"
      }
     },
     "GENDER": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "string",
-      "enum": [
-       "unknown",
-       "male",
-       "female"
-      ]
+      "$ref": "TargetingSpecGender"
      }
     },
     "GEO": {
@@ -9081,25 +14638,19 @@ export const pinterestResponses: ResponseCatalog = {
       "type": "string"
      }
     },
+    "MAXIMUM_AGE": {
+     "type": "string",
+     "pattern": "^\\d+\\+?$"
+    },
+    "MINIMUM_AGE": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
     "SHOPPING_RETARGETING": {
      "type": "array",
      "nullable": true,
      "items": {
-      "type": "object",
-      "properties": {
-       "lookback_window": {
-        "type": "integer"
-       },
-       "tag_types": {
-        "type": "array",
-        "items": {
-         "type": "integer"
-        }
-       },
-       "exclusion_window": {
-        "type": "integer"
-       }
-      }
+      "$ref": "TargetingSpecShoppingRetargeting"
      }
     },
     "TARGETING_STRATEGY": {
@@ -9115,12 +14666,203 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "TargetingSpecAgeBucket": {
+   "type": "string",
+   "enum": [
+    "18-24",
+    "19+",
+    "20+",
+    "21+",
+    "25-34",
+    "35-44",
+    "45-49",
+    "50-54",
+    "55-64",
+    "65+"
+   ]
+  },
+  "TargetingSpecAppType": {
+   "type": "string",
+   "enum": [
+    "android_mobile",
+    "android_tablet",
+    "ipad",
+    "iphone",
+    "web",
+    "web_mobile"
+   ]
+  },
+  "TargetingSpecGender": {
+   "type": "string",
+   "enum": [
+    "unknown",
+    "male",
+    "female"
+   ]
+  },
+  "TargetingSpecShoppingRetargeting": {
+   "type": "object",
+   "properties": {
+    "exclusion_window": {
+     "type": "integer"
+    },
+    "lookback_window": {
+     "type": "integer"
+    },
+    "tag_types": {
+     "type": "array",
+     "items": {
+      "type": "integer"
+     }
+    }
+   }
+  },
+  "TargetingTemplateAudienceSizing": {
+   "type": "object",
+   "nullable": true,
+   "properties": {
+    "reach_estimate": {
+     "type": "object",
+     "properties": {
+      "estimate": {
+       "type": "integer",
+       "format": "int64"
+      },
+      "lower_bound": {
+       "type": "integer",
+       "format": "int64"
+      },
+      "upper_bound": {
+       "type": "integer",
+       "format": "int64"
+      }
+     }
+    }
+   }
+  },
+  "TargetingTemplateCommon": {
+   "type": "object",
+   "properties": {
+    "auto_targeting_enabled": {
+     "type": "boolean",
+     "default": true
+    },
+    "keywords": {
+     "type": "array",
+     "items": {
+      "$ref": "TargetingTemplateKeyword"
+     }
+    },
+    "name": {
+     "type": "string"
+    },
+    "placement_group": {
+     "$ref": "PlacementGroupType"
+    },
+    "targeting_attributes": {
+     "$ref": "TargetingSpec"
+    },
+    "tracking_urls": {
+     "$ref": "TrackingUrls"
+    }
+   }
+  },
+  "TargetingTemplateGetResponseData": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "TargetingTemplateResponseData"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "valid": {
+       "type": "boolean",
+       "nullable": true
+      }
+     }
+    }
+   ]
+  },
+  "TargetingTemplateKeyword": {
+   "type": "object",
+   "properties": {
+    "match_type": {
+     "$ref": "MatchType"
+    },
+    "value": {
+     "type": "string"
+    }
+   }
+  },
+  "TargetingTemplateResponseData": {
+   "type": "object",
+   "allOf": [
+    {
+     "$ref": "TargetingTemplateCommon"
+    },
+    {
+     "type": "object",
+     "properties": {
+      "ad_account_id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "created_time": {
+       "type": "integer"
+      },
+      "id": {
+       "type": "string",
+       "pattern": "^\\d+$"
+      },
+      "sizing": {
+       "$ref": "TargetingTemplateAudienceSizing"
+      },
+      "status": {
+       "type": "string",
+       "allOf": [
+        {
+         "type": "string",
+         "enum": [
+          "ACTIVE",
+          "DELETED"
+         ],
+         "default": "ACTIVE"
+        }
+       ]
+      },
+      "updated_time": {
+       "type": "integer"
+      }
+     }
+    }
+   ]
+  },
+  "TemplateBasedReport": {
+   "type": "object",
+   "required": [
+    "template_id",
+    "report_status"
+   ],
+   "properties": {
+    "message": {
+     "type": "string"
+    },
+    "report_status": {
+     "$ref": "BulkReportingJobStatus"
+    },
+    "template_id": {
+     "type": "string",
+     "maxLength": 18
+    },
+    "token": {
+     "type": "string"
+    }
+   }
+  },
   "TemplateResponse": {
    "type": "object",
    "properties": {
-    "id": {
-     "type": "string"
-    },
     "ad_account_id": {
      "type": "string"
     },
@@ -9130,77 +14872,8 @@ export const pinterestResponses: ResponseCatalog = {
       "type": "string"
      }
     },
-    "user_id": {
-     "type": "string"
-    },
-    "name": {
-     "type": "string",
-     "nullable": true
-    },
-    "report_start_relative_days_in_past": {
+    "click_window_days": {
      "type": "number"
-    },
-    "report_end_relative_days_in_past": {
-     "type": "number"
-    },
-    "date_range": {
-     "type": "object",
-     "properties": {
-      "dynamic_date_range": {
-       "type": "object",
-       "nullable": true,
-       "properties": {
-        "type": {
-         "type": "string"
-        },
-        "range": {
-         "type": "string",
-         "enum": [
-          "YEAR_TO_DATE",
-          "QUARTER_TO_DATE",
-          "MONTH_TO_DATE",
-          "LAST_MONTH"
-         ]
-        }
-       }
-      },
-      "relative_date_range": {
-       "type": "object",
-       "nullable": true,
-       "properties": {
-        "type": {
-         "type": "string"
-        },
-        "start_days_in_past": {
-         "type": "number"
-        },
-        "end_days_in_past": {
-         "type": "number"
-        }
-       }
-      },
-      "absolute_date_range": {
-       "type": "object",
-       "nullable": true,
-       "properties": {
-        "type": {
-         "type": "string"
-        },
-        "start_date": {
-         "type": "number"
-        },
-        "end_date": {
-         "type": "number"
-        }
-       }
-      }
-     }
-    },
-    "report_level": {
-     "$ref": "MetricsReportingLevel"
-    },
-    "report_format": {
-     "$ref": "DataOutputFormat"
     },
     "columns": {
      "type": "array",
@@ -9211,6 +14884,8 @@ export const pinterestResponses: ResponseCatalog = {
        "SPEND_IN_MICRO_US_DOLLAR",
        "BONUS_SPEND_IN_MICRO_DOLLAR",
        "BONUS_SPEND_IN_DOLLAR",
+       "ADS_CREDIT_SPEND_IN_MICRO_DOLLAR",
+       "ADS_CREDIT_SPEND_IN_DOLLAR",
        "PAID_IMPRESSION",
        "PAID_CLICKTHROUGH",
        "SPEND_IN_DOLLAR",
@@ -9222,6 +14897,7 @@ export const pinterestResponses: ResponseCatalog = {
        "CTR",
        "ECTR",
        "OUTBOUND_CTR",
+       "OUTBOUND_CTR_1",
        "CPC_IN_MICRO_CURRENCY",
        "CPW_IN_MICRO_DOLLAR",
        "CPW_IN_DOLLAR",
@@ -9229,12 +14905,17 @@ export const pinterestResponses: ResponseCatalog = {
        "AD_ONLY_PIN",
        "CAMPAIGN_NAME",
        "CAMPAIGN_STATUS",
+       "IS_CAMPAIGN_LEARNING_PHASE",
        "DATE",
+       "DATE_AS_TIMESTAMP",
        "BUDGET_IN_DOLLAR",
        "AVAILABLE_BUDGET_IN_DOLLAR",
        "TARGETING_TYPE",
        "TARGETING_VALUE",
        "TARGETING_VALUE_NAME",
+       "CAMPAIGN_BRAND_LABEL",
+       "CAMPAIGN_CUSTOM_LABELS",
+       "APP_INSTALL_APP_NAME",
        "PAID_EVENTS",
        "BONUS_EVENTS",
        "INSERTION",
@@ -9276,6 +14957,7 @@ export const pinterestResponses: ResponseCatalog = {
        "KEYWORD_ID",
        "KEYWORD_IS_DELETED",
        "BRAND_SFDC_ACCOUNT_ID",
+       "APP_INSTALL_APP_ID",
        "CAMPAIGN_ACTION_TYPE",
        "CAMPAIGN_BID_TYPE",
        "CAMPAIGN_ENTITY_STATUS",
@@ -9299,6 +14981,7 @@ export const pinterestResponses: ResponseCatalog = {
        "AD_GROUP_BID_STRATEGY_TYPE",
        "AD_GROUP_EXPERIMENT_NAME",
        "AD_GROUP_EXPERIMENT_CELL",
+       "AD_GROUP_BID_MULTIPLIER",
        "CAMPAIGN_WEB_CLOSEUP_WHITELISTED",
        "PRODUCT_GROUP_ID",
        "PRODUCT_GROUP_DEFINITION",
@@ -9309,18 +14992,46 @@ export const pinterestResponses: ResponseCatalog = {
        "PRODUCT_GROUP_ENTITY_STATUS",
        "PRODUCT_GROUP_INCLUSION",
        "PRODUCT_GROUP_CREATIVE_TYPE",
+       "PROMO_ID",
+       "PROMO_NAME",
+       "PROMO_IDS",
+       "PROMO_NAMES",
        "ITEM_ID",
        "PRODUCT_ITEM_ID",
        "INTERNAL_PRODUCT_ITEM_ID",
+       "INTERNAL_PRODUCT_ITEM_ID_STR",
        "PRODUCT_ITEM_NAME",
        "PRODUCT_ITEM_IMAGE_URL",
        "PRODUCT_ITEM_PRICE",
+       "PRODUCT_ITEM_PRODUCT_URL",
+       "PRODUCT_ITEM_PIN_URL",
+       "PRODUCT_ITEM_BRAND",
+       "PRODUCT_ITEM_DESCRIPTION",
+       "PRODUCT_ITEM_SALE_PRICE",
+       "PRODUCT_ITEM_PRODUCT_TYPE",
+       "PRODUCT_ITEM_PRODUCT_CATEGORY",
+       "PRODUCT_ITEM_CAMPAIGN_NAME",
+       "PRODUCT_ITEM_AD_GROUP_NAME",
+       "PRODUCT_ITEM_CURRENCY",
        "ORDER_LINE_ID",
        "ORDER_LINE_NAME",
        "ORDER_LINE_PIN_REV_SHARE",
        "ORDER_LINE_PAID_TYPE",
        "SPEND_ORDER_LINE_ID",
        "SPEND_ORDER_LINE_PAID_TYPE",
+       "CONVERSION_PRODUCT_ID",
+       "CONVERSION_PRODUCT_NAME",
+       "CONVERSION_PRODUCT_BRAND",
+       "CONVERSION_PRODUCT_CATEGORY",
+       "CONVERSION_PRODUCT_ID_GROUP",
+       "CARTING_TOTAL_PURCHASE_INTENT_CLICKS",
+       "CARTING_TOTAL_PURCHASE_INTENT_VALUE",
+       "CARTING_TOTAL_PURCHASE_INTENT_VALUE_IN_MICRO_CURRENCY",
+       "CARTING_RETAILER_NAME",
+       "CARTING_PRODUCT_PRICE",
+       "CARTING_PRODUCT_PRICE_IN_MICRO_CURRENCY",
+       "CARTING_PRODUCT_NAME",
+       "CARTING_PRODUCT_ID",
        "CLICKTHROUGH_1",
        "REPIN_1",
        "IMPRESSION_1",
@@ -9360,9 +15071,12 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_SEND",
        "TOTAL_FLAG",
        "TOTAL_IMPRESSION_USER",
+       "TOTAL_IMPRESSION_USER_HLL",
        "TOTAL_IMPRESSION_FREQUENCY",
+       "TOTAL_IMPRESSION_FREQUENCY_HLL",
        "TOTAL_OUTBOUND_CLICK",
        "COST_PER_OUTBOUND_CLICK_IN_DOLLAR",
+       "COST_PER_OUTBOUND_CLICK_IN_DOLLAR_1",
        "ENGAGEMENT_PAGE_VISIT_1",
        "ENGAGEMENT_SIGNUP_1",
        "ENGAGEMENT_CHECKOUT_1",
@@ -9374,6 +15088,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_1",
        "ENGAGEMENT_APP_INSTALL_1",
        "ENGAGEMENT_UNKNOWN_1",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_1",
+       "ENGAGEMENT_ADD_TO_WISHLIST_1",
+       "ENGAGEMENT_INITIATE_CHECKOUT_1",
+       "ENGAGEMENT_SUBSCRIBE_1",
+       "ENGAGEMENT_VIEW_CONTENT_1",
        "CLICK_PAGE_VISIT_1",
        "CLICK_SIGNUP_1",
        "CLICK_CHECKOUT_1",
@@ -9385,6 +15104,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_1",
        "CLICK_APP_INSTALL_1",
        "CLICK_UNKNOWN_1",
+       "CLICK_ADD_PAYMENT_INFO_1",
+       "CLICK_ADD_TO_WISHLIST_1",
+       "CLICK_INITIATE_CHECKOUT_1",
+       "CLICK_SUBSCRIBE_1",
+       "CLICK_VIEW_CONTENT_1",
        "VIEW_PAGE_VISIT_1",
        "VIEW_SIGNUP_1",
        "VIEW_CHECKOUT_1",
@@ -9396,6 +15120,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_1",
        "VIEW_APP_INSTALL_1",
        "VIEW_UNKNOWN_1",
+       "VIEW_ADD_PAYMENT_INFO_1",
+       "VIEW_ADD_TO_WISHLIST_1",
+       "VIEW_INITIATE_CHECKOUT_1",
+       "VIEW_SUBSCRIBE_1",
+       "VIEW_VIEW_CONTENT_1",
        "CONVERSIONS_1",
        "ENGAGEMENT_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_1",
        "ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR_1",
@@ -9408,6 +15137,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_1",
        "ENGAGEMENT_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_1",
        "ENGAGEMENT_UNKNOWN_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_1",
        "CLICK_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_1",
        "CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR_1",
        "CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR_1",
@@ -9419,6 +15153,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_1",
        "CLICK_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_1",
        "CLICK_UNKNOWN_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_1",
        "VIEW_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_1",
        "VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR_1",
        "VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR_1",
@@ -9430,6 +15169,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_1",
        "VIEW_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_1",
        "VIEW_UNKNOWN_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_1",
        "CONVERSIONS_VALUE_IN_MICRO_DOLLAR_1",
        "ENGAGEMENT_PAGE_VISIT_QUANTITY_1",
        "ENGAGEMENT_SIGNUP_QUANTITY_1",
@@ -9442,6 +15186,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_QUANTITY_1",
        "ENGAGEMENT_APP_INSTALL_QUANTITY_1",
        "ENGAGEMENT_UNKNOWN_QUANTITY_1",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_QUANTITY_1",
+       "ENGAGEMENT_ADD_TO_WISHLIST_QUANTITY_1",
+       "ENGAGEMENT_INITIATE_CHECKOUT_QUANTITY_1",
+       "ENGAGEMENT_SUBSCRIBE_QUANTITY_1",
+       "ENGAGEMENT_VIEW_CONTENT_QUANTITY_1",
        "CLICK_PAGE_VISIT_QUANTITY_1",
        "CLICK_SIGNUP_QUANTITY_1",
        "CLICK_CHECKOUT_QUANTITY_1",
@@ -9453,6 +15202,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_QUANTITY_1",
        "CLICK_APP_INSTALL_QUANTITY_1",
        "CLICK_UNKNOWN_QUANTITY_1",
+       "CLICK_ADD_PAYMENT_INFO_QUANTITY_1",
+       "CLICK_ADD_TO_WISHLIST_QUANTITY_1",
+       "CLICK_INITIATE_CHECKOUT_QUANTITY_1",
+       "CLICK_SUBSCRIBE_QUANTITY_1",
+       "CLICK_VIEW_CONTENT_QUANTITY_1",
        "VIEW_PAGE_VISIT_QUANTITY_1",
        "VIEW_SIGNUP_QUANTITY_1",
        "VIEW_CHECKOUT_QUANTITY_1",
@@ -9464,6 +15218,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_QUANTITY_1",
        "VIEW_APP_INSTALL_QUANTITY_1",
        "VIEW_UNKNOWN_QUANTITY_1",
+       "VIEW_ADD_PAYMENT_INFO_QUANTITY_1",
+       "VIEW_ADD_TO_WISHLIST_QUANTITY_1",
+       "VIEW_INITIATE_CHECKOUT_QUANTITY_1",
+       "VIEW_SUBSCRIBE_QUANTITY_1",
+       "VIEW_VIEW_CONTENT_QUANTITY_1",
        "CONVERSIONS_QUANTITY_1",
        "ENGAGEMENT_PAGE_VISIT_2",
        "ENGAGEMENT_SIGNUP_2",
@@ -9476,6 +15235,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_2",
        "ENGAGEMENT_APP_INSTALL_2",
        "ENGAGEMENT_UNKNOWN_2",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_2",
+       "ENGAGEMENT_ADD_TO_WISHLIST_2",
+       "ENGAGEMENT_INITIATE_CHECKOUT_2",
+       "ENGAGEMENT_SUBSCRIBE_2",
+       "ENGAGEMENT_VIEW_CONTENT_2",
        "CLICK_PAGE_VISIT_2",
        "CLICK_SIGNUP_2",
        "CLICK_CHECKOUT_2",
@@ -9487,6 +15251,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_2",
        "CLICK_APP_INSTALL_2",
        "CLICK_UNKNOWN_2",
+       "CLICK_ADD_PAYMENT_INFO_2",
+       "CLICK_ADD_TO_WISHLIST_2",
+       "CLICK_INITIATE_CHECKOUT_2",
+       "CLICK_SUBSCRIBE_2",
+       "CLICK_VIEW_CONTENT_2",
        "VIEW_PAGE_VISIT_2",
        "VIEW_SIGNUP_2",
        "VIEW_CHECKOUT_2",
@@ -9498,6 +15267,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_2",
        "VIEW_APP_INSTALL_2",
        "VIEW_UNKNOWN_2",
+       "VIEW_ADD_PAYMENT_INFO_2",
+       "VIEW_ADD_TO_WISHLIST_2",
+       "VIEW_INITIATE_CHECKOUT_2",
+       "VIEW_SUBSCRIBE_2",
+       "VIEW_VIEW_CONTENT_2",
        "CONVERSIONS_2",
        "ENGAGEMENT_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_2",
        "ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR_2",
@@ -9510,6 +15284,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_2",
        "ENGAGEMENT_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_2",
        "ENGAGEMENT_UNKNOWN_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_2",
        "CLICK_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_2",
        "CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR_2",
        "CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR_2",
@@ -9521,6 +15300,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_2",
        "CLICK_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_2",
        "CLICK_UNKNOWN_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_2",
        "VIEW_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR_2",
        "VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR_2",
        "VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR_2",
@@ -9532,6 +15316,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR_2",
        "VIEW_APP_INSTALL_VALUE_IN_MICRO_DOLLAR_2",
        "VIEW_UNKNOWN_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR_2",
        "CONVERSIONS_VALUE_IN_MICRO_DOLLAR_2",
        "ENGAGEMENT_PAGE_VISIT_QUANTITY_2",
        "ENGAGEMENT_SIGNUP_QUANTITY_2",
@@ -9544,6 +15333,11 @@ export const pinterestResponses: ResponseCatalog = {
        "ENGAGEMENT_VIEW_CATEGORY_QUANTITY_2",
        "ENGAGEMENT_APP_INSTALL_QUANTITY_2",
        "ENGAGEMENT_UNKNOWN_QUANTITY_2",
+       "ENGAGEMENT_ADD_PAYMENT_INFO_QUANTITY_2",
+       "ENGAGEMENT_ADD_TO_WISHLIST_QUANTITY_2",
+       "ENGAGEMENT_INITIATE_CHECKOUT_QUANTITY_2",
+       "ENGAGEMENT_SUBSCRIBE_QUANTITY_2",
+       "ENGAGEMENT_VIEW_CONTENT_QUANTITY_2",
        "CLICK_PAGE_VISIT_QUANTITY_2",
        "CLICK_SIGNUP_QUANTITY_2",
        "CLICK_CHECKOUT_QUANTITY_2",
@@ -9555,6 +15349,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_VIEW_CATEGORY_QUANTITY_2",
        "CLICK_APP_INSTALL_QUANTITY_2",
        "CLICK_UNKNOWN_QUANTITY_2",
+       "CLICK_ADD_PAYMENT_INFO_QUANTITY_2",
+       "CLICK_ADD_TO_WISHLIST_QUANTITY_2",
+       "CLICK_INITIATE_CHECKOUT_QUANTITY_2",
+       "CLICK_SUBSCRIBE_QUANTITY_2",
+       "CLICK_VIEW_CONTENT_QUANTITY_2",
        "VIEW_PAGE_VISIT_QUANTITY_2",
        "VIEW_SIGNUP_QUANTITY_2",
        "VIEW_CHECKOUT_QUANTITY_2",
@@ -9566,6 +15365,11 @@ export const pinterestResponses: ResponseCatalog = {
        "VIEW_VIEW_CATEGORY_QUANTITY_2",
        "VIEW_APP_INSTALL_QUANTITY_2",
        "VIEW_UNKNOWN_QUANTITY_2",
+       "VIEW_ADD_PAYMENT_INFO_QUANTITY_2",
+       "VIEW_ADD_TO_WISHLIST_QUANTITY_2",
+       "VIEW_INITIATE_CHECKOUT_QUANTITY_2",
+       "VIEW_SUBSCRIBE_QUANTITY_2",
+       "VIEW_VIEW_CONTENT_QUANTITY_2",
        "CONVERSIONS_QUANTITY_2",
        "TOTAL_ENGAGEMENT_PAGE_VISIT",
        "TOTAL_ENGAGEMENT_SIGNUP",
@@ -9578,6 +15382,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_ENGAGEMENT_VIEW_CATEGORY",
        "TOTAL_ENGAGEMENT_APP_INSTALL",
        "TOTAL_ENGAGEMENT_UNKNOWN",
+       "TOTAL_ENGAGEMENT_ADD_PAYMENT_INFO",
+       "TOTAL_ENGAGEMENT_ADD_TO_WISHLIST",
+       "TOTAL_ENGAGEMENT_INITIATE_CHECKOUT",
+       "TOTAL_ENGAGEMENT_SUBSCRIBE",
+       "TOTAL_ENGAGEMENT_VIEW_CONTENT",
        "TOTAL_CLICK_PAGE_VISIT",
        "TOTAL_CLICK_SIGNUP",
        "TOTAL_CLICK_CHECKOUT",
@@ -9589,6 +15398,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_CLICK_VIEW_CATEGORY",
        "TOTAL_CLICK_APP_INSTALL",
        "TOTAL_CLICK_UNKNOWN",
+       "TOTAL_CLICK_ADD_PAYMENT_INFO",
+       "TOTAL_CLICK_ADD_TO_WISHLIST",
+       "TOTAL_CLICK_INITIATE_CHECKOUT",
+       "TOTAL_CLICK_SUBSCRIBE",
+       "TOTAL_CLICK_VIEW_CONTENT",
        "TOTAL_VIEW_PAGE_VISIT",
        "TOTAL_VIEW_SIGNUP",
        "TOTAL_VIEW_CHECKOUT",
@@ -9600,6 +15414,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_VIEW_CATEGORY",
        "TOTAL_VIEW_APP_INSTALL",
        "TOTAL_VIEW_UNKNOWN",
+       "TOTAL_VIEW_ADD_PAYMENT_INFO",
+       "TOTAL_VIEW_ADD_TO_WISHLIST",
+       "TOTAL_VIEW_INITIATE_CHECKOUT",
+       "TOTAL_VIEW_SUBSCRIBE",
+       "TOTAL_VIEW_VIEW_CONTENT",
        "TOTAL_CONVERSIONS",
        "TOTAL_WEB_CONVERSIONS",
        "TOTAL_INAPP_CONVERSIONS",
@@ -9624,6 +15443,16 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_ENGAGEMENT_VIEW_CATEGORY_VALUE_IN_DOLLAR",
        "TOTAL_ENGAGEMENT_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_ENGAGEMENT_UNKNOWN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_DOLLAR",
        "TOTAL_CLICK_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_CLICK_PAGE_VISIT_VALUE_IN_DOLLAR",
        "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR",
@@ -9644,6 +15473,16 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_CLICK_VIEW_CATEGORY_VALUE_IN_DOLLAR",
        "TOTAL_CLICK_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_CLICK_UNKNOWN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_VIEW_CONTENT_VALUE_IN_DOLLAR",
        "TOTAL_VIEW_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_VIEW_PAGE_VISIT_VALUE_IN_DOLLAR",
        "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR",
@@ -9664,6 +15503,16 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_VIEW_CATEGORY_VALUE_IN_DOLLAR",
        "TOTAL_VIEW_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_VIEW_UNKNOWN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_VIEW_CONTENT_VALUE_IN_DOLLAR",
        "TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_CONVERSIONS_VALUE_IN_DOLLAR",
        "TOTAL_ENGAGEMENT_PAGE_VISIT_QUANTITY",
@@ -9677,6 +15526,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_ENGAGEMENT_VIEW_CATEGORY_QUANTITY",
        "TOTAL_ENGAGEMENT_APP_INSTALL_QUANTITY",
        "TOTAL_ENGAGEMENT_UNKNOWN_QUANTITY",
+       "TOTAL_ENGAGEMENT_ADD_PAYMENT_INFO_QUANTITY",
+       "TOTAL_ENGAGEMENT_ADD_TO_WISHLIST_QUANTITY",
+       "TOTAL_ENGAGEMENT_INITIATE_CHECKOUT_QUANTITY",
+       "TOTAL_ENGAGEMENT_SUBSCRIBE_QUANTITY",
+       "TOTAL_ENGAGEMENT_VIEW_CONTENT_QUANTITY",
        "TOTAL_CLICK_PAGE_VISIT_QUANTITY",
        "TOTAL_CLICK_SIGNUP_QUANTITY",
        "TOTAL_CLICK_CHECKOUT_QUANTITY",
@@ -9688,6 +15542,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_CLICK_VIEW_CATEGORY_QUANTITY",
        "TOTAL_CLICK_APP_INSTALL_QUANTITY",
        "TOTAL_CLICK_UNKNOWN_QUANTITY",
+       "TOTAL_CLICK_ADD_PAYMENT_INFO_QUANTITY",
+       "TOTAL_CLICK_ADD_TO_WISHLIST_QUANTITY",
+       "TOTAL_CLICK_INITIATE_CHECKOUT_QUANTITY",
+       "TOTAL_CLICK_SUBSCRIBE_QUANTITY",
+       "TOTAL_CLICK_VIEW_CONTENT_QUANTITY",
        "TOTAL_VIEW_PAGE_VISIT_QUANTITY",
        "TOTAL_VIEW_SIGNUP_QUANTITY",
        "TOTAL_VIEW_CHECKOUT_QUANTITY",
@@ -9699,6 +15558,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_VIEW_CATEGORY_QUANTITY",
        "TOTAL_VIEW_APP_INSTALL_QUANTITY",
        "TOTAL_VIEW_UNKNOWN_QUANTITY",
+       "TOTAL_VIEW_ADD_PAYMENT_INFO_QUANTITY",
+       "TOTAL_VIEW_ADD_TO_WISHLIST_QUANTITY",
+       "TOTAL_VIEW_INITIATE_CHECKOUT_QUANTITY",
+       "TOTAL_VIEW_SUBSCRIBE_QUANTITY",
+       "TOTAL_VIEW_VIEW_CONTENT_QUANTITY",
        "TOTAL_CONVERSIONS_QUANTITY",
        "COST_PER_CONVERSION_IN_DOLLAR",
        "TOTAL_WEB_SESSIONS",
@@ -9722,6 +15586,10 @@ export const pinterestResponses: ResponseCatalog = {
        "ECPI_IN_MICRO_DOLLAR",
        "CPI_IN_DOLLAR",
        "ECPI_IN_DOLLAR",
+       "INAPP_SKAN_APP_INSTALL",
+       "INAPP_SKAN_ASSISTED_APP_INSTALL",
+       "INAPP_SKAN_APP_INSTALL_COST_PER_ACTION",
+       "INAPP_SKAN_APP_INSTALL_CONVERSION_RATE",
        "ONSITE_CHECKOUTS_CPA_BILLABLE_1",
        "ONSITE_CHECKOUTS_CPA_BILLABLE_2",
        "ONSITE_CHECKOUTS_CPA_BILLABLE",
@@ -9790,6 +15658,8 @@ export const pinterestResponses: ResponseCatalog = {
        "IS_AUTOMATED_CAMPAIGN",
        "IS_PREMIERE_CAMPAIGN",
        "FLEXIBLE_DAILY_BUDGETS",
+       "IS_PERFORMANCE_PLUS_CAMPAIGN",
+       "IS_DCO_FORMAT_ENHANCMENT",
        "PERCENT_CROSS_DEVICE_CONVERSIONS",
        "PAGE_VISIT_PERCENT_CROSS_DEVICE_CONVERSIONS",
        "SIGNUP_PERCENT_CROSS_DEVICE_CONVERSIONS",
@@ -9921,6 +15791,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_CATEGORY",
        "TOTAL_APP_INSTALL",
        "TOTAL_UNKNOWN",
+       "TOTAL_ADD_PAYMENT_INFO",
+       "TOTAL_ADD_TO_WISHLIST",
+       "TOTAL_INITIATE_CHECKOUT",
+       "TOTAL_SUBSCRIBE",
+       "TOTAL_VIEW_CONTENT",
        "TOTAL_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
@@ -9932,6 +15807,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_UNKNOWN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_SIGNUP_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
@@ -9942,6 +15822,11 @@ export const pinterestResponses: ResponseCatalog = {
        "AVERAGE_WATCH_VIDEO_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_VIEW_CATEGORY_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_UNKNOWN_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
        "AVERAGE_PAGE_VISIT_VALUE_IN_MICRO_US_DOLLAR",
        "AVERAGE_SIGNUP_VALUE_IN_MICRO_US_DOLLAR",
        "AVERAGE_CHECKOUT_VALUE_IN_MICRO_US_DOLLAR",
@@ -9952,6 +15837,11 @@ export const pinterestResponses: ResponseCatalog = {
        "AVERAGE_WATCH_VIDEO_VALUE_IN_MICRO_US_DOLLAR",
        "AVERAGE_VIEW_CATEGORY_VALUE_IN_MICRO_US_DOLLAR",
        "AVERAGE_UNKNOWN_VALUE_IN_MICRO_US_DOLLAR",
+       "AVERAGE_ADD_PAYMENT_INFO_VALUE_IN_MICRO_US_DOLLAR",
+       "AVERAGE_ADD_TO_WISHLIST_VALUE_IN_MICRO_US_DOLLAR",
+       "AVERAGE_INITIATE_CHECKOUT_VALUE_IN_MICRO_US_DOLLAR",
+       "AVERAGE_SUBSCRIBE_VALUE_IN_MICRO_US_DOLLAR",
+       "AVERAGE_VIEW_CONTENT_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_PAGE_VISIT_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_SIGNUP_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_CHECKOUT_VALUE_IN_MICRO_US_DOLLAR",
@@ -9962,6 +15852,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_WATCH_VIDEO_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_VIEW_CATEGORY_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_UNKNOWN_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_ADD_PAYMENT_INFO_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_ADD_TO_WISHLIST_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_INITIATE_CHECKOUT_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_SUBSCRIBE_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_VIEW_CONTENT_VALUE_IN_MICRO_US_DOLLAR",
        "TOTAL_PAGE_VISIT_QUANTITY",
        "TOTAL_SIGNUP_QUANTITY",
        "TOTAL_CHECKOUT_QUANTITY",
@@ -9973,6 +15868,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_CATEGORY_QUANTITY",
        "TOTAL_APP_INSTALL_QUANTITY",
        "TOTAL_UNKNOWN_QUANTITY",
+       "TOTAL_ADD_PAYMENT_INFO_QUANTITY",
+       "TOTAL_ADD_TO_WISHLIST_QUANTITY",
+       "TOTAL_INITIATE_CHECKOUT_QUANTITY",
+       "TOTAL_SUBSCRIBE_QUANTITY",
+       "TOTAL_VIEW_CONTENT_QUANTITY",
        "TOTAL_PAGE_VISIT_VALUE_IN_DOLLAR",
        "TOTAL_SIGNUP_VALUE_IN_DOLLAR",
        "TOTAL_CHECKOUT_VALUE_IN_DOLLAR",
@@ -9984,6 +15884,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_VIEW_CATEGORY_VALUE_IN_DOLLAR",
        "TOTAL_APP_INSTALL_VALUE_IN_DOLLAR",
        "TOTAL_UNKNOWN_VALUE_IN_DOLLAR",
+       "TOTAL_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_CONTENT_VALUE_IN_DOLLAR",
        "PAGE_VISIT_COST_PER_ACTION",
        "SIGNUP_COST_PER_ACTION",
        "CHECKOUT_COST_PER_ACTION",
@@ -9996,6 +15901,11 @@ export const pinterestResponses: ResponseCatalog = {
        "APP_INSTALL_COST_PER_ACTION",
        "UNKNOWN_COST_PER_ACTION",
        "AD_GROUP_CPA_IN_MICRO_CURRENCY",
+       "ADD_PAYMENT_INFO_COST_PER_ACTION",
+       "ADD_TO_WISHLIST_COST_PER_ACTION",
+       "INITIATE_CHECKOUT_COST_PER_ACTION",
+       "SUBSCRIBE_COST_PER_ACTION",
+       "VIEW_CONTENT_COST_PER_ACTION",
        "PAGE_VISIT_COST_PER_ACTION_IN_US_DOLLAR",
        "SIGNUP_COST_PER_ACTION_IN_US_DOLLAR",
        "CHECKOUT_COST_PER_ACTION_IN_US_DOLLAR",
@@ -10006,6 +15916,11 @@ export const pinterestResponses: ResponseCatalog = {
        "WATCH_VIDEO_COST_PER_ACTION_IN_US_DOLLAR",
        "VIEW_CATEGORY_COST_PER_ACTION_IN_US_DOLLAR",
        "UNKNOWN_COST_PER_ACTION_IN_US_DOLLAR",
+       "ADD_PAYMENT_INFO_COST_PER_ACTION_IN_US_DOLLAR",
+       "ADD_TO_WISHLIST_COST_PER_ACTION_IN_US_DOLLAR",
+       "INITIATE_CHECKOUT_COST_PER_ACTION_IN_US_DOLLAR",
+       "SUBSCRIBE_COST_PER_ACTION_IN_US_DOLLAR",
+       "VIEW_CONTENT_COST_PER_ACTION_IN_US_DOLLAR",
        "PAGE_VISIT_ROAS",
        "SIGNUP_ROAS",
        "CHECKOUT_ROAS",
@@ -10021,6 +15936,11 @@ export const pinterestResponses: ResponseCatalog = {
        "CLICK_ROAS",
        "ENGAGEMENT_ROAS",
        "VIEW_ROAS",
+       "ADD_PAYMENT_INFO_ROAS",
+       "ADD_TO_WISHLIST_ROAS",
+       "INITIATE_CHECKOUT_ROAS",
+       "SUBSCRIBE_ROAS",
+       "VIEW_CONTENT_ROAS",
        "HOUR",
        "BOARD_ENGAGEMENT",
        "BOARD_INSERTION",
@@ -10036,6 +15956,8 @@ export const pinterestResponses: ResponseCatalog = {
        "PRODUCT_GROUP_AD_GROUP_ID",
        "PRODUCT_GROUP_AD_GROUP_NAME",
        "PRODUCT_GROUP_AD_GROUP_STATUS",
+       "PRODUCT_GROUP_AD_IMAGE_TAG",
+       "PRODUCT_GROUP_AD_VIDEO_TAG",
        "PROMOTED_CATALOG_PRODUCT_GROUP_REFERENCE_ID",
        "PROMOTED_CATALOG_PRODUCT_GROUP_REFERENCE_NAME",
        "PROMOTED_CATALOG_PRODUCT_GROUP_ID",
@@ -10051,7 +15973,9 @@ export const pinterestResponses: ResponseCatalog = {
        "PROMOTED_CATALOG_PRODUCT_GROUP_AD_GROUP_NAME",
        "PROMOTED_CATALOG_PRODUCT_GROUP_AD_GROUP_STATUS",
        "PROMOTED_CATALOG_PRODUCT_GROUP_TRACKING_TEMPLATE_URL",
+       "PROMOTED_CATALOG_PRODUCT_GROUP_SELECTED_IMAGE_TAG",
        "VIDEO_3SEC_VIEWS_1",
+       "VIDEO_15SEC_UNIQUE_VIEWS_1",
        "VIDEO_P0_COMPLETE_1",
        "VIDEO_P25_COMPLETE_1",
        "VIDEO_P50_COMPLETE_1",
@@ -10066,10 +15990,14 @@ export const pinterestResponses: ResponseCatalog = {
        "VIDEO_P95_COMBINED_1",
        "VIDEO_P97_COMBINED_1",
        "VIDEO_P100_COMBINED_1",
+       "VIDEO_STARTS_PAID",
+       "VIDEO_STARTS_EARNED",
+       "TOTAL_VIDEO_STARTS",
        "VIDEO_AVG_WATCHTIME_1",
        "VIDEO_MRC_VIEWS_1",
        "VIDEO_VIEW_RATE_1",
        "VIDEO_3SEC_VIEWS_2",
+       "VIDEO_15SEC_UNIQUE_VIEWS_2",
        "VIDEO_P0_COMPLETE_2",
        "VIDEO_P25_COMPLETE_2",
        "VIDEO_P50_COMPLETE_2",
@@ -10087,7 +16015,12 @@ export const pinterestResponses: ResponseCatalog = {
        "VIDEO_AVG_WATCHTIME_2",
        "VIDEO_MRC_VIEWS_2",
        "VIDEO_VIEW_RATE_2",
+       "PAID_VIDEO_VIEW",
+       "PAID_VIDEO_IMPRESSION",
+       "PAID_VIDEO_VIEWABLE_RATE",
        "VIDEO_LENGTH",
+       "VIDEO_SPEND_IN_MICRO_DOLLAR",
+       "VIDEO_SPEND_IN_DOLLAR",
        "CPV_IN_MICRO_DOLLAR",
        "CPV_IN_DOLLAR",
        "CP3SV_IN_MICRO_DOLLAR",
@@ -10105,6 +16038,7 @@ export const pinterestResponses: ResponseCatalog = {
        "ECPCV_P95_IN_DOLLAR",
        "ECPCV_P95_IN_MICRO_DOLLAR",
        "TOTAL_VIDEO_3SEC_VIEWS",
+       "TOTAL_VIDEO_15SEC_UNIQUE_VIEWS",
        "TOTAL_VIDEO_P0_COMPLETE",
        "TOTAL_VIDEO_P25_COMPLETE",
        "TOTAL_VIDEO_P50_COMPLETE",
@@ -10137,6 +16071,9 @@ export const pinterestResponses: ResponseCatalog = {
        "VIDEO_AVG_WATCHTIME_IN_SECOND_1",
        "VIDEO_AVG_WATCHTIME_IN_SECOND_2",
        "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
+       "VIDEO_AVG_WATCHTIME_IN_SECOND_VIDEO_STARTS_PAID",
+       "VIDEO_AVG_WATCHTIME_IN_SECOND_VIDEO_STARTS_EARNED",
+       "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND_VIDEO_STARTS",
        "DELIVERY_STATUS_NO_FANOUT",
        "DELIVERY_STATUS_WITH_FANOUT",
        "KEYWORD_COMPETITION_BAND",
@@ -10206,6 +16143,7 @@ export const pinterestResponses: ResponseCatalog = {
        "HOLDOUT_EXPERIMENT",
        "AD_GROUP_HOLDOUT_EXPERIMENT",
        "PIN_PROMOTION_HOLDOUT_EXPERIMENT",
+       "PRODUCT_GROUP_HOLDOUT_EXPERIMENT",
        "MULTI_OBJECTIVE_RESULT",
        "MULTI_OBJECTIVE_COST",
        "MULTI_OBJECTIVE_RESULT_DESCRIPTION",
@@ -10525,6 +16463,218 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_INAPP_VIEW_APP_INSTALL",
        "TOTAL_INAPP_VIEW_APP_INSTALL_VALUE_IN_MICRO_DOLLAR",
        "TOTAL_INAPP_VIEW_APP_INSTALL_VALUE_IN_DOLLAR",
+       "TOTAL_APP_INSTALL_CONVERSION_RATE",
+       "TOTAL_INAPP_APP_INSTALL_CONVERSION_RATE",
+       "WEB_ADD_PAYMENT_INFO_COST_PER_ACTION",
+       "WEB_ADD_PAYMENT_INFO_ROAS",
+       "TOTAL_WEB_ADD_PAYMENT_INFO",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_ADD_PAYMENT_INFO",
+       "TOTAL_WEB_CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_ADD_PAYMENT_INFO",
+       "TOTAL_WEB_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_ADD_PAYMENT_INFO",
+       "TOTAL_WEB_VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "INAPP_ADD_PAYMENT_INFO_COST_PER_ACTION",
+       "INAPP_ADD_PAYMENT_INFO_ROAS",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_ADD_PAYMENT_INFO",
+       "TOTAL_INAPP_CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_PAYMENT_INFO",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_ADD_PAYMENT_INFO",
+       "TOTAL_INAPP_VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "OFFLINE_ADD_PAYMENT_INFO_COST_PER_ACTION",
+       "OFFLINE_ADD_PAYMENT_INFO_ROAS",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_ADD_PAYMENT_INFO",
+       "TOTAL_OFFLINE_CLICK_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_PAYMENT_INFO",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_ADD_PAYMENT_INFO",
+       "TOTAL_OFFLINE_VIEW_ADD_PAYMENT_INFO_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_ADD_PAYMENT_INFO_VALUE_IN_DOLLAR",
+       "WEB_ADD_TO_WISHLIST_COST_PER_ACTION",
+       "WEB_ADD_TO_WISHLIST_ROAS",
+       "TOTAL_WEB_ADD_TO_WISHLIST",
+       "TOTAL_WEB_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_ADD_TO_WISHLIST",
+       "TOTAL_WEB_CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_ADD_TO_WISHLIST",
+       "TOTAL_WEB_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_ADD_TO_WISHLIST",
+       "TOTAL_WEB_VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "INAPP_ADD_TO_WISHLIST_COST_PER_ACTION",
+       "INAPP_ADD_TO_WISHLIST_ROAS",
+       "TOTAL_INAPP_ADD_TO_WISHLIST",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_ADD_TO_WISHLIST",
+       "TOTAL_INAPP_CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_TO_WISHLIST",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_ADD_TO_WISHLIST",
+       "TOTAL_INAPP_VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "OFFLINE_ADD_TO_WISHLIST_COST_PER_ACTION",
+       "OFFLINE_ADD_TO_WISHLIST_ROAS",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_ADD_TO_WISHLIST",
+       "TOTAL_OFFLINE_CLICK_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_TO_WISHLIST",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_ADD_TO_WISHLIST",
+       "TOTAL_OFFLINE_VIEW_ADD_TO_WISHLIST_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_ADD_TO_WISHLIST_VALUE_IN_DOLLAR",
+       "WEB_INITIATE_CHECKOUT_COST_PER_ACTION",
+       "WEB_INITIATE_CHECKOUT_ROAS",
+       "TOTAL_WEB_INITIATE_CHECKOUT",
+       "TOTAL_WEB_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_INITIATE_CHECKOUT",
+       "TOTAL_WEB_CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_INITIATE_CHECKOUT",
+       "TOTAL_WEB_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_INITIATE_CHECKOUT",
+       "TOTAL_WEB_VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "INAPP_INITIATE_CHECKOUT_COST_PER_ACTION",
+       "INAPP_INITIATE_CHECKOUT_ROAS",
+       "TOTAL_INAPP_INITIATE_CHECKOUT",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_INITIATE_CHECKOUT",
+       "TOTAL_INAPP_CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_INITIATE_CHECKOUT",
+       "TOTAL_INAPP_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_INITIATE_CHECKOUT",
+       "TOTAL_INAPP_VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "OFFLINE_INITIATE_CHECKOUT_COST_PER_ACTION",
+       "OFFLINE_INITIATE_CHECKOUT_ROAS",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_INITIATE_CHECKOUT",
+       "TOTAL_OFFLINE_CLICK_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_INITIATE_CHECKOUT",
+       "TOTAL_OFFLINE_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_INITIATE_CHECKOUT",
+       "TOTAL_OFFLINE_VIEW_INITIATE_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_INITIATE_CHECKOUT_VALUE_IN_DOLLAR",
+       "WEB_SUBSCRIBE_COST_PER_ACTION",
+       "WEB_SUBSCRIBE_ROAS",
+       "TOTAL_WEB_SUBSCRIBE",
+       "TOTAL_WEB_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_SUBSCRIBE",
+       "TOTAL_WEB_CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SUBSCRIBE",
+       "TOTAL_WEB_ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_SUBSCRIBE",
+       "TOTAL_WEB_VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "INAPP_SUBSCRIBE_COST_PER_ACTION",
+       "INAPP_SUBSCRIBE_ROAS",
+       "TOTAL_INAPP_SUBSCRIBE",
+       "TOTAL_INAPP_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_SUBSCRIBE",
+       "TOTAL_INAPP_CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SUBSCRIBE",
+       "TOTAL_INAPP_ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_SUBSCRIBE",
+       "TOTAL_INAPP_VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "OFFLINE_SUBSCRIBE_COST_PER_ACTION",
+       "OFFLINE_SUBSCRIBE_ROAS",
+       "TOTAL_OFFLINE_SUBSCRIBE",
+       "TOTAL_OFFLINE_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SUBSCRIBE",
+       "TOTAL_OFFLINE_CLICK_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBSCRIBE",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SUBSCRIBE",
+       "TOTAL_OFFLINE_VIEW_SUBSCRIBE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SUBSCRIBE_VALUE_IN_DOLLAR",
+       "WEB_VIEW_CONTENT_COST_PER_ACTION",
+       "WEB_VIEW_CONTENT_ROAS",
+       "TOTAL_WEB_VIEW_CONTENT",
+       "TOTAL_WEB_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_VIEW_CONTENT",
+       "TOTAL_WEB_CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_VIEW_CONTENT",
+       "TOTAL_WEB_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_VIEW_CONTENT",
+       "TOTAL_WEB_VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "INAPP_VIEW_CONTENT_COST_PER_ACTION",
+       "INAPP_VIEW_CONTENT_ROAS",
+       "TOTAL_INAPP_VIEW_CONTENT",
+       "TOTAL_INAPP_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_VIEW_CONTENT",
+       "TOTAL_INAPP_CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_VIEW_CONTENT",
+       "TOTAL_INAPP_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_VIEW_CONTENT",
+       "TOTAL_INAPP_VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "OFFLINE_VIEW_CONTENT_COST_PER_ACTION",
+       "OFFLINE_VIEW_CONTENT_ROAS",
+       "TOTAL_OFFLINE_VIEW_CONTENT",
+       "TOTAL_OFFLINE_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_VIEW_CONTENT",
+       "TOTAL_OFFLINE_CLICK_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_VIEW_CONTENT",
+       "TOTAL_OFFLINE_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_VIEW_CONTENT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_VIEW_CONTENT",
+       "TOTAL_OFFLINE_VIEW_VIEW_CONTENT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_VIEW_CONTENT_VALUE_IN_DOLLAR",
        "IDEA_PIN_PAGE_FORWARD_1",
        "IDEA_PIN_PAGE_FORWARD_2",
        "IDEA_PIN_PAGE_BACKWARD_1",
@@ -10569,6 +16719,11 @@ export const pinterestResponses: ResponseCatalog = {
        "TOTAL_WATCH_VIDEO_CONVERSION_RATE",
        "TOTAL_UNKNOWN_CONVERSION_RATE",
        "TOTAL_CUSTOM_CONVERSION_RATE",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_RATE",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_RATE",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_RATE",
+       "TOTAL_SUBSCRIBE_CONVERSION_RATE",
+       "TOTAL_VIEW_CONTENT_CONVERSION_RATE",
        "STANDARD_AD_FEED_ITEM_ID",
        "IS_STANDARD_FEED_AD",
        "TARGETING_GENDER",
@@ -10576,21 +16731,1093 @@ export const pinterestResponses: ResponseCatalog = {
        "TARGETING_COUNTRY",
        "TARGETING_LOCATION",
        "TARGETING_APPTYPE",
-       "TARGETING_LOCATION_CODE"
+       "TARGETING_LOCATION_CODE",
+       "TARGETING_MEDIA_TYPE",
+       "TARGETING_AGE_BUCKET",
+       "TARGETING_AUDIENCE_MULTIPLIER",
+       "TARGETING_LOCAL_ADS_STORE_CODE",
+       "TARGETING_LANGUAGES_INCLUDE",
+       "TARGETING_LANGUAGES_EXCLUDE",
+       "TOTAL_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_ADD_TO_CART_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_ADD_TO_CART_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_ADD_TO_CART_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_PAGE_VISIT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_PAGE_VISIT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_SIGNUP_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_SIGNUP_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_SIGNUP_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_SIGNUP_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WATCH_VIDEO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_WATCH_VIDEO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_LEAD_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_LEAD_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_LEAD_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_SEARCH_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_SEARCH_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_SEARCH_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_VIEW_CATEGORY_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_VIEW_CATEGORY_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_CUSTOM_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_CUSTOM_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_CUSTOM_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_UNKNOWN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_UNKNOWN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_UNKNOWN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_UNKNOWN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_ADD_PAYMENT_INFO_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_ADD_TO_WISHLIST_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_ADD_TO_WISHLIST_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_ADD_TO_WISHLIST_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_ADD_TO_WISHLIST_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INITIATE_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_INITIATE_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_INITIATE_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_INITIATE_CHECKOUT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_SUBSCRIBE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_SUBSCRIBE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_SUBSCRIBE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_SUBSCRIBE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_VIEW_CONTENT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_VIEW_CONTENT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_VIEW_CONTENT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_VIEW_CONTENT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "GEN_AI_IMAGE_SIGNATURE",
+       "GEN_AI_IMAGE_URL",
+       "ORIGINAL_IMAGE_SIGNATURE",
+       "ORIGINAL_IMAGE_URL",
+       "GEN_AI_GENERATION_DATE",
+       "IS_REGENERATING",
+       "GEN_AI_IMAGE_COUNT",
+       "ADVERTISER_TIME_ZONE",
+       "ENGAGEMENT_CONTACT_1",
+       "CLICK_CONTACT_1",
+       "VIEW_CONTACT_1",
+       "ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_CONTACT_QUANTITY_1",
+       "CLICK_CONTACT_QUANTITY_1",
+       "VIEW_CONTACT_QUANTITY_1",
+       "ENGAGEMENT_CONTACT_2",
+       "CLICK_CONTACT_2",
+       "VIEW_CONTACT_2",
+       "ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_CONTACT_QUANTITY_2",
+       "CLICK_CONTACT_QUANTITY_2",
+       "VIEW_CONTACT_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_CONTACT",
+       "TOTAL_CLICK_CONTACT",
+       "TOTAL_VIEW_CONTACT",
+       "TOTAL_ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_CONTACT_QUANTITY",
+       "TOTAL_CLICK_CONTACT_QUANTITY",
+       "TOTAL_VIEW_CONTACT_QUANTITY",
+       "TOTAL_CONTACT",
+       "TOTAL_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_CONTACT_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_CONTACT_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_CONTACT_QUANTITY",
+       "TOTAL_CONTACT_VALUE_IN_DOLLAR",
+       "CONTACT_COST_PER_ACTION",
+       "CONTACT_COST_PER_ACTION_IN_US_DOLLAR",
+       "CONTACT_ROAS",
+       "TOTAL_CONTACT_CONVERSION_RATE",
+       "WEB_CONTACT_COST_PER_ACTION",
+       "WEB_CONTACT_ROAS",
+       "TOTAL_WEB_CONTACT",
+       "TOTAL_WEB_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_CONTACT",
+       "TOTAL_WEB_CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_CONTACT",
+       "TOTAL_WEB_ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_CONTACT",
+       "TOTAL_WEB_VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_CONTACT_VALUE_IN_DOLLAR",
+       "INAPP_CONTACT_COST_PER_ACTION",
+       "INAPP_CONTACT_ROAS",
+       "TOTAL_INAPP_CONTACT",
+       "TOTAL_INAPP_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_CONTACT",
+       "TOTAL_INAPP_CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_CONTACT",
+       "TOTAL_INAPP_ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_CONTACT",
+       "TOTAL_INAPP_VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_CONTACT_VALUE_IN_DOLLAR",
+       "OFFLINE_CONTACT_COST_PER_ACTION",
+       "OFFLINE_CONTACT_ROAS",
+       "TOTAL_OFFLINE_CONTACT",
+       "TOTAL_OFFLINE_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_CONTACT",
+       "TOTAL_OFFLINE_CLICK_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_CONTACT",
+       "TOTAL_OFFLINE_ENGAGEMENT_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_CONTACT",
+       "TOTAL_OFFLINE_VIEW_CONTACT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_CONTACT_VALUE_IN_DOLLAR",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_CONTACT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_SCHEDULE_1",
+       "CLICK_SCHEDULE_1",
+       "VIEW_SCHEDULE_1",
+       "ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_SCHEDULE_QUANTITY_1",
+       "CLICK_SCHEDULE_QUANTITY_1",
+       "VIEW_SCHEDULE_QUANTITY_1",
+       "ENGAGEMENT_SCHEDULE_2",
+       "CLICK_SCHEDULE_2",
+       "VIEW_SCHEDULE_2",
+       "ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_SCHEDULE_QUANTITY_2",
+       "CLICK_SCHEDULE_QUANTITY_2",
+       "VIEW_SCHEDULE_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_SCHEDULE",
+       "TOTAL_CLICK_SCHEDULE",
+       "TOTAL_VIEW_SCHEDULE",
+       "TOTAL_ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_SCHEDULE_QUANTITY",
+       "TOTAL_CLICK_SCHEDULE_QUANTITY",
+       "TOTAL_VIEW_SCHEDULE_QUANTITY",
+       "TOTAL_SCHEDULE",
+       "TOTAL_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_SCHEDULE_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_SCHEDULE_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_SCHEDULE_QUANTITY",
+       "TOTAL_SCHEDULE_VALUE_IN_DOLLAR",
+       "SCHEDULE_COST_PER_ACTION",
+       "SCHEDULE_COST_PER_ACTION_IN_US_DOLLAR",
+       "SCHEDULE_ROAS",
+       "TOTAL_SCHEDULE_CONVERSION_RATE",
+       "WEB_SCHEDULE_COST_PER_ACTION",
+       "WEB_SCHEDULE_ROAS",
+       "TOTAL_WEB_SCHEDULE",
+       "TOTAL_WEB_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_SCHEDULE",
+       "TOTAL_WEB_CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SCHEDULE",
+       "TOTAL_WEB_ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_SCHEDULE",
+       "TOTAL_WEB_VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_SCHEDULE_VALUE_IN_DOLLAR",
+       "INAPP_SCHEDULE_COST_PER_ACTION",
+       "INAPP_SCHEDULE_ROAS",
+       "TOTAL_INAPP_SCHEDULE",
+       "TOTAL_INAPP_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_SCHEDULE",
+       "TOTAL_INAPP_CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SCHEDULE",
+       "TOTAL_INAPP_ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_SCHEDULE",
+       "TOTAL_INAPP_VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_SCHEDULE_VALUE_IN_DOLLAR",
+       "OFFLINE_SCHEDULE_COST_PER_ACTION",
+       "OFFLINE_SCHEDULE_ROAS",
+       "TOTAL_OFFLINE_SCHEDULE",
+       "TOTAL_OFFLINE_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SCHEDULE",
+       "TOTAL_OFFLINE_CLICK_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SCHEDULE",
+       "TOTAL_OFFLINE_ENGAGEMENT_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SCHEDULE",
+       "TOTAL_OFFLINE_VIEW_SCHEDULE_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SCHEDULE_VALUE_IN_DOLLAR",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_SCHEDULE_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_FIND_LOCATION_1",
+       "CLICK_FIND_LOCATION_1",
+       "VIEW_FIND_LOCATION_1",
+       "ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_FIND_LOCATION_QUANTITY_1",
+       "CLICK_FIND_LOCATION_QUANTITY_1",
+       "VIEW_FIND_LOCATION_QUANTITY_1",
+       "ENGAGEMENT_FIND_LOCATION_2",
+       "CLICK_FIND_LOCATION_2",
+       "VIEW_FIND_LOCATION_2",
+       "ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_FIND_LOCATION_QUANTITY_2",
+       "CLICK_FIND_LOCATION_QUANTITY_2",
+       "VIEW_FIND_LOCATION_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_FIND_LOCATION",
+       "TOTAL_CLICK_FIND_LOCATION",
+       "TOTAL_VIEW_FIND_LOCATION",
+       "TOTAL_ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_FIND_LOCATION_QUANTITY",
+       "TOTAL_CLICK_FIND_LOCATION_QUANTITY",
+       "TOTAL_VIEW_FIND_LOCATION_QUANTITY",
+       "TOTAL_FIND_LOCATION",
+       "TOTAL_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_FIND_LOCATION_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_FIND_LOCATION_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_FIND_LOCATION_QUANTITY",
+       "TOTAL_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "FIND_LOCATION_COST_PER_ACTION",
+       "FIND_LOCATION_COST_PER_ACTION_IN_US_DOLLAR",
+       "FIND_LOCATION_ROAS",
+       "TOTAL_FIND_LOCATION_CONVERSION_RATE",
+       "WEB_FIND_LOCATION_COST_PER_ACTION",
+       "WEB_FIND_LOCATION_ROAS",
+       "TOTAL_WEB_FIND_LOCATION",
+       "TOTAL_WEB_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_FIND_LOCATION",
+       "TOTAL_WEB_CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_FIND_LOCATION",
+       "TOTAL_WEB_ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_FIND_LOCATION",
+       "TOTAL_WEB_VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "INAPP_FIND_LOCATION_COST_PER_ACTION",
+       "INAPP_FIND_LOCATION_ROAS",
+       "TOTAL_INAPP_FIND_LOCATION",
+       "TOTAL_INAPP_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_FIND_LOCATION",
+       "TOTAL_INAPP_CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_FIND_LOCATION",
+       "TOTAL_INAPP_ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_FIND_LOCATION",
+       "TOTAL_INAPP_VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "OFFLINE_FIND_LOCATION_COST_PER_ACTION",
+       "OFFLINE_FIND_LOCATION_ROAS",
+       "TOTAL_OFFLINE_FIND_LOCATION",
+       "TOTAL_OFFLINE_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_FIND_LOCATION",
+       "TOTAL_OFFLINE_CLICK_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_FIND_LOCATION",
+       "TOTAL_OFFLINE_ENGAGEMENT_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_FIND_LOCATION",
+       "TOTAL_OFFLINE_VIEW_FIND_LOCATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_FIND_LOCATION_VALUE_IN_DOLLAR",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_FIND_LOCATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_1",
+       "CLICK_CUSTOMIZE_PRODUCT_1",
+       "VIEW_CUSTOMIZE_PRODUCT_1",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_QUANTITY_1",
+       "CLICK_CUSTOMIZE_PRODUCT_QUANTITY_1",
+       "VIEW_CUSTOMIZE_PRODUCT_QUANTITY_1",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_2",
+       "CLICK_CUSTOMIZE_PRODUCT_2",
+       "VIEW_CUSTOMIZE_PRODUCT_2",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_CUSTOMIZE_PRODUCT_QUANTITY_2",
+       "CLICK_CUSTOMIZE_PRODUCT_QUANTITY_2",
+       "VIEW_CUSTOMIZE_PRODUCT_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_CUSTOMIZE_PRODUCT",
+       "TOTAL_CLICK_CUSTOMIZE_PRODUCT",
+       "TOTAL_VIEW_CUSTOMIZE_PRODUCT",
+       "TOTAL_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_CUSTOMIZE_PRODUCT_QUANTITY",
+       "TOTAL_CLICK_CUSTOMIZE_PRODUCT_QUANTITY",
+       "TOTAL_VIEW_CUSTOMIZE_PRODUCT_QUANTITY",
+       "TOTAL_CUSTOMIZE_PRODUCT",
+       "TOTAL_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_CUSTOMIZE_PRODUCT_QUANTITY",
+       "TOTAL_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "CUSTOMIZE_PRODUCT_COST_PER_ACTION",
+       "CUSTOMIZE_PRODUCT_COST_PER_ACTION_IN_US_DOLLAR",
+       "CUSTOMIZE_PRODUCT_ROAS",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_RATE",
+       "WEB_CUSTOMIZE_PRODUCT_COST_PER_ACTION",
+       "WEB_CUSTOMIZE_PRODUCT_ROAS",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_CUSTOMIZE_PRODUCT",
+       "TOTAL_WEB_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_CUSTOMIZE_PRODUCT",
+       "TOTAL_WEB_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_CUSTOMIZE_PRODUCT",
+       "TOTAL_WEB_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "INAPP_CUSTOMIZE_PRODUCT_COST_PER_ACTION",
+       "INAPP_CUSTOMIZE_PRODUCT_ROAS",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_CUSTOMIZE_PRODUCT",
+       "TOTAL_INAPP_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_CUSTOMIZE_PRODUCT",
+       "TOTAL_INAPP_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_CUSTOMIZE_PRODUCT",
+       "TOTAL_INAPP_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "OFFLINE_CUSTOMIZE_PRODUCT_COST_PER_ACTION",
+       "OFFLINE_CUSTOMIZE_PRODUCT_ROAS",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_CUSTOMIZE_PRODUCT",
+       "TOTAL_OFFLINE_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_CUSTOMIZE_PRODUCT",
+       "TOTAL_OFFLINE_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_CUSTOMIZE_PRODUCT",
+       "TOTAL_OFFLINE_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_CUSTOMIZE_PRODUCT_VALUE_IN_DOLLAR",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_CUSTOMIZE_PRODUCT_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_SUBMIT_APPLICATION_1",
+       "CLICK_SUBMIT_APPLICATION_1",
+       "VIEW_SUBMIT_APPLICATION_1",
+       "ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_SUBMIT_APPLICATION_QUANTITY_1",
+       "CLICK_SUBMIT_APPLICATION_QUANTITY_1",
+       "VIEW_SUBMIT_APPLICATION_QUANTITY_1",
+       "ENGAGEMENT_SUBMIT_APPLICATION_2",
+       "CLICK_SUBMIT_APPLICATION_2",
+       "VIEW_SUBMIT_APPLICATION_2",
+       "ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_SUBMIT_APPLICATION_QUANTITY_2",
+       "CLICK_SUBMIT_APPLICATION_QUANTITY_2",
+       "VIEW_SUBMIT_APPLICATION_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_SUBMIT_APPLICATION",
+       "TOTAL_CLICK_SUBMIT_APPLICATION",
+       "TOTAL_VIEW_SUBMIT_APPLICATION",
+       "TOTAL_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_SUBMIT_APPLICATION_QUANTITY",
+       "TOTAL_CLICK_SUBMIT_APPLICATION_QUANTITY",
+       "TOTAL_VIEW_SUBMIT_APPLICATION_QUANTITY",
+       "TOTAL_SUBMIT_APPLICATION",
+       "TOTAL_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_SUBMIT_APPLICATION_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_SUBMIT_APPLICATION_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_SUBMIT_APPLICATION_QUANTITY",
+       "TOTAL_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "SUBMIT_APPLICATION_COST_PER_ACTION",
+       "SUBMIT_APPLICATION_COST_PER_ACTION_IN_US_DOLLAR",
+       "SUBMIT_APPLICATION_ROAS",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_RATE",
+       "WEB_SUBMIT_APPLICATION_COST_PER_ACTION",
+       "WEB_SUBMIT_APPLICATION_ROAS",
+       "TOTAL_WEB_SUBMIT_APPLICATION",
+       "TOTAL_WEB_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_SUBMIT_APPLICATION",
+       "TOTAL_WEB_CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SUBMIT_APPLICATION",
+       "TOTAL_WEB_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_SUBMIT_APPLICATION",
+       "TOTAL_WEB_VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "INAPP_SUBMIT_APPLICATION_COST_PER_ACTION",
+       "INAPP_SUBMIT_APPLICATION_ROAS",
+       "TOTAL_INAPP_SUBMIT_APPLICATION",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_SUBMIT_APPLICATION",
+       "TOTAL_INAPP_CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SUBMIT_APPLICATION",
+       "TOTAL_INAPP_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_SUBMIT_APPLICATION",
+       "TOTAL_INAPP_VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "OFFLINE_SUBMIT_APPLICATION_COST_PER_ACTION",
+       "OFFLINE_SUBMIT_APPLICATION_ROAS",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SUBMIT_APPLICATION",
+       "TOTAL_OFFLINE_CLICK_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBMIT_APPLICATION",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SUBMIT_APPLICATION",
+       "TOTAL_OFFLINE_VIEW_SUBMIT_APPLICATION_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_SUBMIT_APPLICATION_VALUE_IN_DOLLAR",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_SUBMIT_APPLICATION_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_START_TRIAL_1",
+       "CLICK_START_TRIAL_1",
+       "VIEW_START_TRIAL_1",
+       "ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_START_TRIAL_QUANTITY_1",
+       "CLICK_START_TRIAL_QUANTITY_1",
+       "VIEW_START_TRIAL_QUANTITY_1",
+       "ENGAGEMENT_START_TRIAL_2",
+       "CLICK_START_TRIAL_2",
+       "VIEW_START_TRIAL_2",
+       "ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_START_TRIAL_QUANTITY_2",
+       "CLICK_START_TRIAL_QUANTITY_2",
+       "VIEW_START_TRIAL_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_START_TRIAL",
+       "TOTAL_CLICK_START_TRIAL",
+       "TOTAL_VIEW_START_TRIAL",
+       "TOTAL_ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_START_TRIAL_QUANTITY",
+       "TOTAL_CLICK_START_TRIAL_QUANTITY",
+       "TOTAL_VIEW_START_TRIAL_QUANTITY",
+       "TOTAL_START_TRIAL",
+       "TOTAL_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_START_TRIAL_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_START_TRIAL_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_START_TRIAL_QUANTITY",
+       "TOTAL_START_TRIAL_VALUE_IN_DOLLAR",
+       "START_TRIAL_COST_PER_ACTION",
+       "START_TRIAL_COST_PER_ACTION_IN_US_DOLLAR",
+       "START_TRIAL_ROAS",
+       "TOTAL_START_TRIAL_CONVERSION_RATE",
+       "WEB_START_TRIAL_COST_PER_ACTION",
+       "WEB_START_TRIAL_ROAS",
+       "TOTAL_WEB_START_TRIAL",
+       "TOTAL_WEB_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_START_TRIAL",
+       "TOTAL_WEB_CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_START_TRIAL",
+       "TOTAL_WEB_ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_START_TRIAL",
+       "TOTAL_WEB_VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_START_TRIAL_VALUE_IN_DOLLAR",
+       "INAPP_START_TRIAL_COST_PER_ACTION",
+       "INAPP_START_TRIAL_ROAS",
+       "TOTAL_INAPP_START_TRIAL",
+       "TOTAL_INAPP_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_START_TRIAL",
+       "TOTAL_INAPP_CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_START_TRIAL",
+       "TOTAL_INAPP_ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_START_TRIAL",
+       "TOTAL_INAPP_VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_START_TRIAL_VALUE_IN_DOLLAR",
+       "OFFLINE_START_TRIAL_COST_PER_ACTION",
+       "OFFLINE_START_TRIAL_ROAS",
+       "TOTAL_OFFLINE_START_TRIAL",
+       "TOTAL_OFFLINE_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_START_TRIAL",
+       "TOTAL_OFFLINE_CLICK_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_START_TRIAL",
+       "TOTAL_OFFLINE_ENGAGEMENT_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_START_TRIAL",
+       "TOTAL_OFFLINE_VIEW_START_TRIAL_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_START_TRIAL_VALUE_IN_DOLLAR",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_START_TRIAL_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "ENGAGEMENT_APP_OPEN_1",
+       "CLICK_APP_OPEN_1",
+       "VIEW_APP_OPEN_1",
+       "ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR_1",
+       "CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR_1",
+       "VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR_1",
+       "ENGAGEMENT_APP_OPEN_QUANTITY_1",
+       "CLICK_APP_OPEN_QUANTITY_1",
+       "VIEW_APP_OPEN_QUANTITY_1",
+       "ENGAGEMENT_APP_OPEN_2",
+       "CLICK_APP_OPEN_2",
+       "VIEW_APP_OPEN_2",
+       "ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR_2",
+       "CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR_2",
+       "VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR_2",
+       "ENGAGEMENT_APP_OPEN_QUANTITY_2",
+       "CLICK_APP_OPEN_QUANTITY_2",
+       "VIEW_APP_OPEN_QUANTITY_2",
+       "TOTAL_ENGAGEMENT_APP_OPEN",
+       "TOTAL_CLICK_APP_OPEN",
+       "TOTAL_VIEW_APP_OPEN",
+       "TOTAL_ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_ENGAGEMENT_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_CLICK_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_VIEW_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_ENGAGEMENT_APP_OPEN_QUANTITY",
+       "TOTAL_CLICK_APP_OPEN_QUANTITY",
+       "TOTAL_VIEW_APP_OPEN_QUANTITY",
+       "TOTAL_APP_OPEN",
+       "TOTAL_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "AVERAGE_APP_OPEN_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_APP_OPEN_VALUE_IN_MICRO_US_DOLLAR",
+       "TOTAL_APP_OPEN_QUANTITY",
+       "TOTAL_APP_OPEN_VALUE_IN_DOLLAR",
+       "APP_OPEN_COST_PER_ACTION",
+       "APP_OPEN_COST_PER_ACTION_IN_US_DOLLAR",
+       "APP_OPEN_ROAS",
+       "TOTAL_APP_OPEN_CONVERSION_RATE",
+       "WEB_APP_OPEN_COST_PER_ACTION",
+       "WEB_APP_OPEN_ROAS",
+       "TOTAL_WEB_APP_OPEN",
+       "TOTAL_WEB_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_CLICK_APP_OPEN",
+       "TOTAL_WEB_CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_CLICK_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_APP_OPEN",
+       "TOTAL_WEB_ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_ENGAGEMENT_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_WEB_VIEW_APP_OPEN",
+       "TOTAL_WEB_VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_WEB_VIEW_APP_OPEN_VALUE_IN_DOLLAR",
+       "INAPP_APP_OPEN_COST_PER_ACTION",
+       "INAPP_APP_OPEN_ROAS",
+       "TOTAL_INAPP_APP_OPEN",
+       "TOTAL_INAPP_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_CLICK_APP_OPEN",
+       "TOTAL_INAPP_CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_CLICK_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_APP_OPEN",
+       "TOTAL_INAPP_ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_ENGAGEMENT_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_INAPP_VIEW_APP_OPEN",
+       "TOTAL_INAPP_VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_INAPP_VIEW_APP_OPEN_VALUE_IN_DOLLAR",
+       "OFFLINE_APP_OPEN_COST_PER_ACTION",
+       "OFFLINE_APP_OPEN_ROAS",
+       "TOTAL_OFFLINE_APP_OPEN",
+       "TOTAL_OFFLINE_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_APP_OPEN",
+       "TOTAL_OFFLINE_CLICK_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_CLICK_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_APP_OPEN",
+       "TOTAL_OFFLINE_ENGAGEMENT_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_ENGAGEMENT_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_APP_OPEN",
+       "TOTAL_OFFLINE_VIEW_APP_OPEN_VALUE_IN_MICRO_DOLLAR",
+       "TOTAL_OFFLINE_VIEW_APP_OPEN_VALUE_IN_DOLLAR",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_COUNT_UNIQUE",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_WEB_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_INAPP_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_QUANTITY",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_VALUE",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_UNITS",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_USD",
+       "TOTAL_OFFLINE_APP_OPEN_CONVERSION_PRODUCT_VALUE_IN_MICRO_USD"
       ]
      }
-    },
-    "granularity": {
-     "$ref": "Granularity"
-    },
-    "view_window_days": {
-     "type": "number"
-    },
-    "click_window_days": {
-     "type": "number"
-    },
-    "engagement_window_days": {
-     "type": "number"
     },
     "conversion_report_time_type": {
      "type": "string",
@@ -10598,16 +17825,6 @@ export const pinterestResponses: ResponseCatalog = {
       "TIME_OF_AD_ACTION",
       "TIME_OF_CONVERSION"
      ]
-    },
-    "filters_json": {
-     "type": "string",
-     "nullable": true
-    },
-    "is_owned_by_user": {
-     "type": "boolean"
-    },
-    "is_scheduled": {
-     "type": "boolean"
     },
     "creation_source": {
      "type": "string",
@@ -10617,19 +17834,119 @@ export const pinterestResponses: ResponseCatalog = {
       "ADS_MANAGER_REPORT_BUILDER"
      ]
     },
-    "is_deleted": {
-     "type": "boolean",
-     "nullable": true
-    },
-    "updated_time": {
-     "type": "number"
-    },
     "custom_column_ids": {
      "type": "array",
      "nullable": true,
      "items": {
       "$ref": "CustomColumnId"
      }
+    },
+    "date_range": {
+     "type": "object",
+     "properties": {
+      "absolute_date_range": {
+       "type": "object",
+       "nullable": true,
+       "properties": {
+        "end_date": {
+         "type": "number"
+        },
+        "start_date": {
+         "type": "number"
+        },
+        "type": {
+         "type": "string"
+        }
+       }
+      },
+      "dynamic_date_range": {
+       "type": "object",
+       "nullable": true,
+       "properties": {
+        "range": {
+         "type": "string",
+         "enum": [
+          "YEAR_TO_DATE",
+          "QUARTER_TO_DATE",
+          "MONTH_TO_DATE",
+          "LAST_MONTH",
+          "LAST_QUARTER"
+         ]
+        },
+        "type": {
+         "type": "string"
+        }
+       }
+      },
+      "relative_date_range": {
+       "type": "object",
+       "nullable": true,
+       "properties": {
+        "end_days_in_past": {
+         "type": "number"
+        },
+        "start_days_in_past": {
+         "type": "number"
+        },
+        "type": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    },
+    "engagement_window_days": {
+     "type": "number"
+    },
+    "filters_json": {
+     "type": "string",
+     "nullable": true
+    },
+    "granularity": {
+     "$ref": "Granularity"
+    },
+    "id": {
+     "type": "string"
+    },
+    "ingestion_sources": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "string",
+      "enum": [
+       "TAG",
+       "MMP",
+       "FILE_UPLOAD",
+       "CONVERSIONS_API",
+       "NATIVE"
+      ]
+     }
+    },
+    "is_deleted": {
+     "type": "boolean",
+     "nullable": true
+    },
+    "is_owned_by_user": {
+     "type": "boolean"
+    },
+    "is_scheduled": {
+     "type": "boolean"
+    },
+    "name": {
+     "type": "string",
+     "nullable": true
+    },
+    "report_end_relative_days_in_past": {
+     "type": "number"
+    },
+    "report_format": {
+     "$ref": "DataOutputFormat"
+    },
+    "report_level": {
+     "$ref": "MetricsReportingLevel"
+    },
+    "report_start_relative_days_in_past": {
+     "type": "number"
     },
     "type": {
      "type": "string",
@@ -10645,36 +17962,31 @@ export const pinterestResponses: ResponseCatalog = {
       }
      ]
     },
-    "ingestion_sources": {
-     "type": "array",
-     "nullable": true,
-     "items": {
-      "type": "string",
-      "enum": [
-       "TAG",
-       "MMP",
-       "FILE_UPLOAD",
-       "CONVERSIONS_API",
-       "NATIVE"
-      ]
-     }
+    "updated_time": {
+     "type": "number"
+    },
+    "user_id": {
+     "type": "string"
+    },
+    "view_window_days": {
+     "type": "number"
     }
    }
   },
   "TermsOfService": {
    "type": "object",
    "properties": {
-    "id": {
+    "ad_account_id": {
      "type": "string"
+    },
+    "has_accepted": {
+     "type": "boolean"
     },
     "html": {
      "type": "string",
      "nullable": true
     },
-    "has_accepted": {
-     "type": "boolean"
-    },
-    "ad_account_id": {
+    "id": {
      "type": "string"
     }
    }
@@ -10685,17 +17997,29 @@ export const pinterestResponses: ResponseCatalog = {
     "type": "string"
    }
   },
+  "TitleKeywordsFilter": {
+   "type": "object",
+   "required": [
+    "TITLE_KEYWORDS"
+   ],
+   "properties": {
+    "TITLE_KEYWORDS": {
+     "$ref": "CatalogsProductGroupMultipleStringCriteria"
+    }
+   },
+   "additionalProperties": false
+  },
   "TopPinsAnalyticsResponse": {
    "type": "object",
    "properties": {
     "date_availability": {
      "type": "object",
      "properties": {
-      "latest_available_timestamp": {
-       "type": "number"
-      },
       "is_realtime": {
        "type": "boolean"
+      },
+      "latest_available_timestamp": {
+       "type": "number"
       }
      }
     },
@@ -10704,14 +18028,14 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "object",
       "properties": {
-       "metrics": {
-        "$ref": "Metrics"
-       },
        "data_status": {
         "type": "object",
         "additionalProperties": {
          "$ref": "DataStatus"
         }
+       },
+       "metrics": {
+        "$ref": "Metrics"
        },
        "pin_id": {
         "type": "string"
@@ -10737,11 +18061,11 @@ export const pinterestResponses: ResponseCatalog = {
     "date_availability": {
      "type": "object",
      "properties": {
-      "latest_available_timestamp": {
-       "type": "number"
-      },
       "is_realtime": {
        "type": "boolean"
+      },
+      "latest_available_timestamp": {
+       "type": "number"
       }
      }
     },
@@ -10750,16 +18074,16 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "object",
       "properties": {
-       "metrics": {
-        "type": "object",
-        "additionalProperties": {
-         "type": "number"
-        }
-       },
        "data_status": {
         "type": "object",
         "additionalProperties": {
          "$ref": "DataStatus"
+        }
+       },
+       "metrics": {
+        "type": "object",
+        "additionalProperties": {
+         "type": "number"
         }
        },
        "pin_id": {
@@ -10788,7 +18112,13 @@ export const pinterestResponses: ResponseCatalog = {
    "type": "object",
    "nullable": true,
    "properties": {
-    "impression": {
+    "audience_verification": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "buyable_button": {
      "type": "array",
      "items": {
       "type": "string"
@@ -10806,13 +18136,7 @@ export const pinterestResponses: ResponseCatalog = {
       "type": "string"
      }
     },
-    "buyable_button": {
-     "type": "array",
-     "items": {
-      "type": "string"
-     }
-    },
-    "audience_verification": {
+    "impression": {
      "type": "array",
      "items": {
       "type": "string"
@@ -10828,18 +18152,79 @@ export const pinterestResponses: ResponseCatalog = {
      "items": {
       "type": "object",
       "properties": {
+       "demographics": {
+        "type": "object",
+        "nullable": true,
+        "properties": {
+         "age_distribution": {
+          "type": "object",
+          "nullable": true,
+          "properties": {
+           "age_distribution": {
+            "type": "string",
+            "enum": [
+             "18-24",
+             "25-34",
+             "35-44",
+             "45-49",
+             "50-54",
+             "55-64",
+             "65+"
+            ]
+           }
+          },
+          "additionalProperties": {
+           "type": "number",
+           "format": "double"
+          }
+         },
+         "gender_distribution": {
+          "type": "object",
+          "nullable": true,
+          "properties": {
+           "gender_distribution": {
+            "type": "string",
+            "enum": [
+             "male",
+             "female",
+             "unspecified"
+            ]
+           }
+          },
+          "additionalProperties": {
+           "type": "number",
+           "format": "double"
+          }
+         }
+        }
+       },
+       "has_prediction": {
+        "type": "boolean"
+       },
        "keyword": {
         "type": "string",
         "minLength": 1
        },
-       "pct_growth_wow": {
+       "pct_growth_mom": {
         "type": "integer"
        },
-       "pct_growth_mom": {
+       "pct_growth_wow": {
         "type": "integer"
        },
        "pct_growth_yoy": {
         "type": "integer"
+       },
+       "predicted_time_series": {
+        "type": "object",
+        "properties": {
+         "date": {
+          "type": "string",
+          "format": "date"
+         }
+        },
+        "additionalProperties": {
+         "type": "integer"
+        }
        },
        "time_series": {
         "type": "object",
@@ -10858,10 +18243,301 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "TrendingPin": {
+   "type": "object",
+   "required": [
+    "src",
+    "width",
+    "id",
+    "height"
+   ],
+   "properties": {
+    "height": {
+     "type": "integer",
+     "format": "int32"
+    },
+    "id": {
+     "type": "string"
+    },
+    "src": {
+     "type": "string"
+    },
+    "width": {
+     "type": "integer",
+     "format": "int32"
+    }
+   }
+  },
+  "TrendingProductCategory": {
+   "type": "object",
+   "required": [
+    "engagement_type",
+    "product_category",
+    "pct_change_mom",
+    "percent_relative_volume"
+   ],
+   "properties": {
+    "engagement_type": {
+     "allOf": [
+      {
+       "$ref": "ProductCategoriesEngagementType"
+      }
+     ]
+    },
+    "pct_change_mom": {
+     "type": "integer"
+    },
+    "percent_relative_volume": {
+     "type": "integer"
+    },
+    "product_category": {
+     "type": "string"
+    },
+    "verticals": {
+     "type": "array",
+     "items": {
+      "$ref": "VerticalProductCategory"
+     }
+    }
+   }
+  },
+  "TrendingTopic": {
+   "type": "object",
+   "required": [
+    "title",
+    "description",
+    "percent_growth_mom",
+    "related_interests",
+    "related_searches",
+    "time_series",
+    "pins"
+   ],
+   "properties": {
+    "description": {
+     "type": "string"
+    },
+    "percent_growth_mom": {
+     "type": "integer",
+     "format": "int32"
+    },
+    "pins": {
+     "type": "array",
+     "maxItems": 6,
+     "items": {
+      "$ref": "TrendingPin"
+     }
+    },
+    "related_interests": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "related_searches": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "time_series": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "number"
+     }
+    },
+    "title": {
+     "type": "string"
+    }
+   }
+  },
   "UpdatableItemAttributes": {
    "type": "object",
    "properties": {
+    "ad_image_0_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_0_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_10_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_10_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_11_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_11_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_12_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_12_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_13_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_13_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_14_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_14_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_15_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_15_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_16_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_16_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_17_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_17_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_18_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_18_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_19_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_19_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_1_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_1_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_2_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_2_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_3_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_3_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_4_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_4_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_5_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_5_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_6_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_6_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_7_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_7_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_8_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_8_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_9_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_image_9_tag": {
+     "type": "string",
+     "nullable": true
+    },
     "ad_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_0_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_0_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_1_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_1_tag": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_2_link": {
+     "type": "string",
+     "nullable": true
+    },
+    "ad_video_2_tag": {
      "type": "string",
      "nullable": true
     },
@@ -10872,6 +18548,9 @@ export const pinterestResponses: ResponseCatalog = {
     "age_group": {
      "type": "string",
      "nullable": true
+    },
+    "android_deep_link": {
+     "type": "string"
     },
     "availability": {
      "type": "string"
@@ -10899,22 +18578,47 @@ export const pinterestResponses: ResponseCatalog = {
     },
     "custom_label_0": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_1": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_2": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_3": {
      "type": "string",
+     "maxLength": 511,
      "nullable": true
     },
     "custom_label_4": {
      "type": "string",
+     "maxLength": 511,
+     "nullable": true
+    },
+    "custom_number_0": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_1": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_2": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_3": {
+     "type": "integer",
+     "nullable": true
+    },
+    "custom_number_4": {
+     "type": "integer",
      "nullable": true
     },
     "description": {
@@ -10937,12 +18641,28 @@ export const pinterestResponses: ResponseCatalog = {
      "nullable": true
     },
     "gtin": {
-     "type": "integer",
-     "nullable": true
+     "nullable": true,
+     "oneOf": [
+      {
+       "type": "string",
+       "nullable": true
+      },
+      {
+       "type": "integer",
+       "deprecated": true
+      }
+     ]
     },
     "id": {
      "type": "string",
      "deprecated": true
+    },
+    "installment_price": {
+     "type": "string",
+     "nullable": true
+    },
+    "ios_deep_link": {
+     "type": "string"
     },
     "item_group_id": {
      "type": "string",
@@ -10991,7 +18711,15 @@ export const pinterestResponses: ResponseCatalog = {
      "type": "string",
      "nullable": true
     },
+    "promotion_id": {
+     "type": "string",
+     "nullable": true
+    },
     "sale_price": {
+     "type": "string",
+     "nullable": true
+    },
+    "sale_price_effective_date": {
      "type": "string",
      "nullable": true
     },
@@ -11030,6 +18758,14 @@ export const pinterestResponses: ResponseCatalog = {
     "title": {
      "type": "string"
     },
+    "unit_pricing_base_measure": {
+     "type": "string",
+     "nullable": true
+    },
+    "unit_pricing_measure": {
+     "type": "string",
+     "nullable": true
+    },
     "variant_names": {
      "type": "array",
      "nullable": true,
@@ -11046,13 +18782,214 @@ export const pinterestResponses: ResponseCatalog = {
     }
    }
   },
+  "UpdateAssetGroupResponse": {
+   "type": "object",
+   "properties": {
+    "exceptions": {
+     "type": "array",
+     "nullable": true,
+     "items": {
+      "type": "object",
+      "properties": {
+       "asset_group_id": {
+        "type": "string"
+       },
+       "code": {
+        "type": "integer"
+       },
+       "message": {
+        "type": "string"
+       }
+      }
+     }
+    },
+    "updated_asset_groups": {
+     "type": "array",
+     "items": {
+      "$ref": "AssetGroupBinding"
+     }
+    }
+   }
+  },
+  "UpdateInvitesResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "exception": {
+        "$ref": "InviteExceptionResponse"
+       },
+       "invite": {
+        "$ref": "InviteBusinessRoleBinding"
+       }
+      }
+     }
+    }
+   }
+  },
+  "UpdateMaskBidOptionField": {
+   "type": "string",
+   "enum": [
+    "BID",
+    "APP_TYPE_BID_MULTIPLIER_SET",
+    "PLACEMENT_BID_MULTIPLIER_SET"
+   ]
+  },
+  "UpdateMemberAssetsResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "type": "object",
+      "properties": {
+       "response": {
+        "$ref": "UsersForIndividualAssetResponse"
+       }
+      }
+     }
+    }
+   }
+  },
+  "UpdateMemberResult": {
+   "type": "object",
+   "properties": {
+    "business_role": {
+     "type": "string"
+    },
+    "member_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    }
+   }
+  },
+  "UpdateMemberResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "UpdateMemberResult"
+     }
+    }
+   }
+  },
+  "UpdatePartnerAssetsResult": {
+   "type": "object",
+   "properties": {
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "asset_type": {
+     "$ref": "AssetTypeResponse"
+    },
+    "partner_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "permissions": {
+     "$ref": "PermissionsResponse"
+    }
+   }
+  },
+  "UpdatePartnerAssetsResultsResponseArray": {
+   "type": "object",
+   "properties": {
+    "items": {
+     "type": "array",
+     "items": {
+      "$ref": "UpdatePartnerAssetsResult"
+     }
+    }
+   }
+  },
+  "UserBusinessRoleBinding": {
+   "type": "object",
+   "properties": {
+    "assets_summary": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessMemberAssetsSummary"
+      }
+     ]
+    },
+    "business_roles": {
+     "type": "array",
+     "items": {
+      "$ref": "BusinessRoleResponse"
+     }
+    },
+    "created_by_business": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "created_by_user": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    },
+    "created_time": {
+     "type": "integer",
+     "nullable": true
+    },
+    "id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "is_shared_partner": {
+     "type": "boolean"
+    },
+    "user": {
+     "type": "object",
+     "nullable": true,
+     "allOf": [
+      {
+       "$ref": "BusinessAccessUserSummary"
+      }
+     ]
+    }
+   }
+  },
+  "UserListOperationType": {
+   "type": "string",
+   "enum": [
+    "ADD",
+    "REMOVE"
+   ]
+  },
+  "UserSingleAssetBinding": {
+   "type": "object",
+   "properties": {
+    "permissions": {
+     "$ref": "PermissionsResponse"
+    },
+    "user": {
+     "$ref": "BusinessAccessUserSummary"
+    }
+   }
+  },
   "UserSummary": {
    "type": "object",
    "properties": {
-    "username": {
+    "type": {
      "type": "string"
     },
-    "type": {
+    "username": {
      "type": "string"
     }
    }
@@ -11060,13 +18997,13 @@ export const pinterestResponses: ResponseCatalog = {
   "UserWebsiteSummary": {
    "type": "object",
    "properties": {
-    "website": {
-     "type": "string"
-    },
     "status": {
      "type": "string"
     },
     "verified_at": {
+     "type": "string"
+    },
+    "website": {
      "type": "string"
     }
    }
@@ -11074,44 +19011,71 @@ export const pinterestResponses: ResponseCatalog = {
   "UserWebsiteVerificationCode": {
    "type": "object",
    "properties": {
-    "verification_code": {
-     "type": "string"
-    },
     "dns_txt_record": {
      "type": "string"
     },
-    "metatag": {
+    "file_content": {
      "type": "string"
     },
     "filename": {
      "type": "string"
     },
-    "file_content": {
+    "metatag": {
+     "type": "string"
+    },
+    "verification_code": {
      "type": "string"
     }
    }
   },
-  "VideoMetadata": {
+  "UsersForIndividualAssetResponse": {
    "type": "object",
    "properties": {
-    "item_type": {
+    "asset_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "member_id": {
+     "type": "string",
+     "pattern": "^\\d+$"
+    },
+    "permissions": {
+     "$ref": "PermissionsResponse"
+    }
+   }
+  },
+  "VerticalProductCategory": {
+   "type": "string",
+   "enum": [
+    "FASHION",
+    "HOME_DECOR",
+    "BEAUTY"
+   ]
+  },
+  "VideoMetadataWithItemType": {
+   "type": "object",
+   "properties": {
+    "cover_image_url": {
      "type": "string"
     },
-    "cover_image_url": {
+    "duration": {
+     "type": "number",
+     "nullable": true
+    },
+    "height": {
+     "type": "integer",
+     "nullable": true
+    },
+    "item_type": {
      "type": "string"
     },
     "video_url": {
      "type": "string",
      "nullable": true
     },
-    "duration": {
-     "type": "number"
-    },
-    "height": {
-     "type": "integer"
-    },
     "width": {
-     "type": "integer"
+     "type": "integer",
+     "nullable": true
     }
    }
   }

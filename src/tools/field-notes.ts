@@ -7,8 +7,6 @@ interface Note {
   owner: string;
   name: string;
   text: string;
-  /** Skip when this component also declares the property (updates reuse create schemas but have no defaults). */
-  unless?: string;
 }
 
 /** Only where a model would otherwise guess wrong; every note costs context in every listing. */
@@ -17,12 +15,12 @@ const NOTES: readonly Note[] = [
   { api: 'pinterest', owner: 'CampaignCommon', name: 'end_time', text: 'Unix seconds' },
   { api: 'pinterest', owner: 'AdGroupCommon', name: 'start_time', text: 'Unix seconds' },
   { api: 'pinterest', owner: 'AdGroupCommon', name: 'end_time', text: 'Unix seconds' },
-  { api: 'pinterest', owner: 'CampaignCreateCommon', name: 'status', text: 'Default ACTIVE: spends at once', unless: 'CampaignUpdateRequest' },
+  { api: 'pinterest', owner: 'CampaignCreateRequest', name: 'status', text: 'Default ACTIVE: spends at once' },
   { api: 'pinterest', owner: 'AdGroupCommon', name: 'budget_type', text: 'CBO_ADGROUP in CBO campaigns (budget set on the campaign)' },
   { api: 'pinterest', owner: 'CampaignUpdateRequest', name: 'is_campaign_budget_optimization', text: 'CBO: the campaign spend cap is the budget' },
 ];
 
 export function fieldNote(api: ApiId) {
   return (owners: readonly string[], name: string): string | undefined =>
-    NOTES.find((n) => n.api === api && n.name === name && owners.includes(n.owner) && !(n.unless && owners.includes(n.unless)))?.text;
+    NOTES.find((n) => n.api === api && n.name === name && owners.includes(n.owner))?.text;
 }

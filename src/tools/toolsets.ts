@@ -16,31 +16,45 @@ export const TOOLSETS = {
     description: 'Metrics for accounts, campaigns, ad groups, ads and targeting; async reports',
     tags: [],
   },
-  keywords: { description: 'Keywords and their bids; keyword metrics and trends', tags: ['keywords'] },
+  keywords: { description: 'Keywords and their bids; keyword metrics', tags: ['keywords'] },
   targeting: {
-    description: 'Targeting options, interests, countries, related and suggested terms',
-    tags: ['resources', 'terms'],
+    description: 'Targeting options, interests, countries, related and suggested terms, targeting templates, audience sizing',
+    tags: ['resources', 'terms', 'targeting_template'],
   },
   audiences: {
-    description: 'Audiences, customer lists and audience insights',
-    tags: ['audiences', 'customer_lists', 'audience_insights'],
+    description: 'Audiences, customer lists and their uploads, audience insights',
+    tags: ['audiences', 'customer_lists', 'customer_list_uploads', 'audience_insights'],
   },
+  audience_sharing: { description: 'Sharing audiences with other ad accounts and businesses', tags: ['audience_sharing'] },
   shopping: {
-    description: 'Product group promotions and ad-account product groups',
-    tags: ['product_group_promotions', 'product_groups'],
+    description: 'Product group promotions and item-level bids (advanced auction)',
+    tags: ['product_group_promotions', 'product_groups', 'advanced_auction'],
   },
-  catalogs: { description: 'Catalogs, feeds, items, product groups', tags: ['catalogs'] },
-  conversions: { description: 'Conversion tags and conversion events', tags: ['conversion_tags', 'conversion_events'] },
+  promotions: { description: 'Promotions: discount offers shown on ads', tags: ['promotions'] },
+  catalogs: {
+    description: 'Catalogs, feeds, items, product groups, catalog reports',
+    tags: ['catalogs', 'catalog_feeds', 'catalog_items', 'catalog_product_groups', 'catalog_reports'],
+  },
+  conversions: {
+    description: 'Conversion tags and events, advertiser-defined events, conversion quality, brand/category/SKU reports',
+    tags: ['conversion_tags', 'conversion_events', 'conversions', 'msot_events', 'conversion_eqs'],
+  },
   billing: {
-    description: 'Billing profiles, ads credits, insertion orders, order lines, terms of service',
+    description: 'Billing profiles, invoices, ads credits, insertion orders, order lines, terms of service',
     tags: ['billing', 'order_lines', 'terms_of_service'],
   },
   bulk: { description: 'Bulk download and bulk upsert of campaign structures', tags: ['bulk'] },
-  leads: { description: 'Lead forms and lead-ad webhook subscriptions', tags: ['lead_forms', 'lead_ads'] },
+  labels: { description: 'Labels that organize campaigns, ad groups and ads', tags: ['labels'] },
+  leads: { description: 'Lead forms, lead exports (personal data) and lead-ad webhooks', tags: ['lead_forms', 'lead_ads', 'leads_export'] },
+  business_access: {
+    description: 'Business access: members, partners, invites, asset permissions, asset groups, brand accounts',
+    tags: ['business_access_relationships', 'business_access_invite', 'business_access_assets'],
+  },
+  trends: { description: 'Trends: trending keywords, featured topics, trending product categories', tags: ['product_categories'] },
   boards: { description: 'Boards and board sections', tags: ['boards'] },
   pins: { description: 'Pins, media uploads and search', tags: ['pins', 'media', 'search'] },
   user_account: { description: 'The user account: profile, analytics, followers, websites', tags: ['user_account'] },
-  integrations: { description: 'Commerce integrations and their logs', tags: ['integrations'] },
+  integrations: { description: 'Commerce integrations, their logs, partner notifications', tags: ['integrations', 'notification'] },
   whop: { description: 'Whop ads: create ad groups on Meta or TikTok through Whop', tags: ['whop'] },
 } as const satisfies Record<string, ToolsetInfo>;
 
@@ -64,6 +78,12 @@ const TOOL_TOOLSET: Readonly<Record<string, ToolsetName>> = {
   product_groups_analytics: 'analytics',
   delivery_metrics_get: 'analytics',
   metrics_ready_state_get: 'analytics',
+  ad_pins_analytics: 'analytics',
+  // Brand, category and SKU conversion reports: conversion measurement, outside the default selection.
+  analytics_create_conversion_product_report: 'conversions',
+  analytics_get_conversion_product_report: 'conversions',
+  ad_groups_audience_sizing: 'targeting',
+  trending_keywords_list: 'trends',
 };
 
 /**
