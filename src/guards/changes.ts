@@ -18,7 +18,7 @@ export interface PreparedWrite {
   hash: string;
   /** Entities the body creates or updates (entity writes only). */
   entities: LocatedEntity[];
-  /** Keys around the entities that no location accounts for (held as unclassified). */
+  /** Keys around the entities that no location accounts for (held, unless the write's `others` says neutral). */
   stray: StrayKey[];
 }
 
@@ -34,6 +34,7 @@ export type ChangeReason =
   | 'parent' // moves an entity under another parent
   | 'unclassified' // a field or write nobody classified: unknown means held
   | 'spend' // a write that always moves money (billing, commitments, audiences)
+  | 'access' // a write that grants or removes access to a business's assets
   | 'destructive'; // a write that cannot be undone
 
 /** One line of a preview: what a write will change. Amounts are natural, with currency. */
@@ -219,14 +220,19 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
       return [];
     case 'spend':
       return whole('spend', classification.reason);
+    case 'access':
+      return whole('access', classification.reason);
     case 'destructive':
       return confirmWrites === 'spend' ? [] : whole('destructive', classification.reason);
     case 'entity': {
       if (!ENTITY_WRITES[tool.name]) return whole('unclassified', 'no entity locations are known for this write; unknown means held');
       const amountsAt = placed(prepared.amounts);
       const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared.currency));
-      for (const { path, key } of prepared.stray) {
-        changes.push({ entity: tool.name, index: 0, field: `${path}.${key}`, reason: 'unclassified', why: 'a field the guard does not know, so held' });
+      for (const { path, key, known } of prepared.stray) {
+        if (known && !known.held) continue;
+        const field = `${path}.${key}`;
+        if (known) changes.push({ entity: tool.name, index: 0, field, reason: 'setting', why: known.why });
+        else changes.push({ entity: tool.name, index: 0, field, reason: 'unclassified', why: 'a field the guard does not know, so held' });
       }
       return changes;
     }
@@ -241,8 +247,9 @@ export function describeChange(c: Change): string {
   const from = c.from !== undefined ? `${show(c.from)} -> ` : '';
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';
-  const why = c.why && c.reason !== 'spend' && c.reason !== 'destructive' ? ` (${c.why})` : '';
+  const why = c.why && c.reason !== 'spend' && c.reason !== 'access' && c.reason !== 'destructive' ? ` (${c.why})` : '';
   if (c.reason === 'spend') return `${c.entity}: ${c.why}${note}`;
+  if (c.reason === 'access') return `${c.entity}: access: ${c.why}${note}`;
   if (c.reason === 'destructive') return `${c.entity}: destructive: ${c.why}${note}`;
   if (c.reason === 'activation') {
     return `${who}: will be created ${oneLine(String(c.to), 20)} and can start spending at once${c.spending ? `, at ${c.spending}` : ''}${note}`;

@@ -8,11 +8,12 @@
 // - `entity`: writes of campaigns, ad groups, ads, keywords and product group promotions; held unless every field
 //   they set is on that entity kind's spend-neutral list (`entities.ts`).
 // - `spend`: always held, whatever the body says.
+// - `access`: writes that grant or remove access to a business's assets, audiences or accounts; always held.
 // - `destructive`: deletes and other writes that cannot be undone; held unless `--confirm-writes spend`.
 // A write that is not in this table is held as unclassified (unknown means held); a test fails when any write
 // operation of any catalog is missing here, or when an entry names no operation.
 
-export type WriteClass = 'read' | 'neutral' | 'entity' | 'spend' | 'destructive';
+export type WriteClass = 'read' | 'neutral' | 'entity' | 'spend' | 'access' | 'destructive';
 
 export interface Classification {
   class: WriteClass;
@@ -24,6 +25,7 @@ const read = (reason: string): Classification => ({ class: 'read', reason });
 const neutral = (reason: string): Classification => ({ class: 'neutral', reason });
 const entity = (reason: string): Classification => ({ class: 'entity', reason });
 const spend = (reason: string): Classification => ({ class: 'spend', reason });
+const access = (reason: string): Classification => ({ class: 'access', reason });
 const destructive = (reason: string): Classification => ({ class: 'destructive', reason });
 
 /** Tool name -> class. Keyed by tool name (API prefix included), so two APIs cannot collide. */
@@ -36,6 +38,11 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   analytics_create_template_report: read('starts a report from a saved template; changes no account settings'),
   bulk_download_create: read('starts an export of the campaign structure; changes nothing'),
   products_by_product_group_filter_list: read('lists the products a filter would match; changes nothing'),
+  ad_groups_audience_sizing: read('estimates how many people a targeting spec reaches; changes nothing'),
+  advanced_auction_items_get_post: read('reads the bid options of catalog items; changes nothing'),
+  analytics_create_conversion_product_report: read('starts an asynchronous brand, category and SKU report; changes no account settings'),
+  items_post: read('looks up catalog items by id or filter; changes nothing'),
+  reports_create: read('starts an asynchronous catalog report; changes nothing'),
 
   // Campaign structure: held unless every field set is spend-neutral.
   campaigns_create: entity('creates campaigns, which start ACTIVE unless told otherwise'),
@@ -58,6 +65,32 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   audiences_update: spend('changes who an audience contains, and so who every ad group targeting it reaches'),
   customer_lists_update: spend('adds or removes people of a customer list that ad groups may target'),
   catalogs_product_groups_update: spend('changes which products a product group holds, and so what its promotions advertise'),
+  customer_list_uploads_run: spend('adds or removes the uploaded people of a customer list that ad groups may target'),
+  targeting_template_update: spend('changes the targeting of every ad group that uses the template'),
+  advanced_auction_items_submit_post: spend('sets or removes the bids and bid multipliers of catalog items'),
+  promotions_create: spend('creates discount offers shown on ads (money off for buyers)'),
+  promotions_update: spend('changes discount offers shown on ads: amounts, codes, dates, status'),
+
+  // Always held: who may use the business's ad accounts, assets and audiences.
+  create_membership_or_partnership_invites: access('invites members or partners into the business'),
+  create_asset_invites: access('adds asset permissions to invitations: what invited people may use'),
+  asset_access_requests_create: access("asks a partner for access to its assets"),
+  respond_business_access_invites: access('accepts or declines invitations and access requests, granting access when accepted'),
+  cancel_invites_or_requests: access('cancels pending invitations or access requests'),
+  update_business_memberships: access("changes members' roles in the business"),
+  delete_business_membership: access('removes members from the business, with all their access'),
+  delete_business_partners: access('ends partnerships, with all the access they carry'),
+  business_members_asset_access_update: access("grants or changes members' permissions on ad accounts and other assets"),
+  business_members_asset_access_delete: access("removes members' permissions on assets"),
+  update_partner_asset_access_handler_impl: access("grants or changes partners' permissions on assets"),
+  delete_partner_asset_access_handler_impl: access("removes partners' permissions on assets"),
+  asset_group_create: access('groups assets so that access can be granted to them together'),
+  asset_group_update: access('changes which assets a group holds, and so what its grantees may use'),
+  asset_group_delete: access('deletes asset groups, and the access granted through them'),
+  update_ad_account_to_ad_account_shared_audience: access('shares audiences with other ad accounts, or stops sharing them (their ad groups lose them)'),
+  update_ad_account_to_business_shared_audience: access('shares audiences with other businesses, or stops sharing them (their ad groups lose them)'),
+  update_business_to_ad_account_shared_audience: access('shares business audiences with ad accounts, or stops sharing them (their ad groups lose them)'),
+  update_business_to_business_shared_audience: access('shares business audiences with other businesses, or stops sharing them (their ad groups lose them)'),
 
   // Destructive: held by default (`--confirm-writes spend,destructive`).
   pins_delete: destructive('deletes a pin for good (an ad using it stops)'),
@@ -70,18 +103,34 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   integrations_commerce_del: destructive('removes a commerce integration'),
   ad_accounts_subscriptions_del_by_id: destructive('deletes a lead-ads webhook subscription (leads stop arriving)'),
   unverify_website_delete: destructive('removes the verification of a website'),
+  promotions_delete: destructive('deletes a promotion for good (ads using it lose the offer)'),
+  catalogs_product_groups_delete_many: destructive('deletes catalog product groups for good (their promotions stop)'),
 
   // Neutral: content, measurement and set-up that spends nothing by itself.
   ad_accounts_create: neutral('a new ad account spends nothing until campaigns are created in it (held)'),
   ad_accounts_subscriptions_post: neutral('subscribes a webhook to lead-ad submissions'),
   audiences_create: neutral('a new audience reaches no one until an ad group targets it (a held targeting change)'),
-  audiences_create_custom: neutral('a new audience reaches no one until an ad group targets it (a held targeting change)'),
   customer_lists_create: neutral('a new customer list reaches no one until an ad group targets it (a held targeting change)'),
   conversion_tags_create: neutral('creates a measurement tag'),
   events_create: neutral('reports conversion events (measurement); changes no settings or amounts'),
   lead_form_test_create: neutral('sends a test lead for a lead form'),
+  lead_forms_create: neutral('creates lead forms (the questions an ad asks); an ad uses one only through a held ad write'),
+  lead_forms_update: neutral('changes the questions, texts and policy links of lead forms'),
+  leads_export_create: neutral('exports the personal data of people who submitted lead forms (held with --confirm-writes all)'),
+  customer_list_uploads_create: neutral('opens an upload of customer list entries; nothing changes until customer_list_uploads_run (held)'),
+  targeting_template_create: neutral('a new targeting template reaches no one until an ad group uses it (a held targeting change)'),
+  msot_events_create: neutral('reports attributed conversion events (measurement); changes no settings or amounts'),
+  labels_create: neutral('adds labels (names for organizing campaigns, ad groups and ads)'),
+  labels_update: neutral('renames or archives labels'),
+  system_user_update: neutral("renames a business's system user"),
+  brand_accounts_create: neutral('creates a brand account profile in a business hierarchy; it spends nothing'),
+  brand_accounts_update: neutral("changes a brand account's name or username"),
+  notification_post: neutral('sends a partner notification to Pinterest'),
   catalogs_product_groups_create: neutral('a new product group is advertised only once a promotion uses it (held)'),
+  catalogs_product_groups_create_many: neutral('new product groups are advertised only once a promotion uses them (held)'),
+  catalogs_create: neutral('creates an empty catalog (product data)'),
   feeds_create: neutral('adds a catalog feed (product data)'),
+  feeds_ingest: neutral('starts ingesting a catalog feed now instead of at its next scheduled time (product data)'),
   feeds_update: neutral('changes how a catalog feed is ingested (product data)'),
   boards_create: neutral('organic content'),
   boards_update: neutral('organic content'),
@@ -120,6 +169,7 @@ export function toolsOfClass(cls: WriteClass): string[] {
 export function confirmationLevels(): string[] {
   return [
     `spend              holds ${toolsOfClass('spend').join(', ')} always;`,
+    `                   ${toolsOfClass('access').join(', ')} always;`,
     `                   ${toolsOfClass('entity').join(', ')} unless every field they set is spend-neutral;`,
     '                   and any write that is not classified',
     `spend,destructive  also holds ${toolsOfClass('destructive').join(', ')}`,

@@ -37,7 +37,7 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
     const where = pathOf(path);
     const { amount, field } = value;
     if (amount) {
-      if (!options.currency) throw new AmountError(where, 'no ad account is named, so the currency of this amount is unknown');
+      if (!options.currency) throw new AmountError(where, 'no ad account is named, so the currency of this amount is unknown; pass ad_account_id, the account whose currency it is in');
       try {
         checkCurrency(amount, options.currency);
       } catch (error) {

@@ -44,8 +44,13 @@ const CAMPAIGN_HELD = {
   is_flexible_daily_budgets: 'lets daily spend vary around the daily budget',
   is_campaign_budget_optimization: 'moves the budget between the campaign and its ad groups',
   is_automated_campaign: 'hands targeting and bidding to Pinterest automation',
+  is_performance_plus: 'hands targeting, bidding and creative to Pinterest Performance+ automation',
+  bid_options: 'campaign-wide bid multipliers per audience, app type, placement, gender and age (up to 10x)',
   summary_status: NOT_DOCUMENTED,
 };
+
+/** Bid multipliers scale every bid: like money, they hold a create whatever its status (activation shows no bids). */
+const MULTIPLIERS = ['bid_options', 'bid_multiplier'];
 
 const AD_GROUP_HELD = {
   optimization_goal_metadata: 'the conversion goal and the CPA / scroll-up targets that bidding aims at',
@@ -57,6 +62,11 @@ const AD_GROUP_HELD = {
   pacing_delivery_type: 'how fast the budget is spent',
   billable_event: 'what is billed',
   bid_strategy_type: 'how bids are set (leaving MAX_BID drops the bid ceiling)',
+  bid_multiplier: 'multiplies automatic bids (0.1x to 10x)',
+  targeting_template_ids: 'who is reached (a saved targeting template replaces the targeting)',
+  is_creative_optimization: 'lets Pinterest turn product Pins into other ad formats and deliver them',
+  promotion_id: 'attaches a promotion (a discount shown on the ads)',
+  promotion_application_level: 'whether the promotion applies to the ad group or per item',
 };
 
 const AD_HELD = {
@@ -77,6 +87,7 @@ const PROMOTION_HELD = {
   parent_id: 'its place in the product group tree, which decides the products it covers',
   creative_type: 'the ad format, which decides where the ad shows and how it is billed',
   grid_click_type: 'what a click opens, which decides what is billed as a click',
+  preferred_media_type: 'whether video or image is promoted, which can change the ad format',
   is_mdl: NOT_DOCUMENTED,
 };
 
@@ -89,7 +100,7 @@ export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, Ent
       schedule: SCHEDULE,
       neutral: { name: NAME, tracking_urls: TRACKING_URLS },
       held: CAMPAIGN_HELD,
-      inactiveCreate: ['objective_type', 'is_flexible_daily_budgets', 'is_campaign_budget_optimization', 'is_automated_campaign'],
+      inactiveCreate: ['objective_type', 'is_flexible_daily_budgets', 'is_campaign_budget_optimization', 'is_automated_campaign', 'is_performance_plus'],
       moneyOwners: ['CampaignCommon', 'CampaignCreateCommon'],
       reader: { tool: 'campaigns_list', idsParam: 'campaign_ids' },
     },
@@ -100,7 +111,7 @@ export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, Ent
       schedule: SCHEDULE,
       neutral: { name: NAME, tracking_urls: TRACKING_URLS },
       held: AD_GROUP_HELD,
-      inactiveCreate: Object.keys(AD_GROUP_HELD),
+      inactiveCreate: Object.keys(AD_GROUP_HELD).filter((f) => !MULTIPLIERS.includes(f)),
       moneyOwners: ['AdGroupCommon', 'OptimizationGoalMetadata'],
       reader: { tool: 'ad_groups_list', idsParam: 'ad_group_ids' },
     },
@@ -119,6 +130,8 @@ export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, Ent
         carousel_android_deep_links: 'the landing pages of carousel cards in the Android app',
         carousel_ios_deep_links: 'the landing pages of carousel cards in the iOS app',
         customizable_cta_type: 'the text of the call-to-action button',
+        disclosure_type: 'which kind of pharmaceutical disclosure the ad links to',
+        disclosure_url: 'the page of pharmaceutical disclosures the ad links to',
         click_tracking_url: TRACKING_URLS,
         view_tracking_url: TRACKING_URLS,
         tracking_urls: TRACKING_URLS,
@@ -150,6 +163,11 @@ export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, Ent
         slideshow_collections_description: 'text shown on a collections ad',
         collections_hero_pin_id: 'the lead image of a collections ad',
         collections_hero_destination_url: 'the landing page of a collections ad',
+        collections_header_type: 'the header text of a collections ad',
+        customizable_cta_type: 'the text of the call-to-action button',
+        selected_image_tag: 'which of the product images is shown',
+        selected_video_tag: 'which of the product videos is shown',
+        is_generate_background: 'generated backgrounds behind the product images (creative only)',
         tracking_url: TRACKING_URLS,
       },
       held: PROMOTION_HELD,
@@ -186,6 +204,8 @@ export interface EntityWrite {
   locations: readonly EntityLocation[];
   /** Keys of the objects around the entities that only address them (which ad group, which parent). */
   addressing?: readonly string[];
+  /** Other keys around the entities that carry writes of their own: sent as is when neutral, else held, with why. */
+  others?: Readonly<Record<string, { held: boolean; why: string }>>;
 }
 
 const at = (kind: EntityKind, create: boolean, path: string): EntityLocation => ({ kind, create, at: path });
@@ -214,7 +234,14 @@ export const ENTITY_WRITES: Readonly<Record<string, EntityWrite>> = {
   keywords_update: { locations: [at('keyword', false, 'keywords[]')] },
   product_group_promotions_create: { locations: [at('product_group_promotion', true, 'product_group_promotion[]')], addressing: ['ad_group_id'] },
   product_group_promotions_update: { locations: [at('product_group_promotion', false, 'product_group_promotion[]')], addressing: ['ad_group_id'] },
-  bulk_upsert_create: { locations: BULK, addressing: ['ad_group_id', 'parent_id'] },
+  bulk_upsert_create: {
+    locations: BULK,
+    addressing: ['ad_group_id', 'parent_id'],
+    others: {
+      catalog_product_groups: { held: true, why: 'creates or changes catalog product groups, and so which products promotions advertise' },
+      labels: { held: false, why: 'labels only name campaigns, ad groups and ads' },
+    },
+  },
   whop_ad_groups_create: { locations: [at('ad_group', true, '')] },
 };
 
@@ -233,6 +260,8 @@ export interface LocatedEntity {
 export interface StrayKey {
   path: string;
   key: string;
+  /** The write's rule for the key (`others`); absent for a key nobody classified (held). */
+  known?: { held: boolean; why: string };
 }
 
 type Json = Record<string, unknown>;
@@ -272,7 +301,9 @@ export function locateEntities(write: EntityWrite, body: unknown): { entities: L
   const stray: StrayKey[] = [];
   for (const [object, { path, keys }] of consumed) {
     for (const key of Object.keys(object)) {
-      if (!keys.has(key) && !addressing.has(key) && object[key] !== undefined) stray.push({ path, key });
+      if (keys.has(key) || addressing.has(key) || object[key] === undefined) continue;
+      const known = write.others?.[key];
+      stray.push(known ? { path, key, known } : { path, key });
     }
   }
   return { entities, stray };

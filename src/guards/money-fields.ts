@@ -54,6 +54,7 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
   micro('OptimizationGoalMetadata', 'cpa_goal_value_in_micro_currency', 'goal'),
   micro('OptimizationGoalMetadata', 'scrollup_goal_value_in_micro_currency', 'goal'),
   micro('ProductGroupPromotion', 'bid_in_micro_currency', 'bid'),
+  micro('AdvancedAuctionBidOptions', 'bid_in_micro_currency', 'bid'),
   micro('KeywordsCommon', 'bid', 'bid'),
   micro('KeywordUpdate', 'bid', 'bid'),
   // Insertion orders: the description gives no unit for these amounts.
@@ -70,7 +71,7 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
 ];
 
 /** Response fields in micro units (for readable amounts in results), beyond the request fields above. */
-export const MICRO_RESPONSE_FIELD = /(_in_micro_currency|^daily_spend_cap|^lifetime_spend_cap|MICRO_DOLLAR|^budget$|^paid_budget$|^bid_floors?$)/;
+export const MICRO_RESPONSE_FIELD = /(micro_currency|MicroCurrency|MICRO_DOLLAR|^daily_spend_cap|^lifetime_spend_cap|^budget$|^paid_budget$|^bid_floors?$)/;
 
 function key(api: ApiId, owner: string | undefined, name: string): string {
   return `${api}:${owner ?? ''}:${name}`;

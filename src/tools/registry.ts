@@ -36,7 +36,7 @@ export const CONTROL_ARGS = {
   confirmation_token: z
     .string()
     .describe('From a confirmation_required preview: runs that exact request once.'),
-  approval_id: z.string().describe('From an approval_required answer: reads its outcome (sends nothing itself).'),
+  approval_id: z.string().describe('From approval_required: reads its outcome; sends nothing.'),
   max_items: z
     .int()
     .min(1)
