@@ -1,8 +1,11 @@
 // The README stays true: its quick start is two commands, CI runs its test command, and it documents every setting.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { pinterestApi } from '../src/catalog/apis.js';
 import { SETTINGS } from '../src/config.js';
 import { toolsOfClass } from '../src/guards/classification.js';
+import { buildTools } from '../src/tools/registry.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const quickStart = readme.split('## Quick start')[1].split('```')[1];
@@ -24,10 +27,25 @@ it('documents every setting (its flag and its environment variable) in its confi
 
 it('lists the tools of each held write class exactly as the classification table has them', () => {
   const section = readme.split('## Money and confirmations')[1].split('## Configuration')[0];
-  for (const cls of ['spend', 'entity', 'destructive'] as const) {
+  for (const cls of ['spend', 'access', 'entity', 'destructive'] as const) {
     const row = section.split('\n').find((line) => line.startsWith(`| ${cls} |`));
     expect(row, cls).toBeDefined();
     const named = [...row!.split(" | ")[1].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).sort();
     expect(named, cls).toEqual(toolsOfClass(cls));
   }
+});
+
+it('states the catalog: its version, how many operations are tools, which are not and why, and every toolset', () => {
+  const { operations, source } = pinterestApi.catalog;
+  const tools = buildTools(pinterestApi);
+  expect(readme).toContain(`REST API v5 (v${source.version}`);
+  expect(readme).toContain(`one tool per API operation (${tools.length} of ${operations.length})`);
+  const notTools = readme.split('- **Not tools**:')[1].split('\n- **')[0];
+  expect([...notTools.matchAll(/`([a-z_/]+)`/g)].map((m) => m[1]).sort()).toEqual(Object.keys(pinterestApi.excluded).sort());
+  const toolsets = readme.split('### Toolsets and context size')[1].split('\n\n')[1];
+  const listed = [...toolsets.matchAll(/`([a-z_]+)`(\*?)/g)].map((m) => m[1] + m[2]);
+  const expected = Object.keys(TOOLSETS).map((name) => name + ((DEFAULT_TOOLSETS as readonly string[]).includes(name) ? '*' : ''));
+  expect(listed.sort()).toEqual(expected.sort());
+  const defaults = tools.filter((t) => (DEFAULT_TOOLSETS as readonly string[]).includes(t.toolset)).length;
+  expect(readme).toContain(`the default selection (${defaults} tools, plus `);
 });
