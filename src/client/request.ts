@@ -1,5 +1,6 @@
 // Turns validated tool arguments into an HTTP request following each parameter's documented serialization.
 import type { HttpMethod, OperationFacts, ParameterFacts } from '../catalog/types.js';
+import { isPlainObject } from '../json.js';
 
 /** A request ready for the client: the canonical form the guard previews, hashes and confirms. */
 export interface ApiRequest {
@@ -48,8 +49,6 @@ function scalar(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** `deepObject` members: `name[key]=value`, nested objects one bracket per level (`name[report][report_type]`). */
 function serializeDeep(prefix: string, object: Record<string, unknown>, out: [string, string][]): void {

@@ -10,6 +10,7 @@ import { RequestValidator } from './validate.js';
 import { ResponseSynthesizer } from './synthesize.js';
 import { EmulatorState } from './state.js';
 import { HttpError, handlers, reportFileText, reportReady, type HandlerResult } from './handlers.js';
+import { isPlainObject } from '../json.js';
 
 export { EmulatorState, SEED, SEED_TIME } from './state.js';
 export type {
@@ -189,9 +190,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function synthesized(op: OperationFacts, path: Record<string, unknown>): Outgoing {
     if (!op.success.json) return { status: op.success.status };
     const body = synthesizer.body(op.id);
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
+    if (isPlainObject(body)) {
       // Echo the addressed entity's id and ad account so bodies match the request.
-      const object = body as Record<string, unknown>;
+      const object = body;
       const idParams = op.parameters.filter((p) => p.in === 'path' && p.name.endsWith('id'));
       const last = idParams[idParams.length - 1];
       if (last && last.name !== 'ad_account_id' && 'id' in object && path[last.name] !== undefined) object.id = String(path[last.name]);

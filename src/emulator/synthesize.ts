@@ -1,5 +1,6 @@
 // Builds deterministic example bodies from the generated response schemas, for operations without state.
 import type { ResponseCatalog, SchemaFacts } from '../catalog/types.js';
+import { isPlainObject } from '../json.js';
 
 const MAX_DEPTH = 40;
 const NUMERIC_ID = '1234567890123';
@@ -131,10 +132,6 @@ function emptyOf(type: string | undefined): unknown {
   if (type === 'array') return [];
   if (type === 'object' || type === undefined) return {};
   return null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function mergeObjects(objects: Record<string, unknown>[]): Record<string, unknown> {

@@ -5,6 +5,7 @@
 // are held until someone classifies them here (a test compares these lists with the API descriptions).
 import type { ApiId } from '../catalog/apis.js';
 import { MONEY_FIELDS, type MoneyField } from './money-fields.js';
+import { isPlainObject } from '../json.js';
 
 export type EntityKind = 'campaign' | 'ad_group' | 'ad' | 'keyword' | 'product_group_promotion';
 
@@ -265,7 +266,6 @@ export interface StrayKey {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** Finds the entities of a write's body, and any key around them that the locations do not account for. */
 export function locateEntities(write: EntityWrite, body: unknown): { entities: LocatedEntity[]; stray: StrayKey[] } {
@@ -281,7 +281,7 @@ export function locateEntities(write: EntityWrite, body: unknown): { entities: L
         let child: unknown = value;
         let childPath = path;
         if (name) {
-          if (!isObject(value)) continue;
+          if (!isPlainObject(value)) continue;
           const seen = consumed.get(value) ?? { path, keys: new Set<string>() };
           seen.keys.add(name);
           consumed.set(value, seen);
@@ -294,7 +294,7 @@ export function locateEntities(write: EntityWrite, body: unknown): { entities: L
       values = next;
     }
     values.forEach(({ value, path }, index) => {
-      if (isObject(value)) entities.push({ kind: location.kind, create: location.create, location: locationIndex, index, path, item: value });
+      if (isPlainObject(value)) entities.push({ kind: location.kind, create: location.create, location: locationIndex, index, path, item: value });
     });
   });
   const addressing = new Set(write.addressing ?? []);

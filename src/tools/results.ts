@@ -2,6 +2,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { redactor } from '../redact.js';
+import { isPlainObject } from '../json.js';
 
 export function pathOf(path: readonly PropertyKey[]): string {
   let out = '';
@@ -51,7 +52,7 @@ export function validationError(toolName: string, issues: readonly Issue[], hint
 /** Wraps API JSON for MCP: structuredContent must be an object, so arrays and scalars are wrapped. */
 export function structured(body: unknown, status: number): Record<string, unknown> {
   if (body === undefined) return { ok: true, status };
-  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+  if (isPlainObject(body)) return body;
   return Array.isArray(body) ? { items: body } : { value: body };
 }
 
