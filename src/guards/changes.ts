@@ -219,9 +219,8 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
     case 'neutral':
       return [];
     case 'spend':
-      return whole('spend', classification.reason);
     case 'access':
-      return whole('access', classification.reason);
+      return whole(classification.class, classification.reason);
     case 'destructive':
       return confirmWrites === 'spend' ? [] : whole('destructive', classification.reason);
     case 'entity': {
@@ -239,6 +238,9 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
   }
 }
 
+/** How a preview line names a reason that concerns a whole request (its class's reason follows). */
+const WHOLE_REQUEST_LABEL: Partial<Record<ChangeReason, string>> = { spend: '', access: 'access: ', destructive: 'destructive: ' };
+
 /** One preview line. Strings from callers and APIs are quoted and escaped; amounts are our own formatting. */
 export function describeChange(c: Change): string {
   const id = c.id === undefined ? ` #${c.index + 1}` : /^[\w-]{1,64}$/.test(c.id) ? ` ${c.id}` : ` ${quote(c.id, 64)}`;
@@ -247,10 +249,9 @@ export function describeChange(c: Change): string {
   const from = c.from !== undefined ? `${show(c.from)} -> ` : '';
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';
-  const why = c.why && c.reason !== 'spend' && c.reason !== 'access' && c.reason !== 'destructive' ? ` (${c.why})` : '';
-  if (c.reason === 'spend') return `${c.entity}: ${c.why}${note}`;
-  if (c.reason === 'access') return `${c.entity}: access: ${c.why}${note}`;
-  if (c.reason === 'destructive') return `${c.entity}: destructive: ${c.why}${note}`;
+  const whole = WHOLE_REQUEST_LABEL[c.reason];
+  if (whole !== undefined) return `${c.entity}: ${whole}${c.why}${note}`;
+  const why = c.why ? ` (${c.why})` : '';
   if (c.reason === 'activation') {
     return `${who}: will be created ${oneLine(String(c.to), 20)} and can start spending at once${c.spending ? `, at ${c.spending}` : ''}${note}`;
   }

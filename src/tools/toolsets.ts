@@ -28,7 +28,7 @@ export const TOOLSETS = {
   audience_sharing: { description: 'Sharing audiences with other ad accounts and businesses', tags: ['audience_sharing'] },
   shopping: {
     description: 'Product group promotions and item-level bids (advanced auction)',
-    tags: ['product_group_promotions', 'product_groups', 'advanced_auction'],
+    tags: ['product_group_promotions', 'advanced_auction'],
   },
   promotions: { description: 'Promotions: discount offers shown on ads', tags: ['promotions'] },
   catalogs: {
