@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH, OUTPUT_PATHS, generateFiles } from '../scripts/catalog-generator.js';
 import { pinterestApi, toolName } from '../src/catalog/apis.js';
 import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
+import { whopCatalog } from '../src/catalog/whop.generated.js';
+import { DEFAULT_WHOP_REFERENCE_DIR, WHOP_OUTPUT_PATHS, WHOP_RESOURCE_FILES, generateWhopFiles } from '../scripts/whop-catalog-generator.js';
 import { APIS } from '../src/server.js';
 
 const specPath = resolve(DEFAULT_SPEC_PATH);
@@ -19,6 +21,35 @@ describe('operation catalog', () => {
         files[key as keyof typeof OUTPUT_PATHS],
       );
     }
+  });
+
+  const whopDir = resolve(DEFAULT_WHOP_REFERENCE_DIR);
+  const haveWhop = WHOP_RESOURCE_FILES.every((name) => existsSync(resolve(whopDir, name)));
+  it.skipIf(!haveWhop)('is current for Whop: regenerating from the SDK resources changes nothing', () => {
+    const files = generateWhopFiles(Object.fromEntries(WHOP_RESOURCE_FILES.map((name) => [name, readFileSync(resolve(whopDir, name), 'utf8')])));
+    for (const [key, path] of Object.entries(WHOP_OUTPUT_PATHS)) {
+      expect(readFileSync(path, 'utf8'), `${path} is stale: run npm run generate:whop`).toBe(files[key as keyof typeof WHOP_OUTPUT_PATHS]);
+    }
+  });
+
+  it("covers Whop's 28 ad endpoints, named whop_<resource>_<action>", () => {
+    const names = whopCatalog.operations.map((o) => `whop_${o.id.replace('/', '_')}`).sort();
+    expect(names).toEqual(
+      [
+        ...['list', 'create', 'get', 'update', 'delete', 'pause', 'unpause', 'retry_payment'].map((a) => `whop_ad_campaigns_${a}`),
+        ...['list', 'create', 'get', 'update', 'delete', 'pause', 'unpause', 'targeting_options', 'estimate_reach'].map((a) => `whop_ad_groups_${a}`),
+        ...['list', 'create', 'get', 'update', 'delete', 'pause', 'unpause'].map((a) => `whop_ads_${a}`),
+        'whop_ad_reports_get',
+        ...['list', 'create', 'delete'].map((a) => `whop_audiences_${a}`),
+      ].sort(),
+    );
+    // Idempotency keys on the writes the SDK gives one: creates, pause, unpause, retry_payment (and the reach estimate).
+    const keyed = whopCatalog.operations.filter((o) => o.idempotencyHeader === 'Idempotency-Key').map((o) => o.id).sort();
+    expect(keyed).toEqual(
+      ['ad_campaigns/create', 'ad_campaigns/pause', 'ad_campaigns/unpause', 'ad_campaigns/retry_payment', 'ad_groups/create', 'ad_groups/pause', 'ad_groups/unpause', 'ad_groups/estimate_reach', 'ads/create', 'ads/pause', 'ads/unpause', 'audiences/create'].sort(),
+    );
+    // An ad's inline ad group is an ad group create body, so it is validated and guarded like one.
+    expect(whopCatalog.schemas.AdCreateParams.properties?.ad_group).toEqual({ $ref: 'AdGroupCreateParams' });
   });
 
   it('follows Pinterest 5.23.0: 231 operations with unique ids and tool names', () => {

@@ -201,7 +201,7 @@ describe('bounded results', () => {
       expect(requests).toBe(3);
       expect(body.items.map((i) => i.id)).toEqual(['1', '2', '3']);
       expect(body.pagination).toEqual({ requests: 3, stopped: 'repeated_bookmark' });
-      expect(text).toMatch(/bookmark it had already given/);
+      expect(text).toMatch(/`bookmark` it had already given/);
     });
 
     it('never sends more than ceil(max_items / page_size) + 1 requests, even when every page is new but tiny', async () => {

@@ -69,6 +69,11 @@ export interface OperationFacts {
   rateLimitCategory?: string;
   /** Pinterest's `x-sandbox`: whether the sandbox host serves the operation. */
   sandbox?: 'enabled' | 'disabled';
+  /**
+   * A request header that makes a retried write safe (Whop's `Idempotency-Key`): the client sends one key per
+   * confirmed request, the same on every retry of it, and may then repeat the write like a read.
+   */
+  idempotencyHeader?: string;
   /** Accepted security schemes, each with its OAuth scopes (empty for non-OAuth schemes). */
   auth: readonly { scheme: string; scopes: readonly string[] }[];
 }

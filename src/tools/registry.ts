@@ -23,7 +23,7 @@ export interface ToolDef {
   toolset: ToolsetName;
   /** False for reads: GET, and the POSTs classified `read` (`src/guards/classification.ts`). */
   writes: boolean;
-  /** True when the operation answers a bookmark-paginated list (`bookmark` query parameter). */
+  /** True when the operation answers a paged list (it takes the API's cursor parameter: `bookmark`, `after`). */
   paginated: boolean;
   annotations: ToolAnnotations;
   /** The complete input schema; every call is validated against it, whatever the listing shows. */
@@ -41,7 +41,7 @@ export const CONTROL_ARGS = {
     .int()
     .min(1)
     .max(1000)
-    .describe('Follow bookmarks up to this many items.'),
+    .describe('Follow pages up to this many items.'),
   fields: z.array(z.string().min(1)).min(1).describe('Keep only these fields per item.'),
 } as const;
 
@@ -78,7 +78,7 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
     if (!text) throw new Error(`no description written for ${op.id}`);
     const name = toolName(api, op);
     const writes = isWrite(name, op.method);
-    const paginated = op.parameters.some((p) => p.name === 'bookmark' && p.in === 'query');
+    const paginated = op.parameters.some((p) => p.name === api.paging.cursorParam && p.in === 'query');
 
     /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
     let input: z.ZodObject | undefined;

@@ -63,17 +63,18 @@ export function successResult(content: Record<string, unknown>, notes: readonly 
   if (full.length <= maxChars) return { content: [{ type: 'text', text: full }, ...noteParts], structuredContent: content };
   const text =
     `${full.slice(0, maxChars)}\n[TRUNCATED: the result has ${full.length} characters and was cut at ${maxChars}. ` +
-    'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` for the next page.]';
+    'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` (Whop: page_info.end_cursor as `after`) for the next page.]';
   return { content: [{ type: 'text', text }, ...noteParts], structuredContent: { truncated: true, characters: full.length } };
 }
 
-/** Keeps only the named top-level fields of each item (of `items`, or of the object itself). */
-export function project(content: Record<string, unknown>, fields: readonly string[] | undefined): Record<string, unknown> {
+/** Keeps only the named top-level fields of each item (of the list under `itemsKey`, or of the object itself). */
+export function project(content: Record<string, unknown>, fields: readonly string[] | undefined, itemsKey = 'items'): Record<string, unknown> {
   if (!fields?.length) return content;
   const pick = (value: unknown): unknown => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
     return Object.fromEntries(fields.filter((f) => Object.hasOwn(value, f)).map((f) => [f, (value as Record<string, unknown>)[f]]));
   };
-  if (Array.isArray(content.items)) return { ...content, items: content.items.map(pick) };
+  const items = content[itemsKey];
+  if (Array.isArray(items)) return { ...content, [itemsKey]: items.map(pick) };
   return pick(content) as Record<string, unknown>;
 }

@@ -45,14 +45,13 @@ export const MAX_ITEMS_CEILING = 1000;
 /** Why `max_items` stopped following bookmarks. */
 export type PaginationStop = 'max_items' | 'end_of_list' | 'repeated_bookmark' | 'no_new_items' | 'request_limit' | 'cancelled' | 'page_failed';
 
-/** Page size assumed when an operation documents none. */
-const DEFAULT_PAGE_SIZE = 25;
-
-/** The page size a call asks for: its `page_size`, else the operation's documented default. */
+/** The page size a call asks for: its size argument, else the operation's documented default, else the API's. */
 function pageSizeOf(tool: ToolDef, args: Record<string, unknown>): number {
-  if (typeof args.page_size === 'number' && args.page_size > 0) return args.page_size;
-  const documented = (tool.op.parameters.find((p) => p.name === 'page_size')?.schema as { default?: unknown } | undefined)?.default;
-  return typeof documented === 'number' && documented > 0 ? documented : DEFAULT_PAGE_SIZE;
+  const { sizeParam, defaultPageSize } = tool.api.paging;
+  const asked = args[sizeParam];
+  if (typeof asked === 'number' && asked > 0) return asked;
+  const documented = (tool.op.parameters.find((p) => p.name === sizeParam)?.schema as { default?: unknown } | undefined)?.default;
+  return typeof documented === 'number' && documented > 0 ? documented : defaultPageSize;
 }
 
 /** An item's id, to drop items a misbehaving API repeats across pages. */
@@ -82,7 +81,7 @@ export class ToolRunner {
         content = collected.content;
         if (collected.note) notes.push(collected.note);
       }
-      return successResult(project(content, fields as string[] | undefined), notes, this.options.maxResultChars);
+      return successResult(project(content, fields as string[] | undefined, tool.api.paging.itemsKey), notes, this.options.maxResultChars);
     } catch (error) {
       if (error instanceof ApiError) return errorResult(error.message, { error: error.kind, ...error.details });
       if (error instanceof StoreUnavailable) {
@@ -127,9 +126,10 @@ export class ToolRunner {
   }
 
   /**
-   * Follows bookmarks until at least `maxItems` items are collected or the list ends, and returns the bookmark to
-   * continue. Bounded whatever the API answers: at most ceil(maxItems / page size) + 1 requests in all, and it stops
-   * when a bookmark repeats or a page adds no new item. `pagination` says how many pages were read and why it stopped.
+   * Follows the API's cursor (Pinterest `bookmark`, Whop `after`) until at least `maxItems` items are collected or the
+   * list ends, and returns the cursor to continue. Bounded whatever the API answers: at most ceil(maxItems / page size)
+   * + 1 requests in all, and it stops when a cursor repeats or a page adds no new item. `pagination` says how many
+   * pages were read and why it stopped.
    */
   private async collect(
     tool: ToolDef,
@@ -138,52 +138,59 @@ export class ToolRunner {
     maxItems: number,
     ctx: CallContext,
   ): Promise<{ content: Record<string, unknown>; note?: string }> {
+    const paging = tool.api.paging;
+    const cursor = `\`${paging.cursorParam}\``;
+    const itemsOf = (page: Record<string, unknown>): unknown[] => {
+      const items = page[paging.itemsKey];
+      return Array.isArray(items) ? items : [];
+    };
     const limit = Math.min(maxItems, MAX_ITEMS_CEILING);
     const budget = Math.ceil(limit / pageSizeOf(tool, args)) + 1;
-    const items = Array.isArray(first.items) ? [...first.items] : [];
+    const items = [...itemsOf(first)];
     const seenIds = new Set(items.map(itemId).filter((id) => id !== undefined));
-    const seenBookmarks = new Set(typeof args.bookmark === 'string' ? [args.bookmark] : []);
-    let bookmark = typeof first.bookmark === 'string' ? first.bookmark : null;
+    const asked = args[paging.cursorParam];
+    const seenCursors = new Set(typeof asked === 'string' ? [asked] : []);
+    let next = paging.next(first);
     let requests = 1;
     let stopped: PaginationStop = 'end_of_list';
     let note: string | undefined;
-    while (bookmark) {
+    while (next) {
       if (items.length >= limit) {
         stopped = 'max_items';
         break;
       }
-      if (seenBookmarks.has(bookmark)) {
+      if (seenCursors.has(next)) {
         stopped = 'repeated_bookmark';
-        note = `Stopped following pages: the API answered a bookmark it had already given, so the next page would repeat one already read (${requests} requests sent).`;
-        bookmark = null;
+        note = `Stopped following pages: the API answered a ${cursor} it had already given, so the next page would repeat one already read (${requests} requests sent).`;
+        next = null;
         break;
       }
       if (requests >= budget) {
         stopped = 'request_limit';
-        note = `Stopped after ${requests} requests, the most that max_items ${limit} needs at this page size; follow \`bookmark\` for more.`;
+        note = `Stopped after ${requests} requests, the most that max_items ${limit} needs at this page size; pass the returned cursor as ${cursor} for more.`;
         break;
       }
       if (ctx.signal?.aborted) {
         stopped = 'cancelled';
         break;
       }
-      seenBookmarks.add(bookmark);
+      seenCursors.add(next);
       requests++;
       let page;
       try {
         // A read's next page: never held, so never kept in an approval (sentArgs is not used).
-        page = await this.once(tool, { ...args, bookmark }, { dryRun: false, sentArgs: {} }, ctx);
+        page = await this.once(tool, { ...args, [paging.cursorParam]: next }, { dryRun: false, sentArgs: {} }, ctx);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         stopped = 'page_failed';
-        note = `Page ${requests} failed, so these are the items read before it: ${error.message} Follow \`bookmark\` to try that page again.`;
+        note = `Page ${requests} failed, so these are the items read before it: ${error.message} Pass the returned cursor as ${cursor} to try that page again.`;
         break;
       }
       if (!('content' in page)) {
         stopped = 'page_failed';
         break;
       }
-      const pageItems = Array.isArray(page.content.items) ? page.content.items : [];
+      const pageItems = itemsOf(page.content);
       const fresh = pageItems.filter((item) => {
         const id = itemId(item);
         if (id === undefined) return true;
@@ -192,15 +199,15 @@ export class ToolRunner {
         return true;
       });
       items.push(...fresh);
-      bookmark = typeof page.content.bookmark === 'string' ? page.content.bookmark : null;
-      if (!fresh.length && bookmark) {
+      next = paging.next(page.content);
+      if (!fresh.length && next) {
         stopped = 'no_new_items';
-        note = `Stopped following pages: page ${requests} added no new item${pageItems.length ? ' (only items already read)' : ''} though the API gave another bookmark.`;
-        bookmark = null;
+        note = `Stopped following pages: page ${requests} added no new item${pageItems.length ? ' (only items already read)' : ''} though the API gave another ${cursor}.`;
+        next = null;
         break;
       }
     }
-    // Whole pages are kept (never sliced) so that `bookmark` continues exactly after the last returned item.
-    return { content: { ...first, items, bookmark, pagination: { requests, stopped } }, note };
+    // Whole pages are kept (never sliced) so that the cursor continues exactly after the last returned item.
+    return { content: { ...paging.withNext({ ...first, [paging.itemsKey]: items }, next), pagination: { requests, stopped } }, note };
   }
 }

@@ -55,7 +55,7 @@ export const TOOLSETS = {
   pins: { description: 'Pins, media uploads and search', tags: ['pins', 'media', 'search'] },
   user_account: { description: 'The user account: profile, analytics, followers, websites', tags: ['user_account'] },
   integrations: { description: 'Commerce integrations, their logs, partner notifications', tags: ['integrations', 'notification'] },
-  whop: { description: 'Whop ads: create ad groups on Meta or TikTok through Whop', tags: ['whop'] },
+  whop: { description: 'Whop ads (Meta through Whop): campaigns, ad groups, ads, reports, audiences', tags: ['whop'] },
 } as const satisfies Record<string, ToolsetInfo>;
 
 export type ToolsetName = keyof typeof TOOLSETS;
