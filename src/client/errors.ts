@@ -20,7 +20,8 @@ export type Applied = 'not_applied' | 'unknown' | 'applied';
 
 export interface ApiErrorDetails {
   status?: number;
-  code?: number;
+  /** Pinterest's numeric code, or Whop's error code or type (`invalid_request`, `rate_limit_exceeded`). */
+  code?: number | string;
   apiMessage?: string;
   retryAfterSeconds?: number;
   /** Writes only: whether the API applied it. */
@@ -47,8 +48,11 @@ export class ApiError extends Error {
   }
 }
 
-/** Pinterest (and Whop) error bodies: `{code, message}`, OAuth's `{error, error_description}`; anything else is summarised. */
-export function parseErrorBody(text: string): { code?: number; message?: string } {
+/**
+ * Error bodies: Pinterest's `{code, message}`, Whop's `{error: {code | type, message}}`, OAuth's `{error,
+ * error_description}`; anything else is summarised.
+ */
+export function parseErrorBody(text: string): { code?: number | string; message?: string } {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -57,6 +61,12 @@ export function parseErrorBody(text: string): { code?: number; message?: string 
   }
   if (!body || typeof body !== 'object') return { message: summarize(text) };
   const fields = body as Record<string, unknown>;
+  const nested = fields.error;
+  if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
+    const inner = nested as Record<string, unknown>;
+    const code = typeof inner.code === 'string' || typeof inner.code === 'number' ? inner.code : typeof inner.type === 'string' ? inner.type : undefined;
+    return { code, message: typeof inner.message === 'string' ? inner.message : summarize(text) };
+  }
   const oauth = typeof fields.error === 'string' && typeof fields.error_description === 'string' ? `${fields.error}: ${fields.error_description}` : undefined;
   const message = typeof fields.message === 'string' ? fields.message : (oauth ?? (typeof fields.error === 'string' ? fields.error : undefined));
   return { code: typeof fields.code === 'number' ? fields.code : undefined, message };

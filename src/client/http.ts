@@ -1,4 +1,5 @@
 // The one HTTP client every tool goes through (ky): auth, base URL, safe retries, per-category limits, error mapping.
+import { randomUUID } from 'node:crypto';
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
@@ -85,6 +86,12 @@ function retryAfterMs(response: Response): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Whop says how long to wait in the 429's message ("Try again in 12 seconds."). */
+function retryAfterInMessage(message: string | undefined): number | undefined {
+  const seconds = /try again in (\d+) seconds?/i.exec(message ?? '')?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
 }
 
 function causeCode(error: unknown): string | undefined {
@@ -199,7 +206,11 @@ export class ApiClient {
 
   /** One call through ky: its retries follow the method's rules. Errors come out as ApiError. */
   private async attempt(op: OperationFacts, request: ApiRequest, url: string, auth: string, signal: AbortSignal): Promise<ApiResponse> {
-    const read = request.method === 'GET';
+    // A write that carries an idempotency key is repeated like a read: the API applies one key once, so a retry of a
+    // write that was processed gets the first answer back instead of applying it again. One key per call (the same on
+    // every retry of it); a new call is a new intended write.
+    const idempotency = op.idempotencyHeader && request.method !== 'GET' ? { [op.idempotencyHeader]: randomUUID() } : undefined;
+    const read = request.method === 'GET' || idempotency !== undefined;
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const { logger } = this.options;
     const started = performance.now();
@@ -221,6 +232,7 @@ export class ApiClient {
         authorization: auth,
         accept: 'application/json',
         ...(request.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...idempotency,
       },
       // The body exactly as previewed and hashed (JSON text built once with the request).
       body: request.payload,
@@ -251,7 +263,8 @@ export class ApiClient {
             }
             return undefined; // ky waits Retry-After (no jitter) or backs off with jitter
           }
-          // No answer (network failure or per-attempt timeout): a read is repeated, a write may have been applied.
+          // No answer (network failure or per-attempt timeout): a read (or a keyed write) is repeated; any other write may
+          // have been applied.
           return read ? undefined : false;
         },
       },
@@ -343,19 +356,21 @@ export class ApiClient {
     if (isHttpError(error)) {
       const status = error.response.status;
       const { code, message } = parseErrorBody(await error.response.text().catch(() => ''));
-      const retryAfter = retryAfterMs(error.response);
+      const retryAfter = retryAfterMs(error.response) ?? retryAfterInMessage(message);
       const retryAfterSeconds = retryAfter !== undefined && retryAfter > 0 ? Math.ceil(retryAfter / 1000) : undefined;
       const scopes = op.auth.flatMap((a) => a.scopes);
       let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
       if (isAbuse429(status, message)) {
         hint = 'Pinterest refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.';
       } else if (status === 429) {
-        hint = `Rate limited${retryAfterSeconds ? `: Pinterest asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
+        hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
+      } else if (write && status >= 500 && op.idempotencyHeader) {
+        hint = 'The API failed on its side. This write carried an idempotency key and was retried with it, so it was applied at most once: read the entity to check before trying again.';
       } else if (write && status >= 500) {
         hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
       }
       const text =
-        `${label} API error ${status}${code !== undefined ? ` (code ${code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
+        `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
       return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });
     }
     const codeName = causeCode(error);
@@ -383,7 +398,9 @@ export class ApiClient {
       return new ApiError(
         `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}` +
           `${cancelled ? ' (the call was cancelled)' : isTimeoutError(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
-          'Read the entity before retrying; the write was not repeated automatically.',
+          (op.idempotencyHeader
+            ? 'It was retried with its idempotency key, so it was applied at most once. Read the entity before trying again.'
+            : 'Read the entity before retrying; the write was not repeated automatically.'),
         'outcome_unknown',
         outcome('unknown'),
       );
