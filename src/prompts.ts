@@ -16,7 +16,7 @@ export interface PromptDef {
   arguments: PromptArgumentDef[];
   /** The Markdown body with `{{argument}}` placeholders. */
   template: string;
-  /** Tools the prompt relies on: every identifier written in backticks in the body. */
+  /** Tools the prompt relies on: every identifier written in backticks in the body, outside optional sections. */
   tools: string[];
   /** File it was read from, for error messages. */
   file: string;
@@ -32,6 +32,11 @@ export class PromptFileError extends Error {}
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+/**
+ * An optional section: `{{#when tool_name}}...{{/when}}` is kept only where the server offers that tool (Whop's
+ * steps in a Pinterest report), so a prompt never asks for tools a session does not have.
+ */
+const SECTION = /\{\{#when ([a-z][a-z0-9_]*)\}\}\n?([\s\S]*?)\{\{\/when\}\}\n?/g;
 const TOP_KEYS = new Set(['name', 'description', 'arguments']);
 const ARGUMENT_KEYS = new Set(['name', 'description', 'required', 'default']);
 /** Text for an optional argument that was not given and has no default. */
@@ -122,8 +127,11 @@ export function parsePromptFile(text: string, file: string): PromptDef {
   for (const a of argumentDefs) {
     if (!used.has(a.name)) throw new PromptFileError(`${file}: argument "${a.name}" is never used in the body`);
   }
-  const spans = template.split('`');
-  if (spans.length % 2 === 0) throw new PromptFileError(`${file}: unbalanced backticks in the body`);
+  const spans = template.replace(SECTION, '').split('`');
+  if (spans.length % 2 === 0 || template.split('`').length % 2 === 0) throw new PromptFileError(`${file}: unbalanced backticks in the body`);
+  if (template.replace(SECTION, '').includes('{{#when') || template.replace(SECTION, '').includes('{{/when}}')) {
+    throw new PromptFileError(`${file}: an optional section is not closed with {{/when}} (or is nested)`);
+  }
   const tools = [...new Set(spans.filter((s, i) => i % 2 === 1 && IDENTIFIER.test(s)))];
 
   return { name, description, arguments: argumentDefs, template, tools, file };
@@ -200,8 +208,10 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
       `Missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} for prompt "${def.name}".`,
     );
   }
-  // One pass, so a value that itself contains {{...}} is left as typed.
-  let text = def.template.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '');
+  // Sections first (from the template, not from values), then one pass of values, so that a value that itself
+  // contains {{...}} is left as typed.
+  const sections = def.template.replace(SECTION, (_, tool: string, body: string) => (!available || available.has(tool) ? body : ''));
+  let text = sections.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '').trim();
   const unavailable = available ? def.tools.filter((t) => !available.has(t)) : [];
   if (unavailable.length) {
     text +=

@@ -135,6 +135,35 @@ describe('prompts with a narrower tool selection', () => {
   });
 });
 
+describe('optional sections: a prompt covers Whop only where its tools are served', () => {
+  const report = async (args: string[], env: Record<string, string> = {}) => {
+    const h = await startInProcess({ args, env });
+    try {
+      const result = await h.client.getPrompt({ name: 'performance_report', arguments: { ad_account_id: USD_ACCOUNT, start_date: '2026-11-01', end_date: '2026-11-07' } });
+      return result.messages[0]?.content.type === 'text' ? result.messages[0].content.text : '';
+    } finally {
+      await h.close();
+    }
+  };
+
+  it('performance_report asks for whop_ad_reports_get with the dates when the whop toolset is on', async () => {
+    const text = await report(['--toolsets', 'accounts,campaigns,ad_groups,ads,analytics,whop']);
+    expect(text).toContain('`whop_ad_reports_get` with from 2026-11-01, to 2026-11-07');
+    expect(text).not.toContain('{{');
+    expect(text).not.toMatch(/does not currently offer[^\n]*whop/);
+  });
+
+  it('leaves the Whop steps out, and does not call them missing, when it is off', async () => {
+    const text = await report(['--toolsets', 'accounts,campaigns,ad_groups,ads,analytics']);
+    expect(text).not.toContain('whop');
+    expect(text).not.toContain('{{');
+  });
+
+  it('refuses a section left open', () => {
+    expect(() => parsePromptFile('---\nname: x\ndescription: y\n---\nBody {{#when a_tool}} never closed', 'x.md')).toThrow(PromptFileError);
+  });
+});
+
 describe('prompt file parsing', () => {
   const file = (header: string, body = 'Use `ads_list` for {{x}}.') => `---\n${header}\n---\n${body}\n`;
   const header = 'name: p\ndescription: "A: quoted"\narguments:\n  - name: x\n    description: \'it\'\'s x\'\n    required: true';
