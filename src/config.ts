@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
+import { minorUnit } from './guards/currencies.js';
 import { secretProblem } from './redact.js';
 
 export type Transport = 'stdio' | 'http';
@@ -73,6 +74,8 @@ export interface Config {
   whop: {
     baseUrl: string;
     apiKey?: string;
+    /** The account currency assumed where Whop reports none yet (no campaign with a spend_currency). */
+    currency: string;
   };
   client: {
     timeoutMs: number;
@@ -160,6 +163,14 @@ function oneOf<T extends string>(values: readonly T[]): ValueType<T> {
 }
 
 const text: ValueType<string> = { parse: (value) => value };
+const currencyCode: ValueType<string> = {
+  summary: 'ISO 4217 code',
+  parse(value) {
+    const code = value.trim().toUpperCase();
+    if (!minorUnit(code)) throw new Refused(`must be an ISO 4217 currency code this server knows, such as USD; got "${value}"`);
+    return code;
+  },
+};
 
 /** An http(s) base URL, without trailing slashes. */
 const baseUrl: ValueType<string> = {
@@ -368,7 +379,7 @@ export const SETTINGS = {
   keepAliveTimeoutMs: setting({ env: 'PINTEREST_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS', type: integer(100, 600_000), default: 5_000, help: 'an idle kept-alive HTTP connection is closed after this long, milliseconds' }),
   timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
   totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
-  retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read' }),
+  retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read (and of a write that carries an idempotency key)' }),
   maxResponseBytes: setting({ env: 'PINTEREST_MCP_MAX_RESPONSE_BYTES', type: integer(1024, 1_000_000_000), default: 20_000_000, help: 'largest API answer read (bigger ones are refused unread), bytes' }),
   sandbox: setting({ env: 'PINTEREST_SANDBOX', type: boolean, default: false, help: `use ${SANDBOX_URL} (operations the sandbox lacks are refused)` }),
   pinterestBaseUrl: setting({
@@ -391,6 +402,7 @@ export const SETTINGS = {
   refreshToken: setting({ env: 'PINTEREST_REFRESH_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest refresh token, to refresh access tokens' }),
   whopApiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (also lists the whop toolset)' }),
   whopBaseUrl: setting({ env: 'WHOP_API_BASE_URL', type: baseUrl, default: WHOP_URL, help: 'Whop API base URL' }),
+  whopCurrency: setting({ env: 'WHOP_CURRENCY', type: currencyCode, default: 'USD', help: "Whop account currency, assumed only where Whop reports none yet (an account's first campaign)" }),
 };
 
 type SettingName = keyof typeof SETTINGS;
@@ -535,7 +547,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       appSecret: settings.appSecret,
       refreshToken: settings.refreshToken,
     },
-    whop: { baseUrl: settings.whopBaseUrl, apiKey: settings.whopApiKey },
+    whop: { baseUrl: settings.whopBaseUrl, apiKey: settings.whopApiKey, currency: settings.whopCurrency },
     client: { timeoutMs: settings.timeoutMs, totalTimeoutMs: settings.totalTimeoutMs, retries: settings.retries, maxResponseBytes: settings.maxResponseBytes },
   };
 }

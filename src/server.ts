@@ -110,6 +110,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     confirmTtlSeconds: config.confirmTtlSeconds,
     caps: config.caps,
     adAccounts: config.adAccounts,
+    whopCurrency: config.whop.currency,
     auditLog: config.auditLog,
     logger,
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAbuse429 } from '../src/client/errors.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { type FaultProxy, LOAD_BALANCER_502, LOGIN_PAGE, startFaultProxy } from '../src/emulator/fault-proxy.js';
-import { WHOP_SEED_CAMPAIGNS, WHOP_TEST_KEY, startWhopEmulator } from '../src/emulator/whop.js';
+import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator } from '../src/emulator/whop.js';
 import { TOKEN, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -447,7 +447,7 @@ describe('fault proxy in front of the fake Whop API', () => {
     const proxy = await startFaultProxy({ upstream: whop.url });
     try {
       expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
-      const body = JSON.stringify({ campaign_id: WHOP_SEED_CAMPAIGNS[0].id, name: 'via proxy' });
+      const body = JSON.stringify({ ad_campaign_id: WHOP_SEED.campaign, title: 'via proxy' });
       const send = () =>
         fetch(`${proxy.url}/ad_groups`, { method: 'POST', headers: { authorization: `Bearer ${WHOP_TEST_KEY}`, 'content-type': 'application/json' }, body });
       proxy.inject({ method: 'POST', path: '/ad_groups', kind: 'status', status: 503 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../src/config.js';
 import { type Emulator, SEED as IDS, startEmulator } from '../src/emulator/server.js';
-import { WHOP_SEED_CAMPAIGNS, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../src/emulator/whop.js';
+import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../src/emulator/whop.js';
 import { createLogger } from '../src/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
 import { type App, createApp } from '../src/server.js';
@@ -352,7 +352,13 @@ describe(`fuzz (seed ${SEED})`, () => {
     };
     const known = (tool: ToolDef): Record<string, unknown> =>
       tool.api.id === 'whop'
-        ? { campaign_id: rng.pick([...WHOP_SEED_CAMPAIGNS.map((c) => c.id), 'adcamp_missing']), ...(rng.chance(0.5) ? { status: 'paused' } : {}) }
+        ? {
+            ad_campaign_id: rng.pick([WHOP_SEED.campaign, 'adcamp_missing']),
+            ad_group_id: WHOP_SEED.adGroup,
+            account_id: WHOP_SEED.account,
+            id: rng.pick([WHOP_SEED.campaign, WHOP_SEED.adGroup, WHOP_SEED.ad, 'adgrp_missing']),
+            ...(rng.chance(0.5) ? { status: 'paused' } : {}),
+          }
         : {
             ad_account_id: rng.pick(Object.values(IDS.adAccounts)),
             campaign_id: rng.pick(Object.values(IDS.campaigns)),
@@ -400,10 +406,10 @@ describe(`fuzz (seed ${SEED})`, () => {
       return { label: `${name} ${useValid ? 'valid' : 'mutated'}`, server: 'tools', params: { name, arguments: useValid ? base.args : mutated(base) }, target: name };
     };
 
-    /** Whop is one tool among 150: extra calls, often a paused create without money, which is sent without confirmation. */
+    /** Extra Whop calls, often a paused ad group create without money, which is sent without confirmation. */
     const whopCase = (): Case => {
       const tool = byName.get('whop_ad_groups_create')!;
-      const body = { campaign_id: rng.pick(WHOP_SEED_CAMPAIGNS).id, status: 'paused', ...(rng.chance(0.5) ? { name: rng.pick(STRINGS) } : {}) };
+      const body = { ad_campaign_id: WHOP_SEED.campaign, status: 'paused', ...(rng.chance(0.5) ? { title: rng.pick(STRINGS) } : {}) };
       const base = rng.chance(0.5) ? { args: { body }, money: [] } : argsFor(tool);
       const valid = rng.chance(0.4);
       return { label: `whop_ad_groups_create ${valid ? 'valid' : 'mutated'}`, server: 'tools', params: { name: tool.name, arguments: valid ? base.args : mutated(base) }, target: tool.name };

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../scripts/catalog-generator.js';
 import type { SchemaFacts } from '../src/catalog/types.js';
 import { MICRO_RESPONSE_FIELD, MONEY_FIELDS } from '../src/guards/money-fields.js';
+import { WHOP_CURRENCY_SOURCES } from '../src/guards/currency.js';
+import { toolName } from '../src/catalog/apis.js';
 import { pinterestResponses } from '../src/emulator/pinterest-responses.generated.js';
 import { APIS } from '../src/server.js';
 
@@ -50,8 +52,8 @@ describe('money fields', () => {
     }
   });
 
-  it('sit only in operations that name the ad account whose currency they are in (or whose API has one currency)', () => {
-    for (const api of APIS.filter((a) => !a.fixedCurrency)) {
+  it('sit only in operations that say whose currency they are in (an ad account, or a Whop entity the currency is read from)', () => {
+    for (const api of APIS) {
       const owners = new Map<string, Set<string>>();
       for (const f of MONEY_FIELDS.filter((m) => m.api === api.id)) owners.set(f.owner, (owners.get(f.owner) ?? new Set()).add(f.apiName));
       const reaches = (facts: Json | undefined, seen = new Set<string>()): boolean => {
@@ -67,10 +69,10 @@ describe('money fields', () => {
       };
       const unanchored = api.catalog.operations
         .filter((op) => !api.excluded[op.id] && reaches(op.body?.schema as Json | undefined))
-        .filter((op) => !op.parameters.some((p) => p.name === 'ad_account_id'))
+        .filter((op) => (api.id === 'whop' ? !(toolName(api, op) in WHOP_CURRENCY_SOURCES) : !op.parameters.some((p) => p.name === 'ad_account_id')))
         .map((op) => op.id);
       expect(unanchored, `${api.id}: amounts whose currency nothing names would always be refused`).toEqual([]);
-      expect(api.catalog.operations.filter((op) => reaches(op.body?.schema as Json | undefined)).length).toBeGreaterThan(5);
+      expect(api.catalog.operations.filter((op) => reaches(op.body?.schema as Json | undefined)).length).toBeGreaterThanOrEqual(5);
     }
   });
 

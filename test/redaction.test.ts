@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { type WhopEmulator, WHOP_SEED_CAMPAIGNS, startWhopEmulator } from '../src/emulator/whop.js';
+import { type WhopEmulator, WHOP_SEED, startWhopEmulator } from '../src/emulator/whop.js';
 import { createLogger, requestLog } from '../src/logger.js';
 import { REDACTED, redactor } from '../src/redact.js';
 import { MODEL_APPROVAL, USD_ACCOUNT, startStdio } from './helpers/harness.js';
@@ -120,7 +120,7 @@ async function echoEveryPath(call: Call, up: Upstreams): Promise<string[]> {
   up.pinterest.inject({ kind: 'echo', status: 200, method: 'PATCH', path: AD_GROUPS_PATH });
   await run('confirmed write, JSON 200 echo', () => confirmed(call, 'ad_groups_update', budget), false);
 
-  const whopCreate = { body: { campaign_id: WHOP_SEED_CAMPAIGNS[0].id, name: 'Echoed', daily_budget: '10' } };
+  const whopCreate = { body: { ad_campaign_id: WHOP_SEED.campaign, title: 'Echoed', budget_amount: '10' } };
   up.whopProxy.inject({ kind: 'echo', status: 422, method: 'POST', path: '/ad_groups' });
   await run('Whop confirmed write, JSON 422 echo', () => confirmed(call, 'whop_ad_groups_create', whopCreate), true);
 

@@ -34,7 +34,7 @@ async function kinds(field: MoneyField, entity: LocatedEntity | undefined, input
   if (!by) return [field.kind];
   let sibling = entity?.item[by.sibling];
   if (sibling === undefined && entity) {
-    sibling = entity.create ? by.createDefault : (await input.current.entity(entity.kind, entity.item.id))?.[by.sibling];
+    sibling = entity.create ? by.createDefault : (await input.current.entity(entity.kind, entity.id))?.[by.sibling];
   }
   return kindsOf(field, sibling);
 }
@@ -88,14 +88,17 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
       const capped = kindsOf(field, entity.item[by.sibling]).filter((k) => caps[k] !== undefined);
       if (!capped.length) continue;
       const where = `${entity.path}.${by.sibling}`;
-      const current = await input.current.entity(entity.kind, entity.item.id);
+      const current = await input.current.entity(entity.kind, entity.id);
       const amount = current?.[field.apiName];
       if (typeof amount !== 'number' && typeof amount !== 'string') {
         problems.push({ path: where, message: `the current ${field.inputName} could not be read, so it cannot be checked against the ${capped.join('/')} cap it would fall under; nothing was sent` });
         continue;
       }
+      // The API reports the amount in its own unit: micros (Pinterest) or major units (Whop).
+      const micros = field.unit === 'major' ? parseAmount(String(amount)).micros : BigInt(amount);
+      const shown = field.unit === 'major' ? formatMajor(String(amount), currency ?? 'USD') : formatMoney(String(amount), currency ?? 'USD');
       for (const kind of capped) {
-        if (BigInt(amount) > parseAmount(caps[kind]!).micros) over(where, `the current ${field.inputName} of ${formatMoney(String(amount), currency ?? 'USD')}`, kind, caps[kind]!);
+        if (micros > parseAmount(caps[kind]!).micros) over(where, `the current ${field.inputName} of ${shown}`, kind, caps[kind]!);
       }
     }
   }

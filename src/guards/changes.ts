@@ -4,7 +4,7 @@ import type { ApiRequest } from '../client/request.js';
 import type { ToolDef } from '../tools/registry.js';
 import { classify } from './classification.js';
 import type { ConvertedAmount } from './convert.js';
-import { ENTITY_WRITES, type LocatedEntity, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
+import { ENTITY_WRITES, type LocatedEntity, STATUS_ACTIONS, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
 import { formatMajor, formatMoney } from './money.js';
 import type { MoneyField } from './money-fields.js';
 import { oneLine, quote, showValue } from './text.js';
@@ -129,15 +129,16 @@ const valueAt = (item: Record<string, unknown>, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item);
 
 /** Every held change of one entity: money, activation or status, schedule, and each field off the neutral list. */
-function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, currency: string | undefined): Change[] {
+function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, currency: string | undefined, others: ReadonlySet<unknown>): Change[] {
   const api = tool.api.id;
   const { kind, create, index, item } = entity;
   const rule = entityRule(api, kind);
+  const name = item.name ?? item.title;
   const base = {
     entity: kind,
     index,
-    ...(item.id !== undefined ? { id: String(item.id) } : {}),
-    ...(typeof item.name === 'string' ? { name: item.name } : {}),
+    ...(entity.id !== undefined ? { id: entity.id } : {}),
+    ...(typeof name === 'string' ? { name } : {}),
   };
   const changes: Change[] = [];
 
@@ -165,7 +166,8 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
   const scheduleKeys = new Set(rule.schedule.filter((p) => !p.includes('.')));
   const statusField = rule.status.field;
   for (const [key, value] of Object.entries(item)) {
-    if (value === undefined || moneyKeys.has(key) || scheduleKeys.has(key) || key === statusField) continue;
+    // Another entity inside this one (an ad's inline ad group) has changes of its own.
+    if (value === undefined || moneyKeys.has(key) || scheduleKeys.has(key) || key === statusField || others.has(value)) continue;
     if (rule.identity.includes(key) || key in rule.neutral) continue;
     if (rule.parents.includes(key)) {
       // A parent id places a new entity; on an update it is compared with the current parent.
@@ -219,14 +221,20 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
     case 'neutral':
       return [];
     case 'spend':
-    case 'access':
+    case 'access': {
+      const action = STATUS_ACTIONS[tool.name];
+      const target = action && prepared.entities.find((e) => e.kind === action.kind);
+      // A status action says which entity it switches; the guard adds its current status and name.
+      if (target) return [{ entity: action.kind, index: 0, id: target.id, field: 'status', reason: 'status', why: classification.reason, to: action.to }];
       return whole(classification.class, classification.reason);
+    }
     case 'destructive':
       return confirmWrites === 'spend' ? [] : whole('destructive', classification.reason);
     case 'entity': {
       if (!ENTITY_WRITES[tool.name]) return whole('unclassified', 'no entity locations are known for this write; unknown means held');
       const amountsAt = placed(prepared.amounts);
-      const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared.currency));
+      const items = new Set<unknown>(prepared.entities.map((e) => e.item));
+      const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared.currency, items));
       for (const { path, key, known } of prepared.stray) {
         if (known && !known.held) continue;
         const field = `${path}.${key}`;

@@ -42,6 +42,7 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   advanced_auction_items_get_post: read('reads the bid options of catalog items; changes nothing'),
   analytics_create_conversion_product_report: read('starts an asynchronous brand, category and SKU report; changes no account settings'),
   items_post: read('looks up catalog items by id or filter; changes nothing'),
+  whop_ad_groups_estimate_reach: read('estimates how many people a Whop targeting spec reaches; creates nothing'),
   reports_create: read('starts an asynchronous catalog report; changes nothing'),
 
   // Campaign structure: held unless every field set is spend-neutral.
@@ -56,7 +57,12 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   product_group_promotions_create: entity('promotes product groups, ACTIVE unless told otherwise'),
   product_group_promotions_update: entity('changes product group promotions: bids, status, inclusion, products'),
   bulk_upsert_create: entity('creates and updates campaigns, ad groups, ads, product groups and keywords in one call'),
+  whop_ad_campaigns_create: entity('creates a Whop campaign (a draft: it spends once launched, which is held)'),
+  whop_ad_campaigns_update: entity('changes Whop campaigns: budget, bidding, schedule, categories, launch'),
   whop_ad_groups_create: entity('creates a Whop ad group, active unless told otherwise'),
+  whop_ad_groups_update: entity('changes Whop ad groups: budget, bids, schedule, targeting, placements, status'),
+  whop_ads_create: entity('creates a Whop ad, which delivers at once (and may create its ad group with it)'),
+  whop_ads_update: entity('changes Whop ads: creative, post, lead form, copy and links'),
 
   // Always held: billing, commitments, and who active ads reach.
   ads_credit_redeem: spend('applies an ads credit offer to the account billing'),
@@ -70,6 +76,10 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   advanced_auction_items_submit_post: spend('sets or removes the bids and bid multipliers of catalog items'),
   promotions_create: spend('creates discount offers shown on ads (money off for buyers)'),
   promotions_update: spend('changes discount offers shown on ads: amounts, codes, dates, status'),
+  whop_ad_campaigns_unpause: spend('resumes a paused Whop campaign: its ads spend again'),
+  whop_ad_campaigns_retry_payment: spend('charges the account again for a Whop campaign whose payment failed'),
+  whop_ad_groups_unpause: spend('resumes a paused Whop ad group: its ads spend again'),
+  whop_ads_unpause: spend('resumes a paused Whop ad: it spends again'),
 
   // Always held: who may use the business's ad accounts, assets and audiences.
   create_membership_or_partnership_invites: access('invites members or partners into the business'),
@@ -105,6 +115,10 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   unverify_website_delete: destructive('removes the verification of a website'),
   promotions_delete: destructive('deletes a promotion for good (ads using it lose the offer)'),
   catalogs_product_groups_delete_many: destructive('deletes catalog product groups for good (their promotions stop)'),
+  whop_ad_campaigns_delete: destructive('deletes a Whop campaign with its ad groups and ads, and archives it on the ad network'),
+  whop_ad_groups_delete: destructive('deletes a Whop ad group and its ads'),
+  whop_ads_delete: destructive('deletes a Whop ad'),
+  whop_audiences_delete: destructive('deletes a Whop audience (ad groups targeting it lose it)'),
 
   // Neutral: content, measurement and set-up that spends nothing by itself.
   ad_accounts_create: neutral('a new ad account spends nothing until campaigns are created in it (held)'),
@@ -145,6 +159,11 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   integrations_commerce_post: neutral('connects a commerce integration'),
   integrations_commerce_patch: neutral('changes the settings of a commerce integration'),
   integrations_logs_post: neutral('sends integration logs'),
+  // Pausing only stops delivery: it lowers spend, never raises it (resuming is held).
+  whop_ad_campaigns_pause: neutral('pauses a Whop campaign: delivery stops, spend only goes down'),
+  whop_ad_groups_pause: neutral('pauses a Whop ad group: delivery stops, spend only goes down'),
+  whop_ads_pause: neutral('pauses a Whop ad: delivery stops, spend only goes down'),
+  whop_audiences_create: neutral('a new Whop audience reaches no one until an ad group targets it (a held targeting change)'),
 };
 
 /** Classification of a non-GET tool; undefined for a write nobody classified (the guard holds it). */

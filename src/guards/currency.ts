@@ -7,24 +7,71 @@ export type Reader = (toolName: string, args: Record<string, unknown>) => Promis
 
 const TTL_MS = 60 * 60 * 1000;
 
+type Args = Record<string, unknown>;
+/** A read that reports the currency, and where in its answer. */
+interface Source {
+  tool: string;
+  args: Args;
+  /** The currency in the answer, or undefined when it reports none. */
+  pick(body: unknown): unknown;
+}
+
+const field = (name: string) => (body: unknown) => (body as Record<string, unknown> | undefined)?.[name];
+const bodyOf = (args: Args) => (args.body ?? {}) as Args;
+const whopGet = (tool: string, id: unknown): Source | undefined =>
+  typeof id === 'string' ? { tool, args: { id }, pick: field('spend_currency') } : undefined;
+
+/**
+ * Whop states an account's currency only as `spend_currency` on its campaigns, ad groups and ads: each call reads it
+ * from the entity it names or its parent. A new campaign reads it from the account's other campaigns.
+ */
+export const WHOP_CURRENCY_SOURCES: Readonly<Record<string, (args: Args) => Source | undefined>> = {
+  whop_ad_campaigns_create: (args) => ({
+    tool: 'whop_ad_campaigns_list',
+    args: { ...(typeof bodyOf(args).account_id === 'string' ? { account_id: bodyOf(args).account_id } : {}), first: 1 },
+    pick: (body) => ((body as { data?: Args[] } | undefined)?.data ?? [])[0]?.spend_currency,
+  }),
+  whop_ad_campaigns_update: (args) => whopGet('whop_ad_campaigns_get', args.id),
+  whop_ad_groups_create: (args) => whopGet('whop_ad_campaigns_get', bodyOf(args).ad_campaign_id),
+  whop_ad_groups_update: (args) => whopGet('whop_ad_groups_get', args.id),
+  whop_ads_create: (args) => {
+    const inline = bodyOf(args).ad_group as Args | undefined;
+    return inline ? whopGet('whop_ad_campaigns_get', inline.ad_campaign_id) : whopGet('whop_ad_groups_get', bodyOf(args).ad_group_id);
+  },
+};
+
 export class CurrencyResolver {
   constructor(
     private readonly store: Store,
     private readonly read: Reader,
+    /** Whop: the currency assumed where the account reports none yet (WHOP_CURRENCY). */
+    private readonly whopDefault = 'USD',
   ) {}
 
-  /** The account's currency, or the API's fixed currency; undefined when the call names no ad account. */
-  async currencyFor(api: ApiDefinition, args: Record<string, unknown>): Promise<string | undefined> {
-    if (api.fixedCurrency) return api.fixedCurrency;
+  /** Where this call's currency is read; undefined when it names nothing that has one. */
+  private source(api: ApiDefinition, tool: string | undefined, args: Args): Source | undefined {
+    if (api.id === 'whop') return tool ? WHOP_CURRENCY_SOURCES[tool]?.(args) : undefined;
     const account = args.ad_account_id;
-    if (typeof account !== 'string') return undefined;
-    const key = `currency:${api.id}:${account}`;
+    return typeof account === 'string' ? { tool: 'ad_accounts_get', args: { ad_account_id: account }, pick: field('currency') } : undefined;
+  }
+
+  /**
+   * The currency of the account a call's amounts are in: Pinterest's `ad_account_id`, or the Whop entity the call
+   * names. Undefined when a Pinterest call names no ad account; Whop falls back to WHOP_CURRENCY.
+   */
+  async currencyFor(api: ApiDefinition, args: Args, tool?: string): Promise<string | undefined> {
+    const source = this.source(api, tool, args);
+    if (!source) return api.id === 'whop' ? this.whopDefault : undefined;
+    const key = `currency:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
     // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
     const cached = (await this.store.get(key).catch(() => undefined)) as string | undefined;
     if (cached) return cached;
-    const body = (await this.read('ad_accounts_get', { ad_account_id: account })) as { currency?: unknown } | undefined;
-    const currency = typeof body?.currency === 'string' ? body.currency.toUpperCase() : undefined;
-    if (!currency) throw new Error(`ad account ${account} did not report a currency`);
+    const reported = source.pick(await this.read(source.tool, source.args));
+    const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
+    if (!currency) {
+      if (api.id === 'whop') return this.whopDefault;
+      throw new Error(`ad account ${String(args.ad_account_id)} did not report a currency`);
+    }
     await this.store.set(key, currency, TTL_MS).catch(() => {});
     return currency;
   }

@@ -6,13 +6,29 @@ import { type EntityKind, type LocatedEntity, entityRule } from './entities.js';
 type Entity = Record<string, unknown>;
 
 /**
- * Current state of entities by id; undefined when the kind has no reader or the call names no ad account.
- * Throws when the read fails.
+ * Current state of entities by id; undefined when the kind has no reader, or its list reader needs an ad account the
+ * call does not name. Throws when a read fails.
  */
 export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, args: Record<string, unknown>, ids: string[]): Promise<Map<string, Entity> | undefined> {
   const reader = entityRule(api, kind).reader;
+  if (!reader || ids.length === 0) return undefined;
+  if (reader.idsParam === undefined) {
+    // One get per id; an entity the API does not find is simply absent (the preview then says so).
+    const found = await Promise.all(
+      ids.map((id) =>
+        read(reader.tool, { id }).then(
+          (body) => body as Entity | undefined,
+          (error: unknown) => {
+            if ((error as { status?: number }).status === 404) return undefined;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return new Map(found.filter((e): e is Entity => !!e && typeof e === 'object').map((e) => [String(e.id), e]));
+  }
   const account = args.ad_account_id;
-  if (!reader || typeof account !== 'string' || ids.length === 0) return undefined;
+  if (typeof account !== 'string') return undefined;
   const body = (await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids })) as { items?: Entity[] } | undefined;
   return new Map((body?.items ?? []).map((e) => [String(e.id), e]));
 }
@@ -31,7 +47,7 @@ export class CurrentValues {
   private load(kind: EntityKind) {
     let pending = this.loaded.get(kind);
     if (!pending) {
-      const ids = [...new Set(this.updated.filter((e) => e.kind === kind && !e.create).map((e) => e.item.id).filter((id): id is string => typeof id === 'string'))];
+      const ids = [...new Set(this.updated.filter((e) => e.kind === kind && !e.create).map((e) => e.id).filter((id): id is string => id !== undefined))];
       pending = readEntities(this.read, this.api, kind, this.args, ids).then(
         (entities) => ({ entities }),
         (error: unknown) => ({ problem: `Current values of ${kind}s could not be read (${(error as Error).message}).` }),

@@ -9,6 +9,12 @@ import { isPlainObject } from '../json.js';
 
 export type EntityKind = 'campaign' | 'ad_group' | 'ad' | 'keyword' | 'product_group_promotion';
 
+/**
+ * How current values are read: a list tool filtered by ids under the call's `ad_account_id` (Pinterest), or a get
+ * tool by `id`, one call per entity (Whop).
+ */
+export type EntityReader = { tool: string; idsParam: string } | { tool: string; idsParam?: undefined };
+
 export interface EntityRule {
   /** Fields that only say which entity is written (the body's `ad_account_id` is checked against the path). */
   identity: readonly string[];
@@ -29,8 +35,8 @@ export interface EntityRule {
   inactiveCreate: readonly string[];
   /** Component schemas whose money fields belong to this kind. */
   moneyOwners: readonly string[];
-  /** How current values are read (a list tool filtered by ids); absent when the API has no such read. */
-  reader?: { tool: string; idsParam: string };
+  /** How current values are read; absent when the API has no such read. */
+  reader?: EntityReader;
 }
 
 const TRACKING_URLS = 'third-party measurement URLs; they change no delivery or cost';
@@ -90,6 +96,36 @@ const PROMOTION_HELD = {
   grid_click_type: 'what a click opens, which decides what is billed as a click',
   preferred_media_type: 'whether video or image is promoted, which can change the ad format',
   is_mdl: NOT_DOCUMENTED,
+};
+
+const WHOP_SCHEDULE = ['starts_at', 'ends_at'] as const;
+const WHOP_COPY = 'ad copy shown to people';
+
+const WHOP_CAMPAIGN_HELD = {
+  objective: 'what delivery optimizes for and what is billed',
+  platform: 'the ad network the money is spent on',
+  budget_optimization: 'moves the budget between the campaign and its ad groups',
+  budget_type: 'daily or lifetime budget: how much may be spent per day',
+  bid_type: 'how bids are set (minimum_cost drops the cost caps of its ad groups)',
+  special_ad_categories: 'regulated categories, which restrict who is reached',
+};
+
+const WHOP_AD_GROUP_HELD = {
+  budget_type: 'daily or lifetime budget: how much may be spent per day',
+  bid_type: 'how bids are set against desired_cost_per_result',
+  optimization_goal: 'what delivery optimizes for and what is billed',
+  conversion_event: 'the event delivery optimizes for',
+  conversion_location: 'where the optimized result happens',
+  message_apps: 'which apps a click opens (messaging ads)',
+  audiences: 'who is reached (saved audiences included or excluded)',
+  demographics: 'who is reached (ages, genders, automatic audience expansion)',
+  detailed_targeting: 'who is reached (interests, behaviors, demographics)',
+  regions: 'who is reached (locations)',
+  languages: 'who is reached (languages)',
+  devices: 'who is reached (devices and operating systems)',
+  placements: 'where the ads show',
+  frequency_cap: 'how often one person may see the ads',
+  dynamic_creative: 'lets the platform mix creatives and copy into new combinations',
 };
 
 export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, EntityRule>>>> = {
@@ -178,18 +214,57 @@ export const ENTITY_RULES: Readonly<Record<ApiId, Partial<Record<EntityKind, Ent
     },
   },
   whop: {
+    campaign: {
+      identity: [],
+      parents: ['account_id'],
+      // Campaigns are created as drafts; `status: active` on an update launches one.
+      status: { field: 'status', inactive: ['draft', 'paused'], createDefault: 'draft' },
+      schedule: WHOP_SCHEDULE,
+      neutral: { title: NAME },
+      held: WHOP_CAMPAIGN_HELD,
+      inactiveCreate: Object.keys(WHOP_CAMPAIGN_HELD),
+      moneyOwners: ['AdCampaignCreateParams', 'AdCampaignUpdateParams'],
+      reader: { tool: 'whop_ad_campaigns_get' },
+    },
     ad_group: {
       identity: [],
-      parents: ['campaign_id'],
-      status: { field: 'status', inactive: ['paused', 'inactive'], createDefault: 'active' },
-      schedule: ['config.start_time', 'config.end_time'],
-      neutral: { name: NAME },
-      held: {
-        config: 'bidding, optimization, pacing, frequency and targeting',
-        platform_config: 'Meta / TikTok delivery, bidding and budget settings',
+      parents: ['ad_campaign_id'],
+      status: { field: 'status', inactive: ['paused'], createDefault: 'active' },
+      schedule: WHOP_SCHEDULE,
+      neutral: { title: NAME },
+      held: WHOP_AD_GROUP_HELD,
+      inactiveCreate: Object.keys(WHOP_AD_GROUP_HELD),
+      moneyOwners: ['AdGroupCreateParams', 'AdGroupUpdateParams'],
+      reader: { tool: 'whop_ad_groups_get' },
+    },
+    ad: {
+      identity: [],
+      parents: ['ad_group_id'],
+      // An ad has no status to create it with: it delivers as soon as its ad group does.
+      status: { field: 'status', inactive: ['paused'], createDefault: 'active' },
+      schedule: [],
+      neutral: {
+        title: NAME,
+        headlines: WHOP_COPY,
+        primary_texts: WHOP_COPY,
+        descriptions: WHOP_COPY,
+        call_to_action: 'the text of the call-to-action button',
+        url: 'the landing page',
+        url_parameters: 'query parameters added to the landing page (tracking)',
+        messaging_config: 'the greeting and keyword of the chat a click opens',
       },
-      inactiveCreate: ['config', 'platform_config'],
-      moneyOwners: ['WhopAdGroupCreate', 'WhopAdGroupConfig', 'WhopMetaAdSetConfig', 'WhopTikTokAdGroupConfig'],
+      held: {
+        creatives: 'the images or videos shown, which decide the format and placements',
+        post_id: 'the existing post that is advertised',
+        post_source: 'where the advertised post comes from',
+        lead_form: 'the lead form the ad collects with (a different ad format)',
+        lead_form_id: 'the lead form the ad collects with (a different ad format)',
+        multi_advertiser_ads: 'lets the ad show beside other advertisers\' ads',
+        social_accounts: 'the page or profile the ad runs as',
+      },
+      inactiveCreate: [],
+      moneyOwners: [],
+      reader: { tool: 'whop_ads_get' },
     },
   },
 };
@@ -207,6 +282,8 @@ export interface EntityWrite {
   addressing?: readonly string[];
   /** Other keys around the entities that carry writes of their own: sent as is when neutral, else held, with why. */
   others?: Readonly<Record<string, { held: boolean; why: string }>>;
+  /** The path parameter that names the updated entity, when its body does not (Whop's `PATCH /ad_groups/{id}`). */
+  idParam?: string;
 }
 
 const at = (kind: EntityKind, create: boolean, path: string): EntityLocation => ({ kind, create, at: path });
@@ -243,12 +320,31 @@ export const ENTITY_WRITES: Readonly<Record<string, EntityWrite>> = {
       labels: { held: false, why: 'labels only name campaigns, ad groups and ads' },
     },
   },
+  whop_ad_campaigns_create: { locations: [at('campaign', true, '')] },
+  whop_ad_campaigns_update: { locations: [at('campaign', false, '')], idParam: 'id' },
   whop_ad_groups_create: { locations: [at('ad_group', true, '')] },
+  whop_ad_groups_update: { locations: [at('ad_group', false, '')], idParam: 'id' },
+  // An ad may create its ad group in the same call (`ad_group`, an ad group create body).
+  whop_ads_create: { locations: [at('ad', true, ''), at('ad_group', true, 'ad_group')] },
+  whop_ads_update: { locations: [at('ad', false, '')], idParam: 'id' },
+};
+
+/**
+ * Writes that only switch one entity's status (named by the `id` path parameter): previews read it and show
+ * `from -> to`. Their class (`classification.ts`) decides whether they are held.
+ */
+export const STATUS_ACTIONS: Readonly<Record<string, { kind: EntityKind; to: string }>> = {
+  whop_ad_campaigns_unpause: { kind: 'campaign', to: 'active' },
+  whop_ad_campaigns_retry_payment: { kind: 'campaign', to: 'active' },
+  whop_ad_groups_unpause: { kind: 'ad_group', to: 'active' },
+  whop_ads_unpause: { kind: 'ad', to: 'active' },
 };
 
 export interface LocatedEntity {
   kind: EntityKind;
   create: boolean;
+  /** The entity's id: its body's `id`, or the write's `idParam`; undefined for creates. */
+  id?: string;
   /** Which of the write's locations holds it, and its position there. */
   location: number;
   index: number;
@@ -267,8 +363,11 @@ export interface StrayKey {
 
 type Json = Record<string, unknown>;
 
-/** Finds the entities of a write's body, and any key around them that the locations do not account for. */
-export function locateEntities(write: EntityWrite, body: unknown): { entities: LocatedEntity[]; stray: StrayKey[] } {
+/**
+ * Finds the entities of a write's body, and any key around them that the locations do not account for (the keys of
+ * an object that is itself an entity are its fields, not strays).
+ */
+export function locateEntities(write: EntityWrite, body: unknown, args: Record<string, unknown> = {}): { entities: LocatedEntity[]; stray: StrayKey[] } {
   const entities: LocatedEntity[] = [];
   const consumed = new Map<Json, { path: string; keys: Set<string> }>();
   write.locations.forEach((location, locationIndex) => {
@@ -294,12 +393,17 @@ export function locateEntities(write: EntityWrite, body: unknown): { entities: L
       values = next;
     }
     values.forEach(({ value, path }, index) => {
-      if (isPlainObject(value)) entities.push({ kind: location.kind, create: location.create, location: locationIndex, index, path, item: value });
+      if (!isPlainObject(value)) return;
+      const named = write.idParam && !location.create ? args[write.idParam] : value.id;
+      const id = typeof named === 'string' || typeof named === 'number' ? String(named) : undefined;
+      entities.push({ kind: location.kind, create: location.create, ...(id !== undefined ? { id } : {}), location: locationIndex, index, path, item: value });
     });
   });
   const addressing = new Set(write.addressing ?? []);
   const stray: StrayKey[] = [];
+  const items = new Set<unknown>(entities.map((e) => e.item));
   for (const [object, { path, keys }] of consumed) {
+    if (items.has(object)) continue;
     for (const key of Object.keys(object)) {
       if (keys.has(key) || addressing.has(key) || object[key] === undefined) continue;
       const known = write.others?.[key];

@@ -13,8 +13,8 @@ import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, re
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
-import { ENTITY_WRITES, type EntityKind, locateEntities, moneyFieldsOf } from './entities.js';
-import { formatMoney } from './money.js';
+import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities, moneyFieldsOf } from './entities.js';
+import { formatMajor, formatMoney, parseAmount } from './money.js';
 import type { MoneyKind } from './money-fields.js';
 import { WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
@@ -39,6 +39,8 @@ export interface GuardOptions {
   caps: Readonly<Partial<Record<MoneyKind, string>>>;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
+  /** Whop: the currency assumed where the account reports none yet (WHOP_CURRENCY, default USD). */
+  whopCurrency?: string;
   auditLog?: string;
   logger: Logger;
 }
@@ -80,7 +82,7 @@ export class SpendGuard implements Guard {
     this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.storeLabel);
     this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.storeLabel);
     this.approvals = options.approvals;
-    this.currencies = new CurrencyResolver(options.store, options.read);
+    this.currencies = new CurrencyResolver(options.store, options.read, options.whopCurrency);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
   }
@@ -111,7 +113,7 @@ export class SpendGuard implements Guard {
       entities: prepared.entities,
       body: prepared.request.body,
       current,
-      currency: async () => prepared.currency ?? (await this.currencies.currencyFor(tool.api, input.args)),
+      currency: async () => prepared.currency ?? (await this.currencies.currencyFor(tool.api, input.args, tool.name)),
     });
     if (overCap.length) return refused(`Refused ${tool.name}; nothing was sent.`, overCap);
 
@@ -282,14 +284,17 @@ export class SpendGuard implements Guard {
     const amounts: ConvertedAmount[] = [];
     let currency: string | undefined;
     if (hasMoney(args)) {
-      currency = await this.currencies.currencyFor(tool.api, args);
+      currency = await this.currencies.currencyFor(tool.api, args, tool.name);
       converted = convertMoney(args, { currency }, amounts) as Record<string, unknown>;
     }
     const request = buildRequest(tool.op, converted);
     // Only writes can be confirmed, so only they need the hash that binds a token to the request.
     const hash = tool.writes ? requestHash({ tool: tool.name, method: request.method, target: request.target, payload: request.payload ?? null }) : '';
     const write = ENTITY_WRITES[tool.name];
-    const { entities, stray } = write ? locateEntities(write, request.body) : { entities: [], stray: [] };
+    const { entities, stray } = write ? locateEntities(write, request.body, args) : { entities: [], stray: [] };
+    // A status action names its entity by path: located (with no fields) so that previews read its current status.
+    const action = STATUS_ACTIONS[tool.name];
+    if (action && typeof args.id === 'string') entities.push({ kind: action.kind, create: false, id: args.id, location: 0, index: 0, path: 'id', item: {} });
     return { request, amounts, currency, hash, entities, stray };
   }
 
@@ -316,7 +321,7 @@ export class SpendGuard implements Guard {
   private async withCurrentValues(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<string[]> {
     const notes = new Set<string>();
     for (const change of changes) {
-      const located = prepared.entities.find((e) => !e.create && e.kind === change.entity && e.index === change.index && String(e.item.id) === change.id);
+      const located = prepared.entities.find((e) => !e.create && e.kind === change.entity && e.index === change.index && e.id === change.id);
       if (!located || change.from !== undefined) continue;
       const problem = await current.problem(located.kind);
       if (problem) {
@@ -329,14 +334,20 @@ export class SpendGuard implements Guard {
         change.note = `no ${located.kind} ${change.id} found in this ad account: the API will likely reject this item`;
         continue;
       }
-      if (change.name === undefined && typeof entity.name === 'string') change.name = entity.name;
+      const name = entity.name ?? entity.title;
+      if (change.name === undefined && typeof name === 'string') change.name = name;
       if (change.reason === 'money') {
         const field = moneyFieldsOf(input.tool.api.id, located.kind).find((f) => f.inputName === change.field);
         const from = field ? entity[field.apiName] : undefined;
+        const currency = prepared.currency ?? 'USD';
         if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
-          change.from = formatMoney(String(from), prepared.currency ?? 'USD');
+          change.from = formatMoney(String(from), currency);
           change.from_micro = String(from);
           if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
+        } else if (field?.unit === 'major' && typeof from === 'number') {
+          change.from = formatMajor(String(from), currency);
+          const to = prepared.amounts.find((a) => a.holder === located.item && a.field.apiName === field.apiName)?.micros;
+          if (typeof to === 'bigint') change.change_percent = percent(parseAmount(from).micros, to);
         } else if (from === null) change.from = null;
       } else if (!change.field.includes('.') && change.field in entity) {
         change.from = entity[change.field];

@@ -17,12 +17,11 @@ export interface MoneyField {
   /** Property name in tool input: the API name without `_in_micro_currency`. */
   inputName: string;
   /**
-   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent as is (dollars).
+   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent in major units (Whop),
+   * with no more decimals than the account currency has.
    * `undocumented`: the description does not say the unit; the value is passed as given and flagged in previews.
    */
   unit: 'micro' | 'major' | 'undocumented';
-  /** Most decimal places accepted for `major` amounts. */
-  maxDecimals?: number;
   /** Cap kind, unless `kindBy` says the entity's sibling field decides it. */
   kind: MoneyKind;
   /**
@@ -37,8 +36,8 @@ function micro(owner: string, apiName: string, kind: MoneyKind): MoneyField {
   return { api: 'pinterest', owner, apiName, inputName: apiName.replace(/_in_micro_currency$/, ''), unit: 'micro', kind };
 }
 
-function whopUndocumented(owner: string, apiName: string, kind: MoneyKind): MoneyField {
-  return { api: 'whop', owner, apiName, inputName: apiName, unit: 'undocumented', kind };
+function whopMajor(owner: string, apiName: string, kind: MoneyKind): MoneyField {
+  return { api: 'whop', owner, apiName, inputName: apiName, unit: 'major', kind };
 }
 
 export const MONEY_FIELDS: readonly MoneyField[] = [
@@ -60,18 +59,19 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
   // Insertion orders: the description gives no unit for these amounts.
   { api: 'pinterest', owner: 'SSIOInsertionOrderCommon', apiName: 'budget_amount', inputName: 'budget_amount', unit: 'undocumented', kind: 'order' },
   { api: 'pinterest', owner: 'SSIOCreateInsertionOrderRequest', apiName: 'estimated_monthly_spend', inputName: 'estimated_monthly_spend', unit: 'undocumented', kind: 'order' },
-  // Whop: the ad group's daily budget is documented in dollars; the reference states no unit for the other amounts.
-  { api: 'whop', owner: 'WhopAdGroupCreate', apiName: 'daily_budget', inputName: 'daily_budget', unit: 'major', maxDecimals: 2, kind: 'daily_budget' },
-  whopUndocumented('WhopAdGroupConfig', 'bid_amount', 'bid'),
-  whopUndocumented('WhopMetaAdSetConfig', 'bid_amount', 'bid'),
-  whopUndocumented('WhopMetaAdSetConfig', 'daily_budget', 'daily_budget'),
-  whopUndocumented('WhopMetaAdSetConfig', 'lifetime_budget', 'lifetime_budget'),
-  whopUndocumented('WhopTikTokAdGroupConfig', 'bid_price', 'bid'),
-  whopUndocumented('WhopTikTokAdGroupConfig', 'conversion_bid_price', 'bid'),
+  // Whop: decimal amounts in major units of the account's currency (its minor unit applies).
+  ...['AdCampaignCreateParams', 'AdCampaignUpdateParams', 'AdGroupCreateParams', 'AdGroupUpdateParams'].flatMap((owner) => [
+    { ...whopMajor(owner, 'budget_amount', 'daily_budget'), kindBy: { sibling: 'budget_type', kinds: { daily: 'daily_budget', lifetime: 'lifetime_budget' } as const, createDefault: 'daily' } },
+    ...(owner === 'AdCampaignUpdateParams' ? [] : [whopMajor(owner, 'desired_cost_per_result', 'bid')]),
+    ...(owner.startsWith('AdGroup') ? [whopMajor(owner, 'minimum_daily_spend', 'daily_budget')] : []),
+  ]),
 ];
 
 /** Response fields in micro units (for readable amounts in results), beyond the request fields above. */
 export const MICRO_RESPONSE_FIELD = /(micro_currency|MicroCurrency|MICRO_DOLLAR|^daily_spend_cap|^lifetime_spend_cap|^budget$|^paid_budget$|^bid_floors?$)/;
+
+/** Whop's amounts in answers (major units): spend, budgets, bid targets and the cost-per metrics. */
+export const WHOP_MONEY_RESPONSE_FIELD = /^(spend|budget_amount|desired_cost_per_result|minimum_daily_spend|cost_per_[a-z_]+)$/;
 
 function key(api: ApiId, owner: string | undefined, name: string): string {
   return `${api}:${owner ?? ''}:${name}`;
@@ -116,7 +116,8 @@ const AMOUNT_HELP = 'Amount in the account currency, e.g. "12.50"';
 
 function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
   const nullable = facts.nullable === true;
-  const maxDecimals = field.unit === 'major' ? (field.maxDecimals ?? 2) : 6;
+  // Major amounts are checked against the account currency's minor unit once the currency is known (convert.ts).
+  const maxDecimals = 6;
   const apiType = facts.type === 'string' ? 'string' : facts.type === 'number' ? 'number' : 'integer';
   const input = z.union(nullable ? [z.number(), z.string(), z.null()] : [z.number(), z.string()]);
   return input
@@ -135,7 +136,7 @@ function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
         return z.NEVER;
       }
     })
-    .describe(field.unit === 'major' ? `${AMOUNT_HELP} (dollars, max ${maxDecimals} decimals)` : AMOUNT_HELP);
+    .describe(AMOUNT_HELP);
 }
 
 /** SchemaBuilder hook: money properties become natural-amount inputs under their natural names. */

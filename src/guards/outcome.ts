@@ -5,8 +5,8 @@ import type { Logger } from '../logger.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
-import { formatMoney, microsToDecimal } from './money.js';
-import { MICRO_RESPONSE_FIELD } from './money-fields.js';
+import { formatMajor, formatMoney, microsToDecimal } from './money.js';
+import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
 import { readEntities } from './current.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import type { ApprovedBy, GuardInput } from './types.js';
@@ -47,7 +47,7 @@ export class WriteOutcome {
       if (failed) lines.unshift(`PARTIAL FAILURE: ${failed} of ${items.length} items failed; the others were applied.`);
       notes.push(lines.join('\n'));
     }
-    notes.push(...(await this.readBack(input, prepared, items)));
+    notes.push(...(await this.readBack(input, prepared, items, response.body)));
     notes.push(...(await this.readableMoney(input, response)));
     await this.record(input, prepared, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status, approved_by: approvedBy });
     return notes;
@@ -72,7 +72,7 @@ export class WriteOutcome {
   }
 
   /** Reads written entities back and reports any money or status that differs from what was sent. */
-  private async readBack(input: GuardInput, prepared: PreparedWrite, items: BatchItem[] | undefined): Promise<string[]> {
+  private async readBack(input: GuardInput, prepared: PreparedWrite, items: BatchItem[] | undefined, answer: unknown): Promise<string[]> {
     const lines: string[] = [];
     const api = input.tool.api.id;
     // One group per location of the body (a list of one entity kind, created or updated).
@@ -80,10 +80,12 @@ export class WriteOutcome {
     for (const e of prepared.entities) groups.set(e.location, [...(groups.get(e.location) ?? []), e]);
     for (const group of groups.values()) {
       const { kind } = group[0];
-      // Created entities get their ids from the answer, item by item (only when the body holds one list).
+      // Created entities get their ids from the answer: item by item when the body holds one list, or the answer's own
+      // id when the body is the one entity created (Whop).
+      const single = prepared.entities.length === 1 && group[0].path === 'body' ? (answer as Entity | undefined)?.id : undefined;
       const sent = group.map((e) => ({
         item: e.item,
-        id: (e.item.id ?? (groups.size === 1 ? items?.[e.index]?.data?.id : undefined)) as string | undefined,
+        id: (e.id ?? (groups.size === 1 ? (items?.[e.index]?.data?.id ?? single) : undefined)) as string | undefined,
       }));
       const ids = sent.map((s) => s.id).filter((id): id is string => typeof id === 'string');
       let current: Map<string, Entity> | undefined;
@@ -109,8 +111,9 @@ export class WriteOutcome {
     return lines;
   }
 
-  /** Where a response carries micro amounts, states them in natural units with currency. */
+  /** Where a response carries amounts, states them in natural units with their currency. */
   async readableMoney(input: GuardInput, response: ApiResponse): Promise<string[]> {
+    if (input.tool.api.id === 'whop') return this.whopMoney(input, response);
     const found: [string, string][] = [];
     const walk = (value: unknown, path: string): void => {
       if (found.length >= 20 || !value || typeof value !== 'object') return;
@@ -126,5 +129,42 @@ export class WriteOutcome {
     const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
     const lines = found.map(([where, micros]) => `${where} = ${currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`}`);
     return [`Amounts in natural units (API values are micro-currency, x 1,000,000):\n${lines.join('\n')}`];
+  }
+
+  /**
+   * Whop answers amounts in major units already; they are restated with the currency each object reports
+   * (`spend_currency`, inherited by nested rows), else the account's, so that a model never reads a bare number.
+   */
+  private async whopMoney(input: GuardInput, response: ApiResponse): Promise<string[]> {
+    const found: { where: string; amount: number; currency?: string }[] = [];
+    let total = 0;
+    const walk = (value: unknown, path: string, inherited: string | undefined): void => {
+      if (!value || typeof value !== 'object') return;
+      const object = value as Record<string, unknown>;
+      const own = typeof object.spend_currency === 'string' && object.spend_currency ? object.spend_currency.toUpperCase() : inherited;
+      for (const [key, child] of Object.entries(object)) {
+        const where = path ? `${path}.${key}` : key;
+        if (WHOP_MONEY_RESPONSE_FIELD.test(key) && typeof child === 'number' && Number.isFinite(child) && child >= 0) {
+          total++;
+          if (found.length < 20) found.push({ where, amount: child, currency: own });
+        } else if (Array.isArray(child)) child.forEach((item, i) => walk(item, `${where}[${i}]`, own));
+        else walk(child, where, own);
+      }
+    };
+    walk(response.body, '', undefined);
+    if (!found.length) return [];
+    const fallback = found.some((f) => !f.currency) ? await this.currencies.currencyFor(input.tool.api, input.args, input.tool.name).catch(() => undefined) : undefined;
+    const lines = found.map(({ where, amount, currency }) => {
+      const code = currency ?? fallback;
+      let shown = String(amount);
+      try {
+        shown = code ? formatMajor(String(amount), code) : `${amount} (account currency)`;
+      } catch {
+        // A number that does not print as a plain decimal (1e21) stays as the API gave it.
+      }
+      return `${where} = ${shown}`;
+    });
+    if (total > found.length) lines.push(`(${total - found.length} more amounts not restated)`);
+    return [`Amounts (Whop reports them in major units of the currency):\n${lines.join('\n')}`];
   }
 }
