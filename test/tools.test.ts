@@ -36,15 +36,17 @@ describe('over stdio (the built server)', () => {
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.title?.length).toBeGreaterThan(3);
       expect(tool.description?.length).toBeGreaterThan(10);
-      // Listed annotations leave out what the specification's defaults say: an open world, and for reads the write hints.
+      // Listed annotations leave out what the specification's defaults say (not read-only, destructive, not
+      // idempotent, an open world), and for reads the write hints.
       if (!WORKFLOWS.includes(tool.name) || tool.name === 'analytics_run_report') expect(tool.annotations?.openWorldHint).toBeUndefined();
       expect(tool.annotations?.title).toBeUndefined();
     }
     const ann = (name: string) => tools.find((t) => t.name === name)!.annotations!;
     expect(ann('campaigns_list')).toEqual({ readOnlyHint: true });
     expect(ann('describe_tool')).toEqual({ readOnlyHint: true, openWorldHint: false });
-    expect(ann('boards_delete')).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
-    expect(ann('campaigns_create')).toEqual({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(ann('boards_delete')).toEqual({ idempotentHint: true });
+    expect(ann('campaigns_create')).toEqual({ destructiveHint: false });
+    expect(ann('campaigns_update')).toEqual({ destructiveHint: false, idempotentHint: true });
     expect(ann('ad_groups_audience_sizing')).toEqual({ readOnlyHint: true });
   });
 

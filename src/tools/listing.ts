@@ -31,14 +31,31 @@ export function fullInputSchema(tool: ToolDef): JsonSchema {
   return schema;
 }
 
-/** How deep objects stay spelled out in listings: arguments (1), body item fields (2); deeper ones are summarised. */
+/**
+ * How deep objects stay spelled out in listings: arguments (1), body item fields (2); deeper ones are summarised by
+ * their field names (describe_tool has them whole).
+ */
 const LISTED_DEPTH = 2;
 /** Enums longer than this (countries, locales, metric names) are left to describe_tool. */
 const LISTED_ENUM = 12;
 
 /**
+ * How the server's own arguments are listed: once per tool, so every token counts (about 130 writes and 130 reads).
+ * Their names say most of it; results that hand out a token or approval id say how to use it, and describe_tool has
+ * the full texts.
+ */
+const LISTED_CONTROLS: Readonly<Record<string, JsonSchema>> = {
+  dry_run: { type: 'boolean' },
+  confirmation_token: { type: 'string', description: 'from confirmation_required' },
+  approval_id: { type: 'string' },
+  max_items: { type: 'integer', maximum: 1000, description: 'follow pages up to this many items' },
+  fields: { type: 'array', items: { type: 'string' } },
+};
+
+/**
  * A lighter copy for tools/list: nested objects below LISTED_DEPTH, long enums, patterns and length limits are
- * left out. The server still validates the full schema and its errors point to describe_tool for the rest.
+ * left out, and the server's own arguments are listed tersely. The server still validates the full schema and its
+ * errors point to describe_tool for the rest.
  */
 export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   if (schema.anyOf) {
@@ -53,16 +70,19 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   if (schema.description) out.description = schema.description;
   if (schema.enum && schema.enum.length <= LISTED_ENUM) out.enum = schema.enum.filter((v: unknown) => v !== null);
   for (const k of ['minimum', 'maximum', 'minItems', 'maxItems', 'default', 'const', 'format']) {
-    if (schema[k] !== undefined && !(k === 'format' && schema.type === 'string' && schema[k] === 'date-time')) out[k] = schema[k];
+    if (schema[k] === undefined || (k === 'format' && schema.type === 'string' && schema[k] === 'date-time')) continue;
+    // "At least one" (lists in a query, page sizes) is what a caller writes anyway; a violation's error says it.
+    if ((k === 'minItems' || k === 'minimum') && schema[k] === 1) continue;
+    out[k] = schema[k];
   }
   if (schema.items) out.items = compactSchema(schema.items, depth);
   if (schema.properties) {
     if (depth >= LISTED_DEPTH) {
-      out.description = `object (${Object.keys(schema.properties).join(', ')}); see describe_tool`;
+      out.description = `object (${Object.keys(schema.properties).join(', ')})`;
       if (out.description.length > 160) out.description = 'object; see describe_tool for its fields';
     } else {
       out.properties = Object.fromEntries(
-        Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, compactSchema(v, depth + 1)]),
+        Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, (depth === 0 && LISTED_CONTROLS[k]) || compactSchema(v, depth + 1)]),
       );
       if (schema.required?.length) out.required = schema.required;
     }
@@ -109,14 +129,17 @@ export function compactInputSchema(tool: ToolDef, stamp: () => string = () => ''
 }
 
 /**
- * Annotations as listed: what the specification's defaults do not already say. The title is the tool's own, an open
- * world is the default, and a read-only tool's destructive and idempotent hints mean nothing (they apply to writes).
+ * Annotations as listed: what the specification's defaults do not already say (not read-only, destructive, not
+ * idempotent, open world). The title is the tool's own, and a read-only tool's destructive and idempotent hints mean
+ * nothing (they apply to writes).
  */
 export function listedAnnotations(annotations: NonNullable<Tool['annotations']>): Tool['annotations'] {
-  const { title: _title, openWorldHint, destructiveHint, idempotentHint, ...rest } = annotations;
+  const { title: _title, readOnlyHint, openWorldHint, destructiveHint, idempotentHint, ...rest } = annotations;
   return {
     ...rest,
-    ...(annotations.readOnlyHint ? {} : { destructiveHint, idempotentHint }),
+    ...(readOnlyHint ? { readOnlyHint } : {}),
+    ...(!readOnlyHint && destructiveHint === false ? { destructiveHint } : {}),
+    ...(!readOnlyHint && idempotentHint ? { idempotentHint } : {}),
     ...(openWorldHint === false ? { openWorldHint } : {}),
   };
 }
