@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Catalog, SchemaFacts } from '../catalog/types.js';
 import { whopCatalog } from '../catalog/whop.generated.js';
+import { minorUnit } from '../guards/currencies.js';
 import { isPlainObject } from '../json.js';
 import { Router } from './router.js';
 import { listenOnLoopback, readBody } from './server.js';
@@ -111,11 +112,9 @@ function getEngine(): NonNullable<typeof engine> {
   return engine;
 }
 
-/** Decimal places of a currency's minor unit. */
+/** Decimal places of a currency's minor unit (the project's one table: ISO 4217, then ICU). */
 function minorDigits(currency: string): number {
-  if (['JPY', 'KRW', 'VND', 'CLP', 'ISK'].includes(currency)) return 0;
-  if (['KWD', 'BHD', 'JOD', 'OMR', 'TND'].includes(currency)) return 3;
-  return 2;
+  return minorUnit(currency)?.digits ?? 2;
 }
 
 /** Decimal places a number is written with (1.5e-7 has 8). */
