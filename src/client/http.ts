@@ -210,7 +210,7 @@ export class ApiClient {
     // write that was processed gets the first answer back instead of applying it again. One key per call (the same on
     // every retry of it); a new call is a new intended write.
     const idempotency = op.idempotencyHeader && request.method !== 'GET' ? { [op.idempotencyHeader]: randomUUID() } : undefined;
-    const read = request.method === 'GET' || idempotency !== undefined;
+    const repeatable = request.method === 'GET' || idempotency !== undefined;
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const { logger } = this.options;
     const started = performance.now();
@@ -242,12 +242,12 @@ export class ApiClient {
       retry: {
         limit: this.options.retries,
         methods: [request.method.toLowerCase()],
-        statusCodes: read ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
+        statusCodes: repeatable ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
         afterStatusCodes: [429, 503],
         maxRetryAfter: maxDelayMs,
         backoffLimit: maxDelayMs,
         jitter: true,
-        retryOnTimeout: read,
+        retryOnTimeout: repeatable,
         shouldRetry: async ({ error }) => {
           if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
           if (error instanceof ResponseTooLarge) return false; // the same request would get the same answer
@@ -265,7 +265,7 @@ export class ApiClient {
           }
           // No answer (network failure or per-attempt timeout): a read (or a keyed write) is repeated; any other write may
           // have been applied.
-          return read ? undefined : false;
+          return repeatable ? undefined : false;
         },
       },
       hooks: {
@@ -365,7 +365,7 @@ export class ApiClient {
       } else if (status === 429) {
         hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
       } else if (write && status >= 500 && op.idempotencyHeader) {
-        hint = 'The API failed on its side. This write carried an idempotency key and was retried with it, so it was applied at most once: read the entity to check before trying again.';
+        hint = 'The API failed on its side. This write carried an idempotency key, so the automatic retries could not apply it twice, but it may have been applied once: read the entity to check before trying again.';
       } else if (write && status >= 500) {
         hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
       }
@@ -399,7 +399,7 @@ export class ApiClient {
         `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}` +
           `${cancelled ? ' (the call was cancelled)' : isTimeoutError(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
           (op.idempotencyHeader
-            ? 'It was retried with its idempotency key, so it was applied at most once. Read the entity before trying again.'
+            ? 'It carried an idempotency key, so the automatic retries could not apply it twice. Read the entity before trying again.'
             : 'Read the entity before retrying; the write was not repeated automatically.'),
         'outcome_unknown',
         outcome('unknown'),
