@@ -1,5 +1,5 @@
 // Finds the currency an ad account bills in (read from the API, cached in the store with a TTL); never converts FX.
-import type { ApiDefinition } from '../catalog/apis.js';
+import type { ApiDefinition, ApiId } from '../catalog/apis.js';
 import type { Store } from '../store.js';
 
 /** Reads through the API client without the guard (reads only). */
@@ -41,12 +41,16 @@ export const WHOP_CURRENCY_SOURCES: Readonly<Record<string, (args: Args) => Sour
 };
 
 export class CurrencyResolver {
+  /** Per API, the currency assumed where the account reports none (Whop: WHOP_CURRENCY); none for Pinterest. */
+  private readonly assumed: Readonly<Partial<Record<ApiId, string>>>;
+
   constructor(
     private readonly store: Store,
     private readonly read: Reader,
-    /** Whop: the currency assumed where the account reports none yet (WHOP_CURRENCY). */
-    private readonly whopDefault = 'USD',
-  ) {}
+    whopDefault = 'USD',
+  ) {
+    this.assumed = { whop: whopDefault };
+  }
 
   /** Where this call's currency is read; undefined when it names nothing that has one. */
   private source(api: ApiDefinition, tool: string | undefined, args: Args): Source | undefined {
@@ -61,7 +65,7 @@ export class CurrencyResolver {
    */
   async currencyFor(api: ApiDefinition, args: Args, tool?: string): Promise<string | undefined> {
     const source = this.source(api, tool, args);
-    if (!source) return api.id === 'whop' ? this.whopDefault : undefined;
+    if (!source) return this.assumed[api.id];
     const key = `currency:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
     // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
     const cached = (await this.store.get(key).catch(() => undefined)) as string | undefined;
@@ -69,7 +73,8 @@ export class CurrencyResolver {
     const reported = source.pick(await this.read(source.tool, source.args));
     const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
     if (!currency) {
-      if (api.id === 'whop') return this.whopDefault;
+      const assumed = this.assumed[api.id];
+      if (assumed) return assumed;
       throw new Error(`ad account ${String(args.ad_account_id)} did not report a currency`);
     }
     await this.store.set(key, currency, TTL_MS).catch(() => {});

@@ -116,15 +116,14 @@ const AMOUNT_HELP = 'Amount in the account currency, e.g. "12.50"';
 
 function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
   const nullable = facts.nullable === true;
-  // Major amounts are checked against the account currency's minor unit once the currency is known (convert.ts).
-  const maxDecimals = 6;
   const apiType = facts.type === 'string' ? 'string' : facts.type === 'number' ? 'number' : 'integer';
   const input = z.union(nullable ? [z.number(), z.string(), z.null()] : [z.number(), z.string()]);
   return input
     .transform((raw, ctx) => {
       if (raw === null) return new MoneyValue(field, null, raw, apiType);
       try {
-        const amount = parseAmount(raw, { maxDecimals });
+        // Micro resolution here; the account currency's minor unit is checked once the currency is known (convert.ts).
+        const amount = parseAmount(raw);
         if (field.unit === 'micro' && facts.minimum !== undefined && amount.micros < BigInt(facts.minimum)) {
           ctx.addIssue({ code: 'custom', message: `must be at least ${microsToDecimal(BigInt(facts.minimum))} (in currency units)` });
           return z.NEVER;
