@@ -5,6 +5,8 @@ import { confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
 import { minorUnit } from './guards/currencies.js';
 import { secretProblem } from './redact.js';
+import { closest } from './text.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from './tools/toolsets.js';
 
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
@@ -23,10 +25,12 @@ export interface Config {
   /** `memory`, `sqlite:PATH` or `redis://HOST:PORT`. */
   store: string;
   mode: Mode;
-  /** Selected toolset names; `['all']` selects every tool. Empty means the default toolsets. */
+  /** Selected toolset names; `['all']` selects every tool, `default` the default toolsets. Empty means the default toolsets. */
   toolsets: string[];
   /** Extra single tools added to the selection. */
   tools: string[];
+  /** Tools left out whatever selects them. */
+  excludeTools: string[];
   readOnly: boolean;
   confirmWrites: ConfirmWrites;
   confirmTtlSeconds: number;
@@ -298,8 +302,15 @@ export const SETTINGS = {
   stateful: setting({ flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions for 2025-era clients (their dialogs over HTTP need one)' }),
   store: setting({ flag: 'store', env: 'PINTEREST_MCP_STORE', type: text, default: 'memory', help: 'memory, sqlite:PATH or redis://HOST:PORT' }),
   mode: setting({ flag: 'mode', env: 'PINTEREST_MCP_MODE', type: oneOf(['tools', 'discover'] as const), default: 'tools', help: 'list every selected tool, or discover them through search' }),
-  toolsets: setting({ flag: 'toolsets', env: 'PINTEREST_MCP_TOOLSETS', type: list(), default: [], help: 'comma-separated toolsets, or all (default: the default toolsets)' }),
+  toolsets: setting({
+    flag: 'toolsets',
+    env: 'PINTEREST_MCP_TOOLSETS',
+    type: list(),
+    default: [],
+    help: 'comma-separated toolsets (listed below); default names the default ones (default,pins), all every tool (default: the default toolsets)',
+  }),
   tools: setting({ flag: 'tools', env: 'PINTEREST_MCP_TOOLS', type: list(), default: [], help: 'comma-separated extra tools' }),
+  excludeTools: setting({ flag: 'exclude-tools', env: 'PINTEREST_MCP_EXCLUDE_TOOLS', type: list(), default: [], help: 'comma-separated tools to leave out, whatever selects them' }),
   readOnly: setting({ flag: 'read-only', env: 'PINTEREST_MCP_READ_ONLY', type: boolean, default: false, help: 'list and allow only tools that do not write' }),
   confirmWrites: setting({
     flag: 'confirm-writes',
@@ -344,7 +355,15 @@ export const SETTINGS = {
     help: 'stderr log level; warnings also go to MCP clients that enable logging',
   }),
   demo: setting({ flag: 'demo', env: 'PINTEREST_MCP_DEMO', type: boolean, default: false, help: 'serve an in-process fake Pinterest API (no token needed)' }),
+  config: setting({
+    flag: 'config',
+    env: 'PINTEREST_MCP_CONFIG',
+    type: text,
+    default: undefined,
+    help: 'JSON file of settings keyed by flag name, e.g. {"toolsets": "default,pins", "read-only": true}; flags and variables win over it',
+  }),
   help: setting({ flag: 'help', type: boolean, default: false, help: 'print this help' }),
+  version: setting({ flag: 'version', type: boolean, default: false, help: 'print the version' }),
 
   httpToken: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),
   httpTokenFile: setting({ env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, secret: true, help: 'file whose first line is that bearer token (a mounted secret)' }),
@@ -427,6 +446,16 @@ function helpLines(named: [string, Setting<unknown>][], showEnv: boolean): strin
   });
 }
 
+/** One line per toolset: its name, the default mark and what it holds. */
+function toolsetLines(): string[] {
+  const names = Object.keys(TOOLSETS) as (keyof typeof TOOLSETS)[];
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  return names.map((name) => {
+    const mark = (DEFAULT_TOOLSETS as readonly string[]).includes(name) ? ' *' : '';
+    return `  ${(name + mark).padEnd(width)}  ${TOOLSETS[name].description}`;
+  });
+}
+
 export function helpText(): string {
   const all: Setting<unknown>[] = Object.values(SETTINGS);
   const flags = all.flatMap((s): [string, Setting<unknown>][] => (s.flag ? [[`--${s.flag}`, s]] : []));
@@ -441,6 +470,9 @@ export function helpText(): string {
     ...helpLines(envOnly, false),
     '',
     `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given.`,
+    '',
+    'Toolsets for --toolsets (* marks the default ones; whop is added whenever WHOP_API_KEY is set):',
+    ...toolsetLines(),
     '',
     'What --confirm-writes holds for confirmation (everything else is sent at once):',
     ...confirmationLevels().map((line) => `  ${line}`),
@@ -463,12 +495,66 @@ function parseGiven<T>(definition: Setting<T>, source: string, given: string | u
   }
 }
 
-/** A setting's value: the flag's if given, else the variable's, else the default. Both are checked when both are given. */
-function readSetting<T>(definition: Setting<T>, flags: FlagValues, env: NodeJS.ProcessEnv): T {
+/** Where a setting's text came from, in the order that decides: flag, variable, --config file. */
+interface Sources {
+  flags: FlagValues;
+  env: NodeJS.ProcessEnv;
+  /** The config file's settings as flag text, by flag name, and the file's path for messages. */
+  file?: { path: string; values: Record<string, string> };
+}
+
+/**
+ * A setting's value: the flag's if given, else the variable's, else the config file's, else the default. Every one
+ * given is checked, so that a bad value is reported even where another source overrides it.
+ */
+function readSetting<T>(definition: Setting<T>, { flags, env, file }: Sources): T {
+  const fromFile = definition.flag && file ? parseGiven(definition, `${file.path}: "${definition.flag}"`, file.values[definition.flag]) : undefined;
   const fromEnv = definition.env ? parseGiven(definition, definition.env, env[definition.env]) : undefined;
   const flagValue = definition.flag ? flags[definition.flag] : undefined;
   const fromFlag = parseGiven(definition, `--${definition.flag}`, flagValue === true ? 'true' : flagValue || undefined);
-  return (fromFlag ?? fromEnv ?? { value: definition.default }).value;
+  return (fromFlag ?? fromEnv ?? fromFile ?? { value: definition.default }).value;
+}
+
+/** Flags that act on the command line itself and cannot come from a config file. */
+const COMMAND_LINE_ONLY: readonly string[] = ['config', 'help', 'version'];
+
+/** A config file value as the text its flag would carry: arrays join with commas, objects as key=value entries (caps). */
+function flagText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(',');
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const pairs = Object.entries(value);
+    if (pairs.every(([, v]) => typeof v === 'string' || typeof v === 'number')) return pairs.map(([k, v]) => `${k}=${String(v)}`).join(',');
+  }
+  return undefined;
+}
+
+/** The settings of a `--config` JSON file, keyed by flag name, each checked later by the same table as its flag. */
+function readConfigFile(path: string): { path: string; values: Record<string, string> } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`--config ${path} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`--config ${path} must hold one JSON object of settings keyed by flag name, such as {"read-only": true}`);
+  }
+  const flagNames = (Object.values(SETTINGS) as Setting<unknown>[]).flatMap((s) => (s.flag && !COMMAND_LINE_ONLY.includes(s.flag) ? [s.flag] : []));
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!flagNames.includes(key)) {
+      const near = closest(key, flagNames, 3);
+      throw new ConfigError(
+        `${path}: "${key}" is not a setting a config file takes (keys are flag names without dashes${near.length ? `; closest: ${near.join(', ')}` : ''}); credentials come from the environment only`,
+      );
+    }
+    const given = flagText(value);
+    if (given === undefined) throw new ConfigError(`${path}: "${key}" must be a string, number, boolean or list, as its flag would take`);
+    values[key] = given;
+  }
+  return { path, values };
 }
 
 function parseFlags(argv: string[]): FlagValues {
@@ -485,10 +571,15 @@ function parseFlags(argv: string[]): FlagValues {
   }
 }
 
-export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
+export function loadConfig(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): Config & { help: boolean; version: boolean } {
   const flags = parseFlags(argv);
+  const configPath = readSetting(SETTINGS.config, { flags, env });
+  const sources: Sources = { flags, env, file: configPath ? readConfigFile(configPath) : undefined };
   const settings = Object.fromEntries(
-    Object.entries(SETTINGS).map(([name, definition]) => [name, readSetting(definition as Setting<unknown>, flags, env)]),
+    Object.entries(SETTINGS).map(([name, definition]) => [name, readSetting(definition as Setting<unknown>, sources)]),
   ) as SettingValues;
   const httpToken = settings.httpToken ?? settings.httpTokenFile;
   const approvers = settings.approverToken ?? settings.approverTokenFile ?? [];
@@ -500,6 +591,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   }
   return {
     help: settings.help,
+    version: settings.version,
     transport: settings.transport,
     host: settings.host,
     port: settings.port,
@@ -508,6 +600,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     mode: settings.mode,
     toolsets: settings.toolsets,
     tools: settings.tools,
+    excludeTools: settings.excludeTools,
     readOnly: settings.readOnly,
     confirmWrites: settings.confirmWrites,
     confirmTtlSeconds: settings.confirmTtlSeconds,

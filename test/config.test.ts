@@ -1,6 +1,14 @@
 // Configuration never fails open: each setting of SETTINGS is read strictly, and a value it does not accept stops start-up.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildTools } from '../src/tools/registry.js';
+import { selectTools } from '../src/tools/selection.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
+import { pinterestApi } from '../src/catalog/apis.js';
+import { VERSION } from '../src/version.js';
 import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../src/config.js';
 import { MONEY_KINDS } from '../src/guards/money-kinds.js';
 import { SERVER_ENTRY } from './helpers/harness.js';
@@ -218,6 +226,98 @@ describe('help', () => {
     }
     expect(help).toContain('Environment only');
   });
+});
+
+/** A JSON config file with `content` (an object, or raw text when a string), and its path. */
+function configFile(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'config-')), 'settings.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('--config FILE', () => {
+  it('takes settings by flag name, each read by the same table as its flag (lists as arrays, caps as an object)', () => {
+    const path = configFile({ toolsets: ['default', 'pins'], 'read-only': true, port: 8123, caps: { daily_budget: '500' }, 'exclude-tools': 'campaigns_create' });
+    const config = loadConfig(['--config', path], {});
+    expect(config.toolsets).toEqual(['default', 'pins']);
+    expect(config.readOnly).toBe(true);
+    expect(config.port).toBe(8123);
+    expect(config.caps).toEqual({ daily_budget: '500' });
+    expect(config.excludeTools).toEqual(['campaigns_create']);
+    expect(loadConfig([], { PINTEREST_MCP_CONFIG: path }).port).toBe(8123);
+  });
+
+  it('loses to flags and to variables', () => {
+    const path = configFile({ port: 8123, mode: 'discover' });
+    const config = loadConfig(['--config', path, '--port', '9000'], { PINTEREST_MCP_MODE: 'tools' });
+    expect(config.port).toBe(9000);
+    expect(config.mode).toBe('tools');
+  });
+
+  it('refuses a bad value naming the file and the key, even where a flag overrides it', () => {
+    const path = configFile({ port: 70000 });
+    expect(refusal(['--config', path, '--port', '9000'])).toBe(`${path}: "port" must be an integer from 0 to 65535; got "70000"`);
+    expect(refusal(['--config', configFile({ 'read-only': 'maybe' })])).toMatch(/"read-only" must be one of 1\/0/);
+  });
+
+  it('refuses unknown keys with the closest flag, credentials, nested values and files that are not a JSON object', () => {
+    expect(refusal(['--config', configFile({ toolset: 'pins' })])).toMatch(/"toolset" is not a setting a config file takes .*closest: toolsets/);
+    expect(refusal(['--config', configFile({ PINTEREST_ACCESS_TOKEN: 'pina_0123456789' })])).toMatch(/credentials come from the environment only/);
+    expect(refusal(['--config', configFile({ help: true })])).toMatch(/"help" is not a setting/);
+    expect(refusal(['--config', configFile({ caps: { daily_budget: { amount: 5 } } })])).toMatch(/"caps" must be a string, number, boolean or list/);
+    expect(refusal(['--config', configFile('[1, 2]')])).toMatch(/must hold one JSON object/);
+    expect(refusal(['--config', configFile('{ port: 1 ')])).toMatch(/cannot be read as JSON/);
+    expect(refusal(['--config', '/nonexistent/settings.json'])).toMatch(/cannot be read as JSON: ENOENT/);
+  });
+});
+
+describe('selection flags', () => {
+  const tools = buildTools(pinterestApi);
+  const select = (argv: string[], env: Record<string, string> = {}) => selectTools(tools, loadConfig(argv, env));
+  const toolsetsOf = (argv: string[]) => [...new Set(select(argv).tools.map((t) => t.toolset))].sort();
+
+  it('--toolsets default names the default toolsets, alone or with others', () => {
+    expect(toolsetsOf(['--toolsets', 'default'])).toEqual([...DEFAULT_TOOLSETS].sort());
+    expect(toolsetsOf(['--toolsets', 'default,pins'])).toEqual([...DEFAULT_TOOLSETS, 'pins'].sort());
+    expect(toolsetsOf([])).toEqual([...DEFAULT_TOOLSETS].sort());
+  });
+
+  it('refuses an unknown toolset or tool, naming the closest', () => {
+    expect(() => select(['--toolsets', 'default,pin'])).toThrow(/unknown toolset "pin" \(closest: pins/);
+    expect(() => select(['--exclude-tools', 'campaign_create'])).toThrow(/unknown tool "campaign_create" in --exclude-tools; closest: campaigns_create/);
+  });
+
+  it('--exclude-tools (and its variable) leaves tools out whatever selects them, and refuses calls to them', () => {
+    const selection = select(['--toolsets', 'all', '--tools', 'campaigns_create', '--exclude-tools', 'campaigns_create,pins_delete']);
+    const names = selection.tools.map((t) => t.name);
+    expect(names).not.toContain('campaigns_create');
+    expect(names).not.toContain('pins_delete');
+    expect(names).toContain('campaigns_update');
+    expect(selection.refusal(tools.find((t) => t.name === 'campaigns_create')!)).toMatch(/left out on this server \(--exclude-tools\): nothing was sent/);
+    expect(select([], { PINTEREST_MCP_EXCLUDE_TOOLS: 'campaigns_list' }).tools.map((t) => t.name)).not.toContain('campaigns_list');
+  });
+});
+
+describe('--help and --version', () => {
+  it('help lists every toolset once with the default ones marked', () => {
+    const help = helpText();
+    for (const name of Object.keys(TOOLSETS)) {
+      const line = help.split('\n').find((l) => l.trimStart().startsWith(`${name} `));
+      expect(line, name).toBeDefined();
+      expect(line!.includes(`${name} *`)).toBe((DEFAULT_TOOLSETS as readonly string[]).includes(name));
+    }
+  });
+
+  it('the version is package.json\'s, printed by --version on stdout', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--version'], { env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+  }, 15_000);
 });
 
 describe('the built server', () => {

@@ -1,5 +1,6 @@
-// Which tools a session sees and may call: toolsets, single tools, read-only (which wins over everything).
+// Which tools a session sees and may call: toolsets, single tools, exclusions and read-only (the last two win over everything).
 import { ConfigError, type Config } from '../config.js';
+import { closest } from '../text.js';
 import type { ToolDef } from './registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS, type ToolsetName } from './toolsets.js';
 
@@ -10,23 +11,34 @@ export interface Selection {
   refusal(tool: ToolDef): string | undefined;
 }
 
-export function selectTools(all: readonly ToolDef[], config: Pick<Config, 'toolsets' | 'tools' | 'readOnly' | 'mode' | 'whop'>): Selection {
-  const known = new Set(Object.keys(TOOLSETS));
+export function selectTools(
+  all: readonly ToolDef[],
+  config: Pick<Config, 'toolsets' | 'tools' | 'excludeTools' | 'readOnly' | 'mode' | 'whop'>,
+): Selection {
+  const known = Object.keys(TOOLSETS);
   for (const name of config.toolsets) {
-    if (name !== 'all' && !known.has(name)) {
-      throw new ConfigError(`unknown toolset "${name}"; choose from all, ${[...known].join(', ')}`);
+    if (name !== 'all' && name !== 'default' && !known.includes(name)) {
+      const near = closest(name, known, 3);
+      throw new ConfigError(`unknown toolset "${name}"${near.length ? ` (closest: ${near.join(', ')})` : ''}; choose from default, all, ${known.join(', ')}`);
     }
   }
-  const byName = new Map(all.map((t) => [t.name, t]));
-  for (const name of config.tools) {
-    if (!byName.has(name)) throw new ConfigError(`unknown tool "${name}" in --tools`);
+  const names = all.map((t) => t.name);
+  for (const [flag, given] of [['--tools', config.tools], ['--exclude-tools', config.excludeTools]] as const) {
+    for (const name of given) {
+      if (names.includes(name)) continue;
+      const near = closest(name, names, 3);
+      throw new ConfigError(`unknown tool "${name}" in ${flag}${near.length ? `; closest: ${near.join(', ')}` : ''}`);
+    }
   }
   const everything = config.toolsets.includes('all') || (config.mode === 'discover' && config.toolsets.length === 0);
-  const sets = new Set<string>(config.toolsets.length ? config.toolsets : DEFAULT_TOOLSETS);
+  const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
+  if (sets.size === 0) for (const name of DEFAULT_TOOLSETS) sets.add(name);
   if (config.whop.apiKey) sets.add('whop' satisfies ToolsetName);
   const extra = new Set(config.tools);
+  const excluded = new Set(config.excludeTools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);
   const refusal = (tool: ToolDef): string | undefined => {
+    if (excluded.has(tool.name)) return `${tool.name} is left out on this server (--exclude-tools): nothing was sent.`;
     if (config.readOnly && tool.writes) return `${tool.name} writes, and this server runs read-only (--read-only): nothing was sent.`;
     if (!inSelection(tool)) {
       return `${tool.name} is not enabled on this server. Enable its toolset with --toolsets ${tool.toolset} (or --tools ${tool.name}).`;
