@@ -3,7 +3,9 @@
 import { helpText, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createApp } from './server.js';
+import { startupFacts, startupLine } from './startup.js';
 import { serveStdio } from './transports/stdio.js';
+import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,8 +15,13 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n\n${helpText()}`);
     process.exit(2);
   }
+  // Asked for on the command line, where no protocol session runs: stdout is free for the answer.
   if (config.help) {
-    process.stderr.write(helpText());
+    process.stdout.write(helpText());
+    return;
+  }
+  if (config.version) {
+    process.stdout.write(`${VERSION}\n`);
     return;
   }
   const logger = createLogger(config.logLevel);
@@ -41,6 +48,8 @@ async function main(): Promise<void> {
   } else {
     stop = await serveStdio(app, logger);
   }
+  const facts = startupFacts(config, app);
+  logger.info(facts, startupLine(facts));
 
   // Graceful: stop accepting, let calls in flight finish (bounded), close the store, exit 0. A second signal forces.
   let shuttingDown = false;

@@ -25,8 +25,10 @@ import { reportWorkflow } from './tools/workflows.js';
 import { HttpApprovalDesk, LocalApprovalDesk } from './transports/approval-desk.js';
 import { ApprovalWeb } from './transports/approval-web.js';
 import { type Selection, selectTools } from './tools/selection.js';
+import { VERSION } from './version.js';
+import { serverInstructions } from './instructions.js';
 
-export const SERVER_INFO = { name: 'pinterest-api-mcp', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as const;
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
@@ -47,6 +49,8 @@ export interface App {
   storeKind: string;
   /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
   listTools(): Tool[];
+  /** How many tools tools/list answers with, without building it. */
+  listedCount: number;
   /** A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era. */
   createServer(era?: Era): Server;
   close(): Promise<void>;
@@ -122,11 +126,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
   });
   // Discover mode lists only meta-tools; tools mode lists the selection plus describe_tool.
+  // Workflows are listed beside the tools, or (discover mode) reached like them through search_tools and call_tool.
+  const report = reportWorkflow(selection, byName, runner, config.client);
+  const workflows = report ? [report] : [];
   const metaTools: MetaTool[] =
-    config.mode === 'discover' ? discoverTools(selection, byName, runner) : [describeTool(selection, byName)];
-  const report = config.mode === 'discover' ? undefined : reportWorkflow(selection, byName, runner, config.client);
-  if (report) metaTools.push(report);
+    config.mode === 'discover' ? discoverTools(selection, byName, runner, workflows) : [describeTool(selection, byName, workflows), ...workflows];
   const metaByName = new Map(metaTools.map((m) => [m.name, m]));
+  const instructions = serverInstructions({
+    discover: config.mode === 'discover',
+    tokens: tokens !== 'none',
+    whop: selection.tools.some((t) => t.api.id === 'whop'),
+    report: report !== undefined,
+  });
   const directTools = config.mode === 'discover' ? [] : selection.tools;
   let listed: Tool[] | undefined;
   const listTools = () =>
@@ -156,8 +167,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     approvalWeb,
     storeKind: storeKind(config.store),
     listTools,
+    listedCount: directTools.length + metaTools.length,
     createServer(era = 'legacy') {
       const server = new Server(SERVER_INFO, {
+        instructions,
         capabilities: { tools: {}, logging: {}, prompts: {} },
         jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes one server per request)
         // The legacy era's dialog is asked by askNow (src/dialog.ts), not by the SDK's shim, so its failures read like ours.

@@ -18,10 +18,13 @@ describe('analytics_run_report', () => {
         { onprogress: (p) => progress.push(p) },
       );
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      const out = result.structuredContent as { report_status: string; rows: number; totals: Record<string, unknown> };
+      const out = result.structuredContent as { report_status: string; rows: number; totals: Record<string, unknown>; first_rows: Record<string, unknown>[] };
       expect(out.report_status).toBe('FINISHED');
       expect(out.rows).toBeGreaterThan(0);
-      expect(String(out.totals.SPEND_IN_MICRO_DOLLAR)).toMatch(/USD$/);
+      // Micro columns stay as the API gave them, each restated beside it in natural units, in totals and in rows.
+      expect(Number.isSafeInteger(out.totals.SPEND_IN_MICRO_DOLLAR)).toBe(true);
+      expect(out.totals.SPEND).toBe(`${(Number(out.totals.SPEND_IN_MICRO_DOLLAR) / 1e6).toFixed(2)} USD`);
+      for (const row of out.first_rows) expect(row.SPEND).toBe(`${(Number(row.SPEND_IN_MICRO_DOLLAR) / 1e6).toFixed(2)} USD`);
       expect(progress.length).toBeGreaterThanOrEqual(3); // creating + at least two polls
       expect(progress.at(-1)!.message).toMatch(/FINISHED/);
       expect(h.sent({ operationId: 'analytics/get_report' })).toHaveLength(3);

@@ -70,6 +70,17 @@ function refused(intro: string, problems: readonly Problem[]): GuardDecision {
   return { action: 'respond', result: errorResult([intro, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n')) };
 }
 
+/**
+ * How the caller repeats this call: the tool itself, or (discover mode) call_tool with the tool's name, where the
+ * extra argument (a confirmation_token, an approval_id) goes inside `arguments` like every other one.
+ */
+function callAgain(input: GuardInput, plus?: string, instead?: string): string {
+  const { tool, via } = input;
+  const extra = plus ? ` plus ${plus}` : instead ? ` ${instead}` : '';
+  if (via) return `call ${via} again with name "${tool.name}" and the same arguments${extra}${plus ? ' (inside "arguments")' : ''}`;
+  return `call ${tool.name} again with the same arguments${extra}`;
+}
+
 export class SpendGuard implements Guard {
   private readonly confirmations: Confirmations;
   private readonly dialogs: Confirmations;
@@ -101,7 +112,7 @@ export class SpendGuard implements Guard {
       throw error;
     }
     if (!tool.writes) {
-      return { action: 'send', request: prepared.request, after: (r) => this.outcome.readableMoney(input, r), shape: (body) => this.scope.filter(tool, body) };
+      return { action: 'send', request: prepared.request, shape: (body) => this.scope.filter(tool, body), present: (content) => this.outcome.present(input, content) };
     }
 
     const current = new CurrentValues(this.options.read, tool.api.id, input.args, prepared.entities);
@@ -186,7 +197,7 @@ export class SpendGuard implements Guard {
       ...summary.notes,
       `Request: ${displayJson(summary.request)}`,
       `Ask the user to approve or reject it ${desk.where(approval)} (expires ${approval.expires_at}). ` +
-        `Then call ${tool.name} again with the same arguments plus approval_id "${approval.id}" to read the outcome; that call sends nothing itself.`,
+        `Then ${callAgain(input, `approval_id "${approval.id}"`)} to read the outcome; that call sends nothing itself.`,
     ].join('\n');
     return {
       content: [{ type: 'text', text }],
@@ -210,19 +221,21 @@ export class SpendGuard implements Guard {
       return answer('approval_mismatch', `Approval ${id} is for different arguments of ${tool.name}; call with the arguments it was created for. Nothing was sent.`, true);
     }
     const decided = { decided_by: approval.decided_by, decided_at: approval.decided_at };
-    if (isExpired(approval)) return answer('approval_expired', `Approval ${id} expired at ${approval.expires_at} without a decision; nothing was sent. Call ${tool.name} without approval_id to ask again.`);
+    if (isExpired(approval)) {
+      return answer('approval_expired', `Approval ${id} expired at ${approval.expires_at} without a decision; nothing was sent. To ask again, ${callAgain(input, undefined, 'without approval_id')}.`);
+    }
     switch (approval.state) {
       case 'pending':
         return answer(
           'approval_pending',
-          `Approval ${id} is not decided yet; nothing was sent. Ask the user to approve or reject it ${this.options.approval.desk?.where(approval) ?? 'on the approval page'} (expires ${approval.expires_at}), then call again.`,
+          `Approval ${id} is not decided yet; nothing was sent. Ask the user to approve or reject it ${this.options.approval.desk?.where(approval) ?? 'on the approval page'} (expires ${approval.expires_at}), then ${callAgain(input, `approval_id "${id}"`)}.`,
           false,
           { expires_at: approval.expires_at },
         );
       case 'rejected':
         return answer('approval_rejected', `The person rejected ${tool.name} (approval ${id}); nothing was sent.`, false, decided);
       case 'sending':
-        return answer('approval_sending', `Approved (${approval.decided_by}); the write is being sent. Call again in a moment; if this stays, the server stopped while sending and the outcome is unknown: check before retrying.`, false, decided);
+        return answer('approval_sending', `Approved (${approval.decided_by}); the write is being sent. In a moment, ${callAgain(input, `approval_id "${id}"`)}; if this stays, the server stopped while sending and the outcome is unknown: check before retrying.`, false, decided);
       case 'done':
         return this.approvedOutcome(approval);
     }
@@ -270,7 +283,7 @@ export class SpendGuard implements Guard {
       this.options.logger.warn({ tool: tool.name, why }, 'the confirmation dialog did not confirm; nothing was sent');
       const text =
         `The person did not confirm ${tool.name}: ${why}. Nothing was sent and no confirmation token was issued. ` +
-        `To ask again, call ${tool.name} again with the same arguments.`;
+        `To ask again, ${callAgain(input)}.`;
       return { action: 'respond', result: { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'not_confirmed', request, changes } } };
     }
     const text = `The user did not confirm ${tool.name}; nothing was sent.`;
@@ -395,7 +408,7 @@ export class SpendGuard implements Guard {
       ...lines,
       ...notes,
       shown,
-      `Show this to the user. To execute exactly this request once, call ${tool.name} again with the same arguments plus confirmation_token "${token}" (expires ${expiresAt}).`,
+      `Show this to the user. To execute exactly this request once, ${callAgain(input, `confirmation_token "${token}"`)} (expires ${expiresAt}).`,
     ].join('\n');
     return {
       content: [{ type: 'text', text }],

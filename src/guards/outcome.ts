@@ -8,6 +8,8 @@ import type { CurrencyResolver, Reader } from './currency.js';
 import { formatMajor, formatMoney, microsToDecimal } from './money.js';
 import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
 import { readEntities } from './current.js';
+import { hasMicroColumns, restateRow } from './report-money.js';
+import { isPlainObject } from '../json.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import type { ApprovedBy, GuardInput } from './types.js';
 
@@ -48,7 +50,7 @@ export class WriteOutcome {
       notes.push(lines.join('\n'));
     }
     notes.push(...(await this.readBack(input, prepared, items, response.body)));
-    notes.push(...(await this.readableMoney(input, response)));
+    notes.push(...(await this.readableMoney(input, response.body)));
     await this.record(input, prepared, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status, approved_by: approvedBy });
     return notes;
   }
@@ -111,9 +113,22 @@ export class WriteOutcome {
     return lines;
   }
 
-  /** Where a response carries amounts, states them in natural units with their currency. */
-  async readableMoney(input: GuardInput, response: ApiResponse): Promise<string[]> {
-    if (input.tool.api.id === 'whop') return this.whopMoney(input, response);
+  /**
+   * A read's answer as shown: analytics rows (micro-currency columns) get each amount restated beside it, in the
+   * account's currency; any other amounts are restated in a note.
+   */
+  async present(input: GuardInput, content: Record<string, unknown>): Promise<{ content: Record<string, unknown>; notes: string[] }> {
+    const rows = content.items;
+    if (input.tool.api.id === 'pinterest' && Array.isArray(rows) && hasMicroColumns(rows)) {
+      const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
+      return { content: { ...content, items: rows.map((row) => (isPlainObject(row) ? restateRow(row, currency) : row)) }, notes: [] };
+    }
+    return { content, notes: await this.readableMoney(input, content) };
+  }
+
+  /** Where an answer carries amounts, states them in natural units with their currency. */
+  private async readableMoney(input: GuardInput, body: unknown): Promise<string[]> {
+    if (input.tool.api.id === 'whop') return this.whopMoney(input, body);
     const found: [string, string][] = [];
     const walk = (value: unknown, path: string): void => {
       if (found.length >= 20 || !value || typeof value !== 'object') return;
@@ -124,7 +139,7 @@ export class WriteOutcome {
         } else walk(child, where);
       }
     };
-    walk(response.body, '');
+    walk(body, '');
     if (!found.length) return [];
     const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
     const lines = found.map(([where, micros]) => `${where} = ${currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`}`);
@@ -135,7 +150,7 @@ export class WriteOutcome {
    * Whop answers amounts in major units already; they are restated with the currency each object reports
    * (`spend_currency`, inherited by nested rows), else the account's, so that a model never reads a bare number.
    */
-  private async whopMoney(input: GuardInput, response: ApiResponse): Promise<string[]> {
+  private async whopMoney(input: GuardInput, body: unknown): Promise<string[]> {
     const found: { where: string; amount: number; currency?: string }[] = [];
     let total = 0;
     const walk = (value: unknown, path: string, inherited: string | undefined): void => {
@@ -151,7 +166,7 @@ export class WriteOutcome {
         else walk(child, where, own);
       }
     };
-    walk(response.body, '', undefined);
+    walk(body, '', undefined);
     if (!found.length) return [];
     const fallback = found.some((f) => !f.currency) ? await this.currencies.currencyFor(input.tool.api, input.args, input.tool.name).catch(() => undefined) : undefined;
     const lines = found.map(({ where, amount, currency }) => {

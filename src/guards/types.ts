@@ -27,6 +27,8 @@ export interface GuardInput {
    * sign-in link. The link goes to the client's dialog only, never into a result.
    */
   openUrl?: OpenUrl;
+  /** The meta-tool that carried the call (discover mode's `call_tool`): the texts say to repeat the call through it. */
+  via?: string;
   signal?: AbortSignal;
   /**
    * Present when the client can show the person a form (MCP form elicitation): a held write is then asked in a dialog
@@ -77,9 +79,12 @@ export interface DialogRound {
 
 export type DialogAnswer = 'accepted' | 'declined' | 'unanswered' | 'failed';
 
+/** Turns a read's answer into what the caller sees (see GuardDecision's `present`). */
+export type Present = (content: Record<string, unknown>) => Promise<{ content: Record<string, unknown>; notes: string[] }>;
+
 export type GuardDecision =
   /**
-   * Send this request; `after` (optional) reports on the outcome (per-item results, read-back checks); `shape`
+   * Send this request; `after` (optional, writes) reports on the outcome (per-item results, read-back checks); `shape`
    * (optional) changes the answer's body before the caller sees it (accounts outside `--ad-accounts` removed);
    * `failed` (optional) records a failed send.
    */
@@ -88,6 +93,11 @@ export type GuardDecision =
       request: ApiRequest;
       after?: (response: ApiResponse) => Promise<string[]>;
       shape?: (body: unknown) => unknown;
+      /**
+       * Reads: the answer as the caller will see it, once pages are collected and `fields` applied (so notes speak
+       * only of what is shown): analytics rows gain natural-unit amounts, other amounts are restated in notes.
+       */
+      present?: Present;
       /** Called when sending failed (the client's ApiError): records what happened to the write (audit). */
       failed?: (error: ApiError) => Promise<void>;
     }

@@ -10,6 +10,8 @@ import { TOOLSETS } from './toolsets.js';
 
 export interface MetaTool {
   name: string;
+  /** Workflows only: the toolset whose tools they chain, for search_tools. */
+  toolset?: string;
   listing: Tool;
   run(args: unknown, ctx: CallContext): Promise<ToolAnswer>;
 }
@@ -35,7 +37,7 @@ export function meta(
       return listing;
     },
     async run(args, ctx) {
-      const parsed = input.safeParse(args ?? {});
+      const parsed = input.safeParse(args ?? {}, { reportInput: true });
       if (!parsed.success) return validationError(name, parsed.error.issues);
       return run(parsed.data, ctx);
     },
@@ -46,7 +48,7 @@ function json(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
 }
 
-export function describeTool(selection: Selection, byName: ReadonlyMap<string, ToolDef>): MetaTool {
+export function describeTool(selection: Selection, byName: ReadonlyMap<string, ToolDef>, workflows: readonly MetaTool[] = []): MetaTool {
   return meta(
     'describe_tool',
     'Describe a tool',
@@ -55,7 +57,11 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
     READ,
     async ({ name }: { name: string }) => {
       const tool = byName.get(name);
-      if (name === 'analytics_run_report') return errorResult('analytics_run_report takes the body of analytics_create_report: describe that tool.');
+      const workflow = workflows.find((w) => w.name === name);
+      if (workflow) {
+        const { title, description, inputSchema } = workflow.listing;
+        return json({ name, title, description, toolset: workflow.toolset, writes: false, inputSchema });
+      }
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools or tools/list to find names.`);
       const refusal = selection.refusal(tool);
       if (refusal) return errorResult(refusal);
@@ -73,9 +79,21 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
   );
 }
 
-/** Discover mode: a handful of tools that reach every selected operation through the same validation and guard. */
-export function discoverTools(selection: Selection, byName: ReadonlyMap<string, ToolDef>, runner: ToolRunner): MetaTool[] {
+/**
+ * Discover mode: a handful of tools that reach every selected operation and workflow (analytics_run_report) through
+ * the same validation and guard.
+ */
+export function discoverTools(
+  selection: Selection,
+  byName: ReadonlyMap<string, ToolDef>,
+  runner: ToolRunner,
+  workflows: readonly MetaTool[],
+): MetaTool[] {
   const toolsets = [...new Set(selection.tools.map((t) => t.toolset))];
+  const reachable = [
+    ...selection.tools,
+    ...workflows.map((w) => ({ name: w.name, title: w.listing.title ?? w.name, description: w.listing.description ?? '', toolset: w.toolset ?? '', writes: false })),
+  ];
   const search = meta(
     'search_tools',
     'Search tools',
@@ -88,7 +106,7 @@ export function discoverTools(selection: Selection, byName: ReadonlyMap<string, 
     READ,
     async ({ query, toolset, limit }: { query?: string; toolset?: string; limit?: number }) => {
       const words = (query ?? '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-      const scored = selection.tools
+      const scored = reachable
         .filter((t) => !toolset || t.toolset === toolset)
         .map((t) => {
           const hay = `${t.name} ${t.title} ${t.description} ${t.toolset}`.toLowerCase();
@@ -111,12 +129,15 @@ export function discoverTools(selection: Selection, byName: ReadonlyMap<string, 
     z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).optional() }),
     { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     async ({ name, arguments: args }: { name: string; arguments?: Record<string, unknown> }, ctx) => {
+      const via = { ...ctx, via: 'call_tool' };
+      const workflow = workflows.find((w) => w.name === name);
+      if (workflow) return workflow.run(args ?? {}, via);
       const tool = byName.get(name);
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools to find names.`);
       const refusal = selection.refusal(tool);
       if (refusal) return errorResult(refusal);
-      return runner.run(tool, args ?? {}, ctx);
+      return runner.run(tool, args ?? {}, via);
     },
   );
-  return [search, describeTool(selection, byName), call];
+  return [search, describeTool(selection, byName, workflows), call];
 }

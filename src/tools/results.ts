@@ -3,6 +3,8 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { redactor } from '../redact.js';
 import { isPlainObject } from '../json.js';
+import { oneLine } from '../guards/text.js';
+import { closest } from '../text.js';
 
 export function pathOf(path: readonly PropertyKey[]): string {
   let out = '';
@@ -11,6 +13,17 @@ export function pathOf(path: readonly PropertyKey[]): string {
 }
 
 type Issue = z.core.$ZodIssue;
+
+/** Enums longer than this are not repeated in errors (analytics columns have ~160 values): the nearest ones are named. */
+const LONG_ENUM = 12;
+
+/** A value outside a long enum: what was given and the closest valid values, in one short line. */
+function longEnumProblem(given: unknown, values: readonly unknown[]): string {
+  const valid = values.map(String);
+  const near = typeof given === 'string' ? closest(given, valid, 4) : [];
+  const shown = typeof given === 'string' ? oneLine(JSON.stringify(given), 60) : typeof given;
+  return `${shown} is not one of the ${valid.length} valid values${near.length ? `; closest: ${near.join(', ')}` : ''} (describe_tool lists them all)`;
+}
 
 /** One line per broken rule, naming the field; for unions, the closest alternative's problems. */
 export function describeIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): string[] {
@@ -29,6 +42,8 @@ export function describeIssues(issues: readonly Issue[], prefix: readonly Proper
             : `${pathOf([...path, key])}: unknown property; remove it (check the spelling against the tool's input schema)`,
         );
       }
+    } else if (issue.code === 'invalid_value' && issue.values.length > LONG_ENUM) {
+      lines.push(`${pathOf(path)}: ${longEnumProblem(issue.input, issue.values)}`);
     } else {
       lines.push(`${pathOf(path)}: ${issue.message}`);
     }

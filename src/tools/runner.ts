@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
-import type { ApprovalGrant, DialogRound, Guard, GuardInput, OpenUrl, Question } from '../guards/types.js';
+import type { ApprovalGrant, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
 import { CONTROL_ARGS, type ToolDef } from './registry.js';
@@ -30,6 +30,8 @@ export interface CallContext {
   openUrl?: OpenUrl;
   /** The approval a 2026-07-28 retry reads (the request state of the URL round that opened its page). */
   approvalId?: string;
+  /** The meta-tool the call came through (discover mode's call_tool); answers then say how to repeat it there. */
+  via?: string;
 }
 
 /** What a call answers: a tool result, or a question for the person that the call's next round answers. */
@@ -64,7 +66,7 @@ export class ToolRunner {
   constructor(private readonly options: RunnerOptions) {}
 
   async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<ToolAnswer> {
-    const parsed = tool.input.safeParse(rawArgs ?? {});
+    const parsed = tool.input.safeParse(rawArgs ?? {}, { reportInput: true });
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
     const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
     const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: (approval_id as string | undefined) ?? ctx.approvalId };
@@ -81,7 +83,13 @@ export class ToolRunner {
         content = collected.content;
         if (collected.note) notes.push(collected.note);
       }
-      return successResult(project(content, fields as string[] | undefined, tool.api.paging.itemsKey), notes, this.options.maxResultChars);
+      content = project(content, fields as string[] | undefined, tool.api.paging.itemsKey);
+      if (first.present) {
+        const shown = await first.present(content);
+        content = shown.content;
+        notes.push(...shown.notes);
+      }
+      return successResult(content, notes, this.options.maxResultChars);
     } catch (error) {
       if (error instanceof ApiError) return errorResult(error.message, { error: error.kind, ...error.details });
       if (error instanceof StoreUnavailable) {
@@ -103,14 +111,18 @@ export class ToolRunner {
     args: Record<string, unknown>,
     controls: Pick<GuardInput, 'dryRun' | 'confirmationToken' | 'approvalId' | 'sentArgs'>,
     ctx: CallContext,
-  ): Promise<{ result: CallToolResult } | { ask: Question } | { content: Record<string, unknown>; notes: string[] }> {
+  ): Promise<
+    | { result: CallToolResult }
+    | { ask: Question }
+    | { content: Record<string, unknown>; notes: string[]; present?: Present }
+  > {
     const client = this.options.clients[tool.api.id];
     if (tool.writes && !controls.dryRun) {
       // Without credentials a confirmed write could never be sent: say so before any preview or token.
       const problem = await client.credentialProblem();
       if (problem) throw problem;
     }
-    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant, openUrl: ctx.openUrl });
+    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant, openUrl: ctx.openUrl, via: ctx.via });
     if (decision.action === 'respond') return { result: decision.result };
     if (decision.action === 'ask') return { ask: decision.question };
     let response;
@@ -122,7 +134,7 @@ export class ToolRunner {
     }
     const notes = decision.after ? await decision.after(response) : [];
     const body = decision.shape ? decision.shape(response.body) : response.body;
-    return { content: structured(body, response.status), notes };
+    return { content: structured(body, response.status), notes, present: decision.present };
   }
 
   /**

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { type DownloadOptions, downloadJson } from '../client/download.js';
-import { formatMoney } from '../guards/money.js';
+import { restateRow, totalRows } from '../guards/report-money.js';
 import { type MetaTool, meta } from './meta.js';
 import type { ToolDef } from './registry.js';
 import { errorResult } from './results.js';
@@ -23,19 +23,6 @@ function rowsOf(report: unknown): Row[] {
     );
   }
   return [];
-}
-
-function summarise(rows: Row[], currency: string | undefined): Record<string, string | number> {
-  const totals: Record<string, bigint | number> = {};
-  for (const row of rows) {
-    for (const [k, v] of Object.entries(row)) {
-      if (typeof v !== 'number' || k === 'entity_id') continue;
-      totals[k] = /MICRO_DOLLAR/.test(k) && Number.isInteger(v) ? BigInt(totals[k] ?? 0) + BigInt(v) : Number(totals[k] ?? 0) + v;
-    }
-  }
-  return Object.fromEntries(
-    Object.entries(totals).map(([k, v]) => [k, typeof v === 'bigint' ? `${formatMoney(v, currency ?? 'USD')}${currency ? '' : ' (currency unknown)'}` : v]),
-  );
 }
 
 export function reportWorkflow(
@@ -92,12 +79,15 @@ export function reportWorkflow(
           const account = await runner.run(byName.get('ad_accounts_get')!, { ad_account_id: args.ad_account_id }, ctx);
           const accountCurrency = contentOf(account).currency;
           const currency = typeof accountCurrency === 'string' ? accountCurrency : undefined;
+          const { totals, not_totalled } = totalRows(rows, currency);
           const result = {
             token,
             report_status: 'FINISHED',
             rows: rows.length,
-            totals: summarise(rows, currency),
-            first_rows: rows.slice(0, args.max_rows ?? 20),
+            ...(currency ? { currency } : {}),
+            totals,
+            ...(not_totalled.length ? { not_totalled } : {}),
+            first_rows: rows.slice(0, args.max_rows ?? 20).map((row) => restateRow(row, currency)),
           };
           return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
         }
@@ -116,5 +106,5 @@ export function reportWorkflow(
   const properties = { ...(listing.inputSchema.properties ?? {}) };
   properties.body = { type: 'object', description: 'Same body as analytics_create_report (see describe_tool for its fields).' };
   const summarised = { ...listing, inputSchema: { ...listing.inputSchema, properties } };
-  return { ...tool, listing: summarised };
+  return { ...tool, toolset: 'analytics', listing: summarised };
 }
