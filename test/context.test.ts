@@ -256,7 +256,7 @@ describe('bounded results', () => {
 });
 
 describe('field notes', () => {
-  it('explain time units and spending defaults only where they apply', async () => {
+  it('explain time units, spending defaults, where budgets live, targeting keys and analytics columns, only where they apply', async () => {
     const h = await startInProcess();
     try {
       const tools = (await h.client.listTools()).tools;
@@ -265,7 +265,16 @@ describe('field notes', () => {
       expect(item('campaigns_create').status.description).toMatch(/Default ACTIVE/);
       expect(item('campaigns_update').status.description).toBeUndefined();
       expect(item('ad_groups_create').start_time.description).toBe('Unix seconds');
-      expect(item('ad_groups_create').budget.description).toMatch(/account currency/);
+      expect(item('ad_groups_create').budget.description).toMatch(/account currency.*Required unless the campaign uses CBO/);
+      // Where the budget lives, and how a cap differs from it.
+      expect(item('campaigns_create').daily_spend_cap.description).toMatch(/CBO: the daily budget; else an optional cap/);
+      expect(tools.find((t) => t.name === 'campaigns_create')!.description).toMatch(/each ad group has its own budget/);
+      // targeting_spec is summarised by what its keys mean, not only their names.
+      expect(item('ad_groups_create').targeting_spec.description).toMatch(/LOCATION \(country or US DMA codes\).*GENDER/);
+      // The ~175 analytics columns: a pointer with the common ones, not the enum.
+      const columns = tools.find((t) => t.name === 'campaigns_analytics')!.inputSchema.properties!.columns as { description?: string; items: { enum?: unknown } };
+      expect(columns.description).toMatch(/^e\.g\. SPEND_IN_MICRO_DOLLAR, PAID_IMPRESSION, CLICKTHROUGH_1.*all 175 in describe_tool$/);
+      expect(columns.items.enum).toBeUndefined();
     } finally {
       await h.close();
     }

@@ -78,8 +78,9 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   if (schema.items) out.items = compactSchema(schema.items, depth);
   if (schema.properties) {
     if (depth >= LISTED_DEPTH) {
-      out.description = `object (${Object.keys(schema.properties).join(', ')})`;
-      if (out.description.length > 160) out.description = 'object; see describe_tool for its fields';
+      // A field's own note (targeting_spec's keys) says more than the bare key names.
+      if (!schema.description) out.description = `object (${Object.keys(schema.properties).join(', ')})`;
+      if (out.description.length > 160 && !schema.description) out.description = 'object; see describe_tool for its fields';
     } else {
       out.properties = Object.fromEntries(
         Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, (depth === 0 && LISTED_CONTROLS[k]) || compactSchema(v, depth + 1)]),

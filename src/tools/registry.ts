@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type ApiDefinition, toolName } from '../catalog/apis.js';
 import type { OperationFacts, ParameterFacts, SchemaFacts } from '../catalog/types.js';
 import { classify, isWrite } from '../guards/classification.js';
-import { SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
+import { PARAMETERS, SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
 import { type ToolsetName, toolsetOf } from './toolsets.js';
 
 export interface ToolAnnotations {
@@ -56,8 +56,10 @@ function queryListFacts(builder: SchemaBuilder, facts: SchemaFacts): SchemaFacts
   return flat.type === 'array' && !((flat.minItems ?? 0) >= 1) ? { ...flat, minItems: 1 } : facts;
 }
 
-function parameterSchema(builder: SchemaBuilder, p: ParameterFacts): z.ZodType {
-  const schema = builder.convert(p.in === 'query' ? queryListFacts(builder, p.schema) : p.schema);
+function parameterSchema(builder: SchemaBuilder, p: ParameterFacts, options: BuildOptions): z.ZodType {
+  const converted = builder.convert(p.in === 'query' ? queryListFacts(builder, p.schema) : p.schema);
+  const note = options.describeProperty?.([PARAMETERS], p.name, builder.valuesOf(p.schema));
+  const schema = note ? converted.describe(note) : converted;
   return p.required || p.in === 'path' ? schema : schema.optional();
 }
 
@@ -84,7 +86,7 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
     let input: z.ZodObject | undefined;
     const buildInput = (): z.ZodObject => {
       const shape: Record<string, z.ZodType> = {};
-      for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p);
+      for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p, options);
       if (op.body) {
         const body = builder.convert(op.body.schema);
         shape.body = op.body.required ? body : body.optional();

@@ -13,9 +13,15 @@ export interface SchemaBuilderOptions {
   schemas: Readonly<Record<string, SchemaFacts>>;
   /** Lets callers swap a property for their own schema; `owner` is the component that declares it, `facts` its flattened schema. */
   overrideProperty?: (owner: string | undefined, name: string, facts: SchemaFacts) => PropertyOverride | undefined;
-  /** A short description for a property (listed with the schema), given every component that declares it. */
-  describeProperty?: (owners: readonly string[], name: string) => string | undefined;
+  /**
+   * A short description for a property (listed with the schema), given every component that declares it and the
+   * values it (or its items) may take; operation parameters come with the owner `PARAMETERS`.
+   */
+  describeProperty?: (owners: readonly string[], name: string, values: readonly unknown[] | undefined) => string | undefined;
 }
+
+/** The owner `describeProperty` is given for an operation's path and query parameters. */
+export const PARAMETERS = '(parameters)';
 
 export class SchemaBuilder {
   private readonly schemas: Readonly<Record<string, SchemaFacts>>;
@@ -88,6 +94,12 @@ export class SchemaBuilder {
   /** The component that declares a property; for a property merged from several parts, the first that has one. */
   private ownerOf(facts: SchemaFacts): string | undefined {
     return this.ownersOf(facts)[0];
+  }
+
+  /** The values a schema's enum allows, or its items' (a list of enum values); undefined when it has none. */
+  valuesOf(facts: SchemaFacts): readonly unknown[] | undefined {
+    const flat = this.flatten(facts);
+    return flat.enum ?? (flat.type === 'array' && flat.items ? this.flatten(flat.items).enum : undefined);
   }
 
   /** Every component that declares a property (several when parts of an allOf each declare it). */
@@ -182,9 +194,10 @@ export class SchemaBuilder {
       const owners = this.ownersOf(facts);
       const override = this.options.overrideProperty?.(owners[0], name, this.flatten(facts));
       const key = override?.inputName ?? name;
-      const note = this.options.describeProperty?.(owners, name);
+      const note = this.options.describeProperty?.(owners, name, this.valuesOf(facts));
       const converted = override?.schema ?? this.convert(facts);
-      const value = note ? converted.describe(note) : converted;
+      // A note adds to a description the override gave (money fields say how amounts are written).
+      const value = note ? converted.describe(converted.description ? `${converted.description}. ${note}` : note) : converted;
       shape[key] = required.has(name) ? value : value.optional();
     }
     const object = z.object(shape);
