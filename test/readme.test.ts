@@ -1,8 +1,10 @@
 // The README stays true: its quick start is two commands, CI runs its test command, and it documents every setting.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { pinterestApi } from '../src/catalog/apis.js';
-import { SETTINGS } from '../src/config.js';
+import { SETTINGS, loadConfig } from '../src/config.js';
 import { toolsOfClass } from '../src/guards/classification.js';
 import { buildTools } from '../src/tools/registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
@@ -48,4 +50,24 @@ it('states the catalog: its version, how many operations are tools, which are no
   expect(listed.sort()).toEqual(expected.sort());
   const defaults = tools.filter((t) => (DEFAULT_TOOLSETS as readonly string[]).includes(t.toolset)).length;
   expect(readme).toContain(`the default selection (${defaults} tools, plus `);
+});
+
+it('points a new user to the token guide, --version and --help, and names what the first minutes show', () => {
+  const quick = readme.split('## Quick start')[1].split('\n## ')[0];
+  expect(quick).toContain('[docs/getting-a-token.md](docs/getting-a-token.md)');
+  expect(existsSync(new URL('../docs/getting-a-token.md', import.meta.url))).toBe(true);
+  expect(quick).toMatch(/--version` prints the version; `--help` every flag, variable and toolset/);
+  expect(quick).toMatch(/instructions\]\(src\/instructions\.ts\) at initialize/);
+  expect(configurationTable).toMatch(/\*\*Config file\.\*\* `--config settings\.json`/);
+  expect(configurationTable).toMatch(/\*\*Start-up line\.\*\*/);
+  // The config file example is one the server accepts, meaning what it says.
+  const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'settings.json');
+  writeFileSync(file, configurationTable.split('```json')[1].split('```')[0]);
+  const config = loadConfig(['--config', file], {});
+  expect(config.toolsets).toEqual(['default', 'pins']);
+  expect(config.excludeTools).toEqual(['campaigns_create']);
+  expect(config.caps).toEqual({ daily_budget: '500' });
+  const toolsets = readme.split('### Toolsets and context size')[1].split('\n## ')[0];
+  expect(toolsets).toMatch(/`--toolsets default,pins` adds to the default selection/);
+  expect(toolsets).toMatch(/through `call_tool`, with the `confirmation_token` or\n`approval_id` inside `arguments`/);
 });
