@@ -125,8 +125,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     maxResultChars: config.maxResultChars,
     schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
   });
-  // Discover mode lists only meta-tools; tools mode lists the selection plus describe_tool.
-  // Workflows are listed beside the tools, or (discover mode) reached like them through search_tools and call_tool.
+  // Tools mode lists the selection, describe_tool and the workflows; discover mode lists only its meta-tools, which
+  // reach the workflows like any other tool (search_tools, describe_tool, call_tool).
   const report = reportWorkflow(selection, byName, runner, config.client);
   const workflows = report ? [report] : [];
   const metaTools: MetaTool[] =
