@@ -1,4 +1,17 @@
-// Stateful operation handlers: ads entities, boards, pins and async reports read and write the emulator store.
+// Stateful operation handlers: ads entities, boards, pins, analytics and async reports read and write the emulator store.
+import {
+  type AnalyticsLevel,
+  type AnalyticsQuery,
+  AnalyticsError,
+  REPORT_MAX_SPAN_DAYS,
+  SYNC_MAX_SPAN_DAYS,
+  addDays,
+  analyticsReport,
+  analyticsRows,
+  checkDateRange,
+  reportLevel,
+  utcDate,
+} from './analytics.js';
 import {
   type AdGroupRecord,
   type BoardRecord,
@@ -8,6 +21,7 @@ import {
   type PinRecord,
   type ProductGroupPromotionRecord,
   type ReportKind,
+  type ReportFilters,
   type ReportRecord,
   adSummaryStatus,
   campaignSummaryStatus,
@@ -185,9 +199,11 @@ const campaignsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const campaign = findCampaign(ctx, String(item.id));
     if (!campaign) return { data: null, exceptions: [NOT_FOUND] };
+    const was = campaign.status;
     applyPatch(campaign, item);
     campaign.summary_status = campaignSummaryStatus(campaign.status);
     campaign.updated_time = ctx.state.now();
+    ctx.state.recordStatusChange(campaign, was, campaign.status, campaign.updated_time);
     return { data: campaign, exceptions: [] };
   });
   return ok({ items: out });
@@ -234,9 +250,11 @@ const adGroupsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const adGroup = findAdGroup(ctx, String(item.id));
     if (!adGroup) return { data: null, exceptions: [NOT_FOUND] };
+    const was = adGroup.status;
     applyPatch(adGroup, item, ['campaign_id']);
     adGroup.summary_status = campaignSummaryStatus(adGroup.status);
     adGroup.updated_time = ctx.state.now();
+    ctx.state.recordStatusChange(adGroup, was, adGroup.status, adGroup.updated_time);
     return { data: adGroup, exceptions: [] };
   });
   return ok({ items: out });
@@ -291,9 +309,11 @@ const adsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const ad = ctx.state.ads.get(String(item.id));
     if (!ad || ad.ad_account_id !== accountId(ctx)) return { data: null, exceptions: NOT_FOUND };
+    const was = ad.status;
     applyPatch(ad, item, ['ad_group_id', 'campaign_id', 'review_status']);
     ad.summary_status = adSummaryStatus(ad.status, ad.review_status);
     ad.updated_time = ctx.state.now();
+    ctx.state.recordStatusChange(ad, was, ad.status, ad.updated_time);
     return { data: ad };
   });
   return ok({ items: out });
@@ -617,19 +637,95 @@ const pinsSave: Handler = (ctx) => {
   return ok(saved, 201);
 };
 
+// ---------------------------------------------------------------- analytics
+
+/** A list parameter: an array, or one comma-joined string; undefined when absent. */
+function idList(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+  if (typeof value === 'string') return value.split(',').filter((v) => v !== '');
+  return undefined;
+}
+
+function today(ctx: HandlerContext): string {
+  return utcDate(ctx.state.now());
+}
+
+/** Runs an analytics computation, answering a request it cannot serve with 400 (code 1). */
+function analytics<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof AnalyticsError) throw new HttpError(400, 1, error.message);
+    throw error;
+  }
+}
+
+/** The sync analytics query of a GET request: dates, columns and granularity from the query string. */
+function syncQuery(ctx: HandlerContext, level: AnalyticsLevel, ids: string[] | undefined, filters?: AnalyticsQuery['filters']): AnalyticsQuery {
+  const startDate = String(ctx.query.start_date);
+  const endDate = String(ctx.query.end_date);
+  analytics(() => checkDateRange(startDate, endDate, SYNC_MAX_SPAN_DAYS));
+  return {
+    adAccountId: accountId(ctx),
+    level,
+    ids,
+    filters,
+    columns: idList(ctx.query.columns) ?? [],
+    granularity: str(ctx.query.granularity) ?? 'TOTAL',
+    startDate,
+    endDate,
+    today: today(ctx),
+  };
+}
+
+// Ids unknown or of another ad account get no rows (the answer covers the account's own entities only).
+const adAccountAnalytics: Handler = (ctx) => ok(analytics(() => analyticsRows(ctx.state, syncQuery(ctx, 'AD_ACCOUNT', undefined))));
+
+const campaignsAnalytics: Handler = (ctx) =>
+  ok(analytics(() => analyticsRows(ctx.state, syncQuery(ctx, 'CAMPAIGN', idList(ctx.query.campaign_ids) ?? []))));
+
+const adGroupsAnalytics: Handler = (ctx) =>
+  ok(analytics(() => analyticsRows(ctx.state, syncQuery(ctx, 'AD_GROUP', idList(ctx.query.ad_group_ids) ?? []))));
+
+/** Ads chosen by ad_ids, or by campaign_ids (narrowed by pin_ids when given). */
+const adsAnalytics: Handler = (ctx) => {
+  const adIds = idList(ctx.query.ad_ids);
+  const campaignIds = idList(ctx.query.campaign_ids);
+  if (!adIds && !campaignIds) throw new HttpError(400, 1, 'ad_ids, or campaign_ids with pin_ids, must be given');
+  const filters = { campaign_ids: campaignIds, pin_ids: idList(ctx.query.pin_ids) };
+  return ok(analytics(() => analyticsRows(ctx.state, syncQuery(ctx, 'AD', adIds, filters))));
+};
+
 // ---------------------------------------------------------------- async reports
 
-function newReport(ctx: HandlerContext, kind: ReportKind, campaignIds: string[] | undefined): ReportRecord {
-  const account = accountId(ctx);
+const DEFAULT_REPORT_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1', 'CLICKTHROUGH_1'];
+const REPORT_FILTERS = ['campaign_ids', 'ad_group_ids', 'ad_ids', 'campaign_statuses', 'ad_group_statuses', 'ad_statuses', 'campaign_objective_types'] as const;
+
+interface ReportRequest {
+  level: string;
+  columns: string[];
+  start_date: string;
+  end_date: string;
+  granularity: string;
+  filters?: ReportFilters;
+}
+
+/** Stores a report after checking its dates (400 when end_date is before start_date or the span is too long). */
+function newReport(ctx: HandlerContext, kind: ReportKind, request: ReportRequest): ReportRecord {
+  analytics(() => checkDateRange(request.start_date, request.end_date, REPORT_MAX_SPAN_DAYS));
   const report: ReportRecord = {
     token: `rpt${ctx.state.nextId()}`,
     kind,
-    ad_account_id: account,
+    ad_account_id: accountId(ctx),
     polls: 0,
-    campaign_ids: campaignIds ?? [...ctx.state.campaigns.values()].filter((c) => c.ad_account_id === account).map((c) => c.id),
-    start_date: null,
-    end_date: null,
-    granularity: null,
+    level: request.level,
+    columns: request.columns,
+    start_date: request.start_date,
+    end_date: request.end_date,
+    granularity: request.granularity,
+    filters: request.filters ?? {},
+    today: today(ctx),
+    file: null,
   };
   ctx.state.reports.set(report.token, report);
   return report;
@@ -649,40 +745,70 @@ export function reportReady(state: EmulatorState, token: string, pollsUntilReady
   return report !== undefined && report.polls > pollsUntilReady;
 }
 
-/** The JSON report file: rows keyed by campaign id, with spend in micro units, impressions and clicks. */
+/**
+ * The JSON report file: rows keyed by the level's entity id, computed by analytics.ts exactly as the sync analytics
+ * endpoints compute them. Levels without modelled delivery (KEYWORD, PRODUCT_GROUP, PRODUCT_ITEM) give `{}`.
+ */
 export function reportFileText(state: EmulatorState, token: string): string | undefined {
   const report = state.reports.get(token);
   if (!report) return undefined;
-  const rows: Record<string, Item[]> = {};
-  report.campaign_ids.forEach((campaignId, i) => {
-    rows[campaignId] = [
-      {
-        CAMPAIGN_ID: campaignId,
-        AD_ACCOUNT_ID: report.ad_account_id,
-        DATE: report.start_date ?? '2024-01-01',
-        SPEND_IN_MICRO_DOLLAR: (i + 1) * 12_340_000,
-        IMPRESSION_1: (i + 1) * 1000,
-        CLICKTHROUGH_1: (i + 1) * 25,
-      },
-    ];
-  });
-  return JSON.stringify(rows);
+  if (report.file === null) {
+    const level = reportLevel(report.level);
+    const rows = level
+      ? analyticsReport(state, {
+          adAccountId: report.ad_account_id,
+          level: level.level,
+          idColumn: level.idColumn,
+          filters: report.filters,
+          columns: report.columns,
+          granularity: report.granularity,
+          startDate: report.start_date,
+          endDate: report.end_date,
+          today: report.today,
+        })
+      : {};
+    report.file = JSON.stringify(rows);
+  }
+  return report.file;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.map(String) : undefined;
+}
+
+/** What a report body (async or MMM) asks for: level, columns, dates, granularity (else `granularity`) and id filters. */
+function reportRequest(body: Item, granularity: string): ReportRequest {
+  const filters: ReportFilters = {};
+  for (const name of REPORT_FILTERS) {
+    const values = stringList(body[name]);
+    if (values) filters[name] = values;
+  }
+  return {
+    level: str(body.level) ?? 'CAMPAIGN',
+    columns: stringList(body.columns) ?? DEFAULT_REPORT_COLUMNS,
+    start_date: String(body.start_date),
+    end_date: String(body.end_date),
+    granularity: str(body.granularity) ?? granularity,
+    filters,
+  };
 }
 
 const createReport: Handler = (ctx) => {
-  const body = (ctx.body ?? {}) as Item;
-  const report = newReport(ctx, 'async', list(body.campaign_ids));
-  report.start_date = str(body.start_date) ?? null;
-  report.end_date = str(body.end_date) ?? null;
-  report.granularity = str(body.granularity) ?? null;
+  const report = newReport(ctx, 'async', reportRequest((ctx.body ?? {}) as Item, 'TOTAL'));
   return ok({ report_status: 'IN_PROGRESS', token: report.token, message: null });
 };
 
+/** Templates are not modelled: every template gives campaign spend, impressions and clicks (default: the 7 days before today, by day). */
 const createTemplateReport: Handler = (ctx) => {
-  const report = newReport(ctx, 'template', undefined);
-  report.start_date = str(ctx.query.start_date) ?? null;
-  report.end_date = str(ctx.query.end_date) ?? null;
-  report.granularity = str(ctx.query.granularity) ?? null;
+  const start = str(ctx.query.start_date);
+  const end = str(ctx.query.end_date) ?? (start ? analytics(() => addDays(start, 6)) : addDays(today(ctx), -1));
+  const report = newReport(ctx, 'template', {
+    level: 'CAMPAIGN',
+    columns: DEFAULT_REPORT_COLUMNS,
+    start_date: start ?? analytics(() => addDays(end, -6)),
+    end_date: end,
+    granularity: str(ctx.query.granularity) ?? 'DAY',
+  });
   return ok({ report_status: 'IN_PROGRESS', token: report.token, message: null });
 };
 
@@ -695,11 +821,9 @@ const getReport: Handler = (ctx) => {
   return ok({ report_status: status, url, size });
 };
 
+// MMM reports are computed like async reports of their level (targeting breakdowns are not modelled).
 const createMmmReport: Handler = (ctx) => {
-  const report = newReport(ctx, 'mmm', undefined);
-  const body = (ctx.body ?? {}) as Item;
-  report.start_date = str(body.start_date) ?? null;
-  report.end_date = str(body.end_date) ?? null;
+  const report = newReport(ctx, 'mmm', reportRequest((ctx.body ?? {}) as Item, 'DAY'));
   return ok({ code: 0, data: { report_status: 'IN_PROGRESS', token: report.token, message: null, status: 'IN_PROGRESS' } });
 };
 
@@ -754,6 +878,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
   'pins/update': pinsUpdate,
   'pins/delete': pinsDelete,
   'pins/save': pinsSave,
+  'ad_account/analytics': adAccountAnalytics,
+  'campaigns/analytics': campaignsAnalytics,
+  'ad_groups/analytics': adGroupsAnalytics,
+  'ads/analytics': adsAnalytics,
   'analytics/create_report': createReport,
   'analytics/get_report': getReport,
   'analytics/create_template_report': createTemplateReport,

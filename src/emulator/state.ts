@@ -12,8 +12,9 @@ export const SEED = {
     eurActive: '687195134301',
     eurPaused: '687195134302',
   },
-  adGroups: { usd: '2680059592701', jpy: '2680059592702', eur: '2680059592703' },
-  ads: { usd: '687195905801', jpy: '687195905802', eur: '687195905803' },
+  /** usdRetargeting (bid $0.60) and usdBroad (bid $2.50) sit beside `usd` in the USD account's active campaign. */
+  adGroups: { usd: '2680059592701', jpy: '2680059592702', eur: '2680059592703', usdRetargeting: '2680059592711', usdBroad: '2680059592712' },
+  ads: { usd: '687195905801', jpy: '687195905802', eur: '687195905803', usdRetargeting: '687195905811', usdBroad: '687195905812' },
   keywords: { usd: '2886364308301' },
   productGroupPromotions: { usd: '2680060704701' },
   boards: { spring: '1057925130001', summer: '1057925130002' },
@@ -205,10 +206,34 @@ export interface ReportRecord {
   ad_account_id: string;
   /** GET polls answered so far. */
   polls: number;
-  campaign_ids: string[];
-  start_date: string | null;
-  end_date: string | null;
-  granularity: string | null;
+  /** The request, as analytics.ts computes it: MetricsReportingLevel, columns, dates, granularity and id/status filters. */
+  level: string;
+  columns: string[];
+  start_date: string;
+  end_date: string;
+  granularity: string;
+  filters: ReportFilters;
+  /** The UTC date the report was asked on: nothing is delivered after it. */
+  today: string;
+  /** The report file, computed once when first needed (so its size and its download agree). */
+  file: string | null;
+}
+
+/** Id and status filters of an async report body. */
+export interface ReportFilters {
+  campaign_ids?: string[];
+  ad_group_ids?: string[];
+  ad_ids?: string[];
+  campaign_statuses?: string[];
+  ad_group_statuses?: string[];
+  ad_statuses?: string[];
+  campaign_objective_types?: string[];
+}
+
+/** A status an entity took at a time (seconds); the first entry of a log is its status at creation. */
+export interface StatusChange {
+  time: number;
+  status: string;
 }
 
 /** Entity statuses -> the summary status the API reports alongside. */
@@ -271,6 +296,8 @@ export class EmulatorState {
   readonly boardSections = new Map<string, BoardSectionRecord>();
   readonly pins = new Map<string, PinRecord>();
   readonly reports = new Map<string, ReportRecord>();
+  /** Status history of campaigns, ad groups and ads changed through the API (by entity id), for analytics. */
+  readonly statusLog = new Map<string, StatusChange[]>();
   private idCounter = FIRST_NEW_ID;
 
   constructor() {
@@ -287,6 +314,14 @@ export class EmulatorState {
     return Math.floor(Date.now() / 1000);
   }
 
+  /** Notes that an entity's status changed from `from` to `to` at `time` (nothing when it did not change). */
+  recordStatusChange(entity: { id: string; created_time: number }, from: string, to: string, time: number): void {
+    if (from === to) return;
+    let log = this.statusLog.get(entity.id);
+    if (!log) this.statusLog.set(entity.id, (log = [{ time: entity.created_time, status: from }]));
+    log.push({ time, status: to });
+  }
+
   reset(): void {
     Object.assign(this.user, makeUser());
     for (const map of [
@@ -300,6 +335,7 @@ export class EmulatorState {
       this.boardSections,
       this.pins,
       this.reports,
+      this.statusLog,
     ]) {
       map.clear();
     }
@@ -353,12 +389,14 @@ export class EmulatorState {
         ),
       );
     }
-    const groups: [string, string, string, number, number, string][] = [
-      [SEED.adGroups.usd, SEED.adAccounts.usd, c.usdActive, 10_000_000, 1_500_000, 'US'],
-      [SEED.adGroups.jpy, SEED.adAccounts.jpy, c.jpyActive, 5_000_000_000, 150_000_000, 'JP'],
-      [SEED.adGroups.eur, SEED.adAccounts.eur, c.eurActive, 20_000_000, 1_000_000, 'DE'],
+    const groups: [string, string, string, number, number, string, string][] = [
+      [SEED.adGroups.usd, SEED.adAccounts.usd, c.usdActive, 10_000_000, 1_500_000, 'US', 'Prospecting'],
+      [SEED.adGroups.jpy, SEED.adAccounts.jpy, c.jpyActive, 5_000_000_000, 150_000_000, 'JP', 'Prospecting'],
+      [SEED.adGroups.eur, SEED.adAccounts.eur, c.eurActive, 20_000_000, 1_000_000, 'DE', 'Prospecting'],
+      [SEED.adGroups.usdRetargeting, SEED.adAccounts.usd, c.usdActive, 8_000_000, 600_000, 'US', 'Retargeting'],
+      [SEED.adGroups.usdBroad, SEED.adAccounts.usd, c.usdActive, 25_000_000, 2_500_000, 'US', 'Broad Reach'],
     ];
-    for (const [id, account, campaign, budget, bid, geo] of groups) {
+    for (const [id, account, campaign, budget, bid, geo, label] of groups) {
       this.adGroups.set(
         id,
         makeAdGroup(
@@ -366,7 +404,7 @@ export class EmulatorState {
             id,
             ad_account_id: account,
             campaign_id: campaign,
-            name: `${geo} Prospecting`,
+            name: `${geo} ${label}`,
             status: 'ACTIVE',
             budget_in_micro_currency: budget,
             bid_in_micro_currency: bid,
@@ -379,11 +417,13 @@ export class EmulatorState {
         ),
       );
     }
-    const pinsForAds = [SEED.pins.spring1, SEED.pins.spring2, SEED.pins.summer1];
+    const pinsForAds = [SEED.pins.spring1, SEED.pins.spring2, SEED.pins.summer1, SEED.pins.spring2, SEED.pins.summer1];
     const ads: [string, string, string, string][] = [
       [SEED.ads.usd, SEED.adAccounts.usd, c.usdActive, SEED.adGroups.usd],
       [SEED.ads.jpy, SEED.adAccounts.jpy, c.jpyActive, SEED.adGroups.jpy],
       [SEED.ads.eur, SEED.adAccounts.eur, c.eurActive, SEED.adGroups.eur],
+      [SEED.ads.usdRetargeting, SEED.adAccounts.usd, c.usdActive, SEED.adGroups.usdRetargeting],
+      [SEED.ads.usdBroad, SEED.adAccounts.usd, c.usdActive, SEED.adGroups.usdBroad],
     ];
     ads.forEach(([id, account, campaign, adGroup], i) => {
       this.ads.set(
