@@ -1,4 +1,4 @@
-// The server's instructions, sent at initialize (and in discover answers): money, held writes, finding tools, first calls.
+// The server's instructions, sent at initialize: money, held writes, finding tools, first calls.
 
 export interface InstructionFacts {
   discover: boolean;

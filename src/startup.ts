@@ -1,6 +1,7 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
 import { type Config, PRODUCTION_URL, SANDBOX_URL } from './config.js';
 import type { App } from './server.js';
+import { refreshesTokens } from './client/index.js';
 import { describeStore } from './store.js';
 import { VERSION } from './version.js';
 
@@ -29,11 +30,11 @@ function environment(config: Config): StartupFacts['environment'] {
   return config.pinterest.baseUrl === SANDBOX_URL ? 'sandbox' : 'custom URL';
 }
 
+/** Where the Pinterest credential comes from, by the same rule the client chooses its auth with. */
 function credentials(config: Config): StartupFacts['credentials'] {
-  const { appId, appSecret, refreshToken, accessToken } = config.pinterest;
   if (config.demo) return 'demo token';
-  if (appId && appSecret && refreshToken) return 'refresh token';
-  return accessToken ? 'access token' : 'none';
+  if (refreshesTokens(config.pinterest)) return 'refresh token';
+  return config.pinterest.accessToken ? 'access token' : 'none';
 }
 
 export function startupFacts(config: Config, app: App): StartupFacts {

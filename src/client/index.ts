@@ -8,12 +8,21 @@ import { ApiClient, type AuthProvider } from './http.js';
 
 export type Clients = Readonly<Record<ApiId, ApiClient>>;
 
+/** Whether Pinterest tokens are refreshed through oauth/token: the app credentials and a refresh token are all given. */
+export function refreshesTokens(
+  pinterest: Config['pinterest'],
+): pinterest is Config['pinterest'] & { appId: string; appSecret: string; refreshToken: string } {
+  return Boolean(pinterest.appId && pinterest.appSecret && pinterest.refreshToken);
+}
+
 /** OAuth refresh when the app credentials and a refresh token are configured; otherwise the static access token. */
 function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvider {
-  const { appId, appSecret, refreshToken, accessToken, baseUrl } = config.pinterest;
-  if (appId && appSecret && refreshToken) {
+  const { pinterest } = config;
+  if (refreshesTokens(pinterest)) {
+    const { baseUrl, appId, appSecret, refreshToken, accessToken } = pinterest;
     return pinterestOAuth({ baseUrl, appId, appSecret, refreshToken, accessToken, store, logger, timeoutMs: config.client.timeoutMs });
   }
+  const { appId, appSecret, refreshToken, accessToken } = pinterest;
   if ((appId || appSecret || refreshToken) && !accessToken) {
     logger.warn('OAuth refresh needs all of PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN; some are missing');
   }

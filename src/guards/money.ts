@@ -377,3 +377,8 @@ export function formatMajor(decimal: string, currency: string): string {
 export function formatMoney(micros: bigint | number | string, currency: string): string {
   return formatMajor(microsToDecimal(micros), currency);
 }
+
+/** Micros in natural units with their currency, or as a bare decimal marked as such where the currency is unknown. */
+export function formatMicros(micros: bigint | number | string, currency: string | undefined): string {
+  return currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`;
+}

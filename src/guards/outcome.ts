@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
-import { formatMajor, formatMoney, microsToDecimal } from './money.js';
+import { formatMajor, formatMicros } from './money.js';
 import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
 import { readEntities } from './current.js';
 import { hasMicroColumns, restateRow } from './report-money.js';
@@ -142,7 +142,7 @@ export class WriteOutcome {
     walk(body, '');
     if (!found.length) return [];
     const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
-    const lines = found.map(([where, micros]) => `${where} = ${currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`}`);
+    const lines = found.map(([where, micros]) => `${where} = ${formatMicros(micros, currency)}`);
     return [`Amounts in natural units (API values are micro-currency, x 1,000,000):\n${lines.join('\n')}`];
   }
 

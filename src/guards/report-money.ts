@@ -1,5 +1,5 @@
 // Analytics rows in natural units: each micro-currency column restated beside it, and totals of the columns that add up.
-import { formatMoney, microsToDecimal } from './money.js';
+import { formatMicros } from './money.js';
 
 type Row = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export function restateRow(row: Row, currency: string | undefined): Row {
   for (const [key, value] of Object.entries(row)) {
     out[key] = value;
     const natural = MICRO_COLUMN.exec(key)?.[1];
-    if (natural && !(natural in row) && isMicros(value)) out[natural] = currency ? formatMoney(value, currency) : `${microsToDecimal(value)} (account currency)`;
+    if (natural && !(natural in row) && isMicros(value)) out[natural] = formatMicros(value, currency);
   }
   return out;
 }

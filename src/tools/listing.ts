@@ -78,9 +78,11 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
   if (schema.items) out.items = compactSchema(schema.items, depth);
   if (schema.properties) {
     if (depth >= LISTED_DEPTH) {
-      // A field's own note (targeting_spec's keys) says more than the bare key names.
-      if (!schema.description) out.description = `object (${Object.keys(schema.properties).join(', ')})`;
-      if (out.description.length > 160 && !schema.description) out.description = 'object; see describe_tool for its fields';
+      // A field's own note (targeting_spec's keys) says more than the bare key names, so it stays.
+      if (!schema.description) {
+        const keys = `object (${Object.keys(schema.properties).join(', ')})`;
+        out.description = keys.length > 160 ? 'object; see describe_tool for its fields' : keys;
+      }
     } else {
       out.properties = Object.fromEntries(
         Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, (depth === 0 && LISTED_CONTROLS[k]) || compactSchema(v, depth + 1)]),
