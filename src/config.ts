@@ -13,6 +13,12 @@ export type Mode = 'tools' | 'discover';
 export type ConfirmWrites = 'spend' | 'spend,destructive' | 'all';
 /** Who may send a held write: a person only, a person with the operator's fallback to the model, or the model (tokens). */
 export type ApprovalMode = 'auto' | 'person' | 'model';
+/**
+ * Where an approval can come from: the approval page (a person signed in there), the client's own dialog (counts as a
+ * person only where the operator says the client is a person's app), the model-held token (`--approval model`).
+ */
+export type ApprovalChannel = 'page' | 'dialog' | 'token';
+export const APPROVAL_CHANNELS: readonly ApprovalChannel[] = ['page', 'dialog', 'token'];
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
 export type Caps = Partial<Record<MoneyKind, string>>;
@@ -38,6 +44,15 @@ export interface Config {
     mode: ApprovalMode;
     /** `auto` only: held writes fall back to the model's token where no person can be asked (logged each time). */
     modelFallback: boolean;
+    /**
+     * The channels whose approval counts here. `dialog` is a person's act only where the operator says the client is
+     * a person's app: the default on stdio, never assumed over HTTP. `token` is present exactly in `model` mode.
+     */
+    channels: ApprovalChannel[];
+    /** Most approvals one client may have waiting at once; the next held call answers too_many_pending. */
+    maxPending: number;
+    /** stdio: a browser tab opens at most once per this many seconds; later approvals wait on the page's list. */
+    tabSeconds: number;
     /** Approvers of the HTTP transport's /approvals page, by id. */
     approvers: Approver[];
     /** stdio: the loopback port of the approval page; 0 picks a free one. */
@@ -101,6 +116,13 @@ export const SANDBOX_URL = 'https://api-sandbox.pinterest.com/v5';
 export const WHOP_URL = 'https://api.whop.com/api/v1';
 
 export class ConfigError extends Error {}
+
+/** Which Pinterest the server talks to, in words for people (start-up line, approval page). */
+export function pinterestEnvironment(config: Pick<Config, 'demo' | 'pinterest'>): 'production' | 'sandbox' | 'custom URL' | 'demo' {
+  if (config.demo) return 'demo';
+  if (config.pinterest.baseUrl === PRODUCTION_URL) return 'production';
+  return config.pinterest.baseUrl === SANDBOX_URL ? 'sandbox' : 'custom URL';
+}
 
 /** Why a value was refused, without the setting's name (the reader adds the flag or variable it came from). */
 class Refused extends Error {}
@@ -333,6 +355,26 @@ export const SETTINGS = {
     type: oneOf(['none', 'model'] as const),
     default: 'none',
     help: 'with --approval auto: model lets a held write fall back to the token flow where no person can be asked (each fallback is logged)',
+  }),
+  approvalChannels: setting({
+    flag: 'approval-channels',
+    env: 'PINTEREST_MCP_APPROVAL_CHANNELS',
+    type: list({ pattern: /^(page|dialog)$/, is: 'page or dialog (token comes with --approval model)' }),
+    default: undefined,
+    help: "whose approval counts: page (a person on the approval page), dialog (the client's own dialog: only where your clients are apps a person uses, not bots); default dialog,page on stdio, page on HTTP",
+  }),
+  maxPendingApprovals: setting({
+    flag: 'max-pending-approvals',
+    env: 'PINTEREST_MCP_MAX_PENDING_APPROVALS',
+    type: integer(1, 1_000),
+    default: 10,
+    help: 'most approvals one client may have waiting; the next held call answers too_many_pending',
+  }),
+  approvalTabSeconds: setting({
+    env: 'PINTEREST_MCP_APPROVAL_TAB_SECONDS',
+    type: integer(0, 3_600),
+    default: 30,
+    help: "stdio: a browser tab opens at most once per this many seconds; later approvals wait on the page's list",
   }),
   approvalPort: setting({ flag: 'approval-port', env: 'PINTEREST_MCP_APPROVAL_PORT', type: integer(0, 65_535), default: 0, help: 'stdio: loopback port of the approval page; 0 picks any free port' }),
   browser: setting({ env: 'BROWSER', type: text, default: undefined, help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start' }),
@@ -571,6 +613,21 @@ function parseFlags(argv: string[]): FlagValues {
   }
 }
 
+/**
+ * The approval channels in force: the operator's list, else the transport's default (stdio: the client is the
+ * person's own app, so its dialog counts; HTTP: the client is usually a bot, so only the page). `model` mode sends
+ * held writes on the model's token, and a dialog where allowed; it serves no approval page.
+ */
+function approvalChannels(mode: ApprovalMode, listed: readonly string[] | undefined, transport: Transport): ApprovalChannel[] {
+  const given = listed as ApprovalChannel[] | undefined;
+  if (mode === 'model') {
+    if (given?.includes('page')) throw new ConfigError('--approval-channels page needs --approval person or auto: with --approval model the model confirms held writes itself');
+    return ['token', ...(given ?? (transport === 'stdio' ? ['dialog' as const] : []))];
+  }
+  const channels = given ?? (transport === 'stdio' ? ['dialog', 'page'] : ['page']);
+  return [...new Set(channels)];
+}
+
 export function loadConfig(
   argv: string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
@@ -586,6 +643,7 @@ export function loadConfig(
   if (settings.approvalFallback === 'model' && settings.approval !== 'auto') {
     throw new ConfigError(`--approval-fallback model needs --approval auto (got --approval ${settings.approval})`);
   }
+  const channels = approvalChannels(settings.approval, settings.approvalChannels, settings.transport);
   if (httpToken && approvers.some((a) => a.token === httpToken)) {
     throw new ConfigError('PINTEREST_MCP_APPROVER_TOKEN must differ from PINTEREST_MCP_HTTP_TOKEN: the bot that calls tools must not approve them');
   }
@@ -607,6 +665,9 @@ export function loadConfig(
     approval: {
       mode: settings.approval,
       modelFallback: settings.approvalFallback === 'model',
+      channels,
+      maxPending: settings.maxPendingApprovals,
+      tabSeconds: settings.approvalTabSeconds,
       approvers,
       pagePort: settings.approvalPort,
       webhook: settings.approvalWebhook,

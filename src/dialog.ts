@@ -1,6 +1,7 @@
 // The person's confirmation dialog over MCP in both eras: who can be asked, how a question goes out, how its answer comes back.
 import {
   CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
   type ClientCapabilities,
   type InputRequiredResult,
   type Server,
@@ -54,6 +55,18 @@ export function approvalRetry(ctx: ServerContext, era: Era): string | undefined 
 function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   return (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ?? server.getClientCapabilities();
+}
+
+/**
+ * The client's name and version as it declared them (per request in the modern era, at initialize in the legacy era),
+ * on one line and bounded: approvals, the page and the audit name who asked (and, for a dialog, who answered).
+ */
+export function clientName(server: Server, ctx: ServerContext): string | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const info = (envelope?.[CLIENT_INFO_META_KEY] as { name?: unknown; version?: unknown } | undefined) ?? server.getClientVersion();
+  if (!info || typeof info.name !== 'string') return undefined;
+  const version = typeof info.version === 'string' ? ` ${info.version}` : '';
+  return `${info.name}${version}`.replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ').trim().slice(0, 100) || undefined;
 }
 
 /** The person's answer to the form: only an accept with `confirm: true` confirms. */

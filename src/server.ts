@@ -2,19 +2,20 @@
 import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { type ApiDefinition, pinterestApi, whopApi } from './catalog/apis.js';
-import { createClients } from './client/index.js';
+import { configuredCredentials, createClients } from './client/index.js';
 import { buildRequest } from './client/request.js';
-import type { Config } from './config.js';
+import { type Config, WHOP_URL, pinterestEnvironment } from './config.js';
 import { randomUUID } from 'node:crypto';
-import { type Era, approvalRetry, askNow, canOpenUrl, dialogRound, openUrlResult, questionResult } from './dialog.js';
-import { Approvals } from './guards/approvals.js';
+import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
+import { type Approval, Approvals } from './guards/approvals.js';
+import { type Deployment, credentialFingerprint, selectionFingerprint } from './guards/deployment.js';
 import { SpendGuard, type TokenFlow } from './guards/guard.js';
-import type { ApprovalDesk } from './guards/types.js';
+import type { ApprovalDesk, ApprovalGrant, Caller } from './guards/types.js';
 import { moneyOverride } from './guards/money-fields.js';
 import { type Logger, requestLog } from './logger.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
 import { redactor } from './redact.js';
-import { type Store, createStore, describeStore, storeKind } from './store.js';
+import { type Store, createStore, describeStore, purgeExpired, storeKind } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
@@ -23,7 +24,7 @@ import { errorResult } from './tools/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from './tools/runner.js';
 import { reportWorkflow } from './tools/workflows.js';
 import { HttpApprovalDesk, LocalApprovalDesk } from './transports/approval-desk.js';
-import { ApprovalWeb } from './transports/approval-web.js';
+import { ApprovalWeb, type Executed } from './transports/approval-web.js';
 import { type Selection, selectTools } from './tools/selection.js';
 import { VERSION } from './version.js';
 import { serverInstructions } from './instructions.js';
@@ -32,6 +33,42 @@ export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as co
 
 /** The APIs served; each contributes one tool per operation. */
 export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
+
+/** The transport end of a protocol server: which transport, and the client's address (HTTP) or `stdio`. */
+export type Peer = Pick<Caller, 'transport' | 'address'>;
+
+/** Time beyond the client's whole timeout after which an approved write still `sending` counts as interrupted, ms. */
+const SEND_MARGIN_MS = 5_000;
+/** Most time between two looks for interrupted approved writes, and between two purges of expired keys, ms. */
+const SETTLE_INTERVAL_MS = 30_000;
+const PURGE_INTERVAL_MS = 60_000;
+
+/** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
+function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
+  const credentials = configuredCredentials(config);
+  const selected = selectionFingerprint(selection.tools.map((t) => t.name));
+  return {
+    pinterest: {
+      api: 'pinterest',
+      base_url: config.pinterest.baseUrl,
+      environment: pinterestEnvironment(config),
+      credential: credentialFingerprint(credentials.pinterest),
+      selection: selected,
+    },
+    whop: {
+      api: 'whop',
+      base_url: config.whop.baseUrl,
+      environment: config.whop.baseUrl === WHOP_URL ? 'production' : 'custom URL',
+      credential: credentialFingerprint(credentials.whop),
+      selection: selected,
+    },
+  };
+}
+
+/** A result's text, joined. */
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
 
 /** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
 export interface App {
@@ -51,17 +88,21 @@ export interface App {
   listTools(): Tool[];
   /** How many tools tools/list answers with, without building it. */
   listedCount: number;
-  /** A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era. */
-  createServer(era?: Era): Server;
+  /**
+   * A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era;
+   * `peer` says which transport and client address it serves (approvals, the audit and the pending bound use it).
+   */
+  createServer(era?: Era, peer?: Peer): Server;
   close(): Promise<void>;
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   redactor.add(...config.secrets);
   const { approval } = config;
-  // stdio always has its loopback page; HTTP has /approvals when approvers are configured.
-  const pageExists = approval.mode !== 'model' && (config.transport === 'stdio' || approval.approvers.length > 0);
-  const tokens: TokenFlow = approval.mode === 'model' ? 'model' : approval.mode === 'auto' && approval.modelFallback && !pageExists ? 'fallback' : 'none';
+  const channels = new Set(approval.channels);
+  // The page: stdio always has its loopback one; HTTP has /approvals when approvers are configured.
+  const pageExists = channels.has('page') && (config.transport === 'stdio' || approval.approvers.length > 0);
+  const tokens: TokenFlow = channels.has('token') ? 'model' : approval.mode === 'auto' && approval.modelFallback && !pageExists ? 'fallback' : 'none';
   // Only the token flow lists confirmation_token.
   const tools = APIS.flatMap((api) =>
     buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken: tokens !== 'none' }),
@@ -78,7 +119,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
   };
   const storeLabel = describeStore(config.store);
-  const approvals = new Approvals(store, config.confirmTtlSeconds, storeLabel);
+  const approvals = new Approvals({ store, ttlSeconds: config.confirmTtlSeconds, storeLabel, deployments: deploymentsOf(config, selection) });
   let approvalWeb: ApprovalWeb | undefined;
   let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
   if (pageExists) {
@@ -88,27 +129,47 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       storeLabel,
       logger,
       signIn: config.transport === 'stdio' ? { kind: 'link' } : { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
-      // The approved write: the same tool with the same arguments, carrying the person's grant (never an argument).
-      execute: async (approved, by) => {
-        const tool = byName.get(approved.tool);
-        if (!tool) throw new Error(`the tool ${approved.tool} is not served`);
-        const answer = await runner.run(tool, approved.args, { grant: { approvalId: approved.id, hash: approved.hash, by } });
-        if (isQuestion(answer)) throw new Error('an approved write asked a question');
-        return answer;
-      },
+      execute: (approved, approver) => executeApproved(approved, approver),
     });
     desk =
       config.transport === 'stdio'
-        ? new LocalApprovalDesk({ web: approvalWeb, port: approval.pagePort, browser: approval.browser, webhook: approval.webhook, logger })
+        ? new LocalApprovalDesk({
+            web: approvalWeb,
+            port: approval.pagePort,
+            browser: approval.browser,
+            webhook: approval.webhook,
+            logger,
+            clientMayCarryLinks: channels.has('dialog'),
+            tabSeconds: approval.tabSeconds,
+          })
         : new HttpApprovalDesk({ webhook: approval.webhook, logger });
-  } else if (tokens === 'none') {
-    logger.warn('no approvers (PINTEREST_MCP_APPROVER_TOKEN): held writes can be approved only in clients that show confirmation dialogs');
+  } else if (tokens === 'none' && !channels.has('dialog')) {
+    logger.warn(
+      { approval_channels: [...channels] },
+      config.transport === 'http' && approval.approvers.length === 0
+        ? 'no one can approve held writes: no approvers (PINTEREST_MCP_APPROVER_TOKEN), and HTTP clients\' own dialogs do not count (--approval-channels)'
+        : 'no one can approve held writes with these --approval-channels',
+    );
   }
+  if (config.transport === 'http' && channels.has('dialog')) {
+    logger.warn('--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots');
+  }
+  const unavailable =
+    config.transport === 'http'
+      ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
+      : `this server's --approval-channels (${[...channels].join(',') || 'none'}) leave no way for a person to approve in this client.`;
   const guard = new SpendGuard({
     store,
     storeLabel,
     approvals,
-    approval: { tokens, desk },
+    approval: {
+      tokens,
+      desk,
+      maxPending: approval.maxPending,
+      sendBoundMs: config.client.totalTimeoutMs + SEND_MARGIN_MS,
+      unavailable,
+      dialogs: channels.has('dialog'),
+    },
     read,
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,
@@ -118,6 +179,25 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     auditLog: config.auditLog,
     logger,
   });
+
+  /**
+   * The approved write: the same tool with the same arguments, carrying the person's grant (never an argument), sent
+   * only where this process may: the approval's deployment is this one, and this process offers the tool.
+   */
+  async function executeApproved(approved: Approval, approver: string): Promise<Executed> {
+    const notSent = (why: string): Executed => ({ state: 'not_sent', note: `${why}.`, result: errorResult(`Not sent: ${why}. Nothing was changed.`) });
+    const tool = byName.get(approved.tool);
+    if (!tool) return notSent(`this server does not know the tool ${approved.tool}`);
+    const elsewhere = approvals.mismatch(approved);
+    if (elsewhere) return notSent(`this server cannot execute it: ${elsewhere}`);
+    const refusal = selection.refusal(tool);
+    if (refusal) return notSent(`this server does not offer it: ${refusal.replace(/[:.] nothing was sent\.?$/i, '')}`);
+    const grant: ApprovalGrant = { approvalId: approved.id, hash: approved.hash, by: { channel: 'page', approver }, outcome: 'not_sent' };
+    const result = await runner.run(tool, approved.args, { grant, caller: approved.requested_by });
+    if (isQuestion(result)) throw new Error('an approved write asked a question');
+    const state = grant.outcome ?? 'not_sent';
+    return { state, result, note: state === 'not_sent' ? `${textOf(result).split('\n')[0]}` : undefined };
+  }
   const runner = new ToolRunner({
     clients,
     guard,
@@ -149,6 +229,29 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const prompts = loadPrompts();
   const promptTools = selection.tools.map((t) => t.name);
 
+  /**
+   * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
+   * entity back: `sent` when it shows the change, else `unknown`; one replica settles each. Runs at start and then
+   * periodically, so a restart or a store that comes back settles them within SETTLE_INTERVAL_MS.
+   */
+  const settleStalled = async () => {
+    const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
+    for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
+      if (!(await approvals.claimSettle(stalled.id))) continue;
+      const tool = byName.get(stalled.tool);
+      const check = tool ? await guard.readBack(tool, stalled.args, stalled.requested_by) : { applied: false, lines: [`this server does not know the tool ${stalled.tool}`] };
+      const note = check.applied
+        ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
+        : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';
+      logger.warn({ approval: stalled.id, tool: stalled.tool, applied: check.applied }, 'settled an approved write whose send was interrupted');
+      await approvals.finish(stalled, check.applied ? 'sent' : 'unknown', { content: [{ type: 'text', text: check.lines.join('\n') }] }, note);
+    }
+  };
+  const settle = () => void settleStalled().catch((error: unknown) => logger.warn({ err: error }, 'could not settle interrupted approved writes yet'));
+  const settling = setInterval(settle, Math.min(SETTLE_INTERVAL_MS, config.client.totalTimeoutMs + SEND_MARGIN_MS)).unref();
+  setImmediate(settle);
+  const purging = setInterval(() => void purgeExpired(store).catch(() => {}), PURGE_INTERVAL_MS).unref();
+
   const answer = async (name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
     const metaTool = metaByName.get(name);
     if (metaTool) return metaTool.run(args, ctx);
@@ -168,7 +271,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     storeKind: storeKind(config.store),
     listTools,
     listedCount: directTools.length + metaTools.length,
-    createServer(era = 'legacy') {
+    createServer(era = 'legacy', peer = { transport: 'stdio', address: 'stdio' }) {
       const server = new Server(SERVER_INFO, {
         instructions,
         capabilities: { tools: {}, logging: {}, prompts: {} },
@@ -186,11 +289,14 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           call.progress = (progress, total, message) =>
             ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
-        call.dialog = dialogRound(server, ctx, era);
+        call.caller = { ...peer, client: clientName(server, ctx), ...(ctx.sessionId ? { session: ctx.sessionId } : {}) };
+        // A client's own dialog is a person's approval only where the operator says so (--approval-channels dialog).
+        if (channels.has('dialog')) call.dialog = dialogRound(server, ctx, era);
         call.approvalId = approvalRetry(ctx, era);
-        // The approval page's link for a client that can open links: now (legacy), or as the answer's round (modern).
+        // The approval page's sign-in link for a client that can open links (a dialog act too): now (legacy), or as the
+        // answer's round (modern).
         let link: { url: string; message: string } | undefined;
-        if (!call.dialog && canOpenUrl(server, ctx)) {
+        if (channels.has('dialog') && !call.dialog && canOpenUrl(server, ctx)) {
           call.openUrl =
             era === 'legacy'
               ? (url, message) => {
@@ -221,6 +327,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       return server;
     },
     async close() {
+      clearInterval(settling);
+      clearInterval(purging);
+      approvals.close();
+      await approvals.restore().catch(() => false);
       await desk?.close?.();
       await store.disconnect().catch(() => {});
     },

@@ -1,5 +1,5 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
-import { type Config, PRODUCTION_URL, SANDBOX_URL } from './config.js';
+import { type Config, pinterestEnvironment } from './config.js';
 import type { App } from './server.js';
 import { refreshesTokens } from './client/index.js';
 import { describeStore } from './store.js';
@@ -24,12 +24,6 @@ export interface StartupFacts {
   read_only: boolean;
 }
 
-function environment(config: Config): StartupFacts['environment'] {
-  if (config.demo) return 'demo';
-  if (config.pinterest.baseUrl === PRODUCTION_URL) return 'production';
-  return config.pinterest.baseUrl === SANDBOX_URL ? 'sandbox' : 'custom URL';
-}
-
 /** Where the Pinterest credential comes from, by the same rule the client chooses its auth with. */
 function credentials(config: Config): StartupFacts['credentials'] {
   if (config.demo) return 'demo token';
@@ -42,12 +36,12 @@ export function startupFacts(config: Config, app: App): StartupFacts {
   return {
     version: VERSION,
     transport: config.transport,
-    environment: environment(config),
+    environment: pinterestEnvironment(config),
     api_host: new URL(config.pinterest.baseUrl).host,
     credentials: credentials(config),
     ...(config.whop.apiKey ? { whop: 'api key' as const } : {}),
     store: describeStore(config.store),
-    approval: approval.mode === 'auto' && approval.modelFallback ? 'auto (model fallback)' : approval.mode,
+    approval: `${approval.mode === 'auto' && approval.modelFallback ? 'auto (model fallback)' : approval.mode} via ${approval.channels.join(',') || 'no channel'}`,
     mode: config.mode,
     toolsets: [...new Set(app.selection.tools.map((t) => t.toolset))],
     tools_listed: app.listedCount,

@@ -85,7 +85,15 @@ export async function checkStore(store: Store, timeoutMs = HEALTH_TIMEOUT_MS): P
 export async function createStore(spec: string): Promise<Store> {
   let store: Keyv;
   if (spec === 'memory') {
-    store = new Keyv({ throwOnErrors: true });
+    const map = new Map<string, unknown>();
+    store = new Keyv({ store: map, throwOnErrors: true });
+    // Reading every entry through keyv drops the expired ones (its iterator deletes what it finds expired).
+    const memory = store;
+    purgers.set(memory, async () => {
+      for await (const _ of memory.iterator!(memory.namespace as never)) {
+        // nothing to do with live entries
+      }
+    });
   } else if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
     redactor.add(...passwordsOf(spec));
     const { default: KeyvRedis } = await import('@keyv/redis');
@@ -115,6 +123,7 @@ export async function createStore(spec: string): Promise<Store> {
       throw new Error(`cannot use the store ${spec}: ${error.message}`);
     });
     store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', throwOnErrors: true });
+    purgers.set(store, () => adapter.purge());
   } else {
     throw new Error(`--store must be memory, sqlite:PATH or redis://HOST:PORT; got "${describeStore(spec)}"`);
   }
@@ -135,6 +144,17 @@ export async function createStore(spec: string): Promise<Store> {
   return store;
 }
 
+/** How each store drops its expired keys (memory and sqlite keep them until read; Redis expires them itself). */
+const purgers = new WeakMap<Store, () => Promise<void>>();
+
+/**
+ * Drops every expired key now. Memory and SQLite stores keep an expired key until it is read again, so the server
+ * calls this periodically; Redis expires keys itself.
+ */
+export async function purgeExpired(store: Store): Promise<void> {
+  await purgers.get(store)?.();
+}
+
 /**
  * @keyv/sqlite with an atomic delete. The adapter's own delete is SELECT then DELETE, so two concurrent consumers
  * (in one process or several sharing the file) could both be told they removed the key; `DELETE ... RETURNING`
@@ -151,11 +171,11 @@ async function atomicSqlite(path: string) {
   const adapter = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, table: 'pinterest_mcp', busyTimeout: STORE_TIMEOUT_MS });
   adapter.on('error', () => {});
   // WAL lets readers and one writer work at once when several processes share the file; expired rows (SQLite has
-  // no TTL of its own, keyv only drops an expired row when it is read) are purged at start.
+  // no TTL of its own, keyv only drops an expired row when it is read) are purged at start and periodically.
   await adapter.query('PRAGMA journal_mode=WAL');
-  await adapter.query(
-    `DELETE FROM ${adapter.opts.table} WHERE json_valid(value) AND json_extract(value, '$.expires') < ?`,
-    Date.now(),
-  );
-  return adapter;
+  const purge = async () => {
+    await adapter.query(`DELETE FROM ${adapter.opts.table} WHERE json_valid(value) AND json_extract(value, '$.expires') < ?`, Date.now());
+  };
+  await purge();
+  return Object.assign(adapter, { purge });
 }

@@ -40,7 +40,8 @@ describe('approval page over stdio (link sign-in)', () => {
   beforeAll(async () => {
     browser = recordingBrowser();
     auditPath = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
-    h = await startInProcess({ args: ['--audit-log', auditPath], env: { BROWSER: browser.command } });
+    // Every held write here opens its own tab (no tab bound), so that each test reads its own link.
+    h = await startInProcess({ args: ['--audit-log', auditPath], env: { BROWSER: browser.command, PINTEREST_MCP_APPROVAL_TAB_SECONDS: '0' } });
   });
   afterAll(() => h?.close());
   beforeEach(() => h.emulator.reset());
@@ -110,7 +111,10 @@ describe('approval page over stdio (link sign-in)', () => {
       expect(outcome.structuredContent).toMatchObject({ approval: { id: held.approval_id, status: 'approved', decided_by: 'page:local' } });
     }
     expect(writes(h.emulator)).toHaveLength(1);
-    expect(audit(auditPath).at(-1)).toMatchObject({ tool: 'ad_groups_update', outcome: 'ok', approved_by: 'page:local' });
+    const [sending, done] = audit(auditPath).slice(-2);
+    const who = { tool: 'ad_groups_update', channel: 'page', approver: 'local', approval_id: held.approval_id, client: 'test-client 1.0.0', client_address: 'stdio' };
+    expect(sending).toMatchObject({ ...who, outcome: 'sending' });
+    expect(done).toMatchObject({ ...who, outcome: 'ok', write_id: sending.write_id });
 
     // The link signed in once; another browser cannot use it again.
     expect((await new PageApprover(person.base).openLink(link)).status).toBe(403);
@@ -182,7 +186,9 @@ describe('approval page over stdio (link sign-in)', () => {
       expect((await dialog.call('ad_groups_update', budget('17'))).isError).toBeFalsy();
       const preview = (await model.call('ad_groups_update', budget('18'))).structuredContent as { confirmation_token: string };
       expect((await model.call('ad_groups_update', { ...budget('18'), confirmation_token: preview.confirmation_token })).isError).toBeFalsy();
-      expect(audit(dialogAudit).map((e) => e.approved_by)).toEqual(['dialog', 'model-token']);
+      const lines = audit(dialogAudit);
+      expect(lines.map((e) => e.outcome)).toEqual(['sending', 'ok', 'sending', 'ok']);
+      expect(lines.filter((e) => e.outcome === 'ok').map((e) => `${e.channel}:${e.approver}`)).toEqual(['dialog:test-client 1.0.0', 'token:model']);
     } finally {
       await model.close();
       await dialog.close();

@@ -15,6 +15,18 @@ export function refreshesTokens(
   return Boolean(pinterest.appId && pinterest.appSecret && pinterest.refreshToken);
 }
 
+/**
+ * Each API's credential as configured, for the deployment fingerprint (never shown): the refresh token and app id when
+ * tokens are refreshed (the access token then changes), else the access token; Whop's key.
+ */
+export function configuredCredentials(config: Config): Record<ApiId, string | undefined> {
+  const { pinterest } = config;
+  return {
+    pinterest: refreshesTokens(pinterest) ? `refresh:${pinterest.appId}:${pinterest.refreshToken}` : pinterest.accessToken,
+    whop: config.whop.apiKey,
+  };
+}
+
 /** OAuth refresh when the app credentials and a refresh token are configured; otherwise the static access token. */
 function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvider {
   const { pinterest } = config;

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { errorResult } from '../tools/results.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
-import { AuditLog } from './audit.js';
+import { AuditLog, writeId } from './audit.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
 import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
@@ -16,10 +16,11 @@ import { CurrentValues } from './current.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities, moneyFieldsOf } from './entities.js';
 import { formatMajor, formatMoney, parseAmount } from './money.js';
 import type { MoneyKind } from './money-fields.js';
-import { WriteOutcome } from './outcome.js';
+import { type SendRecord, WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
-import type { ApprovalDesk, ApprovedBy, DialogRound, Guard, GuardDecision, GuardInput, Problem } from './types.js';
+import type { ToolDef } from '../tools/registry.js';
+import { type ApprovalDesk, type ApprovedBy, type Caller, type DialogRound, type Guard, type GuardDecision, type GuardInput, type Problem, callerKey } from './types.js';
 
 export interface GuardOptions {
   store: Store;
@@ -35,6 +36,20 @@ export interface GuardOptions {
     tokens: TokenFlow;
     /** The transport's approval page; none where no person can approve there (HTTP without approvers). */
     desk?: ApprovalDesk;
+    /** Most approvals one client may have waiting at once. */
+    maxPending: number;
+    /**
+     * How long an approved write may take to send (the client's whole timeout and a margin), ms: a `sending` approval
+     * older than this was interrupted, and its outcome was not recorded.
+     */
+    sendBoundMs: number;
+    /** Why no person can approve here, for the held answer when there is neither a page nor a dialog. */
+    unavailable: string;
+    /**
+     * Whether the client's own dialog counts as a person's approval here (the `dialog` channel). When it does not, a
+     * dialog round is never asked, whatever the call carries.
+     */
+    dialogs: boolean;
   };
   caps: Readonly<Partial<Record<MoneyKind, string>>>;
   /** Ad accounts every call is limited to; empty: no limit. */
@@ -88,6 +103,7 @@ export class SpendGuard implements Guard {
   private readonly currencies: CurrencyResolver;
   private readonly outcome: WriteOutcome;
   private readonly scope: AccountScope;
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: GuardOptions) {
     this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.storeLabel);
@@ -128,12 +144,23 @@ export class SpendGuard implements Guard {
     });
     if (overCap.length) return refused(`Refused ${tool.name}; nothing was sent.`, overCap);
 
-    const send = (approvedBy?: ApprovedBy): GuardDecision => ({
-      action: 'send',
-      request: prepared.request,
-      after: (r) => this.outcome.report(input, prepared, r, approvedBy),
-      failed: (error) => this.outcome.failed(input, prepared, error, approvedBy),
-    });
+    const send = (approvedBy?: ApprovedBy): GuardDecision => {
+      const record: SendRecord = { writeId: writeId(), approvedBy, approvalId: input.grant?.approvalId };
+      const { grant } = input;
+      return {
+        action: 'send',
+        request: prepared.request,
+        beforeSend: () => this.outcome.sending(input, prepared, record),
+        after: (r) => {
+          if (grant) grant.outcome = 'sent';
+          return this.outcome.report(input, prepared, r, record);
+        },
+        failed: (error) => {
+          if (grant) grant.outcome = error.applied === 'not_applied' ? 'failed' : error.applied === 'applied' ? 'sent' : 'unknown';
+          return this.outcome.failed(input, prepared, error, record);
+        },
+      };
+    };
     if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, changes, current, false) };
     // An approval_id only ever reads an approval's outcome, held or not, so polling can never send a write twice.
     if (input.approvalId !== undefined) return { action: 'respond', result: await this.approvalStatus(input, input.approvalId, prepared.hash) };
@@ -149,7 +176,7 @@ export class SpendGuard implements Guard {
         return refused(`Refused ${tool.name}: confirmation tokens are not accepted here, because a person approves held writes; nothing was sent.`, []);
       }
       const outcome = await this.confirmations.consume(input.confirmationToken, prepared.hash);
-      if (outcome === 'ok') return send('model-token');
+      if (outcome === 'ok') return send({ channel: 'token', approver: 'model' });
       const fresh = await this.preview(input, prepared, changes, current, true);
       const why =
         outcome === 'mismatch'
@@ -157,7 +184,10 @@ export class SpendGuard implements Guard {
           : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
       return { action: 'respond', result: { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] } };
     }
-    if (input.dialog) return this.dialogRound(input, input.dialog, prepared, changes, current, send('dialog'));
+    if (input.dialog && this.options.approval.dialogs) {
+      const approver = input.caller?.client ?? 'a client that gave no name';
+      return this.dialogRound(input, input.dialog, prepared, changes, current, send({ channel: 'dialog', approver }));
+    }
     return { action: 'respond', result: await this.hold(input, prepared, changes, current) };
   }
 
@@ -172,37 +202,73 @@ export class SpendGuard implements Guard {
       }
       return this.preview(input, prepared, changes, current, true);
     }
-    const text =
-      `Not sent: ${tool.name} ${(await this.summary(input, prepared, changes, current)).verb}, and a person must approve it, but no one can here: ` +
-      'this client cannot show a confirmation dialog and the server has no approvers (PINTEREST_MCP_APPROVER_TOKEN). Tell the user; an operator can add approvers.';
+    const text = `Not sent: ${tool.name} ${(await this.summary(input, prepared, changes, current)).verb}, and a person must approve it, but no one can here: ${this.options.approval.unavailable} Tell the user.`;
     return { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'approval_unavailable' } };
   }
 
   /** Stores an approval for the person and tells the model where it is decided and how to read the outcome. */
   private async approvalRequired(input: GuardInput, prepared: PreparedWrite, summary: Summary, desk: ApprovalDesk): Promise<CallToolResult> {
     const { tool } = input;
-    const approval = await this.approvals.create({
-      tool: tool.name,
-      args: input.sentArgs,
-      hash: prepared.hash,
-      account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
-      currency: prepared.currency,
-      summary,
+    const deployment = this.approvals.deploymentFor(tool.api.id);
+    if (!deployment) throw new Error(`no deployment is known for the ${tool.api.id} API`);
+    const key = callerKey(input.caller);
+    // One client's held calls are counted and created one at a time here, so that concurrent calls cannot pass the bound together.
+    return this.oneAtATime(key, async () => {
+      const waiting = await this.approvals.pendingCount(key);
+      if (waiting >= this.options.approval.maxPending) {
+        const page = await desk.listAddress();
+        const text =
+          `Not sent, and no approval was created: ${waiting} approvals from this client are already waiting for a person (at most ${this.options.approval.maxPending}). ` +
+          `Ask the user to decide them on the approval page (${page}), or wait until they expire; then ${callAgain(input)}.`;
+        return { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'too_many_pending', pending: waiting, limit: this.options.approval.maxPending, page } };
+      }
+      const approval = await this.approvals.create({
+        tool: tool.name,
+        args: input.sentArgs,
+        hash: prepared.hash,
+        account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+        currency: prepared.currency,
+        summary,
+        deployment,
+        requested_by: input.caller ?? { transport: 'stdio' },
+      });
+      const announced = await desk.announce(approval, input.openUrl);
+      const text = [
+        `Approval required: ${summary.heading} ${summary.verb}. Nothing has been sent.`,
+        summary.headline,
+        ...summary.lines,
+        ...summary.notes,
+        `Request: ${displayJson(summary.request)}`,
+        `${announced} Ask the user to approve or reject it on the approval page (expires ${approval.expires_at}). ` +
+          `Then ${callAgain(input, `approval_id "${approval.id}"`)} to read the outcome; that call sends nothing itself.`,
+      ].join('\n');
+      return {
+        content: [{ type: 'text', text }],
+        structuredContent: {
+          status: 'approval_required',
+          approval_id: approval.id,
+          expires_at: approval.expires_at,
+          page: await desk.address(approval),
+          request: summary.request,
+          changes: summary.changes,
+        },
+      };
     });
-    await desk.announce(approval, input.openUrl);
-    const text = [
-      `Approval required: ${summary.heading} ${summary.verb}. Nothing has been sent.`,
-      summary.headline,
-      ...summary.lines,
-      ...summary.notes,
-      `Request: ${displayJson(summary.request)}`,
-      `Ask the user to approve or reject it ${desk.where(approval)} (expires ${approval.expires_at}). ` +
-        `Then ${callAgain(input, `approval_id "${approval.id}"`)} to read the outcome; that call sends nothing itself.`,
-    ].join('\n');
-    return {
-      content: [{ type: 'text', text }],
-      structuredContent: { status: 'approval_required', approval_id: approval.id, expires_at: approval.expires_at, request: summary.request, changes: summary.changes },
-    };
+  }
+
+  /** Runs `task` after every earlier task of the same key has finished (a per-client queue in this process). */
+  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(key) ?? Promise.resolve();
+    const run = before.then(task, task);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
   }
 
   /** What became of an approval: still pending, rejected, expired, or the sent write's own result. Sends nothing. */
@@ -224,32 +290,60 @@ export class SpendGuard implements Guard {
     if (isExpired(approval)) {
       return answer('approval_expired', `Approval ${id} expired at ${approval.expires_at} without a decision; nothing was sent. To ask again, ${callAgain(input, undefined, 'without approval_id')}.`);
     }
+    const where = (await this.options.approval.desk?.address(approval)) ?? 'the approval page';
     switch (approval.state) {
-      case 'pending':
+      case 'pending': {
+        const reminded = await this.options.approval.desk?.remind?.(approval);
         return answer(
           'approval_pending',
-          `Approval ${id} is not decided yet; nothing was sent. Ask the user to approve or reject it ${this.options.approval.desk?.where(approval) ?? 'on the approval page'} (expires ${approval.expires_at}), then ${callAgain(input, `approval_id "${id}"`)}.`,
+          `Approval ${id} is not decided yet; nothing was sent.${reminded ? ` ${reminded}` : ''} Ask the user to approve or reject it on the approval page (${where}; expires ${approval.expires_at}), then ${callAgain(input, `approval_id "${id}"`)}.`,
           false,
-          { expires_at: approval.expires_at },
+          { expires_at: approval.expires_at, page: where },
         );
+      }
       case 'rejected':
         return answer('approval_rejected', `The person rejected ${tool.name} (approval ${id}); nothing was sent.`, false, decided);
-      case 'sending':
-        return answer('approval_sending', `Approved (${approval.decided_by}); the write is being sent. In a moment, ${callAgain(input, `approval_id "${id}"`)}; if this stays, the server stopped while sending and the outcome is unknown: check before retrying.`, false, decided);
-      case 'done':
+      case 'sending': {
+        const since = Date.parse(approval.sending_since ?? approval.decided_at ?? approval.created_at);
+        if (Date.now() - since <= this.options.approval.sendBoundMs) {
+          return answer('approval_sending', `Approved by ${approval.decided_by}; the write is being sent now. In a moment, ${callAgain(input, `approval_id "${id}"`)}.`, false, decided);
+        }
+        return answer(
+          'approval_outcome_unrecorded',
+          `Approved by ${approval.decided_by} and sent at most once, but its outcome was not recorded (the server or its store stopped during the send). ` +
+            'Do not send it again: read the entity to see whether the change is there. The server settles this approval by reading the entity back.',
+          true,
+          decided,
+        );
+      }
+      case 'not_sent':
+        return answer('approval_not_sent', `Approved by ${approval.decided_by}, but not sent: ${approval.note ?? 'a check refused it before it left'} Nothing was changed.`, true, decided);
+      case 'sent':
+      case 'failed':
+      case 'unknown':
         return this.approvedOutcome(approval);
     }
   }
 
-  /** The approved write's result as it was answered on the page, headed by who approved it. */
+  /** The approved write's result as it was answered on the page, headed by who approved it and how it ended. */
   private approvedOutcome(approval: Approval): CallToolResult {
     const outcome = approval.outcome ?? { content: [] };
-    const head = `Approved by ${approval.decided_by} at ${approval.decided_at} and sent once (approval ${approval.id}). The write's result:`;
+    const ended: Record<'sent' | 'failed' | 'unknown', string> = {
+      sent: 'and sent once',
+      failed: 'and sent once; the API refused it, so nothing was changed',
+      unknown: 'and sent once; its outcome is unknown: read the entity before acting again',
+    };
+    const state = approval.state as 'sent' | 'failed' | 'unknown';
+    const note = approval.note ? ` ${approval.note}` : '';
+    const head = `Approved by ${approval.decided_by} at ${approval.decided_at} ${ended[state]} (approval ${approval.id}).${note} The write's result:`;
     const structured = (outcome.structuredContent ?? {}) as Record<string, unknown>;
     return {
       ...outcome,
       content: [{ type: 'text', text: head }, ...outcome.content],
-      structuredContent: { ...structured, approval: { id: approval.id, status: 'approved', decided_by: approval.decided_by, decided_at: approval.decided_at } },
+      structuredContent: {
+        ...structured,
+        approval: { id: approval.id, status: 'approved', outcome: approval.state, decided_by: approval.decided_by, decided_at: approval.decided_at },
+      },
     };
   }
 
@@ -288,6 +382,22 @@ export class SpendGuard implements Guard {
     }
     const text = `The user did not confirm ${tool.name}; nothing was sent.`;
     return { action: 'respond', result: { content: [{ type: 'text', text }], structuredContent: { status: 'declined', request, changes } } };
+  }
+
+  /**
+   * Settles an approved write whose outcome was lost (its process stopped mid-send): prepares the same request again
+   * from the arguments as sent, then reads its entities back. Sends nothing.
+   */
+  async readBack(tool: ToolDef, sentArgs: Record<string, unknown>, caller?: Caller): Promise<{ applied: boolean; lines: string[] }> {
+    const parsed = tool.input.safeParse(sentArgs);
+    if (!parsed.success) return { applied: false, lines: [`The arguments of ${tool.name} no longer validate, so it cannot be read back: check the account.`] };
+    const { dry_run: _dry, confirmation_token: _token, approval_id: _approval, max_items: _max, fields: _fields, ...args } = parsed.data as Record<string, unknown>;
+    const input: GuardInput = { tool, args, sentArgs, dryRun: false, caller };
+    try {
+      return await this.outcome.verify(input, await this.prepare(input));
+    } catch (error) {
+      return { applied: false, lines: [`Reading ${tool.name} back failed (${(error as Error).message}): check the account.`] };
+    }
   }
 
   /** Converts money, builds the exact request and, for writes, its hash (tool + the request as transmitted). */

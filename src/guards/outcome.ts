@@ -13,6 +13,13 @@ import { isPlainObject } from '../json.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import type { ApprovedBy, GuardInput } from './types.js';
 
+/** What the audit says about one send besides its outcome: the pair id, and who let it through when it was held. */
+export interface SendRecord {
+  writeId: string;
+  approvedBy?: ApprovedBy;
+  approvalId?: string;
+}
+
 type Entity = Record<string, unknown>;
 
 /** The audit's outcome of a write whose send failed, by what the client knows of it. */
@@ -32,7 +39,7 @@ export class WriteOutcome {
   ) {}
 
   /** After an executed write: per-item outcome, read-back of money and status, readable amounts, audit line. */
-  async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse, approvedBy?: ApprovedBy): Promise<string[]> {
+  async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse, send: SendRecord): Promise<string[]> {
     const notes: string[] = [];
     const body = response.body as { items?: BatchItem[] } | undefined;
     const items = Array.isArray(body?.items) && body.items.some((i) => i && typeof i === 'object' && 'exceptions' in i) ? body.items : undefined;
@@ -51,26 +58,57 @@ export class WriteOutcome {
     }
     notes.push(...(await this.readBack(input, prepared, items, response.body)));
     notes.push(...(await this.readableMoney(input, response.body)));
-    await this.record(input, prepared, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status, approved_by: approvedBy });
+    await this.record(input, prepared, send, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status });
     return notes;
   }
 
   /** After a write that failed to send: the audit line says whether it was applied, as far as the client knows. */
-  async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError, approvedBy?: ApprovedBy): Promise<void> {
-    await this.record(input, prepared, { outcome: FAILED_OUTCOME[error.applied], status: error.status, error: error.kind, approved_by: approvedBy });
+  async failed(input: GuardInput, prepared: PreparedWrite, error: ApiError, send: SendRecord): Promise<void> {
+    await this.record(input, prepared, send, { outcome: FAILED_OUTCOME[error.applied], status: error.status, error: error.kind });
   }
 
-  private async record(input: GuardInput, prepared: PreparedWrite, result: Pick<AuditEntry, 'outcome' | 'status' | 'error' | 'approved_by'>): Promise<void> {
-    await this.audit
-      .write({
-        time: new Date().toISOString(),
-        tool: input.tool.name,
-        ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
-        request_hash: prepared.hash,
-        amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
-        ...result,
-      })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
+  /**
+   * The audit line written just before a write leaves: it fails the send when the audit cannot be written, so that no
+   * write leaves without a line saying it did.
+   */
+  async sending(input: GuardInput, prepared: PreparedWrite, send: SendRecord): Promise<void> {
+    await this.audit.write(this.entry(input, prepared, send, { outcome: 'sending' }));
+  }
+
+  private async record(input: GuardInput, prepared: PreparedWrite, send: SendRecord, result: Pick<AuditEntry, 'outcome' | 'status' | 'error'>): Promise<void> {
+    await this.audit.write(this.entry(input, prepared, send, result)).catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
+  }
+
+  private entry(input: GuardInput, prepared: PreparedWrite, send: SendRecord, result: Pick<AuditEntry, 'outcome' | 'status' | 'error'>): AuditEntry {
+    const { caller } = input;
+    return {
+      time: new Date().toISOString(),
+      write_id: send.writeId,
+      tool: input.tool.name,
+      ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+      request_hash: prepared.hash,
+      amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
+      ...result,
+      channel: send.approvedBy?.channel,
+      approver: send.approvedBy?.approver,
+      approval_id: send.approvalId,
+      client: caller?.client,
+      session: caller?.session,
+      client_address: caller?.address,
+    };
+  }
+
+  /**
+   * Whether a write that was sent but whose answer was lost took effect: its entities read back carry every money and
+   * status value it sent. Only updates can tell (a create's id is in the lost answer).
+   */
+  async verify(input: GuardInput, prepared: PreparedWrite): Promise<{ applied: boolean; lines: string[] }> {
+    if (!prepared.entities.length || prepared.entities.some((e) => e.create || e.id === undefined)) {
+      return { applied: false, lines: [`${input.tool.name} cannot be read back to tell whether it took effect (it creates entities or names none): check the account.`] };
+    }
+    const lines = await this.readBack(input, prepared, undefined, undefined);
+    const applied = lines.length > 0 && lines.every((line) => line.startsWith('Verified by reading back'));
+    return { applied, lines };
   }
 
   /** Reads written entities back and reports any money or status that differs from what was sent. */

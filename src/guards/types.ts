@@ -29,6 +29,8 @@ export interface GuardInput {
   openUrl?: OpenUrl;
   /** The meta-tool that carried the call (discover mode's `call_tool`): the texts say to repeat the call through it. */
   via?: string;
+  /** Who sent the call (client, session, address): approvals and audit lines name them. Absent for the page's own call. */
+  caller?: Caller;
   signal?: AbortSignal;
   /**
    * Present when the client can show the person a form (MCP form elicitation): a held write is then asked in a dialog
@@ -40,28 +42,63 @@ export interface GuardInput {
 /** Asks the client to open `url` for its user, saying `message`. */
 export type OpenUrl = (url: string, message: string) => void;
 
+/** Who sent a tool call, as far as the transport knows: what approvals, the page and the audit say about who asked. */
+export interface Caller {
+  transport: 'stdio' | 'http';
+  /** The client's name and version as it declared them (initialize, or the 2026-07-28 request envelope). */
+  client?: string;
+  /** The 2025-era session (stateful HTTP), when there is one. */
+  session?: string;
+  /** The client's network address (HTTP), or `stdio`. */
+  address?: string;
+}
+
+/** The key a client's pending approvals are counted under: its address (HTTP) or its connection (stdio). */
+export function callerKey(caller: Caller | undefined): string {
+  return `${caller?.transport ?? 'stdio'}:${caller?.address ?? 'local'}`;
+}
+
+/** What became of an approved write: sent (the API applied it), failed (refused: not applied), unknown, or not sent at all. */
+export type GrantOutcome = 'sent' | 'failed' | 'unknown' | 'not_sent';
+
 /** A person's approve of one approval, which the page's call carries to the guard. */
 export interface ApprovalGrant {
   approvalId: string;
   /** The request the person saw; the guard sends only if the arguments still build exactly this one. */
   hash: string;
   /** Who approved, for the audit. */
-  by: `page:${string}`;
+  by: ApprovedBy;
+  /** Set by the guard: whether the write left, and how it ended (`not_sent` until it is sent). */
+  outcome?: GrantOutcome;
 }
 
 /** Where a person approves held writes: the transport's approval page. The guard hands it each approval it creates. */
 export interface ApprovalDesk {
-  /** Where the person approves this approval, in words for the model (never a sign-in link: those are for the person). */
-  where(approval: Approval): string;
+  /** The page of one approval, with no secret in it: where a person who closed the tab finds it again. */
+  address(approval: Approval): Promise<string>;
+  /** The page that lists every pending approval. */
+  listAddress(): Promise<string>;
   /**
-   * Makes a new approval reachable by a person (opens the browser, posts the webhook; where no browser opens, the link
-   * goes to `openUrl` when the client can open one); logs its failures, never throws.
+   * Makes a new approval reachable by a person (opens the browser, posts the webhook; where no browser opens and the
+   * client's own dialog counts, the sign-in link goes to `openUrl`), and says in one sentence what actually happened,
+   * for the model (never a sign-in link: those are for the person). Logs its failures, never throws.
    */
-  announce(approval: Approval, openUrl?: OpenUrl): Promise<void>;
+  announce(approval: Approval, openUrl?: OpenUrl): Promise<string>;
+  /**
+   * When a pending approval is polled: brings it back to the person if they lost it (stdio: a fresh sign-in link once
+   * they came back to the page signed out). One sentence for the model, or undefined when nothing was done.
+   */
+  remind?(approval: Approval): Promise<string | undefined>;
 }
 
-/** Who let a held write through, as the audit names it. */
-export type ApprovedBy = 'dialog' | 'model-token' | `page:${string}`;
+/**
+ * Who let a held write through, as the audit names it: the channel, and the approver on it (the page's signed-in
+ * user, the client's name and version for a dialog, `model` for the token).
+ */
+export interface ApprovedBy {
+  channel: 'page' | 'dialog' | 'token';
+  approver: string;
+}
 
 /**
  * One round of the confirmation dialog. The first round (no `id`) asks; the retried round carries the dialog's id
@@ -100,6 +137,11 @@ export type GuardDecision =
       present?: Present;
       /** Called when sending failed (the client's ApiError): records what happened to the write (audit). */
       failed?: (error: ApiError) => Promise<void>;
+      /**
+       * Called just before the request leaves, after every check passed (writes): the audit's `sending` line. When it
+       * throws, nothing is sent.
+       */
+      beforeSend?: () => Promise<void>;
     }
   /** Answer without sending (preview, refusal). */
   | { action: 'respond'; result: CallToolResult }

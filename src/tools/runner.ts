@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
 import type { ApiClient } from '../client/http.js';
-import type { ApprovalGrant, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guards/types.js';
+import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
 import { CONTROL_ARGS, type ToolDef } from './registry.js';
@@ -32,6 +32,8 @@ export interface CallContext {
   approvalId?: string;
   /** The meta-tool the call came through (discover mode's call_tool); answers then say how to repeat it there. */
   via?: string;
+  /** Who sent the call (see GuardInput). */
+  caller?: Caller;
 }
 
 /** What a call answers: a tool result, or a question for the person that the call's next round answers. */
@@ -122,9 +124,27 @@ export class ToolRunner {
       const problem = await client.credentialProblem();
       if (problem) throw problem;
     }
-    const decision = await this.options.guard.review({ tool, args, ...controls, signal: ctx.signal, dialog: ctx.dialog, grant: ctx.grant, openUrl: ctx.openUrl, via: ctx.via });
+    const decision = await this.options.guard.review({
+      tool,
+      args,
+      ...controls,
+      signal: ctx.signal,
+      dialog: ctx.dialog,
+      grant: ctx.grant,
+      openUrl: ctx.openUrl,
+      via: ctx.via,
+      caller: ctx.caller,
+    });
     if (decision.action === 'respond') return { result: decision.result };
     if (decision.action === 'ask') return { ask: decision.question };
+    // The audit's line before the write leaves; when it cannot be written, the write does not leave.
+    try {
+      await decision.beforeSend?.();
+    } catch (error) {
+      this.options.logger.error({ err: error, tool: tool.name }, 'the audit log could not be written; nothing was sent');
+      const text = `Nothing was sent: ${tool.name} could not be recorded in the audit log (${(error as Error).message}), and no write leaves without its audit line. Tell the operator.`;
+      return { result: errorResult(text, { error: 'audit_unavailable' }) };
+    }
     let response;
     try {
       response = await client.send(tool.op, decision.request, { signal: ctx.signal });

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Approval } from '../guards/approvals.js';
+import { destination } from '../guards/deployment.js';
+import { redactor } from '../redact.js';
 import type { ApprovalDesk, OpenUrl } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalWeb } from './approval-web.js';
@@ -11,25 +13,29 @@ import type { ApprovalWeb } from './approval-web.js';
 const OPENER_WAIT_MS = 1_500;
 const WEBHOOK_TIMEOUT_MS = 5_000;
 
-/** What the webhook receives: enough to decide whether to look, nothing secret (no link, no credential). */
+/** What the webhook receives: enough to decide whether to look, nothing secret (no link, no credential; redacted). */
 export function webhookSummary(approval: Approval) {
-  return {
+  return redactor.value({
     event: 'approval.created',
     approval_id: approval.id,
     tool: approval.tool,
     ad_account_id: approval.account,
     currency: approval.currency,
+    destination: destination(approval.deployment),
     summary: `${approval.summary.heading} ${approval.summary.verb}`,
     headline: approval.summary.headline,
     changes: approval.summary.lines,
     expires_at: approval.expires_at,
     page: `/approvals/${approval.id}`,
-  };
+  });
 }
 
-/** Posts the approval's summary to the operator's webhook; failures are logged, never in the way of the call. */
-async function notify(webhook: string | undefined, approval: Approval, logger: Logger): Promise<void> {
-  if (!webhook) return;
+/**
+ * Posts the approval's summary to the operator's webhook and says, for the held answer, whether it was told; failures
+ * are logged, never in the way of the call (bounded by WEBHOOK_TIMEOUT_MS).
+ */
+async function notify(webhook: string | undefined, approval: Approval, logger: Logger): Promise<string> {
+  if (!webhook) return '';
   try {
     const response = await fetch(webhook, {
       method: 'POST',
@@ -38,11 +44,13 @@ async function notify(webhook: string | undefined, approval: Approval, logger: L
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       redirect: 'error',
     });
-    if (!response.ok) logger.warn({ status: response.status, approval: approval.id }, 'the approval webhook answered an error');
     await response.body?.cancel();
+    if (response.ok) return ' The operator\'s approval webhook was notified.';
+    logger.warn({ status: response.status, approval: approval.id }, 'the approval webhook answered an error');
   } catch (error) {
     logger.warn({ err: error, approval: approval.id }, 'the approval webhook could not be reached');
   }
+  return ' The operator\'s approval webhook could not be notified (see the server log).';
 }
 
 /**
@@ -61,7 +69,7 @@ export function openerCommand(browser: string | undefined, url: string, platform
 }
 
 /** Runs the opener; true when it exited 0, or is still running after a moment (a browser that stays open). */
-function open(command: string[]): Promise<boolean> {
+function openBrowser(command: string[]): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { stdio: 'ignore', detached: true, windowsVerbatimArguments: command[0] === 'cmd' });
     const timer = setTimeout(() => {
@@ -87,21 +95,34 @@ export interface LocalDeskOptions {
   browser?: string;
   webhook?: string;
   logger: Logger;
+  /**
+   * Whether the client's own means may carry a sign-in link when no browser opens: its "open a link" dialog and this
+   * process's stderr (which the client reads). Only where the client is the person's app (the `dialog` channel):
+   * otherwise the bot would hold the link that approves.
+   */
+  clientMayCarryLinks: boolean;
+  /** A browser tab opens at most once per this many seconds; approvals made in between wait on the list. */
+  tabSeconds: number;
   /** Where the sign-in link goes when no browser opens (the process's stderr; never the MCP client's log). */
   printLink?: (line: string) => void;
 }
 
 /**
  * stdio: the approval page on 127.0.0.1, started with the first approval. Each approval opens a single-use sign-in
- * link in the person's browser; with no browser, the link is printed on stderr.
+ * link in the person's browser, at most one tab per `tabSeconds`; with no browser, the link goes where the client's
+ * own means count (stderr, its link dialog) or nowhere.
  */
 export class LocalApprovalDesk implements ApprovalDesk {
   private server?: Promise<{ server: HttpServer; base: string }>;
+  /** When a tab last opened (ms), for the tab bound. */
+  private lastTab = Number.NEGATIVE_INFINITY;
+  /** Someone opened the page without being signed in since the last link: the next poll may open a fresh one. */
+  private signInWanted = false;
 
-  constructor(private readonly options: LocalDeskOptions) {}
-
-  where(): string {
-    return 'on the approval page this server opened in their web browser on this computer (if none opened, the server log on stderr has its link)';
+  constructor(private readonly options: LocalDeskOptions) {
+    options.web.onSignInWanted = () => {
+      this.signInWanted = true;
+    };
   }
 
   /** The page's address (`http://127.0.0.1:PORT`), starting it on first use. */
@@ -110,23 +131,68 @@ export class LocalApprovalDesk implements ApprovalDesk {
     return (await this.server).base;
   }
 
-  async announce(approval: Approval, openUrl?: OpenUrl): Promise<void> {
+  async address(approval: Approval): Promise<string> {
+    return `${await this.base()}/approvals/${approval.id}`;
+  }
+
+  async listAddress(): Promise<string> {
+    return `${await this.base()}/approvals`;
+  }
+
+  async announce(approval: Approval, openUrl?: OpenUrl): Promise<string> {
+    const told = await notify(this.options.webhook, approval, this.options.logger);
+    return (await this.open(approval, openUrl, false)) + told;
+  }
+
+  /**
+   * A poll of a pending approval: when the person came back to the page signed out (they closed the browser), opens a
+   * fresh sign-in link for them (within the tab bound). Undefined when nothing was opened.
+   */
+  async remind(approval: Approval): Promise<string | undefined> {
+    if (!this.signInWanted) return undefined;
+    return this.open(approval, undefined, true);
+  }
+
+  /** Opens a sign-in link to the approval in the browser (or says where it is), in one sentence for the model. */
+  private async open(approval: Approval, openUrl: OpenUrl | undefined, reminder: boolean): Promise<string> {
     const { logger } = this.options;
-    void notify(this.options.webhook, approval, logger);
-    let link: string;
+    let base: string;
     try {
-      link = (await this.base()) + (await this.options.web.signInLink(approval));
+      base = await this.base();
     } catch (error) {
       logger.error({ err: error }, 'the approval page could not start');
-      return;
+      return 'The approval page could not start on this computer (see the server log), so no one can decide this approval here.';
     }
-    const opened = await open(openerCommand(this.options.browser, link));
-    logger.info({ approval: approval.id, page: await this.base(), opened }, 'approval created');
-    if (!opened) {
-      const print = this.options.printLink ?? ((line: string) => process.stderr.write(`${line}\n`));
-      print(`pinterest-api-mcp: no browser could be opened; to approve or reject ${approval.tool}, open ${link}`);
-      openUrl?.(link, `Approve or reject ${approval.tool} (${approval.summary.verb}) on this server's approval page.`);
+    const page = `${base}/approvals/${approval.id}`;
+    const now = Date.now();
+    if (now - this.lastTab < this.options.tabSeconds * 1000) {
+      logger.info({ approval: approval.id, page }, 'approval created; a tab opened moments ago, so it waits on the list');
+      return `A browser tab opened for an earlier approval moments ago, so none opened for this one: it waits on the approval page's list (${base}/approvals), at ${page}.`;
     }
+    let link: string;
+    try {
+      link = base + (await this.options.web.signInLink(approval));
+    } catch (error) {
+      logger.error({ err: error }, 'the approval sign-in link could not be made');
+      return `The approval page is at ${page}, but no sign-in link could be made (see the server log).`;
+    }
+    const opened = await openBrowser(openerCommand(this.options.browser, link));
+    logger.info({ approval: approval.id, page, opened }, reminder ? 'approval page reopened' : 'approval created');
+    if (opened) {
+      this.lastTab = now;
+      this.signInWanted = false;
+      return `${reminder ? 'A fresh sign-in to' : 'It opened in'} the user's web browser on this computer${reminder ? ' opened' : ''} (${page}).`;
+    }
+    if (!this.options.clientMayCarryLinks) {
+      return (
+        `No web browser could be opened on this computer, and this server gives sign-in links only to a browser (--approval-channels leaves out dialog), ` +
+        `so the user cannot reach ${page} now: ask them to set BROWSER for this server, then ask again.`
+      );
+    }
+    const print = this.options.printLink ?? ((line: string) => process.stderr.write(`${line}\n`));
+    print(`pinterest-api-mcp: no browser could be opened; to approve or reject ${approval.tool}, open ${link}`);
+    openUrl?.(link, `Approve or reject ${approval.tool} (${approval.summary.verb}) on this server's approval page.`);
+    return `No web browser could be opened on this computer; the sign-in link went to the server log (stderr)${openUrl ? " and to this client's open-a-link dialog" : ''}. Once signed in, the page is ${page}.`;
   }
 
   private listen(): Promise<{ server: HttpServer; base: string }> {
@@ -165,12 +231,17 @@ export class LocalApprovalDesk implements ApprovalDesk {
 export class HttpApprovalDesk implements ApprovalDesk {
   constructor(private readonly options: { webhook?: string; logger: Logger }) {}
 
-  where(approval: Approval): string {
-    return `on this server's approvals page, /approvals/${approval.id} (approvers sign in there with an approver token)`;
+  async address(approval: Approval): Promise<string> {
+    return `this server's /approvals/${approval.id}`;
   }
 
-  async announce(approval: Approval): Promise<void> {
+  async listAddress(): Promise<string> {
+    return "this server's /approvals";
+  }
+
+  async announce(approval: Approval): Promise<string> {
     this.options.logger.info({ approval: approval.id, tool: approval.tool }, 'approval created');
-    void notify(this.options.webhook, approval, this.options.logger);
+    const told = await notify(this.options.webhook, approval, this.options.logger);
+    return `It waits on this server's approval page, /approvals/${approval.id}, where approvers sign in with their approver token.${told}`;
   }
 }

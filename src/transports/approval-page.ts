@@ -85,8 +85,11 @@ function requestText(approval: Approval): string {
 const STATE_TEXT: Record<Approval['state'], string> = {
   pending: 'Waiting for your decision',
   rejected: 'Rejected: nothing was sent',
-  sending: 'Approved: sending the request',
-  done: 'Approved and sent once',
+  sending: 'Approved: sending the request (if this stays, the outcome was not recorded: check the entity)',
+  sent: 'Approved and sent once',
+  failed: 'Approved and sent once; the API refused it, so nothing changed',
+  unknown: 'Approved and sent once; the outcome is unknown: check the entity',
+  not_sent: 'Approved, but not sent',
 };
 
 function stateText(approval: Approval): string {
@@ -96,10 +99,12 @@ function stateText(approval: Approval): string {
 
 /** The outcome of a sent write: the tool's result text, and each item's result for batches. */
 function outcomeSection(approval: Approval): string {
-  if (approval.state !== 'done' || !approval.outcome) return '';
+  if (!approval.outcome && !approval.note) return '';
+  if (!approval.outcome) return `<h2 id="outcome">Outcome</h2><p class="error" role="alert">${e(approval.note)}</p>`;
   const text = approval.outcome.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
   const failed = approval.outcome.isError ? '<p class="error" role="alert">The API refused or failed this write; see its answer below.</p>' : '';
-  return `<h2 id="outcome">Outcome</h2>${failed}<pre aria-labelledby="outcome">${e(text)}</pre>`;
+  const note = approval.note ? `<p class="notice">${e(approval.note)}</p>` : '';
+  return `<h2 id="outcome">Outcome</h2>${failed}${note}<pre aria-labelledby="outcome">${e(text)}</pre>`;
 }
 
 /** One approval: what a person needs to decide, the exact request, and Approve / Reject while it is pending. */

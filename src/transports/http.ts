@@ -5,10 +5,10 @@ import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
+import { type AuthInfo, createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { type App, SERVER_INFO } from '../server.js';
+import { type App, type Peer, SERVER_INFO } from '../server.js';
 import { healthProbes } from './health.js';
 import { BodyTooLarge, bearerMatches, readBody, secretDigest } from './requests.js';
 import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
@@ -48,6 +48,17 @@ const DEFAULT_GRACE_MS = 10_000;
 const TIMEOUT_CHECK_MS = 1_000;
 /** Longest wait between two sweeps of idle sessions. */
 const SWEEP_MS = 60_000;
+
+/** The peer a request's auth info names (see serveModern): HTTP, from the address the transport saw. */
+function peerOf(authInfo: AuthInfo | undefined): Peer {
+  const address = authInfo?.extra?.address;
+  return { transport: 'http', address: typeof address === 'string' ? address : 'unknown' };
+}
+
+/** What the modern handler is told about a request: where it came from, and nothing secret. */
+function requestAuth(req: IncomingMessage): AuthInfo {
+  return { token: '', clientId: 'http', scopes: [], extra: { address: clientAddress(req.socket.remoteAddress) } };
+}
 
 export function httpOptions(config: Config): HttpOptions {
   return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
@@ -154,8 +165,13 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
-  // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions).
-  const modern = createMcpHandler(() => app.createServer('modern'), { legacy: 'reject', onerror, maxRequestBodySize: options.maxBodyBytes });
+  // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions); the client's address
+  // travels to it in the request's auth info (no token: only where the request came from).
+  const modern = createMcpHandler(({ authInfo }) => app.createServer('modern', peerOf(authInfo)), {
+    legacy: 'reject',
+    onerror,
+    maxRequestBodySize: options.maxBodyBytes,
+  });
   const serveModern = toNodeHandler(modern, { onerror, maxRequestBodySize: options.maxBodyBytes });
   let allowedHosts = allowedHostSet(options, options.port);
   let allowedOrigins = new Set<string>();
@@ -232,7 +248,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
       }
     }
-    if (!(await isLegacy(req, body))) return serveModern(req, res, body);
+    if (!(await isLegacy(req, body))) return serveModern(Object.assign(req, { auth: requestAuth(req) }), res, body);
     // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests).
     if (options.stateful) return handleStateful(req, res, body);
     return serveLegacyRequest(req, res, body);
@@ -244,7 +260,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
    * logging level was set, no dialog can be asked), and JSON costs about a tenth less server CPU than an event stream (bench:http-raw).
    */
   async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = app.createServer('legacy');
+    const server = app.createServer('legacy', { transport: 'http', address: clientAddress(req.socket.remoteAddress) });
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
     res.once('close', () => {
       transport.close().catch(() => {});
@@ -294,7 +310,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     const id = randomUUID();
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
     transport.onclose = () => sessions.remove(id);
-    const session: Session = { id, client, server: app.createServer('legacy'), transport, lastSeen: performance.now(), busy: 0 };
+    const session: Session = { id, client, server: app.createServer('legacy', { transport: 'http', address: client }), transport, lastSeen: performance.now(), busy: 0 };
     sessions.add(session);
     return session;
   }

@@ -4,6 +4,6 @@ import type { Logger } from '../logger.js';
 import type { App } from '../server.js';
 
 export async function serveStdio(app: App, logger: Logger): Promise<() => Promise<void>> {
-  const handle = serve(({ era }) => app.createServer(era), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
+  const handle = serve(({ era }) => app.createServer(era, { transport: 'stdio', address: 'stdio' }), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
   return () => handle.close();
 }
