@@ -1,6 +1,7 @@
 // Every flag and environment variable, defined once in SETTINGS and parsed strictly into a typed Config.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type JSONPath, visit } from 'jsonc-parser';
 import { confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
 import { minorUnit } from './guards/currencies.js';
@@ -127,6 +128,9 @@ export function pinterestEnvironment(config: Pick<Config, 'demo' | 'pinterest'>)
 /** Why a value was refused, without the setting's name (the reader adds the flag or variable it came from). */
 class Refused extends Error {}
 
+/** The likely cause of a value that is given but has an empty part, said where one is refused. */
+const UNSET_HINT = 'a template variable that is unset?';
+
 /** How one kind of value is read from text. */
 interface ValueType<T> {
   /** The accepted values in short (`10..86400`, `stdio, http`), printed after the help line; none when the line says it. */
@@ -198,6 +202,25 @@ const currencyCode: ValueType<string> = {
   },
 };
 
+/**
+ * The part of a `scheme://…` URL that is written but empty (`https:///v5`, `https://host:/v5`, `https://user:@host`,
+ * `https://host//v5`, `?key=`), as a template leaves it when a variable is unset; URL parsing would fill such a
+ * part in from what follows (`https:///v5` is the host `v5`) or drop it. The URL is never printed: it may hold a key.
+ */
+function emptyUrlPart(text: string): string | undefined {
+  const [, authority = '', path = '', query] = /^[a-z][\w+.-]*:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i.exec(text) ?? [];
+  const at = authority.lastIndexOf('@');
+  const userInfo = at >= 0 ? authority.slice(0, at) : undefined;
+  const hostAndPort = authority.slice(at + 1);
+  if (!hostAndPort || hostAndPort.startsWith(':')) return 'an empty host';
+  if (hostAndPort.endsWith(':')) return 'an empty port';
+  // `:password@` is how Redis URLs give a password alone; an empty password, or nothing before the @, is a gap.
+  if (userInfo !== undefined && (!userInfo || userInfo.endsWith(':'))) return 'an empty user name or password';
+  if (path.replace(/\/+$/, '').includes('//')) return 'an empty path segment';
+  if (query !== undefined && query.split('&').some((pair) => !pair || pair.endsWith('='))) return 'an empty query parameter';
+  return undefined;
+}
+
 /** An http(s) base URL, without trailing slashes. */
 const baseUrl: ValueType<string> = {
   parse(value) {
@@ -207,8 +230,29 @@ const baseUrl: ValueType<string> = {
     } catch {
       url = undefined;
     }
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new Refused(`must be an http(s) URL; got "${value}"`);
+    // The written form must say http(s)://: URL parsing also takes `https:host`.
+    if (!url || !['http:', 'https:'].includes(url.protocol) || !/^https?:\/\//i.test(value)) throw new Refused(`must be an http(s) URL; got "${value}"`);
+    const empty = emptyUrlPart(value);
+    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole URL`);
     return value.replace(/\/+$/, '');
+  },
+};
+
+/** `memory`, `sqlite:PATH` or `redis(s)://…`, none with an empty part; other forms are refused when the store opens. */
+const storeSpec: ValueType<string> = {
+  parse(value) {
+    if (/^sqlite:(\/\/)?$/.test(value)) throw new Refused(`has an empty path after sqlite: ${UNSET_HINT} Set it, or give a file, e.g. sqlite:./pinterest-mcp.sqlite`);
+    const empty = /^rediss?:\/\//.test(value) ? emptyUrlPart(value) : undefined;
+    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole redis:// URL`);
+    return value;
+  },
+};
+
+/** A file the server writes to; a path ending in a separator names a directory, as `/var/log/${NAME}` does with NAME unset. */
+const writtenFile: ValueType<string> = {
+  parse(path) {
+    if (/[/\\]$/.test(path)) throw new Refused(`names a directory, not a file: ${UNSET_HINT} Set it, or name the file; got "${path}"`);
+    return path;
   },
 };
 
@@ -230,20 +274,39 @@ const firstLineOfFile: ValueType<string> = {
   },
 };
 
+/** Why a list with empty entries is refused (they are named by position from 1, with the fix), or nothing. */
+function emptyEntriesProblem(found: readonly string[], fix: string): string | undefined {
+  const empty = found.flatMap((entry, i) => (entry ? [] : [i + 1]));
+  if (empty.length === 0) return undefined;
+  const which = `${empty.length === 1 ? 'an empty entry' : 'empty entries'} (${empty.join(', ')} of ${found.length})`;
+  return `has ${which}: ${UNSET_HINT} Set it, or ${fix}`;
+}
+
+/**
+ * Entries separated by commas (or `separator`), trimmed. An empty one is refused rather than dropped: `123,,456`, a
+ * trailing comma or `${A},${B}` with a variable unset must not quietly become a shorter list than the one written.
+ */
+function entries(value: string, { separator = /,/, named = 'comma' }: { separator?: RegExp; named?: string } = {}): string[] {
+  const found = value.split(separator).map((entry) => entry.trim());
+  const problem = emptyEntriesProblem(found, `remove the extra ${named}`);
+  if (problem) throw new Refused(problem);
+  return found;
+}
+
 /** `id=token` entries (a bare token is the approver `approver`), comma-separated or one per line; ids are unique. */
 function approverEntries(value: string): Approver[] {
   const approvers: Approver[] = [];
-  for (const entry of value.split(/[,\r\n]+/).map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of entries(value, { separator: /,|\r?\n/, named: 'comma or blank line' })) {
     const equals = entry.indexOf('=');
-    const id = equals > 0 ? entry.slice(0, equals).trim() : 'approver';
-    const token = equals > 0 ? entry.slice(equals + 1).trim() : entry;
+    const id = equals >= 0 ? entry.slice(0, equals).trim() : 'approver';
+    const token = equals >= 0 ? entry.slice(equals + 1).trim() : entry;
+    if (!id) throw new Refused(`has an entry that starts with = (an empty approver id): ${UNSET_HINT} Entries look like alice=TOKEN`);
     if (!/^[\w.@-]{1,64}$/.test(id)) throw new Refused('approver ids are 1 to 64 letters, digits or ._@- (entries look like alice=TOKEN)');
     const problem = secretProblem(token);
     if (problem) throw new Refused(`has a token that ${problem}`);
     if (approvers.some((a) => a.id === id)) throw new Refused(`names the approver ${id} twice`);
     approvers.push({ id, token });
   }
-  if (!approvers.length) throw new Refused('names no approver');
   return approvers;
 }
 
@@ -251,12 +314,13 @@ const approverTokens: ValueType<Approver[]> = { parse: approverEntries };
 
 /** Approvers from a file (a mounted secret), one `id=token` per line; the file's content is never printed. */
 const approverTokensFile: ValueType<Approver[]> = {
-  parse: (path) => approverEntries(secretFile(path)),
+  parse(path) {
+    // One line end closes a text file; any other blank line is an entry left empty.
+    const content = secretFile(path).replace(/\r?\n$/, '');
+    if (!content.trim()) throw new Refused(`is empty: ${path}`);
+    return approverEntries(content);
+  },
 };
-
-function entries(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 /** Comma-separated entries, each matching `pattern` when one is given. */
 function list(item?: { pattern: RegExp; is: string }): ValueType<string[]> {
@@ -322,7 +386,7 @@ export const SETTINGS = {
   host: setting({ flag: 'host', env: 'PINTEREST_MCP_HOST', type: text, default: '127.0.0.1', help: 'HTTP bind address' }),
   port: setting({ flag: 'port', env: 'PINTEREST_MCP_PORT', type: integer(0, 65_535), default: 3000, help: 'HTTP port; 0 picks any free port' }),
   stateful: setting({ flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions for 2025-era clients (their dialogs over HTTP need one)' }),
-  store: setting({ flag: 'store', env: 'PINTEREST_MCP_STORE', type: text, default: 'memory', help: 'memory, sqlite:PATH or redis://HOST:PORT' }),
+  store: setting({ flag: 'store', env: 'PINTEREST_MCP_STORE', type: storeSpec, default: 'memory', help: 'memory, sqlite:PATH or redis://HOST:PORT' }),
   mode: setting({ flag: 'mode', env: 'PINTEREST_MCP_MODE', type: oneOf(['tools', 'discover'] as const), default: 'tools', help: 'list every selected tool, or discover them through search' }),
   toolsets: setting({
     flag: 'toolsets',
@@ -387,7 +451,7 @@ export const SETTINGS = {
     default: [],
     help: 'limit every tool to these ad accounts (comma-separated ids); others are refused',
   }),
-  auditLog: setting({ flag: 'audit-log', env: 'PINTEREST_MCP_AUDIT_LOG', type: text, default: undefined, help: 'append one JSON line per executed write to this file' }),
+  auditLog: setting({ flag: 'audit-log', env: 'PINTEREST_MCP_AUDIT_LOG', type: writtenFile, default: undefined, help: 'append one JSON line per executed write to this file' }),
   maxResultChars: setting({ flag: 'max-result-chars', env: 'PINTEREST_MCP_MAX_RESULT_CHARS', type: integer(1000, 10_000_000), default: 25_000, help: 'cut results longer than this' }),
   logLevel: setting({
     flag: 'log-level',
@@ -511,7 +575,7 @@ export function helpText(): string {
     'Environment only (credentials are never printed):',
     ...helpLines(envOnly, false),
     '',
-    `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given.`,
+    `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given; an empty entry in a list (1,,2) is refused.`,
     '',
     'Toolsets for --toolsets (* marks the default ones; whop is added whenever WHOP_API_KEY is set):',
     ...toolsetLines(),
@@ -572,16 +636,58 @@ function flagText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A key given twice in one object of a JSON text, with where it sits and the lines (from 1) of both. */
+interface DuplicateKey {
+  key: string;
+  parents: JSONPath;
+  lines: [number, number];
+}
+
+/** The first key given twice in one object of a JSON text that JSON.parse took: it keeps the last silently. */
+function firstDuplicateKey(text: string): DuplicateKey | undefined {
+  const openObjects: Map<string, number>[] = [];
+  let found: DuplicateKey | undefined;
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        openObjects.push(new Map());
+      },
+      onObjectEnd: () => {
+        openObjects.pop();
+      },
+      onObjectProperty: (key, _offset, _length, line, _character, parents) => {
+        const seen = openObjects[openObjects.length - 1];
+        const earlier = seen.get(key);
+        if (earlier !== undefined) found ??= { key, parents: parents(), lines: [earlier + 1, line + 1] };
+        seen.set(key, line);
+      },
+    },
+  );
+  return found;
+}
+
 /** The settings of a `--config` JSON file, keyed by flag name, each checked later by the same table as its flag. */
 function readConfigFile(path: string): { path: string; values: Record<string, string> } {
+  let text: string;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    // JSON.parse is the strict grammar (no comments, no trailing commas) and says where the text goes wrong.
+    text = readFileSync(path, 'utf8');
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`--config ${path} cannot be read as JSON: ${(error as Error).message}`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(`--config ${path} must hold one JSON object of settings keyed by flag name, such as {"read-only": true}`);
+  }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    const where = duplicate.parents.length ? ` in "${duplicate.parents.join('.')}"` : '';
+    const [first, second] = duplicate.lines;
+    throw new ConfigError(
+      `${path}: "${duplicate.key}" is given twice${where} (${first === second ? `line ${first}` : `lines ${first} and ${second}`}); JSON keeps only the last, so give it once`,
+    );
   }
   const flagNames = (Object.values(SETTINGS) as Setting<unknown>[]).flatMap((s) => (s.flag && !COMMAND_LINE_ONLY.includes(s.flag) ? [s.flag] : []));
   const values: Record<string, string> = {};
@@ -594,6 +700,9 @@ function readConfigFile(path: string): { path: string; values: Record<string, st
     }
     const given = flagText(value);
     if (given === undefined) throw new ConfigError(`${path}: "${key}" must be a string, number, boolean or list, as its flag would take`);
+    // Joined with commas, [""] would be an empty value, which counts as not given: check the entries themselves.
+    const empty = Array.isArray(value) ? emptyEntriesProblem(value.map((entry) => String(entry).trim()), 'remove the empty entry') : undefined;
+    if (empty) throw new ConfigError(`${path}: "${key}" ${empty}`);
     values[key] = given;
   }
   return { path, values };

@@ -269,6 +269,219 @@ describe('--config FILE', () => {
     expect(refusal(['--config', configFile('{ port: 1 ')])).toMatch(/cannot be read as JSON/);
     expect(refusal(['--config', '/nonexistent/settings.json'])).toMatch(/cannot be read as JSON: ENOENT/);
   });
+
+  it('refuses a key given twice, at the top or inside an object such as caps, naming the key, where it sits and its lines', () => {
+    const top = configFile('{\n  "port": 8123,\n  "read-only": true,\n  "port": 9000\n}\n');
+    expect(refusal(['--config', top])).toBe(`${top}: "port" is given twice (lines 2 and 4); JSON keeps only the last, so give it once`);
+    const nested = configFile('{ "caps": { "daily_budget": "500", "daily_budget": "5000" } }');
+    expect(refusal(['--config', nested])).toBe(`${nested}: "daily_budget" is given twice in "caps" (line 1); JSON keeps only the last, so give it once`);
+    // The same key spelled with an escape is the same key to JSON.parse.
+    const escaped = configFile('{"ad-accounts": "549755885175", "ad-\\u0061ccounts": ""}');
+    expect(refusal(['--config', escaped])).toMatch(/"ad-accounts" is given twice \(line 1\)/);
+    // The same key in two different objects is not a duplicate.
+    expect(loadConfig(['--config', configFile('{"caps": {"bid": "1"}, "port": 8123}')], {}).caps).toEqual({ bid: '1' });
+  });
+
+  it('refuses comments and trailing commas (the file is JSON), with the same message as any other syntax error', () => {
+    for (const text of ['{ "port": 8123, }', '{ "port": 8123 // the port\n}', '/* settings */ { "port": 8123 }', '{ "ad-accounts": ["549755885175",] }']) {
+      expect(refusal(['--config', configFile(text)]), text).toMatch(/^--config \S+settings\.json cannot be read as JSON: /);
+    }
+  });
+});
+
+describe('values that look set but are empty', () => {
+  const APPROVER = 'alice=approver-token-0123456789';
+  /** Every list setting, with one entry it accepts; a new setting whose value is a list or an object must join. */
+  const LISTS: { name: keyof typeof SETTINGS; entry: string; read: (c: Config) => unknown }[] = [
+    { name: 'toolsets', entry: 'pins', read: (c) => c.toolsets },
+    { name: 'tools', entry: 'campaigns_create', read: (c) => c.tools },
+    { name: 'excludeTools', entry: 'campaigns_create', read: (c) => c.excludeTools },
+    { name: 'adAccounts', entry: '549755885175', read: (c) => c.adAccounts },
+    { name: 'caps', entry: 'bid=1', read: (c) => c.caps },
+    { name: 'allowedOrigins', entry: 'https://bots.example.com', read: (c) => c.http.allowedOrigins },
+    { name: 'allowedHosts', entry: 'mcp.internal', read: (c) => c.http.allowedHosts },
+    { name: 'approverToken', entry: APPROVER, read: (c) => c.approval.approvers },
+  ];
+  /** Where a list's text can come from, as the refusal names it, and how to give it there. */
+  function sourcesOf(name: keyof typeof SETTINGS): { source: string; give: (value: string) => [string[], Record<string, string>] }[] {
+    const { flag, env } = SETTINGS[name] as { flag?: string; env?: string };
+    const sources: { source: string; give: (value: string) => [string[], Record<string, string>] }[] = [];
+    if (flag) sources.push({ source: `--${flag}`, give: (value) => [[`--${flag}`, value], {}] });
+    if (env) sources.push({ source: env, give: (value) => [[], { [env]: value }] });
+    if (flag) {
+      sources.push({
+        source: 'the config file',
+        give: (value) => [['--config', configFile({ [flag]: value })], {}],
+      });
+    }
+    return sources;
+  }
+
+  it('the table holds every setting whose value is a list or an object', () => {
+    const listLike = (Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]).filter((name) => {
+      const { default: fallback } = SETTINGS[name] as { default: unknown };
+      return typeof fallback === 'object' && fallback !== null;
+    });
+    expect(LISTS.map((l) => l.name)).toEqual(expect.arrayContaining(listLike));
+    // The approvers' default is undefined: they are in the table by hand (their file is tested below).
+    expect(LISTS.map((l) => l.name)).toContain('approverToken');
+  });
+
+  it('a list with an empty entry is refused from a flag, a variable or the config file, naming it and where it came from', () => {
+    for (const { name, entry } of LISTS) {
+      for (const { source, give } of sourcesOf(name)) {
+        const named = source === 'the config file' ? /^\/.*settings\.json: "[\w-]+" / : new RegExp(`^${source} `);
+        const shapes: [string, string][] = [
+          [',', 'empty entries (1, 2 of 2)'],
+          [' , ', 'empty entries (1, 2 of 2)'],
+          [`${entry},,${entry}`, 'an empty entry (2 of 3)'],
+          [`${entry}, ,${entry}`, 'an empty entry (2 of 3)'],
+          [`${entry},`, 'an empty entry (2 of 2)'],
+          [`,${entry}`, 'an empty entry (1 of 2)'],
+        ];
+        for (const [value, which] of shapes) {
+          const message = refusal(...give(value));
+          expect(message, `${source} ${JSON.stringify(value)}`).toMatch(named);
+          expect(message, `${source} ${JSON.stringify(value)}`).toContain(
+            ` has ${which}: a template variable that is unset? Set it, or remove the extra comma`,
+          );
+          if ((SETTINGS[name] as { secret?: true }).secret) expect(message).not.toContain(entry);
+        }
+        // The same entry alone is accepted: the refusals above are for the empty entries.
+        expect(() => loadConfig(...give(entry)), `${source} ${entry}`).not.toThrow();
+      }
+    }
+    expect(refusal(['--ad-accounts', '123,,456'])).toBe(
+      '--ad-accounts has an empty entry (2 of 3): a template variable that is unset? Set it, or remove the extra comma',
+    );
+    // ${A},${B} with both unset.
+    expect(refusal([], { PINTEREST_MCP_AD_ACCOUNTS: ',' })).toBe(
+      'PINTEREST_MCP_AD_ACCOUNTS has empty entries (1, 2 of 2): a template variable that is unset? Set it, or remove the extra comma',
+    );
+  });
+
+  it('a value that is empty or only whitespace still counts as not given', () => {
+    const defaults = loadConfig([], {});
+    for (const { name, read } of LISTS) {
+      for (const { source, give } of sourcesOf(name)) {
+        for (const value of ['', '   ']) expect(read(loadConfig(...give(value))), `${source} ${JSON.stringify(value)}`).toEqual(read(defaults));
+      }
+    }
+    // In a config file an empty array or object is the empty value too.
+    const config = loadConfig(['--config', configFile({ 'ad-accounts': [], caps: {}, toolsets: '' })], {});
+    expect(config).toMatchObject({ adAccounts: [], caps: {}, toolsets: [] });
+  });
+
+  it('a config file array with an empty or blank string entry is refused, naming the file, the key and the entry', () => {
+    for (const [list, which] of [
+      [[''], 'an empty entry (1 of 1)'],
+      [[' '], 'an empty entry (1 of 1)'],
+      [['549755885175', ''], 'an empty entry (2 of 2)'],
+      [['', '549755885175', ' '], 'empty entries (1, 3 of 3)'],
+    ] as const) {
+      const path = configFile({ 'ad-accounts': list });
+      expect(refusal(['--config', path])).toBe(
+        `${path}: "ad-accounts" has ${which}: a template variable that is unset? Set it, or remove the empty entry`,
+      );
+    }
+    expect(refusal(['--config', configFile({ toolsets: ['default', ''] })])).toMatch(/"toolsets" has an empty entry \(2 of 2\)/);
+    expect(loadConfig(['--config', configFile({ 'ad-accounts': ['549755885175', 549755885176] })], {}).adAccounts).toEqual(['549755885175', '549755885176']);
+  });
+
+  it('caps with an empty entry, kind or amount are refused, from the flag and from a config file object', () => {
+    expect(refusal(['--caps', 'daily_budget=500,,bid=1'])).toBe(
+      '--caps has an empty entry (2 of 3): a template variable that is unset? Set it, or remove the extra comma',
+    );
+    expect(refusal(['--caps', '=500'])).toContain('entries look like daily_budget=500');
+    expect(refusal(['--caps', 'daily_budget='])).toContain('amounts are non-negative decimals');
+    expect(refusal(['--config', configFile({ caps: { daily_budget: '' } })])).toMatch(/"caps" amounts are non-negative decimals/);
+    expect(refusal(['--config', configFile({ caps: { daily_budget: ' ', bid: '1' } })])).toMatch(/"caps" amounts are non-negative decimals/);
+    expect(refusal(['--config', configFile({ caps: { '': '5' } })])).toMatch(/"caps" entries look like daily_budget=500/);
+  });
+
+  /** A file holding `content`, for the variables that name a mounted secret. */
+  function secretFileWith(content: string): string {
+    const path = join(mkdtempSync(join(tmpdir(), 'secret-')), 'approvers');
+    writeFileSync(path, content);
+    return path;
+  }
+
+  it('approvers: an entry with an empty id, a blank line or an empty file is refused, without printing a token', () => {
+    const other = 'bob=approver-token-9876543210';
+    const fromFile = (content: string) => loadConfig([], { PINTEREST_MCP_APPROVER_TOKEN_FILE: secretFileWith(content) }).approval.approvers.map((a) => a.id);
+    expect(fromFile(`${APPROVER}\n${other}\n`)).toEqual(['alice', 'bob']);
+    expect(fromFile(`${APPROVER}\r\n${other}\r\n`)).toEqual(['alice', 'bob']);
+    expect(fromFile(`${APPROVER}\n${other}`)).toEqual(['alice', 'bob']);
+    for (const [content, which] of [
+      [`${APPROVER}\n\n${other}\n`, 'an empty entry (2 of 3)'],
+      [`${APPROVER}\n${other}\n\n`, 'an empty entry (3 of 3)'],
+      [`${APPROVER}\n  \n${other}`, 'an empty entry (2 of 3)'],
+      [`${APPROVER},\n${other}`, 'an empty entry (2 of 3)'],
+    ]) {
+      const path = secretFileWith(content);
+      const message = refusal([], { PINTEREST_MCP_APPROVER_TOKEN_FILE: path });
+      expect(message, JSON.stringify(content)).toBe(
+        `PINTEREST_MCP_APPROVER_TOKEN_FILE has ${which}: a template variable that is unset? Set it, or remove the extra comma or blank line`,
+      );
+    }
+    for (const content of ['', '\n', ' \n']) {
+      const path = secretFileWith(content);
+      expect(refusal([], { PINTEREST_MCP_APPROVER_TOKEN_FILE: path })).toBe(`PINTEREST_MCP_APPROVER_TOKEN_FILE is empty: ${path}`);
+    }
+    // ${ID}=TOKEN with ID unset leaves "=TOKEN", which must not become a bare token of the approver "approver".
+    const message = refusal([], { PINTEREST_MCP_APPROVER_TOKEN: '=approver-token-0123456789' });
+    expect(message).toBe(
+      'PINTEREST_MCP_APPROVER_TOKEN has an entry that starts with = (an empty approver id): a template variable that is unset? Entries look like alice=TOKEN',
+    );
+    expect(refusal([], { PINTEREST_MCP_APPROVER_TOKEN: 'alice=' })).toMatch(/has a token that is too short/);
+    expect(loadConfig([], { PINTEREST_MCP_APPROVER_TOKEN: 'approver-token-0123456789' }).approval.approvers).toEqual([
+      { id: 'approver', token: 'approver-token-0123456789' },
+    ]);
+  });
+
+  it('a URL with an empty host, port, user or password, path segment or query value is refused without printing it', () => {
+    const cases: [string, string, string][] = [
+      ['PINTEREST_API_BASE_URL', 'https:///v5', 'an empty host'],
+      ['PINTEREST_API_BASE_URL', 'https://api.example.com:/v5', 'an empty port'],
+      ['PINTEREST_API_BASE_URL', 'https://proxy-user:@api.example.com/v5', 'an empty user name or password'],
+      ['PINTEREST_API_BASE_URL', 'https://@api.example.com/v5', 'an empty user name or password'],
+      ['PINTEREST_API_BASE_URL', 'https://api.example.com//v5', 'an empty path segment'],
+      ['WHOP_API_BASE_URL', 'http:///api/v1', 'an empty host'],
+      ['PINTEREST_MCP_APPROVAL_WEBHOOK', 'https://hooks.example.com/notify?key=', 'an empty query parameter'],
+      ['PINTEREST_MCP_APPROVAL_WEBHOOK', 'https://hooks.example.com/notify?a=1&&b=2', 'an empty query parameter'],
+    ];
+    for (const [env, url, part] of cases) {
+      expect(refusal([], { [env]: url }), url).toBe(`${env} has ${part}: a template variable that is unset? Set it, or write the whole URL`);
+    }
+    // URL parsing reads "https:v5" and "https:/v5" as the host v5: the written form must say https://.
+    for (const url of ['https:v5', 'https:/v5']) expect(refusal([], { PINTEREST_API_BASE_URL: url })).toBe(`PINTEREST_API_BASE_URL must be an http(s) URL; got "${url}"`);
+    expect(refusal(['--approval-webhook', 'https://:443/hook'])).toMatch(/^--approval-webhook must be an http\(s\) URL/);
+    for (const url of ['https://api.example.com/v5/', 'http://127.0.0.1:9/v5', 'https://user:secret@proxy.example.com/v5', 'https://[::1]:8443/v5?region=eu']) {
+      expect(() => fromEnv({ PINTEREST_API_BASE_URL: url }), url).not.toThrow();
+    }
+  });
+
+  it('a store with an empty path, host, port or password is refused, without printing it', () => {
+    const cases: [string, string][] = [
+      ['sqlite:', 'an empty path after sqlite: a template variable that is unset? Set it, or give a file, e.g. sqlite:./pinterest-mcp.sqlite'],
+      ['sqlite://', 'an empty path after sqlite: a template variable that is unset? Set it, or give a file, e.g. sqlite:./pinterest-mcp.sqlite'],
+      ['redis://', 'an empty host: a template variable that is unset? Set it, or write the whole redis:// URL'],
+      ['rediss:///0', 'an empty host: a template variable that is unset? Set it, or write the whole redis:// URL'],
+      ['redis://redis.internal:/0', 'an empty port: a template variable that is unset? Set it, or write the whole redis:// URL'],
+      ['redis://default:@redis.internal:6379', 'an empty user name or password: a template variable that is unset? Set it, or write the whole redis:// URL'],
+    ];
+    for (const [store, message] of cases) expect(refusal(['--store', store]), store).toBe(`--store has ${message}`);
+    for (const store of ['memory', 'sqlite:./state.sqlite', 'redis://redis.internal:6379', 'redis://:store-password@redis.internal:6379/0', 'rediss://user:pw@redis.internal']) {
+      expect(loadConfig(['--store', store], {}).store).toBe(store);
+    }
+  });
+
+  it('an audit log path that names a directory is refused', () => {
+    expect(refusal([], { PINTEREST_MCP_AUDIT_LOG: '/var/log/pinterest-mcp/' })).toBe(
+      'PINTEREST_MCP_AUDIT_LOG names a directory, not a file: a template variable that is unset? Set it, or name the file; got "/var/log/pinterest-mcp/"',
+    );
+    expect(loadConfig(['--audit-log', '/var/log/pinterest-mcp/audit.jsonl'], {}).auditLog).toBe('/var/log/pinterest-mcp/audit.jsonl');
+  });
 });
 
 describe('selection flags', () => {
@@ -320,19 +533,30 @@ describe('--help and --version', () => {
   }, 15_000);
 });
 
+/** Runs the built server until it exits (killed after 8 s if it keeps running: then the code is null). */
+async function runServer(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(killer);
+  return { code, stderr };
+}
+
 describe('the built server', () => {
   it('exits non-zero before connecting when PINTEREST_MCP_READ_ONLY=Y, naming the variable', async () => {
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_READ_ONLY: 'Y' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-    clearTimeout(killer);
+    const { code, stderr } = await runServer([], { PINTEREST_MCP_READ_ONLY: 'Y' });
     expect(code).not.toBe(0);
     expect(code).not.toBeNull(); // null: it kept running and was killed
     expect(stderr).toContain('PINTEREST_MCP_READ_ONLY must be one of');
+  }, 15_000);
+
+  it('exits with 2 on --ad-accounts , (a template with its variables unset), its first stderr line naming the flag', async () => {
+    const { code, stderr } = await runServer(['--ad-accounts', ','], {});
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(
+      '--ad-accounts has empty entries (1, 2 of 2): a template variable that is unset? Set it, or remove the extra comma',
+    );
   }, 15_000);
 });
