@@ -42,7 +42,7 @@ describe('approval page in Chromium, stdio (link sign-in)', () => {
   beforeAll(async () => {
     browser = await launch();
     capture = recordingBrowser();
-    h = await startStdio({ args: ['--toolsets', 'all'], env: { BROWSER: capture.command } });
+    h = await startStdio({ args: ['--toolsets', 'all'], env: { BROWSER: capture.command, PINTEREST_MCP_APPROVAL_TAB_SECONDS: '0' } });
   });
   afterAll(async () => {
     await h?.close();

@@ -209,8 +209,10 @@ const TRANSPORTS: TransportCase[] = [
     session: true,
     start: async (emulator) => ({ target: { kind: 'stdio', server: stdioServer(emulator, { env: SERVER_ENV }) }, close: async () => {} }),
   },
-  { label: 'Streamable HTTP, stateless', session: false, start: inProcessHttp([]) },
-  { label: 'Streamable HTTP, --stateful', session: true, start: inProcessHttp(['--stateful']) },
+  // The clients here are apps a person uses, so their dialogs count over HTTP too (test/approval-channels.test.ts
+  // checks that without this flag an HTTP client's own dialog sends nothing).
+  { label: 'Streamable HTTP, stateless', session: false, start: inProcessHttp(['--approval-channels', 'page,dialog']) },
+  { label: 'Streamable HTTP, --stateful', session: true, start: inProcessHttp(['--stateful', '--approval-channels', 'page,dialog']) },
 ];
 
 /** The tools/list every server here answers (the default selection), in the order the app lists it. */
@@ -447,7 +449,8 @@ describe.skipIf(!redisServer)('a modern dialog across two replicas sharing a rea
     redis = await startRedis(port);
     const redisUrl = `redis://127.0.0.1:${port}`;
     emulator = await startEmulator();
-    replicas = await Promise.all([serve(emulator, [], { PINTEREST_MCP_STORE: redisUrl }), serve(emulator, [], { PINTEREST_MCP_STORE: redisUrl })]);
+    const dialogs = ['--approval-channels', 'page,dialog'];
+    replicas = await Promise.all([serve(emulator, dialogs, { PINTEREST_MCP_STORE: redisUrl }), serve(emulator, dialogs, { PINTEREST_MCP_STORE: redisUrl })]);
     store = await createStore(redisUrl);
     // Every request goes to the other replica than the one before: the dialog's retry round lands elsewhere.
     client = await CLIENTS[0].connect({ kind: 'http', url: replicas[0].url, route: () => replicas[turn++ % 2].url });

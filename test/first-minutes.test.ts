@@ -21,7 +21,7 @@ describe('the start-up line', () => {
         api_host: new URL(h.emulator.url).host,
         credentials: 'access token',
         store: 'memory',
-        approval: 'auto',
+        approval: 'auto via dialog,page',
         mode: 'tools',
         read_only: false,
       });
@@ -30,7 +30,7 @@ describe('the start-up line', () => {
       expect(line.tools_listed).toBe(tools.length);
       expect(tools.map((t) => t.name)).not.toContain('pins_delete');
       expect(line.msg).toBe(
-        `pinterest-api-mcp 0.1.0 ready on stdio; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token; store memory; approval auto; ` +
+        `pinterest-api-mcp 0.1.0 ready on stdio; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token; store memory; approval auto via dialog,page; ` +
           `toolsets ${(line.toolsets as string[]).join(',')}; ${tools.length} tools listed`,
       );
       expect(h.stderr()).not.toContain(TOKEN);

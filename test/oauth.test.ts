@@ -146,12 +146,16 @@ describe('OAuth refresh failures', () => {
           expect(result.text).not.toMatch(/No Pinterest credentials/);
           expect(result.structuredContent).toMatchObject({ error: 'auth_refresh' });
         }
-        // A request cut off by the 300 ms timeout may reach the fake API a moment after the call has answered.
-        await expect.poll(() => emulator.requests.map((r) => r.operationId), { timeout: 2_000 }).toEqual(['oauth/token', 'oauth/token']);
       } finally {
         await h.close();
         await emulator.close();
       }
+      // Only the token endpoint was asked, at most once per call. (On a busy machine a request cut off by the 300 ms
+      // timeout may never reach the fake API at all, so the count is a bound, read once the server is closed.)
+      const asked = emulator.requests.map((r) => r.operationId);
+      expect(asked.length).toBeGreaterThanOrEqual('delayMs' in fault ? 0 : 2);
+      expect(asked.length).toBeLessThanOrEqual(2);
+      expect(new Set(asked)).toEqual(new Set(asked.length ? ['oauth/token'] : []));
     });
   }
 });
