@@ -3,17 +3,24 @@
 // Classes (the guard's rules, in `guard.ts`):
 // - `read`: a POST that only computes or reads (previews, quotes, report jobs, filtered reads); sent at once, and
 //   a read for `--read-only` and the tool annotations.
-// - `neutral`: writes that cannot change how much is spent, when, on what or on whom; sent at once (held only with
-//   `--confirm-writes all`).
+// - `neutral`: writes that cannot change how much is spent, when, on what or on whom, and send no one's personal
+//   data; sent at once (held only with `--confirm-writes all`).
 // - `entity`: writes of campaigns, ad groups, ads, keywords and product group promotions; held unless every field
 //   they set is on that entity kind's spend-neutral list (`entities.ts`).
 // - `spend`: always held, whatever the body says.
 // - `access`: writes that grant or remove access to a business's assets, audiences or accounts; always held.
-// - `destructive`: deletes and other writes that cannot be undone; held unless `--confirm-writes spend`.
+// - `data`: writes that send personal data somewhere (leads, customer lists, logs) or change what automated bidding
+//   learns from (conversion events, product feeds); held unless `--confirm-writes` leaves `data` out.
+// - `destructive`: deletes and other writes that cannot be undone; held unless `--confirm-writes` leaves
+//   `destructive` out.
 // A write that is not in this table is held as unclassified (unknown means held); a test fails when any write
 // operation of any catalog is missing here, or when an entry names no operation.
 
-export type WriteClass = 'read' | 'neutral' | 'entity' | 'spend' | 'access' | 'destructive';
+export type WriteClass = 'read' | 'neutral' | 'entity' | 'spend' | 'access' | 'data' | 'destructive';
+
+/** Classes `--confirm-writes` may add to the always-held ones (spend, access, entity and unclassified writes). */
+export const OPTIONAL_HOLDS = ['data', 'destructive'] as const;
+export type OptionalHold = (typeof OPTIONAL_HOLDS)[number];
 
 export interface Classification {
   class: WriteClass;
@@ -21,12 +28,16 @@ export interface Classification {
   reason: string;
 }
 
-const read = (reason: string): Classification => ({ class: 'read', reason });
-const neutral = (reason: string): Classification => ({ class: 'neutral', reason });
-const entity = (reason: string): Classification => ({ class: 'entity', reason });
-const spend = (reason: string): Classification => ({ class: 'spend', reason });
-const access = (reason: string): Classification => ({ class: 'access', reason });
-const destructive = (reason: string): Classification => ({ class: 'destructive', reason });
+const classified =
+  (cls: WriteClass) =>
+  (reason: string): Classification => ({ class: cls, reason });
+const read = classified('read');
+const neutral = classified('neutral');
+const entity = classified('entity');
+const spend = classified('spend');
+const access = classified('access');
+const data = classified('data');
+const destructive = classified('destructive');
 
 /** Tool name -> class. Keyed by tool name (API prefix included), so two APIs cannot collide. */
 export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
@@ -102,7 +113,7 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   update_business_to_ad_account_shared_audience: access('shares business audiences with ad accounts, or stops sharing them (their ad groups lose them)'),
   update_business_to_business_shared_audience: access('shares business audiences with other businesses, or stops sharing them (their ad groups lose them)'),
 
-  // Destructive: held by default (`--confirm-writes spend,destructive`).
+  // Destructive: held by default (`--confirm-writes spend,data,destructive`).
   pins_delete: destructive('deletes a pin for good (an ad using it stops)'),
   boards_delete: destructive('deletes a board and its pins for good'),
   board_sections_delete: destructive('deletes a board section for good'),
@@ -120,32 +131,38 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   whop_ads_delete: destructive('deletes a Whop ad'),
   whop_audiences_delete: destructive('deletes a Whop audience (ad groups targeting it lose it)'),
 
-  // Neutral: content, measurement and set-up that spends nothing by itself.
-  ad_accounts_create: neutral('a new ad account spends nothing until campaigns are created in it (held)'),
-  ad_accounts_subscriptions_post: neutral('subscribes a webhook to lead-ad submissions'),
+  // Personal data sent somewhere, or what automated bidding learns from: held by default (`--confirm-writes ...,data`).
+  ad_accounts_create: data('creates an ad account: a new place for campaigns, audiences, leads and conversion data'),
+  ad_accounts_subscriptions_post: data("sends every lead-ad submission (people's names, emails, phones) to the webhook address given"),
+  leads_export_create: data('exports the personal data of people who submitted lead forms'),
+  lead_form_test_create: data('submits answers as lead data (the names, emails and phones the form asks for)'),
+  customer_lists_create: data("uploads people's emails or mobile ad ids (plain or hashed) to Pinterest"),
+  events_create: data('reports conversions with hashed personal data; automated bidding learns from them, so invented ones mislead it'),
+  msot_events_create: data('reports attributed conversions that measurement and bidding learn from'),
+  feeds_create: data('adds product data (items, prices, availability) that shopping ads show and bid on'),
+  feeds_update: data('changes where and how product data that shopping ads show and bid on is ingested'),
+  feeds_ingest: data('ingests product data now: the items, prices and availability shopping ads show and bid on change'),
+  integrations_commerce_post: data("connects a commerce platform to a merchant, ad account and tag, with the partner's tokens and email"),
+  integrations_commerce_patch: data("changes which merchant, ad account and tag a commerce platform feeds, and the partner's tokens and email"),
+  integrations_logs_post: data('sends log records (messages, request and response headers, stack traces) and whatever personal data they carry'),
+  notification_post: data('sends any JSON the caller writes to Pinterest; what it carries is not described'),
+  whop_audiences_create: data("a custom audience sends an uploaded customer file's emails and phones on to the ad network"),
+
+  // Neutral: content, measurement and set-up that spends nothing by itself and sends no one's personal data.
   audiences_create: neutral('a new audience reaches no one until an ad group targets it (a held targeting change)'),
-  customer_lists_create: neutral('a new customer list reaches no one until an ad group targets it (a held targeting change)'),
-  conversion_tags_create: neutral('creates a measurement tag'),
-  events_create: neutral('reports conversion events (measurement); changes no settings or amounts'),
-  lead_form_test_create: neutral('sends a test lead for a lead form'),
+  conversion_tags_create: neutral('a new tag records nothing until installed on a website, and bidding uses it only through a held ad group goal'),
   lead_forms_create: neutral('creates lead forms (the questions an ad asks); an ad uses one only through a held ad write'),
-  lead_forms_update: neutral('changes the questions, texts and policy links of lead forms'),
-  leads_export_create: neutral('exports the personal data of people who submitted lead forms (held with --confirm-writes all)'),
+  lead_forms_update: neutral('changes the questions, texts and policy links of lead forms; their answers leave only through held data writes'),
   customer_list_uploads_create: neutral('opens an upload of customer list entries; nothing changes until customer_list_uploads_run (held)'),
   targeting_template_create: neutral('a new targeting template reaches no one until an ad group uses it (a held targeting change)'),
-  msot_events_create: neutral('reports attributed conversion events (measurement); changes no settings or amounts'),
   labels_create: neutral('adds labels (names for organizing campaigns, ad groups and ads)'),
   labels_update: neutral('renames or archives labels'),
   system_user_update: neutral("renames a business's system user"),
   brand_accounts_create: neutral('creates a brand account profile in a business hierarchy; it spends nothing'),
   brand_accounts_update: neutral("changes a brand account's name or username"),
-  notification_post: neutral('sends a partner notification to Pinterest'),
   catalogs_product_groups_create: neutral('a new product group is advertised only once a promotion uses it (held)'),
   catalogs_product_groups_create_many: neutral('new product groups are advertised only once a promotion uses them (held)'),
   catalogs_create: neutral('creates an empty catalog (product data)'),
-  feeds_create: neutral('adds a catalog feed (product data)'),
-  feeds_ingest: neutral('starts ingesting a catalog feed now instead of at its next scheduled time (product data)'),
-  feeds_update: neutral('changes how a catalog feed is ingested (product data)'),
   boards_create: neutral('organic content'),
   boards_update: neutral('organic content'),
   board_sections_create: neutral('organic content'),
@@ -156,14 +173,10 @@ export const WRITE_CLASSES: Readonly<Record<string, Classification>> = {
   media_create: neutral('registers a media upload'),
   follow_user_update: neutral('follows a user'),
   verify_website_update: neutral('verifies a website'),
-  integrations_commerce_post: neutral('connects a commerce integration'),
-  integrations_commerce_patch: neutral('changes the settings of a commerce integration'),
-  integrations_logs_post: neutral('sends integration logs'),
   // Pausing only stops delivery: it lowers spend, never raises it (resuming is held).
   whop_ad_campaigns_pause: neutral('pauses a Whop campaign: delivery stops, spend only goes down'),
   whop_ad_groups_pause: neutral('pauses a Whop ad group: delivery stops, spend only goes down'),
   whop_ads_pause: neutral('pauses a Whop ad: delivery stops, spend only goes down'),
-  whop_audiences_create: neutral('a new Whop audience reaches no one until an ad group targets it (a held targeting change)'),
 };
 
 /** Classification of a non-GET tool; undefined for a write nobody classified (the guard holds it). */
@@ -184,14 +197,16 @@ export function toolsOfClass(cls: WriteClass): string[] {
     .sort();
 }
 
-/** Which writes each `--confirm-writes` level holds, for `--help` (the README's table says the same; a test checks it). */
+/** Which writes each `--confirm-writes` class holds, for `--help` (the README's table says the same; a test checks it). */
 export function confirmationLevels(): string[] {
   return [
-    `spend              holds ${toolsOfClass('spend').join(', ')} always;`,
-    `                   ${toolsOfClass('access').join(', ')} always;`,
-    `                   ${toolsOfClass('entity').join(', ')} unless every field they set is spend-neutral;`,
-    '                   and any write that is not classified',
-    `spend,destructive  also holds ${toolsOfClass('destructive').join(', ')}`,
-    'all                holds every write',
+    `spend        holds ${toolsOfClass('spend').join(', ')} always;`,
+    `             ${toolsOfClass('access').join(', ')} always;`,
+    `             ${toolsOfClass('entity').join(', ')} unless every field they set is spend-neutral;`,
+    '             and any write that is not classified (all of this whatever --confirm-writes says)',
+    `data         also holds ${toolsOfClass('data').join(', ')}`,
+    `destructive  also holds ${toolsOfClass('destructive').join(', ')}`,
+    'all          holds every write',
+    'Name spend, data and destructive in any combination and order (spend alone adds nothing), or all.',
   ];
 }
