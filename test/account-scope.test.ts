@@ -38,7 +38,7 @@ function keysOf(parameters: readonly Json[], body: Json | undefined, deref: (ref
     if (variants(s).length) return variants(s).some((v) => scalarId(v, seen));
     return (s.type === 'string' || s.type === 'integer' || s.type === 'number') && !s.enum;
   };
-  const describe = (key: string, at: string, schema: Json | undefined, seen: Set<string>): void => {
+  const record = (key: string, at: string, schema: Json | undefined, seen: Set<string>): void => {
     const s = flat(schema, new Set(seen));
     const items = s?.type === 'array' ? flat(s.items, new Set(seen)) : undefined;
     const map = typeof s?.additionalProperties === 'object';
@@ -56,11 +56,11 @@ function keysOf(parameters: readonly Json[], body: Json | undefined, deref: (ref
     if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${at}{}`, seen);
     for (const [key, prop] of Object.entries<Json>(schema.properties ?? {})) {
       if (prop.readOnly) continue;
-      describe(key, `${at}.${key}`, prop, seen);
+      record(key, `${at}.${key}`, prop, seen);
       walk(prop, `${at}.${key}`, seen);
     }
   };
-  for (const p of parameters) describe(p.name, `${p.in}:${p.name}`, { ...p.schema, description: p.description }, new Set());
+  for (const p of parameters) record(p.name, `${p.in}:${p.name}`, { ...p.schema, description: p.description }, new Set());
   walk(body, 'body', new Set());
   return found;
 }
