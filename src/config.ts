@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type JSONPath, visit } from 'jsonc-parser';
-import { confirmationLevels } from './guards/classification.js';
+import { OPTIONAL_HOLDS, type OptionalHold, confirmationLevels } from './guards/classification.js';
 import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
 import { minorUnit } from './guards/currencies.js';
 import { secretProblem } from './redact.js';
@@ -11,7 +11,8 @@ import { DEFAULT_TOOLSETS, TOOLSETS } from './tools/toolsets.js';
 
 export type Transport = 'stdio' | 'http';
 export type Mode = 'tools' | 'discover';
-export type ConfirmWrites = 'spend' | 'spend,destructive' | 'all';
+/** Which classes are held on top of the always-held ones (spend, access, entity, unclassified), or every write. */
+export type ConfirmWrites = ReadonlySet<OptionalHold> | 'all';
 /** Who may send a held write: a person only, a person with the operator's fallback to the model, or the model (tokens). */
 export type ApprovalMode = 'auto' | 'person' | 'model';
 /**
@@ -334,19 +335,23 @@ function list(item?: { pattern: RegExp; is: string }): ValueType<string[]> {
   };
 }
 
-/** Each spelling `--confirm-writes` accepts (spaces around commas removed), and the value it means. */
-const CONFIRM_WRITES_SPELLINGS: Readonly<Record<string, ConfirmWrites>> = {
-  spend: 'spend',
-  'spend,destructive': 'spend,destructive',
-  'destructive,spend': 'spend,destructive',
-  all: 'all',
-};
-
+/** `--confirm-writes`: `all`, or classes held on top of the always-held ones; `spend` names those and adds nothing. */
 const confirmWrites: ValueType<ConfirmWrites> = {
   parse(value) {
-    const meant = CONFIRM_WRITES_SPELLINGS[value.replace(/\s*,\s*/g, ',')];
-    if (!meant) throw new Refused(`must be spend, spend,destructive or all; got "${value}"`);
-    return meant;
+    const names = value.split(',').map((s) => s.trim());
+    if (names.length === 1 && names[0] === 'all') return 'all';
+    const valid = ['spend', ...OPTIONAL_HOLDS];
+    const held = new Set<OptionalHold>();
+    for (const name of names) {
+      if (name === 'all') throw new Refused(`takes all alone (it holds every write); got "${value}"`);
+      if (!valid.includes(name)) {
+        const near = closest(name, [...valid, 'all'], 2);
+        throw new Refused(`has an unknown class "${name}"${near.length ? ` (closest: ${near.join(', ')})` : ''}; name spend, data, destructive in any combination, or all`);
+      }
+      if (names.indexOf(name) !== names.lastIndexOf(name)) throw new Refused(`names ${name} twice`);
+      if (name !== 'spend') held.add(name as OptionalHold);
+    }
+    return held;
   },
 };
 
@@ -402,8 +407,8 @@ export const SETTINGS = {
     flag: 'confirm-writes',
     env: 'PINTEREST_MCP_CONFIRM_WRITES',
     type: confirmWrites,
-    default: 'spend,destructive',
-    help: 'which writes need confirmation: spend (spend-changing writes: money, status, schedules, targeting, bidding, billing), spend,destructive (default: also deletes and other destructive writes) or all (every write)',
+    default: new Set<OptionalHold>(['data', 'destructive']),
+    help: 'which writes need confirmation: spend (money, status, schedules, targeting, bidding, billing, access: always held), data (also personal data and what bidding learns from), destructive (also deletes), in any combination, or all (every write); default spend,data,destructive',
   }),
   confirmTtlSeconds: setting({ flag: 'confirm-ttl', env: 'PINTEREST_MCP_CONFIRM_TTL', type: integer(10, 86_400), default: 600, help: 'confirmation token lifetime, seconds' }),
   approval: setting({

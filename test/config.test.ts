@@ -145,24 +145,37 @@ describe('flags and variables', () => {
 });
 
 describe('--confirm-writes', () => {
-  it('defaults to spend,destructive', () => {
-    expect(loadConfig([], {}).confirmWrites).toBe('spend,destructive');
+  const read = (value: string) => loadConfig(['--confirm-writes', value], {}).confirmWrites;
+
+  it('defaults to spend,data,destructive: data and destructive writes are held on top of the always-held ones', () => {
+    expect(loadConfig([], {}).confirmWrites).toEqual(new Set(['data', 'destructive']));
+    expect(read('spend,data,destructive')).toEqual(loadConfig([], {}).confirmWrites);
   });
 
-  it('takes spend, spend,destructive (in either order, spaces allowed) and all', () => {
-    const read = (value: string) => loadConfig(['--confirm-writes', value], {}).confirmWrites;
-    expect(read('spend')).toBe('spend');
+  it('keeps the old spellings: spend adds nothing, spend,destructive adds destructive only', () => {
+    expect(read('spend')).toEqual(new Set());
+    expect(read('spend,destructive')).toEqual(new Set(['destructive']));
+    expect(read('destructive,spend')).toEqual(new Set(['destructive']));
+    expect(read(' spend , destructive ')).toEqual(new Set(['destructive']));
     expect(read('all')).toBe('all');
-    expect(read('spend,destructive')).toBe('spend,destructive');
-    expect(read('destructive,spend')).toBe('spend,destructive');
-    expect(read(' spend , destructive ')).toBe('spend,destructive');
     expect(fromEnv({ PINTEREST_MCP_CONFIRM_WRITES: 'all' }).confirmWrites).toBe('all');
   });
 
-  it('refuses anything else, listing the valid values', () => {
-    for (const value of ['destructive', 'none', 'spend,all', 'spend,spend', 'spend;destructive']) {
-      expect(refusal(['--confirm-writes', value])).toBe(`--confirm-writes must be spend, spend,destructive or all; got "${value}"`);
-    }
+  it('takes the classes in any combination and order', () => {
+    expect(read('data')).toEqual(new Set(['data']));
+    expect(read('destructive')).toEqual(new Set(['destructive']));
+    expect(read('destructive, data')).toEqual(new Set(['data', 'destructive']));
+    expect(read('spend,data')).toEqual(new Set(['data']));
+  });
+
+  it('refuses unknown classes with the closest valid ones, repeats, and all beside others', () => {
+    expect(refusal(['--confirm-writes', 'spend,destrutive'])).toBe(
+      '--confirm-writes has an unknown class "destrutive" (closest: destructive); name spend, data, destructive in any combination, or all',
+    );
+    expect(refusal(['--confirm-writes', 'personal'])).toMatch(/^--confirm-writes has an unknown class "personal"; name spend, data/);
+    expect(refusal(['--confirm-writes', 'spend;destructive'])).toMatch(/unknown class "spend;destructive" \(closest: destructive, spend\)/);
+    expect(refusal(['--confirm-writes', 'spend,spend'])).toBe('--confirm-writes names spend twice');
+    expect(refusal(['--confirm-writes', 'spend,all'])).toBe('--confirm-writes takes all alone (it holds every write); got "spend,all"');
   });
 });
 

@@ -115,10 +115,10 @@ describe('5.23.0 writes under the default --confirm-writes', () => {
     expect(h.sent({ writesOnly: true })).toHaveLength(0);
   });
 
-  it('sends lead exports and lead forms at once (neutral), and their descriptions say lead exports hold personal data', async () => {
+  it('holds lead exports as data, and their descriptions say lead exports hold personal data', async () => {
     const exported = await h.call('leads_export_create', { ad_account_id: USD_ACCOUNT, body: { ad_id: '687195134102', start_date: '2026-11-01', end_date: '2026-11-10' } });
-    expect(exported.isError, exported.text).toBeFalsy();
-    expect(h.sent({ writesOnly: true }).map((r) => r.operationId)).toEqual(['leads_export/create']);
+    expect((exported.structuredContent as unknown as Held | undefined)?.changes, exported.text).toEqual([expect.objectContaining({ reason: 'data' })]);
+    expect(h.sent({ writesOnly: true })).toHaveLength(0);
     const listed = await h.client.listTools();
     for (const name of ['leads_export_create', 'leads_export_get']) {
       expect(listed.tools.find((t) => t.name === name)?.description, name).toMatch(/personal data/);
@@ -127,7 +127,7 @@ describe('5.23.0 writes under the default --confirm-writes', () => {
 });
 
 describe('5.23.0 writes under --confirm-writes spend and all', () => {
-  it('keeps access changes held when destructive writes are not, and holds lead exports under all', async () => {
+  it('keeps access changes held when destructive writes are not, and holds every write under all', async () => {
     const spendOnly = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--confirm-writes', 'spend'] });
     try {
       const held = await spendOnly.call('delete_business_partners', { business_id: BUSINESS, body: { partner_ids: ['1234567890123'] } });

@@ -29,11 +29,17 @@ it('documents every setting (its flag and its environment variable) in its confi
 
 it('lists the tools of each held write class exactly as the classification table has them', () => {
   const section = readme.split('## Money and confirmations')[1].split('## Configuration')[0];
-  for (const cls of ['spend', 'access', 'entity', 'destructive'] as const) {
+  for (const cls of ['spend', 'access', 'entity', 'data', 'destructive'] as const) {
     const row = section.split('\n').find((line) => line.startsWith(`| ${cls} |`));
     expect(row, cls).toBeDefined();
     const named = [...row!.split(" | ")[1].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).sort();
     expect(named, cls).toEqual(toolsOfClass(cls));
+  }
+  // Every class has its row, saying when it is held and why.
+  for (const cls of ['spend', 'access', 'entity', 'data', 'destructive', 'neutral', 'unclassified']) {
+    const cells = section.split('\n').find((line) => line.startsWith(`| ${cls} |`))?.split(' | ');
+    expect(cells, cls).toHaveLength(4);
+    expect(cells![3].replace(/ \|$/, '').length, cls).toBeGreaterThan(10);
   }
 });
 

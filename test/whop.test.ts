@@ -128,12 +128,13 @@ describe('every Whop tool against the fake Whop API', () => {
       if (name === 'whop_audiences_create') ids.audience = body.id;
     }
     expect(problems).toEqual([]);
-    // Held: money, creates that start active, resumes, payments, deletes. Sent at once: reads, pauses, copy, audiences.
+    // Held: money, creates that start active, resumes, payments, customer-file audiences, deletes. Sent at once: reads, pauses, copy.
     expect(wasHeld.sort()).toEqual(
       [
         'whop_ad_campaigns_create', 'whop_ad_groups_create', 'whop_ads_create',
         'whop_ad_campaigns_update', 'whop_ad_groups_update',
         'whop_ad_groups_unpause', 'whop_ads_unpause', 'whop_ad_campaigns_unpause', 'whop_ad_campaigns_retry_payment',
+        'whop_audiences_create',
         'whop_ads_delete', 'whop_ad_groups_delete', 'whop_ad_campaigns_delete', 'whop_audiences_delete',
       ].sort(),
     );

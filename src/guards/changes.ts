@@ -35,6 +35,7 @@ export type ChangeReason =
   | 'unclassified' // a field or write nobody classified: unknown means held
   | 'spend' // a write that always moves money (billing, commitments, audiences)
   | 'access' // a write that grants or removes access to a business's assets
+  | 'data' // a write that sends personal data somewhere or changes what bidding learns from
   | 'destructive'; // a write that cannot be undone
 
 /** One line of a preview: what a write will change. Amounts are natural, with currency. */
@@ -210,7 +211,8 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
 
 /**
  * Every reason this write must be confirmed (empty: it may be sent at once). Unclassified writes and fields are
- * held; destructive writes are held unless `confirmWrites` is `spend`. Parent ids of updates come back `pending`.
+ * held; data and destructive writes are held when `confirmWrites` names their class. Parent ids of updates come back
+ * `pending`.
  */
 export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrites: ConfirmWrites): Change[] {
   const whole = (reason: ChangeReason, why: string): Change[] => [{ entity: tool.name, index: 0, field: WHOLE_REQUEST, reason, why }];
@@ -228,8 +230,9 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
       if (target) return [{ entity: action.kind, index: 0, id: target.id, field: 'status', reason: 'status', why: classification.reason, to: action.to }];
       return whole(classification.class, classification.reason);
     }
+    case 'data':
     case 'destructive':
-      return confirmWrites === 'spend' ? [] : whole('destructive', classification.reason);
+      return confirmWrites === 'all' || confirmWrites.has(classification.class) ? whole(classification.class, classification.reason) : [];
     case 'entity': {
       if (!ENTITY_WRITES[tool.name]) return whole('unclassified', 'no entity locations are known for this write; unknown means held');
       const amountsAt = placed(prepared.amounts);
@@ -247,7 +250,7 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
 }
 
 /** How a preview line names a reason that concerns a whole request (its class's reason follows). */
-const WHOLE_REQUEST_LABEL: Partial<Record<ChangeReason, string>> = { spend: '', access: 'access: ', destructive: 'destructive: ' };
+const WHOLE_REQUEST_LABEL: Partial<Record<ChangeReason, string>> = { spend: '', access: 'access: ', data: 'data: ', destructive: 'destructive: ' };
 
 /** One preview line. Strings from callers and APIs are quoted and escaped; amounts are our own formatting. */
 export function describeChange(c: Change): string {

@@ -69,7 +69,7 @@ export type TokenFlow = 'none' | 'model' | 'fallback';
 /** What a preview, a dialog and an approval page show, computed once per call. */
 type Summary = ApprovalSummary;
 
-/** Reasons that change spend (everything but access and destructive). */
+/** Reasons that change spend (everything but access, data and destructive). */
 const SPEND_REASONS = new Set<Change['reason']>(['money', 'status', 'activation', 'schedule', 'setting', 'parent', 'unclassified', 'spend']);
 
 /** Why a dialog's second round cannot send, or undefined when its answer decides (an accept sends, a decline not). */
@@ -497,9 +497,11 @@ export class SpendGuard implements Guard {
       ? 'changes spend'
       : changes.some((c) => c.reason === 'access')
         ? 'changes who has access'
-        : changes.length
-          ? 'is destructive'
-          : 'is a write, and every write is confirmed here (--confirm-writes all)';
+        : changes.some((c) => c.reason === 'data')
+          ? 'sends personal data or changes what bidding learns from'
+          : changes.length
+            ? 'is destructive'
+            : 'is a write, and every write is confirmed here (--confirm-writes all)';
     return { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, changes, request };
   }
 
