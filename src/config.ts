@@ -338,7 +338,7 @@ function list(item?: { pattern: RegExp; is: string }): ValueType<string[]> {
 /** `--confirm-writes`: `all`, or classes held on top of the always-held ones; `spend` names those and adds nothing. */
 const confirmWrites: ValueType<ConfirmWrites> = {
   parse(value) {
-    const names = value.split(',').map((s) => s.trim());
+    const names = entries(value);
     if (names.length === 1 && names[0] === 'all') return 'all';
     const valid = ['spend', ...OPTIONAL_HOLDS];
     const held = new Set<OptionalHold>();

@@ -314,6 +314,8 @@ describe('values that look set but are empty', () => {
     { name: 'allowedOrigins', entry: 'https://bots.example.com', read: (c) => c.http.allowedOrigins },
     { name: 'allowedHosts', entry: 'mcp.internal', read: (c) => c.http.allowedHosts },
     { name: 'approverToken', entry: APPROVER, read: (c) => c.approval.approvers },
+    { name: 'confirmWrites', entry: 'data', read: (c) => c.confirmWrites },
+    { name: 'approvalChannels', entry: 'page', read: (c) => c.approval.channels },
   ];
   /** Where a list's text can come from, as the refusal names it, and how to give it there. */
   function sourcesOf(name: keyof typeof SETTINGS): { source: string; give: (value: string) => [string[], Record<string, string>] }[] {
