@@ -32,6 +32,8 @@ export interface Config {
   stateful: boolean;
   /** `memory`, `sqlite:PATH` or `redis://HOST:PORT`. */
   store: string;
+  /** Longest wait for one store operation, ms. */
+  storeTimeoutMs: number;
   mode: Mode;
   /** Selected toolset names; `['all']` selects every tool, `default` the default toolsets. Empty means the default toolsets. */
   toolsets: string[];
@@ -510,6 +512,12 @@ export const SETTINGS = {
   timeoutMs: setting({ env: 'PINTEREST_MCP_TIMEOUT_MS', type: integer(1, 600_000), default: 30_000, help: 'timeout of one API request attempt, milliseconds' }),
   totalTimeoutMs: setting({ env: 'PINTEREST_MCP_TOTAL_TIMEOUT_MS', type: integer(1, 3_600_000), default: 90_000, help: 'timeout of one API call across its retries, milliseconds' }),
   retries: setting({ env: 'PINTEREST_MCP_RETRIES', type: integer(0, 10), default: 3, help: 'retries of a failed read (and of a write that carries an idempotency key)' }),
+  storeTimeoutMs: setting({
+    env: 'PINTEREST_MCP_STORE_TIMEOUT_MS',
+    type: integer(100, 60_000),
+    default: 5_000,
+    help: 'longest wait for one operation of the shared store, milliseconds; then it counts as unavailable (a held write is then not sent)',
+  }),
   maxResponseBytes: setting({ env: 'PINTEREST_MCP_MAX_RESPONSE_BYTES', type: integer(1024, 1_000_000_000), default: 20_000_000, help: 'largest API answer read (bigger ones are refused unread), bytes' }),
   sandbox: setting({ env: 'PINTEREST_SANDBOX', type: boolean, default: false, help: `use ${SANDBOX_URL} (operations the sandbox lacks are refused)` }),
   pinterestBaseUrl: setting({
@@ -769,6 +777,7 @@ export function loadConfig(
     port: settings.port,
     stateful: settings.stateful,
     store: settings.store,
+    storeTimeoutMs: settings.storeTimeoutMs,
     mode: settings.mode,
     toolsets: settings.toolsets,
     tools: settings.tools,

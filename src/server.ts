@@ -15,7 +15,7 @@ import { moneyOverride } from './guards/money-fields.js';
 import { type Logger, requestLog } from './logger.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
 import { redactor } from './redact.js';
-import { type Store, createStore, describeStore, purgeExpired, storeKind } from './store.js';
+import { SharedStore, type Store, createStore, describeStore, purgeExpired, storeKind } from './store.js';
 import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
@@ -110,7 +110,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const selection = selectTools(tools, config);
   const store = await createStore(config.store);
-  const clients = createClients(config, logger, store);
+  const shared = new SharedStore(store, describeStore(config.store), config.storeTimeoutMs);
+  const clients = createClients(config, logger, shared);
 
   /** Reads for the guard itself (currencies, current values, read-back); they bypass selection and the guard. */
   const read = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
@@ -118,15 +119,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
     return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
   };
-  const storeLabel = describeStore(config.store);
-  const approvals = new Approvals({ store, ttlSeconds: config.confirmTtlSeconds, storeLabel, deployments: deploymentsOf(config, selection) });
+  const approvals = new Approvals({ store: shared, ttlSeconds: config.confirmTtlSeconds, deployments: deploymentsOf(config, selection) });
   let approvalWeb: ApprovalWeb | undefined;
   let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
   if (pageExists) {
     approvalWeb = new ApprovalWeb({
       approvals,
-      store,
-      storeLabel,
+      store: shared,
       logger,
       signIn: config.transport === 'stdio' ? { kind: 'link' } : { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
       execute: (approved, approver) => executeApproved(approved, approver),
@@ -159,8 +158,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
       : `this server's --approval-channels (${[...channels].join(',') || 'none'}) leave no way for a person to approve in this client.`;
   const guard = new SpendGuard({
-    store,
-    storeLabel,
+    store: shared,
     approvals,
     approval: {
       tokens,

@@ -26,12 +26,59 @@ export class StoreUnavailable extends Error {
   }
 }
 
-/** Runs one store operation; a failure becomes StoreUnavailable naming the store (`label`, without its password). */
-export async function inStore<T>(label: string, operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw new StoreUnavailable(label, error);
+/**
+ * The shared store as the guard, the approvals and the page use it: every operation bounded in time (a Redis that
+ * hangs, stopped or paused, answers nothing rather than an error) and failing as StoreUnavailable, which names the store
+ * without its password. A timed-out operation may still reach the store later; callers treat it as failed, so they
+ * never act on a write they could not confirm.
+ */
+export class SharedStore {
+  constructor(
+    /** The keyv store itself (health checks read it directly). */
+    readonly keyv: Store,
+    /** The store's address without its password (describeStore), for messages. */
+    readonly label: string,
+    /** Longest wait for one operation, ms. */
+    readonly timeoutMs: number,
+  ) {}
+
+  /** Runs `operation` within the time bound; any failure becomes StoreUnavailable. */
+  async run<T>(operation: (store: Store) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([operation(this.keyv), late]);
+    } catch (error) {
+      throw new StoreUnavailable(this.label, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get(key: string): Promise<unknown> {
+    return this.run((store) => store.get(key));
+  }
+
+  async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    await this.run((store) => store.set(key, value, ttlMs));
+  }
+
+  /** True only for the caller that removed the key (see createStore): what makes consuming a token atomic. */
+  delete(key: string): Promise<boolean> {
+    return this.run((store) => store.delete(key));
+  }
+
+  /** Every live entry whose key starts with `prefix` (one scan of the store, within the time bound). */
+  entries(prefix: string): Promise<[string, unknown][]> {
+    return this.run(async (store) => {
+      const found: [string, unknown][] = [];
+      for await (const [key, value] of store.iterator!(store.namespace as never)) {
+        if (String(key).startsWith(prefix)) found.push([String(key), value]);
+      }
+      return found;
+    });
   }
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toolName } from '../src/catalog/apis.js';
 import type { SchemaFacts } from '../src/catalog/types.js';
-import { createStore } from '../src/store.js';
+import { SharedStore, createStore } from '../src/store.js';
 import { WRITE_CLASSES, classify } from '../src/guards/classification.js';
 import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../src/guards/entities.js';
 import { Approvals } from '../src/guards/approvals.js';
@@ -154,19 +154,18 @@ describe('locating entities', () => {
 it('holds a write that nobody classified (unknown means held), and sends nothing', async () => {
   const [template] = buildTools(APIS[0]).filter((t) => t.name === 'boards_create');
   const mystery = { ...template, name: 'mystery_write', input: template.input };
-  const store = await createStore('memory');
+  const store = new SharedStore(await createStore('memory'), 'memory', 5_000);
   const reads: string[] = [];
   const guard = new SpendGuard({
     store,
-    storeLabel: 'memory',
     read: async (name) => {
       reads.push(name);
       return {};
     },
     confirmWrites: new Set(),
     confirmTtlSeconds: 600,
-    approvals: new Approvals(store, 600, 'memory'),
-    approval: { tokens: 'model' },
+    approvals: new Approvals({ store, ttlSeconds: 600, deployments: {} }),
+    approval: { tokens: 'model', maxPending: 10, sendBoundMs: 60_000, unavailable: 'no one can approve here.', dialogs: false },
     caps: {},
     adAccounts: [],
     logger: createLogger('silent'),
@@ -178,5 +177,5 @@ it('holds a write that nobody classified (unknown means held), and sends nothing
     status: 'confirmation_required',
     changes: [{ entity: 'mystery_write', reason: 'unclassified' }],
   });
-  await store.disconnect();
+  await store.keyv.disconnect();
 });

@@ -10,9 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAUTH_STORE_KEY } from '../src/client/auth.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../src/guards/confirmations.js';
-import { type Store, createStore } from '../src/store.js';
+import { SharedStore, type Store, createStore } from '../src/store.js';
 import { MODEL_APPROVAL, SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from './helpers/harness.js';
 import { freePort, redisServer, startRedis, waitFor } from './helpers/processes.js';
+
+/** A keyv store as the server shares it: every operation bounded in time. */
+const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
 
 const AD_GROUP = '2680059592701';
 const K = 10;
@@ -145,12 +148,12 @@ describe.skipIf(!redisServer)('two replicas sharing a real Redis', () => {
   it('consumes a token atomically through the store: of many concurrent consumers on separate connections, one wins', async () => {
     const other = await createStore(redisUrl);
     try {
-      const issuer = new Confirmations(CONFIRMATION_TOKENS, store, 60, 'redis (test)');
+      const issuer = new Confirmations(CONFIRMATION_TOKENS, shared(store), 60);
       const hash = requestHash({ any: 'request' });
       for (let round = 0; round < 5; round++) {
         const { token } = await issuer.issue('ad_groups_update', hash);
         const outcomes = await Promise.all(
-          Array.from({ length: 40 }, (_, i) => new Confirmations(CONFIRMATION_TOKENS, i % 2 ? other : store, 60, 'redis (test)').consume(token, hash)),
+          Array.from({ length: 40 }, (_, i) => new Confirmations(CONFIRMATION_TOKENS, shared(i % 2 ? other : store), 60).consume(token, hash)),
         );
         expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
       }
@@ -167,9 +170,9 @@ describe('SQLite store (one host, survives restarts)', () => {
     try {
       const hash = requestHash({ any: 'request' });
       for (let round = 0; round < 5; round++) {
-        const { token } = await new Confirmations(CONFIRMATION_TOKENS, one, 60, 'redis (test)').issue('ad_groups_update', hash);
+        const { token } = await new Confirmations(CONFIRMATION_TOKENS, shared(one), 60).issue('ad_groups_update', hash);
         const outcomes = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => new Confirmations(CONFIRMATION_TOKENS, i % 2 ? two : one, 60, 'redis (test)').consume(token, hash)),
+          Array.from({ length: 20 }, (_, i) => new Confirmations(CONFIRMATION_TOKENS, shared(i % 2 ? two : one), 60).consume(token, hash)),
         );
         expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
       }
@@ -219,7 +222,7 @@ describe('SQLite store (one host, survives restarts)', () => {
 describe('memory store', () => {
   it('consumes a token once among concurrent consumers', async () => {
     const store = await createStore('memory');
-    const confirmations = new Confirmations(CONFIRMATION_TOKENS, store, 60, 'memory');
+    const confirmations = new Confirmations(CONFIRMATION_TOKENS, shared(store), 60);
     const hash = requestHash({ a: 1 });
     const { token } = await confirmations.issue('t', hash);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => confirmations.consume(token, hash)));

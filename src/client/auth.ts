@@ -1,7 +1,7 @@
 // Credentials for each API: a static bearer token, or Pinterest OAuth refresh through oauth/token.
 import type { Logger } from '../logger.js';
 import { redactor } from '../redact.js';
-import type { Store } from '../store.js';
+import type { SharedStore } from '../store.js';
 import { ApiError, parseErrorBody } from './errors.js';
 import { boundedFetch } from './fetch.js';
 import type { AuthProvider } from './http.js';
@@ -35,7 +35,7 @@ export interface OAuthRefreshOptions {
   refreshToken: string;
   /** A configured access token to use until it is refused. */
   accessToken?: string;
-  store: Store;
+  store: SharedStore;
   logger: Logger;
   timeoutMs: number;
 }

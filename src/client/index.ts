@@ -2,7 +2,7 @@
 import type { ApiId } from '../catalog/apis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store.js';
+import type { SharedStore } from '../store.js';
 import { PINTEREST_AUTH_HELP, PINTEREST_RENEW_HELP, pinterestOAuth, staticBearer } from './auth.js';
 import { ApiClient, type AuthProvider } from './http.js';
 
@@ -28,7 +28,7 @@ export function configuredCredentials(config: Config): Record<ApiId, string | un
 }
 
 /** OAuth refresh when the app credentials and a refresh token are configured; otherwise the static access token. */
-function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvider {
+function pinterestAuth(config: Config, logger: Logger, store: SharedStore): AuthProvider {
   const { pinterest } = config;
   if (refreshesTokens(pinterest)) {
     const { baseUrl, appId, appSecret, refreshToken, accessToken } = pinterest;
@@ -41,7 +41,7 @@ function pinterestAuth(config: Config, logger: Logger, store: Store): AuthProvid
   return staticBearer(accessToken, PINTEREST_AUTH_HELP, PINTEREST_RENEW_HELP);
 }
 
-export function createClients(config: Config, logger: Logger, store: Store): Clients {
+export function createClients(config: Config, logger: Logger, store: SharedStore): Clients {
   return {
     pinterest: new ApiClient({
       label: 'Pinterest',

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { redactor } from '../redact.js';
-import { type Store, StoreUnavailable, inStore } from '../store.js';
+import { type SharedStore, StoreUnavailable } from '../store.js';
 import type { Change } from './changes.js';
 import { type Deployment, deploymentMismatch } from './deployment.js';
 import { type Caller, callerKey } from './types.js';
@@ -78,11 +78,9 @@ export function isExpired(approval: Approval, now = Date.now()): boolean {
 }
 
 export interface ApprovalsOptions {
-  store: Store;
+  store: SharedStore;
   /** How long a person has to decide, seconds. */
   ttlSeconds: number;
-  /** The store's address without its password, for the message when it fails. */
-  storeLabel: string;
   /** This process's deployment per API: approvals are bound to it, and only equal ones are listed or executed here. */
   deployments: Readonly<Record<string, Deployment>>;
 }
@@ -99,11 +97,7 @@ export class Approvals {
     this.ttlSeconds = options.ttlSeconds;
   }
 
-  private use<T>(operation: () => Promise<T>): Promise<T> {
-    return inStore(this.options.storeLabel, operation);
-  }
-
-  private get store(): Store {
+  private get store(): SharedStore {
     return this.options.store;
   }
 
@@ -132,10 +126,8 @@ export class Approvals {
       expires_at: new Date(now + this.ttlSeconds * 1000).toISOString(),
       state: 'pending' as const,
     });
-    await this.use(async () => {
-      await this.store.set(CLAIM + approval.id, true, this.ttlSeconds * 1000);
-      await this.store.set(RECORD + approval.id, approval, (this.ttlSeconds + OUTCOME_TTL_SECONDS) * 1000);
-    });
+    await this.store.set(CLAIM + approval.id, true, this.ttlSeconds * 1000);
+    await this.store.set(RECORD + approval.id, approval, (this.ttlSeconds + OUTCOME_TTL_SECONDS) * 1000);
     return approval;
   }
 
@@ -143,18 +135,16 @@ export class Approvals {
     if (!/^apr_[\w-]{24}$/.test(id)) return undefined;
     const unsaved = this.unsaved.get(id);
     if (unsaved) return unsaved;
-    return (await this.use(() => this.store.get(RECORD + id))) as Approval | undefined;
+    return (await this.store.get(RECORD + id)) as Approval | undefined;
   }
 
   /** Every approval record in the store, with the ones this process holds unsaved in their place. */
   private async all(): Promise<Approval[]> {
     const found = new Map<string, Approval>();
-    await this.use(async () => {
-      for await (const [key, value] of this.store.iterator!(this.store.namespace as never)) {
-        const approval = value as Approval | undefined;
-        if (String(key).startsWith(RECORD) && approval?.id) found.set(approval.id, approval);
-      }
-    });
+    for (const [, value] of await this.store.entries(RECORD)) {
+      const approval = value as Approval | undefined;
+      if (approval?.id) found.set(approval.id, approval);
+    }
     for (const [id, approval] of this.unsaved) found.set(id, approval);
     return [...found.values()];
   }
@@ -194,7 +184,7 @@ export class Approvals {
     if (!approval) return { decision: 'unknown' };
     if (approval.state !== 'pending') return { decision: 'already_decided', approval };
     if (isExpired(approval)) return { decision: 'expired', approval };
-    if (!(await this.use(() => this.store.delete(CLAIM + id)))) {
+    if (!(await this.store.delete(CLAIM + id))) {
       const now = (await this.get(id)) ?? approval;
       // Pending without its claim: a decision began and the store failed before it was recorded; nothing was sent.
       return { decision: now.state === 'pending' ? 'interrupted' : 'already_decided', approval: now };
@@ -204,10 +194,8 @@ export class Approvals {
       ? { ...approval, state: 'sending', decided_by: by, decided_at: at, sending_since: at }
       : { ...approval, state: 'rejected', decided_by: by, decided_at: at };
     try {
-      await this.use(async () => {
-        if (approve) await this.store.set(SETTLE + id, true, OUTCOME_TTL_SECONDS * 1000);
-        await this.store.set(RECORD + id, decided, OUTCOME_TTL_SECONDS * 1000);
-      });
+      if (approve) await this.store.set(SETTLE + id, true, OUTCOME_TTL_SECONDS * 1000);
+      await this.store.set(RECORD + id, decided, OUTCOME_TTL_SECONDS * 1000);
     } catch (error) {
       this.saveLater(
         approve
@@ -236,11 +224,11 @@ export class Approvals {
 
   /** Wins the right to settle an interrupted send: exactly one replica gets true. */
   async claimSettle(id: string): Promise<boolean> {
-    return this.use(() => this.store.delete(SETTLE + id));
+    return this.store.delete(SETTLE + id);
   }
 
   private async save(approval: Approval): Promise<void> {
-    await this.use(() => this.store.set(RECORD + approval.id, approval, OUTCOME_TTL_SECONDS * 1000));
+    await this.store.set(RECORD + approval.id, approval, OUTCOME_TTL_SECONDS * 1000);
   }
 
   private saveLater(approval: Approval): void {

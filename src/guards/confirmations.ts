@@ -1,6 +1,6 @@
 // Single-use tokens bound to one exact request (confirmation tokens, dialog ids), kept in the shared store so any replica can use them.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Store, inStore } from '../store.js';
+import type { SharedStore } from '../store.js';
 
 interface Pending {
   hash: string;
@@ -38,20 +38,14 @@ export const DIALOG_IDS: TokenKind = { prefix: 'dlg', keyspace: 'dialog' };
 export class Confirmations {
   constructor(
     private readonly kind: TokenKind,
-    private readonly store: Store,
+    private readonly store: SharedStore,
     private readonly ttlSeconds: number,
-    /** The store's address without its password, for the message when it fails. */
-    private readonly storeLabel: string,
   ) {}
-
-  private use<T>(operation: () => Promise<T>): Promise<T> {
-    return inStore(this.storeLabel, operation);
-  }
 
   async issue(tool: string, hash: string): Promise<{ token: string; expiresAt: string }> {
     const token = `${this.kind.prefix}_${randomBytes(18).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
-    await this.use(() => this.store.set(`${this.kind.keyspace}:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000));
+    await this.store.set(`${this.kind.keyspace}:${token}`, { hash, tool, expiresAt } satisfies Pending, this.ttlSeconds * 1000);
     return { token, expiresAt };
   }
 
@@ -61,9 +55,9 @@ export class Confirmations {
    */
   async consume(token: string, hash: string): Promise<ConsumeOutcome> {
     const key = `${this.kind.keyspace}:${token}`;
-    const pending = (await this.use(() => this.store.get(key))) as Pending | undefined;
+    const pending = (await this.store.get(key)) as Pending | undefined;
     if (!pending || Date.parse(pending.expiresAt) <= Date.now()) return 'unknown';
     if (pending.hash !== hash) return 'mismatch';
-    return (await this.use(() => this.store.delete(key))) ? 'ok' : 'unknown';
+    return (await this.store.delete(key)) ? 'ok' : 'unknown';
   }
 }

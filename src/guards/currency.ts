@@ -1,6 +1,6 @@
 // Finds the currency an ad account bills in (read from the API, cached in the store with a TTL); never converts FX.
 import type { ApiDefinition, ApiId } from '../catalog/apis.js';
-import type { Store } from '../store.js';
+import type { SharedStore } from '../store.js';
 
 /** Reads through the API client without the guard (reads only). */
 export type Reader = (toolName: string, args: Record<string, unknown>) => Promise<unknown>;
@@ -45,7 +45,7 @@ export class CurrencyResolver {
   private readonly assumed: Readonly<Partial<Record<ApiId, string>>>;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SharedStore,
     private readonly read: Reader,
     whopDefault = 'USD',
   ) {

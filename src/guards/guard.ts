@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError, buildRequest } from '../client/request.js';
 import type { ConfirmWrites } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store.js';
+import type { SharedStore } from '../store.js';
 import { errorResult } from '../tools/results.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
 import { AuditLog, writeId } from './audit.js';
@@ -23,9 +23,7 @@ import type { ToolDef } from '../tools/registry.js';
 import { type ApprovalDesk, type ApprovedBy, type Caller, type DialogRound, type Guard, type GuardDecision, type GuardInput, type Problem, callerKey } from './types.js';
 
 export interface GuardOptions {
-  store: Store;
-  /** The store's address without its password (describeStore), for messages when it fails. */
-  storeLabel: string;
+  store: SharedStore;
   read: Reader;
   confirmWrites: ConfirmWrites;
   /** Lifetime of confirmation tokens and dialog ids, seconds. */
@@ -106,8 +104,8 @@ export class SpendGuard implements Guard {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: GuardOptions) {
-    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.storeLabel);
-    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.storeLabel);
+    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds);
+    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds);
     this.approvals = options.approvals;
     this.currencies = new CurrencyResolver(options.store, options.read, options.whopCurrency);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);

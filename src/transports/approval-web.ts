@@ -8,7 +8,7 @@ import { type Approval, type ApprovalState, Approvals } from '../guards/approval
 import { Confirmations, type TokenKind, requestHash } from '../guards/confirmations.js';
 import type { Logger } from '../logger.js';
 import { redactor } from '../redact.js';
-import { type Store, StoreUnavailable, inStore } from '../store.js';
+import { type SharedStore, StoreUnavailable } from '../store.js';
 import { BodyTooLarge, bearerMatches, readBody, sameSecret, secretDigest } from './requests.js';
 import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './approval-page.js';
 import { clientAddress } from './sessions.js';
@@ -31,8 +31,7 @@ export interface Executed {
 
 export interface ApprovalWebOptions {
   approvals: Approvals;
-  store: Store;
-  storeLabel: string;
+  store: SharedStore;
   /**
    * Sends an approved write: re-checks that this process may (its deployment, its tool selection), runs the tool again
    * with the person's grant, and says how it ended.
@@ -137,7 +136,7 @@ export class ApprovalWeb {
   onSignInWanted?: () => void;
 
   constructor(private readonly options: ApprovalWebOptions) {
-    this.links = new Confirmations(LINK_SECRETS, options.store, options.approvals.ttlSeconds, options.storeLabel);
+    this.links = new Confirmations(LINK_SECRETS, options.store, options.approvals.ttlSeconds);
     const secrets = options.signIn.kind === 'token' ? options.signIn.approvers.map((a) => `${a.id}=${a.token}`).sort().join('\n') : randomBytes(32).toString('hex');
     this.signInKey = createHash('sha256').update(`pinterest-api-mcp sign-in forms\n${secrets}`).digest('base64url');
   }
@@ -182,7 +181,7 @@ export class ApprovalWeb {
         return send(res, 403, messagePage('Form refused', 'This form expired or was already sent (each form is sent once). Reload the page and decide again.'));
       }
       if (action === 'sign-out') {
-        await this.use(() => this.options.store.delete(`approver-session:${session.id}`));
+        await this.options.store.delete(`approver-session:${session.id}`);
         return redirect(res, '/approvals', { 'set-cookie': cookieHeader(SESSION_COOKIE, '', req, 0) });
       }
       return this.decide(res, parts[0], parts[1] === 'approve', session);
@@ -211,13 +210,13 @@ export class ApprovalWeb {
   private async session(req: IncomingMessage): Promise<(Session & { id: string }) | undefined> {
     const id = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
     if (!id || !/^[\w-]{43}$/.test(id)) return undefined;
-    const session = (await this.use(() => this.options.store.get(`approver-session:${id}`))) as Session | undefined;
+    const session = (await this.options.store.get(`approver-session:${id}`)) as Session | undefined;
     return session ? { ...session, id } : undefined;
   }
 
   private async startSession(req: IncomingMessage, approver: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.use(() => this.options.store.set(`approver-session:${id}`, { approver } satisfies Session, SESSION_SECONDS * 1000));
+    await this.options.store.set(`approver-session:${id}`, { approver } satisfies Session, SESSION_SECONDS * 1000);
     return cookieHeader(SESSION_COOKIE, id, req, SESSION_SECONDS);
   }
 
@@ -228,8 +227,8 @@ export class ApprovalWeb {
   private async useForm(sessionId: string, action: string, token: string | null): Promise<boolean> {
     if (!validFormToken(sessionId, action, token)) return false;
     const key = USED_FORMS + createHash('sha256').update(token!).digest('base64url');
-    if (await this.use(() => this.options.store.get(key))) return false;
-    await this.use(() => this.options.store.set(key, true, SESSION_SECONDS * 1000));
+    if (await this.options.store.get(key)) return false;
+    await this.options.store.set(key, true, SESSION_SECONDS * 1000);
     return true;
   }
 
@@ -345,9 +344,5 @@ export class ApprovalWeb {
       );
     }
     return redirect(res, `/approvals/${encodeURIComponent(id)}`);
-  }
-
-  private use<T>(operation: () => Promise<T>): Promise<T> {
-    return inStore(this.options.storeLabel, operation);
   }
 }
