@@ -8,7 +8,7 @@ export interface AuditEntry {
   ad_account_id?: string;
   request_hash: string;
   amounts: { field: string; natural: string; api_value: unknown; currency?: string }[];
-  /** `ok`, `partial: …`, or for a failed send `not applied`, `outcome unknown`, `applied; answer not read`. */
+  /** `ok`, `partial: …`, `failed: …`, `not confirmed: …`, `problems: …`, or for a failed send `not applied`, `outcome unknown`, `applied; answer not read`. */
   outcome: string;
   status?: number;
   /** For a failed send: the client's error kind (`http`, `outcome_unknown`, `too_large`, …). */

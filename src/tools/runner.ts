@@ -132,7 +132,14 @@ export class ToolRunner {
       if (error instanceof ApiError) await decision.failed?.(error);
       throw error;
     }
-    const notes = decision.after ? await decision.after(response) : [];
+    let notes: string[] = [];
+    try {
+      if (decision.after) notes = await decision.after(response);
+    } catch (error) {
+      // The write was sent and answered: say so with the answer, never a bare internal error that reads like nothing happened.
+      this.options.logger.error({ err: error, tool: tool.name }, 'reporting on a sent write failed');
+      notes = [`${tool.name} was sent and the API answered HTTP ${response.status} (its answer is above), but reporting on it failed (${(error as Error).message}); read the entities before acting further.`];
+    }
     const body = decision.shape ? decision.shape(response.body) : response.body;
     return { content: structured(body, response.status), notes, present: decision.present };
   }
