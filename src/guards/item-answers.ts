@@ -263,8 +263,11 @@ export function tellItems(shape: ItemAnswer | undefined, sentBody: unknown, stat
       if (odd) return noAnswer(odd, sent);
       const answer = body as Record<string, unknown>;
       const listed = (key: string) => (Array.isArray(answer[key]) ? (answer[key] as unknown[]) : []);
-      const applied: ItemResult[] = listed(shape.applied).map((entity) => ({ state: 'applied', ...(idOf(entity) ? { id: idOf(entity) } : {}) }));
-      const failed: ItemResult[] = listed(shape.failed).map((error) => ({
+      // Null entries say nothing of any item: the items they stand for count as not reported.
+      const applied: ItemResult[] = listed(shape.applied)
+        .filter(isPlainObject)
+        .map((entity) => ({ state: 'applied', ...(idOf(entity) ? { id: idOf(entity) } : {}) }));
+      const failed: ItemResult[] = listed(shape.failed).filter((error) => error !== null && error !== undefined).map((error) => ({
         state: 'failed',
         detail: (isPlainObject(error) ? problemsOf(error[shape.problems]).join('; ') : '') || `listed under \`${shape.failed}\` without a message`,
       }));
