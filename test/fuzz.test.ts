@@ -733,7 +733,7 @@ describe(`answers to sent writes generated from the response schemas (seed ${SEE
         seen[kind]++;
         if (token) seen.held++;
         if (/internal error/i.test(result.text) || !result.text) problems.push(`${about()}: no honest answer`);
-        if (writes.length !== 1 || writes[0].operationId !== target.op) problems.push(`${about()}: ${writes.length} writes reached the API`);
+        if (writes.length !== 1 || writes[0].operationId !== target.op || !writes[0].valid) problems.push(`${about()}: ${writes.length} writes reached the API`);
         if (fresh.length !== 1 || fresh[0].tool !== target.tool) problems.push(`${about()}: ${fresh.length} audit lines`);
         else if (kind === 'ok' ? fresh[0].outcome !== 'ok' : !fresh[0].outcome.startsWith(`${kind}: `)) problems.push(`${about()}: audit says "${fresh[0].outcome}", the answer calls for ${kind}`);
         if (kind === 'ok' && /FAILED|NOT CONFIRMED|NOT REPORTED/.test(result.text)) problems.push(`${about()}: a clean answer reported as a failure`);

@@ -202,7 +202,7 @@ describe('the outcome of a sent batch write, whatever shape its answer has', () 
         const result = await confirmed(write, shape.rewrite);
         expect(result.text).not.toMatch(/internal error/i);
         expect(result.text).toMatch(shape.expect.text);
-        expect(h.sent({ writesOnly: true }).map((r) => r.operationId)).toEqual([write.operationId]);
+        expect(h.sent({ writesOnly: true }).map((r) => [r.operationId, r.valid])).toEqual([[write.operationId, true]]);
         const audit = auditLines();
         expect(audit).toHaveLength(1);
         expect(audit[0]).toMatchObject({ tool: write.tool, ad_account_id: USD_ACCOUNT, outcome: shape.expect.audit, approved_by: 'model-token' });
@@ -261,6 +261,36 @@ describe('the outcome of a sent batch write, whatever shape its answer has', () 
     expect(h.emulator.state.adGroups.get(id)?.name).toBe('Spring');
     expect(created.text).toMatch(/Verified by reading back: 1 ad_group/);
     expect(auditLines().map((l) => l.outcome)).toEqual(['ok']);
+  });
+
+  it('other documented forms: a success flag, and problems listed for the whole write', async () => {
+    /** Sends a write (confirming it when held) while the fake API answers through `rewrite`. */
+    const send = async (tool: string, args: Record<string, unknown>, operationId: string, rewrite: Rewrite) => {
+      h.emulator.reset();
+      writeFileSync(auditPath, '');
+      h.emulator.inject({ operationId, rewrite });
+      let result = await h.call(tool, args);
+      const token = (result.structuredContent as { confirmation_token?: string } | undefined)?.confirmation_token;
+      if (token) result = await h.call(tool, { ...args, confirmation_token: token });
+      expect(h.sent({ writesOnly: true }).map((r) => [r.operationId, r.valid])).toEqual([[operationId, true]]);
+      return { text: result.text, outcomes: auditLines().map((l) => l.outcome) };
+    };
+    const redeem = { ad_account_id: USD_ACCOUNT, body: { offerCodeHash: 'abc123', validateOnly: false } };
+    expect(await send('ads_credit_redeem', redeem, 'ads_credit/redeem', withBody(200, { success: false, errorCode: 4, errorMessage: 'Offer expired' }))).toEqual({
+      text: expect.stringMatching(/^FAILED: the API answered `success: false` \(errorMessage: Offer expired; errorCode: 4\); it was not done\.$/m),
+      outcomes: ['failed: success false'],
+    });
+    expect(await send('ads_credit_redeem', redeem, 'ads_credit/redeem', withBody(200, { success: true }))).toEqual({ text: expect.not.stringMatching(/FAILED|NOT CONFIRMED/), outcomes: ['ok'] });
+    expect(await send('ads_credit_redeem', redeem, 'ads_credit/redeem', withBody(200, {}))).toEqual({
+      text: expect.stringMatching(/^NOT CONFIRMED: the answer's `success` is missing, so it did not say what was applied; check before retrying\.$/m),
+      outcomes: ["not confirmed: the answer's `success` is missing"],
+    });
+    const customerList = { ad_account_id: USD_ACCOUNT, body: { name: 'Buyers', records: 'a@example.com', list_type: 'EMAIL' } };
+    expect(await send('customer_lists_create', customerList, 'customer_lists/create', withBody(200, { id: '1', exceptions: { code: 2, message: 'Too few records' } }))).toEqual({
+      text: expect.stringMatching(/^PROBLEMS REPORTED: the API answered HTTP 200 but listed 1 problem under `exceptions`; check what took effect before retrying\.\n- Too few records \(code 2\)$/m),
+      outcomes: ['problems: 1 reported'],
+    });
+    expect(await send('customer_lists_create', customerList, 'customer_lists/create', withBody(200, { id: '1', exceptions: {} }))).toEqual({ text: expect.not.stringMatching(/PROBLEMS|NOT CONFIRMED/), outcomes: ['ok'] });
   });
 
   it('a step after the audit line that fails is reported with what is known, never as an internal error', async () => {

@@ -69,20 +69,17 @@ export class WriteOutcome {
     await this.record(input, prepared, { outcome: FAILED_OUTCOME[error.applied], status: error.status, error: error.kind, approved_by: approvedBy });
   }
 
-  /** Appends the audit line; a failure to build or write it is logged, never thrown (the write already happened). */
   private async record(input: GuardInput, prepared: PreparedWrite, result: Pick<AuditEntry, 'outcome' | 'status' | 'error' | 'approved_by'>): Promise<void> {
-    try {
-      await this.audit.write({
+    await this.audit
+      .write({
         time: new Date().toISOString(),
         tool: input.tool.name,
         ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
         request_hash: prepared.hash,
         amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
         ...result,
-      });
-    } catch (error) {
-      this.logger.error({ err: error, tool: input.tool.name }, 'audit log write failed');
-    }
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'audit log write failed'));
   }
 
   /** Reads written entities back and reports any money or status that differs from what was sent. */
