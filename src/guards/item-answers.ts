@@ -107,7 +107,7 @@ export interface Told {
 }
 
 /** How many items a request body lists at `paths`. */
-export function countSent(paths: readonly string[], body: unknown): number {
+function countSent(paths: readonly string[], body: unknown): number {
   let count = 0;
   for (const path of paths) {
     const name = path.slice(0, -2);
@@ -131,7 +131,7 @@ function describeProblem(problem: Record<string, unknown>): string | undefined {
 }
 
 /** The problems a field holds, whatever its shape: null, one object, a string, or a list of those (null entries skipped). */
-export function problemsOf(value: unknown): string[] {
+function problemsOf(value: unknown): string[] {
   const one = (v: unknown): string | undefined => {
     if (v === null || v === undefined || v === false || v === '' || v === 0) return undefined;
     if (typeof v === 'string') return oneLine(v, 300);
@@ -178,7 +178,7 @@ function perItem(shape: Extract<ItemAnswer, { form: 'per-item' }>, result: unkno
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 /** The headline over per-item lines: exactly what the counts say, or undefined when every item was applied. */
-export function headline(applied: number, failed: number, unknown: number): { text: string; audit: string } | undefined {
+function headline(applied: number, failed: number, unknown: number): { text: string; audit: string } | undefined {
   const total = applied + failed + unknown;
   if (!failed && !unknown) return undefined;
   if (total === 1) {
