@@ -237,7 +237,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
       if (!(await approvals.claimSettle(stalled.id))) continue;
       const tool = byName.get(stalled.tool);
-      const check = tool ? await guard.readBack(tool, stalled.args, stalled.requested_by) : { applied: false, lines: [`this server does not know the tool ${stalled.tool}`] };
+      const check = tool ? await guard.settleInterrupted(stalled, tool) : { applied: false, lines: [`this server does not know the tool ${stalled.tool}`] };
       const note = check.applied
         ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
         : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';

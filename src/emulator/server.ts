@@ -73,6 +73,11 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the socket without answering: 'before' = request not applied to state; 'after' = applied, then dropped. */
   drop?: 'before' | 'after';
+  /**
+   * Applies the request as usual, then answers what this makes of the answer: an API that did the write but answered
+   * in another shape. `body: undefined` sends no body (a 204, or a 200 with none). Not with `status` or `drop`.
+   */
+  rewrite?: (answer: { status: number; body: unknown }) => { status: number; body: unknown };
 }
 
 export interface Emulator {
@@ -299,7 +304,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await send(res, { status: fault.status, body, headers: fault.headers }, latencyMs);
       return;
     }
-    const outgoing = answer(op, fileToken, headers, params, parsed.value, problems);
+    let outgoing = answer(op, fileToken, headers, params, parsed.value, problems);
+    if (fault?.rewrite) outgoing = { ...fault.rewrite({ status: outgoing.status, body: outgoing.body }), headers: outgoing.headers };
     if (fault?.drop === 'after') {
       req.socket.destroy();
       return;

@@ -17,8 +17,9 @@ export interface AuditEntry {
   request_hash: string;
   amounts: { field: string; natural: string; api_value: unknown; currency?: string }[];
   /**
-   * `sending` (written before the request leaves), then `ok`, `partial: …`, or for a failed send `not applied`,
-   * `outcome unknown`, `applied; answer not read`; `recovered: …` when the approval page settled an interrupted write.
+   * `sending` (written before the request leaves), then `ok`, `partial: …`, `failed: …`, `not confirmed: …`,
+   * `problems: …`, or for a failed send `not applied`, `outcome unknown`, `applied; answer not read`; `recovered: …`
+   * when an approved write whose process stopped mid-send was settled by reading it back.
    */
   outcome: string;
   status?: number;

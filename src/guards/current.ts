@@ -1,6 +1,7 @@
 // Current values of the entities a write updates, read once per call through each kind's list tool (filtered by ids).
 import type { ApiId } from '../catalog/apis.js';
 import type { Reader } from './currency.js';
+import { isPlainObject } from '../json.js';
 import { type EntityKind, type LocatedEntity, entityRule } from './entities.js';
 
 type Entity = Record<string, unknown>;
@@ -29,8 +30,11 @@ export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, a
   }
   const account = args.ad_account_id;
   if (typeof account !== 'string') return undefined;
-  const body = (await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids })) as { items?: Entity[] } | undefined;
-  return new Map((body?.items ?? []).map((e) => [String(e.id), e]));
+  const body = await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids });
+  const items = isPlainObject(body) && Array.isArray(body.items) ? body.items : [];
+  // A list item is the entity, or (product group promotions as 5.12.0 documents them) wraps it in `data`.
+  const entities = items.map((item) => (isPlainObject(item) && item.id === undefined && isPlainObject(item.data) ? item.data : item)).filter(isPlainObject);
+  return new Map(entities.filter((e) => e.id !== undefined && e.id !== null).map((e) => [String(e.id), e]));
 }
 
 /** What a write's updated entities look like now: loaded on first use, one read per entity kind. */

@@ -20,7 +20,7 @@ import { type SendRecord, WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
 import type { ToolDef } from '../tools/registry.js';
-import { type ApprovalDesk, type ApprovedBy, type Caller, type DialogRound, type Guard, type GuardDecision, type GuardInput, type Problem, callerKey } from './types.js';
+import { type ApprovalDesk, type ApprovedBy, type DialogRound, type Guard, type GuardDecision, type GuardInput, type Problem, callerKey } from './types.js';
 
 export interface GuardOptions {
   store: SharedStore;
@@ -386,13 +386,15 @@ export class SpendGuard implements Guard {
    * Settles an approved write whose outcome was lost (its process stopped mid-send): prepares the same request again
    * from the arguments as sent, then reads its entities back. Sends nothing.
    */
-  async readBack(tool: ToolDef, sentArgs: Record<string, unknown>, caller?: Caller): Promise<{ applied: boolean; lines: string[] }> {
+  async settleInterrupted(approval: Approval, tool: ToolDef): Promise<{ applied: boolean; lines: string[] }> {
+    const sentArgs = approval.args;
     const parsed = tool.input.safeParse(sentArgs);
     if (!parsed.success) return { applied: false, lines: [`The arguments of ${tool.name} no longer validate, so it cannot be read back: check the account.`] };
     const { dry_run: _dry, confirmation_token: _token, approval_id: _approval, max_items: _max, fields: _fields, ...args } = parsed.data as Record<string, unknown>;
-    const input: GuardInput = { tool, args, sentArgs, dryRun: false, caller };
+    const input: GuardInput = { tool, args, sentArgs, dryRun: false, caller: approval.requested_by };
+    const approver = approval.decided_by?.replace(/^page:/, '') ?? 'unknown';
     try {
-      return await this.outcome.verify(input, await this.prepare(input));
+      return await this.outcome.verify(input, await this.prepare(input), { writeId: writeId(), approvedBy: { channel: 'page', approver }, approvalId: approval.id });
     } catch (error) {
       return { applied: false, lines: [`Reading ${tool.name} back failed (${(error as Error).message}): check the account.`] };
     }

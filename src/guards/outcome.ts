@@ -11,6 +11,8 @@ import { readEntities } from './current.js';
 import { hasMicroColumns, restateRow } from './report-money.js';
 import { isPlainObject } from '../json.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
+import { ITEM_ANSWERS, type ItemResult, type Told, tellItems } from './item-answers.js';
+import { oneLine } from './text.js';
 import type { ApprovedBy, GuardInput } from './types.js';
 
 /** What the audit says about one send besides its outcome: the pair id, and who let it through when it was held. */
@@ -28,7 +30,6 @@ const FAILED_OUTCOME: Record<Applied, string> = {
   unknown: 'outcome unknown',
   applied: 'applied; answer not read',
 };
-type BatchItem = { data?: Entity | null; exceptions?: { code?: number; message?: string }[] | { code?: number; message?: string } };
 
 export class WriteOutcome {
   constructor(
@@ -38,27 +39,35 @@ export class WriteOutcome {
     private readonly logger: Logger,
   ) {}
 
-  /** After an executed write: per-item outcome, read-back of money and status, readable amounts, audit line. */
+  /**
+   * After an executed write: the audit line first (from the answer alone, so that nothing after it can skip it), then
+   * per-item outcome, read-back of money and status, and readable amounts. Never throws: a step that fails is reported
+   * with what is known, since the write was sent whatever happens here.
+   */
   async report(input: GuardInput, prepared: PreparedWrite, response: ApiResponse, send: SendRecord): Promise<string[]> {
     const notes: string[] = [];
-    const body = response.body as { items?: BatchItem[] } | undefined;
-    const items = Array.isArray(body?.items) && body.items.some((i) => i && typeof i === 'object' && 'exceptions' in i) ? body.items : undefined;
-    let failed = 0;
-    if (items) {
-      const lines = items.map((item, i) => {
-        const problems = item.exceptions === undefined ? [] : Array.isArray(item.exceptions) ? item.exceptions : [item.exceptions];
-        if (problems.length || !item.data) {
-          failed++;
-          return `item ${i + 1}: FAILED: ${problems.map((p) => `${p.message ?? 'error'}${p.code !== undefined ? ` (code ${p.code})` : ''}`).join('; ') || 'no data returned'}`;
-        }
-        return `item ${i + 1}: ok${item.data.id ? ` (id ${String(item.data.id)})` : ''}`;
-      });
-      if (failed) lines.unshift(`PARTIAL FAILURE: ${failed} of ${items.length} items failed; the others were applied.`);
-      notes.push(lines.join('\n'));
+    const sent = `${input.tool.name} was sent and the API answered HTTP ${response.status}`;
+    let told: Told;
+    try {
+      told = tellItems(ITEM_ANSWERS[input.tool.name], prepared.request.body, response.status, response.body);
+    } catch (error) {
+      this.logger.error({ err: error, tool: input.tool.name }, 'reading the answer item by item failed');
+      told = { audit: 'not confirmed: answer not read item by item', text: `NOT CONFIRMED: ${sent}, but its answer could not be read item by item (${oneLine((error as Error).message, 200)}); read the entities before retrying.` };
     }
-    notes.push(...(await this.readBack(input, prepared, items, response.body)));
-    notes.push(...(await this.readableMoney(input, response.body)));
-    await this.record(input, prepared, send, { outcome: failed ? `partial: ${failed} of ${items!.length} items failed` : 'ok', status: response.status });
+    await this.record(input, prepared, send, { outcome: told.audit, status: response.status });
+    if (told.text) notes.push(told.text);
+    const steps: [string, () => Promise<string[]>][] = [
+      ['reading the entities back', () => this.readBack(input, prepared, told.items, response.body)],
+      ['restating the amounts of the answer', () => this.readableMoney(input, response.body)],
+    ];
+    for (const [step, run] of steps) {
+      try {
+        notes.push(...(await run()));
+      } catch (error) {
+        this.logger.error({ err: error, tool: input.tool.name }, `${step} after a write failed`);
+        notes.push(`${sent} (audit outcome "${told.audit}"), but ${step} failed (${oneLine((error as Error).message, 200)}); read the entities before acting further.`);
+      }
+    }
     return notes;
   }
 
@@ -102,17 +111,20 @@ export class WriteOutcome {
    * Whether a write that was sent but whose answer was lost took effect: its entities read back carry every money and
    * status value it sent. Only updates can tell (a create's id is in the lost answer).
    */
-  async verify(input: GuardInput, prepared: PreparedWrite): Promise<{ applied: boolean; lines: string[] }> {
+  async verify(input: GuardInput, prepared: PreparedWrite, send: SendRecord): Promise<{ applied: boolean; lines: string[] }> {
+    let verdict: { applied: boolean; lines: string[] };
     if (!prepared.entities.length || prepared.entities.some((e) => e.create || e.id === undefined)) {
-      return { applied: false, lines: [`${input.tool.name} cannot be read back to tell whether it took effect (it creates entities or names none): check the account.`] };
+      verdict = { applied: false, lines: [`${input.tool.name} cannot be read back to tell whether it took effect (it creates entities or names none): check the account.`] };
+    } else {
+      const lines = await this.readBack(input, prepared, undefined, undefined);
+      verdict = { applied: lines.length > 0 && lines.every((line) => line.startsWith('Verified by reading back')), lines };
     }
-    const lines = await this.readBack(input, prepared, undefined, undefined);
-    const applied = lines.length > 0 && lines.every((line) => line.startsWith('Verified by reading back'));
-    return { applied, lines };
+    await this.record(input, prepared, send, { outcome: verdict.applied ? 'recovered: applied (read back)' : 'recovered: outcome unknown' });
+    return verdict;
   }
 
   /** Reads written entities back and reports any money or status that differs from what was sent. */
-  private async readBack(input: GuardInput, prepared: PreparedWrite, items: BatchItem[] | undefined, answer: unknown): Promise<string[]> {
+  private async readBack(input: GuardInput, prepared: PreparedWrite, items: ItemResult[] | undefined, answer: unknown): Promise<string[]> {
     const lines: string[] = [];
     const api = input.tool.api.id;
     // One group per location of the body (a list of one entity kind, created or updated).
@@ -122,31 +134,37 @@ export class WriteOutcome {
       const { kind } = group[0];
       // Created entities get their ids from the answer: item by item when the body holds one list, or the answer's own
       // id when the body is the one entity created (Whop).
-      const single = prepared.entities.length === 1 && group[0].path === 'body' ? (answer as Entity | undefined)?.id : undefined;
-      const sent = group.map((e) => ({
-        item: e.item,
-        id: (e.id ?? (groups.size === 1 ? (items?.[e.index]?.data?.id ?? single) : undefined)) as string | undefined,
-      }));
-      const ids = sent.map((s) => s.id).filter((id): id is string => typeof id === 'string');
+      const own = isPlainObject(answer) && (typeof answer.id === 'string' || typeof answer.id === 'number') ? String(answer.id) : undefined;
+      const single = prepared.entities.length === 1 && group[0].path === 'body' ? own : undefined;
+      const sent = group.map((e) => ({ item: e.item, id: e.id ?? (groups.size === 1 ? (items?.[e.index]?.id ?? single) : undefined) }));
+      const ids = [...new Set(sent.map((s) => s.id).filter((id): id is string => typeof id === 'string'))];
       let current: Map<string, Entity> | undefined;
       try {
         current = await readEntities(this.read, api, kind, input.args, ids);
       } catch (error) {
-        lines.push(`Read-back of ${kind}s failed (${(error as Error).message}); check them before acting further.`);
+        lines.push(`Read-back of ${kind}s failed (${oneLine((error as Error).message, 200)}); check them before acting further.`);
         continue;
       }
       if (!current) continue;
       const checked = [...moneyFieldsOf(api, kind).map((f) => f.apiName), entityRule(api, kind).status.field];
       const mismatches: string[] = [];
+      const missing = new Set<string>();
+      const found = new Set<string>();
       for (const { item, id } of sent) {
         const entity = id ? current.get(id) : undefined;
-        if (!entity) continue;
+        if (!entity) {
+          if (id) missing.add(id);
+          continue;
+        }
+        found.add(id!);
         for (const f of checked) {
           if (item[f] === undefined || entity[f] === undefined || String(item[f]) === String(entity[f])) continue;
           mismatches.push(`MISMATCH on ${kind} ${id}: ${f} sent ${JSON.stringify(item[f])}, the API now reports ${JSON.stringify(entity[f])}.`);
         }
       }
-      lines.push(...(mismatches.length ? mismatches : [`Verified by reading back: ${ids.length} ${kind}(s) carry the money and status values sent.`]));
+      if (mismatches.length) lines.push(...mismatches);
+      else if (found.size) lines.push(`Verified by reading back: ${found.size} ${kind}(s) carry the money and status values sent.`);
+      if (missing.size) lines.push(`Not found when read back: ${kind} ${[...missing].map((id) => oneLine(id, 40)).join(', ')}; check before acting further.`);
     }
     return lines;
   }

@@ -2,6 +2,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ApiId } from '../catalog/apis.js';
 import { ApiError } from '../client/errors.js';
+import { oneLine } from '../guards/text.js';
 import type { ApiClient } from '../client/http.js';
 import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
@@ -152,7 +153,14 @@ export class ToolRunner {
       if (error instanceof ApiError) await decision.failed?.(error);
       throw error;
     }
-    const notes = decision.after ? await decision.after(response) : [];
+    let notes: string[] = [];
+    try {
+      if (decision.after) notes = await decision.after(response);
+    } catch (error) {
+      // The write was sent and answered: say so with the answer, never a bare internal error that reads like nothing happened.
+      this.options.logger.error({ err: error, tool: tool.name }, 'reporting on a sent write failed');
+      notes = [`${tool.name} was sent and the API answered HTTP ${response.status} (its answer is above), but reporting on it failed (${oneLine((error as Error).message, 200)}); read the entities before acting further.`];
+    }
     const body = decision.shape ? decision.shape(response.body) : response.body;
     return { content: structured(body, response.status), notes, present: decision.present };
   }
