@@ -398,6 +398,31 @@ describe('fault proxy in front of the fake Pinterest API', () => {
       expect(dump).toContain(`authorization: ${AUTH.authorization}`);
       expect(dump.endsWith('\n\ngrant_type=refresh_token&refresh_token=r1')).toBe(true);
     });
+
+    it('spells each header value and the body as asked: base64, base64url, cut to a prefix or suffix, or as character references', async () => {
+      const value = 'Bearer pina_echoed-0123456789abcdef';
+      const headers = { authorization: value };
+      const expected = {
+        base64: Buffer.from(value).toString('base64'),
+        base64url: Buffer.from(value).toString('base64url'),
+        prefix: `${value.slice(0, 24)}...`,
+        suffix: `...${value.slice(-16)}`,
+      };
+      for (const [spelling, spelled] of Object.entries(expected)) {
+        proxy.inject({ kind: 'echo', status: 400, spelling: spelling as keyof typeof expected });
+        const body = (await (await fetch(`${proxy.url}${ACCOUNT_PATH}`, { headers })).json()) as { message: string; headers: Record<string, string> };
+        expect(body.headers.authorization, spelling).toBe(spelled);
+        expect(body.message, spelling).toContain(`authorization: ${spelled}`);
+        expect(body.message, spelling).not.toContain(value);
+      }
+      proxy.inject({ kind: 'echo', format: 'html', spelling: 'entities' });
+      const html = await (await fetch(`${proxy.url}/oauth/token`, { method: 'POST', headers, body: 'a=<b>' })).text();
+      const references = [...value].map((c, i) => (i % 2 ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`)).join('');
+      expect(html).toContain(`authorization: ${references}`);
+      expect(html).toContain('&#97;&#x3d;&#60;&#x62;&#62;</pre>'); // the body, each character once (not escaped again)
+      expect(html).not.toContain(value);
+      expect(emulator.requests).toHaveLength(0);
+    });
   });
 
   it('answers 502 when the upstream is gone', async () => {

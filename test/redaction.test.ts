@@ -1,17 +1,19 @@
 // Redaction at the edge: upstreams that echo requests (JSON, HTML, text dumps) on every path; no secret in results, logs, audit or MCP logs.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import escapeHtml from 'escape-html';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
+import { type EchoSpelling, type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import { type WhopEmulator, WHOP_SEED, startWhopEmulator } from '../src/emulator/whop.js';
 import { createLogger, requestLog } from '../src/logger.js';
-import { REDACTED, redactor } from '../src/redact.js';
+import { MIN_SECRET_LENGTH, REDACTED, Redactor, partLength, redactor } from '../src/redact.js';
 import { MODEL_APPROVAL, USD_ACCOUNT, startStdio } from './helpers/harness.js';
 import { callText, connect, spawnServer } from './helpers/http.js';
 
@@ -36,6 +38,29 @@ function expectNoSecret(text: string, where: string): void {
       expect(text.includes(form), `${where} holds the secret ${secret}:\n${text.slice(0, 2000)}`).toBe(false);
     }
   }
+}
+
+/**
+ * expectNoSecret, and also no secret written as character references, base64-encoded at any offset (well inside the
+ * characters made of its bytes), or cut to its first or last 12 characters.
+ */
+function expectNoSpelling(text: string, where: string): void {
+  const decoded = text.replace(/&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));/g, (_, hex: string | undefined, decimal: string | undefined) =>
+    String.fromCodePoint(hex ? Number.parseInt(hex, 16) : Number(decimal)),
+  );
+  expectNoSecret(decoded, `${where} (character references decoded)`);
+  for (const secret of SECRETS) {
+    const forms = [secret.slice(0, 12), secret.slice(-12)];
+    for (const offset of [0, 1, 2]) {
+      const bytes = Buffer.from(`${'\0'.repeat(offset)}${secret}`);
+      forms.push(bytes.toString('base64').slice(4, -4), bytes.toString('base64url').slice(4, -4));
+    }
+    for (const form of forms) expect(decoded.includes(form), `${where} holds the secret ${secret} as ${form}:\n${text.slice(0, 2000)}`).toBe(false);
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 type Call = (name: string, args: Record<string, unknown>) => Promise<CallToolResult & { text: string }>;
@@ -176,6 +201,47 @@ describe('redaction over stdio (built server)', () => {
   });
 });
 
+describe('redaction of encoded and cut echoes (built server over stdio)', () => {
+  let up: Upstreams;
+  beforeAll(async () => {
+    up = await startUpstreams();
+  });
+  afterAll(() => up?.close());
+
+  it('keeps the token out of results, stderr and MCP logs when the fake API echoes it base64-encoded, cut short or as character references', async () => {
+    const h = await startStdio({ emulator: up.emulator, args: [...MODEL_APPROVAL], env: up.env });
+    try {
+      const logs = await collectLogs(h.client);
+      const echoes: [EchoSpelling, 'json' | 'text' | 'html'][] = [
+        ['base64', 'json'],
+        ['base64url', 'text'],
+        ['prefix', 'json'],
+        ['suffix', 'text'],
+        ['entities', 'json'], // an HTML page is cut to 300 characters before the Authorization line: JSON's message is whole
+        ['base64', 'html'],
+      ];
+      const results: string[] = [];
+      for (const [spelling, format] of echoes) {
+        up.pinterest.inject({ kind: 'echo', status: 400, format, spelling, method: 'GET', path: READ_PATH });
+        const result = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+        expect(result.isError, `${spelling} ${format}: ${result.text}`).toBe(true);
+        expect(JSON.stringify(result), `${spelling} ${format}: the echo reached the result`).toContain(REDACTED);
+        results.push(JSON.stringify(result));
+      }
+      // Each echo answered a request that carried the token; the fake API behind the proxy saw none of them.
+      const echoed = up.pinterest.requests.filter((r) => r.fault === 'echo');
+      expect(echoed.map((r) => r.headers.authorization)).toEqual(echoes.map(() => `Bearer ${ACCESS}`));
+      expect(echoed.every((r) => !r.forwarded)).toBe(true);
+      for (const result of results) expectNoSpelling(result, 'a result');
+      expect(h.stderr()).toContain('"level":');
+      expectNoSpelling(h.stderr(), 'stderr');
+      expectNoSpelling(logs.join('\n'), 'the MCP log notifications');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('redaction of OAuth secrets (built server over stdio)', () => {
   it('keeps the app secret, its Basic form, and configured and rotated tokens out of every answer and log', async () => {
     const emulator = await startEmulator({ acceptedTokens: [ROTATED.access], oauth: { ...OAUTH, expiresInSeconds: 3600 } });
@@ -208,6 +274,9 @@ describe('redaction of OAuth secrets (built server over stdio)', () => {
       expectRedacted(refused, 'refresh refused with a dump');
       proxy.inject({ kind: 'echo', status: 400, method: 'POST', path: '/oauth/token' });
       expectRedacted(await read(), 'refresh refused with a JSON echo');
+      // The Basic credentials base64-encoded again, and the form body with the refresh token encoded too.
+      proxy.inject({ kind: 'echo', status: 400, format: 'text', spelling: 'base64', method: 'POST', path: '/oauth/token' });
+      expectRedacted(await read(), 'refresh refused with a base64 dump');
 
       // Pinterest rotates both tokens; the rotated ones are secrets from then on.
       proxy.inject({
@@ -232,6 +301,9 @@ describe('redaction of OAuth secrets (built server over stdio)', () => {
       for (const result of results) expectNoSecret(result, 'a result');
       expectNoSecret(h.stderr(), 'stderr');
       expectNoSecret(logs.join('\n'), 'the MCP log notifications');
+      for (const result of results) expectNoSpelling(result, 'a result');
+      expectNoSpelling(h.stderr(), 'stderr');
+      expectNoSpelling(logs.join('\n'), 'the MCP log notifications');
     } finally {
       await h.close();
       await proxy.close();
@@ -304,5 +376,132 @@ describe('the redactor and the log streams', () => {
     expect(written).not.toContain(SECRET);
     expect(JSON.stringify(received)).toContain(REDACTED);
     expect(JSON.stringify(received)).not.toContain(SECRET);
+  });
+});
+
+describe('the redactor: encodings, offsets, and secrets cut short', () => {
+  const TOKEN = 'pina_AbCdEf-0123456789-XyZ987654321';
+  const ODD = 'sec"ret/with+space s&=';
+  /** Its base64 holds `+` and `/` at every offset. */
+  const SLASHY = 'app-secret~~~???>>>';
+  const base64 = (text: string, encoding: 'base64' | 'base64url' = 'base64') => Buffer.from(text, 'utf8').toString(encoding);
+  const redactorOf = (...secrets: string[]) => {
+    const own = new Redactor();
+    own.add(...secrets);
+    return own;
+  };
+  const r = redactorOf(TOKEN, ODD, SLASHY);
+
+  it('redacts a cut secret from half its length on, at least MIN_SECRET_LENGTH and at most 12 characters', () => {
+    expect(MIN_SECRET_LENGTH).toBe(8);
+    expect([8, 12, 16, 17, 20, 24, 35, 200].map(partLength)).toEqual([8, 8, 8, 9, 10, 12, 12, 12]);
+  });
+
+  it('replaces base64 and base64url of a secret at every byte offset, keeping only the characters made of other bytes', () => {
+    for (const encoding of ['base64', 'base64url'] as const) {
+      for (const before of ['', 'a', 'ab', 'abc', '{"token":"']) {
+        for (const after of ['', 'x', '"}']) {
+          const encoded = base64(`${before}${TOKEN}${after}`, encoding);
+          // The characters whose 6 bits all come from the secret's bytes: from the first after `before`'s bits to the last before `after`'s.
+          const first = Math.ceil((8 * before.length) / 6);
+          const last = Math.floor((8 * (before.length + TOKEN.length)) / 6);
+          expect(r.text(`x ${encoded} y`), `${encoding} of ${before}TOKEN${after}`).toBe(`x ${encoded.slice(0, first)}${REDACTED}${encoded.slice(last)} y`);
+        }
+      }
+    }
+  });
+
+  it('replaces a secret inside HTTP Basic credentials (as is or form-encoded first, RFC 6749) and inside a base64 JSON blob', () => {
+    const basic = r.text(`authorization: Basic ${base64(`1234567:${TOKEN}`)}`);
+    const visible = basic.slice('authorization: Basic '.length, basic.indexOf(REDACTED));
+    expect(Buffer.from(visible, 'base64').toString()).toBe('1234567:'); // the app id stays readable, nothing of the secret
+    expect(basic).toMatch(new RegExp(`${escapeRegExp(REDACTED)}.?=*$`)); // at most the last character, made of 2 of its bits
+    const form = new URLSearchParams({ s: ODD }).toString().slice(2);
+    expect(r.text(`Basic ${base64(`1234567:${form}`)}`)).toMatch(new RegExp(`^Basic MTIzNDU2Nzp${escapeRegExp(REDACTED)}.{0,4}$`));
+    const blob = base64(JSON.stringify({ user: 'ads-bot', access_token: TOKEN, scope: 'ads:read' }), 'base64url');
+    const redacted = r.text(`{"state":"${blob}"}`);
+    expect(redacted).toContain(REDACTED);
+    expect(Buffer.from(redacted.slice(10, redacted.indexOf(REDACTED)), 'base64url').toString()).toMatch(/^\{"user":"ads-bot","access_token":"[\s\S]?$/);
+  });
+
+  it('replaces base64 with + and / percent-encoded in a query or written \\/ in JSON', () => {
+    for (const before of ['', 'a', 'ab']) {
+      const encoded = base64(`${before}${SLASHY}`);
+      expect(encoded).toMatch(/\+.*\//);
+      expect(r.text(`?state=${encodeURIComponent(encoded)}`)).toContain(REDACTED);
+      expect(r.text(`?state=${encodeURIComponent(encoded).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}`)).toContain(REDACTED);
+      expect(r.text(JSON.stringify(encoded).replaceAll('/', '\\/'))).toContain(REDACTED);
+      expect(r.text(base64(`${before}${SLASHY}`, 'base64url'))).toContain(REDACTED);
+    }
+  });
+
+  it('replaces HTML escapes: escape-html, and numeric character references for all or some characters', () => {
+    expect(r.text(`<td>${escapeHtml(`<${ODD}>`)}</td>`)).toBe(`<td>&lt;${REDACTED}&gt;</td>`);
+    expect(r.text(ODD.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`))).toBe(REDACTED); // the fault proxy's escaping
+    const decimal = [...TOKEN].map((c) => `&#${c.codePointAt(0)};`).join('');
+    const hex = [...TOKEN].map((c) => `&#X00${c.codePointAt(0)!.toString(16).toUpperCase()};`).join('');
+    const mixed = [...TOKEN].map((c, i) => (i % 3 === 0 ? `&#x${c.codePointAt(0)!.toString(16)};` : i % 3 === 1 ? c : `&#${c.codePointAt(0)};`)).join('');
+    const one = `&#112;${TOKEN.slice(1)}`;
+    for (const spelled of [decimal, hex, mixed, one]) expect(r.text(`<p>token ${spelled}.</p>`), spelled).toBe(`<p>token ${REDACTED}.</p>`);
+    expect(r.text(`${[...TOKEN.slice(0, 12)].map((c) => `&#${c.codePointAt(0)};`).join('')}...`)).toBe(`${REDACTED}...`); // a prefix, referenced
+    const astral = 'key-\u{1F600}-0123456789';
+    expect(redactorOf(astral).text(`a key-&#x1F600;-0123456789 b &#128512;`)).toBe(`a ${REDACTED} b &#128512;`);
+  });
+
+  it('replaces a prefix or suffix of at least partLength characters, in any spelling, and leaves a shorter one', () => {
+    expect(partLength(TOKEN.length)).toBe(12);
+    expect(r.text(`token ${TOKEN.slice(0, 12)}... refused`)).toBe(`token ${REDACTED}... refused`);
+    expect(r.text(`token ${TOKEN.slice(0, 11)}... refused`)).toBe(`token ${TOKEN.slice(0, 11)}... refused`);
+    expect(r.text(`token ending in ...${TOKEN.slice(-12)}.`)).toBe(`token ending in ...${REDACTED}.`);
+    expect(r.text(`token ending in ...${TOKEN.slice(-11)}.`)).toBe(`token ending in ...${TOKEN.slice(-11)}.`);
+    expect(r.text(`${TOKEN.slice(0, -1)}|${TOKEN.slice(1)}|${TOKEN.slice(0, 20)}...${TOKEN.slice(-15)}`)).toBe(`${REDACTED}|${REDACTED}|${REDACTED}...${REDACTED}`);
+    // The suffix's start is found behind its last characters, also right after other text or another redaction.
+    expect(r.text(`x${TOKEN.slice(-20)}`)).toBe(`x${REDACTED}`);
+    expect(r.text(`${TOKEN}${TOKEN.slice(-20)}`)).toBe(`${REDACTED}${REDACTED}`);
+    expect(partLength(ODD.length)).toBe(11);
+    expect(r.text(JSON.stringify({ m: `${ODD.slice(0, 11)}…` }))).toBe(JSON.stringify({ m: `${REDACTED}…` }));
+    expect(r.text(`q=${encodeURIComponent(ODD.slice(-11))}`)).toBe(`q=${REDACTED}`);
+    expect(r.text(escapeHtml(ODD.slice(-11)))).toBe(REDACTED);
+  });
+
+  it('leaves ordinary text alone: common prefixes, short cuts, other base64 and references, a JSON listing', () => {
+    const own = redactorOf(TOKEN, ODD, SLASHY, 'pinr_refresh-7e4a0b33', 'whop_key-4d3c2b1a0f9e');
+    const listing = JSON.stringify({
+      items: Array.from({ length: 40 }, (_, i) => ({
+        id: `26800595927${String(i).padStart(2, '0')}`,
+        name: `Spring sale ${i} <US & CA> "retargeting"`,
+        tracking_urls: { impression: [`https://track.example.com/i?cid=${i}&src=pinterest%2Fads`] },
+        bookmark: createHash('sha256').update(String(i)).digest('base64'),
+      })),
+    });
+    const ordinary = [
+      'Bearer ',
+      'pina_',
+      'authorization: Bearer pina_',
+      'pinr_',
+      TOKEN.slice(0, 11),
+      TOKEN.slice(-11),
+      'sec"ret',
+      base64('an ordinary sentence, not a credential at all'),
+      '<p>It&#39;s fine &amp; &#x27;quoted&#x27; &lt;b&gt;</p>',
+      listing,
+    ];
+    for (const text of ordinary) expect(own.text(text)).toBe(text);
+  });
+
+  it('matches a secret shorter than MIN_SECRET_LENGTH only in its long enough spellings', () => {
+    const own = redactorOf('p@ss:w');
+    expect(own.text('login p@ss:w')).toBe('login p@ss:w');
+    expect(own.text('redis://:p%40ss%3Aw@host')).toBe(`redis://:${REDACTED}@host`);
+  });
+
+  it('redacts many long secrets (several regexes, each small enough for V8 to optimise)', () => {
+    const secrets = Array.from({ length: 30 }, (_, i) => `pina_${createHash('sha512').update(`token ${i}`).digest('base64url').slice(0, 60 + 2 * i)}`);
+    const own = redactorOf(...secrets);
+    for (const secret of secrets) {
+      expect(own.text(`a ${secret} b`)).toBe(`a ${REDACTED} b`);
+      // `Bearer ` is 7 bytes: its first 9 characters stay, then one made of its bits and the secret's.
+      expect(own.text(`a ${secret.slice(-13)} b ${base64(`Bearer ${secret}`)}`)).toMatch(/^a \[redacted\] b QmVhcmVyI.\[redacted\].?=*$/);
+    }
   });
 });

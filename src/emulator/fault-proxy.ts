@@ -95,13 +95,32 @@ export interface OversizedFault {
 /**
  * Answers without forwarding, echoing the request's method, URL, headers (Authorization included) and body, as
  * misconfigured APIs and proxies do: `format` 'json' (default; the `message` also lists the headers, as some error
- * pages do), 'html' (an error page) or 'text' (a plain dump); `status` default 200.
+ * pages do), 'html' (an error page) or 'text' (a plain dump); `status` default 200; `spelling` how each header value
+ * and the body are written (see EchoSpelling).
  */
 export interface EchoFault {
   kind: 'echo';
   status?: number;
   format?: 'json' | 'html' | 'text';
+  spelling?: EchoSpelling;
 }
+
+/**
+ * How an echo writes what it repeats, as upstreams that encode or shorten credentials do: 'raw' (default), 'base64'
+ * or 'base64url' (each value encoded, `Bearer ` included, so the token sits inside the encoding), 'prefix' (the first
+ * 24 characters and `...`), 'suffix' (`...` and the last 16), 'entities' (every character a numeric HTML character
+ * reference, decimal and hex in turn).
+ */
+export type EchoSpelling = 'raw' | 'base64' | 'base64url' | 'prefix' | 'suffix' | 'entities';
+
+const ECHO_SPELLINGS: Readonly<Record<EchoSpelling, (text: string) => string>> = {
+  raw: (text) => text,
+  base64: (text) => Buffer.from(text, 'utf8').toString('base64'),
+  base64url: (text) => Buffer.from(text, 'utf8').toString('base64url'),
+  prefix: (text) => (text.length > 24 ? `${text.slice(0, 24)}...` : text),
+  suffix: (text) => (text.length > 16 ? `...${text.slice(-16)}` : text),
+  entities: (text) => [...text].map((c, i) => (i % 2 ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`)).join(''),
+};
 
 export type Fault = StatusFault | ResetAfterBodyFault | HangFault | DripFault | InvalidJsonFault | OversizedFault | EchoFault;
 export type FaultKind = Fault['kind'];
@@ -377,21 +396,26 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       case 'echo': {
         const status = rule.status ?? 200;
-        const lines = Object.entries(record.headers).map(([name, value]) => `${name}: ${value}`);
-        const dump = `${record.method} ${record.url}\n${lines.join('\n')}\n\n${record.body}`;
+        const spell = ECHO_SPELLINGS[rule.spelling ?? 'raw'];
+        const headers = Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, spell(value)]));
+        const body = record.body && spell(record.body);
+        const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
         if (rule.format === 'html') {
-          const html = `<html><body><h1>${status}</h1><pre>${escapeHtml(dump)}</pre></body></html>`;
+          // Character references are HTML already; everything else is escaped.
+          const value = rule.spelling === 'entities' ? (text: string) => text : escapeHtml;
+          const dump = [escapeHtml(`${record.method} ${record.url}`), ...Object.entries(headers).map(([name, v]) => `${escapeHtml(name)}: ${value(v)}`), '', value(body)];
+          const html = `<html><body><h1>${status}</h1><pre>${dump.join('\n')}</pre></body></html>`;
           sendWhole(res, record, status, { 'content-type': 'text/html; charset=utf-8' }, html);
         } else if (rule.format === 'text') {
-          sendWhole(res, record, status, { 'content-type': 'text/plain; charset=utf-8' }, dump);
+          sendWhole(res, record, status, { 'content-type': 'text/plain; charset=utf-8' }, `${record.method} ${record.url}\n${lines.join('\n')}\n\n${body}`);
         } else {
           const echoed = {
             code: status,
             message: `Request headers: ${lines.join('; ')}`,
             method: record.method,
             path: record.path,
-            headers: record.headers,
-            body: record.body,
+            headers,
+            body,
           };
           sendWhole(res, record, status, { 'content-type': 'application/json' }, JSON.stringify(echoed));
         }
