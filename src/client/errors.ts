@@ -1,4 +1,5 @@
 // Errors the client raises, each phrased so that a model knows what went wrong and what to do next.
+import { redactor } from '../redact.js';
 
 export type ApiErrorKind =
   | 'http' // the API answered with an error status
@@ -74,7 +75,8 @@ export function parseErrorBody(text: string): { code?: number | string; message?
 
 /** The start of a text on one line, for messages: control characters become spaces, at most `max` characters. */
 export function summarize(text: string, max = 300): string | undefined {
-  const line = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
+  // Redacted before it is cut: a cut inside a secret could leave fewer characters of it than the redactor recognises.
+  const line = redactor.text(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
   if (!line) return undefined;
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
