@@ -36,11 +36,13 @@ export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, a
 /** What a write's updated entities look like now: loaded on first use, one read per entity kind. */
 export class CurrentValues {
   private readonly loaded = new Map<EntityKind, Promise<{ entities?: Map<string, Entity>; problem?: string }>>();
+  private readonly others = new Map<string, Promise<{ entity?: Entity; problem?: string }>>();
 
   constructor(
     private readonly read: Reader,
     private readonly api: ApiId,
-    private readonly args: Record<string, unknown>,
+    /** The call's arguments (its `ad_account_id` addresses the reads). */
+    readonly args: Record<string, unknown>,
     private readonly updated: readonly LocatedEntity[],
   ) {}
 
@@ -71,5 +73,44 @@ export class CurrentValues {
   /** Why current values of this kind are unknown, when the read failed. */
   async problem(kind: EntityKind): Promise<string | undefined> {
     return (await this.load(kind)).problem;
+  }
+
+  /**
+   * Any entity by id, whether or not this write updates it (an ad group's campaign), read once: the entity, nothing
+   * when the API does not find it, or why it could not be read.
+   */
+  async other(kind: EntityKind, id: string): Promise<{ entity?: Entity; problem?: string }> {
+    if (this.updated.some((e) => e.kind === kind && !e.create && e.id === id)) {
+      const problem = await this.problem(kind);
+      return problem ? { problem } : { entity: await this.entity(kind, id) };
+    }
+    const key = `${kind}:${id}`;
+    let pending = this.others.get(key);
+    if (!pending) {
+      pending = readEntities(this.read, this.api, kind, this.args, [id]).then(
+        (entities) => (entities ? { entity: entities.get(id) } : { problem: `${kind}s cannot be read for this call` }),
+        (error: unknown) => ({ problem: `${kind} ${id} could not be read (${(error as Error).message})` }),
+      );
+      this.others.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** A read through another tool (an entity's children, catalog items' bid options); throws when it fails. */
+  query(tool: string, args: Record<string, unknown>): Promise<unknown> {
+    return this.read(tool, args);
+  }
+
+  /** Every item of a list read, following bookmarks for at most `pages` pages; throws when a read fails or more remain. */
+  async listAll(tool: string, args: Record<string, unknown>, pages = 10): Promise<Entity[]> {
+    const found: Entity[] = [];
+    let bookmark: string | undefined;
+    for (let page = 0; page < pages; page++) {
+      const body = (await this.read(tool, bookmark ? { ...args, bookmark } : args)) as { items?: Entity[]; bookmark?: string | null } | undefined;
+      found.push(...(body?.items ?? []));
+      if (!body?.bookmark) return found;
+      bookmark = body.bookmark;
+    }
+    throw new Error(`more than ${pages} pages of ${tool}`);
   }
 }
