@@ -52,7 +52,7 @@ describe('caps in the account currency and effective bids', () => {
   describe('caps per currency', () => {
     it('refuses a JPY account whose kind has a cap only in USD, naming the missing cap', async () => {
       const text = await refusedText('ad_groups_update', adGroupUpdate(JPY_ACCOUNT, { id: JPY_AD_GROUP, budget: '6000' }));
-      expect(text).toMatch(/body\[0\]\.budget: no daily_budget cap for JPY: add daily_budget=<amount> JPY to --caps; nothing was sent/);
+      expect(text).toMatch(/body\[0\]\.budget: no daily_budget cap for JPY: add daily_budget=<amount> JPY to --caps\. Nothing was sent/);
     });
 
     it('refuses an EUR bid where the bid caps name USD and JPY only', async () => {
@@ -225,7 +225,7 @@ describe('a cap without a currency', () => {
       h.emulator.inject({ operationId: 'ad_accounts/get', status: 500 });
       const result = await h.call('ad_groups_update', adGroupUpdate(USD_ACCOUNT, { id: USD_AD_GROUP, bid_multiplier: 2 }));
       expect(result.isError).toBe(true);
-      expect(result.text).toMatch(/the account's currency is unknown, so none of the bid caps \(USD, JPY\) can be chosen; nothing was sent/);
+      expect(result.text).toMatch(/the account's currency is unknown \(no ad_account_id, or it could not be read\), so none of the bid caps \(USD, JPY\) can be chosen\. Name the ad account, or try again\. Nothing was sent/);
       expect(h.sent({ writesOnly: true })).toHaveLength(0);
     } finally {
       await h.close();

@@ -74,7 +74,7 @@ export function capFor(caps: Caps, kind: MoneyKind, currency: string | undefined
   if (!set) return undefined;
   if ('anyCurrency' in set) return { amount: set.anyCurrency };
   if (!currency) {
-    return { missing: `the account's currency is unknown, so none of the ${kind} caps (${Object.keys(set.byCurrency).join(', ')}) can be chosen` };
+    return { missing: `the account's currency is unknown (no ad_account_id, or it could not be read), so none of the ${kind} caps (${Object.keys(set.byCurrency).join(', ')}) can be chosen. Name the ad account, or try again` };
   }
   const amount = set.byCurrency[currency];
   return amount !== undefined ? { amount } : { missing: `no ${kind} cap for ${currency}: add ${kind}=<amount> ${currency} to --caps` };

@@ -55,7 +55,7 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
     const cap = capFor(caps, kind, currency);
     if (!cap) return undefined;
     if ('missing' in cap) {
-      if (!missing.has(kind)) problems.push({ path, message: `${cap.missing}; nothing was sent (${CAP_SOURCE})` });
+      if (!missing.has(kind)) problems.push({ path, message: `${cap.missing}. Nothing was sent (${CAP_SOURCE})` });
       missing.add(kind);
       return undefined;
     }
