@@ -116,6 +116,24 @@ describe('caps in the account currency and effective bids', () => {
       expect(text).not.toContain(`ad group ${USD_AD_GROUP}`);
     });
 
+    it("checks product group promotion bids against their campaign's multipliers, both ways", async () => {
+      setCampaignOptions({ placement_multipliers: { SEARCH: 2.5 } });
+      const promotionId = SEED.productGroupPromotions.usd; // bid 1.00 USD, in the USD ad group
+      const update = (bid: string) => ({ ad_account_id: USD_ACCOUNT, body: { ad_group_id: USD_AD_GROUP, product_group_promotion: [{ id: promotionId, bid }] } });
+      expect(await refusedText('product_group_promotions_update', update('2.5'))).toContain(
+        `body.product_group_promotion[0].bid: the effective bid of product group promotion ${promotionId} is 2.50 USD x 2.5 (campaign ${USD_CAMPAIGN} bid_options.placement_multipliers.SEARCH) = 6.25 USD`,
+      );
+      await heldThenSent('product_group_promotions_update', update('2'));
+      // The campaign's new multipliers reach the promotion's bid of 2.00 too: x 2.5 x 3 = 15.
+      h.emulator.reset();
+      h.emulator.state.productGroupPromotions.get(promotionId)!.bid_in_micro_currency = 2_000_000;
+      const text = await refusedText('campaigns_update', {
+        ad_account_id: USD_ACCOUNT,
+        body: [{ id: USD_CAMPAIGN, ad_account_id: USD_ACCOUNT, bid_options: { update_mask: ['APP_TYPE'], app_type_multipliers: { iphone: 3 } } }],
+      });
+      expect(text).toContain(`the effective bid of product group promotion ${promotionId} is 2.00 USD x 3 (bid_options.app_type_multipliers.iphone) = 6.00 USD`);
+    });
+
     it('lets a campaign lower its multipliers', async () => {
       setCampaignOptions({ placement_multipliers: { SEARCH: 10 } });
       await heldThenSent('campaigns_update', {
@@ -136,7 +154,7 @@ describe('caps in the account currency and effective bids', () => {
     it("fails closed when the campaign's multipliers cannot be read", async () => {
       h.emulator.inject({ operationId: 'campaigns/list', status: 500 });
       const text = await refusedText('ad_groups_update', adGroupUpdate(USD_ACCOUNT, { id: USD_AD_GROUP, bid: '1' }));
-      expect(text).toMatch(new RegExp(`the effective bid of ad group ${USD_AD_GROUP} cannot be checked against the configured bid cap: the bid multipliers of its campaign could not be read \\(campaign ${USD_CAMPAIGN} could not be read`));
+      expect(text).toMatch(new RegExp(`the effective bid of ad group ${USD_AD_GROUP} cannot be checked against the configured bid cap: the campaign's bid multipliers are unknown: campaign ${USD_CAMPAIGN} could not be read \\(`));
     });
 
     it('uses the cap in the account currency for effective bids', async () => {

@@ -1,9 +1,19 @@
 // Current values of the entities a write updates, read once per call through each kind's list tool (filtered by ids).
 import type { ApiId } from '../catalog/apis.js';
 import type { Reader } from './currency.js';
+import { isPlainObject } from '../json.js';
 import { type EntityKind, type LocatedEntity, entityRule } from './entities.js';
 
 type Entity = Record<string, unknown>;
+
+/**
+ * A list item as an entity: product group promotions may come wrapped as `{ data, exceptions }` (their batch
+ * answers' shape, which the fake API also lists) although the description lists them bare; both are read.
+ */
+function entityOf(item: unknown): Entity | undefined {
+  if (!isPlainObject(item)) return undefined;
+  return item.id === undefined && isPlainObject(item.data) ? (item.data as Entity) : (item as Entity);
+}
 
 /**
  * Current state of entities by id; undefined when the kind has no reader, or its list reader needs an ad account the
@@ -30,7 +40,7 @@ export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, a
   const account = args.ad_account_id;
   if (typeof account !== 'string') return undefined;
   const body = (await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids })) as { items?: Entity[] } | undefined;
-  return new Map((body?.items ?? []).map((e) => [String(e.id), e]));
+  return new Map((body?.items ?? []).map(entityOf).filter((e): e is Entity => e !== undefined).map((e) => [String(e.id), e]));
 }
 
 /** What a write's updated entities look like now: loaded on first use, one read per entity kind. */
@@ -107,7 +117,7 @@ export class CurrentValues {
     let bookmark: string | undefined;
     for (let page = 0; page < pages; page++) {
       const body = (await this.read(tool, bookmark ? { ...args, bookmark } : args)) as { items?: Entity[]; bookmark?: string | null } | undefined;
-      found.push(...(body?.items ?? []));
+      found.push(...(body?.items ?? []).map(entityOf).filter((e): e is Entity => e !== undefined));
       if (!body?.bookmark) return found;
       bookmark = body.bookmark;
     }

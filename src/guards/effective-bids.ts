@@ -155,16 +155,24 @@ export interface EffectiveBidInput {
 export async function effectiveBids(input: EffectiveBidInput): Promise<EffectiveBid[]> {
   const found: EffectiveBid[] = [];
   const { current } = input;
+  /** Ad groups and product group promotions checked with this write's own values (a campaign's check skips them). */
   const checked = new Set<string>();
 
-  /** A campaign's bid options after this write: what it writes (over the current ones), else the current ones. */
-  const campaignOptions = async (id: string): Promise<{ options: Json | null } | { problem: string }> => {
+  /** A campaign's multipliers above 1 after this write: what it writes (over the current ones), else the current ones. */
+  const campaignFactors = async (id: string, source: string): Promise<Factor[] | { unknown: string }> => {
     const read = await current.other('campaign', id);
-    if (read.problem) return { problem: read.problem };
+    if (read.problem) return { unknown: `the campaign's bid multipliers are unknown: ${read.problem}` };
     const written = input.entities.find((e) => e.kind === 'campaign' && !e.create && e.id === id && 'bid_options' in e.item);
     const now = read.entity?.bid_options;
-    return { options: written ? optionsAfter(written.item.bid_options, now, 'campaign') : isPlainObject(now) ? now : null };
+    const options = written ? optionsAfter(written.item.bid_options, now, 'campaign') : isPlainObject(now) ? now : null;
+    const factors = optionFactors(options, source);
+    return factors === 'unknown' ? { unknown: `campaign ${id} has bid multipliers that are not numbers` } : factors;
   };
+  /** What a bid becomes: the bid (or why there is none to multiply) with its factors, or why it cannot be known. */
+  const entry = (path: string, subject: string, bid: bigint | null | 'unknown', factors: Factor[]): EffectiveBid =>
+    bid === 'unknown'
+      ? { path, subject, unknown: 'its bid is not a whole number of micros' }
+      : { path, subject, bid, ...(bid === null ? { noBid: 'it has no bid: it bids automatically' } : {}), factors };
 
   for (const entity of input.entities) {
     if (entity.kind !== 'ad_group') continue;
@@ -179,68 +187,132 @@ export async function effectiveBids(input: EffectiveBidInput): Promise<Effective
         continue;
       }
       now = read.entity;
-      checked.add(entity.id);
+      checked.add(`ad_group:${entity.id}`);
     }
-    const bid = bidOf('bid_in_micro_currency' in item ? item.bid_in_micro_currency : now?.bid_in_micro_currency);
     const multiplier = readMultiplier('bid_multiplier' in item ? item.bid_multiplier : now?.bid_multiplier);
     const factors: Factor[] = multiplier && multiplier.num > multiplier.den ? [{ source: 'bid_multiplier', multiplier }] : [];
     const campaignId = item.campaign_id ?? now?.campaign_id;
     if (typeof campaignId === 'string' || typeof campaignId === 'number') {
-      const options = await campaignOptions(String(campaignId));
-      if ('problem' in options) {
-        found.push({ path: entity.path, subject, unknown: `the bid multipliers of its campaign could not be read (${options.problem})` });
-        continue;
-      }
-      const fromCampaign = optionFactors(options.options, `campaign ${campaignId} bid_options`);
-      if (fromCampaign === 'unknown') {
-        found.push({ path: entity.path, subject, unknown: `campaign ${campaignId} has bid multipliers that are not numbers` });
+      const fromCampaign = await campaignFactors(String(campaignId), `campaign ${campaignId} bid_options`);
+      if ('unknown' in fromCampaign) {
+        found.push({ path: entity.path, subject, ...fromCampaign });
         continue;
       }
       factors.push(...fromCampaign);
     }
     if (!factors.length) continue;
     const where = 'bid_multiplier' in item ? `${entity.path}.bid_multiplier` : 'bid_in_micro_currency' in item ? `${entity.path}.bid` : entity.path;
-    if (bid === 'unknown') found.push({ path: where, subject, unknown: 'its bid is not a whole number of micros' });
-    else found.push({ path: where, subject, bid, ...(bid === null ? { noBid: 'it has no bid: it bids automatically' } : {}), factors });
+    found.push(entry(where, subject, bidOf('bid_in_micro_currency' in item ? item.bid_in_micro_currency : now?.bid_in_micro_currency), factors));
   }
 
-  // A campaign's new multipliers reach every ad group in it that this write does not check above.
+  // A product group promotion bids in its ad group (its own bid, else the ad group's): the campaign's multipliers reach it.
+  for (const entity of input.entities) {
+    if (entity.kind !== 'product_group_promotion') continue;
+    const { item } = entity;
+    if (!entity.create && !('bid_in_micro_currency' in item)) continue;
+    const subject = entity.create ? 'the new product group promotion' : `product group promotion ${entity.id}`;
+    let now: Json | undefined;
+    if (!entity.create && entity.id !== undefined) {
+      const read = await current.other('product_group_promotion', entity.id);
+      if (!read.entity) {
+        found.push({ path: entity.path, subject, unknown: `its ad group could not be read (${read.problem ?? 'not found in this ad account'})` });
+        continue;
+      }
+      now = read.entity;
+      checked.add(`product_group_promotion:${entity.id}`);
+    }
+    // Promotion ad group ids may carry an "AG" prefix (the description's pattern `^(AG)?\d+$`).
+    const adGroupId = item.ad_group_id ?? now?.ad_group_id ?? holderOf(input.body, item)?.ad_group_id;
+    const group = typeof adGroupId === 'string' ? await current.other('ad_group', adGroupId.replace(/^AG/, '')) : { problem: 'it names no ad group' };
+    if (!group.entity) {
+      found.push({ path: entity.path, subject, unknown: `the ad group it bids in could not be read (${group.problem ?? 'not found in this ad account'})` });
+      continue;
+    }
+    const factors = await groupFactors(group.entity, campaignFactors);
+    if ('unknown' in factors) {
+      found.push({ path: entity.path, subject, ...factors });
+      continue;
+    }
+    if (!factors.length) continue;
+    const own = bidOf('bid_in_micro_currency' in item ? item.bid_in_micro_currency : now?.bid_in_micro_currency);
+    const where = 'bid_in_micro_currency' in item ? `${entity.path}.bid` : entity.path;
+    found.push(entry(where, subject, own === null ? bidOf(group.entity.bid_in_micro_currency) : own, factors));
+  }
+
+  // A campaign's new multipliers reach every ad group in it, and their product group promotions, not checked above.
   for (const entity of input.entities) {
     if (entity.kind !== 'campaign' || entity.create || entity.id === undefined || !('bid_options' in entity.item)) continue;
     const path = `${entity.path}.bid_options`;
     const subject = `campaign ${entity.id}`;
-    const options = await campaignOptions(entity.id);
-    if ('problem' in options) {
-      found.push({ path, subject, unknown: `its current bid options could not be read (${options.problem})` });
-      continue;
-    }
-    const factors = optionFactors(options.options, 'bid_options');
-    if (factors === 'unknown') {
-      found.push({ path, subject, unknown: 'it has bid multipliers that are not numbers' });
+    const factors = await campaignFactors(entity.id, 'bid_options');
+    if ('unknown' in factors) {
+      found.push({ path, subject, ...factors });
       continue;
     }
     if (!factors.length) continue;
     let groups: Json[];
+    let promotions: Json[];
     try {
-      groups = await current.listAll('ad_groups_list', { ad_account_id: current.args.ad_account_id, campaign_ids: [entity.id], entity_statuses: LIVE_STATUSES, page_size: 250 });
+      const account = current.args.ad_account_id;
+      groups = await current.listAll('ad_groups_list', { ad_account_id: account, campaign_ids: [entity.id], entity_statuses: LIVE_STATUSES, page_size: 250 });
+      promotions = groups.length ? await current.listAll('product_group_promotions_list', { ad_account_id: account, entity_statuses: LIVE_STATUSES, page_size: 250 }) : [];
     } catch (error) {
-      found.push({ path, subject, unknown: `its ad groups could not be read (${(error as Error).message}), so the bids these multipliers raise are unknown` });
+      found.push({ path, subject, unknown: `its ad groups and product group promotions could not be read (${(error as Error).message}), so the bids these multipliers raise are unknown` });
       continue;
     }
-    for (const group of groups) {
-      const id = String(group.id);
-      if (checked.has(id)) continue;
-      const multiplier = readMultiplier(group.bid_multiplier);
-      const own: Factor[] = multiplier && multiplier.num > multiplier.den ? [{ source: `ad group ${id} bid_multiplier`, multiplier }] : [];
-      const bid = bidOf(group.bid_in_micro_currency);
-      const groupSubject = named('ad group', id, group);
-      if (bid === 'unknown') found.push({ path, subject: groupSubject, unknown: 'its bid is not a whole number of micros' });
-      else found.push({ path, subject: groupSubject, bid, ...(bid === null ? { noBid: 'it has no bid: it bids automatically' } : {}), factors: [...own, ...factors] });
+    const byId = new Map(groups.map((g) => [String(g.id), g]));
+    for (const [id, group] of byId) {
+      if (checked.has(`ad_group:${id}`)) continue;
+      found.push(entry(path, named('ad group', id, group), bidOf(group.bid_in_micro_currency), [...adGroupFactor(group, `ad group ${id} bid_multiplier`), ...factors]));
+    }
+    for (const promotion of promotions) {
+      const id = String(promotion.id);
+      const group = byId.get(String(promotion.ad_group_id).replace(/^AG/, ''));
+      if (!group || checked.has(`product_group_promotion:${id}`)) continue;
+      const own = bidOf(promotion.bid_in_micro_currency);
+      const groupFactors = adGroupFactor(group, `ad group ${String(group.id)} bid_multiplier`);
+      found.push(entry(path, `product group promotion ${id}`, own === null ? bidOf(group.bid_in_micro_currency) : own, [...groupFactors, ...factors]));
     }
   }
 
   if (input.tool === 'advanced_auction_items_submit_post') found.push(...(await itemBids(input.body, current)));
   return found;
+}
+
+/** An ad group's own multiplier, when above 1. */
+function adGroupFactor(group: Json, source: string): Factor[] {
+  const multiplier = readMultiplier(group.bid_multiplier);
+  return multiplier && multiplier.num > multiplier.den ? [{ source, multiplier }] : [];
+}
+
+/** The multipliers above 1 that reach bids inside an ad group: its own, then its campaign's. */
+async function groupFactors(
+  group: Json,
+  campaignFactors: (id: string, source: string) => Promise<Factor[] | { unknown: string }>,
+): Promise<Factor[] | { unknown: string }> {
+  const own = adGroupFactor(group, `ad group ${String(group.id)} bid_multiplier`);
+  const campaignId = group.campaign_id;
+  if (typeof campaignId !== 'string' && typeof campaignId !== 'number') return own;
+  const fromCampaign = await campaignFactors(String(campaignId), `campaign ${campaignId} bid_options`);
+  return 'unknown' in fromCampaign ? fromCampaign : [...own, ...fromCampaign];
+}
+
+/** The object whose list holds `item` (a promotion create's body, with the ad_group_id they are created in). */
+function holderOf(body: unknown, item: object): Json | undefined {
+  if (Array.isArray(body)) {
+    for (const child of body) {
+      const found = holderOf(child, item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(body)) return undefined;
+  if (Object.values(body).some((value) => Array.isArray(value) && value.includes(item))) return body;
+  for (const value of Object.values(body)) {
+    const found = holderOf(value, item);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Catalog items' bids times their own multipliers, after an upsert that may leave some fields as they are. */

@@ -8,7 +8,7 @@ export type MoneyKind = (typeof MONEY_KINDS)[number];
 export const MONEY_KIND_HELP: Readonly<Record<MoneyKind, string>> = {
   daily_budget: 'daily budgets, daily spend caps, default ad group budgets, minimum daily spend',
   lifetime_budget: 'lifetime budgets and lifetime spend caps',
-  bid: 'bids and cost-per-result targets; ad group and catalog item bids times their largest bid multipliers',
+  bid: 'bids and cost-per-result targets; ad group, product group promotion and catalog item bids times their largest multipliers',
   goal: 'CPA and scroll-up goal values',
   order: 'insertion-order amounts (their unit is undocumented: refused while capped)',
   promotion: 'promotion discount amounts',
