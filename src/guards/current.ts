@@ -2,6 +2,7 @@
 import type { ApiId } from '../catalog/apis.js';
 import type { Reader } from './currency.js';
 import { isPlainObject } from '../json.js';
+import { oneLine } from './text.js';
 import { type EntityKind, type LocatedEntity, entityRule } from './entities.js';
 
 type Entity = Record<string, unknown>;
@@ -99,7 +100,7 @@ export class CurrentValues {
     if (!pending) {
       pending = readEntities(this.read, this.api, kind, this.args, [id]).then(
         (entities) => (entities ? { entity: entities.get(id) } : { problem: `${kind}s cannot be read for this call` }),
-        (error: unknown) => ({ problem: `${kind} ${id} could not be read (${(error as Error).message})` }),
+        (error: unknown) => ({ problem: `${kind} ${id} could not be read (${oneLine((error as Error).message, 200)})` }),
       );
       this.others.set(key, pending);
     }

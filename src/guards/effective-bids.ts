@@ -2,7 +2,7 @@
 import { isPlainObject } from '../json.js';
 import type { CurrentValues } from './current.js';
 import type { LocatedEntity } from './entities.js';
-import { quote } from './text.js';
+import { oneLine, quote } from './text.js';
 
 /** One request property that is a bid multiplier, or holds them (`holds`: bid options, by dimension). */
 export interface BidMultiplierRule {
@@ -257,7 +257,7 @@ export async function effectiveBids(input: EffectiveBidInput): Promise<Effective
       groups = await current.listAll('ad_groups_list', { ad_account_id: account, campaign_ids: [entity.id], entity_statuses: LIVE_STATUSES, page_size: 250 });
       promotions = groups.length ? await current.listAll('product_group_promotions_list', { ad_account_id: account, entity_statuses: LIVE_STATUSES, page_size: 250 }) : [];
     } catch (error) {
-      found.push({ path, subject, unknown: `its ad groups and product group promotions could not be read (${(error as Error).message}), so the bids these multipliers raise are unknown` });
+      found.push({ path, subject, unknown: `its ad groups and product group promotions could not be read (${oneLine((error as Error).message, 200)}), so the bids these multipliers raise are unknown` });
       continue;
     }
     const byId = new Map(groups.map((g) => [String(g.id), g]));
@@ -335,7 +335,7 @@ async function itemBids(body: unknown, current: CurrentValues): Promise<Effectiv
       })) as { items?: Json[] } | undefined;
       now = new Map((answer?.items ?? []).filter(isPlainObject).map((item) => [keyOf(item), item]));
     } catch (error) {
-      now = `the items' current bid options could not be read (${(error as Error).message})`;
+      now = `the items' current bid options could not be read (${oneLine((error as Error).message, 200)})`;
     }
   }
   for (const { item, index } of upserts) {
