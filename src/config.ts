@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type JSONPath, visit } from 'jsonc-parser';
 import { OPTIONAL_HOLDS, type OptionalHold, confirmationLevels } from './guards/classification.js';
-import { MONEY_KINDS, type MoneyKind } from './guards/money-kinds.js';
+import { type Caps, CapSettingError, parseCaps } from './guards/cap-settings.js';
+import { MONEY_KINDS, MONEY_KIND_HELP } from './guards/money-kinds.js';
 import { minorUnit } from './guards/currencies.js';
 import { secretProblem } from './redact.js';
 import { closest } from './text.js';
@@ -22,8 +23,7 @@ export type ApprovalMode = 'auto' | 'person' | 'model';
 export type ApprovalChannel = 'page' | 'dialog' | 'token';
 export const APPROVAL_CHANNELS: readonly ApprovalChannel[] = ['page', 'dialog', 'token'];
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-/** Caps in natural units (decimal strings) per money kind, e.g. { daily_budget: '500' }. */
-export type Caps = Partial<Record<MoneyKind, string>>;
+export type { Caps } from './guards/cap-settings.js';
 
 export interface Config {
   transport: Transport;
@@ -357,24 +357,15 @@ const confirmWrites: ValueType<ConfirmWrites> = {
   },
 };
 
-/** `kind=amount` entries: a known money kind, once each, and a non-negative decimal of at most 6 decimals. */
+/** `kind=amount [CODE]` entries (src/guards/cap-settings.ts): a known money kind, one cap per kind and currency. */
 const caps: ValueType<Caps> = {
-  summary: `kinds: ${MONEY_KINDS.join(', ')}`,
   parse(value) {
-    const parsed: Caps = {};
-    for (const entry of entries(value)) {
-      const [kind, amount, ...rest] = entry.split('=').map((s) => s.trim());
-      if (!kind || amount === undefined || rest.length > 0) throw new Refused(`entries look like daily_budget=500; got "${entry}"`);
-      if (!(MONEY_KINDS as readonly string[]).includes(kind)) {
-        throw new Refused(`has an unknown kind "${kind}"; valid kinds are ${MONEY_KINDS.join(', ')}`);
-      }
-      if (!/^\d+(\.\d{1,6})?$/.test(amount)) {
-        throw new Refused(`amounts are non-negative decimals with at most 6 decimals; got "${entry}"`);
-      }
-      if (kind in parsed) throw new Refused(`names the kind ${kind} twice`);
-      parsed[kind as MoneyKind] = amount;
+    try {
+      return parseCaps(entries(value));
+    } catch (error) {
+      if (error instanceof CapSettingError) throw new Refused(error.message);
+      throw error;
     }
-    return parsed;
   },
 };
 
@@ -450,7 +441,7 @@ export const SETTINGS = {
   approvalPort: setting({ flag: 'approval-port', env: 'PINTEREST_MCP_APPROVAL_PORT', type: integer(0, 65_535), default: 0, help: 'stdio: loopback port of the approval page; 0 picks any free port' }),
   browser: setting({ env: 'BROWSER', type: text, default: undefined, help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start' }),
   approvalWebhook: setting({ flag: 'approval-webhook', env: 'PINTEREST_MCP_APPROVAL_WEBHOOK', type: baseUrl, default: undefined, help: 'POST a JSON summary of each new approval here (no secrets)' }),
-  caps: setting({ flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: 'money caps, e.g. daily_budget=500,bid=20,lifetime_budget=10000' }),
+  caps: setting({ flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: "money caps per kind (listed below) and currency, e.g. daily_budget=50 USD,daily_budget=7500 JPY,bid=2 USD; a capped kind refuses accounts in a currency it has no cap for; a cap without a currency applies in any account's currency" }),
   adAccounts: setting({
     flag: 'ad-accounts',
     env: 'PINTEREST_MCP_AD_ACCOUNTS',
@@ -593,6 +584,9 @@ export function helpText(): string {
     'Toolsets for --toolsets (* marks the default ones; whop is added whenever WHOP_API_KEY is set):',
     ...toolsetLines(),
     '',
+    'Kinds for --caps (amounts in major units of the currency named, e.g. bid=2 USD):',
+    ...MONEY_KINDS.map((kind) => `  ${kind.padEnd(15)}  ${MONEY_KIND_HELP[kind]}`),
+    '',
     'What --confirm-writes holds for confirmation (everything else is sent at once):',
     ...confirmationLevels().map((line) => `  ${line}`),
     '',
@@ -644,7 +638,11 @@ function flagText(value: unknown): string | undefined {
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(',');
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const pairs = Object.entries(value);
-    if (pairs.every(([, v]) => typeof v === 'string' || typeof v === 'number')) return pairs.map(([k, v]) => `${k}=${String(v)}`).join(',');
+    // A list under a key gives that key several entries (caps in several currencies: {"bid": ["2 USD", "300 JPY"]}).
+    const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+    if (pairs.every(([, v]) => scalar(v) || (Array.isArray(v) && v.length > 0 && v.every(scalar)))) {
+      return pairs.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${k}=${String(one)}`)).join(',');
+    }
   }
   return undefined;
 }

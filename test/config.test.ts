@@ -10,7 +10,7 @@ import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
 import { pinterestApi } from '../src/catalog/apis.js';
 import { VERSION } from '../src/version.js';
 import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../src/config.js';
-import { MONEY_KINDS } from '../src/guards/money-kinds.js';
+import { MONEY_KIND_HELP, MONEY_KINDS } from '../src/guards/money-kinds.js';
 import { SERVER_ENTRY } from './helpers/harness.js';
 
 const fromEnv = (env: Record<string, string>) => loadConfig([], env);
@@ -180,12 +180,21 @@ describe('--confirm-writes', () => {
 });
 
 describe('--caps', () => {
-  it('reads one amount per money kind', () => {
+  it('reads a cap without a currency per money kind: it applies in whatever currency the account bills in', () => {
     expect(loadConfig(['--caps', 'daily_budget=500, bid=0.25,lifetime_budget=10000.123456'], {}).caps).toEqual({
-      daily_budget: '500',
-      bid: '0.25',
-      lifetime_budget: '10000.123456',
+      daily_budget: { anyCurrency: '500' },
+      bid: { anyCurrency: '0.25' },
+      lifetime_budget: { anyCurrency: '10000.123456' },
     });
+  });
+
+  it('reads caps per currency, one per kind and currency, codes in any case', () => {
+    expect(loadConfig(['--caps', 'daily_budget=50 USD,daily_budget=7500 JPY, bid=2 usd,promotion=20.50 EUR'], {}).caps).toEqual({
+      daily_budget: { byCurrency: { USD: '50', JPY: '7500' } },
+      bid: { byCurrency: { USD: '2' } },
+      promotion: { byCurrency: { EUR: '20.5' } },
+    });
+    expect(fromEnv({ PINTEREST_MCP_CAPS: 'bid=0.005 KWD' }).caps).toEqual({ bid: { byCurrency: { KWD: '0.005' } } });
   });
 
   it('refuses an unknown kind, listing the valid kinds', () => {
@@ -194,12 +203,27 @@ describe('--caps', () => {
     for (const kind of MONEY_KINDS) expect(message).toContain(kind);
   });
 
-  it('refuses a kind named twice', () => {
+  it('refuses a kind named twice, or twice for one currency', () => {
     expect(refusal([], { PINTEREST_MCP_CAPS: 'bid=1,bid=2' })).toBe('PINTEREST_MCP_CAPS names the kind bid twice');
+    expect(refusal(['--caps', 'bid=1 USD,bid=2 usd'])).toBe('--caps names the bid cap for USD twice');
   });
 
-  it('refuses amounts that are negative, too precise or missing', () => {
-    for (const entry of ['bid=-1', 'bid=1.1234567', 'bid=', 'bid', 'bid=1=2', 'bid=1e3']) expect(refusal(['--caps', entry])).toContain('--caps');
+  it('refuses a kind with caps both with and without a currency, in either order', () => {
+    for (const value of ['bid=1,bid=2 USD', 'bid=2 USD,bid=1']) {
+      expect(refusal(['--caps', value])).toMatch(/^--caps gives bid a cap without a currency and one in USD: .*write a currency on every bid cap \(bid=500 USD\)$/);
+    }
+  });
+
+  it("refuses amounts finer than the currency's minor unit, and codes it does not know", () => {
+    expect(refusal(['--caps', 'daily_budget=7500.5 JPY'])).toBe('--caps JPY has no decimal places (ISO 4217); got "daily_budget=7500.5 JPY"');
+    expect(refusal(['--caps', 'bid=1.005 USD'])).toBe('--caps USD allows 2 decimal places (ISO 4217); got "bid=1.005 USD"');
+    expect(refusal(['--caps', 'bid=1 XYZ'])).toMatch(/^--caps names XYZ, which is not an ISO 4217 currency this server knows/);
+  });
+
+  it('refuses amounts that are negative, too precise, missing or written otherwise', () => {
+    for (const entry of ['bid=-1', 'bid=1.1234567', 'bid=', 'bid', 'bid=1=2', 'bid=1e3', 'bid=$2', 'bid=USD 2', 'bid=2 US', 'bid=2 USD USD']) {
+      expect(refusal(['--caps', entry]), entry).toContain('--caps');
+    }
   });
 });
 
@@ -239,6 +263,12 @@ describe('help', () => {
     }
     expect(help).toContain('Environment only');
   });
+
+  it('lists every cap kind with what it covers', () => {
+    const kinds = helpText().split('Kinds for --caps')[1].split('\n\n')[0];
+    const lines = kinds.split('\n').map((line) => line.trim().split(/\s{2,}/));
+    for (const kind of MONEY_KINDS) expect(lines).toContainEqual([kind, MONEY_KIND_HELP[kind]]);
+  });
 });
 
 /** A JSON config file with `content` (an object, or raw text when a string), and its path. */
@@ -255,9 +285,21 @@ describe('--config FILE', () => {
     expect(config.toolsets).toEqual(['default', 'pins']);
     expect(config.readOnly).toBe(true);
     expect(config.port).toBe(8123);
-    expect(config.caps).toEqual({ daily_budget: '500' });
+    expect(config.caps).toEqual({ daily_budget: { anyCurrency: '500' } });
     expect(config.excludeTools).toEqual(['campaigns_create']);
     expect(loadConfig([], { PINTEREST_MCP_CONFIG: path }).port).toBe(8123);
+  });
+
+  it('takes caps per currency as a list under their kind, each entry read as --caps reads it', () => {
+    const path = configFile({ caps: { daily_budget: ['50 USD', '7500 JPY'], bid: '2 USD', goal: 10 } });
+    expect(loadConfig(['--config', path], {}).caps).toEqual({
+      daily_budget: { byCurrency: { USD: '50', JPY: '7500' } },
+      bid: { byCurrency: { USD: '2' } },
+      goal: { anyCurrency: '10' },
+    });
+    expect(refusal(['--config', configFile({ caps: { daily_budget: ['50 USD', '7500.5 JPY'] } })])).toMatch(/"caps" JPY has no decimal places/);
+    expect(refusal(['--config', configFile({ caps: { daily_budget: [] } })])).toMatch(/"caps" must be a string, number, boolean or list/);
+    expect(refusal(['--config', configFile({ caps: { daily_budget: [['50 USD']] } })])).toMatch(/"caps" must be a string, number, boolean or list/);
   });
 
   it('loses to flags and to variables', () => {

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../scripts/catalog-generator.js';
 import type { SchemaFacts } from '../src/catalog/types.js';
-import { MICRO_RESPONSE_FIELD, MONEY_FIELDS } from '../src/guards/money-fields.js';
+import { BID_MULTIPLIERS } from '../src/guards/effective-bids.js';
+import { CURRENCY_CODE_FIELDS, MICRO_RESPONSE_FIELD, MONEY_FIELDS } from '../src/guards/money-fields.js';
 import { WHOP_CURRENCY_SOURCES } from '../src/guards/currency.js';
 import { toolName } from '../src/catalog/apis.js';
 import { pinterestResponses } from '../src/emulator/pinterest-responses.generated.js';
@@ -106,3 +107,60 @@ describe('money fields', () => {
 
 /** Properties whose description mentions micro units but that carry no amount of their own, with why. */
 const NOT_AMOUNTS: Readonly<Record<string, string>> = {};
+
+describe('what else decides an amount', () => {
+  const specPath = resolve(DEFAULT_SPEC_PATH);
+  const isRequest = (api: (typeof APIS)[number], owner: string, prop: Json) => owner in api.catalog.schemas && !prop.readOnly;
+
+  it('every request property that names a currency must be the account\'s (CURRENCY_CODE_FIELDS), or is listed with why not', () => {
+    for (const api of APIS) {
+      const unlisted: string[] = [];
+      eachProperty(api.catalog.schemas, (owner, name, prop) => {
+        if (!isRequest(api, owner, prop) || isMoneyField(api.id, owner, name)) return;
+        if (!(refName(prop) === 'Currency' || /(^|_)currency(_code|_info)?$/.test(name))) return;
+        const listed = CURRENCY_CODE_FIELDS.some((f) => f.api === api.id && f.owner === owner && f.apiName === name);
+        if (!listed && !NOT_ACCOUNT_CURRENCIES[`${api.id}:${owner}.${name}`]) unlisted.push(`${api.id}:${owner}.${name}`);
+      });
+      expect(unlisted, 'add to CURRENCY_CODE_FIELDS (src/guards/money-fields.ts) or NOT_ACCOUNT_CURRENCIES').toEqual([]);
+    }
+    for (const f of CURRENCY_CODE_FIELDS) expect(APIS.find((a) => a.id === f.api)!.catalog.schemas[f.owner]?.properties?.[f.apiName], f.owner).toBeDefined();
+  });
+
+  it.skipIf(!existsSync(specPath))('every request property the description calls a bid multiplier, or that holds them, is in BID_MULTIPLIERS', () => {
+    const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+    const components: Record<string, Json> = spec.components.schemas;
+    const pinterest = APIS.find((a) => a.id === 'pinterest')!;
+    const unlisted: string[] = [];
+    eachProperty(components, (owner, name, prop) => {
+      const text = `${name} ${prop.description ?? ''} ${components[refName(prop)]?.description ?? ''}`;
+      if (!isRequest(pinterest, owner, prop) || !/multiplier/i.test(text) || NOT_MULTIPLIERS[`${owner}.${name}`]) return;
+      if (!BID_MULTIPLIERS.some((m) => m.owner === owner && m.name === name)) unlisted.push(`${owner}.${name}`);
+    });
+    expect(unlisted, 'add to BID_MULTIPLIERS in src/guards/effective-bids.ts').toEqual([]);
+    for (const m of BID_MULTIPLIERS) expect(pinterest.catalog.schemas[m.owner], m.owner).toBeDefined();
+  });
+});
+
+/** Request properties that name a currency other than the account's own, with why. */
+const CATALOG_FEED = "the default currency of a catalog feed's product prices; spends nothing";
+const CONVERSION = "the currency of a customer's purchase reported as a conversion; spends nothing";
+const NOT_ACCOUNT_CURRENCIES: Readonly<Record<string, string>> = {
+  'pinterest:AdAccountCreate.currency': "the new ad account's own billing currency",
+  'pinterest:BidFloorRequest.currency': 'the currency bid floors are quoted in; a read',
+  'pinterest:PriceFilter.currency': 'filters catalog products by price; spends nothing',
+  'pinterest:ConversionEvents.currency': CONVERSION,
+  'pinterest:ConversionMSOTEvents.currency': CONVERSION,
+  'pinterest:EventData.currency': CONVERSION,
+  ...Object.fromEntries(
+    ['CatalogsCreativeAssetsFeeds', 'CatalogsFeeds', 'CatalogsHotelFeeds', 'CatalogsRetailFeeds'].flatMap((feed) =>
+      ['Create', 'Update'].map((verb) => [`pinterest:${feed}${verb}Request.default_currency`, CATALOG_FEED]),
+    ),
+  ),
+  // Undocumented: insertion orders are always held, and their amounts (no documented unit) are refused under an order cap.
+  'pinterest:SSIOCreateInsertionOrderRequest.currency_info': "a new insertion order's currency; its amounts are not converted or compared",
+};
+
+/** Request properties whose description mentions multipliers but that multiply no bid, with why. */
+const NOT_MULTIPLIERS: Readonly<Record<string, string>> = {
+  'TargetingTypeFilter.targeting_types': 'an analytics breakdown; AUDIENCE_MULTIPLIER is a targeting type it can report by',
+};

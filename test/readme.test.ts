@@ -72,7 +72,7 @@ it('points a new user to the token guide, --version and --help, and names what t
   const config = loadConfig(['--config', file], {});
   expect(config.toolsets).toEqual(['default', 'pins']);
   expect(config.excludeTools).toEqual(['campaigns_create']);
-  expect(config.caps).toEqual({ daily_budget: '500' });
+  expect(config.caps).toEqual({ daily_budget: { byCurrency: { USD: '50', JPY: '7500' } }, bid: { byCurrency: { USD: '2' } } });
   const toolsets = readme.split('### Toolsets and context size')[1].split('\n## ')[0];
   expect(toolsets).toMatch(/`--toolsets default,pins` adds to the default selection/);
   expect(toolsets).toMatch(/through `call_tool`, with the `confirmation_token` or\n`approval_id` inside `arguments`/);

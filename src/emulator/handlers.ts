@@ -14,6 +14,7 @@ import {
 } from './analytics.js';
 import {
   type AdGroupRecord,
+  type AuctionItemRecord,
   type BoardRecord,
   type CampaignRecord,
   type EmulatorState,
@@ -24,6 +25,7 @@ import {
   type ReportFilters,
   type ReportRecord,
   adSummaryStatus,
+  auctionKey,
   campaignSummaryStatus,
   currencyForCountry,
   makeAd,
@@ -387,6 +389,56 @@ const keywordsUpdate: Handler = (ctx) => {
     updated.push(keyword);
   }
   return ok({ keywords: updated, errors });
+};
+
+// ---------------------------------------------------------------- advanced auction (catalog items' bid options)
+
+/** update_mask words and the bid option each sets. */
+const AUCTION_FIELDS: Readonly<Record<string, string>> = {
+  BID: 'bid_in_micro_currency',
+  APP_TYPE_BID_MULTIPLIER_SET: 'app_type_multipliers',
+  PLACEMENT_BID_MULTIPLIER_SET: 'placement_multipliers',
+};
+
+function auctionItem(record: AuctionItemRecord): Item {
+  return { item_id: record.item_id, country: record.country, language: record.language, bid_options: record.bid_options };
+}
+
+/** Items that do not exist or have no bid options are left out, as the description says. */
+const auctionItemsGet: Handler = (ctx) => {
+  const body = (ctx.body ?? {}) as Item;
+  const found = items(body.items)
+    .map((key) => ctx.state.auctionItems.get(auctionKey(body.catalog_id, key.item_id, key.country, key.language)))
+    .filter((record): record is AuctionItemRecord => record !== undefined);
+  return ok({ catalog_id: body.catalog_id, items: found.map(auctionItem) });
+};
+
+/** UPSERT sets the fields its update_mask names (null where bid_options has none); a new record starts the others at null. */
+const auctionItemsSubmit: Handler = (ctx) => {
+  const body = (ctx.body ?? {}) as Item;
+  const out = items(body.items).map((item) => {
+    const key = auctionKey(body.catalog_id, item.item_id, item.country, item.language);
+    const { item_id, country, language, operation } = item;
+    if (operation === 'DELETE') {
+      ctx.state.auctionItems.delete(key);
+      return { item_id, country, language, operation, errors: [] };
+    }
+    const record = ctx.state.auctionItems.get(key) ?? {
+      catalog_id: String(body.catalog_id),
+      item_id: String(item_id),
+      country: String(country),
+      language: String(language),
+      bid_options: Object.fromEntries(Object.values(AUCTION_FIELDS).map((field) => [field, null])),
+    };
+    const written = (item.bid_options ?? {}) as Item;
+    for (const word of Array.isArray(item.update_mask) ? item.update_mask : []) {
+      const field = AUCTION_FIELDS[String(word)];
+      if (field) record.bid_options[field] = written[field] ?? null;
+    }
+    ctx.state.auctionItems.set(key, record);
+    return { ...auctionItem(record), operation, update_mask: item.update_mask, errors: [] };
+  });
+  return ok({ catalog_id: body.catalog_id, items: out });
 };
 
 function promotionItem(data: ProductGroupPromotionRecord | null, exceptions: Exception[] = []): Item {
@@ -860,6 +912,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   'product_group_promotions/get': promotionsGet,
   'product_group_promotions/create': promotionsCreate,
   'product_group_promotions/update': promotionsUpdate,
+  'advanced_auction_items_get/post': auctionItemsGet,
+  'advanced_auction_items_submit/post': auctionItemsSubmit,
   'user_account/get': userAccountGet,
   'boards/list': boardsList,
   'boards/get': boardsGet,

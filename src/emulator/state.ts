@@ -124,6 +124,20 @@ export interface KeywordRecord {
   [field: string]: unknown;
 }
 
+/** A retail catalog item's bid options (advanced auction): bid_in_micro_currency and its multipliers. */
+export interface AuctionItemRecord {
+  catalog_id: string;
+  item_id: string;
+  country: string;
+  language: string;
+  bid_options: Record<string, unknown>;
+}
+
+/** The key of an item's bid options: catalog, item, country and language. */
+export function auctionKey(catalogId: unknown, itemId: unknown, country: unknown, language: unknown): string {
+  return JSON.stringify([String(catalogId), String(itemId), String(country), String(language)]);
+}
+
 export interface ProductGroupPromotionRecord {
   id: string;
   ad_group_id: string;
@@ -292,6 +306,8 @@ export class EmulatorState {
   readonly ads = new Map<string, AdRecord>();
   readonly keywords = new Map<string, KeywordRecord>();
   readonly productGroupPromotions = new Map<string, ProductGroupPromotionRecord>();
+  /** Catalog items' bid options by auctionKey; none are seeded. */
+  readonly auctionItems = new Map<string, AuctionItemRecord>();
   readonly boards = new Map<string, BoardRecord>();
   readonly boardSections = new Map<string, BoardSectionRecord>();
   readonly pins = new Map<string, PinRecord>();
@@ -331,6 +347,7 @@ export class EmulatorState {
       this.ads,
       this.keywords,
       this.productGroupPromotions,
+      this.auctionItems,
       this.boards,
       this.boardSections,
       this.pins,

@@ -1,23 +1,26 @@
-// Operator caps (`--caps`): every money field of a capped kind is checked, including kinds decided by a sibling field.
+// Operator caps (`--caps`): every money field of a capped kind is checked in the account's currency, effective bids included.
 import type { ApiId } from '../catalog/apis.js';
+import { type Caps, capFor } from './cap-settings.js';
 import { placed } from './changes.js';
 import type { ConvertedAmount } from './convert.js';
 import type { CurrentValues } from './current.js';
+import { type EffectiveBid, effectiveBids } from './effective-bids.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
-import { formatMajor, formatMoney, parseAmount } from './money.js';
+import { formatMajorIn, formatMicros, parseAmount } from './money.js';
 import { MONEY_FIELDS, type MoneyField, type MoneyKind, kindsOf } from './money-fields.js';
 import type { Problem } from './types.js';
 
 export interface CapInput {
   api: ApiId;
-  /** Caps in natural units by money kind. */
-  caps: Readonly<Partial<Record<MoneyKind, string>>>;
+  /** The tool's name: catalog items' bid options are found by it. */
+  tool: string;
+  caps: Caps;
   amounts: readonly ConvertedAmount[];
   entities: readonly LocatedEntity[];
   /** The request body after conversion (fields of undocumented unit are found in it). */
   body: unknown;
   current: CurrentValues;
-  /** The account's currency, for messages (read only when a cap applies). */
+  /** The account's currency (read only when a cap applies). */
   currency: () => Promise<string | undefined>;
 }
 
@@ -44,17 +47,29 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
   const { caps } = input;
   if (Object.keys(caps).length === 0) return [];
   const currency = await input.currency().catch(() => undefined);
-  const show = (decimal: string) => formatMajor(decimal, currency ?? 'USD');
+  const show = (decimal: string) => formatMajorIn(decimal, currency);
   const problems: Problem[] = [];
-  const over = (path: string, amount: string, kind: MoneyKind, cap: string) =>
-    problems.push({ path, message: `${amount} is over the configured ${kind} cap of ${show(cap)}; nothing was sent (${CAP_SOURCE})` });
+  const missing = new Set<MoneyKind>();
+  /** The cap of `kind` in the account's currency; undefined when there is none, and a kind that has none here is refused once. */
+  const capOf = (kind: MoneyKind, path: string): { micros: bigint; decimal: string } | undefined => {
+    const cap = capFor(caps, kind, currency);
+    if (!cap) return undefined;
+    if ('missing' in cap) {
+      if (!missing.has(kind)) problems.push({ path, message: `${cap.missing}. Nothing was sent (${CAP_SOURCE})` });
+      missing.add(kind);
+      return undefined;
+    }
+    return { micros: parseAmount(cap.amount).micros, decimal: cap.amount };
+  };
+  const over = (path: string, amount: string, kind: MoneyKind, cap: { decimal: string }) =>
+    problems.push({ path, message: `${amount} is over the configured ${kind} cap of ${show(cap.decimal)}; nothing was sent (${CAP_SOURCE})` });
 
   // Amounts converted from natural units.
   for (const a of input.amounts) {
     if (a.micros === null || a.decimal === null) continue;
     for (const kind of await kinds(a.field, entityOf(input.entities, a.holder), input)) {
-      const cap = caps[kind];
-      if (cap !== undefined && a.micros > parseAmount(cap).micros) over(a.path, show(a.decimal), kind, cap);
+      const cap = capOf(kind, a.path);
+      if (cap && a.micros > cap.micros) over(a.path, show(a.decimal), kind, cap);
     }
   }
 
@@ -96,11 +111,48 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
       }
       // The API reports the amount in its own unit: micros (Pinterest) or major units (Whop).
       const micros = field.unit === 'major' ? parseAmount(String(amount)).micros : BigInt(amount);
-      const shown = field.unit === 'major' ? formatMajor(String(amount), currency ?? 'USD') : formatMoney(String(amount), currency ?? 'USD');
+      const shown = field.unit === 'major' ? show(String(amount)) : formatMicros(String(amount), currency);
       for (const kind of capped) {
-        if (micros > parseAmount(caps[kind]!).micros) over(where, `the current ${field.inputName} of ${shown}`, kind, caps[kind]!);
+        const cap = capOf(kind, where);
+        if (cap && micros > cap.micros) over(where, `the current ${field.inputName} of ${shown}`, kind, cap);
       }
     }
   }
+
+  if (caps.bid !== undefined && input.api === 'pinterest') {
+    const bids = await effectiveBids({ tool: input.tool, entities: input.entities, body: input.body, current: input.current });
+    const cap = bids.length ? capOf('bid', bids[0].path) : undefined;
+    for (const bid of bids) {
+      const problem = effectiveBidProblem(bid, cap, currency);
+      if (problem) problems.push(problem);
+    }
+  }
   return problems;
+}
+
+/** Why an effective bid breaks the bid cap, or cannot be checked against it; undefined when it holds. */
+function effectiveBidProblem(bid: EffectiveBid, cap: { micros: bigint; decimal: string } | undefined, currency: string | undefined): Problem | undefined {
+  const lift = `ask the operator to lift the bid cap (${CAP_SOURCE})`;
+  if ('unknown' in bid) {
+    return { path: bid.path, message: `the effective bid of ${bid.subject} cannot be checked against the configured bid cap: ${bid.unknown}; nothing was sent. Try again, or ${lift}` };
+  }
+  // Without a cap for this currency the write is already refused (once, naming the missing cap).
+  if (!cap) return undefined;
+  const factors = bid.factors.map((f) => `${f.multiplier.text} (${f.source})`).join(' x ');
+  const limit = formatMajorIn(cap.decimal, currency);
+  if (bid.bid === null) {
+    return {
+      path: bid.path,
+      message: `${bid.subject} has bid multipliers above 1 (${factors}) but ${bid.noBid}, so its effective bid cannot be checked against the configured bid cap of ${limit}; nothing was sent. Give it a bid, keep its multipliers at most 1, or ${lift}`,
+    };
+  }
+  const num = bid.factors.reduce((n, f) => n * f.multiplier.num, 1n);
+  const den = bid.factors.reduce((d, f) => d * f.multiplier.den, 1n);
+  if (bid.bid * num <= cap.micros * den) return undefined;
+  // Rounded up to a micro, so the amount shown is never below the one compared.
+  const effective = (bid.bid * num + den - 1n) / den;
+  return {
+    path: bid.path,
+    message: `the effective bid of ${bid.subject} is ${formatMicros(bid.bid, currency)} x ${factors} = ${formatMicros(effective, currency)}, over the configured bid cap of ${limit}; nothing was sent. Lower the bid or the multipliers, or ${lift}`,
+  };
 }

@@ -5,7 +5,7 @@ import type { ToolDef } from '../tools/registry.js';
 import { classify } from './classification.js';
 import type { ConvertedAmount } from './convert.js';
 import { ENTITY_WRITES, type LocatedEntity, STATUS_ACTIONS, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
-import { formatMajor, formatMoney } from './money.js';
+import { formatMajorIn, formatMicros } from './money.js';
 import type { MoneyField } from './money-fields.js';
 import { oneLine, quote, showValue } from './text.js';
 
@@ -151,8 +151,8 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
         : field.unit === 'undocumented'
           ? String(value)
           : field.unit === 'major'
-            ? formatMajor(String(value), currency ?? 'USD')
-            : formatMoney(String(value), currency ?? 'USD');
+            ? formatMajorIn(String(value), currency)
+            : formatMicros(String(value), currency);
     changes.push({
       ...base,
       field: path,

@@ -1,7 +1,7 @@
 // Replaces natural amounts in validated arguments by the API's values, after checking the account's currency.
 import { pathOf } from '../tools/results.js';
 import { MoneyError, checkCurrency } from './money.js';
-import { type MoneyField, MoneyValue } from './money-fields.js';
+import { CurrencyCodeValue, type MoneyField, MoneyValue } from './money-fields.js';
 
 export interface ConvertedAmount {
   path: string;
@@ -24,8 +24,9 @@ export interface ConvertOptions {
   currency: string | undefined;
 }
 
+/** Whether arguments carry an amount or a currency code, so the account's currency must be read. */
 export function hasMoney(value: unknown): boolean {
-  if (value instanceof MoneyValue) return true;
+  if (value instanceof MoneyValue || value instanceof CurrencyCodeValue) return true;
   if (Array.isArray(value)) return value.some(hasMoney);
   if (value && typeof value === 'object') return Object.values(value).some(hasMoney);
   return false;
@@ -48,6 +49,17 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
     const apiValue = value.apiValue();
     out.push({ path: where, field, decimal: amount?.decimal ?? null, micros: amount?.micros ?? null, apiValue });
     return apiValue;
+  }
+  if (value instanceof CurrencyCodeValue) {
+    const where = pathOf(path);
+    if (!options.currency) throw new AmountError(where, 'no ad account is named, so its currency is unknown; pass ad_account_id');
+    if (value.code.toUpperCase() !== options.currency) {
+      throw new AmountError(
+        where,
+        `is ${value.code} but the ad account bills in ${options.currency}; amounts are written and capped in the account's currency and never converted: write currency_code "${options.currency}" with the amount in ${options.currency}`,
+      );
+    }
+    return value.code;
   }
   if (Array.isArray(value)) return value.map((item, i) => convertMoney(item, options, out, [...path, i]));
   if (value && typeof value === 'object') {

@@ -7,6 +7,7 @@ import type { SharedStore } from '../store.js';
 import { errorResult } from '../tools/results.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
 import { AuditLog, writeId } from './audit.js';
+import type { Caps } from './cap-settings.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
 import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
@@ -14,8 +15,7 @@ import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './con
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities, moneyFieldsOf } from './entities.js';
-import { formatMajor, formatMoney, parseAmount } from './money.js';
-import type { MoneyKind } from './money-fields.js';
+import { formatMajorIn, formatMicros, parseAmount } from './money.js';
 import { type SendRecord, WriteOutcome } from './outcome.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
@@ -49,7 +49,7 @@ export interface GuardOptions {
      */
     dialogs: boolean;
   };
-  caps: Readonly<Partial<Record<MoneyKind, string>>>;
+  caps: Caps;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
   /** Whop: the currency assumed where the account reports none yet (WHOP_CURRENCY, default USD). */
@@ -133,6 +133,7 @@ export class SpendGuard implements Guard {
     const changes = await this.resolveParents(heldChanges(tool, prepared, this.options.confirmWrites), current);
     const overCap = await capProblems({
       api: tool.api.id,
+      tool: tool.name,
       caps: this.options.caps,
       amounts: prepared.amounts,
       entities: prepared.entities,
@@ -462,13 +463,13 @@ export class SpendGuard implements Guard {
       if (change.reason === 'money') {
         const field = moneyFieldsOf(input.tool.api.id, located.kind).find((f) => f.inputName === change.field);
         const from = field ? entity[field.apiName] : undefined;
-        const currency = prepared.currency ?? 'USD';
+        const currency = prepared.currency;
         if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
-          change.from = formatMoney(String(from), currency);
+          change.from = formatMicros(String(from), currency);
           change.from_micro = String(from);
           if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
         } else if (field?.unit === 'major' && typeof from === 'number') {
-          change.from = formatMajor(String(from), currency);
+          change.from = formatMajorIn(String(from), currency);
           const to = prepared.amounts.find((a) => a.holder === located.item && a.field.apiName === field.apiName)?.micros;
           if (typeof to === 'bigint') change.change_percent = percent(parseAmount(from).micros, to);
         } else if (from === null) change.from = null;

@@ -17,8 +17,8 @@ export interface MoneyField {
   /** Property name in tool input: the API name without `_in_micro_currency`. */
   inputName: string;
   /**
-   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent in major units (Whop),
-   * with no more decimals than the account currency has.
+   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent in major units (Whop,
+   * Pinterest promotion discounts), with no more decimals than the account currency has.
    * `undocumented`: the description does not say the unit; the value is passed as given and flagged in previews.
    */
   unit: 'micro' | 'major' | 'undocumented';
@@ -56,6 +56,9 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
   micro('AdvancedAuctionBidOptions', 'bid_in_micro_currency', 'bid'),
   micro('KeywordsCommon', 'bid', 'bid'),
   micro('KeywordUpdate', 'bid', 'bid'),
+  // Promotion discounts ("$10 off"): a plain number beside its currency_code. Every micro amount of the description
+  // says micro in its name or text; this one does not, so it is in major units, as a shopper reads it.
+  { api: 'pinterest', owner: 'PromotionTemplateValue', apiName: 'amount', inputName: 'amount', unit: 'major', kind: 'promotion' },
   // Insertion orders: the description gives no unit for these amounts.
   { api: 'pinterest', owner: 'SSIOInsertionOrderCommon', apiName: 'budget_amount', inputName: 'budget_amount', unit: 'undocumented', kind: 'order' },
   { api: 'pinterest', owner: 'SSIOCreateInsertionOrderRequest', apiName: 'estimated_monthly_spend', inputName: 'estimated_monthly_spend', unit: 'undocumented', kind: 'order' },
@@ -67,6 +70,20 @@ export const MONEY_FIELDS: readonly MoneyField[] = [
   ]),
 ];
 
+/**
+ * Request properties that name the currency of the amounts beside them: each must be the account's currency, since
+ * amounts are written and capped in it and no exchange rate is ever applied. A test lists every other request
+ * property of the description that names a currency, with why it is not one of these.
+ */
+export const CURRENCY_CODE_FIELDS: readonly { api: ApiId; owner: string; apiName: string }[] = [
+  { api: 'pinterest', owner: 'PromotionTemplateValue', apiName: 'currency_code' },
+];
+
+/** A validated currency code of a CURRENCY_CODE_FIELDS property, still waiting to be compared with the account's. */
+export class CurrencyCodeValue {
+  constructor(readonly code: string) {}
+}
+
 /** Response fields in micro units (for readable amounts in results), beyond the request fields above. */
 export const MICRO_RESPONSE_FIELD = /(micro_currency|MicroCurrency|MICRO_DOLLAR|^daily_spend_cap|^lifetime_spend_cap|^budget$|^paid_budget$|^bid_floors?$)/;
 
@@ -77,6 +94,7 @@ function key(api: ApiId, owner: string | undefined, name: string): string {
   return `${api}:${owner ?? ''}:${name}`;
 }
 const BY_OWNER = new Map(MONEY_FIELDS.map((f) => [key(f.api, f.owner, f.apiName), f]));
+const CURRENCY_CODES = new Set(CURRENCY_CODE_FIELDS.map((f) => key(f.api, f.owner, f.apiName)));
 
 /** The money field an API property name belongs to, if any (used to explain why a micro name is refused). */
 export function moneyFieldByApiName(api: ApiId, apiName: string): MoneyField | undefined {
@@ -138,9 +156,19 @@ function amountSchema(field: MoneyField, facts: SchemaFacts): z.ZodType {
     .describe(AMOUNT_HELP);
 }
 
+const CURRENCY_CODE_HELP = "Must be the ad account's currency";
+
+/** A currency code input, kept as the API spells it and marked for the comparison with the account's currency. */
+function currencyCodeSchema(facts: SchemaFacts): z.ZodType {
+  const codes = facts.enum?.filter((v): v is string => typeof v === 'string');
+  const base = codes?.length ? z.enum(codes as [string, ...string[]]) : z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter ISO 4217 code');
+  return base.transform((code) => new CurrencyCodeValue(code)).describe(CURRENCY_CODE_HELP);
+}
+
 /** SchemaBuilder hook: money properties become natural-amount inputs under their natural names. */
 export function moneyOverride(api: ApiId) {
   return (owner: string | undefined, name: string, facts: SchemaFacts): PropertyOverride | undefined => {
+    if (CURRENCY_CODES.has(key(api, owner, name))) return { inputName: name, schema: currencyCodeSchema(facts) };
     const field = BY_OWNER.get(key(api, owner, name));
     if (!field || field.unit === 'undocumented') return undefined;
     return { inputName: field.inputName, schema: amountSchema(field, facts) };

@@ -380,5 +380,10 @@ export function formatMoney(micros: bigint | number | string, currency: string):
 
 /** Micros in natural units with their currency, or as a bare decimal marked as such where the currency is unknown. */
 export function formatMicros(micros: bigint | number | string, currency: string | undefined): string {
-  return currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (currency units)`;
+  return currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (unknown currency)`;
+}
+
+/** A major-unit amount with its currency, or marked as such where the currency is unknown: a currency is never guessed. */
+export function formatMajorIn(decimal: string, currency: string | undefined): string {
+  return currency ? formatMajor(decimal, currency) : `${decimal} (unknown currency)`;
 }

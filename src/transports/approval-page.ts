@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import { type Approval, isExpired } from '../guards/approvals.js';
 import type { Change } from '../guards/changes.js';
-import { formatMoney } from '../guards/money.js';
+import { formatMicros } from '../guards/money.js';
 import { percent } from '../guards/changes.js';
 
 const STYLE = `
@@ -68,7 +68,7 @@ function totals(changes: readonly Change[], currency: string | undefined): strin
     total.items++;
     byField.set(c.field, total);
   }
-  const money = (micros: bigint) => formatMoney(String(micros), currency ?? 'USD');
+  const money = (micros: bigint) => formatMicros(micros, currency);
   return [...byField].map(([field, t]) => {
     const from = t.fromKnown ? `${money(t.from)} -> ` : '';
     const change = t.fromKnown ? percent(t.from, t.to) : undefined;
