@@ -334,7 +334,7 @@ describe('--config FILE', () => {
     const escaped = configFile('{"ad-accounts": "549755885175", "ad-\\u0061ccounts": ""}');
     expect(refusal(['--config', escaped])).toMatch(/"ad-accounts" is given twice \(line 1\)/);
     // The same key in two different objects is not a duplicate.
-    expect(loadConfig(['--config', configFile('{"caps": {"bid": "1"}, "port": 8123}')], {}).caps).toEqual({ bid: '1' });
+    expect(loadConfig(['--config', configFile('{"caps": {"bid": "1"}, "port": 8123}')], {}).caps).toEqual({ bid: { anyCurrency: '1' } });
   });
 
   it('refuses comments and trailing commas (the file is JSON), with the same message as any other syntax error', () => {
