@@ -5,7 +5,7 @@ import type { ToolDef } from '../tools/registry.js';
 import { classify } from './classification.js';
 import type { ConvertedAmount } from './convert.js';
 import { ENTITY_WRITES, type LocatedEntity, STATUS_ACTIONS, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
-import { formatMajor, formatMoney } from './money.js';
+import { formatMajorAmount, formatMicros } from './money.js';
 import type { MoneyField } from './money-fields.js';
 import { oneLine, quote, showValue } from './text.js';
 
@@ -58,6 +58,10 @@ export interface Change {
   spending?: string;
   /** A parent id still to be compared with the current one (resolved, then removed, by the guard). */
   pending?: true;
+  /** The entity is created by this write (it has no current value: a person reads "new"). */
+  create?: true;
+  /** How a person reads an amount: "per day", "lifetime", "per click" (set by the guard where known). */
+  unit?: string;
 }
 
 export function queryObject(query: readonly [string, string][]): Record<string, string | string[]> {
@@ -139,6 +143,7 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
     index,
     ...(entity.id !== undefined ? { id: entity.id } : {}),
     ...(typeof name === 'string' ? { name } : {}),
+    ...(create ? { create: true as const } : {}),
   };
   const changes: Change[] = [];
 
@@ -150,8 +155,8 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
         : field.unit === 'undocumented'
           ? String(value)
           : field.unit === 'major'
-            ? formatMajor(String(value), currency ?? 'USD')
-            : formatMoney(String(value), currency ?? 'USD');
+            ? formatMajorAmount(String(value), currency)
+            : formatMicros(String(value), currency);
     changes.push({
       ...base,
       field: path,
