@@ -1,7 +1,7 @@
 // The approval page driven in a real headless Chromium: stdio's loopback page (sign-in link opened via $BROWSER)
 // and HTTP's /approvals (approver token), each checked against what actually reached the fake Pinterest API.
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+// (The README's picture is written by `npm run screenshot:approval`, never by a test run.)
+import { existsSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,6 @@ import { type Served, callText, connect, serve } from './helpers/http.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const USD_AD_GROUP = '2680059592701';
-const SCREENSHOT = resolve(import.meta.dirname, '../docs/approval-page.png');
 const WRITE_BODY = [{ id: USD_AD_GROUP, budget_in_micro_currency: 12_500_000 }];
 const budgetArgs = (budget: string, extra: Record<string, unknown> = {}) => ({
   ad_account_id: USD_ACCOUNT,
@@ -33,6 +32,10 @@ const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method 
 
 /** The status line of an approval page. */
 const status = (page: Page) => page.locator('dd.status').innerText();
+/** What the page says happens next. */
+const next = (page: Page) => page.locator('p.next').innerText();
+/** One fact of the page's list (`Account`, `Goes to`), as the person reads it. */
+const fact = (page: Page, name: string) => page.locator(`dt:text-is("${name}") + dd`).innerText();
 
 describe('approval page in Chromium, stdio (link sign-in)', () => {
   let browser: Browser;
@@ -42,7 +45,8 @@ describe('approval page in Chromium, stdio (link sign-in)', () => {
   beforeAll(async () => {
     browser = await launch();
     capture = recordingBrowser();
-    h = await startStdio({ args: ['--toolsets', 'all'], env: { BROWSER: capture.command } });
+    // Every held write here opens its own tab (no tab bound), so that each test reads its own link.
+    h = await startStdio({ args: ['--toolsets', 'all'], env: { BROWSER: capture.command, PINTEREST_MCP_APPROVAL_TAB_SECONDS: '0' } });
   });
   afterAll(async () => {
     await h?.close();
@@ -71,14 +75,25 @@ describe('approval page in Chromium, stdio (link sign-in)', () => {
     // What the person decides on.
     const text = await page.locator('body').innerText();
     for (const expected of ['ad_groups_update', USD_ACCOUNT, 'USD', '10.00 USD', '12.50 USD', '+25%']) expect(text).toContain(expected);
+    expect(await fact(page, 'Account')).toBe(`"Acme US" (${USD_ACCOUNT}), USD`);
+    expect(await fact(page, 'Goes to')).toMatch(/^127\.0\.0\.1:\d+ \(custom URL\)$/);
+    expect(await fact(page, 'Asked by')).toBe('test-client 1.0.0, over stdio on this computer');
+    expect(await fact(page, 'Approval id')).toBe(s.approval_id);
+    expect(text).toContain('Approve sends exactly the request shown under "Exact request" once');
     expect(await status(page)).toBe('Waiting for your decision');
     const changes = page.getByRole('table', { name: 'Changes' });
     await expect.poll(() => changes.getByRole('row').count()).toBe(2);
     const row = changes.getByRole('row').nth(1);
+    expect(await row.locator('td').nth(2).innerText()).toBe('budget (per day)');
+    expect(await row.locator('td').nth(6).innerText()).toBe('sets an amount');
     expect(await row.locator('td').nth(3).innerText()).toBe('10.00 USD');
     expect(await row.locator('td').nth(4).innerText()).toBe('12.50 USD');
     expect(await row.locator('td').nth(5).innerText()).toBe('+25%');
     expect(text).toContain('Totals');
+    // The exact request is folded away until asked for.
+    expect(await page.locator('details > summary').innerText()).toBe('Exact request');
+    expect(await page.locator('pre[aria-labelledby="request"]').isVisible()).toBe(false);
+    await page.locator('details > summary').click();
     const request = await page.locator('pre[aria-labelledby="request"]').innerText();
     expect(request).toContain(`PATCH /ad_accounts/${USD_ACCOUNT}/ad_groups`);
     expect(request).toContain('budget_in_micro_currency');
@@ -87,20 +102,19 @@ describe('approval page in Chromium, stdio (link sign-in)', () => {
     // Accessibility basics: language, one h1, buttons by role, no scripts at all.
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').count()).toBe(1);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('ad_groups_update');
+    // The heading says the change in words (it used to be the tool's name, which stays under "Tool").
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Raise the daily budget of ad group "US Prospecting" from 10.00 USD to 12.50 USD per day (+25%)');
     const approve = page.getByRole('button', { name: 'Approve' });
     await expect.poll(() => approve.count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Reject' }).count()).toBe(1);
     expect(await page.locator('script').count()).toBe(0);
-
-    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     // Approve: one PATCH with the exact body, and the page shows the outcome.
     await approve.click();
     await page.waitForLoadState();
     expect(new URL(page.url()).pathname).toBe(`/approvals/${s.approval_id}`);
     expect(await status(page)).toBe('Approved and sent once');
+    expect(await next(page)).toBe('Sent once. Return to your assistant: it reads the outcome with the approval id.');
     expect(await page.getByRole('heading', { name: 'Outcome' }).count()).toBe(1);
     expect(await page.locator('pre[aria-labelledby="outcome"]').innerText()).not.toBe('');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
@@ -162,6 +176,7 @@ describe('approval page in Chromium, stdio (link sign-in)', () => {
     await page.getByRole('button', { name: 'Reject' }).click();
     await page.waitForLoadState();
     expect(await status(page)).toBe('Rejected: nothing was sent');
+    expect(await next(page)).toMatch(/^Nothing was sent\. Return to your assistant: it reads the rejection with the approval id\./);
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(writes(h.emulator)).toHaveLength(0);
 
@@ -232,13 +247,16 @@ describe('approval page in Chromium, HTTP (approver token sign-in)', () => {
     expect(new URL(page.url()).pathname).toBe('/approvals');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Pending approvals');
     expect(await page.locator('body').innerText()).toContain('Signed in as alice.');
-    const entry = page.getByRole('table', { name: 'Pending approvals' }).getByRole('link', { name: 'ad_groups_update' });
+    // The list names the change in words (it used to name the tool only, which stays below the link).
+    const entry = page.getByRole('table', { name: 'Pending approvals' }).getByRole('link', { name: 'Raise the daily budget of ad group "US Prospecting"' });
     await expect.poll(() => entry.count()).toBe(1);
     await entry.click();
     await page.waitForLoadState();
     expect(new URL(page.url()).pathname).toBe(`/approvals/${s.approval_id}`);
 
     // The hostile name is shown as text, never as markup.
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain(`rename it to "${HOSTILE}"`);
+    await page.locator('details > summary').click();
     const request = await page.locator('pre[aria-labelledby="request"]').innerText();
     expect(request).toContain(HOSTILE);
     expect(request).toContain('12500000');

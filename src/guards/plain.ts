@@ -360,7 +360,10 @@ function createLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
   const rule = entityRule(api, kind);
   const label = entityLabel(kind, nameOf(kind, item), undefined, index);
   const clauses: string[] = [];
-  for (const c of own.filter((c) => c.reason === 'money')) {
+  // Budgets first, bids last: how much it may spend, then what it pays per unit.
+  const rank: Record<MoneyWords['role'], number> = { budget: 0, cap: 1, other: 2, bid: 3 };
+  const money = own.filter((c) => c.reason === 'money').sort((a, b) => rank[moneyWords(a.field).role] - rank[moneyWords(b.field).role]);
+  for (const c of money) {
     const words = moneyWords(c.field);
     if (c.to === null) continue;
     const amount = amountText(c.to);
