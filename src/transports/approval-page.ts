@@ -216,7 +216,6 @@ export async function approvalPage(approval: Approval, csrf: CsrfFor, notice?: s
   const body = `
 ${notice ? `<p class="notice" role="status">${e(notice)}</p>` : ''}
 <h1>${e(titleOf(approval))}</h1>
-${plain.length > 1 ? `<h2 id="words">What it does</h2><ul aria-labelledby="words" class="lines">${plain.map((line) => `<li>${e(line)}</li>`).join('')}</ul>` : ''}
 <dl>
 <dt>Status</dt><dd class="status">${e(stateText(approval))}</dd>
 <dt>Account</dt><dd>${e(accountText(approval))}</dd>
@@ -227,6 +226,7 @@ ${plain.length > 1 ? `<h2 id="words">What it does</h2><ul aria-labelledby="words
 <dt>Requested</dt><dd>${timeTag(approval.created_at)}</dd>
 <dt>Expires</dt><dd>${timeTag(approval.expires_at)}</dd>${decided}
 </dl>
+${plain.length > 1 ? `<h2 id="words">What it does</h2><ul aria-labelledby="words" class="lines">${plain.map((line) => `<li>${e(line)}</li>`).join('')}</ul>` : ''}
 <h2 id="next">What happens next</h2>
 <p class="next">${e(nextText(approval, where))}</p>
 ${actions}
