@@ -259,7 +259,7 @@ export function describeChange(c: Change): string {
   const id = c.id === undefined ? ` #${c.index + 1}` : /^[\w-]{1,64}$/.test(c.id) ? ` ${c.id}` : ` ${quote(c.id, 64)}`;
   const who = `${c.entity}${id}${c.name !== undefined ? ` ${quote(c.name, 80)}` : ''}`;
   const show = (v: unknown) => (c.reason === 'money' && typeof v === 'string' ? oneLine(v, 60) : showValue(v, 80));
-  const from = c.from !== undefined ? `${show(c.from)} -> ` : '';
+  const from = c.from !== undefined ? `${c.from === null ? 'none' : show(c.from)} -> ` : '';
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';
   const whole = WHOLE_REQUEST_LABEL[c.reason];

@@ -22,8 +22,10 @@ interface Source {
 export interface AccountLabel {
   /** The ad account id the call names (Pinterest). */
   id?: string;
-  /** The ad account's name; for Whop, which names no account, the name of the entity the call reads its currency from. */
+  /** The ad account's name; for Whop, which names no account, the name of the entity the call writes (see `named`). */
   name?: string;
+  /** What `name` names when it is not an account's (Whop: `ad group`, `campaign`). */
+  named?: string;
   /** The currency the account reports; absent when it reports none. */
   currency?: string;
   /** Whop: the account reported no currency, and WHOP_CURRENCY was assumed. */

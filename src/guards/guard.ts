@@ -11,7 +11,7 @@ import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
 import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
-import { CurrencyResolver, type Reader } from './currency.js';
+import { type AccountLabel, CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues, readEntities } from './current.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities, moneyFieldsOf } from './entities.js';
 import { formatMajorAmount, formatMicros, parseAmount } from './money.js';
@@ -537,7 +537,15 @@ export class SpendGuard implements Guard {
       parentName,
     });
     if (!changes.length) plain.lines.push(`${oneLine(tool.title, 80)}: an ordinary write (no money or delivery status changes)`);
-    return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account } : {}) };
+    return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account: await this.whopNamed(input, prepared, current, account) } : {}) };
+  }
+
+  /** Whop names no account: the label carries the name of the entity the write creates or changes instead. */
+  private async whopNamed(input: GuardInput, prepared: PreparedWrite, current: CurrentValues, account: AccountLabel): Promise<AccountLabel> {
+    const entity = prepared.entities[0];
+    if (input.tool.api.id !== 'whop' || account.id || !entity) return account;
+    const name = nameOf(entity.kind, entity.item) ?? (entity.create ? undefined : nameOf(entity.kind, await current.entity(entity.kind, entity.id)));
+    return name ? { ...account, name, named: entity.kind.replace('_', ' ') } : account;
   }
 
   private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {

@@ -149,20 +149,19 @@ function timeTag(iso: string): string {
 function accountText(approval: Approval): string {
   const label = approval.summary.account;
   const id = label?.id ?? approval.account;
-  const name = label?.name !== undefined ? quote(label.name, 80) : undefined;
+  const name = label?.name !== undefined ? `${label.named ? `${label.named} ` : ''}${quote(label.name, 80)}` : undefined;
   const who = name && id ? `${name} (${id})` : (name ?? id);
   if (!who) return 'none named';
   const currency = approval.currency ?? label?.currency;
-  const money = currency
-    ? `${currency}${label?.currency_assumed && !approval.currency ? ' (assumed: the account reports none)' : ''}`
-    : 'currency unknown (the account reports none)';
+  const assumed = label?.currency_assumed && currency === label.currency;
+  const money = currency ? `${currency}${assumed ? ' (assumed: the account reports none yet)' : ''}` : 'currency unknown (the account reports none)';
   return `${oneLine(who, 160)}, ${money}`;
 }
 
 /** Short form for the list: the account's name, else its id. */
 function accountShort(approval: Approval): string {
   const label = approval.summary.account;
-  if (label?.name !== undefined) return `${quote(label.name, 60)}${label.id ? ` (${label.id})` : ''}`;
+  if (label?.name !== undefined) return `${label.named ? `${label.named} ` : ''}${quote(label.name, 60)}${label.id ? ` (${label.id})` : ''}`;
   return oneLine(label?.id ?? approval.account ?? 'none named', 60);
 }
 
