@@ -1,10 +1,12 @@
-// Plain-language lines of held writes (src/guards/plain.ts), from the guard's own changes for real tool bodies.
+// Plain-language lines of held writes (src/guards/plain.ts), from the guard's own changes for real tool bodies; the account label beside them.
 import { describe, expect, it } from 'vitest';
 import { pinterestApi, whopApi } from '../src/catalog/apis.js';
 import type { ApiRequest } from '../src/client/request.js';
 import { type Change, type PreparedWrite, heldChanges } from '../src/guards/changes.js';
+import { CurrencyResolver } from '../src/guards/currency.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities } from '../src/guards/entities.js';
 import { ageRanges, describeTargeting, describeWhopTargeting, describeWrite, timeText, whyHeld } from '../src/guards/plain.js';
+import { createStore } from '../src/store.js';
 import { buildTools } from '../src/tools/registry.js';
 
 const TOOLS = [...buildTools(pinterestApi), ...buildTools(whopApi)];
@@ -283,5 +285,25 @@ describe('targeting and times in words', () => {
     expect(timeText(1798761600)).toBe('2027-01-01 00:00 UTC');
     expect(timeText('2027-01-01T09:30:00Z')).toBe('2027-01-01 09:30 UTC');
     expect(timeText('soon')).toBe('"soon"');
+  });
+});
+
+describe('the account a person reads beside its id', () => {
+  it('reads name and currency once (shared with the currency used for amounts), and says nothing it does not know', async () => {
+    const reads: string[] = [];
+    const accounts: Record<string, Entity> = { '1': { id: '1', name: 'Acme US', currency: 'usd' }, '2': { id: '2', name: 'No currency' } };
+    const read = async (tool: string, args: Record<string, unknown>) => {
+      reads.push(`${tool}:${String(args.ad_account_id)}`);
+      if (args.ad_account_id === '3') throw new Error('down');
+      return accounts[String(args.ad_account_id)];
+    };
+    const resolver = new CurrencyResolver(await createStore('memory'), read);
+    expect(await resolver.currencyFor(pinterestApi, { ad_account_id: '1' })).toBe('USD');
+    expect(await resolver.account(pinterestApi, { ad_account_id: '1' })).toEqual({ id: '1', name: 'Acme US', currency: 'USD' });
+    expect(await resolver.account(pinterestApi, { ad_account_id: '2' })).toEqual({ id: '2', name: 'No currency' });
+    // A label only helps a person: a failed read leaves the id, and never stops the call.
+    expect(await resolver.account(pinterestApi, { ad_account_id: '3' })).toEqual({ id: '3' });
+    expect(await resolver.account(pinterestApi, {})).toBeUndefined();
+    expect(reads).toEqual(['ad_accounts_get:1', 'ad_accounts_get:2', 'ad_accounts_get:3']);
   });
 });
