@@ -243,6 +243,31 @@ describe('plain lines of updates', () => {
   });
 });
 
+describe('plain lines of mixed writes', () => {
+  it('tells a create from an update at the same position (bulk upsert), and says keywords in words', async () => {
+    const { lines, title } = await plain({
+      tool: 'bulk_upsert_create',
+      currency: 'USD',
+      current: { '2680059592701': { id: '2680059592701', name: 'US Prospecting', budget_type: 'DAILY' } },
+      parents: { '687195134101': 'Winter sale' },
+      body: {
+        create: { ad_groups: [{ campaign_id: '687195134101', name: 'Fresh', budget_in_micro_currency: 5_000_000, billable_event: 'CLICKTHROUGH' }] },
+        update: { ad_groups: [{ id: '2680059592701', budget_in_micro_currency: 7_000_000 }] },
+      },
+      amend: (changes) => {
+        for (const c of changes) if (!c.create && c.field === 'budget') Object.assign(c, { from: '10.00 USD', from_micro: '10000000', change_percent: -30 });
+      },
+    });
+    expect(lines).toEqual([
+      'Create ad group "Fresh" in campaign "Winter sale": 5.00 USD per day, starts ACTIVE at once',
+      'Lower the daily budget of ad group "US Prospecting" from 10.00 USD to 7.00 USD per day (-30%)',
+    ]);
+    expect(title).toBe('Create 1 ad group in campaign "Winter sale", update 1 ad group');
+    const keywords = await plain({ tool: 'keywords_create', currency: 'USD', body: { parent_id: '2680059592701', keywords: [{ value: 'snow boots', match_type: 'EXACT', bid: 800_000 }] } });
+    expect(keywords.lines).toEqual(['Create keyword "snow boots": bid 0.80 USD, starts active at once, exact match']);
+  });
+});
+
 describe('plain lines of whole-request writes', () => {
   it('says deletes, access and spend writes with what they act on', async () => {
     expect((await plain({ tool: 'pins_delete', args: { pin_id: '1057925269001' }, body: undefined })).lines).toEqual(['Delete pin 1057925269001: deletes a pin for good (an ad using it stops)']);

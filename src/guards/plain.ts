@@ -268,7 +268,7 @@ function budgetPeriod(api: ApiId, kind: EntityKind, item: Entity, now: Entity | 
 function bidUnit(api: ApiId, kind: EntityKind, item: Entity, now: Entity | undefined): string | undefined {
   if (api === 'whop') return 'per result';
   if (kind !== 'ad_group') return undefined;
-  const event = item.billable_event ?? now?.billable_event ?? (now ? undefined : 'CLICKTHROUGH');
+  const event = item.billable_event ?? now?.billable_event;
   return typeof event === 'string' ? BILLABLE_UNIT[event] : undefined;
 }
 
@@ -281,10 +281,14 @@ function unitOf(api: ApiId, kind: EntityKind, change: Change, item: Entity, now:
   return undefined;
 }
 
-/** How a create or a raise of a bid reads: "bid up to 1.50 USD per click". */
-function bidPhrase(api: ApiId, item: Entity, now: Entity | undefined, amount: string, unit: string | undefined): string {
-  const strategy = item.bid_strategy_type ?? item.bid_type ?? now?.bid_strategy_type ?? now?.bid_type;
+/**
+ * How the bid of a create reads: "bid up to 1.50 USD per click". A Pinterest ad group's bid is a ceiling unless its
+ * strategy says otherwise (MAX_BID, or none given); keywords and promotions just bid.
+ */
+function bidPhrase(api: ApiId, kind: EntityKind, item: Entity, amount: string, unit: string | undefined): string {
+  const strategy = item.bid_strategy_type ?? item.bid_type;
   const per = unit ? ` ${unit}` : '';
+  if (api === 'pinterest' && kind !== 'ad_group') return `bid ${amount}${per}`;
   if (api === 'whop') {
     if (strategy === 'average_target') return `an average cost of ${amount}${per}`;
     return `a cost of up to ${amount}${per}`;
@@ -367,7 +371,7 @@ function createLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
     const words = moneyWords(c.field);
     if (c.to === null) continue;
     const amount = amountText(c.to);
-    if (words.role === 'bid') clauses.push(bidPhrase(api, item, undefined, amount, c.unit));
+    if (words.role === 'bid') clauses.push(bidPhrase(api, kind, item, amount, c.unit));
     else if (words.role === 'cap') clauses.push(`spends up to ${amount}${c.unit === 'lifetime' ? ' in total' : ` ${c.unit}`}`);
     else if (words.role === 'budget') clauses.push(c.unit && !c.unit.startsWith('set by') ? `${amount} ${c.unit}` : `a budget of ${amount}${c.unit ? ` (${c.unit})` : ''}`);
     else clauses.push(`${words.noun} ${amount}${c.unit ? ` ${c.unit}` : ''}`);
@@ -391,7 +395,7 @@ function createLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
   }
   if (kind === 'keyword' && typeof item.match_type === 'string') clauses.push(`${oneLine(item.match_type.toLowerCase(), 20)} match`);
   // Held settings the clauses above do not say in words are named, so that nothing held goes unmentioned.
-  const said = new Set(['budget_type', 'billable_event', 'bid_strategy_type', 'bid_type', 'targeting_spec', ...WHOP_TARGETING]);
+  const said = new Set(['budget_type', 'billable_event', 'bid_strategy_type', 'bid_type', 'targeting_spec', ...WHOP_TARGETING, ...(kind === 'keyword' ? ['value', 'match_type'] : [])]);
   const others = own.filter((c) => (c.reason === 'setting' || c.reason === 'unclassified') && !said.has(c.field.split('.')[0]));
   if (others.length) clauses.push(`also sets ${[...new Set(others.map((c) => oneLine(c.field, 60)))].join(', ')}`);
   return `Create ${label}${parent ? ` in ${parent}` : ''}${clauses.length ? `: ${clauses.join(', ')}` : ''}`;
