@@ -226,7 +226,7 @@ describe('a cap without a currency', () => {
       h.emulator.inject({ operationId: 'ad_accounts/get', status: 500 });
       const result = await h.call('ad_groups_update', adGroupUpdate(USD_ACCOUNT, { id: USD_AD_GROUP, bid_multiplier: 4 }));
       expect(result.isError).toBe(true);
-      expect(result.text).toContain('is 1.5 (unknown currency) x 4 (bid_multiplier) = 6 (unknown currency), over the configured bid cap of 5 (unknown currency)');
+      expect(result.text).toContain('is 1.50 (currency unknown) x 4 (bid_multiplier) = 6.00 (currency unknown), over the configured bid cap of 5.00 (currency unknown)');
       expect(result.text).not.toMatch(/USD/);
       expect(h.sent({ writesOnly: true })).toHaveLength(0);
       // The same number in every account's currency: 5 JPY on a JPY account.

@@ -249,6 +249,7 @@ describe('confirmation by elicitation (clients that can ask their user)', () => 
       return { action: 'accept', content: { confirm: true } };
     });
     expect(asked[0]).toContain('10.00 USD -> 13.00 USD (+30%)');
+    expect(asked[0]).toContain('In words:\n- Raise the daily budget of ad group "US Prospecting" from 10.00 USD to 13.00 USD per day (+30%)');
     expect(result.isError, result.text).toBeFalsy();
     expect(writes).toHaveLength(1);
   });

@@ -8,6 +8,8 @@ import {
   MoneyError,
   checkCurrency,
   formatMajor,
+  formatMajorAmount,
+  formatMicros,
   formatMoney,
   microsToDecimal,
   parseAmount,
@@ -322,6 +324,14 @@ describe('formatting', () => {
     expect(formatMajor('-0.00', 'USD')).toBe('0.00 USD');
     expect(ruleOf(() => formatMajor('1e3', 'USD'))).toBe('format');
     expect(ruleOf(() => formatMajor('12', 'US'))).toBe('format');
+  });
+
+  it('marks an amount whose currency is unknown as unknown, never as a guessed currency', () => {
+    expect(formatMicros(12_500_000n, undefined)).toBe('12.50 (currency unknown)');
+    expect(formatMicros(1n, undefined)).toBe('0.000001 (currency unknown)');
+    expect(formatMajorAmount('1234.5', undefined)).toBe('1,234.50 (currency unknown)');
+    expect(formatMicros(500_000_000n, 'JPY')).toBe('500 JPY');
+    expect(formatMajorAmount('12.5', 'usd')).toBe('12.50 USD');
   });
 
   it('converts micros exactly', () => {

@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { redactor } from '../redact.js';
 import { type SharedStore, StoreUnavailable } from '../store.js';
 import type { Change } from './changes.js';
+import type { AccountLabel } from './currency.js';
 import { type Deployment, deploymentMismatch } from './deployment.js';
 import { type Caller, callerKey } from './types.js';
 
@@ -11,6 +12,15 @@ import { type Caller, callerKey } from './types.js';
 export interface ApprovalSummary {
   /** `ad_groups_update on ad account 549755885175 (USD)`. */
   heading: string;
+  /**
+   * What the write does in one line a person reads first (`Raise the daily budget of ad group "US Prospecting" from
+   * 10.00 USD to 12.50 USD per day (+25%)`); absent in approvals made before it existed.
+   */
+  title?: string;
+  /** One plain-language line per entity the write creates or changes (plain.ts). */
+  plain?: string[];
+  /** The account with its name and currency, where the call names one. */
+  account?: AccountLabel;
   /** `changes spend`, `is destructive`. */
   verb: string;
   headline: string;

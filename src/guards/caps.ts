@@ -6,7 +6,7 @@ import type { ConvertedAmount } from './convert.js';
 import type { CurrentValues } from './current.js';
 import { type EffectiveBid, effectiveBids } from './effective-bids.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
-import { formatMajorIn, formatMicros, parseAmount } from './money.js';
+import { formatMajorAmount, formatMicros, parseAmount } from './money.js';
 import { MONEY_FIELDS, type MoneyField, type MoneyKind, kindsOf } from './money-fields.js';
 import type { Problem } from './types.js';
 
@@ -47,7 +47,7 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
   const { caps } = input;
   if (Object.keys(caps).length === 0) return [];
   const currency = await input.currency().catch(() => undefined);
-  const show = (decimal: string) => formatMajorIn(decimal, currency);
+  const show = (decimal: string) => formatMajorAmount(decimal, currency);
   const problems: Problem[] = [];
   const missing = new Set<MoneyKind>();
   /** The cap of `kind` in the account's currency; undefined when there is none, and a kind that has none here is refused once. */
@@ -139,7 +139,7 @@ function effectiveBidProblem(bid: EffectiveBid, cap: { micros: bigint; decimal: 
   // Without a cap for this currency the write is already refused (once, naming the missing cap).
   if (!cap) return undefined;
   const factors = bid.factors.map((f) => `${f.multiplier.text} (${f.source})`).join(' x ');
-  const limit = formatMajorIn(cap.decimal, currency);
+  const limit = formatMajorAmount(cap.decimal, currency);
   if (bid.bid === null) {
     return {
       path: bid.path,

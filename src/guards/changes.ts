@@ -5,7 +5,7 @@ import type { ToolDef } from '../tools/registry.js';
 import { classify } from './classification.js';
 import type { ConvertedAmount } from './convert.js';
 import { ENTITY_WRITES, type LocatedEntity, STATUS_ACTIONS, type StrayKey, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
-import { formatMajorIn, formatMicros } from './money.js';
+import { formatMajorAmount, formatMicros } from './money.js';
 import type { MoneyField } from './money-fields.js';
 import { oneLine, quote, showValue } from './text.js';
 
@@ -59,6 +59,10 @@ export interface Change {
   spending?: string;
   /** A parent id still to be compared with the current one (resolved, then removed, by the guard). */
   pending?: true;
+  /** The entity is created by this write (it has no current value: a person reads "new"). */
+  create?: true;
+  /** How a person reads an amount: "per day", "lifetime", "per click" (set by the guard where known). */
+  unit?: string;
 }
 
 export function queryObject(query: readonly [string, string][]): Record<string, string | string[]> {
@@ -140,6 +144,7 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
     index,
     ...(entity.id !== undefined ? { id: entity.id } : {}),
     ...(typeof name === 'string' ? { name } : {}),
+    ...(create ? { create: true as const } : {}),
   };
   const changes: Change[] = [];
 
@@ -151,7 +156,7 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
         : field.unit === 'undocumented'
           ? String(value)
           : field.unit === 'major'
-            ? formatMajorIn(String(value), currency)
+            ? formatMajorAmount(String(value), currency)
             : formatMicros(String(value), currency);
     changes.push({
       ...base,
@@ -257,7 +262,7 @@ export function describeChange(c: Change): string {
   const id = c.id === undefined ? ` #${c.index + 1}` : /^[\w-]{1,64}$/.test(c.id) ? ` ${c.id}` : ` ${quote(c.id, 64)}`;
   const who = `${c.entity}${id}${c.name !== undefined ? ` ${quote(c.name, 80)}` : ''}`;
   const show = (v: unknown) => (c.reason === 'money' && typeof v === 'string' ? oneLine(v, 60) : showValue(v, 80));
-  const from = c.from !== undefined ? `${show(c.from)} -> ` : '';
+  const from = c.from !== undefined ? `${c.from === null ? 'none' : show(c.from)} -> ` : '';
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';
   const whole = WHOLE_REQUEST_LABEL[c.reason];

@@ -1,4 +1,4 @@
-// Finds the currency an ad account bills in (read from the API, cached in the store with a TTL); never converts FX.
+// Finds the currency an ad account bills in, and its name for people (read from the API, cached in the store with a TTL); never converts FX.
 import type { ApiDefinition, ApiId } from '../catalog/apis.js';
 import type { SharedStore } from '../store.js';
 
@@ -14,12 +14,28 @@ interface Source {
   args: Args;
   /** The currency in the answer, or undefined when it reports none. */
   pick(body: unknown): unknown;
+  /** The name a person knows the account by: the ad account's (Pinterest), or the entity's own (Whop has none). */
+  name(body: unknown): unknown;
+}
+
+/** An account as a person reads it beside its id: its name and the currency it bills in, where known. */
+export interface AccountLabel {
+  /** The ad account id the call names (Pinterest). */
+  id?: string;
+  /** The ad account's name; for Whop, which names no account, the name of the entity the call writes (see `named`). */
+  name?: string;
+  /** What `name` names when it is not an account's (Whop: `ad group`, `campaign`). */
+  named?: string;
+  /** The currency the account reports; absent when it reports none. */
+  currency?: string;
+  /** Whop: the account reported no currency, and WHOP_CURRENCY was assumed. */
+  currency_assumed?: boolean;
 }
 
 const field = (name: string) => (body: unknown) => (body as Record<string, unknown> | undefined)?.[name];
 const bodyOf = (args: Args) => (args.body ?? {}) as Args;
 const whopGet = (tool: string, id: unknown): Source | undefined =>
-  typeof id === 'string' ? { tool, args: { id }, pick: field('spend_currency') } : undefined;
+  typeof id === 'string' ? { tool, args: { id }, pick: field('spend_currency'), name: field('title') } : undefined;
 
 /**
  * Whop states an account's currency only as `spend_currency` on its campaigns, ad groups and ads: each call reads it
@@ -30,6 +46,8 @@ export const WHOP_CURRENCY_SOURCES: Readonly<Record<string, (args: Args) => Sour
     tool: 'whop_ad_campaigns_list',
     args: { ...(typeof bodyOf(args).account_id === 'string' ? { account_id: bodyOf(args).account_id } : {}), first: 1 },
     pick: (body) => ((body as { data?: Args[] } | undefined)?.data ?? [])[0]?.spend_currency,
+    // A new campaign has no name of its own yet: the body's title is shown instead (see account()).
+    name: () => undefined,
   }),
   whop_ad_campaigns_update: (args) => whopGet('whop_ad_campaigns_get', args.id),
   whop_ad_groups_create: (args) => whopGet('whop_ad_campaigns_get', bodyOf(args).ad_campaign_id),
@@ -56,7 +74,7 @@ export class CurrencyResolver {
   private source(api: ApiDefinition, tool: string | undefined, args: Args): Source | undefined {
     if (api.id === 'whop') return tool ? WHOP_CURRENCY_SOURCES[tool]?.(args) : undefined;
     const account = args.ad_account_id;
-    return typeof account === 'string' ? { tool: 'ad_accounts_get', args: { ad_account_id: account }, pick: field('currency') } : undefined;
+    return typeof account === 'string' ? { tool: 'ad_accounts_get', args: { ad_account_id: account }, pick: field('currency'), name: field('name') } : undefined;
   }
 
   /**
@@ -70,14 +88,50 @@ export class CurrencyResolver {
     // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
     const cached = (await this.store.get(key).catch(() => undefined)) as string | undefined;
     if (cached) return cached;
-    const reported = source.pick(await this.read(source.tool, source.args));
-    const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
+    const { currency } = await this.readSource(api, source);
     if (!currency) {
       const assumed = this.assumed[api.id];
       if (assumed) return assumed;
       throw new Error(`ad account ${String(args.ad_account_id)} did not report a currency`);
     }
-    await this.store.set(key, currency, TTL_MS).catch(() => {});
     return currency;
+  }
+
+  /**
+   * The account a call names, as a person reads it: name and currency, read with the account (one read per hour,
+   * shared with currencyFor). Undefined when the call names no account or the read fails: a label only helps a
+   * person, so it never stops a call.
+   */
+  async account(api: ApiDefinition, args: Args, tool?: string): Promise<AccountLabel | undefined> {
+    const id = typeof args.ad_account_id === 'string' ? args.ad_account_id : undefined;
+    const source = this.source(api, tool, args);
+    const assumed = this.assumed[api.id];
+    const label = (found: { name?: string; currency?: string }): AccountLabel => ({
+      ...(id ? { id } : {}),
+      ...(found.name ? { name: found.name } : {}),
+      ...(found.currency ? { currency: found.currency } : assumed ? { currency: assumed, currency_assumed: true } : {}),
+    });
+    if (!source) return id || assumed ? label({}) : undefined;
+    const key = `account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
+    const cached = (await this.store.get(key).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
+    if (cached) return label(cached);
+    try {
+      return label(await this.readSource(api, source));
+    } catch {
+      return id ? { id } : undefined;
+    }
+  }
+
+  /** Reads a source once and caches both what it says about the currency and the account's name. */
+  private async readSource(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string }> {
+    const body = await this.read(source.tool, source.args);
+    const reported = source.pick(body);
+    const named = source.name(body);
+    const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
+    const found = { ...(typeof named === 'string' && named ? { name: named } : {}), ...(currency ? { currency } : {}) };
+    const suffix = `${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
+    if (currency) await this.store.set(`currency:${suffix}`, currency, TTL_MS).catch(() => {});
+    await this.store.set(`account:${suffix}`, found, TTL_MS).catch(() => {});
+    return found;
   }
 }

@@ -12,11 +12,12 @@ import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, describeChange, headline, heldChanges, percent, queryObject } from './changes.js';
 import { CONFIRMATION_TOKENS, type ConsumeOutcome, Confirmations, DIALOG_IDS, requestHash } from './confirmations.js';
 import { AmountError, type ConvertedAmount, convertMoney, hasMoney } from './convert.js';
-import { CurrencyResolver, type Reader } from './currency.js';
-import { CurrentValues } from './current.js';
+import { type AccountLabel, CurrencyResolver, type Reader } from './currency.js';
+import { CurrentValues, readEntities } from './current.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities, moneyFieldsOf } from './entities.js';
-import { formatMajorIn, formatMicros, parseAmount } from './money.js';
+import { formatMajorAmount, formatMicros, parseAmount } from './money.js';
 import { type SendRecord, WriteOutcome } from './outcome.js';
+import { describeWrite, nameOf, parentIds } from './plain.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
 import type { ToolDef } from '../tools/registry.js';
@@ -77,6 +78,11 @@ function notConfirmedReason(outcome: ConsumeOutcome, dialog: DialogRound): strin
   if (dialog.answer === 'failed') return `the confirmation dialog failed (${oneLine(dialog.failure ?? 'no reason given', 200)})`;
   if (dialog.answer === 'unanswered') return 'the dialog came back without a yes/no answer';
   return undefined;
+}
+
+/** The plain lines of a summary for a person, under a heading (none for summaries made before they existed). */
+function inWords(summary: Summary): string[] {
+  return summary.plain?.length ? ['In words:', ...summary.plain.map((line) => `- ${line}`)] : [];
 }
 
 function refused(intro: string, problems: readonly Problem[]): GuardDecision {
@@ -194,7 +200,7 @@ export class SpendGuard implements Guard {
   private async hold(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<CallToolResult> {
     const { tool } = input;
     const { desk, tokens } = this.options.approval;
-    if (desk) return this.approvalRequired(input, prepared, await this.summary(input, prepared, changes, current), desk);
+    if (desk) return this.approvalRequired(input, prepared, await this.summary(input, prepared, changes, current, true), desk);
     if (tokens !== 'none') {
       if (tokens === 'fallback') {
         this.options.logger.warn({ tool: tool.name, approval: 'model-token' }, 'no person can approve here: falling back to a model-held token (--approval-fallback model)');
@@ -234,6 +240,7 @@ export class SpendGuard implements Guard {
       const announced = await desk.announce(approval, input.openUrl);
       const text = [
         `Approval required: ${summary.heading} ${summary.verb}. Nothing has been sent.`,
+        ...inWords(summary),
         summary.headline,
         ...summary.lines,
         ...summary.notes,
@@ -362,9 +369,9 @@ export class SpendGuard implements Guard {
   ): Promise<GuardDecision> {
     const { tool } = input;
     if (dialog.id === undefined) {
-      const summary = await this.summary(input, prepared, changes, current);
+      const summary = await this.summary(input, prepared, changes, current, true);
       const { token } = await this.dialogs.issue(tool.name, prepared.hash);
-      const message = [`${summary.heading} ${summary.verb}:`, summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n');
+      const message = [`${summary.heading} ${summary.verb}:`, ...inWords(summary), summary.headline, ...summary.lines, ...summary.notes, `Request: ${displayJson(summary.request)}`].join('\n');
       return { action: 'ask', question: { message, state: token } };
     }
     const outcome = await this.dialogs.consume(dialog.id, prepared.hash);
@@ -463,13 +470,13 @@ export class SpendGuard implements Guard {
       if (change.reason === 'money') {
         const field = moneyFieldsOf(input.tool.api.id, located.kind).find((f) => f.inputName === change.field);
         const from = field ? entity[field.apiName] : undefined;
-        const currency = prepared.currency;
+        const { currency } = prepared;
         if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
           change.from = formatMicros(String(from), currency);
           change.from_micro = String(from);
           if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
         } else if (field?.unit === 'major' && typeof from === 'number') {
-          change.from = formatMajorIn(String(from), currency);
+          change.from = formatMajorAmount(String(from), currency);
           const to = prepared.amounts.find((a) => a.holder === located.item && a.field.apiName === field.apiName)?.micros;
           if (typeof to === 'bigint') change.change_percent = percent(parseAmount(from).micros, to);
         } else if (from === null) change.from = null;
@@ -480,8 +487,11 @@ export class SpendGuard implements Guard {
     return [...notes];
   }
 
-  /** What a preview shows: the changes in natural amounts (with current values), notes and the exact request. */
-  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<Summary> {
+  /**
+   * What a preview shows: the changes in natural amounts (with current values), notes and the exact request; for a
+   * person (`forPerson`: the approval page and the dialog), also the write in plain words and the account's name.
+   */
+  private async summary(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, forPerson = false): Promise<Summary> {
     const { tool } = input;
     const notes = (await this.withCurrentValues(input, prepared, changes, current)).map((n) => oneLine(n));
     const request = {
@@ -503,7 +513,42 @@ export class SpendGuard implements Guard {
           : changes.length
             ? 'is destructive'
             : 'is a write, and every write is confirmed here (--confirm-writes all)';
-    return { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, changes, request };
+    const summary: Summary = { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, changes, request };
+    return forPerson ? { ...summary, ...(await this.inPlainWords(input, prepared, changes, current)) } : summary;
+  }
+
+  /** The write in plain words (one line per entity, parents named), and the account with its name and currency. */
+  private async inPlainWords(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<Pick<Summary, 'title' | 'plain' | 'account'>> {
+    const { tool } = input;
+    const account = await this.currencies.account(tool.api, input.args, tool.name);
+    const parents = parentIds(tool.api.id, prepared.entities, prepared.request.body);
+    const loaded = new Map<EntityKind, Promise<Map<string, Record<string, unknown>> | undefined>>();
+    const parentName = async (kind: EntityKind, id: string): Promise<string | undefined> => {
+      let entities = loaded.get(kind);
+      if (!entities) loaded.set(kind, (entities = readEntities(this.options.read, tool.api.id, kind, input.args, parents.get(kind) ?? [id]).catch(() => undefined)));
+      return nameOf(kind, (await entities)?.get(id));
+    };
+    const plain = await describeWrite({
+      api: tool.api.id,
+      tool: { name: tool.name, title: tool.title, path: tool.op.path },
+      args: input.args,
+      body: prepared.request.body,
+      currency: prepared.currency ?? account?.currency,
+      entities: prepared.entities,
+      changes,
+      current: (kind, id) => current.entity(kind, id),
+      parentName,
+    });
+    if (!changes.length) plain.lines.push(`${oneLine(tool.title, 80)}: an ordinary write (no money or delivery status changes)`);
+    return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account: await this.whopNamed(input, prepared, current, account) } : {}) };
+  }
+
+  /** Whop names no account: the label carries the name of the entity the write creates or changes instead. */
+  private async whopNamed(input: GuardInput, prepared: PreparedWrite, current: CurrentValues, account: AccountLabel): Promise<AccountLabel> {
+    const entity = prepared.entities[0];
+    if (input.tool.api.id !== 'whop' || account.id || !entity) return account;
+    const name = nameOf(entity.kind, entity.item) ?? (entity.create ? undefined : nameOf(entity.kind, await current.entity(entity.kind, entity.id)));
+    return name ? { ...account, name, named: entity.kind.replace('_', ' ') } : account;
   }
 
   private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {

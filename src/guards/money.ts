@@ -356,21 +356,26 @@ export function microsToDecimal(micros: bigint | number | string): string {
  * least the currency's minor digits, more only where nonzero digits need them: "1,234.50 USD", "500 JPY".
  */
 export function formatMajor(decimal: string, currency: string): string {
+  const code = typeof currency === 'string' ? currency.trim().toUpperCase() : '';
+  if (!/^[A-Z]{3}$/.test(code)) {
+    throw new MoneyError('format', `Currency ${show(currency)} (rule: format): expected a three-letter ISO 4217 code`);
+  }
+  return `${groupDecimal(decimal, currencyInfoOrDefault(code).minorDigits)} ${code}`;
+}
+
+/** A plain decimal with thousands separators and at least `minDigits` decimals: "1234.5" -> "1,234.50". */
+function groupDecimal(decimal: string, minDigits: number): string {
   const text = typeof decimal === 'string' ? decimal.trim() : String(decimal);
   const match = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
   if (match === null) {
     throw new MoneyError('format', `Amount ${show(decimal)} (rule: format): expected a plain decimal such as "1234.5"`);
   }
-  const code = typeof currency === 'string' ? currency.trim().toUpperCase() : '';
-  if (!/^[A-Z]{3}$/.test(code)) {
-    throw new MoneyError('format', `Currency ${show(currency)} (rule: format): expected a three-letter ISO 4217 code`);
-  }
   const [, minus = '', intRaw = '0', fracRaw = ''] = match;
   const whole = intRaw.replace(/^0+(?=[0-9])/, '');
-  const frac = fracRaw.replace(/0+$/, '').padEnd(currencyInfoOrDefault(code).minorDigits, '0');
+  const frac = fracRaw.replace(/0+$/, '').padEnd(minDigits, '0');
   const isZero = /^0*$/.test(whole + frac);
   const grouped = whole.replace(/\B(?=(?:[0-9]{3})+$)/g, ',');
-  return `${minus !== '' && !isZero ? '-' : ''}${grouped}${frac === '' ? '' : `.${frac}`} ${code}`;
+  return `${minus !== '' && !isZero ? '-' : ''}${grouped}${frac === '' ? '' : `.${frac}`}`;
 }
 
 /** Formats exact micros: 12_500_000n -> "12.50 USD", 500_000_000n -> "500 JPY", 1n -> "0.000001 USD". */
@@ -378,12 +383,18 @@ export function formatMoney(micros: bigint | number | string, currency: string):
   return formatMajor(microsToDecimal(micros), currency);
 }
 
-/** Micros in natural units with their currency, or as a bare decimal marked as such where the currency is unknown. */
-export function formatMicros(micros: bigint | number | string, currency: string | undefined): string {
-  return currency ? formatMoney(micros, currency) : `${microsToDecimal(micros)} (unknown currency)`;
+/** How an amount whose currency is not known is marked: never as a guessed currency. */
+export const CURRENCY_UNKNOWN = '(currency unknown)';
+
+/**
+ * An amount in major units with its currency, or, where the currency is unknown, with two decimals at least and
+ * marked so: "12.50 (currency unknown)". Nothing is ever labelled with a currency it was not stated in.
+ */
+export function formatMajorAmount(decimal: string, currency: string | undefined): string {
+  return currency ? formatMajor(decimal, currency) : `${groupDecimal(decimal, 2)} ${CURRENCY_UNKNOWN}`;
 }
 
-/** A major-unit amount with its currency, or marked as such where the currency is unknown: a currency is never guessed. */
-export function formatMajorIn(decimal: string, currency: string | undefined): string {
-  return currency ? formatMajor(decimal, currency) : `${decimal} (unknown currency)`;
+/** Micros in natural units with their currency, or marked "(currency unknown)" where the currency is unknown. */
+export function formatMicros(micros: bigint | number | string, currency: string | undefined): string {
+  return formatMajorAmount(microsToDecimal(micros), currency);
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
-import { formatMajor, formatMicros } from './money.js';
+import { formatMajorAmount, formatMicros } from './money.js';
 import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
 import { readEntities } from './current.js';
 import { hasMicroColumns, restateRow } from './report-money.js';
@@ -229,7 +229,7 @@ export class WriteOutcome {
       const code = currency ?? fallback;
       let shown = String(amount);
       try {
-        shown = code ? formatMajor(String(amount), code) : `${amount} (account currency)`;
+        shown = formatMajorAmount(String(amount), code);
       } catch {
         // A number that does not print as a plain decimal (1e21) stays as the API gave it.
       }
