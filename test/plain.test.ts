@@ -40,7 +40,7 @@ async function plain(c: Case) {
   const action = STATUS_ACTIONS[t.name];
   if (action && typeof args.id === 'string') entities.push({ kind: action.kind, create: false, id: args.id, location: 0, index: 0, path: 'id', item: {} });
   const prepared: PreparedWrite = { request: { body: c.body } as ApiRequest, amounts: [], currency: c.currency, hash: '', entities, stray };
-  const changes = heldChanges(t, prepared, 'spend,destructive');
+  const changes = heldChanges(t, prepared, new Set(['data', 'destructive'] as const));
   c.amend?.(changes);
   const asked: string[] = [];
   const result = await describeWrite({
