@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import { type Approval, isExpired } from '../guards/approvals.js';
 import type { Change } from '../guards/changes.js';
+import { destination } from '../guards/deployment.js';
 import { formatMoney } from '../guards/money.js';
 import { percent } from '../guards/changes.js';
 
@@ -92,6 +93,11 @@ const STATE_TEXT: Record<Approval['state'], string> = {
   not_sent: 'Approved, but not sent',
 };
 
+/** Where the write goes (`api.pinterest.com (production)`): sandbox and production, or two accounts' hosts, look alike otherwise. */
+function sendsTo(approval: Approval): string {
+  return approval.deployment ? destination(approval.deployment) : 'not recorded';
+}
+
 function stateText(approval: Approval): string {
   if (isExpired(approval)) return 'Expired: nothing was sent';
   return STATE_TEXT[approval.state];
@@ -124,6 +130,7 @@ ${notice ? `<p class="notice" role="status">${e(notice)}</p>` : ''}
 <h1>${e(approval.tool)}: ${e(summary.verb)}</h1>
 <dl>
 <dt>Status</dt><dd class="status">${e(stateText(approval))}</dd>
+<dt>Sends to</dt><dd>${e(sendsTo(approval))}</dd>
 <dt>Ad account</dt><dd>${e(approval.account ?? 'none named')}</dd>
 <dt>Currency</dt><dd>${e(approval.currency ?? 'no amounts')}</dd>
 <dt>Requested</dt><dd>${e(approval.created_at)}</dd>
@@ -146,10 +153,10 @@ ${outcomeSection(approval)}
 /** Every pending approval, oldest first. */
 export async function listPage(approvals: readonly Approval[], csrf: CsrfFor, approver: string): Promise<string> {
   const rows = approvals
-    .map((a) => `<tr><td><a href="/approvals/${e(a.id)}">${e(a.tool)}</a></td><td>${e(a.account ?? '')}</td><td>${e(a.summary.headline)}</td><td>${e(a.expires_at)}</td></tr>`)
+    .map((a) => `<tr><td><a href="/approvals/${e(a.id)}">${e(a.tool)}</a></td><td>${e(sendsTo(a))}</td><td>${e(a.account ?? '')}</td><td>${e(a.summary.headline)}</td><td>${e(a.expires_at)}</td></tr>`)
     .join('\n');
   const body = `<h1>Pending approvals</h1><p>Signed in as ${e(approver)}.</p>
-${rows ? `<table aria-label="Pending approvals"><thead><tr><th scope="col">Tool</th><th scope="col">Ad account</th><th scope="col">What it changes</th><th scope="col">Expires</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting for approval.</p>'}`;
+${rows ? `<table aria-label="Pending approvals"><thead><tr><th scope="col">Tool</th><th scope="col">Sends to</th><th scope="col">Ad account</th><th scope="col">What it changes</th><th scope="col">Expires</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting for approval.</p>'}`;
   return layout('Pending approvals', body, await csrf('sign-out'));
 }
 
