@@ -63,7 +63,7 @@ export async function connect(url: string, headers: Record<string, string> = {},
  * reaches a server on 127.0.0.1). undici's own fetch with its own Agent, so that the dispatcher matches the fetch.
  */
 export function fetchFrom(localAddress: string): typeof globalThis.fetch {
-  const dispatcher = new Agent({ connect: { localAddress } });
+  const dispatcher = new Agent({ localAddress });
   return ((input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
     undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof globalThis.fetch;
 }
