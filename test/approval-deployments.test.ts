@@ -112,6 +112,11 @@ describe.skipIf(!redisServer)('replicas configured differently on one Redis: an 
     }
     expect(writes(emulator)).toHaveLength(0);
     expect((await status(asker, args, id)).structuredContent).toMatchObject({ status: 'approval_pending' });
+    // Read on the other replica, it is not sent to a page that refuses it: it is refused there, saying where it belongs.
+    const readElsewhere = await status(other, args, id);
+    expect(readElsewhere.isError).toBe(true);
+    expect(readElsewhere.text).toMatch(others[name].offersTool ? /cannot be read here: it was asked on a server offering other tools/ : /ad_groups_update (writes, and this server runs read-only|is left out on this server)/);
+    expect(readElsewhere.text).not.toContain(`/approvals/${id}`);
 
     // On the asking replica it is still pending and executes exactly once.
     expect((await alice.decide(id, 'approve')).status).toBe(303);
@@ -224,6 +229,11 @@ describe.skipIf(!redisServer)('deployments sharing one Redis (other base URL, ot
     for (const [i, d] of deployments.entries()) {
       expect((await status(d, asked[i], ids[i])).text).toMatch(/Approved by page:alice .*sent once/);
     }
+    // Another deployment does not pass the outcome off as its own (sandbox and production would look alike).
+    const readElsewhere = await status(deployments[1], asked[0], ids[0]);
+    expect(readElsewhere.structuredContent).toMatchObject({ status: 'approval_elsewhere', approval_id: ids[0] });
+    expect(readElsewhere.text).toContain(`cannot be read here: it was asked for ${apis[0].url}, and this server sends to ${apis[1].url}`);
+    expect(readElsewhere.text).not.toContain('sent once');
     expect(apis.flatMap(writes)).toHaveLength(3);
   });
 });
