@@ -289,6 +289,11 @@ export class SpendGuard implements Guard {
     if (!approval || approval.tool !== tool.name) {
       return answer('approval_unknown', `No approval ${oneLine(id, 40)} for ${tool.name} exists (unknown, or gone a day after its decision). Nothing was sent.`, true);
     }
+    // Another deployment's approval: its page here refuses it, and its outcome is another API's (sandbox or production).
+    const elsewhere = this.approvals.mismatch(approval);
+    if (elsewhere) {
+      return answer('approval_elsewhere', `Approval ${id} cannot be read here: ${elsewhere}. Call ${tool.name} with it on the server that asked for it. Nothing was sent.`, true);
+    }
     if (approval.hash !== hash) {
       return answer('approval_mismatch', `Approval ${id} is for different arguments of ${tool.name}; call with the arguments it was created for. Nothing was sent.`, true);
     }

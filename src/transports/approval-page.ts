@@ -251,11 +251,11 @@ export async function listPage(approvals: readonly Approval[], csrf: CsrfFor, ap
     .map((a) => {
       const plain = a.summary.plain ?? [];
       const lines = plain.length > 1 ? plain.slice(0, LIST_LINES).map((l) => `<li>${e(l)}</li>`).join('') + (plain.length > LIST_LINES ? `<li>and ${plain.length - LIST_LINES} more</li>` : '') : '';
-      return `<tr><td><a href="/approvals/${e(a.id)}">${e(titleOf(a))}</a>${lines ? `<ul class="lines">${lines}</ul>` : ''}<div class="tool">${e(a.tool)}</div></td><td>${e(accountShort(a))}</td><td>${e(askedBy(a.requested_by))}</td><td>${timeTag(a.expires_at)}</td></tr>`;
+      return `<tr><td><a href="/approvals/${e(a.id)}">${e(titleOf(a))}</a>${lines ? `<ul class="lines">${lines}</ul>` : ''}<div class="tool">${e(a.tool)}</div></td><td>${e(accountShort(a))}</td><td>${e(whereTo(a))}</td><td>${e(askedBy(a.requested_by))}</td><td>${timeTag(a.expires_at)}</td></tr>`;
     })
     .join('\n');
   const body = `<h1>Pending approvals</h1><p>Signed in as ${e(approver)}.</p>
-${rows ? `<table aria-label="Pending approvals"><thead><tr><th scope="col">What it does</th><th scope="col">Account</th><th scope="col">Asked by</th><th scope="col">Expires</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting for approval.</p>'}`;
+${rows ? `<table aria-label="Pending approvals"><thead><tr><th scope="col">What it does</th><th scope="col">Account</th><th scope="col">Goes to</th><th scope="col">Asked by</th><th scope="col">Expires</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting for approval.</p>'}`;
   return layout('Pending approvals', body, await csrf('sign-out'));
 }
 

@@ -40,11 +40,17 @@ export function csrfOf(html: string, action: string): string {
   return form[1];
 }
 
-/** One person's browser session at `base` (`http://127.0.0.1:PORT`): a cookie jar, redirects not followed. */
+/**
+ * One person's browser session at `base` (`http://127.0.0.1:PORT`): a cookie jar, redirects not followed. `fetch`
+ * (e.g. fetchFrom in ./http.ts) decides the address the browser's requests come from.
+ */
 export class PageApprover {
   private readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+  ) {}
 
   private remember(headers: Headers): void {
     for (const line of headers.getSetCookie()) {
@@ -63,14 +69,14 @@ export class PageApprover {
   }
 
   async get(path: string, extra: Record<string, string> = {}): Promise<PageAnswer> {
-    const response = await fetch(new URL(path, this.base), { redirect: 'manual', headers: this.headers(extra) });
+    const response = await this.fetch(new URL(path, this.base), { redirect: 'manual', headers: this.headers(extra) });
     this.remember(response.headers);
     return { status: response.status, html: await response.text(), location: response.headers.get('location') ?? undefined };
   }
 
   /** Posts a form as the page would (Origin: the page's own, unless `origin` says otherwise; null sends none). */
   async post(path: string, form: Record<string, string>, origin: string | null = this.base, extra: Record<string, string> = {}): Promise<PageAnswer> {
-    const response = await fetch(new URL(path, this.base), {
+    const response = await this.fetch(new URL(path, this.base), {
       method: 'POST',
       redirect: 'manual',
       headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}), ...extra }),

@@ -4,9 +4,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../../src/config.js';
 import type { Emulator } from '../../src/emulator/server.js';
-import { createLogger } from '../../src/logger.js';
+import { type Logger, createLogger } from '../../src/logger.js';
 import { type App, createApp } from '../../src/server.js';
 import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, textOf } from './harness.js';
@@ -26,15 +27,17 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The app served over HTTP in this process (fast); the built server is spawned where the process itself matters. */
-export async function serve(emulator: Emulator, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+/**
+ * The app served over HTTP in this process (fast); the built server is spawned where the process itself matters.
+ * `logger` receives its log lines (default: none).
+ */
+export async function serve(emulator: Emulator, args: string[] = [], env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<Served> {
   const config = loadConfig(['--transport', 'http', '--port', '0', ...args], {
     PINTEREST_API_BASE_URL: emulator.url,
     PINTEREST_ACCESS_TOKEN: TOKEN,
     PINTEREST_MCP_RETRIES: '0',
     ...env,
   });
-  const logger = createLogger('silent');
   const app = await createApp(config, logger);
   const http = await serveHttp(app, httpOptions(config), logger);
   return {
@@ -48,10 +51,21 @@ export async function serve(emulator: Emulator, args: string[] = [], env: Record
   };
 }
 
-export async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+/** An SDK client of the server at `url`; `fetch` (e.g. fetchFrom) decides where its requests leave from. */
+export async function connect(url: string, headers: Record<string, string> = {}, fetch?: typeof globalThis.fetch): Promise<Client> {
   const client = new Client({ name: 'http-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...(fetch ? { fetch } : {}) }));
   return client;
+}
+
+/**
+ * A fetch whose connections leave from `localAddress`: another client address on this machine (any of 127.0.0.0/8
+ * reaches a server on 127.0.0.1). undici's own fetch with its own Agent, so that the dispatcher matches the fetch.
+ */
+export function fetchFrom(localAddress: string): typeof globalThis.fetch {
+  const dispatcher = new Agent({ localAddress });
+  return ((input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof globalThis.fetch;
 }
 
 export async function callText(client: Client, name: string, args: Record<string, unknown>) {
