@@ -474,8 +474,9 @@ describe('what a person reads on the approval page (HTTP, Chromium)', () => {
     expect(paused[1]).toBe(`"Acme JP" (${JPY_ACCOUNT})`);
     expect(created[0]).toContain('Create ad group "Spring test" in campaign "US Always-on Awareness": 15.00 USD per day, starts ACTIVE at once');
     for (const cells of [raised, paused, created]) {
-      expect(cells[2]).toMatch(/over HTTP from 127\.0\.0\.1/);
-      expect(cells[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (10|9) minutes\)$/);
+      expect(cells[2]).toBe(`${new URL(d.emulator.url).host} (custom URL)`);
+      expect(cells[3]).toMatch(/over HTTP from 127\.0\.0\.1/);
+      expect(cells[4]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (10|9) minutes\)$/);
     }
     expect(new Set([raised.join('|'), paused.join('|'), created.join('|')]).size).toBe(3);
     expect(writes(d.emulator)).toHaveLength(0);
