@@ -153,8 +153,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   if (config.transport === 'http' && channels.has('dialog')) {
     logger.warn('--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots');
   }
+  // Why no person can approve here, for a held write with neither a page nor a dialog that counts. Over HTTP the page
+  // is missing either for want of approvers or because the channels leave it out: each reason is told as it is.
   const unavailable =
-    config.transport === 'http'
+    config.transport === 'http' && channels.has('page')
       ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
       : `this server's --approval-channels (${[...channels].join(',') || 'none'}) leave no way for a person to approve in this client.`;
   const guard = new SpendGuard({

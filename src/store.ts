@@ -214,6 +214,16 @@ async function atomicSqlite(path: string) {
       const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
       return rows.length > 0;
     }
+
+    /**
+     * Every row of the namespace, read in one query. keyv deletes each expired row its iterator meets; the adapter's
+     * own iterator reads in OFFSET pages, so each deletion shifted the next page and skipped a live row (an approval
+     * missing from the page, from the pending count, from the interrupted sends to settle).
+     */
+    override async *iterator(namespace?: string): AsyncGenerator<[string, unknown], void> {
+      const rows = (await this.query(`SELECT key, value FROM ${this.opts.table} WHERE key LIKE ?`, `${namespace ? `${namespace}:` : ''}%`)) as { key: string; value: unknown }[];
+      for (const row of rows) yield [row.key, row.value];
+    }
   }
   const adapter = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, table: 'pinterest_mcp', busyTimeout: STORE_TIMEOUT_MS });
   adapter.on('error', () => {});

@@ -78,6 +78,11 @@ export interface Fault {
    * in another shape. `body: undefined` sends no body (a 204, or a 200 with none). Not with `status` or `drop`.
    */
   rewrite?: (answer: { status: number; body: unknown }) => { status: number; body: unknown };
+  /**
+   * Applies the request as usual, then answers only once this settles: a write the API took whose answer is late (the
+   * test releases it when it has done what it wanted meanwhile: failed a store, killed the server). Not with `status`.
+   */
+  hold?: Promise<unknown>;
 }
 
 export interface Emulator {
@@ -306,6 +311,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     let outgoing = answer(op, fileToken, headers, params, parsed.value, problems);
     if (fault?.rewrite) outgoing = { ...fault.rewrite({ status: outgoing.status, body: outgoing.body }), headers: outgoing.headers };
+    if (fault?.hold) await fault.hold.catch(() => {});
     if (fault?.drop === 'after') {
       req.socket.destroy();
       return;

@@ -125,7 +125,10 @@ export class Approvals {
 
   /**
    * Stores a new approval, redacted (whatever an upstream echoed into names or notes never rests in the store). The
-   * claim is stored first: a record without its claim could be shown but never decided.
+   * claim is stored first: a record without its claim could be shown but never decided. When storing the record fails,
+   * the caller tells the model nothing was created, yet a timed-out SET may still land: the record is then settled
+   * `not_sent` here (never decidable) and stored so once the store is back, so that no one approves a write the model
+   * was told failed, and asks for again.
    */
   async create(fields: Pick<Approval, 'tool' | 'args' | 'hash' | 'account' | 'currency' | 'summary' | 'deployment' | 'requested_by'>): Promise<Approval> {
     const now = Date.now();
@@ -137,7 +140,12 @@ export class Approvals {
       state: 'pending' as const,
     });
     await this.store.set(CLAIM + approval.id, true, this.ttlSeconds * 1000);
-    await this.store.set(RECORD + approval.id, approval, (this.ttlSeconds + OUTCOME_TTL_SECONDS) * 1000);
+    try {
+      await this.store.set(RECORD + approval.id, approval, (this.ttlSeconds + OUTCOME_TTL_SECONDS) * 1000);
+    } catch (error) {
+      this.saveLater({ ...approval, state: 'not_sent', note: 'The store failed while this approval was being created, so it cannot be decided; nothing was sent.' });
+      throw error;
+    }
     return approval;
   }
 

@@ -97,6 +97,14 @@ export class ToolRunner {
       if (error instanceof ApiError) return errorResult(error.message, { error: error.kind, ...error.details });
       if (error instanceof StoreUnavailable) {
         this.options.logger.error({ err: error.cause, tool: tool.name, store: error.store }, 'the confirmation store failed; nothing was sent');
+        if (controls.approvalId !== undefined) {
+          // A poll: this call sends nothing, but the approval it asks about may have been approved and sent meanwhile.
+          return errorResult(
+            `The approval store (${error.store}) is unavailable, so this approval's outcome cannot be read now: its write may already have been sent. ` +
+              'This call sent nothing. Do not request the change again; repeat this call (the same arguments and approval_id) once the store is back.',
+            { error: 'store_unavailable', store: error.store },
+          );
+        }
         return errorResult(
           `Nothing was sent: the confirmation store (${error.store}) is unavailable, so ${tool.name} could not be previewed or confirmed safely. ` +
             'Try again once it is back; the server log has the cause.',

@@ -108,6 +108,7 @@ const STATE_TEXT: Record<Approval['state'], string> = {
 
 function stateText(approval: Approval): string {
   if (isExpired(approval)) return 'Expired: nothing was sent';
+  if (approval.state === 'not_sent' && !approval.decided_by) return 'Not sent: it could not be decided';
   return STATE_TEXT[approval.state];
 }
 

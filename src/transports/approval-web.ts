@@ -306,7 +306,7 @@ export class ApprovalWeb {
     } catch (error) {
       if (!(error instanceof StoreUnavailable)) throw error;
       this.options.logger.error({ err: error, approval: id }, 'the approval store failed while a decision was recorded; nothing was sent');
-      return send(res, 503, messagePage('Not sent', 'The approval store failed while your decision was being recorded, so nothing was sent. Ask your assistant to request the change again.'));
+      return send(res, 503, messagePage('Not sent', 'The approval store failed while your decision was being recorded, so nothing was sent. Once it is back, reload this approval: if it still offers Approve, decide again; if not, ask your assistant to request the change again.'));
     }
     const { decision, approval } = decided;
     if (decision === 'unknown' || !approval) return send(res, 404, messagePage('Not found', 'No such approval.'));

@@ -327,7 +327,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   function approvalsPage(req: IncomingMessage, res: ServerResponse): void {
     if (!hostAllowed(req.headers.host, allowedHosts)) return sendJson(res, 403, { error: 'Host header not allowed' });
     if (!app.approvalWeb) {
-      return sendJson(res, 404, { error: 'no approval page: set PINTEREST_MCP_APPROVER_TOKEN to let approvers approve held writes here' });
+      return sendJson(res, 404, {
+        error: 'no approval page: it needs approvers (PINTEREST_MCP_APPROVER_TOKEN) and page among --approval-channels (not --approval model)',
+      });
     }
     void app.approvalWeb.handle(req, res);
   }

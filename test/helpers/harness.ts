@@ -27,6 +27,8 @@ export interface Harness {
   close(): Promise<void>;
   /** What the server wrote to stderr (stdio harness only). */
   stderr(): string;
+  /** stdio harness only: resolves once the server's stderr has ended (after close, all it wrote has arrived). */
+  stderrEnded?: Promise<void>;
   /** The server's process id (stdio harness only). */
   pid?: number;
 }
@@ -35,7 +37,7 @@ export interface HarnessOptions {
   args?: string[];
   env?: Record<string, string>;
   emulator?: Emulator;
-  /** In-process only: answer the server's elicitations (declares the capability). */
+  /** Answers the server's elicitations (declares the capability). */
   onElicit?: (request: ElicitRequest) => Promise<ElicitResult>;
   /** The elicitation modes declared with onElicit (default: form). */
   elicitation?: { form?: Record<string, never>; url?: Record<string, never> };
@@ -75,6 +77,16 @@ export function stdioServer(emulator: Emulator, options: Pick<HarnessOptions, 'a
   return { command: process.execPath, args: [SERVER_ENTRY, ...(options.args ?? [])], env, stderr: 'pipe' as const };
 }
 
+/** The test client, declaring elicitation and answering it when `onElicit` is given. */
+function testClient(options: HarnessOptions): Client {
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    options.onElicit ? { capabilities: { elicitation: options.elicitation ?? { form: {} } } } : undefined,
+  );
+  if (options.onElicit) client.setRequestHandler(ElicitRequestSchema, options.onElicit);
+  return client;
+}
+
 /** The built server (`dist/index.js`) as a child process over stdio: what users run. */
 export async function startStdio(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await startEmulator());
@@ -83,7 +95,11 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const stderrEnded = new Promise<void>((resolve) => {
+    transport.stderr?.once('end', resolve);
+    transport.stderr?.once('close', resolve);
+  });
+  const client = testClient(options);
   await client.connect(transport);
   const harness = wrap(
     client,
@@ -94,7 +110,7 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
     },
     () => stderr,
   );
-  return Object.assign(harness, { pid: transport.pid ?? undefined });
+  return Object.assign(harness, { pid: transport.pid ?? undefined, stderrEnded });
 }
 
 /** The same server in this process over an in-memory transport: faster, for sweeps. */
@@ -105,11 +121,7 @@ export async function startInProcess(options: HarnessOptions = {}): Promise<Harn
   const server = app.createServer();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client(
-    { name: 'test-client', version: '1.0.0' },
-    options.onElicit ? { capabilities: { elicitation: options.elicitation ?? { form: {} } } } : undefined,
-  );
-  if (options.onElicit) client.setRequestHandler(ElicitRequestSchema, options.onElicit);
+  const client = testClient(options);
   await client.connect(clientSide);
   const harness = wrap(client, emulator, async () => {
     await client.close();
