@@ -150,6 +150,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         : 'no one can approve held writes with these --approval-channels',
     );
   }
+  if (config.transport === 'http' && approval.approvers.length > 0 && !channels.has('page')) {
+    logger.warn({ approval_channels: [...channels] }, 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve');
+  }
   if (config.transport === 'http' && channels.has('dialog')) {
     logger.warn('--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots');
   }

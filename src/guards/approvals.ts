@@ -178,10 +178,12 @@ export class Approvals {
       .sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
-  /** How many approvals the client `key` (callerKey) has waiting, on any deployment. */
+  /**
+   * How many approvals the client `key` (callerKey) has waiting on this deployment's page: the ones the person can
+   * decide there. Counted from the shared store; replicas that create at the same moment may each pass the bound once.
+   */
   async pendingCount(key: string): Promise<number> {
-    const now = Date.now();
-    return (await this.all()).filter((a) => a.state === 'pending' && !isExpired(a, now) && callerKey(a.requested_by) === key).length;
+    return (await this.pending()).filter((a) => callerKey(a.requested_by) === key).length;
   }
 
   /** `sending` approvals of this deployment whose send began before `before` (ms) and is not in flight here. */
