@@ -519,7 +519,14 @@ export class SpendGuard implements Guard {
             ? 'is destructive'
             : 'is a write, and every write is confirmed here (--confirm-writes all)';
     const summary: Summary = { heading: `${tool.name}${account}${currency}`, verb, headline: changes.length ? headline(changes) : 'Held: 1 ordinary write.', lines, notes, changes, request };
-    return forPerson ? { ...summary, ...(await this.inPlainWords(input, prepared, changes, current)) } : summary;
+    if (!forPerson) return summary;
+    try {
+      return { ...summary, ...(await this.inPlainWords(input, prepared, changes, current)) };
+    } catch (error) {
+      // The words are a reading aid: without them the person still sees every change and the exact request.
+      this.options.logger.error({ err: error, tool: tool.name }, 'the held write could not be put in plain words');
+      return summary;
+    }
   }
 
   /** The write in plain words (one line per entity, parents named), and the account with its name and currency. */

@@ -119,7 +119,8 @@ function entityLabel(kind: EntityKind, name: string | undefined, id: string | un
 /** A time a person reads: `2026-12-24 09:00 UTC` (Pinterest: Unix seconds; Whop: ISO text). */
 export function timeText(value: unknown): string {
   const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) return showValue(value, 40);
+  // Beyond the dates a Date holds (±8.64e15 ms), the value is shown as given.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return showValue(value, 40);
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
