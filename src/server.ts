@@ -20,7 +20,7 @@ import { fieldNote } from './tools/field-notes.js';
 import { compactInputSchema, listingStamp, toolListing } from './tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from './tools/meta.js';
 import { buildTools, type ToolDef } from './tools/registry.js';
-import { errorResult } from './tools/results.js';
+import { errorResult, resultText } from './tools/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from './tools/runner.js';
 import { reportWorkflow } from './tools/workflows.js';
 import { HttpApprovalDesk, LocalApprovalDesk } from './transports/approval-desk.js';
@@ -63,11 +63,6 @@ function deploymentsOf(config: Config, selection: Selection): Record<string, Dep
       selection: selected,
     },
   };
-}
-
-/** A result's text, joined. */
-function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }
 
 /** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
@@ -158,6 +153,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   }
   // Why no person can approve here, for a held write with neither a page nor a dialog that counts. Over HTTP the page
   // is missing either for want of approvers or because the channels leave it out: each reason is told as it is.
+  /** How long an approved write may take to send (the client's whole timeout and a margin): past it, `sending` was interrupted. */
+  const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
   const unavailable =
     config.transport === 'http' && channels.has('page')
       ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
@@ -169,7 +166,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       tokens,
       desk,
       maxPending: approval.maxPending,
-      sendBoundMs: config.client.totalTimeoutMs + SEND_MARGIN_MS,
+      sendBoundMs,
       unavailable,
       dialogs: channels.has('dialog'),
     },
@@ -199,7 +196,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const result = await runner.run(tool, approved.args, { grant, caller: approved.requested_by });
     if (isQuestion(result)) throw new Error('an approved write asked a question');
     const state = grant.outcome ?? 'not_sent';
-    return { state, result, note: state === 'not_sent' ? `${textOf(result).split('\n')[0]}` : undefined };
+    return { state, result, note: state === 'not_sent' ? resultText(result).split('\n')[0] : undefined };
   }
   const runner = new ToolRunner({
     clients,
@@ -235,10 +232,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   /**
    * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
    * entity back: `sent` when it shows the change, else `unknown`; one replica settles each. Runs at start and then
-   * periodically, so a restart or a store that comes back settles them within SETTLE_INTERVAL_MS.
+   * periodically, so a restart or a store that comes back settles them within SETTLE_INTERVAL_MS. Only a process with an
+   * approval page does it: approvals exist only where a person can decide them.
    */
   const settleStalled = async () => {
-    const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
     for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
       if (!(await approvals.claimSettle(stalled.id))) continue;
       const tool = byName.get(stalled.tool);
@@ -251,8 +248,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     }
   };
   const settle = () => void settleStalled().catch((error: unknown) => logger.warn({ err: error }, 'could not settle interrupted approved writes yet'));
-  const settling = setInterval(settle, Math.min(SETTLE_INTERVAL_MS, config.client.totalTimeoutMs + SEND_MARGIN_MS)).unref();
-  setImmediate(settle);
+  const settling = approvalWeb ? setInterval(settle, Math.min(SETTLE_INTERVAL_MS, sendBoundMs)).unref() : undefined;
+  if (approvalWeb) setImmediate(settle);
   const purging = setInterval(() => void purgeExpired(store).catch(() => {}), PURGE_INTERVAL_MS).unref();
 
   const answer = async (name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {

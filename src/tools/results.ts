@@ -51,6 +51,11 @@ export function describeIssues(issues: readonly Issue[], prefix: readonly Proper
   return [...new Set(lines)];
 }
 
+/** A result's text blocks, joined: what a person or a log line reads of it. */
+export function resultText(result: Pick<CallToolResult, 'content'>): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
+
 export function errorResult(text: string, structured?: Record<string, unknown>): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }], ...(structured ? { structuredContent: structured } : {}) };
 }

@@ -8,6 +8,7 @@ import { formatMicros } from '../guards/money.js';
 import { whyHeld } from '../guards/plain.js';
 import { displayJson, oneLine, quote } from '../guards/text.js';
 import type { Caller } from '../guards/types.js';
+import { resultText } from '../tools/results.js';
 
 const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem 1.5rem;color:#1b1b1b;background:#fff}
@@ -190,7 +191,7 @@ function titleOf(approval: Approval): string {
 function outcomeSection(approval: Approval): string {
   if (!approval.outcome && !approval.note) return '';
   if (!approval.outcome) return `<h2 id="outcome">Outcome</h2><p class="error" role="alert">${e(approval.note)}</p>`;
-  const text = approval.outcome.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+  const text = resultText(approval.outcome);
   const failed = approval.outcome.isError ? '<p class="error" role="alert">The API refused or failed this write; see its answer below.</p>' : '';
   const note = approval.note ? `<p class="notice">${e(approval.note)}</p>` : '';
   return `<h2 id="outcome">Outcome</h2>${failed}${note}<pre aria-labelledby="outcome">${e(text)}</pre>`;
