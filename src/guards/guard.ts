@@ -20,7 +20,7 @@ import { type SendRecord, WriteOutcome } from './outcome.js';
 import { describeWrite, nameOf, parentIds } from './plain.js';
 import { AccountScope } from './scope.js';
 import { displayJson, oneLine } from './text.js';
-import type { ToolDef } from '../tools/registry.js';
+import { type ToolDef, apiArguments } from '../tools/registry.js';
 import { type ApprovalDesk, type ApprovedBy, type DialogRound, type Guard, type GuardDecision, type GuardInput, type Problem, callerKey } from './types.js';
 
 export interface GuardOptions {
@@ -301,9 +301,9 @@ export class SpendGuard implements Guard {
     if (isExpired(approval)) {
       return answer('approval_expired', `Approval ${id} expired at ${approval.expires_at} without a decision; nothing was sent. To ask again, ${callAgain(input, undefined, 'without approval_id')}.`);
     }
-    const where = (await this.options.approval.desk?.address(approval)) ?? 'the approval page';
     switch (approval.state) {
       case 'pending': {
+        const where = (await this.options.approval.desk?.address(approval)) ?? 'the approval page';
         const reminded = await this.options.approval.desk?.remind?.(approval);
         return answer(
           'approval_pending',
@@ -403,8 +403,7 @@ export class SpendGuard implements Guard {
     const sentArgs = approval.args;
     const parsed = tool.input.safeParse(sentArgs);
     if (!parsed.success) return { applied: false, lines: [`The arguments of ${tool.name} no longer validate, so it cannot be read back: check the account.`] };
-    const { dry_run: _dry, confirmation_token: _token, approval_id: _approval, max_items: _max, fields: _fields, ...args } = parsed.data as Record<string, unknown>;
-    const input: GuardInput = { tool, args, sentArgs, dryRun: false, caller: approval.requested_by };
+    const input: GuardInput = { tool, args: apiArguments(parsed.data as Record<string, unknown>), sentArgs, dryRun: false, caller: approval.requested_by };
     const approver = approval.decided_by?.replace(/^page:/, '') ?? 'unknown';
     try {
       return await this.outcome.verify(input, await this.prepare(input), { writeId: writeId(), approvedBy: { channel: 'page', approver }, approvalId: approval.id });

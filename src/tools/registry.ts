@@ -47,6 +47,11 @@ export const CONTROL_ARGS = {
 
 export type ControlArg = keyof typeof CONTROL_ARGS;
 
+/** A call's arguments without the server's own (CONTROL_ARGS): what the API request is built from. */
+export function apiArguments(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([key]) => !(key in CONTROL_ARGS)));
+}
+
 /**
  * A query string cannot carry an empty list: `columns=` reads back as one empty value, and a list of repeated keys
  * vanishes (a required one then is missing). So a list in the query needs at least one item; to send none, omit it.

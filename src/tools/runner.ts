@@ -7,7 +7,7 @@ import type { ApiClient } from '../client/http.js';
 import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guards/types.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailable } from '../store.js';
-import { CONTROL_ARGS, type ToolDef } from './registry.js';
+import { type ToolDef, apiArguments } from './registry.js';
 import { errorResult, project, structured, successResult, validationError } from './results.js';
 
 export interface RunnerOptions {
@@ -74,7 +74,7 @@ export class ToolRunner {
     const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;
     const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: (approval_id as string | undefined) ?? ctx.approvalId };
     // The arguments as sent (JSON, money as written), without the server's own: what an approval keeps to run again.
-    const sent = Object.fromEntries(Object.entries((rawArgs ?? {}) as Record<string, unknown>).filter(([key]) => !(key in CONTROL_ARGS)));
+    const sent = apiArguments((rawArgs ?? {}) as Record<string, unknown>);
     try {
       const first = await this.once(tool, args, { ...controls, sentArgs: sent }, ctx);
       if ('result' in first) return first.result;
