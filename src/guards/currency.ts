@@ -84,10 +84,9 @@ export class CurrencyResolver {
   async currencyFor(api: ApiDefinition, args: Args, tool?: string): Promise<string | undefined> {
     const source = this.source(api, tool, args);
     if (!source) return this.assumed[api.id];
-    const key = `currency:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
     // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
-    const cached = (await this.store.get(key).catch(() => undefined)) as string | undefined;
-    if (cached) return cached;
+    const cached = await this.cached(api, source);
+    if (cached?.currency) return cached.currency;
     const { currency } = await this.readSource(api, source);
     if (!currency) {
       const assumed = this.assumed[api.id];
@@ -112,8 +111,7 @@ export class CurrencyResolver {
       ...(found.currency ? { currency: found.currency } : assumed ? { currency: assumed, currency_assumed: true } : {}),
     });
     if (!source) return id || assumed ? label({}) : undefined;
-    const key = `account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
-    const cached = (await this.store.get(key).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
+    const cached = await this.cached(api, source);
     if (cached) return label(cached);
     try {
       return label(await this.readSource(api, source));
@@ -122,16 +120,23 @@ export class CurrencyResolver {
     }
   }
 
-  /** Reads a source once and caches both what it says about the currency and the account's name. */
+  /** The store key of what one source said (an account's name and currency, as one entry). */
+  private key(api: ApiDefinition, source: Source): string {
+    return `account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
+  }
+
+  private async cached(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string } | undefined> {
+    return (await this.store.get(this.key(api, source)).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
+  }
+
+  /** Reads a source once and caches what it says about the account's name and currency, in one entry. */
   private async readSource(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string }> {
     const body = await this.read(source.tool, source.args);
     const reported = source.pick(body);
     const named = source.name(body);
     const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
     const found = { ...(typeof named === 'string' && named ? { name: named } : {}), ...(currency ? { currency } : {}) };
-    const suffix = `${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
-    if (currency) await this.store.set(`currency:${suffix}`, currency, TTL_MS).catch(() => {});
-    await this.store.set(`account:${suffix}`, found, TTL_MS).catch(() => {});
+    await this.store.set(this.key(api, source), found, TTL_MS).catch(() => {});
     return found;
   }
 }
