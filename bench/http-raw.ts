@@ -14,7 +14,7 @@ const entry = process.env.BENCH_ENTRY ?? resolve(root, 'dist/index.js');
 const TOOL = process.env.BENCH_TOOL ?? 'ad_accounts_get';
 const args = TOOL === 'describe_tool' ? { name: 'ad_accounts_get' } : { ad_account_id: '549755885175' };
 const worker = new Worker(
-  `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/emulator/server.js'))};
+  `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/fake-api.js'))};
    import { parentPort } from 'node:worker_threads';
    const emulator = await startEmulator({ acceptedTokens: ['test-token'] });
    parentPort.postMessage(emulator.url);`,

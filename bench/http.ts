@@ -28,7 +28,7 @@ const root = resolve(import.meta.dirname, '..');
 /** The fake API runs in a worker thread, so that its work does not compete with the clients' event loop. */
 async function startEmulatorWorker(): Promise<{ url: string; stop(): Promise<void> }> {
   const worker = new Worker(
-    `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/emulator/server.js'))};
+    `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/fake-api.js'))};
      import { parentPort } from 'node:worker_threads';
      const emulator = await startEmulator({ acceptedTokens: [${JSON.stringify(TOKEN)}] });
      parentPort.postMessage(emulator.url);`,

@@ -12,7 +12,7 @@ const root = resolve(import.meta.dirname, '..');
 
 // The fake API runs in a worker thread so that its work does not share the measuring event loop.
 const worker = new Worker(
-  `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/emulator/server.js'))};
+  `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/fake-api.js'))};
    import { parentPort } from 'node:worker_threads';
    const emulator = await startEmulator();
    parentPort.postMessage(emulator.url);`,

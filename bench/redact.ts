@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 const modulePath = resolve(import.meta.dirname, process.env.BENCH_REDACTOR ? resolve(process.env.BENCH_REDACTOR) : '../src/redact.ts');
-const { redactor } = (await import(pathToFileURL(modulePath).href)) as typeof import('../src/redact.js');
+const { redactor } = (await import(pathToFileURL(modulePath).href)) as typeof import('../src/core/redact.js');
 
 /** The secrets a configured OAuth + Whop + HTTP server registers (redaction.test.ts's), the Basic form included. */
 const SECRETS = {

@@ -1,9 +1,10 @@
-// Build step: bundles the server entry into one file (dist/index.js), so start-up reads one module instead of hundreds.
+// Build step: bundles the server (dist/index.js) and the demo's fake API (dist/fake-api.js), each into one file, so
+// start-up reads one module instead of hundreds and the package ships nothing else of the source.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/index.ts'],
-  outfile: 'dist/index.js',
+rmSync('dist', { recursive: true, force: true });
+const shared = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -11,11 +12,18 @@ await build({
   logLevel: 'warning',
   minify: process.env.BUNDLE_MINIFY !== '0',
   keepNames: true, // readable class names in logs (pino prints err.type from the constructor)
-  // Optional stores (native sqlite3), the HTTP agent (undici) and the demo's fake API load on demand from their own
-  // files: code that is only imported lazily would still cost parse time inside the bundle.
-  external: ['@keyv/redis', '@keyv/sqlite', 'undici', './emulator/server.js'],
-  // jsonc-parser's main file is UMD, whose inner require('./impl/…') esbuild cannot follow: bundle its ES module build.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+};
+await build({
+  ...shared,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/index.js',
+  // Optional stores (native sqlite3) and the HTTP agent (undici) load on demand from their own files: code that is
+  // only imported lazily would still cost parse time inside the bundle. The demo's fake API is its own bundle.
+  external: ['@keyv/redis', '@keyv/sqlite', 'undici'],
+  // jsonc-parser's main file is UMD, whose inner require('./impl/…') esbuild cannot follow: bundle its ES module build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
+// The fake Pinterest API (fakes/, outside the product): what `--demo` serves, and what benchmarks start.
+await build({ ...shared, entryPoints: ['fakes/pinterest/server.ts'], outfile: 'dist/fake-api.js' });

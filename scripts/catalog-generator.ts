@@ -8,7 +8,7 @@ import type {
   ParameterFacts,
   ResponseCatalog,
   SchemaFacts,
-} from '../src/catalog/types.js';
+} from '../src/apis/types.js';
 
 type Json = Record<string, any>;
 
@@ -113,9 +113,9 @@ function successOf(op: Json): { status: number; json: boolean; schema?: Json } {
 }
 
 export interface GeneratedFiles {
-  /** Source of `src/catalog/pinterest.generated.ts`. */
+  /** Source of `src/apis/pinterest/catalog.generated.ts`. */
   catalog: string;
-  /** Source of `src/emulator/pinterest-responses.generated.ts`. */
+  /** Source of `fakes/pinterest/responses.generated.ts`. */
   responses: string;
 }
 
@@ -165,17 +165,17 @@ export function generateFiles(specText: string): GeneratedFiles {
   return {
     catalog:
       HEADER +
-      "import type { Catalog } from './types.js';\n\n" +
+      "import type { Catalog } from '../types.js';\n\n" +
       `export const pinterestCatalog: Catalog = ${JSON.stringify(catalog, null, 1)};\n`,
     responses:
       HEADER +
-      "import type { ResponseCatalog } from '../catalog/types.js';\n\n" +
+      "import type { ResponseCatalog } from '../../src/apis/types.js';\n\n" +
       `export const pinterestResponses: ResponseCatalog = ${JSON.stringify(responses, null, 1)};\n`,
   };
 }
 
-export const DEFAULT_SPEC_PATH = '../shared/reference/pinterest-openapi-latest.json';
+export const DEFAULT_SPEC_PATH = 'reference/pinterest/openapi-5.23.0.json';
 export const OUTPUT_PATHS = {
-  catalog: 'src/catalog/pinterest.generated.ts',
-  responses: 'src/emulator/pinterest-responses.generated.ts',
+  catalog: 'src/apis/pinterest/catalog.generated.ts',
+  responses: 'fakes/pinterest/responses.generated.ts',
 } as const;

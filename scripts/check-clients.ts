@@ -1,7 +1,7 @@
 // Real-client checks: the official MCP conformance suites and the MCP Inspector CLI against the built server.
 //
 // Usage: npm run build && npm run check:clients
-// Starts the fake Pinterest API (dist/emulator/server.js) in this process and the built server
+// Starts the fake Pinterest API (dist/fake-api.js) in this process and the built server
 // (dist/index.js --transport http: stateless, --stateful, and with a bearer token) on free loopback ports, then runs,
 // through `npx -p node@22` (both tools need Node 22; the machine's Node is left alone):
 //   - @modelcontextprotocol/conformance@0.2.0-alpha.12 `server --requirements <revision>` for 2025-11-25 (initialize
@@ -24,7 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Emulator, EmulatorOptions } from '../src/emulator/server.js';
+import type { Emulator, EmulatorOptions } from '../fakes/pinterest/server.js';
 
 const CONFORMANCE = '@modelcontextprotocol/conformance';
 /** Conformance versions run, and the runs of each: 0.2.0-alpha.12 once per spec revision, 0.1.16 its whole suite. */
@@ -110,7 +110,7 @@ function record(suite: string, era: string, scenario: string, ok: boolean, detai
 
 const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'dist/index.js');
-const emulatorModule = join(root, 'dist/emulator/server.js');
+const emulatorModule = join(root, 'dist/fake-api.js');
 const workDir = mkdtempSync(join(tmpdir(), 'check-clients-'));
 const children = new Set<ChildProcess>();
 /** Children started detached, as the leaders of their own process group. */

@@ -1,8 +1,8 @@
 // CLI: rewrite the generated sections (scopes per toolset, tools the sandbox lacks) of docs/getting-a-token.md (`npm run generate:docs [-- --check]`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pinterestApi } from '../src/catalog/apis.js';
-import { updateTokenGuide } from '../src/catalog/scopes.js';
+import { pinterestApi } from '../src/apis/index.js';
+import { updateTokenGuide } from '../src/tools/scopes.js';
 import { buildTools } from '../src/tools/registry.js';
 
 const path = fileURLToPath(new URL('../docs/getting-a-token.md', import.meta.url));

@@ -18,7 +18,7 @@ if (!existsSync(entry)) throw new Error('dist/index.js is missing: run `npm run 
 if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: install it or set CHROMIUM_PATH`);
 
 // Stateful HTTP, so that the page can name the client that asked (its initialize is remembered per session).
-// The demo's seeded USD account and its active campaign (src/emulator/state.ts).
+// The demo's seeded USD account and its active campaign (fakes/pinterest/state.ts).
 const ACCOUNT = '549755885175';
 const CAMPAIGN = '687195134101';
 const approverToken = randomBytes(24).toString('hex');

@@ -1,7 +1,7 @@
 // Bounds on what held writes cost a person: approvals waiting per client address, and browser tabs opened per interval.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { PageApprover, recordingBrowser } from './helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 import { type Served, callText, connect, fetchFrom, serve } from './helpers/http.js';

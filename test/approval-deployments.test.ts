@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../src/guards/approvals.js';
-import { destination, selectionFingerprint } from '../src/guards/deployment.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import type { Approval } from '../src/guard/approvals.js';
+import { destination, selectionFingerprint } from '../src/guard/deployment.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { PageApprover } from './helpers/approver.js';
 import { USD_ACCOUNT } from './helpers/harness.js';
 import { type Served, callText, connect, serve } from './helpers/http.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { freePort, startRedis } from './helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
 const OTHER_AD_GROUP = '2680059592711';
@@ -52,9 +52,7 @@ async function postTo(person: PageApprover, elsewhere: Served, path: string, csr
   return person.post(`${elsewhere.http.url}${path}`, { csrf }, elsewhere.http.url);
 }
 
-if (!redisServer) console.warn('NOTICE: redis-server is not on PATH; skipping the approval deployment tests (.ci/run installs it).');
-
-describe.skipIf(!redisServer)('replicas configured differently on one Redis: an approval executes only where it was asked', () => {
+describe('replicas configured differently on one Redis: an approval executes only where it was asked', () => {
   let redis: ChildProcess;
   let emulator: Emulator;
   let asker: Served;
@@ -156,7 +154,7 @@ describe.skipIf(!redisServer)('replicas configured differently on one Redis: an 
   );
 });
 
-describe.skipIf(!redisServer)('deployments sharing one Redis (other base URL, other credential): nothing crosses', () => {
+describe('deployments sharing one Redis (other base URL, other credential): nothing crosses', () => {
   const TOKENS = ['first-access-token-0123456789abcdef', 'second-access-token-0123456789abcde', 'third-access-token-0123456789abcdef'];
   let redis: ChildProcess;
   /** The first and third deployments send to `apis[0]` with different credentials; the second to `apis[1]`. */

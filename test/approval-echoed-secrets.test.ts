@@ -2,8 +2,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { REDACTED } from '../src/redact.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { REDACTED } from '../src/core/redact.js';
 import { PageApprover } from './helpers/approver.js';
 import { USD_ACCOUNT } from './helpers/harness.js';
 import { type Served, callText, connect, serve } from './helpers/http.js';

@@ -7,17 +7,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Approvals } from '../src/guards/approvals.js';
-import { CONFIRMATION_TOKENS, Confirmations } from '../src/guards/confirmations.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { type App, createApp } from '../src/server.js';
-import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../src/store.js';
+import { Approvals } from '../src/guard/approvals.js';
+import { CONFIRMATION_TOKENS, Confirmations } from '../src/guard/tokens.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/core/logger.js';
+import { type App, createApp } from '../src/server/app.js';
+import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../src/core/store.js';
 import { PageApprover } from './helpers/approver.js';
 import { TOKEN, USD_ACCOUNT, textOf } from './helpers/harness.js';
 import { type Served, callText, connect, serve, spawnServer } from './helpers/http.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { freePort, startRedis } from './helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from './helpers/redis-proxy.js';
 
 const AD_GROUP = '2680059592701';
@@ -47,8 +47,6 @@ async function modelCall(url: string, args: Record<string, unknown>) {
   }
 }
 
-if (!redisServer) console.warn('NOTICE: redis-server is not on PATH; skipping the Redis fault tests (.ci/run installs it).');
-
 /** Where Redis fails, and what each party must see afterwards. */
 interface Step {
   name: string;
@@ -74,7 +72,7 @@ const STEPS: Step[] = [
   { name: 'storing the outcome, after Redis applied it', phase: 'outcome', at: 'after', command: setsState('sent') },
 ];
 
-describe.skipIf(!redisServer)('an approval over HTTP while Redis fails at each step', () => {
+describe('an approval over HTTP while Redis fails at each step', () => {
   let redis: ChildProcess;
   let redisPort: number;
   /** Straight to Redis: what the store holds, whatever the server says. */
@@ -275,7 +273,7 @@ describe.skipIf(!redisServer)('an approval over HTTP while Redis fails at each s
   }
 });
 
-describe.skipIf(!redisServer)('the server killed mid-write', () => {
+describe('the server killed mid-write', () => {
   let redis: ChildProcess;
   let redisPort: number;
   let emulator: Emulator;
@@ -398,7 +396,6 @@ describe('expired keys are purged while running', () => {
   let redis: ChildProcess | undefined;
   let redisPort = 0;
   beforeAll(async () => {
-    if (!redisServer) return;
     redisPort = await freePort();
     redis = await startRedis(redisPort);
   });
@@ -447,7 +444,7 @@ describe('expired keys are purged while running', () => {
     });
   }
 
-  const kinds = ['memory', 'sqlite', ...(redisServer ? ['redis'] : [])];
+  const kinds = ['memory', 'sqlite', 'redis'];
   for (const kind of kinds) {
     it(`${kind}: a listing that meets expired keys (and drops them) still lists every live one`, async () => {
       const spec = kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'listing.sqlite')}` : `redis://127.0.0.1:${redisPort}`;

@@ -1,8 +1,8 @@
 // Guessing an approver token costs time: failed sign-ins per address wait 1, 2, 4 ... s after three free ones; nothing typed is logged.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { createLogger } from '../src/logger.js';
-import { SignInThrottle } from '../src/transports/throttle.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { createLogger } from '../src/core/logger.js';
+import { SignInThrottle } from '../src/approval/throttle.js';
 import { PageApprover, csrfOf } from './helpers/approver.js';
 import { type Served, fetchFrom, serve } from './helpers/http.js';
 

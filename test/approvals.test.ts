@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { loadConfig } from '../src/config/config.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { PageApprover, csrfOf, recordingBrowser } from './helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from './helpers/harness.js';
 import { type Served, callText, connect, serve } from './helpers/http.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { freePort, startRedis } from './helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -372,7 +372,7 @@ describe('approvals page over HTTP (approver tokens)', () => {
   });
 });
 
-describe.skipIf(!redisServer)('approvals on two replicas sharing Redis', () => {
+describe('approvals on two replicas sharing Redis', () => {
   let redis: ChildProcess;
   let emulator: Emulator;
   let replicas: Served[];

@@ -1,8 +1,8 @@
 // Caps through a real MCP client and the fake API: per-currency caps, effective bids with multipliers, promotion amounts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED } from '../src/emulator/server.js';
-import { auctionKey } from '../src/emulator/state.js';
-import { readMultiplier } from '../src/guards/effective-bids.js';
+import { SEED } from '../fakes/pinterest/server.js';
+import { auctionKey } from '../fakes/pinterest/state.js';
+import { readMultiplier } from '../src/guard/effective-bids.js';
 import { EUR_ACCOUNT, type Harness, JPY_ACCOUNT, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const USD_CAMPAIGN = SEED.campaigns.usdActive;

@@ -1,14 +1,14 @@
 // The guard's rules are data checked against the API descriptions: no write operation and no entity field unclassified.
 import { describe, expect, it } from 'vitest';
-import { toolName } from '../src/catalog/apis.js';
-import type { SchemaFacts } from '../src/catalog/types.js';
-import { SharedStore, createStore } from '../src/store.js';
-import { WRITE_CLASSES, classify } from '../src/guards/classification.js';
-import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../src/guards/entities.js';
-import { Approvals } from '../src/guards/approvals.js';
-import { SpendGuard } from '../src/guards/guard.js';
-import { createLogger } from '../src/logger.js';
-import { APIS } from '../src/server.js';
+import { toolName } from '../src/apis/index.js';
+import type { SchemaFacts } from '../src/apis/types.js';
+import { SharedStore, createStore } from '../src/core/store.js';
+import { WRITE_CLASSES, classify } from '../src/apis/classification.js';
+import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../src/guard/entities.js';
+import { Approvals } from '../src/guard/approvals.js';
+import { SpendGuard } from '../src/guard/guard.js';
+import { createLogger } from '../src/core/logger.js';
+import { APIS } from '../src/server/app.js';
 import { buildTools } from '../src/tools/registry.js';
 import { SchemaBuilder } from '../src/tools/schema.js';
 

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTools } from '../src/tools/registry.js';
 import { selectTools } from '../src/tools/selection.js';
-import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
-import { pinterestApi } from '../src/catalog/apis.js';
-import { VERSION } from '../src/version.js';
-import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../src/config.js';
-import { MONEY_KIND_HELP, MONEY_KINDS } from '../src/guards/money-kinds.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/apis/toolsets.js';
+import { pinterestApi } from '../src/apis/index.js';
+import { VERSION } from '../src/core/version.js';
+import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../src/config/config.js';
+import { MONEY_KIND_HELP, MONEY_KINDS } from '../src/money/kinds.js';
 import { SERVER_ENTRY } from './helpers/harness.js';
 
 const fromEnv = (env: Record<string, string>) => loadConfig([], env);

@@ -1,8 +1,8 @@
 // Fitting in context: selection (toolsets, tools, read-only), discover mode, listing budgets, bounded results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS, MODES, measureListing } from '../bench/context-measure.js';
-import { classify } from '../src/guards/classification.js';
-import { DEFAULT_TOOLSETS } from '../src/tools/toolsets.js';
+import { classify } from '../src/apis/classification.js';
+import { DEFAULT_TOOLSETS } from '../src/apis/toolsets.js';
 import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 async function listed(args: string[], env: Record<string, string> = {}): Promise<string[]> {

@@ -1,6 +1,6 @@
 // Writes that send personal data or change what bidding learns from, through the real MCP client and the fake API: held by default, sent at once when --confirm-writes leaves data out.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classify, toolsOfClass } from '../src/guards/classification.js';
+import { classify, toolsOfClass } from '../src/apis/classification.js';
 import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 interface Held {

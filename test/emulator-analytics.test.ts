@@ -1,9 +1,9 @@
 // Analytics of the fake Pinterest API computed from its state: sync endpoints and async report files, over real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED, startEmulator, type Emulator } from '../src/emulator/server.js';
-import { addDays, utcDate } from '../src/emulator/analytics.js';
-import { ResponseValidator } from '../src/emulator/validate.js';
-import { pinterestResponses } from '../src/emulator/pinterest-responses.generated.js';
+import { SEED, startEmulator, type Emulator } from '../fakes/pinterest/server.js';
+import { addDays, utcDate } from '../fakes/pinterest/analytics.js';
+import { ResponseValidator } from '../fakes/intake/validate.js';
+import { pinterestResponses } from '../fakes/pinterest/responses.generated.js';
 
 const TOKEN = 'test-token';
 const USD = SEED.adAccounts.usd;

@@ -1,9 +1,9 @@
 // Tests of the fake Pinterest API alone, driven over HTTP with fetch.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED, startEmulator, type Emulator } from '../src/emulator/server.js';
-import { RequestValidator, ResponseValidator } from '../src/emulator/validate.js';
-import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
-import { pinterestResponses } from '../src/emulator/pinterest-responses.generated.js';
+import { SEED, startEmulator, type Emulator } from '../fakes/pinterest/server.js';
+import { RequestValidator, ResponseValidator } from '../fakes/intake/validate.js';
+import { pinterestCatalog } from '../src/apis/pinterest/catalog.generated.js';
+import { pinterestResponses } from '../fakes/pinterest/responses.generated.js';
 
 const TOKEN = 'test-token';
 const OAUTH = { appId: 'app-123', appSecret: 'secret-xyz', refreshToken: 'refresh-abc' };

@@ -7,14 +7,14 @@ import { StreamableHTTPClientTransport as LegacyHttpTransport } from '@modelcont
 import { CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { createLogger } from '../src/logger.js';
-import { createApp } from '../src/server.js';
-import { type Store, createStore } from '../src/store.js';
+import { loadConfig } from '../src/config/config.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { createLogger } from '../src/core/logger.js';
+import { createApp } from '../src/server/app.js';
+import { type Store, createStore } from '../src/core/store.js';
 import { TOKEN, USD_ACCOUNT, stdioServer, textOf } from './helpers/harness.js';
 import { type Served, serve, spawnServer } from './helpers/http.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { freePort, startRedis } from './helpers/processes.js';
 
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
@@ -432,11 +432,7 @@ describe('the built server over HTTP (spawned)', () => {
   });
 });
 
-if (!redisServer) {
-  console.warn('NOTICE: redis-server is not on PATH; skipping the cross-replica dialog tests (.ci/run installs it).');
-}
-
-describe.skipIf(!redisServer)('a modern dialog across two replicas sharing a real Redis', () => {
+describe('a modern dialog across two replicas sharing a real Redis', () => {
   let redis: ChildProcess;
   let emulator: Emulator;
   let replicas: Served[];

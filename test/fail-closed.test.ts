@@ -2,11 +2,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
-import { ApiClient } from '../src/client/http.js';
-import { SEED } from '../src/emulator/server.js';
-import { ENTITY_RULES } from '../src/guards/entities.js';
-import { createLogger } from '../src/logger.js';
+import { pinterestCatalog } from '../src/apis/pinterest/catalog.generated.js';
+import { ApiClient } from '../src/http/client.js';
+import { SEED } from '../fakes/pinterest/server.js';
+import { ENTITY_RULES } from '../src/guard/entities.js';
+import { createLogger } from '../src/core/logger.js';
 import type { ToolDef } from '../src/tools/registry.js';
 import { type Harness, type HarnessOptions, JPY_ACCOUNT, TOKEN, USD_ACCOUNT, startInProcess, MODEL_APPROVAL } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';

@@ -3,10 +3,10 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isAbuse429 } from '../src/client/errors.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { type FaultProxy, LOAD_BALANCER_502, LOGIN_PAGE, startFaultProxy } from '../src/emulator/fault-proxy.js';
-import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator } from '../src/emulator/whop.js';
+import { isAbuse429 } from '../src/http/errors.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { type FaultProxy, LOAD_BALANCER_502, LOGIN_PAGE, startFaultProxy } from '../fakes/fault-proxy.js';
+import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator } from '../fakes/whop/server.js';
 import { TOKEN, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const AUTH = { authorization: `Bearer ${TOKEN}` };

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FaultProxy, type FaultRule, LOAD_BALANCER_502, startFaultProxy } from '../src/emulator/fault-proxy.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { type FaultProxy, type FaultRule, LOAD_BALANCER_502, startFaultProxy } from '../fakes/fault-proxy.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
 
 const AD_GROUP = '2680059592701';

@@ -1,7 +1,7 @@
 // What a new user and a model meet first: the start-up line, the instructions, short errors, notes that follow `fields`, discover texts.
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/emulator/server.js';
-import { SEED } from '../src/emulator/state.js';
+import { startEmulator } from '../fakes/pinterest/server.js';
+import { SEED } from '../fakes/pinterest/state.js';
 import { MODEL_APPROVAL, TOKEN, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
 
 describe('the start-up line', () => {

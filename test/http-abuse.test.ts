@@ -4,10 +4,10 @@ import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { connect as connectSocket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { USD_ACCOUNT } from './helpers/harness.js';
 import { INIT, MCP_HEADERS, type RawAnswer, type Served, callText, connect, raw, serve } from './helpers/http.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { freePort, startRedis } from './helpers/processes.js';
 
 /** Longest a test waits for the server to act on its own; the server's timeouts in these tests are well below it. */
 const DEADLINE_MS = 10_000;
@@ -235,7 +235,7 @@ describe('idle sessions (--stateful, idle timeout 1 s)', () => {
   });
 });
 
-describe.skipIf(!redisServer)('/healthz and /readyz with a real Redis store', () => {
+describe('/healthz and /readyz with a real Redis store', () => {
   let emulator: Emulator;
   let served: Served;
   let redis: ChildProcess;

@@ -1,8 +1,8 @@
-// Tests for exact money parsing/formatting (src/guards/money.ts) and the currency table: example tables plus fast-check properties.
+// Tests for exact money parsing/formatting (src/money/amount.ts) and the currency table: example tables plus fast-check properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { currencyInfo, currencyInfoOrDefault, knownCurrencyCodes, minorUnit } from '../src/guards/currencies.js';
-import { MONEY_FIELDS } from '../src/guards/money-fields.js';
+import { currencyInfo, currencyInfoOrDefault, knownCurrencyCodes, minorUnit } from '../src/money/currencies.js';
+import { MONEY_FIELDS } from '../src/guard/money-fields.js';
 import {
   MAX_MICROS,
   MoneyError,
@@ -13,7 +13,7 @@ import {
   formatMoney,
   microsToDecimal,
   parseAmount,
-} from '../src/guards/money.js';
+} from '../src/money/amount.js';
 
 function ruleOf(fn: () => unknown): string {
   try {

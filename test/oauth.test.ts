@@ -1,6 +1,6 @@
 // OAuth refresh against the fake API: token obtained on first use, refreshed once after a 401 for reads, secrets kept out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from './helpers/harness.js';
 
 const OAUTH = { appId: '1234567', appSecret: 'app-secret-5f2b9c1d', refreshToken: 'pinr_refresh-7e4a0b33' };

@@ -158,8 +158,10 @@ describe('the npm tarball', () => {
     expect(tarball.endsWith(`/${TARBALL}`)).toBe(true);
     const prompts = readdirSync(join(root, 'prompts')).filter((f) => f.endsWith('.md'));
     expect(prompts.length).toBeGreaterThan(0);
-    const expected = ['package.json', 'dist/index.js', 'dist/emulator/server.js', 'LICENSE', 'README.md', ...prompts.map((p) => `prompts/${p}`)];
+    const expected = ['package.json', 'dist/index.js', 'dist/fake-api.js', 'LICENSE', 'README.md', ...prompts.map((p) => `prompts/${p}`)];
     expect(expected.filter((f) => !files.includes(f))).toEqual([]);
+    // Lean: the two bundles and the listing cache are all of dist/ (no compiled tree, no fakes beside them).
+    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(['dist/fake-api.js', 'dist/index.js', 'dist/listings.json']);
     expect(files.filter((f) => /^(test|src|scripts|bench)\//.test(f) || /\.[cm]?ts$/.test(f) || f.endsWith('.map'))).toEqual([]);
     // Installed with --ignore-scripts above: a script of ours that must run at install time would be skipped there.
     expect(Object.keys(pkg.scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);

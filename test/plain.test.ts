@@ -1,12 +1,12 @@
-// Plain-language lines of held writes (src/guards/plain.ts), from the guard's own changes for real tool bodies; the account label beside them.
+// Plain-language lines of held writes (src/guard/plain.ts), from the guard's own changes for real tool bodies; the account label beside them.
 import { describe, expect, it } from 'vitest';
-import { pinterestApi, whopApi } from '../src/catalog/apis.js';
-import type { ApiRequest } from '../src/client/request.js';
-import { type Change, type PreparedWrite, heldChanges } from '../src/guards/changes.js';
-import { CurrencyResolver } from '../src/guards/currency.js';
-import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities } from '../src/guards/entities.js';
-import { ageRanges, describeTargeting, describeWhopTargeting, describeWrite, timeText, whyHeld } from '../src/guards/plain.js';
-import { createStore } from '../src/store.js';
+import { pinterestApi, whopApi } from '../src/apis/index.js';
+import type { ApiRequest } from '../src/http/request.js';
+import { type Change, type PreparedWrite, heldChanges } from '../src/guard/changes.js';
+import { CurrencyResolver } from '../src/guard/currency.js';
+import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities } from '../src/guard/entities.js';
+import { ageRanges, describeTargeting, describeWhopTargeting, describeWrite, timeText, whyHeld } from '../src/guard/plain.js';
+import { createStore } from '../src/core/store.js';
 import { buildTools } from '../src/tools/registry.js';
 
 const TOOLS = [...buildTools(pinterestApi), ...buildTools(whopApi)];

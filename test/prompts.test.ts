@@ -1,7 +1,7 @@
 // MCP prompts through a real client: listing, filling placeholders, argument errors, and named tools that exist.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PromptFileError, loadPrompts, parsePromptFile } from '../src/prompts.js';
+import { PromptFileError, loadPrompts, parsePromptFile } from '../src/server/prompts.js';
 import { type Harness, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const REQUIRED_PROMPTS = [

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { pinterestApi } from '../src/catalog/apis.js';
-import { SETTINGS, loadConfig } from '../src/config.js';
-import { toolsOfClass } from '../src/guards/classification.js';
+import { pinterestApi } from '../src/apis/index.js';
+import { SETTINGS, loadConfig } from '../src/config/config.js';
+import { toolsOfClass } from '../src/apis/classification.js';
 import { buildTools } from '../src/tools/registry.js';
-import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/apis/toolsets.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const quickStart = readme.split('## Quick start')[1].split('```')[1];
@@ -63,7 +63,7 @@ it('points a new user to the token guide, --version and --help, and names what t
   expect(quick).toContain('[docs/getting-a-token.md](docs/getting-a-token.md)');
   expect(existsSync(new URL('../docs/getting-a-token.md', import.meta.url))).toBe(true);
   expect(quick).toMatch(/--version` prints the version; `--help` every flag, variable and toolset/);
-  expect(quick).toMatch(/instructions\]\(src\/instructions\.ts\) at initialize/);
+  expect(quick).toMatch(/instructions\]\(src\/server\/instructions\.ts\) at initialize/);
   expect(configurationTable).toMatch(/\*\*Config file\.\*\* `--config settings\.json`/);
   expect(configurationTable).toMatch(/\*\*Start-up line\.\*\*/);
   // The config file example is one the server accepts, meaning what it says.

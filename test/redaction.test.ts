@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EchoSpelling, type FaultProxy, startFaultProxy } from '../src/emulator/fault-proxy.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { type WhopEmulator, WHOP_SEED, startWhopEmulator } from '../src/emulator/whop.js';
-import { createLogger, requestLog } from '../src/logger.js';
-import { MIN_SECRET_LENGTH, REDACTED, Redactor, partLength, redactor } from '../src/redact.js';
+import { type EchoSpelling, type FaultProxy, startFaultProxy } from '../fakes/fault-proxy.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { type WhopEmulator, WHOP_SEED, startWhopEmulator } from '../fakes/whop/server.js';
+import { createLogger, requestLog } from '../src/core/logger.js';
+import { MIN_SECRET_LENGTH, REDACTED, Redactor, partLength, redactor } from '../src/core/redact.js';
 import { MODEL_APPROVAL, USD_ACCOUNT, startStdio } from './helpers/harness.js';
 import { callText, connect, spawnServer } from './helpers/http.js';
 

@@ -5,8 +5,8 @@ import { connect } from 'node:net';
 import type KeyvRedis from '@keyv/redis';
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Store, checkStore, createStore } from '../src/store.js';
-import { freePort, redisServer, startRedis } from './helpers/processes.js';
+import { type Store, checkStore, createStore } from '../src/core/store.js';
+import { freePort, startRedis } from './helpers/processes.js';
 import { type RedisCommand, type RedisProxy, readFrame, startRedisProxy } from './helpers/redis-proxy.js';
 
 /** One frame of every RESP2 and RESP3 type, as Redis writes them. */
@@ -70,9 +70,7 @@ function watch<T>(promise: Promise<T>) {
 /** Resolves once the store's node-redis client is connected and ready again. */
 const ready = (store: Store) => once((store.store as KeyvRedis<unknown>).client, 'ready');
 
-if (!redisServer) console.warn('NOTICE: redis-server is not on PATH; skipping the Redis proxy tests (.ci/run installs it).');
-
-describe.skipIf(!redisServer)('Redis proxy in front of a real redis-server', () => {
+describe('Redis proxy in front of a real redis-server', () => {
   let redis: ChildProcess;
   let redisPort: number;
   /** Straight to Redis, to see what Redis holds. */

@@ -7,12 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OAUTH_STORE_KEY } from '../src/client/auth.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
-import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../src/guards/confirmations.js';
-import { SharedStore, type Store, createStore } from '../src/store.js';
+import { OAUTH_STORE_KEY } from '../src/http/auth.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
+import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../src/guard/tokens.js';
+import { SharedStore, type Store, createStore } from '../src/core/store.js';
 import { MODEL_APPROVAL, SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from './helpers/harness.js';
-import { freePort, redisServer, startRedis, waitFor } from './helpers/processes.js';
+import { freePort, startRedis, waitFor } from './helpers/processes.js';
 
 /** A keyv store as the server shares it: every operation bounded in time. */
 const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
@@ -67,11 +67,7 @@ async function startReplica(env: Record<string, string>, clientCount: number): P
   };
 }
 
-if (!redisServer) {
-  console.warn('NOTICE: redis-server is not on PATH; skipping the Redis replica tests (.ci/run installs it).');
-}
-
-describe.skipIf(!redisServer)('two replicas sharing a real Redis', () => {
+describe('two replicas sharing a real Redis', () => {
   let redis: ChildProcess;
   let redisUrl: string;
   let emulator: Emulator;
@@ -231,7 +227,7 @@ describe('memory store', () => {
   });
 });
 
-describe.skipIf(!redisServer)('a confirmation store that goes away', () => {
+describe('a confirmation store that goes away', () => {
   it('says that nothing was sent and names the store; the log has the cause', async () => {
     const port = await freePort();
     const redis = await startRedis(port);

@@ -1,7 +1,7 @@
 // Long work: the report workflow end to end with progress notifications and cancellation; warnings forwarded as MCP logs.
 import { CallToolResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/emulator/server.js';
+import { startEmulator } from '../fakes/pinterest/server.js';
 import { USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const body = { level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1'], start_date: '2026-11-01', end_date: '2026-11-10', granularity: 'TOTAL', report_format: 'JSON' };

@@ -1,8 +1,8 @@
 // The Pinterest client under injected faults: retries and their counts, Retry-After, timeouts, no duplicated write.
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CategoryLimiter } from '../src/client/limiter.js';
-import { type Emulator, startEmulator } from '../src/emulator/server.js';
+import { CategoryLimiter } from '../src/http/limiter.js';
+import { type Emulator, startEmulator } from '../fakes/pinterest/server.js';
 import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 
 const AD_GROUP = '2680059592701';

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { SEED } from '../src/emulator/state.js';
+import { SEED } from '../fakes/pinterest/state.js';
 import { SERVER_ENTRY, textOf } from './helpers/harness.js';
 
 type Json = Record<string, any>;

@@ -1,7 +1,7 @@
 // docs/getting-a-token.md stays true: its generated scope table and sandbox list match the catalog, and it names every credential variable.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pinterestApi, whopApi } from '../src/catalog/apis.js';
+import { pinterestApi, whopApi } from '../src/apis/index.js';
 import {
   PINTEREST_OAUTH_SCHEME,
   extractGenerated,
@@ -11,11 +11,11 @@ import {
   tokenGuideSections,
   tokenGuideTables,
   updateTokenGuide,
-} from '../src/catalog/scopes.js';
-import type { OperationFacts } from '../src/catalog/types.js';
-import { SETTINGS } from '../src/config.js';
+} from '../src/tools/scopes.js';
+import type { OperationFacts } from '../src/apis/types.js';
+import { SETTINGS } from '../src/config/config.js';
 import { type ToolDef, buildTools } from '../src/tools/registry.js';
-import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/tools/toolsets.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../src/apis/toolsets.js';
 
 const doc = readFileSync(new URL('../docs/getting-a-token.md', import.meta.url), 'utf8');
 const tools = buildTools(pinterestApi);

@@ -2,8 +2,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pinterestApi } from '../src/catalog/apis.js';
-import { pinterestCatalog } from '../src/catalog/pinterest.generated.js';
+import { pinterestApi } from '../src/apis/index.js';
+import { pinterestCatalog } from '../src/apis/pinterest/catalog.generated.js';
 import { type Harness, USD_ACCOUNT, startInProcess, startStdio, MODEL_APPROVAL } from './helpers/harness.js';
 import { sample } from './helpers/samples.js';
 
@@ -151,7 +151,7 @@ describe('bad arguments are refused before anything is sent', () => {
 });
 
 describe('sweep: every tool with arguments built from its own schema', () => {
-  let h: Harness & { app: import('../src/server.js').App };
+  let h: Harness & { app: import('../src/server/app.js').App };
   beforeAll(async () => {
     h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
   });

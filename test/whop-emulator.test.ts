@@ -1,8 +1,8 @@
 // Tests of the fake Whop ads API alone, driven over HTTP with fetch.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator, type WhopEmulator, type WhopEmulatorOptions } from '../src/emulator/whop.js';
-import { ResponseValidator } from '../src/emulator/validate.js';
-import { whopResponses } from '../src/emulator/whop-responses.generated.js';
+import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator, type WhopEmulator, type WhopEmulatorOptions } from '../fakes/whop/server.js';
+import { ResponseValidator } from '../fakes/intake/validate.js';
+import { whopResponses } from '../fakes/whop/responses.generated.js';
 
 const responses = new ResponseValidator(whopResponses);
 

@@ -1,11 +1,11 @@
 // Whop's whole ads API through a real MCP client and a fake Whop API on loopback: every tool, the guard, money, the client.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { whopCatalog } from '../src/catalog/whop.generated.js';
-import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, startWhopEmulator } from '../src/emulator/whop.js';
-import { classify } from '../src/guards/classification.js';
+import { whopCatalog } from '../src/apis/whop/catalog.generated.js';
+import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, startWhopEmulator } from '../fakes/whop/server.js';
+import { classify } from '../src/apis/classification.js';
 import { type Harness, MODEL_APPROVAL, startInProcess } from './helpers/harness.js';
 
-type App = Harness & { app: import('../src/server.js').App };
+type App = Harness & { app: import('../src/server/app.js').App };
 
 interface Held {
   status: string;

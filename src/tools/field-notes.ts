@@ -1,5 +1,5 @@
 // Short notes on fields whose name, type and enum do not say enough (time units, where budgets live, targeting keys, columns).
-import type { ApiId } from '../catalog/apis.js';
+import type { ApiId } from '../apis/index.js';
 import { PARAMETERS } from './schema.js';
 
 interface Note {

@@ -95,9 +95,9 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
 
 /**
  * Where `npm run build` stores every tool's compact schema (`dist/listings.json`), so start-up need not build 150+
- * zod schemas. This module runs as `dist/tools/listing.js` and inside the bundled `dist/index.js`, hence two places.
+ * zod schemas. Read beside the bundle (`dist/index.js`); from source there is none, and the listing is computed.
  */
-export const LISTING_CACHE = new URL(import.meta.url.endsWith('/tools/listing.js') ? '../listings.json' : './listings.json', import.meta.url);
+export const LISTING_CACHE = new URL('./listings.json', import.meta.url);
 
 export interface ListingCache {
   /** Catalog digests the cache was built from; a cache from other catalogs is ignored. */

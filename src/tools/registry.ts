@@ -1,10 +1,10 @@
 // Builds one tool definition per API operation: name, texts, annotations, toolset and full zod input schema.
 import { z } from 'zod';
-import { type ApiDefinition, toolName } from '../catalog/apis.js';
-import type { OperationFacts, ParameterFacts, SchemaFacts } from '../catalog/types.js';
-import { classify, isWrite } from '../guards/classification.js';
+import { type ApiDefinition, toolName } from '../apis/index.js';
+import type { OperationFacts, ParameterFacts, SchemaFacts } from '../apis/types.js';
+import { classify, isWrite } from '../apis/classification.js';
 import { PARAMETERS, SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
-import { type ToolsetName, toolsetOf } from './toolsets.js';
+import { type ToolsetName, toolsetOf } from '../apis/toolsets.js';
 
 export interface ToolAnnotations {
   title: string;
@@ -21,7 +21,7 @@ export interface ToolDef {
   api: ApiDefinition;
   op: OperationFacts;
   toolset: ToolsetName;
-  /** False for reads: GET, and the POSTs classified `read` (`src/guards/classification.ts`). */
+  /** False for reads: GET, and the POSTs classified `read` (`src/apis/classification.ts`). */
   writes: boolean;
   /** True when the operation answers a paged list (it takes the API's cursor parameter: `bookmark`, `after`). */
   paginated: boolean;

@@ -1,6 +1,6 @@
 // Converts catalog schema facts (OpenAPI 3.0 subset) into zod 4 schemas that carry every documented constraint.
 import { z } from 'zod';
-import type { SchemaFacts } from '../catalog/types.js';
+import type { SchemaFacts } from '../apis/types.js';
 
 /** Called for every object property; returning a schema replaces the property (e.g. money in natural units). */
 export interface PropertyOverride {

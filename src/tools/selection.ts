@@ -1,8 +1,8 @@
 // Which tools a session sees and may call: toolsets, single tools, exclusions and read-only (the last two win over everything).
-import { ConfigError, type Config } from '../config.js';
-import { closest } from '../text.js';
+import { ConfigError, type Config } from '../config/config.js';
+import { closest } from '../core/suggest.js';
 import type { ToolDef } from './registry.js';
-import { DEFAULT_TOOLSETS, TOOLSETS, type ToolsetName } from './toolsets.js';
+import { DEFAULT_TOOLSETS, TOOLSETS, type ToolsetName } from '../apis/toolsets.js';
 
 export interface Selection {
   /** Tools that are listed and callable, in catalog order. */

@@ -1,7 +1,7 @@
 // What /healthz and /readyz report: the store answers (one bounded check at a time) and the tool listing is built.
-import type { Logger } from '../logger.js';
-import type { App } from '../server.js';
-import { type StoreHealth, checkStore } from '../store.js';
+import type { Logger } from '../core/logger.js';
+import type { App } from '../server/app.js';
+import { type StoreHealth, checkStore } from '../core/store.js';
 
 /** `reason` is public: it names no address (the store's own error goes to the log). */
 export type Health = { status: 'ok' } | { status: 'unavailable' | 'not_ready'; reason: string };

@@ -6,12 +6,13 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { type App, type Peer, SERVER_INFO } from '../server.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../core/logger.js';
+import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
-import { BodyTooLarge, bearerMatches, readBody, secretDigest } from './requests.js';
-import { type Session, type SessionLimits, SessionTable, clientAddress } from './sessions.js';
+import { BodyTooLarge, bearerMatches, readBody, secretDigest } from '../core/requests.js';
+import { clientAddress } from '../core/requests.js';
+import { type Session, type SessionLimits, SessionTable } from './sessions.js';
 
 export interface HttpOptions {
   host: string;

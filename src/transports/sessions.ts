@@ -23,11 +23,6 @@ export interface Session {
   busy: number;
 }
 
-/** The address of a request's peer, an IPv4 one mapped into IPv6 written as IPv4. */
-export function clientAddress(remoteAddress: string | undefined): string {
-  return (remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-}
-
 export class SessionTable {
   private readonly sessions = new Map<string, Session>();
 

@@ -35,11 +35,12 @@ export function waitFor(child: ChildProcess, pattern: RegExp, what: string): Pro
   });
 }
 
-/** The redis-server on PATH, or '' when there is none (the tests that need it skip). */
-export const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+/** The redis-server on PATH, or '' when there is none (then every test that needs it fails, naming the fix). */
+const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 
 /** A throwaway redis-server on loopback, without persistence; resolves once it accepts connections. */
 export async function startRedis(port: number): Promise<ChildProcess> {
+  if (!redisServer) throw new Error('redis-server is not on PATH: install it (apt-get install redis-server; .ci/run does)');
   const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,347 @@
+// The approval page's requests under /approvals: sign-in (link secret or approver token), sessions, CSRF, Approve and Reject.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { Approver } from '../config/config.js';
+import { type Approval, type ApprovalState, Approvals } from '../guard/approvals.js';
+import { Confirmations, type TokenKind, requestHash } from '../guard/tokens.js';
+import type { Logger } from '../core/logger.js';
+import { redactor } from '../core/redact.js';
+import { type SharedStore, StoreUnavailable } from '../core/store.js';
+import { BodyTooLarge, bearerMatches, clientAddress, readBody, sameSecret, secretDigest } from '../core/requests.js';
+import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './page.js';
+import { SignInThrottle } from './throttle.js';
+
+/**
+ * How a person signs in. `link` (stdio): the link the server opens in the person's browser carries a single-use
+ * secret, exchanged for a session on first visit. `token` (HTTP): an approver token typed into the sign-in form;
+ * the bot's bearer token is refused.
+ */
+export type SignIn = { kind: 'link' } | { kind: 'token'; approvers: readonly Approver[]; botToken?: string };
+
+/** How an approved write ended, as the executing process knows it. */
+export interface Executed {
+  state: Extract<ApprovalState, 'sent' | 'failed' | 'unknown' | 'not_sent'>;
+  result: CallToolResult;
+  /** Why, when the result alone does not say (a check refused it before it left). */
+  note?: string;
+}
+
+export interface ApprovalWebOptions {
+  approvals: Approvals;
+  store: SharedStore;
+  /**
+   * Sends an approved write: re-checks that this process may (its deployment, its tool selection), runs the tool again
+   * with the person's grant, and says how it ended.
+   */
+  execute(approval: Approval, approver: string): Promise<Executed>;
+  signIn: SignIn;
+  logger: Logger;
+}
+
+const SESSION_COOKIE = 'pmcp_approver';
+/** A random value naming a browser before it signs in, so that the sign-in form's CSRF token is bound to it. */
+const LOGIN_COOKIE = 'pmcp_login';
+const SESSION_SECONDS = 8 * 3600;
+const FORM_SECONDS = 3600;
+const MAX_FORM_BYTES = 8 * 1024;
+/** The approver id of the person at the stdio server's own computer. */
+const LOCAL_APPROVER = 'local';
+
+/** Single-use secrets of stdio sign-in links, each for one approval. */
+const LINK_SECRETS: TokenKind = { prefix: 'lnk', keyspace: 'approval-link' };
+/** Forms already sent by a signed-in session: each form (its CSRF token) is accepted once. */
+const USED_FORMS = 'csrf-used:';
+
+interface Session {
+  approver: string;
+}
+
+/** An HMAC of `message` under `key`, base64url. */
+function mac(key: string, message: string): string {
+  return createHmac('sha256', key).update(message).digest('base64url');
+}
+
+/** Whether `token` is `<nonce>.<mac(key, action:nonce)>`, in constant time. */
+function validFormToken(key: string, action: string, token: string | null): boolean {
+  const match = /^([\w-]{16})\.([\w-]{43})$/.exec(token ?? '');
+  if (!match) return false;
+  const expected = Buffer.from(mac(key, `${action}:${match[1]}`));
+  const given = Buffer.from(match[2]);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** A fresh form token for `action` under `key`: nothing is stored; the MAC proves the form came from this page. */
+function formToken(key: string, action: string): string {
+  const nonce = randomBytes(12).toString('base64url');
+  return `${nonce}.${mac(key, `${action}:${nonce}`)}`;
+}
+
+/** The page's headers: no caching, no framing, a referrer only within this page (a sign-in link's secret never travels elsewhere; `no-referrer` would make Chromium send `Origin: null` with the forms), this CSP. */
+function send(res: ServerResponse, status: number, page: string, headers: Record<string, string | string[]> = {}): void {
+  // Whatever an upstream echoed into names, notes or outcomes, no secret reaches the person's screen.
+  const html = redactor.text(page);
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(html)),
+    'cache-control': 'no-store',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'referrer-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    ...headers,
+  });
+  res.end(html);
+}
+
+function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(303, { location, 'cache-control': 'no-store', 'content-length': '0', ...headers });
+  res.end();
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return undefined;
+  try {
+    return new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return undefined;
+    throw error;
+  }
+}
+
+/** A form post must come from this page's own origin (the Host it was served on, over http or https). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const { origin, host } = req.headers;
+  if (!origin || !host) return false;
+  const o = origin.toLowerCase();
+  return o === `http://${host.toLowerCase()}` || o === `https://${host.toLowerCase()}`;
+}
+
+function cookieHeader(name: string, value: string, req: IncomingMessage, maxAge: number): string {
+  const secure = req.headers['x-forwarded-proto'] === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
+  return stringifySetCookie({ name, value, httpOnly: true, sameSite: 'strict', path: '/approvals', maxAge, secure });
+}
+
+export class ApprovalWeb {
+  private readonly links: Confirmations;
+  private readonly throttle = new SignInThrottle();
+  /**
+   * The key of the sign-in form's CSRF tokens, before anyone is signed in: derived from the approvers' tokens, so that
+   * every replica with the same approvers accepts the forms of the others, and nothing is stored for a visitor.
+   */
+  private readonly signInKey: string;
+  /** stdio: told when someone opens the page signed out (the desk may then open a fresh sign-in link). */
+  onSignInWanted?: () => void;
+
+  constructor(private readonly options: ApprovalWebOptions) {
+    this.links = new Confirmations(LINK_SECRETS, options.store, options.approvals.ttlSeconds);
+    const secrets = options.signIn.kind === 'token' ? options.signIn.approvers.map((a) => `${a.id}=${a.token}`).sort().join('\n') : randomBytes(32).toString('hex');
+    this.signInKey = createHash('sha256').update(`pinterest-api-mcp sign-in forms\n${secrets}`).digest('base64url');
+  }
+
+  /** stdio: the path of a single-use sign-in link to one approval (`/approvals/<id>?key=…`); only the person's browser gets it. */
+  async signInLink(approval: Approval): Promise<string> {
+    const { token } = await this.links.issue('approval-page', requestHash({ approval: approval.id }));
+    return `/approvals/${approval.id}?key=${token}`;
+  }
+
+  /** Answers one request under /approvals. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      const unavailable = error instanceof StoreUnavailable;
+      this.options.logger.error({ err: error }, 'the approval page failed');
+      if (!res.headersSent) {
+        send(res, unavailable ? 503 : 500, messagePage('Try again', unavailable ? 'The approval store is unavailable; nothing was decided or sent.' : 'The page failed; nothing was decided or sent.'));
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { signIn } = this.options;
+    const url = new URL(req.url ?? '/', 'http://page');
+    const method = req.method ?? 'GET';
+    if (signIn.kind === 'token' && signIn.botToken && this.carriesBotToken(req, signIn.botToken)) {
+      return send(res, 403, messagePage('Forbidden', "The bot's bearer token cannot approve; sign in with an approver token."));
+    }
+    const parts = url.pathname.replace(/\/+$/, '').split('/').slice(2); // after "/approvals"
+    if (method === 'POST') {
+      if (!sameOrigin(req)) return send(res, 403, messagePage('Forbidden', 'This form was not sent from this page (Origin check).'));
+      const form = await readForm(req);
+      if (!form) return send(res, 400, messagePage('Bad request', 'Expected a form of at most 8 KiB.'));
+      if (parts.length === 1 && parts[0] === 'sign-in' && signIn.kind === 'token') return this.signInWithToken(req, res, form, signIn);
+      const session = await this.session(req);
+      if (!session) return this.askToSignIn(req, res, 401);
+      const action = parts.length === 1 && parts[0] === 'sign-out' ? 'sign-out' : parts.length === 2 && ['approve', 'reject'].includes(parts[1]) ? `${parts[1]}:${parts[0]}` : undefined;
+      if (!action) return send(res, 404, messagePage('Not found', 'No such form.'));
+      if (!(await this.useForm(session.id, action, form.get('csrf')))) {
+        return send(res, 403, messagePage('Form refused', 'This form expired or was already sent (each form is sent once). Reload the page and decide again.'));
+      }
+      if (action === 'sign-out') {
+        await this.options.store.delete(`approver-session:${session.id}`);
+        return redirect(res, '/approvals', { 'set-cookie': cookieHeader(SESSION_COOKIE, '', req, 0) });
+      }
+      return this.decide(res, parts[0], parts[1] === 'approve', session);
+    }
+    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, messagePage('Method not allowed', 'Use the page’s forms.'), { allow: 'GET, POST' });
+
+    if (parts.length === 1 && signIn.kind === 'link' && url.searchParams.has('key')) return this.signInWithLink(req, res, parts[0], url.searchParams.get('key') ?? '');
+    const session = await this.session(req);
+    if (!session) return this.askToSignIn(req, res, 401);
+    const csrf = async (action: string) => formToken(session.id, action);
+    if (parts.length === 0) return send(res, 200, await listPage(await this.options.approvals.pending(), csrf, session.approver));
+    if (parts.length === 1) {
+      const approval = await this.options.approvals.get(parts[0]);
+      if (!approval) return send(res, 404, messagePage('Not found', 'No such approval (unknown, or gone a day after its decision).'));
+      const elsewhere = this.options.approvals.mismatch(approval);
+      if (elsewhere) return send(res, 404, messagePage('Not on this server', `This server cannot execute this approval: ${elsewhere}. Open it on the server that asked for it.`));
+      return send(res, 200, await approvalPage(approval, csrf));
+    }
+    return send(res, 404, messagePage('Not found', 'No such page.'));
+  }
+
+  private carriesBotToken(req: IncomingMessage, botToken: string): boolean {
+    return bearerMatches(req.headers.authorization, secretDigest(botToken));
+  }
+
+  private async session(req: IncomingMessage): Promise<(Session & { id: string }) | undefined> {
+    const id = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+    if (!id || !/^[\w-]{43}$/.test(id)) return undefined;
+    const session = (await this.options.store.get(`approver-session:${id}`)) as Session | undefined;
+    return session ? { ...session, id } : undefined;
+  }
+
+  private async startSession(req: IncomingMessage, approver: string): Promise<string> {
+    const id = randomBytes(32).toString('base64url');
+    await this.options.store.set(`approver-session:${id}`, { approver } satisfies Session, SESSION_SECONDS * 1000);
+    return cookieHeader(SESSION_COOKIE, id, req, SESSION_SECONDS);
+  }
+
+  /**
+   * A signed-in session's form: its token must carry this session's MAC for this action, and each token is accepted
+   * once (the used ones are remembered for the session's lifetime; only signed-in posts store anything).
+   */
+  private async useForm(sessionId: string, action: string, token: string | null): Promise<boolean> {
+    if (!validFormToken(sessionId, action, token)) return false;
+    const key = USED_FORMS + createHash('sha256').update(token!).digest('base64url');
+    if (await this.options.store.get(key)) return false;
+    await this.options.store.set(key, true, SESSION_SECONDS * 1000);
+    return true;
+  }
+
+  /** The sign-in page (HTTP) or the "open your link" page (stdio). Stores nothing: the form's token is a MAC of a cookie. */
+  private async askToSignIn(req: IncomingMessage, res: ServerResponse, status: number, problem?: string): Promise<void> {
+    if (this.options.signIn.kind === 'link') {
+      this.onSignInWanted?.();
+      return send(
+        res,
+        status,
+        messagePage(
+          'Sign-in link needed',
+          'Each approval link signs in once, in the browser it opened in. To get a fresh one, ask your assistant to check on the approval: this server then opens a new sign-in link in your browser.',
+        ),
+      );
+    }
+    const nonce = randomBytes(24).toString('base64url');
+    return send(res, status, signInPage(formToken(this.signInKey, `sign-in:${nonce}`), problem), { 'set-cookie': cookieHeader(LOGIN_COOKIE, nonce, req, FORM_SECONDS) });
+  }
+
+  private async signInWithLink(req: IncomingMessage, res: ServerResponse, approvalId: string, key: string): Promise<void> {
+    const valid = /^lnk_[\w-]{24}$/.test(key) && (await this.links.consume(key, requestHash({ approval: approvalId }))) === 'ok';
+    if (!valid) return send(res, 403, messagePage('Link used or expired', 'Each approval link signs in once. Ask your assistant to check on the approval for a new link.'));
+    this.options.logger.info({ approver: LOCAL_APPROVER }, 'approval page: signed in by link');
+    return redirect(res, `/approvals/${encodeURIComponent(approvalId)}`, { 'set-cookie': await this.startSession(req, LOCAL_APPROVER) });
+  }
+
+  private async signInWithToken(req: IncomingMessage, res: ServerResponse, form: URLSearchParams, signIn: Extract<SignIn, { kind: 'token' }>): Promise<void> {
+    const address = clientAddress(req.socket.remoteAddress);
+    const wait = this.throttle.waitSeconds(address);
+    if (wait > 0) {
+      this.options.logger.warn({ client_address: address, retry_after: wait }, 'approval page: sign-in refused while this address waits after failed sign-ins');
+      return send(res, 429, messagePage('Too many sign-ins', `Too many failed sign-ins from this address: try again in ${wait} seconds.`), { 'retry-after': String(wait) });
+    }
+    const nonce = parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE] ?? '';
+    if (!nonce || !validFormToken(this.signInKey, `sign-in:${nonce}`, form.get('csrf'))) {
+      return this.askToSignIn(req, res, 403, 'The sign-in form expired or was not sent from this page; sign in again.');
+    }
+    const token = form.get('token') ?? '';
+    if (signIn.botToken && sameSecret(token, signIn.botToken)) {
+      this.throttle.failed(address);
+      this.options.logger.warn({ client_address: address }, 'approval page: refused a sign-in with the bot bearer token');
+      return send(res, 403, messagePage('Forbidden', "The bot's bearer token cannot approve; sign in with an approver token."));
+    }
+    // Every approver is compared, so the time taken does not tell which one (or whether any) matched.
+    const matches = signIn.approvers.filter((a) => sameSecret(token, a.token));
+    if (matches.length !== 1) {
+      const next = this.throttle.failed(address);
+      // The typed text is never logged: it may be a real token with a typo.
+      this.options.logger.warn({ client_address: address, next_attempt_in_seconds: next }, 'approval page: refused a sign-in with an unknown token');
+      return this.askToSignIn(req, res, 401, 'That is not an approver token.');
+    }
+    this.throttle.succeeded(address);
+    const approver = matches[0].id;
+    this.options.logger.info({ approver, client_address: address }, 'approval page: signed in');
+    return redirect(res, '/approvals', { 'set-cookie': [await this.startSession(req, approver), cookieHeader(LOGIN_COOKIE, '', req, 0)] });
+  }
+
+  /**
+   * Approve or Reject: only the caller that wins the approval's claim (once, across replicas) sends or rejects. Each
+   * step is stored before the next: `sending` before the write leaves, its outcome after; when the store fails after
+   * the send, the person is shown the outcome anyway, and the record is stored once the store is back.
+   */
+  private async decide(res: ServerResponse, id: string, approve: boolean, session: Session & { id: string }): Promise<void> {
+    const by = `page:${session.approver}`;
+    const current = await this.options.approvals.get(id);
+    const csrf = async (action: string) => formToken(session.id, action);
+    if (current) {
+      const elsewhere = this.options.approvals.mismatch(current);
+      if (elsewhere) return send(res, 409, await approvalPage(current, csrf, `This server cannot execute this approval: ${elsewhere}. Nothing was decided or sent.`));
+    }
+    let decided;
+    try {
+      decided = await this.options.approvals.decide(id, approve, by);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      this.options.logger.error({ err: error, approval: id }, 'the approval store failed while a decision was recorded; nothing was sent');
+      return send(res, 503, messagePage('Not sent', 'The approval store failed while your decision was being recorded, so nothing was sent. Once it is back, reload this approval: if it still offers Approve, decide again; if not, ask your assistant to request the change again.'));
+    }
+    const { decision, approval } = decided;
+    if (decision === 'unknown' || !approval) return send(res, 404, messagePage('Not found', 'No such approval.'));
+    if (decision === 'expired') return send(res, 410, await approvalPage(approval, csrf, 'This approval expired; nothing was sent.'));
+    if (decision === 'interrupted') {
+      return send(res, 409, await approvalPage(approval, csrf, 'A decision on this approval was interrupted by a store failure; nothing was sent. Ask your assistant to request the change again.'));
+    }
+    if (decision === 'already_decided') {
+      return send(res, 409, await approvalPage(approval, csrf, `Already decided (${approval.state}${approval.decided_by ? ` by ${approval.decided_by}` : ''}); nothing more was sent.`));
+    }
+    this.options.logger.info({ approval: id, tool: approval.tool, decided_by: by, approved: approve }, approve ? 'approval approved: sending the write' : 'approval rejected');
+    if (!approve) return redirect(res, `/approvals/${encodeURIComponent(id)}`);
+    const { approvals } = this.options;
+    approvals.inFlight.add(id);
+    let executed: Executed;
+    try {
+      executed = await this.options.execute(approval, session.approver);
+    } catch (error) {
+      // Thrown only before anything was sent (the runner turns every failure after a send into a result).
+      this.options.logger.error({ err: error, approval: id }, 'an approved write failed inside the server');
+      executed = { state: 'not_sent', result: { isError: true, content: [{ type: 'text', text: 'The write failed inside the server before it was sent.' }] }, note: 'the write failed inside the server before it was sent.' };
+    } finally {
+      approvals.inFlight.delete(id);
+    }
+    try {
+      await approvals.finish(approval, executed.state, executed.result, executed.note);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      this.options.logger.error({ err: error, approval: id, outcome: executed.state }, 'the approval store failed after the write; the outcome is kept here until it is back');
+      const shown = { ...approval, state: executed.state, outcome: redactor.value(executed.result), note: executed.note };
+      return send(
+        res,
+        200,
+        await approvalPage(shown, csrf, 'The write went out once (its result is below), but the approval store failed before the result was recorded. Your assistant may be told the outcome was not recorded; it will be recorded once the store is back.'),
+      );
+    }
+    return redirect(res, `/approvals/${encodeURIComponent(id)}`);
+  }
+}

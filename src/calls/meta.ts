@@ -1,0 +1,143 @@
+// Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { type JsonSchema, compactSchema, fullInputSchema, listedAnnotations } from '../tools/listing.js';
+import type { ToolDef } from '../tools/registry.js';
+import { errorResult, validationError } from '../core/results.js';
+import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
+import type { Selection } from '../tools/selection.js';
+import { TOOLSETS } from '../apis/toolsets.js';
+
+export interface MetaTool {
+  name: string;
+  /** Workflows only: the toolset whose tools they chain, for search_tools. */
+  toolset?: string;
+  listing: Tool;
+  run(args: unknown, ctx: CallContext): Promise<ToolAnswer>;
+}
+
+const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+
+export function meta(
+  name: string,
+  title: string,
+  description: string,
+  input: z.ZodObject,
+  annotations: Tool['annotations'],
+  run: (args: any, ctx: CallContext) => Promise<ToolAnswer>,
+): MetaTool {
+  let listing: Tool | undefined;
+  return {
+    name,
+    get listing() {
+      if (!listing) {
+        const inputSchema = compactSchema(z.toJSONSchema(input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema);
+        listing = { name, title, description, inputSchema: inputSchema as Tool['inputSchema'], annotations: listedAnnotations(annotations ?? {}) };
+      }
+      return listing;
+    },
+    async run(args, ctx) {
+      const parsed = input.safeParse(args ?? {}, { reportInput: true });
+      if (!parsed.success) return validationError(name, parsed.error.issues);
+      return run(parsed.data, ctx);
+    },
+  };
+}
+
+function json(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+}
+
+export function describeTool(selection: Selection, byName: ReadonlyMap<string, ToolDef>, workflows: readonly MetaTool[] = []): MetaTool {
+  return meta(
+    'describe_tool',
+    'Describe a tool',
+    'Full input schema of one tool, including the nested fields and long enums that tools/list leaves out.',
+    z.strictObject({ name: z.string().min(1) }),
+    READ,
+    async ({ name }: { name: string }) => {
+      const tool = byName.get(name);
+      const workflow = workflows.find((w) => w.name === name);
+      if (workflow) {
+        const { title, description, inputSchema } = workflow.listing;
+        return json({ name, title, description, toolset: workflow.toolset, writes: false, inputSchema });
+      }
+      if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools or tools/list to find names.`);
+      const refusal = selection.refusal(tool);
+      if (refusal) return errorResult(refusal);
+      return json({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        toolset: tool.toolset,
+        writes: tool.writes,
+        method: tool.op.method,
+        path: tool.op.path,
+        inputSchema: fullInputSchema(tool),
+      });
+    },
+  );
+}
+
+/**
+ * Discover mode: a handful of tools that reach every selected operation and workflow (analytics_run_report) through
+ * the same validation and guard.
+ */
+export function discoverTools(
+  selection: Selection,
+  byName: ReadonlyMap<string, ToolDef>,
+  runner: ToolRunner,
+  workflows: readonly MetaTool[],
+): MetaTool[] {
+  const toolsets = [...new Set(selection.tools.map((t) => t.toolset))];
+  const reachable = [
+    ...selection.tools,
+    ...workflows.map((w) => ({ name: w.name, title: w.listing.title ?? w.name, description: w.listing.description ?? '', toolset: w.toolset ?? '', writes: false })),
+  ];
+  const search = meta(
+    'search_tools',
+    'Search tools',
+    `Find Pinterest API tools by words and/or toolset (${toolsets.join(', ')}). Returns names to use with describe_tool and call_tool.`,
+    z.strictObject({
+      query: z.string().optional(),
+      toolset: z.string().optional(),
+      limit: z.int().min(1).max(100).optional(),
+    }),
+    READ,
+    async ({ query, toolset, limit }: { query?: string; toolset?: string; limit?: number }) => {
+      const words = (query ?? '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+      const scored = reachable
+        .filter((t) => !toolset || t.toolset === toolset)
+        .map((t) => {
+          const hay = `${t.name} ${t.title} ${t.description} ${t.toolset}`.toLowerCase();
+          return { t, score: words.reduce((n, w) => n + (t.name.includes(w) ? 3 : hay.includes(w) ? 1 : 0), 0) };
+        })
+        .filter((x) => words.length === 0 || x.score > 0)
+        .sort((a, b) => b.score - a.score);
+      const max = limit ?? 20;
+      return json({
+        tools: scored.slice(0, max).map(({ t }) => ({ name: t.name, title: t.title, toolset: t.toolset, writes: t.writes })),
+        total: scored.length,
+        ...(words.length || toolset ? {} : { toolsets: Object.fromEntries(toolsets.map((s) => [s, TOOLSETS[s as keyof typeof TOOLSETS]?.description ?? s])) }),
+      });
+    },
+  );
+  const call = meta(
+    'call_tool',
+    'Call a tool',
+    'Calls one tool by name with its arguments (see describe_tool). Writes that change spend are held for approval by the user; pass approval_id (or confirmation_token, where offered) inside arguments.',
+    z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).optional() }),
+    { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    async ({ name, arguments: args }: { name: string; arguments?: Record<string, unknown> }, ctx) => {
+      const via = { ...ctx, via: 'call_tool' };
+      const workflow = workflows.find((w) => w.name === name);
+      if (workflow) return workflow.run(args ?? {}, via);
+      const tool = byName.get(name);
+      if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools to find names.`);
+      const refusal = selection.refusal(tool);
+      if (refusal) return errorResult(refusal);
+      return runner.run(tool, args ?? {}, via);
+    },
+  );
+  return [search, describeTool(selection, byName, workflows), call];
+}

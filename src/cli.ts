@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Command-line entry point: read the configuration, build the app, serve it over the chosen transport.
+import { helpText, loadConfig } from './config/config.js';
+import { createLogger } from './core/logger.js';
+import { createApp } from './server/app.js';
+import { startupFacts, startupLine } from './server/startup.js';
+import { serveStdio } from './transports/stdio.js';
+import { VERSION } from './core/version.js';
+
+/** The demo's fake Pinterest API: its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
+const DEMO_FAKE_API = new URL('./fake-api.js', import.meta.url).href;
+interface DemoFakeApi {
+  startEmulator(options: { acceptedTokens: string[] }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${helpText()}`);
+    process.exit(2);
+  }
+  // Asked for on the command line, where no protocol session runs: stdout is free for the answer.
+  if (config.help) {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (config.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  // The HTTP transport (and the web stack under it) loads only when asked for: stdio start-up stays small.
+  const http = config.transport === 'http' ? await import('./transports/http.js') : undefined;
+  if (http) http.assertSafeBinding(http.httpOptions(config)); // before anything connects
+  let stopDemo = async () => {};
+  if (config.demo) {
+    // Offline demo: the fake Pinterest API runs in this process on loopback; no token needed.
+    const { startEmulator } = (await import(DEMO_FAKE_API)) as DemoFakeApi;
+    const emulator = await startEmulator({ acceptedTokens: ['demo-token'] });
+    config.pinterest = { ...config.pinterest, baseUrl: emulator.url, accessToken: 'demo-token', sandbox: false };
+    stopDemo = () => emulator.close();
+    logger.info({ url: emulator.url }, 'demo mode: serving a fake Pinterest API on loopback');
+  }
+  const app = await createApp(config, logger);
+  let stop: () => Promise<void>;
+  if (http) {
+    const handle = await http.serveHttp(app, http.httpOptions(config), logger).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+    stop = handle.close;
+  } else {
+    stop = await serveStdio(app, logger);
+  }
+  const facts = startupFacts(config, app);
+  logger.info(facts, startupLine(facts));
+
+  // Graceful: stop accepting, let calls in flight finish (bounded), close the store, exit 0. A second signal forces.
+  let shuttingDown = false;
+  const shutdown = async (reason: string) => {
+    if (shuttingDown) {
+      if (reason !== 'stdin closed') process.exit(1);
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    try {
+      await stop();
+      await app.close();
+      await stopDemo();
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (config.transport === 'stdio') process.stdin.once('end', () => void shutdown('stdin closed'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pinterest-api-mcp failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

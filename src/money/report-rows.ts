@@ -1,0 +1,59 @@
+// Analytics rows in natural units: each micro-currency column restated beside it, and totals of the columns that add up.
+import { formatMicros } from './amount.js';
+
+type Row = Record<string, unknown>;
+
+/** An analytics column in micro-currency (`SPEND_IN_MICRO_DOLLAR`; "dollar" is Pinterest's name, the unit is the account's). */
+const MICRO_COLUMN = /^([A-Z0-9_]+)_IN_MICRO_DOLLAR$/;
+
+/** Columns whose values do not add up across rows: rates, averages, per-unit costs, frequencies, ids and settings. */
+const NOT_ADDITIVE = /(^|_)(E?CTR(_\d)?|E?CP[A-Z]*|RATE|ROAS|COST_PER_[A-Z0-9_]+|AVG|FREQUENCY|LENGTH|MULTIPLIER|BUDGET|CAP|ID|USER)(_|$)/;
+
+/** Whether rows carry micro-currency columns (the answers of the analytics tools and reports). */
+export function hasMicroColumns(rows: readonly unknown[]): boolean {
+  return rows.some((row) => row !== null && typeof row === 'object' && Object.keys(row).some((k) => MICRO_COLUMN.test(k)));
+}
+
+function isMicros(value: unknown): value is number | string {
+  return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
+}
+
+/**
+ * The row with each `X_IN_MICRO_DOLLAR` column restated as `X` beside it ("12.34 USD", exact), unless the row already
+ * has an `X`. Non-integer micro values (some rates come as decimals) are left as they are.
+ */
+export function restateRow(row: Row, currency: string | undefined): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = value;
+    const natural = MICRO_COLUMN.exec(key)?.[1];
+    if (natural && !(natural in row) && isMicros(value)) out[natural] = formatMicros(value, currency);
+  }
+  return out;
+}
+
+/**
+ * Totals over rows of the columns that add up (counts and amounts); micro-currency sums are exact (bigint) and
+ * restated like the rows. Rates and per-unit costs are named in `not_totalled` rather than summed into nonsense.
+ */
+export function totalRows(rows: readonly Row[], currency: string | undefined): { totals: Row; not_totalled: string[] } {
+  const sums = new Map<string, bigint | number>();
+  const skipped = new Set<string>();
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      if (typeof value !== 'number' && !(MICRO_COLUMN.test(key) && isMicros(value))) continue;
+      if (NOT_ADDITIVE.test(key.replace(MICRO_COLUMN, '$1'))) {
+        skipped.add(key);
+        continue;
+      }
+      const sum = sums.get(key) ?? (MICRO_COLUMN.test(key) ? 0n : 0);
+      sums.set(key, typeof sum === 'bigint' && isMicros(value) ? sum + BigInt(value) : Number(sum) + Number(value));
+    }
+  }
+  const totals: Row = {};
+  for (const [key, sum] of sums) {
+    if (typeof sum === 'bigint') totals[key] = sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : String(sum);
+    else totals[key] = Math.round(sum * 1e6) / 1e6; // float columns (SPEND_IN_DOLLAR): the API's own decimals
+  }
+  return { totals: restateRow(totals, currency), not_totalled: [...skipped] };
+}

@@ -1,0 +1,338 @@
+// Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers of either era.
+import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { type ApiDefinition, pinterestApi, whopApi } from '../apis/index.js';
+import { configuredCredentials, createClients } from '../http/index.js';
+import { buildRequest } from '../http/request.js';
+import { type Config, WHOP_URL, pinterestEnvironment } from '../config/config.js';
+import { randomUUID } from 'node:crypto';
+import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
+import { type Approval, Approvals } from '../guard/approvals.js';
+import { type Deployment, credentialFingerprint, selectionFingerprint } from '../guard/deployment.js';
+import { SpendGuard, type TokenFlow } from '../guard/guard.js';
+import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
+import { moneyOverride } from '../guard/money-fields.js';
+import { type Logger, requestLog } from '../core/logger.js';
+import { loadPrompts, registerPrompts } from './prompts.js';
+import { redactor } from '../core/redact.js';
+import { SharedStore, type Store, createStore, describeStore, purgeExpired, storeKind } from '../core/store.js';
+import { fieldNote } from '../tools/field-notes.js';
+import { compactInputSchema, listingStamp, toolListing } from '../tools/listing.js';
+import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
+import { buildTools, type ToolDef } from '../tools/registry.js';
+import { errorResult, resultText } from '../core/results.js';
+import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from '../calls/runner.js';
+import { reportWorkflow } from '../calls/workflows.js';
+import { HttpApprovalDesk, LocalApprovalDesk } from '../approval/desk.js';
+import { ApprovalWeb, type Executed } from '../approval/web.js';
+import { type Selection, selectTools } from '../tools/selection.js';
+import { VERSION } from '../core/version.js';
+import { serverInstructions } from './instructions.js';
+
+export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as const;
+
+/** The APIs served; each contributes one tool per operation. */
+export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
+
+/** The transport end of a protocol server: which transport, and the client's address (HTTP) or `stdio`. */
+export type Peer = Pick<Caller, 'transport' | 'address'>;
+
+/** Time beyond the client's whole timeout after which an approved write still `sending` counts as interrupted, ms. */
+const SEND_MARGIN_MS = 5_000;
+/** Most time between two looks for interrupted approved writes, and between two purges of expired keys, ms. */
+const SETTLE_INTERVAL_MS = 30_000;
+const PURGE_INTERVAL_MS = 60_000;
+
+/** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
+function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
+  const credentials = configuredCredentials(config);
+  const selected = selectionFingerprint(selection.tools.map((t) => t.name));
+  return {
+    pinterest: {
+      api: 'pinterest',
+      base_url: config.pinterest.baseUrl,
+      environment: pinterestEnvironment(config),
+      credential: credentialFingerprint(credentials.pinterest),
+      selection: selected,
+    },
+    whop: {
+      api: 'whop',
+      base_url: config.whop.baseUrl,
+      environment: config.whop.baseUrl === WHOP_URL ? 'production' : 'custom URL',
+      credential: credentialFingerprint(credentials.whop),
+      selection: selected,
+    },
+  };
+}
+
+/** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
+export interface App {
+  /** Every tool of every API, selected or not. */
+  tools: readonly ToolDef[];
+  selection: Selection;
+  runner: ToolRunner;
+  store: Store;
+  /**
+   * The approval page's requests (/approvals): HTTP mounts it when approvers are configured; stdio serves it on a
+   * loopback port of its own. None with `--approval model`.
+   */
+  approvalWeb?: ApprovalWeb;
+  /** `memory`, `sqlite` or `redis`, without the store's address. */
+  storeKind: string;
+  /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
+  listTools(): Tool[];
+  /** How many tools tools/list answers with, without building it. */
+  listedCount: number;
+  /**
+   * A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era;
+   * `peer` says which transport and client address it serves (approvals, the audit and the pending bound use it).
+   */
+  createServer(era?: Era, peer?: Peer): Server;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  redactor.add(...config.secrets);
+  const { approval } = config;
+  const channels = new Set(approval.channels);
+  // The page: stdio always has its loopback one; HTTP has /approvals when approvers are configured.
+  const pageExists = channels.has('page') && (config.transport === 'stdio' || approval.approvers.length > 0);
+  const tokens: TokenFlow = channels.has('token') ? 'model' : approval.mode === 'auto' && approval.modelFallback && !pageExists ? 'fallback' : 'none';
+  // Only the token flow lists confirmation_token.
+  const tools = APIS.flatMap((api) =>
+    buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken: tokens !== 'none' }),
+  );
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const selection = selectTools(tools, config);
+  const store = await createStore(config.store);
+  const shared = new SharedStore(store, describeStore(config.store), config.storeTimeoutMs);
+  const clients = createClients(config, logger, shared);
+
+  /** Reads for the guard itself (currencies, current values, read-back); they bypass selection and the guard. */
+  const read = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
+    const tool = byName.get(name);
+    if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
+    return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
+  };
+  const approvals = new Approvals({ store: shared, ttlSeconds: config.confirmTtlSeconds, deployments: deploymentsOf(config, selection) });
+  let approvalWeb: ApprovalWeb | undefined;
+  let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
+  if (pageExists) {
+    approvalWeb = new ApprovalWeb({
+      approvals,
+      store: shared,
+      logger,
+      signIn: config.transport === 'stdio' ? { kind: 'link' } : { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
+      execute: (approved, approver) => executeApproved(approved, approver),
+    });
+    desk =
+      config.transport === 'stdio'
+        ? new LocalApprovalDesk({
+            web: approvalWeb,
+            port: approval.pagePort,
+            browser: approval.browser,
+            webhook: approval.webhook,
+            logger,
+            clientMayCarryLinks: channels.has('dialog'),
+            tabSeconds: approval.tabSeconds,
+          })
+        : new HttpApprovalDesk({ webhook: approval.webhook, logger });
+  } else if (tokens === 'none' && !channels.has('dialog')) {
+    logger.warn(
+      { approval_channels: [...channels] },
+      config.transport === 'http' && approval.approvers.length === 0
+        ? 'no one can approve held writes: no approvers (PINTEREST_MCP_APPROVER_TOKEN), and HTTP clients\' own dialogs do not count (--approval-channels)'
+        : 'no one can approve held writes with these --approval-channels',
+    );
+  }
+  if (config.transport === 'http' && approval.approvers.length > 0 && !channels.has('page')) {
+    logger.warn({ approval_channels: [...channels] }, 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve');
+  }
+  if (config.transport === 'http' && channels.has('dialog')) {
+    logger.warn('--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots');
+  }
+  // Why no person can approve here, for a held write with neither a page nor a dialog that counts. Over HTTP the page
+  // is missing either for want of approvers or because the channels leave it out: each reason is told as it is.
+  /** How long an approved write may take to send (the client's whole timeout and a margin): past it, `sending` was interrupted. */
+  const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
+  const unavailable =
+    config.transport === 'http' && channels.has('page')
+      ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
+      : `this server's --approval-channels (${[...channels].join(',') || 'none'}) leave no way for a person to approve in this client.`;
+  const guard = new SpendGuard({
+    store: shared,
+    approvals,
+    approval: {
+      tokens,
+      desk,
+      maxPending: approval.maxPending,
+      sendBoundMs,
+      unavailable,
+      dialogs: channels.has('dialog'),
+    },
+    read,
+    confirmWrites: config.confirmWrites,
+    confirmTtlSeconds: config.confirmTtlSeconds,
+    caps: config.caps,
+    adAccounts: config.adAccounts,
+    whopCurrency: config.whop.currency,
+    auditLog: config.auditLog,
+    logger,
+  });
+
+  /**
+   * The approved write: the same tool with the same arguments, carrying the person's grant (never an argument), sent
+   * only where this process may: the approval's deployment is this one, and this process offers the tool.
+   */
+  async function executeApproved(approved: Approval, approver: string): Promise<Executed> {
+    const notSent = (why: string): Executed => ({ state: 'not_sent', note: `${why}.`, result: errorResult(`Not sent: ${why}. Nothing was changed.`) });
+    const tool = byName.get(approved.tool);
+    if (!tool) return notSent(`this server does not know the tool ${approved.tool}`);
+    const elsewhere = approvals.mismatch(approved);
+    if (elsewhere) return notSent(`this server cannot execute it: ${elsewhere}`);
+    const refusal = selection.refusal(tool);
+    if (refusal) return notSent(`this server does not offer it: ${refusal.replace(/[:.] nothing was sent\.?$/i, '')}`);
+    const grant: ApprovalGrant = { approvalId: approved.id, hash: approved.hash, by: { channel: 'page', approver }, outcome: 'not_sent' };
+    const result = await runner.run(tool, approved.args, { grant, caller: approved.requested_by });
+    if (isQuestion(result)) throw new Error('an approved write asked a question');
+    const state = grant.outcome ?? 'not_sent';
+    return { state, result, note: state === 'not_sent' ? resultText(result).split('\n')[0] : undefined };
+  }
+  const runner = new ToolRunner({
+    clients,
+    guard,
+    logger,
+    maxResultChars: config.maxResultChars,
+    schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
+  });
+  // Tools mode lists the selection, describe_tool and the workflows; discover mode lists only its meta-tools, which
+  // reach the workflows like any other tool (search_tools, describe_tool, call_tool).
+  const report = reportWorkflow(selection, byName, runner, config.client);
+  const workflows = report ? [report] : [];
+  const metaTools: MetaTool[] =
+    config.mode === 'discover' ? discoverTools(selection, byName, runner, workflows) : [describeTool(selection, byName, workflows), ...workflows];
+  const metaByName = new Map(metaTools.map((m) => [m.name, m]));
+  const instructions = serverInstructions({
+    discover: config.mode === 'discover',
+    tokens: tokens !== 'none',
+    whop: selection.tools.some((t) => t.api.id === 'whop'),
+    report: report !== undefined,
+  });
+  const directTools = config.mode === 'discover' ? [] : selection.tools;
+  let listed: Tool[] | undefined;
+  const listTools = () =>
+    (listed ??= [
+      ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),
+      ...metaTools.map((m) => m.listing),
+    ]);
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const prompts = loadPrompts();
+  const promptTools = selection.tools.map((t) => t.name);
+
+  /**
+   * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
+   * entity back: `sent` when it shows the change, else `unknown`; one replica settles each. Runs at start and then
+   * periodically, so a restart or a store that comes back settles them within SETTLE_INTERVAL_MS. Only a process with an
+   * approval page does it: approvals exist only where a person can decide them.
+   */
+  const settleStalled = async () => {
+    for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
+      if (!(await approvals.claimSettle(stalled.id))) continue;
+      const tool = byName.get(stalled.tool);
+      const check = tool ? await guard.settleInterrupted(stalled, tool) : { applied: false, lines: [`this server does not know the tool ${stalled.tool}`] };
+      const note = check.applied
+        ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
+        : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';
+      logger.warn({ approval: stalled.id, tool: stalled.tool, applied: check.applied }, 'settled an approved write whose send was interrupted');
+      await approvals.finish(stalled, check.applied ? 'sent' : 'unknown', { content: [{ type: 'text', text: check.lines.join('\n') }] }, note);
+    }
+  };
+  const settle = () => void settleStalled().catch((error: unknown) => logger.warn({ err: error }, 'could not settle interrupted approved writes yet'));
+  const settling = approvalWeb ? setInterval(settle, Math.min(SETTLE_INTERVAL_MS, sendBoundMs)).unref() : undefined;
+  if (approvalWeb) setImmediate(settle);
+  const purging = setInterval(() => void purgeExpired(store).catch(() => {}), PURGE_INTERVAL_MS).unref();
+
+  const answer = async (name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
+    const metaTool = metaByName.get(name);
+    if (metaTool) return metaTool.run(args, ctx);
+    const tool = config.mode === 'discover' ? undefined : byName.get(name);
+    if (!tool) return errorResult(`Unknown tool "${name}". Call tools/list to see the available tools.`);
+    const refusal = selection.refusal(tool);
+    if (refusal) return errorResult(refusal);
+    return runner.run(tool, args, ctx);
+  };
+
+  return {
+    tools,
+    selection,
+    runner,
+    store,
+    approvalWeb,
+    storeKind: storeKind(config.store),
+    listTools,
+    listedCount: directTools.length + metaTools.length,
+    createServer(era = 'legacy', peer = { transport: 'stdio', address: 'stdio' }) {
+      const server = new Server(SERVER_INFO, {
+        instructions,
+        capabilities: { tools: {}, logging: {}, prompts: {} },
+        jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes one server per request)
+        // The legacy era's dialog is asked by askNow (src/server/dialog.ts), not by the SDK's shim, so its failures read like ours.
+        inputRequired: { legacyShim: false },
+      });
+      registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts });
+      server.setRequestHandler('tools/list', async () => ({ tools: listTools() }));
+
+      server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
+        const progressToken = ctx.mcpReq._meta?.progressToken;
+        const call: CallContext = { signal: ctx.mcpReq.signal };
+        if (progressToken !== undefined) {
+          call.progress = (progress, total, message) =>
+            ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
+        }
+        call.caller = { ...peer, client: clientName(server, ctx), ...(ctx.sessionId ? { session: ctx.sessionId } : {}) };
+        // A client's own dialog is a person's approval only where the operator says so (--approval-channels dialog).
+        if (channels.has('dialog')) call.dialog = dialogRound(server, ctx, era);
+        call.approvalId = approvalRetry(ctx, era);
+        // The approval page's sign-in link for a client that can open links (a dialog act too): now (legacy), or as the
+        // answer's round (modern).
+        let link: { url: string; message: string } | undefined;
+        if (channels.has('dialog') && !call.dialog && canOpenUrl(server, ctx)) {
+          call.openUrl =
+            era === 'legacy'
+              ? (url, message) => {
+                  ctx.mcpReq
+                    .elicitInput({ mode: 'url', message: redactor.text(message), url, elicitationId: randomUUID() }, { signal: ctx.mcpReq.signal })
+                    .catch(() => {}); // the person's answer only says whether they opened it; the page decides
+                }
+              : (url, message) => {
+                  link = { url, message };
+                };
+        }
+        const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
+          ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
+        };
+        const run = () => requestLog.run(log, () => answer(request.params.name, request.params.arguments, call));
+        let outcome = await run();
+        if (isQuestion(outcome) && era === 'legacy') {
+          // The same two rounds as the modern era, the second one here with the answer the dialog gave.
+          call.dialog = await askNow(outcome.ask, ctx, config.confirmTtlSeconds * 1000);
+          outcome = await run();
+        }
+        if (isQuestion(outcome)) return questionResult(outcome.ask);
+        const held = (outcome.structuredContent as { status?: unknown; approval_id?: unknown } | undefined) ?? {};
+        if (link && held.status === 'approval_required' && typeof held.approval_id === 'string') return openUrlResult(link.url, link.message, held.approval_id);
+        // Every result leaves through the redactor, whatever the upstream echoed into it.
+        return redactor.value(outcome);
+      });
+      return server;
+    },
+    async close() {
+      clearInterval(settling);
+      clearInterval(purging);
+      approvals.close();
+      await approvals.restore().catch(() => false);
+      await desk?.close?.();
+      await store.disconnect().catch(() => {});
+    },
+  };
+}

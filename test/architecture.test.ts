@@ -1,0 +1,88 @@
+// The layers of src/ point down: a module imports only from its own folder or from a lower level (README "Layout").
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+
+/** Each top-level folder of src/ (and src/cli.ts) and its level, lowest first. Siblings on one level do not import each other. */
+export const LEVELS: Record<string, number> = {
+  core: 0,
+  money: 1,
+  apis: 2,
+  config: 3,
+  http: 4,
+  tools: 4,
+  guard: 5,
+  calls: 6,
+  approval: 7,
+  server: 8,
+  transports: 9,
+  'cli.ts': 10,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+/** The part of src/ a file belongs to: its top-level folder, or `cli.ts`. */
+const partOf = (file: string): string => relative(src, file).split('/')[0];
+
+interface Edge {
+  from: string;
+  to: string;
+  specifier: string;
+}
+
+/** Every relative import of every module in src/ (static, type-only, re-exports and dynamic `import()`), resolved to a file. */
+function edges(): Edge[] {
+  return sourceFiles(src).flatMap((file) =>
+    ts
+      .preProcessFile(readFileSync(file, 'utf8'), true, true)
+      .importedFiles.map((i) => i.fileName)
+      .filter((s) => s.startsWith('.'))
+      .map((specifier) => ({ from: file, to: resolve(dirname(file), specifier).replace(/\.js$/, '.ts'), specifier })),
+  );
+}
+
+/** The imports that point up a level, or across to a sibling on the same level. */
+function upward(list: Edge[]): string[] {
+  return list
+    .filter((e) => e.to.startsWith(src + '/'))
+    .filter((e) => partOf(e.from) !== partOf(e.to) && LEVELS[partOf(e.to)] >= LEVELS[partOf(e.from)])
+    .map((e) => `${relative(root, e.from)} (${partOf(e.from)}) -> ${relative(root, e.to)} (${partOf(e.to)})`);
+}
+
+describe('architecture', () => {
+  const all = edges();
+
+  it('reads the imports it checks (the parser sees static, type-only and dynamic imports)', () => {
+    expect(all.length).toBeGreaterThan(200);
+    const cli = all.filter((e) => partOf(e.from) === 'cli.ts').map((e) => e.specifier);
+    expect(cli).toContain('./transports/http.js'); // a dynamic import()
+  });
+
+  it('names a level for every part of src/', () => {
+    const parts = [...new Set(sourceFiles(src).map(partOf))].sort();
+    expect(parts.filter((p) => LEVELS[p] === undefined)).toEqual([]);
+  });
+
+  it('imports nothing from outside src/ (fakes, tests, scripts stay out of the product)', () => {
+    const outside = all.filter((e) => !e.to.startsWith(src + '/')).map((e) => `${relative(root, e.from)} -> ${e.specifier}`);
+    expect(outside).toEqual([]);
+  });
+
+  it('points down: each import is of its own folder or of a lower level', () => {
+    expect(upward(all)).toEqual([]);
+  });
+
+  it('would catch an import that points up, or across to a sibling', () => {
+    const edge = (from: string, to: string): Edge => ({ from: join(src, from), to: join(src, to), specifier: to });
+    expect(upward([edge('core/json.ts', 'server/app.ts'), edge('http/client.ts', 'tools/registry.ts'), edge('guard/guard.ts', 'core/json.ts')])).toEqual([
+      'src/core/json.ts (core) -> src/server/app.ts (server)',
+      'src/http/client.ts (http) -> src/tools/registry.ts (tools)',
+    ]);
+  });
+});
