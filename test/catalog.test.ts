@@ -7,7 +7,7 @@ import { pinterestApi, toolName } from '../src/apis/index.js';
 import { pinterestCatalog } from '../src/apis/pinterest/catalog.generated.js';
 import { whopCatalog } from '../src/apis/whop/catalog.generated.js';
 import { DEFAULT_WHOP_REFERENCE_DIR, WHOP_OUTPUT_PATHS, WHOP_RESOURCE_FILES, generateWhopFiles } from '../scripts/whop-catalog-generator.js';
-import { APIS } from '../src/server/app.js';
+import { APIS } from '../src/apis/index.js';
 
 const specPath = resolve(DEFAULT_SPEC_PATH);
 

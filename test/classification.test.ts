@@ -8,7 +8,7 @@ import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf 
 import { Approvals } from '../src/guard/approvals.js';
 import { SpendGuard } from '../src/guard/guard.js';
 import { createLogger } from '../src/core/logger.js';
-import { APIS } from '../src/server/app.js';
+import { APIS } from '../src/apis/index.js';
 import { buildTools } from '../src/tools/registry.js';
 import { SchemaBuilder } from '../src/tools/schema.js';
 

@@ -9,7 +9,7 @@ import { CURRENCY_CODE_FIELDS, MICRO_RESPONSE_FIELD, MONEY_FIELDS } from '../src
 import { WHOP_CURRENCY_SOURCES } from '../src/guard/currency.js';
 import { toolName } from '../src/apis/index.js';
 import { pinterestResponses } from '../fakes/pinterest/responses.generated.js';
-import { APIS } from '../src/server/app.js';
+import { APIS } from '../src/apis/index.js';
 
 type Json = Record<string, any>;
 

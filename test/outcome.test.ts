@@ -10,7 +10,7 @@ import { SEED } from '../fakes/pinterest/server.js';
 import { whopResponses } from '../fakes/whop/responses.generated.js';
 import { WRITE_CLASSES } from '../src/apis/classification.js';
 import { ITEM_ANSWERS } from '../src/guard/item-answers.js';
-import { APIS } from '../src/server/app.js';
+import { APIS } from '../src/apis/index.js';
 import { SchemaBuilder } from '../src/tools/schema.js';
 import { EUR_ACCOUNT, type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from './helpers/harness.js';
 

@@ -96,3 +96,43 @@ export interface ResponseCatalog {
   responses: Readonly<Record<string, SchemaFacts>>;
   schemas: Readonly<Record<string, SchemaFacts>>;
 }
+
+/** Our own texts for one operation: its tool's title and description. */
+export interface OperationText {
+  title: string;
+  description: string;
+}
+
+/**
+ * All one API knows, as data and hooks: its catalog and texts, naming, paging, and the rules the guard applies to it.
+ * Generic modules read these members and never branch on an API's id.
+ */
+export interface ApiDefinition {
+  /** Short name used in tool names, logs and approvals (`pinterest`, `whop`). */
+  id: string;
+  /** Human name used in messages ("Pinterest API error 400 ..."). */
+  label: string;
+  catalog: Catalog;
+  texts: Readonly<Record<string, OperationText>>;
+  /** Prefix that keeps tool names of different APIs apart (`whop_`). */
+  toolPrefix: string;
+  /** How the API pages its lists: the tools take `max_items` and follow this cursor. */
+  paging: Paging;
+  /** Operations in the catalog that are deliberately not tools, with the reason. */
+  excluded: Readonly<Record<string, string>>;
+}
+
+/** A list API's paging convention, as data. */
+export interface Paging {
+  /** Query parameter that asks for the next page. */
+  cursorParam: string;
+  /** Query parameter of the page size, and the size the API uses when it is left out. */
+  sizeParam: string;
+  defaultPageSize: number;
+  /** Where a page's items sit in the answer. */
+  itemsKey: string;
+  /** The cursor of the page after this one, or null at the end of the list. */
+  next(page: Record<string, unknown>): string | null;
+  /** A collected answer that continues after its last item with `next` (null: the list is complete). */
+  withNext(page: Record<string, unknown>, next: string | null): Record<string, unknown>;
+}

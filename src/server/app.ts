@@ -1,7 +1,7 @@
 // Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers of either era.
 import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
-import { type ApiDefinition, pinterestApi, whopApi } from '../apis/index.js';
+import { APIS } from '../apis/index.js';
 import { configuredCredentials, createClients } from '../http/index.js';
 import { buildRequest } from '../http/request.js';
 import { type Config, WHOP_URL, pinterestEnvironment } from '../config/config.js';
@@ -30,9 +30,6 @@ import { VERSION } from '../core/version.js';
 import { serverInstructions } from './instructions.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as const;
-
-/** The APIs served; each contributes one tool per operation. */
-export const APIS: readonly ApiDefinition[] = [pinterestApi, whopApi];
 
 /** The transport end of a protocol server: which transport, and the client's address (HTTP) or `stdio`. */
 export type Peer = Pick<Caller, 'transport' | 'address'>;

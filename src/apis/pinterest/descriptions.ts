@@ -1,5 +1,6 @@
 // Our own titles and descriptions for each Pinterest operation, written for LLM callers (no prose copied from the API description).
-export interface OperationText { title: string; description: string }
+import type { OperationText } from '../types.js';
+
 export const pinterestDescriptions: Readonly<Record<string, OperationText>> = {
   'ad_accounts/list': { title: 'List ad accounts', description: 'Lists ad accounts the user owns or has been granted business access to.' },
   'ad_accounts/create': { title: 'Create ad account', description: 'Opens a new ad account for a business user (max 50 per user); required before any campaigns exist.' },

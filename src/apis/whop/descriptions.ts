@@ -1,5 +1,5 @@
 // Our own title and description for each Whop ads operation, written for LLM callers (no prose copied from the SDK).
-import type { OperationText } from '../pinterest/descriptions.js';
+import type { OperationText } from '../types.js';
 
 const MONEY = 'Amounts are natural, in the ad account\'s currency ("50", "12.50 USD"; whole units for JPY).';
 const LIST = 'Next page: after = page_info.end_cursor.';
