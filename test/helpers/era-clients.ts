@@ -12,7 +12,7 @@ export const MODERN_VERSION = '2026-07-28';
 
 export type ClientKind = 'modern' | 'legacy-v2' | 'legacy-1x';
 
-/** The three clients, as test/eras.test.ts names them. */
+/** The three clients, as test/scenarios/eras.test.ts names them. */
 export const CLIENT_KINDS: readonly { kind: ClientKind; era: 'modern' | 'legacy'; label: string }[] = [
   { kind: 'modern', era: 'modern', label: 'v2 client pinned to 2026-07-28' },
   { kind: 'legacy-v2', era: 'legacy', label: 'v2 client, default handshake (2025-11-25)' },

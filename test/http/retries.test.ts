@@ -1,0 +1,205 @@
+// The Pinterest client under injected faults: retries and their counts, Retry-After, timeouts, no duplicated write.
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CategoryLimiter } from '../../src/http/limiter.js';
+import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
+
+const AD_GROUP = '2680059592701';
+const READ = { tool: 'ad_accounts_get', args: { ad_account_id: USD_ACCOUNT }, op: 'ad_accounts/get' };
+/** A write that needs no confirmation (a rename), so each call is exactly one PATCH. */
+const rename = (name: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, name }] });
+
+describe('client resilience (faults injected by the fake API)', () => {
+  let emulator: Emulator;
+  let h: Harness;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    h = await startInProcess({
+      emulator,
+      args: [...MODEL_APPROVAL],
+      env: { PINTEREST_MCP_RETRIES: '2', PINTEREST_MCP_TIMEOUT_MS: '300', PINTEREST_MCP_TOTAL_TIMEOUT_MS: '5000' },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emulator?.close();
+  });
+  beforeEach(() => emulator.reset());
+
+  const attempts = (operationId: string) => emulator.requests.filter((r) => r.operationId === operationId);
+
+  it('repeats a read after a 429, waiting its Retry-After', async () => {
+    emulator.inject({ operationId: READ.op, status: 429, headers: { 'retry-after': '1' } });
+    const started = Date.now();
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError, result.text).toBeFalsy();
+    expect(attempts(READ.op).map((r) => r.status)).toEqual([429, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('repeats a read after a 500 and after a dropped connection', async () => {
+    emulator.inject({ operationId: READ.op, status: 500 });
+    emulator.inject({ operationId: READ.op, drop: 'before' });
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError, result.text).toBeFalsy();
+    expect(attempts(READ.op).map((r) => r.status)).toEqual([500, 0, 200]);
+  });
+
+  it('gives up on a read after the configured retries with a clear error', async () => {
+    emulator.inject({ operationId: READ.op, status: 503, times: 5 });
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Pinterest API error 503/);
+    expect(result.structuredContent).toMatchObject({ error: 'http', status: 503 });
+    expect(attempts(READ.op)).toHaveLength(3); // 1 + PINTEREST_MCP_RETRIES
+  });
+
+  it('times out a slow read per attempt, retries it, then reports a timeout', async () => {
+    emulator.inject({ operationId: READ.op, delayMs: 1500, times: 3 });
+    const started = Date.now();
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/did not answer in time/);
+    expect(result.structuredContent).toMatchObject({ error: 'timeout' });
+    expect(attempts(READ.op)).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(1500 * 3); // each attempt was cut at 300 ms, not waited out
+  });
+
+  it('does not repeat a write after a 500: one attempt and an error that says to read first', async () => {
+    emulator.inject({ operationId: 'ad_groups/update', status: 500 });
+    const result = await h.call('ad_groups_update', rename('after 500'));
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Pinterest API error 500/);
+    expect(result.text).toMatch(/not repeated.*may have been applied.*read the entity/i);
+    expect(attempts('ad_groups/update')).toHaveLength(1);
+  });
+
+  it('repeats a write once after a plain 429 (Pinterest did not process it)', async () => {
+    emulator.inject({ operationId: 'ad_groups/update', status: 429, headers: { 'retry-after': '0' } });
+    const result = await h.call('ad_groups_update', rename('after 429'));
+    expect(result.isError, result.text).toBeFalsy();
+    expect(attempts('ad_groups/update').map((r) => r.status)).toEqual([429, 200]);
+    expect(emulator.state.adGroups.get(AD_GROUP)?.name).toBe('after 429');
+  });
+
+  it('does not repeat a 429 that Pinterest reports as spam or abuse, read or write', async () => {
+    const spam = { status: 429, body: { code: 8, message: 'Request blocked as spam' } };
+    emulator.inject({ operationId: READ.op, ...spam });
+    emulator.inject({ operationId: 'ad_groups/update', ...spam });
+    const read = await h.call(READ.tool, READ.args);
+    const write = await h.call('ad_groups_update', rename('spam'));
+    for (const result of [read, write]) {
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/Request blocked as spam.*spam or abuse; it was not retried/);
+    }
+    expect(attempts(READ.op)).toHaveLength(1);
+    expect(attempts('ad_groups/update')).toHaveLength(1);
+  });
+
+  it('reports a 429 whose Retry-After is too long instead of waiting it out', async () => {
+    emulator.inject({ operationId: READ.op, status: 429, headers: { 'retry-after': '3600' } });
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/wait 3600 s/);
+    expect(result.structuredContent).toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    expect(attempts(READ.op)).toHaveLength(1);
+  });
+
+  it('reports "Outcome unknown" for a confirmed write whose connection dropped after it was applied, and never repeats it', async () => {
+    const args = { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: '12.50' }] };
+    const preview = await h.call('ad_groups_update', args);
+    const token = (preview.structuredContent as { confirmation_token: string }).confirmation_token;
+    expect(token).toMatch(/^cfm_/);
+    emulator.inject({ operationId: 'ad_groups/update', method: 'PATCH', drop: 'after' });
+    const result = await h.call('ad_groups_update', { ...args, confirmation_token: token });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^Outcome unknown: .*PATCH .*ad_groups.*Read the entity before retrying/s);
+    expect(result.structuredContent).toMatchObject({ error: 'outcome_unknown' });
+    expect(attempts('ad_groups/update')).toHaveLength(1);
+    // It was applied: exactly why it must not be repeated.
+    expect(emulator.state.adGroups.get(AD_GROUP)?.budget_in_micro_currency).toBe(12_500_000);
+  });
+
+  it('reports "Outcome unknown" for a write that timed out, with one attempt', async () => {
+    emulator.inject({ operationId: 'ad_groups/update', delayMs: 1000 });
+    const result = await h.call('ad_groups_update', rename('slow'));
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^Outcome unknown: .* in time, and it may have been applied/);
+    expect(attempts('ad_groups/update')).toHaveLength(1);
+  });
+});
+
+describe('client without retries and against a closed port', () => {
+  it('says a write was not sent when the connection was refused', async () => {
+    const emulator = await startEmulator();
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const h = await startInProcess({
+      emulator,
+      env: { PINTEREST_API_BASE_URL: `http://127.0.0.1:${closedPort}/v5`, PINTEREST_MCP_RETRIES: '1' },
+    });
+    try {
+      const result = await h.call('ad_groups_update', rename('unreachable'));
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/ECONNREFUSED.*not sent, so nothing was changed/);
+    } finally {
+      await h.close();
+      await emulator.close();
+    }
+  });
+});
+
+describe('per-category limiter', () => {
+  const gate = () => {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  };
+
+  it('lets another category run while one is saturated', async () => {
+    const limiter = new CategoryLimiter(2);
+    const g = gate();
+    const busy = [1, 2, 3].map(() => limiter.run('ads_analytics', () => g.promise));
+    expect(limiter.load('ads_analytics')).toBe(3); // two running, one queued
+    // The other category completes while the busy one is still blocked.
+    const other = limiter.run('org_read', async () => 'done');
+    const blocked = new Promise((resolve) => setTimeout(() => resolve('blocked'), 2000));
+    expect(await Promise.race([other, blocked])).toBe('done');
+    expect(limiter.load('ads_analytics')).toBe(3);
+    g.open();
+    await Promise.all(busy);
+    expect(limiter.load('ads_analytics')).toBe(0);
+  });
+
+  it('holds only the category that received a Retry-After', async () => {
+    const limiter = new CategoryLimiter();
+    const started = Date.now();
+    limiter.pause('ads_write', 1000);
+    await limiter.run('ads_read', async () => {});
+    expect(Date.now() - started).toBeLessThan(900);
+    await limiter.run('ads_write', async () => {});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('never runs more than its concurrency in one category', async () => {
+    const limiter = new CategoryLimiter(3);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        limiter.run('c', async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 5));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+  });
+});
