@@ -20,6 +20,9 @@ describe('client resilience (faults injected by the fake API)', () => {
       args: [...MODEL_APPROVAL],
       env: { PINTEREST_MCP_RETRIES: '2', PINTEREST_MCP_TIMEOUT_MS: '300', PINTEREST_MCP_TOTAL_TIMEOUT_MS: '5000' },
     });
+    // Warm the fake API (its first answer compiles validators) so that no test's first attempt outlasts the 300 ms
+    // per-attempt timeout by accident: a cold first attempt timed out and let a fault land on the wrong attempt.
+    expect((await h.call(READ.tool, READ.args)).isError).toBeFalsy();
   });
   afterAll(async () => {
     await h?.close();
