@@ -5,11 +5,11 @@ import { redactor } from './redact.js';
 import { isPlainObject } from './json.js';
 import { oneLine } from './display.js';
 import { closest } from './suggest.js';
+import { pathText } from './walk.js';
 
+/** Where a validation problem sits: `body.items[0].budget`, or `(arguments)` for the whole call. */
 export function pathOf(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out || '(arguments)';
+  return pathText(path) || '(arguments)';
 }
 
 type Issue = z.core.$ZodIssue;

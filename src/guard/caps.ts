@@ -7,6 +7,7 @@ import type { CurrentValues } from './current.js';
 import { type EffectiveBid, effectiveBids } from './effective-bids.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
 import { formatMajorAmount, formatMicros, parseAmount } from '../money/amount.js';
+import { pathText, walkJson } from '../core/walk.js';
 import { MONEY_FIELDS, type MoneyField, type MoneyKind, kindsOf } from './money-fields.js';
 import type { Problem } from './types.js';
 
@@ -76,23 +77,18 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
   // Fields whose unit is not documented cannot be compared with a cap: refused while a cap of their kind is set.
   const converted = placed(input.amounts);
   const undocumented = MONEY_FIELDS.filter((f) => f.api === input.api && f.unit === 'undocumented');
-  const walk = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    if (!value || typeof value !== 'object') return;
-    for (const [key, child] of Object.entries(value)) {
-      const field = undocumented.find((f) => f.apiName === key);
-      if (field && !converted.get(value)?.has(key) && child !== undefined && child !== null) {
-        const kind = field.kind;
-        if (caps[kind] !== undefined) {
-          problems.push({
-            path: `${path}.${key}`,
-            message: `its unit is not documented, so it cannot be checked against the configured ${kind} cap; nothing was sent. Leave it out, or ask the operator to lift the ${kind} cap (${CAP_SOURCE})`,
-          });
-        }
-      } else walk(child, `${path}.${key}`);
+  walkJson(input.body, (value, path, key, holder) => {
+    const field = typeof key === 'string' ? undocumented.find((f) => f.apiName === key) : undefined;
+    if (!field || !holder || converted.get(holder)?.has(key as string) || value === undefined || value === null) return;
+    const kind = field.kind;
+    if (caps[kind] !== undefined) {
+      problems.push({
+        path: pathText(path, 'body'),
+        message: `its unit is not documented, so it cannot be checked against the configured ${kind} cap; nothing was sent. Leave it out, or ask the operator to lift the ${kind} cap (${CAP_SOURCE})`,
+      });
     }
-  };
-  walk(input.body, 'body');
+    return 'skip';
+  });
 
   // A change of the deciding sibling alone (budget_type LIFETIME -> DAILY) turns the current amount into another kind.
   for (const entity of input.entities) {

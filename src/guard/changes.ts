@@ -8,6 +8,7 @@ import { ENTITY_WRITES, type LocatedEntity, STATUS_ACTIONS, type StrayKey, entit
 import { formatMajorAmount, formatMicros } from '../money/amount.js';
 import type { MoneyField } from './money-fields.js';
 import { oneLine, quote, showValue } from '../core/display.js';
+import { walkJson } from '../core/walk.js';
 
 /** A request after money conversion, with what the guard learnt on the way. */
 export interface PreparedWrite {
@@ -113,20 +114,19 @@ export interface FoundMoney {
  */
 export function moneyIn(item: Record<string, unknown>, fields: readonly MoneyField[], converted: Placed): FoundMoney[] {
   const found: FoundMoney[] = [];
-  const walk = (value: unknown, path: readonly string[]): void => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return;
-    const holder = value as Record<string, unknown>;
-    const exact = converted.get(value);
-    for (const [key, child] of Object.entries(holder)) {
-      const known = exact?.get(key);
+  walkJson(item, (value, path, key, parent) => {
+    if (typeof key === 'string' && parent) {
+      const holder = parent as Record<string, unknown>;
+      const known = converted.get(holder)?.get(key);
       const field = known
         ? fields.find((f) => f === known)
         : (fields.find((f) => f.apiName === key && f.unit === 'undocumented') ?? fields.find((f) => f.apiName === key));
-      if (field && child !== undefined) found.push({ field, value: child, path: [...path, field.inputName].join('.'), holder });
-      else if (!known) walk(child, [...path, key]);
+      if (field && value !== undefined) found.push({ field, value, path: [...path.slice(0, -1), field.inputName].join('.'), holder });
+      if (field || known) return 'skip';
     }
-  };
-  walk(item, []);
+    // Lists inside an entity are not searched: a preview line's field is a dotted path, without indices.
+    return Array.isArray(value) ? 'skip' : undefined;
+  });
   return found;
 }
 

@@ -3,6 +3,7 @@ import { isPlainObject } from '../core/json.js';
 import type { CurrentValues } from './current.js';
 import type { LocatedEntity } from './entities.js';
 import { oneLine, quote } from '../core/display.js';
+import { walkJson } from '../core/walk.js';
 
 /** One request property that is a bid multiplier, or holds them (`holds`: bid options, by dimension). */
 export interface BidMultiplierRule {
@@ -299,20 +300,13 @@ async function groupFactors(
 
 /** The object whose list holds `item` (a promotion create's body, with the ad_group_id they are created in). */
 function holderOf(body: unknown, item: object): Json | undefined {
-  if (Array.isArray(body)) {
-    for (const child of body) {
-      const found = holderOf(child, item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (!isPlainObject(body)) return undefined;
-  if (Object.values(body).some((value) => Array.isArray(value) && value.includes(item))) return body;
-  for (const value of Object.values(body)) {
-    const found = holderOf(value, item);
-    if (found) return found;
-  }
-  return undefined;
+  let holder: Json | undefined;
+  walkJson(body, (value) => {
+    if (!isPlainObject(value) || !Object.values(value).some((child) => Array.isArray(child) && child.includes(item))) return;
+    holder = value;
+    return 'stop';
+  });
+  return holder;
 }
 
 /** Catalog items' bids times their own multipliers, after an upsert that may leave some fields as they are. */

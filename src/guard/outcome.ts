@@ -13,6 +13,7 @@ import { isPlainObject } from '../core/json.js';
 import { type LocatedEntity, entityRule, moneyFieldsOf } from './entities.js';
 import { ITEM_ANSWERS, type ItemResult, type Told, tellItems } from './item-answers.js';
 import { oneLine } from '../core/display.js';
+import { pathText, walkJson } from '../core/walk.js';
 import type { ApprovedBy, GuardInput } from './types.js';
 
 /** What the audit says about one send besides its outcome: the pair id, and who let it through when it was held. */
@@ -186,16 +187,14 @@ export class WriteOutcome {
   private async readableMoney(input: GuardInput, body: unknown): Promise<string[]> {
     if (input.tool.api.id === 'whop') return this.whopMoney(input, body);
     const found: [string, string][] = [];
-    const walk = (value: unknown, path: string): void => {
-      if (found.length >= 20 || !value || typeof value !== 'object') return;
-      for (const [key, child] of Object.entries(value)) {
-        const where = path ? `${path}.${key}` : key;
-        if (MICRO_RESPONSE_FIELD.test(key) && (typeof child === 'number' || (typeof child === 'string' && /^\d+$/.test(child)))) {
-          if (Number.isSafeInteger(Number(child))) found.push([where, String(child)]);
-        } else walk(child, where);
+    walkJson(body, (value, path, key) => {
+      if (typeof key === 'string' && MICRO_RESPONSE_FIELD.test(key) && (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)))) {
+        if (Number.isSafeInteger(Number(value))) found.push([path.join('.'), String(value)]);
+        return 'skip';
       }
-    };
-    walk(body, '');
+      // After twenty amounts no further object is entered (the rest of the one being read is still checked).
+      return found.length >= 20 ? 'skip' : undefined;
+    });
     if (!found.length) return [];
     const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
     const lines = found.map(([where, micros]) => `${where} = ${formatMicros(micros, currency)}`);
@@ -209,20 +208,18 @@ export class WriteOutcome {
   private async whopMoney(input: GuardInput, body: unknown): Promise<string[]> {
     const found: { where: string; amount: number; currency?: string }[] = [];
     let total = 0;
-    const walk = (value: unknown, path: string, inherited: string | undefined): void => {
-      if (!value || typeof value !== 'object') return;
-      const object = value as Record<string, unknown>;
-      const own = typeof object.spend_currency === 'string' && object.spend_currency ? object.spend_currency.toUpperCase() : inherited;
-      for (const [key, child] of Object.entries(object)) {
-        const where = path ? `${path}.${key}` : key;
-        if (WHOP_MONEY_RESPONSE_FIELD.test(key) && typeof child === 'number' && Number.isFinite(child) && child >= 0) {
-          total++;
-          if (found.length < 20) found.push({ where, amount: child, currency: own });
-        } else if (Array.isArray(child)) child.forEach((item, i) => walk(item, `${where}[${i}]`, own));
-        else walk(child, where, own);
+    // The currency of each object and list: its own spend_currency, else the one of what holds it.
+    const currencies = new Map<object, string | undefined>();
+    walkJson(body, (value, path, key, parent) => {
+      const inherited = parent && currencies.get(parent);
+      if (typeof key === 'string' && WHOP_MONEY_RESPONSE_FIELD.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+        total++;
+        if (found.length < 20) found.push({ where: pathText(path), amount: value, currency: inherited });
+      } else if (value && typeof value === 'object') {
+        const own = (value as Record<string, unknown>).spend_currency;
+        currencies.set(value, typeof own === 'string' && own ? own.toUpperCase() : inherited);
       }
-    };
-    walk(body, '', undefined);
+    });
     if (!found.length) return [];
     const fallback = found.some((f) => !f.currency) ? await this.currencies.currencyFor(input.tool.api, input.args, input.tool.name).catch(() => undefined) : undefined;
     const lines = found.map(({ where, amount, currency }) => {

@@ -3,6 +3,7 @@ import type { SchemaFacts } from '../apis/types.js';
 import type { ToolDef } from '../tools/registry.js';
 import { ACCOUNT_FIELDS, type AccountField } from '../apis/pinterest/account-fields.js';
 import { classify } from '../apis/classification.js';
+import { pathText, walkJson } from '../core/walk.js';
 import type { Problem } from './types.js';
 
 /** Tools whose results list accounts: under `--ad-accounts`, their items are filtered to the allowed ones. */
@@ -26,16 +27,14 @@ function idsOf(field: AccountField, value: unknown, path: string, out: Named[]):
 }
 
 /** Every account id named in the body, at any depth. */
-function bodyAccounts(value: unknown, path: string, out: Named[]): void {
-  if (Array.isArray(value)) value.forEach((item, i) => bodyAccounts(item, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const field = Object.hasOwn(ACCOUNT_FIELDS, key) ? ACCOUNT_FIELDS[key] : undefined;
-      if (field) idsOf(field, child, `${path}.${key}`, out);
-      // A list of objects under an account key (none today) is still searched.
-      if (!field || field.holds === 'value') bodyAccounts(child, `${path}.${key}`, out);
-    }
-  }
+function bodyAccounts(body: unknown, out: Named[]): void {
+  walkJson(body, (value, path, key) => {
+    const field = typeof key === 'string' && Object.hasOwn(ACCOUNT_FIELDS, key) ? ACCOUNT_FIELDS[key] : undefined;
+    if (!field) return;
+    idsOf(field, value, pathText(path, 'body'), out);
+    // A list of objects under an account key (none today) is still searched.
+    return field.holds === 'value' ? undefined : 'skip';
+  });
 }
 
 /** The keys of a tool's parameters and body that can name an ad account (for the fix a refusal suggests). */
@@ -79,7 +78,7 @@ export class AccountScope {
       const field = Object.hasOwn(ACCOUNT_FIELDS, p.name) ? ACCOUNT_FIELDS[p.name] : undefined;
       if (field) idsOf(field, args[p.name], p.name, named);
     }
-    bodyAccounts(args.body, 'body', named);
+    bodyAccounts(args.body, named);
     const pathAccount = tool.op.parameters.some((p) => p.in === 'path' && p.name === 'ad_account_id') ? args.ad_account_id : undefined;
     for (const { path, id, field } of named) {
       if (pathAccount !== undefined && path.endsWith('.ad_account_id') && id !== String(pathAccount)) {

@@ -3,6 +3,7 @@ import type { Tool } from '@modelcontextprotocol/server';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ToolDef } from './registry.js';
+import { walkJson } from '../core/walk.js';
 
 export type JsonSchema = Record<string, any>;
 
@@ -10,11 +11,12 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Removes what zod adds without meaning for callers (the ±2^53 bounds of every integer). */
 function tidy(schema: unknown): void {
-  if (!schema || typeof schema !== 'object') return;
-  const s = schema as JsonSchema;
-  if (s.minimum === -SAFE) delete s.minimum;
-  if (s.maximum === SAFE) delete s.maximum;
-  for (const value of Object.values(s)) tidy(value);
+  walkJson(schema, (value) => {
+    if (!value || typeof value !== 'object') return;
+    const s = value as JsonSchema;
+    if (s.minimum === -SAFE) delete s.minimum;
+    if (s.maximum === SAFE) delete s.maximum;
+  });
 }
 
 const full = new WeakMap<ToolDef, JsonSchema>();
