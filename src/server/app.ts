@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { type Approval, Approvals } from '../guard/approvals.js';
 import { type Deployment, credentialFingerprint, selectionFingerprint } from '../guard/deployment.js';
-import { SpendGuard, type TokenFlow } from '../guard/guard.js';
+import { SpendGuard, type TokenFlow } from '../guard/decide.js';
 import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
