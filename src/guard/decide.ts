@@ -170,7 +170,7 @@ export class SpendGuard implements Guard {
       const approver = input.caller?.client ?? 'a client that gave no name';
       return this.dialogRound(input, input.dialog, prepared, changes, current, send({ channel: 'dialog', approver }));
     }
-    return { action: 'respond', result: await this.hold(input, prepared, changes, current) };
+    return this.hold(input, prepared, changes, current);
   }
 
   private summary(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, forPerson = false): Promise<ApprovalSummary> {
@@ -178,7 +178,7 @@ export class SpendGuard implements Guard {
   }
 
   /** A held write with no dialog: an approval on the page (person), a token (model), or a refusal where no one can approve. */
-  private async hold(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<CallToolResult> {
+  private async hold(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues): Promise<GuardDecision> {
     const { tool } = input;
     const { desk, tokens } = this.options.approval;
     if (desk) return this.approvalRequired(input, prepared, await this.summary(input, prepared, changes, current, true), desk);
@@ -186,13 +186,16 @@ export class SpendGuard implements Guard {
       if (tokens === 'fallback') {
         this.options.logger.warn({ tool: tool.name, approval: 'model-token' }, 'no person can approve here: falling back to a model-held token (--approval-fallback model)');
       }
-      return this.preview(input, prepared, changes, current, true);
+      return { action: 'respond', result: await this.preview(input, prepared, changes, current, true) };
     }
-    return approvalUnavailable(tool.name, (await this.summary(input, prepared, changes, current)).verb, this.options.approval.unavailable);
+    return { action: 'respond', result: approvalUnavailable(tool.name, (await this.summary(input, prepared, changes, current)).verb, this.options.approval.unavailable) };
   }
 
-  /** Stores an approval for the person and tells the model where it is decided and how to read the outcome. */
-  private async approvalRequired(input: GuardInput, prepared: PreparedWrite, summary: ApprovalSummary, desk: ApprovalDesk): Promise<CallToolResult> {
+  /**
+   * Stores an approval for the person and tells the model where it is decided and how to read the outcome; the decision
+   * names the approval (`held`), so that the server can open its page for the client's user.
+   */
+  private async approvalRequired(input: GuardInput, prepared: PreparedWrite, summary: ApprovalSummary, desk: ApprovalDesk): Promise<GuardDecision> {
     const { tool } = input;
     const deployment = this.approvals.deploymentFor(tool.api.id);
     if (!deployment) throw new Error(`no deployment is known for the ${tool.api.id} API`);
@@ -201,7 +204,7 @@ export class SpendGuard implements Guard {
     // One client's held calls are counted and created one at a time here, so that concurrent calls cannot pass the bound together.
     return this.oneAtATime(key, async () => {
       const waiting = await this.approvals.pendingCount(key);
-      if (waiting >= maxPending) return tooManyPending(input, waiting, maxPending, await desk.listAddress());
+      if (waiting >= maxPending) return { action: 'respond', result: tooManyPending(input, waiting, maxPending, await desk.listAddress()) };
       const approval = await this.approvals.create({
         tool: tool.name,
         args: input.sentArgs,
@@ -213,7 +216,8 @@ export class SpendGuard implements Guard {
         requested_by: input.caller ?? { transport: 'stdio' },
       });
       const announced = await desk.announce(approval, input.openUrl);
-      return approvalRequired(input, summary, approval, announced, await desk.address(approval));
+      const result = approvalRequired(input, summary, approval, announced, await desk.address(approval));
+      return { action: 'respond', result, held: { approvalId: approval.id, expiresAt: approval.expires_at } };
     });
   }
 
