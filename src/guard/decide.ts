@@ -102,8 +102,14 @@ export class SpendGuard implements Guard {
     this.readers = { read: options.read, currencies: this.currencies, logger: options.logger };
   }
 
+  /**
+   * The order is the point: (1) what the call would send, refused when out of scope or invalid; (2) an approval_id
+   * poll, answered from the approval alone; (3) only then the checks that guard a send (changes, caps), and the send,
+   * token, dialog or hold they lead to.
+   */
   async review(input: GuardInput): Promise<GuardDecision> {
     const { tool } = input;
+    // Scope first: it bounds what a call may read as well as send, and a poll's answer can carry the write's result.
     const outOfScope = this.scope.problems(tool, input.args);
     if (outOfScope.length) return refused(REFUSED.checks(tool.name), outOfScope);
     let prepared: PreparedWrite;
@@ -118,7 +124,19 @@ export class SpendGuard implements Guard {
     if (!tool.writes) {
       return { action: 'send', request: prepared.request, shape: (body) => this.scope.filter(tool, body), present: (content) => this.outcome.present(input, content) };
     }
+    // An approval_id only ever reads an approval's outcome, held or not, so polling can never send a write twice. It is
+    // answered before the send-time checks: they ran when the approval was made and run again when the page sends it,
+    // while a poll may report a write the page already sent (caps lowered since must not answer "nothing was sent").
+    // A dry run with an approval_id is still a dry run.
+    if (input.approvalId !== undefined && !input.dryRun) {
+      return { action: 'respond', result: await this.approvalStatus(input, input.approvalId, prepared.hash) };
+    }
+    return this.decideWrite(input, prepared);
+  }
 
+  /** A write that is not a poll: the send-time checks, then a dry run, the page's grant, a send, a token, a dialog or a hold. */
+  private async decideWrite(input: GuardInput, prepared: PreparedWrite): Promise<GuardDecision> {
+    const { tool } = input;
     const current = new CurrentValues(this.options.read, tool.api.id, input.args, prepared.entities);
     const changes = await resolveParents(heldChanges(tool, prepared, this.options.confirmWrites), current);
     const overCap = await capProblems({
@@ -151,8 +169,6 @@ export class SpendGuard implements Guard {
       };
     };
     if (input.dryRun) return { action: 'respond', result: await this.preview(input, prepared, changes, current, false) };
-    // An approval_id only ever reads an approval's outcome, held or not, so polling can never send a write twice.
-    if (input.approvalId !== undefined) return { action: 'respond', result: await this.approvalStatus(input, input.approvalId, prepared.hash) };
     if (input.grant) {
       if (input.grant.hash === prepared.hash) return send(input.grant.by);
       return refused(REFUSED.notApproved(tool.name), []);
