@@ -4,7 +4,7 @@ import type { ApiId } from '../apis/index.js';
 import { ApiError } from '../http/errors.js';
 import { oneLine } from '../core/display.js';
 import type { ApiClient } from '../http/client.js';
-import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, OpenUrl, Present, Question } from '../guard/types.js';
+import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, HeldApproval, OpenUrl, Present, Question } from '../guard/types.js';
 import type { Logger } from '../core/logger.js';
 import { StoreUnavailable } from '../core/store.js';
 import { type ToolDef, apiArguments } from '../tools/registry.js';
@@ -37,11 +37,24 @@ export interface CallContext {
   caller?: Caller;
 }
 
-/** What a call answers: a tool result, or a question for the person that the call's next round answers. */
-export type ToolAnswer = CallToolResult | { ask: Question };
+/**
+ * What a call answers: a tool result, a question for the person that the call's next round answers, or a held write's
+ * result with the approval it created (the server may open the approval's page for the client's user).
+ */
+export type ToolAnswer = CallToolResult | { ask: Question } | HeldAnswer;
+
+/** A held write's answer: the result the model reads, and the approval waiting for a person. */
+export interface HeldAnswer {
+  result: CallToolResult;
+  held: HeldApproval;
+}
 
 export function isQuestion(answer: ToolAnswer): answer is { ask: Question } {
   return 'ask' in answer && answer.ask !== undefined;
+}
+
+export function isHeld(answer: ToolAnswer): answer is HeldAnswer {
+  return 'held' in answer && answer.held !== undefined;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */
@@ -77,7 +90,7 @@ export class ToolRunner {
     const sent = apiArguments((rawArgs ?? {}) as Record<string, unknown>);
     try {
       const first = await this.once(tool, args, { ...controls, sentArgs: sent }, ctx);
-      if ('result' in first) return first.result;
+      if ('result' in first) return first.held ? { result: first.result, held: first.held } : first.result;
       if ('ask' in first) return first;
       let content = first.content;
       const notes = first.notes;
@@ -123,7 +136,7 @@ export class ToolRunner {
     controls: Pick<GuardInput, 'dryRun' | 'confirmationToken' | 'approvalId' | 'sentArgs'>,
     ctx: CallContext,
   ): Promise<
-    | { result: CallToolResult }
+    | { result: CallToolResult; held?: HeldApproval }
     | { ask: Question }
     | { content: Record<string, unknown>; notes: string[]; present?: Present }
   > {
@@ -144,7 +157,7 @@ export class ToolRunner {
       via: ctx.via,
       caller: ctx.caller,
     });
-    if (decision.action === 'respond') return { result: decision.result };
+    if (decision.action === 'respond') return { result: decision.result, held: decision.held };
     if (decision.action === 'ask') return { ask: decision.question };
     // The audit's line before the write leaves; when it cannot be written, the write does not leave.
     try {

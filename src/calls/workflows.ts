@@ -6,7 +6,7 @@ import { restateRow, totalRows } from '../money/report-rows.js';
 import { type MetaTool, meta } from './meta.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult } from '../core/results.js';
-import { type CallContext, type ToolAnswer, isQuestion, type ToolRunner } from './runner.js';
+import { type CallContext, type ToolAnswer, isHeld, isQuestion, type ToolRunner } from './runner.js';
 import type { Selection } from '../tools/selection.js';
 
 const FIRST_POLL_MS = 500;
@@ -41,7 +41,7 @@ export function reportWorkflow(
     timeout_seconds: z.int().min(5).max(900).optional().describe('Give up waiting after this long (default 300).'),
     max_rows: z.int().min(0).max(200).optional().describe('Rows to include in the result (default 20).'),
   });
-  const contentOf = (r: ToolAnswer) => ((isQuestion(r) ? undefined : r.structuredContent) ?? {}) as Record<string, unknown>;
+  const contentOf = (r: ToolAnswer) => ((isQuestion(r) || isHeld(r) ? undefined : r.structuredContent) ?? {}) as Record<string, unknown>;
 
   const tool = meta(
     'analytics_run_report',
@@ -53,7 +53,7 @@ export function reportWorkflow(
       const deadline = Date.now() + (args.timeout_seconds ?? 300) * 1000;
       await ctx.progress?.(0, undefined, 'creating report');
       const created = await runner.run(create, { ad_account_id: args.ad_account_id, body: args.body }, ctx);
-      if (isQuestion(created) || created.isError) return created; // a held create is asked first (--confirm-writes all)
+      if (isQuestion(created) || isHeld(created) || created.isError) return created; // a held create is asked first (--confirm-writes all)
       const token = contentOf(created).token;
       if (typeof token !== 'string') return errorResult('The API did not return a report token; nothing to wait for.');
 
@@ -65,7 +65,7 @@ export function reportWorkflow(
           return errorResult(`Cancelled while waiting for report ${token}; fetch it later with analytics_get_report.`);
         }
         const status = await runner.run(get, { ad_account_id: args.ad_account_id, token }, ctx);
-        if (isQuestion(status) || status.isError) return status;
+        if (isQuestion(status) || isHeld(status) || status.isError) return status;
         const report = contentOf(status);
         await ctx.progress?.(poll, undefined, `report ${String(report.report_status)} after ${poll} poll(s)`);
         if (report.report_status === 'FINISHED' && typeof report.url === 'string') {

@@ -143,10 +143,20 @@ export type GuardDecision =
        */
       beforeSend?: () => Promise<void>;
     }
-  /** Answer without sending (preview, refusal). */
-  | { action: 'respond'; result: CallToolResult }
+  /**
+   * Answer without sending (preview, refusal, poll). `held` is set when the answer created an approval that waits for a
+   * person (`approval_required`): the server may then open its page for the client's user.
+   */
+  | { action: 'respond'; result: CallToolResult; held?: HeldApproval }
   /** Ask the person in a dialog (`message`), then come back with the answer and `state` (see DialogRound). */
   | { action: 'ask'; question: Question };
+
+/** An approval a held write just created, waiting for a person on the approval page. */
+export interface HeldApproval {
+  approvalId: string;
+  /** When it expires unless decided (ISO 8601). */
+  expiresAt: string;
+}
 
 /** A dialog for the person, answered on the call's next round. */
 export interface Question {

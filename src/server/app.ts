@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { type Approval, Approvals } from '../guard/approvals.js';
 import { type Deployment, credentialFingerprint, selectionFingerprint } from '../guard/deployment.js';
-import { SpendGuard, type TokenFlow } from '../guard/guard.js';
+import { SpendGuard, type TokenFlow } from '../guard/decide.js';
 import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
@@ -21,7 +21,7 @@ import { compactInputSchema, listingStamp, toolListing } from '../tools/listing.
 import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
 import { buildTools, type ToolDef } from '../tools/registry.js';
 import { errorResult, resultText } from '../core/results.js';
-import { type CallContext, type ToolAnswer, ToolRunner, isQuestion } from '../calls/runner.js';
+import { type CallContext, type ToolAnswer, ToolRunner, isHeld, isQuestion } from '../calls/runner.js';
 import { reportWorkflow } from '../calls/workflows.js';
 import { HttpApprovalDesk, LocalApprovalDesk } from '../approval/desk.js';
 import { ApprovalWeb, type Executed } from '../approval/web.js';
@@ -192,6 +192,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const grant: ApprovalGrant = { approvalId: approved.id, hash: approved.hash, by: { channel: 'page', approver }, outcome: 'not_sent' };
     const result = await runner.run(tool, approved.args, { grant, caller: approved.requested_by });
     if (isQuestion(result)) throw new Error('an approved write asked a question');
+    if (isHeld(result)) throw new Error('an approved write was held for approval again');
     const state = grant.outcome ?? 'not_sent';
     return { state, result, note: state === 'not_sent' ? resultText(result).split('\n')[0] : undefined };
   }
@@ -316,10 +317,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           outcome = await run();
         }
         if (isQuestion(outcome)) return questionResult(outcome.ask);
-        const held = (outcome.structuredContent as { status?: unknown; approval_id?: unknown } | undefined) ?? {};
-        if (link && held.status === 'approval_required' && typeof held.approval_id === 'string') return openUrlResult(link.url, link.message, held.approval_id);
+        // A held write whose approval page the client can open for its user: that URL round answers instead.
+        if (isHeld(outcome) && link) return openUrlResult(link.url, link.message, outcome.held.approvalId);
         // Every result leaves through the redactor, whatever the upstream echoed into it.
-        return redactor.value(outcome);
+        return redactor.value(isHeld(outcome) ? outcome.result : outcome);
       });
       return server;
     },

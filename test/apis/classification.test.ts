@@ -6,7 +6,7 @@ import { SharedStore, createStore } from '../../src/core/store.js';
 import { WRITE_CLASSES, classify } from '../../src/apis/classification.js';
 import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../../src/guard/entities.js';
 import { Approvals } from '../../src/guard/approvals.js';
-import { SpendGuard } from '../../src/guard/guard.js';
+import { SpendGuard } from '../../src/guard/decide.js';
 import { createLogger } from '../../src/core/logger.js';
 import { APIS } from '../../src/apis/index.js';
 import { buildTools } from '../../src/tools/registry.js';
