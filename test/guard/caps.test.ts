@@ -19,7 +19,7 @@ const NOW = {
 
 /** The caps check of one write, as the guard runs it, in an account billing in `currency`; with the reads it made. */
 async function check(tool: ToolDef, raw: Record<string, unknown>, caps: string[], currency: string) {
-  const { args, prepared } = prepareWrite(tool, raw, currency);
+  const { args, prepared } = await prepareWrite(tool, raw, currency);
   const { read, reads } = cannedReader(NOW);
   const input: CapInput = {
     api: 'pinterest',

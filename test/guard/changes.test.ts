@@ -12,20 +12,20 @@ const NOTHING_HELD = new Set<never>();
 describe('heldChanges', () => {
   const tool = pinterestTool('ad_groups_update');
 
-  it('finds a budget change with its entity, id and amount in micros, and prints it', () => {
-    const { prepared } = prepareWrite(tool, { ad_account_id: ACCOUNT, body: [{ id: AD_GROUP, budget: '12.50' }] }, 'USD');
+  it('finds a budget change with its entity, id and amount in micros, and prints it', async () => {
+    const { prepared } = await prepareWrite(tool, { ad_account_id: ACCOUNT, body: [{ id: AD_GROUP, budget: '12.50' }] }, 'USD');
     expect(prepared.request.body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: 12_500_000 }]);
     const changes = heldChanges(tool, prepared, NOTHING_HELD);
     expect(changes).toEqual([{ entity: 'ad_group', index: 0, id: AD_GROUP, field: 'budget', reason: 'money', to: '12.50 USD', to_micro: '12500000' }]);
     expect(changes.map(describeChange)).toEqual([`ad_group ${AD_GROUP}: budget 12.50 USD`]);
   });
 
-  it('finds a money field nested inside the second item of the body, with that item index and id', () => {
+  it('finds a money field nested inside the second item of the body, with that item index and id', async () => {
     const body = [
       { id: AD_GROUP, name: 'Spring' },
       { id: OTHER_GROUP, optimization_goal_metadata: { conversion_tag_v3_goal_metadata: { cpa_goal_value: '325' } } },
     ];
-    const { prepared } = prepareWrite(tool, { ad_account_id: ACCOUNT, body }, 'JPY');
+    const { prepared } = await prepareWrite(tool, { ad_account_id: ACCOUNT, body }, 'JPY');
     const changes = heldChanges(tool, prepared, NOTHING_HELD);
     expect(changes).toEqual([
       {
@@ -50,9 +50,9 @@ describe('heldChanges', () => {
     expect(describeChange(changes[0])).toBe(`ad_group ${OTHER_GROUP}: optimization_goal_metadata.conversion_tag_v3_goal_metadata.cpa_goal_value 325 JPY`);
   });
 
-  it('holds a write that is not in the classification table, as a whole', () => {
+  it('holds a write that is not in the classification table, as a whole', async () => {
     const unknown = { ...tool, name: 'not_a_classified_write' };
-    const { prepared } = prepareWrite(tool, { ad_account_id: ACCOUNT, body: [{ id: AD_GROUP, name: 'x' }] }, 'USD');
+    const { prepared } = await prepareWrite(tool, { ad_account_id: ACCOUNT, body: [{ id: AD_GROUP, name: 'x' }] }, 'USD');
     expect(heldChanges(unknown, prepared, NOTHING_HELD)).toEqual([
       { entity: 'not_a_classified_write', index: 0, field: '(request)', reason: 'unclassified', why: 'this write is not in the classification table; unknown means held' },
     ]);
@@ -62,10 +62,10 @@ describe('heldChanges', () => {
 describe('moneyIn', () => {
   const fields = moneyFieldsOf('pinterest', 'ad_group');
 
-  it('attributes converted amounts to the object that carries them, with dotted input names', () => {
+  it('attributes converted amounts to the object that carries them, with dotted input names', async () => {
     const tool = pinterestTool('ad_groups_update');
     const body = [{ id: AD_GROUP, bid: '0.75', optimization_goal_metadata: { scrollup_goal_metadata: { scrollup_goal_value: '0.1' } } }];
-    const { prepared } = prepareWrite(tool, { ad_account_id: ACCOUNT, body }, 'USD');
+    const { prepared } = await prepareWrite(tool, { ad_account_id: ACCOUNT, body }, 'USD');
     const [entity] = prepared.entities;
     const found = moneyIn(entity.item, fields, placed(prepared.amounts));
     expect(found.map(({ field, value, path }) => ({ api: field.apiName, value, path }))).toEqual([

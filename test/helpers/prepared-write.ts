@@ -1,10 +1,8 @@
 // A write as the guard prepares it (money converted, request built, entities located), and a canned reader: for unit tests of guard functions, without a server.
 import { pinterestApi } from '../../src/apis/pinterest/index.js';
-import { buildRequest } from '../../src/http/request.js';
 import { apiArguments, buildTools, type ToolDef } from '../../src/tools/registry.js';
-import { convertMoney, hasMoney, type ConvertedAmount } from '../../src/guard/convert.js';
-import type { Reader } from '../../src/guard/currency.js';
-import { ENTITY_WRITES, STATUS_ACTIONS, locateEntities } from '../../src/guard/entities.js';
+import type { CurrencyResolver, Reader } from '../../src/guard/currency.js';
+import { prepareRequest } from '../../src/guard/prepare.js';
 import { moneyOverride } from '../../src/guard/money-fields.js';
 import type { PreparedWrite } from '../../src/guard/changes.js';
 
@@ -17,19 +15,13 @@ export function pinterestTool(name: string): ToolDef {
   return tool;
 }
 
-/** Validates `args` as the server does and prepares the write the way the guard does, in an account billing in `currency`. */
-export function prepareWrite(tool: ToolDef, raw: Record<string, unknown>, currency: string | undefined): { args: Record<string, unknown>; prepared: PreparedWrite } {
+/** Validates `args` as the server does and prepares the write as the guard does (`prepareRequest`), in an account billing in `currency`. */
+export async function prepareWrite(tool: ToolDef, raw: Record<string, unknown>, currency: string | undefined): Promise<{ args: Record<string, unknown>; prepared: PreparedWrite }> {
   const parsed = tool.input.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid arguments for ${tool.name}: ${JSON.stringify(parsed.error.issues)}`);
   const args = apiArguments(parsed.data as Record<string, unknown>);
-  const amounts: ConvertedAmount[] = [];
-  const converted = hasMoney(args) ? (convertMoney(args, { currency }, amounts) as Record<string, unknown>) : args;
-  const request = buildRequest(tool.op, converted);
-  const write = ENTITY_WRITES[tool.name];
-  const { entities, stray } = write ? locateEntities(write, request.body, args) : { entities: [], stray: [] };
-  const action = STATUS_ACTIONS[tool.name];
-  if (action && typeof args.id === 'string') entities.push({ kind: action.kind, create: false, id: args.id, location: 0, index: 0, path: 'id', item: {} });
-  return { args, prepared: { request, amounts, currency, hash: '', entities, stray } };
+  const currencies = { currencyFor: async () => currency } as unknown as CurrencyResolver;
+  return { args, prepared: await prepareRequest({ tool, args }, currencies) };
 }
 
 /** A reader answering each list tool with the canned entities of that tool (filtered by the ids asked for); it records every read. */
