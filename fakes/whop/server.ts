@@ -1,14 +1,12 @@
 // The fake Whop ads API: a stateful HTTP server on 127.0.0.1 answering every operation of the Whop catalog.
 import { randomBytes } from 'node:crypto';
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Catalog, SchemaFacts } from '../../src/apis/types.js';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { SchemaFacts } from '../../src/apis/types.js';
 import { whopCatalog } from '../../src/apis/whop/catalog.generated.js';
 import { minorUnit } from '../../src/money/currencies.js';
 import { isPlainObject } from '../../src/core/json.js';
-import { Router } from '../intake/router.js';
-import { listenOnLoopback, readBody } from '../pinterest/server.js';
-import { ResponseSynthesizer } from '../intake/synthesize.js';
-import { RequestValidator } from '../intake/validate.js';
+import { CatalogIntake, recordOf, type RecordedCall } from '../intake/catalog.js';
+import { type Answer, bearerToken, closeServer, createFakeServer, listenOnLoopback, readCall, sendAnswer } from '../intake/http.js';
 import { whopResponses } from './responses.generated.js';
 
 export const WHOP_TEST_KEY = 'whop-test-key';
@@ -31,19 +29,8 @@ export interface WhopEmulatorOptions {
   seed?: boolean;
 }
 
-export interface WhopRecordedRequest {
-  method: string;
-  /** Path below /api/v1 (`/ad_groups`), without the query string. */
-  path: string;
-  query: Record<string, string | string[]>;
-  /** Header names lower-cased. */
-  headers: Record<string, string>;
-  /** Parsed JSON, the raw text when it did not parse, undefined when empty. */
-  body: unknown;
-  /** Whether the request matched a route and its parameters and body conform to the catalog. */
-  valid: boolean;
-  problems: string[];
-  status: number;
+/** A request as received; `path` is below /api/v1 (`/ad_groups`). */
+export interface WhopRecordedRequest extends RecordedCall {
   /** The operation id it matched (`ad_groups/update`), undefined when no route matched. */
   op?: string;
   /** True when the answer was replayed for a repeated Idempotency-Key (nothing was applied again). */
@@ -79,38 +66,8 @@ const DAY_MS = 86_400_000;
 // ---------------------------------------------------------------------------------------------------------------
 // Shared, stateless machinery
 
-/** A copy of a schema in which every object refuses properties it does not list. */
-function closeObjects(facts: SchemaFacts): SchemaFacts {
-  const out: SchemaFacts = { ...facts };
-  if (facts.properties) {
-    out.properties = Object.fromEntries(Object.entries(facts.properties).map(([k, v]) => [k, closeObjects(v)]));
-    if (facts.additionalProperties === undefined) out.additionalProperties = false;
-  }
-  if (facts.items) out.items = closeObjects(facts.items);
-  for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
-    const parts = facts[key];
-    if (parts) out[key] = parts.map(closeObjects);
-  }
-  return out;
-}
-
-function closedCatalog(catalog: Catalog): Catalog {
-  return {
-    ...catalog,
-    operations: catalog.operations.map((op) => (op.body ? { ...op, body: { ...op.body, schema: closeObjects(op.body.schema) } } : op)),
-    schemas: Object.fromEntries(Object.entries(catalog.schemas).map(([k, v]) => [k, closeObjects(v)])),
-  };
-}
-
-let engine: { router: Router; validator: RequestValidator; synthesizer: ResponseSynthesizer } | undefined;
-function getEngine(): NonNullable<typeof engine> {
-  engine ??= {
-    router: new Router(whopCatalog),
-    validator: new RequestValidator(closedCatalog(whopCatalog)),
-    synthesizer: new ResponseSynthesizer(whopResponses),
-  };
-  return engine;
-}
+/** Built on the first start, then shared by every emulator in the process. */
+let catalogIntake: CatalogIntake | undefined;
 
 /** Decimal places of a currency's minor unit (the project's one table: ISO 4217, then ICU). */
 function minorDigits(currency: string): number {
@@ -677,12 +634,6 @@ function buckets(fromDay: number, dayCount: number, granularity: string): Bucket
 // ---------------------------------------------------------------------------------------------------------------
 // The server
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 interface Context {
   path: Record<string, any>;
   query: Checked;
@@ -690,7 +641,9 @@ interface Context {
 }
 
 export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Promise<WhopEmulator> {
-  const { router, validator, synthesizer } = getEngine();
+  catalogIntake ??= new CatalogIntake(whopCatalog, whopResponses, { refuseUnlistedProperties: true });
+  const { synthesizer } = catalogIntake;
+  const intake = catalogIntake;
   const keys = new Set(options.apiKeys ?? [WHOP_TEST_KEY]);
   const currency = (options.currency ?? 'USD').toUpperCase();
   const digits = minorDigits(currency);
@@ -1304,8 +1257,8 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
       return { status: failure, body: errorBody(failure, `Injected failure: ${STATUS_CODES[failure] ?? 'error'}`) };
     }
     if (!ctx || !record.op) return { status: 404, body: errorBody(404, `No route for ${record.method} ${BASE_PATH}${record.path}`) };
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(record.headers.authorization ?? '');
-    if (!bearer || !keys.has(bearer[1])) return { status: 401, body: errorBody(401, 'Invalid or missing API key') };
+    const bearer = bearerToken(record.headers.authorization);
+    if (bearer === undefined || !keys.has(bearer)) return { status: 401, body: errorBody(401, 'Invalid or missing API key') };
     if (record.problems.length) return { status: 400, body: errorBody(400, record.problems.join('; ')) };
 
     const key = record.method === 'POST' ? record.headers['idempotency-key'] : undefined;
@@ -1334,72 +1287,20 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req, MAX_BODY_BYTES);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const inApi = url.pathname.startsWith(`${BASE_PATH}/`);
-    const path = inApi ? url.pathname.slice(BASE_PATH.length) : url.pathname;
-    const query: Record<string, string | string[]> = {};
-    for (const [name, value] of url.searchParams) {
-      const prev = query[name];
-      query[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-
-    const problems: string[] = [];
-    let body: unknown;
-    let parsed = true;
-    if (raw.length) {
-      const text = raw.toString('utf8');
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-        parsed = false;
-      }
-    }
-    const match = inApi ? router.match(method, path) : null;
-    const op = match?.operation;
-    let ctx: Context | undefined;
-    if (op && match) {
-      const params = validator.validateParams(op, { path: match.params, query });
-      problems.push(...params.problems);
-      if (!op.body) {
-        if (raw.length) problems.push(`${op.id} takes no request body`);
-      } else if (!raw.length) {
-        if (op.body.required) problems.push('request body is required');
-      } else {
-        const mediaType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-        if (mediaType !== 'application/json') problems.push(`Content-Type must be application/json${mediaType ? `, not ${mediaType}` : ''}`);
-        if (!parsed) problems.push('request body is not valid JSON');
-        else problems.push(...validator.validateBody(op, body), ...moneyProblems(op.id, body, currency));
-      }
-      ctx = { path: params.path, query: params.query, body: (isPlainObject(body) ? body : {}) as Checked };
-    } else {
-      problems.push(`no operation matches ${method} ${url.pathname}`);
-    }
-
-    const record: WhopRecordedRequest = { method, path, query, headers, body, valid: problems.length === 0, problems, status: 0, op: op?.id };
+    const call = await readCall(req, BASE_PATH, MAX_BODY_BYTES);
+    const checked = intake.check(call);
+    const { op, params, body } = checked;
+    if (op && !op.body && call.raw.length) checked.problems.push(`${op.id} takes no request body`);
+    if (op) checked.problems.push(...moneyProblems(op.id, body, currency));
+    const ctx: Context | undefined = op && { path: params.path, query: params.query, body: (isPlainObject(body) ? body : {}) as Checked };
+    const record: WhopRecordedRequest = { ...recordOf(call, checked), op: op?.id };
     requests.push(record);
     const out = answer(record, ctx);
     record.status = out.status;
-    const text = JSON.stringify(out.body);
-    res.writeHead(out.status, { ...out.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-    res.end(text);
+    sendAnswer(res, out);
   }
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    onRequest(req, res).catch((error: unknown) => {
-      if (res.headersSent || res.destroyed) return void res.destroy();
-      const text = JSON.stringify(errorBody(500, `Emulator error: ${(error as Error).message}`));
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(text);
-    });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
+  const server = createFakeServer(onRequest, (error) => errorBody(500, `Emulator error: ${(error as Error).message}`));
   const origin = await listenOnLoopback(server);
 
   return {
@@ -1412,10 +1313,6 @@ export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Prom
     failNext(count: number, status: number): void {
       for (let i = 0; i < count; i++) failures.push(status);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
