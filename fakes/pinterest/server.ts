@@ -98,7 +98,7 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const AUTH_FAILED = { code: 2, message: 'Authentication failed.' };
 
-/** Built on the first start, then shared by every emulator in the process. */
+/** Built on the first start (not on import), then shared by every emulator in the process. */
 let catalogIntake: CatalogIntake | undefined;
 
 interface ActiveFault extends Fault {
@@ -109,8 +109,7 @@ interface ActiveFault extends Fault {
 const REPORT_FILE = /^\/files\/report-([A-Za-z0-9_-]+)\.json$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  catalogIntake ??= new CatalogIntake(pinterestCatalog, pinterestResponses);
-  const intake = catalogIntake;
+  const intake = (catalogIntake ??= new CatalogIntake(pinterestCatalog, pinterestResponses));
   const state = new EmulatorState();
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];

@@ -50,7 +50,7 @@ export interface WhopEmulator {
 const BASE_PATH = '/api/v1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Built on the first start, then shared by every emulator in the process. */
+/** Built on the first start (not on import), then shared by every emulator in the process. */
 let catalogIntake: CatalogIntake | undefined;
 
 /** JSON with object keys sorted, so equal bodies compare equal whatever their key order. */
@@ -66,8 +66,7 @@ function canonical(value: unknown): string {
 }
 
 export async function startWhopEmulator(options: WhopEmulatorOptions = {}): Promise<WhopEmulator> {
-  catalogIntake ??= new CatalogIntake(whopCatalog, whopResponses, { refuseUnlistedProperties: true });
-  const intake = catalogIntake;
+  const intake = (catalogIntake ??= new CatalogIntake(whopCatalog, whopResponses, { refuseUnlistedProperties: true }));
   const keys = new Set(options.apiKeys ?? [WHOP_TEST_KEY]);
   const state = new WhopState((options.currency ?? 'USD').toUpperCase(), intake.synthesizer);
   const requests: WhopRecordedRequest[] = [];

@@ -36,6 +36,12 @@ export function found(map: Map<string, Entity>, id: unknown, label: string): Ent
   return entity;
 }
 
+/** The delivery status a campaign's own status imposes on its active ad groups and ads: 'draft', 'campaign_paused', or none. */
+function stoppedBy(campaign: Entity | undefined): string | undefined {
+  if (campaign?.status === 'draft') return 'draft';
+  return campaign && campaign.status !== 'active' ? 'campaign_paused' : undefined;
+}
+
 /** One fake Whop account: its entities as the API answers them, by id. */
 export class WhopState {
   readonly campaigns = new Map<string, Entity>();
@@ -98,15 +104,7 @@ export class WhopState {
       const group = this.adGroups.get(groupId);
       const campaign = this.campaigns.get(campaignId);
       const delivery =
-        ad.status !== 'active'
-          ? ad.status
-          : campaign?.status === 'draft'
-            ? 'draft'
-            : campaign && campaign.status !== 'active'
-              ? 'campaign_paused'
-              : group && group.status !== 'active'
-                ? 'ad_group_paused'
-                : 'active';
+        ad.status !== 'active' ? ad.status : (stoppedBy(campaign) ?? (group && group.status !== 'active' ? 'ad_group_paused' : 'active'));
       Object.assign(ad, statFields(totals, this.currency), { delivery_status: delivery });
     }
     for (const group of this.adGroups.values()) {
@@ -116,15 +114,7 @@ export class WhopState {
       const delivery =
         group.status !== 'active'
           ? group.status
-          : campaign?.status === 'draft'
-            ? 'draft'
-            : campaign && campaign.status !== 'active'
-              ? 'campaign_paused'
-              : own.length === 0
-                ? 'no_ads'
-                : own.every((a) => a.status !== 'active')
-                  ? 'ads_off'
-                  : 'active';
+          : (stoppedBy(campaign) ?? (own.length === 0 ? 'no_ads' : own.every((a) => a.status !== 'active') ? 'ads_off' : 'active'));
       Object.assign(group, statFields(sumTotals(byGroup.get(id) ?? []), this.currency), { delivery_status: delivery });
     }
     for (const campaign of this.campaigns.values()) {
