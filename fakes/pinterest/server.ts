@@ -226,6 +226,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = await readCall(req, API_BASE, MAX_BODY_BYTES);
     const fileToken = !call.underBase && call.method === 'GET' ? REPORT_FILE.exec(call.pathname)?.[1] : undefined;
+    // A report file is a download outside the API: no operation to match, nothing to check.
     const checked: CheckedCall =
       fileToken === undefined
         ? intake.check(call)
