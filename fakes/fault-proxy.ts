@@ -1,7 +1,7 @@
 // A fault-injecting HTTP proxy on loopback: forwards to a fake API and misbehaves on cue (resets, hangs, drips, junk, floods).
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { listenOnLoopback, readBody } from './pinterest/server.js';
+import { closeServer, createFakeServer, listenOnLoopback, readCall, sleep } from './intake/http.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -217,24 +217,12 @@ function pathMatches(pattern: string | RegExp | undefined, path: string): boolea
   return pattern.test(path);
 }
 
-function flatten(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) out[name] = value;
   }
   return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function escapeHtml(text: string): string {
@@ -455,16 +443,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, MAX_BODY_BYTES);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    const pathname = url.split('?')[0];
-    const path = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`)) ? pathname.slice(basePath.length) || '/' : pathname;
+    const { method, path, url, headers, raw: body } = await readCall(req, basePath, MAX_BODY_BYTES);
     const record: ProxiedRequest = {
       method,
       path,
       url,
-      headers: flatten(req.headers),
+      headers,
       body: body.toString('utf8'),
       fault: null,
       forwarded: false,
@@ -488,14 +472,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
   }
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    onRequest(req, res).catch(() => res.destroy());
-  });
+  const server = createFakeServer(onRequest);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
 
   const origin = await listenOnLoopback(server, options.port);
 
@@ -527,12 +508,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     close() {
       closing = true;
       rules = [];
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-        agent.destroy();
-      });
+      const closed = closeServer(server);
+      for (const socket of sockets) socket.destroy();
+      agent.destroy();
+      return closed;
     },
   };
 }

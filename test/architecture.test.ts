@@ -36,9 +36,9 @@ interface Edge {
   specifier: string;
 }
 
-/** Every relative import of every module in src/ (static, type-only, re-exports and dynamic `import()`), resolved to a file. */
-function edges(): Edge[] {
-  return sourceFiles(src).flatMap((file) =>
+/** Every relative import of every module below `dir` (static, type-only, re-exports and dynamic `import()`), resolved to a file. */
+function edges(dir = src): Edge[] {
+  return sourceFiles(dir).flatMap((file) =>
     ts
       .preProcessFile(readFileSync(file, 'utf8'), true, true)
       .importedFiles.map((i) => i.fileName)
@@ -76,6 +76,15 @@ describe('architecture', () => {
 
   it('points down: each import is of its own folder or of a lower level', () => {
     expect(upward(all)).toEqual([]);
+  });
+
+  it('keeps the fakes (outside the product) on types, catalogs and helpers: fakes/ imports nothing of src/ above apis', () => {
+    const fromFakes = edges(join(root, 'fakes'));
+    expect(fromFakes.filter((e) => e.to.startsWith(src + '/')).length).toBeGreaterThan(10);
+    const above = fromFakes
+      .filter((e) => e.to.startsWith(src + '/') && !(LEVELS[partOf(e.to)] <= LEVELS.apis))
+      .map((e) => `${relative(root, e.from)} -> ${relative(root, e.to)} (${partOf(e.to)})`);
+    expect(above).toEqual([]);
   });
 
   it('would catch an import that points up, or across to a sibling', () => {

@@ -1,15 +1,13 @@
 // The fake Pinterest API v5 on node:http: routing, auth, validation, fault injection, stateful and synthesized answers.
-import { createServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { OperationFacts } from '../../src/apis/types.js';
 import { pinterestCatalog } from '../../src/apis/pinterest/catalog.generated.js';
 import { pinterestResponses } from './responses.generated.js';
-import { Router } from '../intake/router.js';
-import { RequestValidator } from '../intake/validate.js';
-import { ResponseSynthesizer } from '../intake/synthesize.js';
+import { CatalogIntake, parseBody, recordOf, type CheckedCall, type RecordedCall } from '../intake/catalog.js';
+import { type Answer, type IncomingCall, bearerToken, closeServer, createFakeServer, listenOnLoopback, readCall, sendAnswer, sleep } from '../intake/http.js';
 import { EmulatorState } from './state.js';
-import { HttpError, handlers, reportFileText, reportReady, type HandlerResult } from './handlers.js';
+import { HttpError, handlers, reportFileText, reportReady } from './handlers.js';
 import { isPlainObject } from '../../src/core/json.js';
 
 export { EmulatorState, SEED, SEED_TIME } from './state.js';
@@ -40,24 +38,12 @@ export interface EmulatorOptions {
   latencyMs?: number;
 }
 
-export interface RecordedRequest {
+/** A request as received; `path` is below /v5 (the whole path for a report file), `body` holds form fields for oauth/token. */
+export interface RecordedRequest extends RecordedCall {
   /** Matched catalog operation, null if no route matched. */
   operationId: string | null;
-  method: string;
-  /** Path without the /v5 prefix and without the query string. */
-  path: string;
   /** Raw query string without '?'. */
   rawQuery: string;
-  /** Parsed query; repeated keys become arrays. */
-  query: Record<string, string | string[]>;
-  headers: Record<string, string>;
-  /** Parsed JSON (or form fields for oauth/token), the raw text when it did not parse, undefined when empty. */
-  body: unknown;
-  /** Whether the request conforms to the catalog (route, parameters and body). */
-  valid: boolean;
-  problems: string[];
-  /** Status answered; 0 when the socket was dropped by a fault. */
-  status: number;
 }
 
 /** An injected failure, matched against incoming requests in order. */
@@ -103,7 +89,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
+const API_BASE = '/v5';
 const DEFAULT_TOKEN_LIFETIME = 30 * 24 * 3600;
 const REFRESH_TOKEN_LIFETIME = 365 * 24 * 3600;
 const OAUTH_SCOPE =
@@ -112,28 +98,18 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const AUTH_FAILED = { code: 2, message: 'Authentication failed.' };
 
-/** Catalog-derived machinery is stateless and shared by every emulator in the process. */
-let engine: { router: Router; validator: RequestValidator; synthesizer: ResponseSynthesizer } | undefined;
-function getEngine(): NonNullable<typeof engine> {
-  engine ??= {
-    router: new Router(pinterestCatalog),
-    validator: new RequestValidator(pinterestCatalog),
-    synthesizer: new ResponseSynthesizer(pinterestResponses),
-  };
-  return engine;
-}
+/** Built on the first start (not on import), then shared by every emulator in the process. */
+let catalogIntake: CatalogIntake | undefined;
 
 interface ActiveFault extends Fault {
   remaining: number;
 }
 
-interface Outgoing extends HandlerResult {
-  /** Pre-serialized body (report files). */
-  text?: string;
-}
+/** Report files are downloads outside the API: `GET /files/report-<token>.json`. */
+const REPORT_FILE = /^\/files\/report-([A-Za-z0-9_-]+)\.json$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const { router, validator, synthesizer } = getEngine();
+  const intake = (catalogIntake ??= new CatalogIntake(pinterestCatalog, pinterestResponses));
   const state = new EmulatorState();
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];
@@ -158,15 +134,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function bearerOk(authorization: string | undefined): boolean {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) return false;
-    const token = match[1];
+    const token = bearerToken(authorization);
+    if (token === undefined) return false;
     if (accepted.has(token)) return true;
     const expiry = issued.get(token);
     return expiry !== undefined && expiry > Date.now();
   }
 
-  function oauthToken(headers: Record<string, string>, body: unknown, problems: string[]): Outgoing {
+  function oauthToken(headers: Record<string, string>, body: unknown, problems: string[]): Answer {
     const oauth = options.oauth;
     if (!oauth) return { status: 401, body: AUTH_FAILED };
     const basic = /^Basic\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
@@ -197,9 +172,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  function synthesized(op: OperationFacts, path: Record<string, unknown>): Outgoing {
+  function synthesized(op: OperationFacts, path: Record<string, unknown>): Answer {
     if (!op.success.json) return { status: op.success.status };
-    const body = synthesizer.body(op.id);
+    const body = intake.synthesizer.body(op.id);
     if (isPlainObject(body)) {
       // Echo the addressed entity's id and ad account so bodies match the request.
       const object = body;
@@ -211,21 +186,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { status: op.success.status, body };
   }
 
-  function answer(
-    op: OperationFacts | undefined,
-    isFile: string | undefined,
-    headers: Record<string, string>,
-    params: { path: Record<string, unknown>; query: Record<string, unknown> },
-    body: unknown,
-    problems: string[],
-  ): Outgoing {
-    if (isFile !== undefined) {
-      const text = reportReady(state, isFile, pollsUntilReady) ? reportFileText(state, isFile) : undefined;
+  function answer(call: IncomingCall, checked: CheckedCall, fileToken: string | undefined): Answer {
+    if (fileToken !== undefined) {
+      const text = reportReady(state, fileToken, pollsUntilReady) ? reportFileText(state, fileToken) : undefined;
       return text === undefined ? { status: 404, body: { code: 404, message: 'Not found' } } : { status: 200, text };
     }
+    const { op, params, body, problems } = checked;
     if (!op) return { status: 404, body: { code: 404, message: 'Not found' } };
-    if (op.id === 'oauth/token') return oauthToken(headers, body, problems);
-    if (!bearerOk(headers.authorization)) return { status: 401, body: AUTH_FAILED };
+    if (op.id === 'oauth/token') return oauthToken(call.headers, body, problems);
+    if (!bearerOk(call.headers.authorization)) return { status: 401, body: AUTH_FAILED };
     if (problems.length) return { status: 400, body: { code: 1, message: problems.join('; ') } };
     const account = params.path.ad_account_id;
     if (account !== undefined && !state.adAccounts.has(String(account))) {
@@ -249,55 +218,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
+  async function send(res: ServerResponse, outgoing: Answer): Promise<void> {
+    if (latencyMs > 0) await sleep(latencyMs);
+    sendAnswer(res, outgoing);
+  }
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q >= 0 ? url.slice(0, q) : url;
-    const rawQuery = q >= 0 ? url.slice(q + 1) : '';
-    const headers = flattenHeaders(req);
-    const query = parseQuery(rawQuery);
-    const isApi = pathname === '/v5' || pathname.startsWith('/v5/');
-    const path = isApi ? pathname.slice(3) || '/' : pathname;
-    const fileMatch = !isApi && method === 'GET' ? /^\/files\/report-([A-Za-z0-9_-]+)\.json$/.exec(pathname) : null;
-    const fileToken = fileMatch?.[1];
-    const match = isApi ? router.match(method, path) : null;
-    const op = match?.operation;
-
-    const problems: string[] = [];
-    const parsed = parseBody(raw, headers['content-type'], op, problems);
-    let params: { path: Record<string, unknown>; query: Record<string, unknown> } = { path: {}, query: {} };
-    if (op && match) {
-      const result = validator.validateParams(op, { path: match.params, query });
-      params = result;
-      problems.push(...result.problems);
-      if (op.body) {
-        if (parsed.value === undefined) {
-          if (op.body.required && parsed.ok) problems.push('request body is required');
-        } else if (parsed.ok) {
-          problems.push(...validator.validateBody(op, parsed.value));
-        }
-      }
-    } else if (fileToken === undefined) {
-      problems.push(`no operation matches ${method} ${path}`);
-    }
-
-    const record: RecordedRequest = {
-      operationId: op?.id ?? null,
-      method,
-      path,
-      rawQuery,
-      query,
-      headers,
-      body: parsed.value,
-      valid: problems.length === 0,
-      problems,
-      status: 0,
-    };
+    const call = await readCall(req, API_BASE, MAX_BODY_BYTES);
+    const fileToken = !call.underBase && call.method === 'GET' ? REPORT_FILE.exec(call.pathname)?.[1] : undefined;
+    // A report file is a download outside the API: no operation to match, nothing to check.
+    const checked: CheckedCall =
+      fileToken === undefined
+        ? intake.check(call)
+        : { op: undefined, params: { path: {}, query: {} }, body: parseBody(call.raw, call.headers['content-type'], undefined, []).value, problems: [] };
+    const record: RecordedRequest = { operationId: checked.op?.id ?? null, ...recordOf(call, checked), rawQuery: call.rawQuery };
     requests.push(record);
 
-    const fault = takeFault(record.operationId, method);
+    const fault = takeFault(record.operationId, call.method);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.drop === 'before') {
       req.socket.destroy();
@@ -306,10 +243,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault && fault.status !== undefined && fault.drop === undefined) {
       const body = fault.body !== undefined ? fault.body : defaultFaultBody(fault.status);
       record.status = fault.status;
-      await send(res, { status: fault.status, body, headers: fault.headers }, latencyMs);
+      await send(res, { status: fault.status, body, headers: fault.headers });
       return;
     }
-    let outgoing = answer(op, fileToken, headers, params, parsed.value, problems);
+    let outgoing = answer(call, checked, fileToken);
     if (fault?.rewrite) outgoing = { ...fault.rewrite({ status: outgoing.status, body: outgoing.body }), headers: outgoing.headers };
     if (fault?.hold) await fault.hold.catch(() => {});
     if (fault?.drop === 'after') {
@@ -317,26 +254,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     record.status = outgoing.status;
-    await send(res, outgoing, latencyMs);
+    await send(res, outgoing);
   }
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    onRequest(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 500, message: 'Emulator error' }));
-      } else {
-        res.destroy();
-      }
-    });
-  });
+  const server = createFakeServer(onRequest, () => ({ code: 500, message: 'Emulator error' }));
   server.keepAliveTimeout = 10_000;
-  server.on('clientError', (_error, socket) => socket.destroy());
 
   origin = await listenOnLoopback(server, options.port);
 
   return {
-    url: `${origin}/v5`,
+    url: `${origin}${API_BASE}`,
     origin,
     requests,
     state,
@@ -355,109 +282,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const token of issued.keys()) issued.set(token, 0);
     },
     close(): Promise<void> {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return closeServer(server);
     },
   };
-}
-
-/** Starts `server` on 127.0.0.1 (port 0: a free one) and gives its origin, `http://127.0.0.1:PORT`. Every fake API listens so. */
-export function listenOnLoopback(server: HttpServer, port = 0): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, () => {
-      server.off('error', reject);
-      resolve(`http://${HOST}:${(server.address() as AddressInfo).port}`);
-    });
-  });
 }
 
 function defaultFaultBody(status: number): unknown {
   if (status === 429) return { code: 8, message: 'Rate limit exceeded' };
   return { code: status, message: STATUS_CODES[status] ?? 'Error' };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-async function send(res: ServerResponse, outgoing: Outgoing, latencyMs: number): Promise<void> {
-  if (latencyMs > 0) await sleep(latencyMs);
-  if (res.destroyed) return;
-  const headers: Record<string, string> = { ...outgoing.headers };
-  const text = outgoing.text ?? (outgoing.body === undefined || outgoing.status === 204 ? undefined : JSON.stringify(outgoing.body));
-  if (text === undefined) {
-    res.writeHead(outgoing.status, headers);
-    res.end();
-    return;
-  }
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-  headers['content-length'] = String(Buffer.byteLength(text, 'utf8'));
-  res.writeHead(outgoing.status, headers);
-  res.end(text);
-}
-
-/** The request body, at most MAX_BODY_BYTES of it (the rest is read and dropped). */
-export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function parseQuery(rawQuery: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (!rawQuery) return out;
-  for (const [key, value] of new URLSearchParams(rawQuery)) {
-    const prev = out[key];
-    if (prev === undefined) out[key] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[key] = [prev, value];
-  }
-  return out;
-}
-
-/** Parses a body by its Content-Type; `ok` is false when it could not be read as the operation expects. */
-function parseBody(
-  raw: Buffer,
-  contentType: string | undefined,
-  op: OperationFacts | undefined,
-  problems: string[],
-): { value: unknown; ok: boolean } {
-  if (raw.length === 0) return { value: undefined, ok: true };
-  const text = raw.toString('utf8');
-  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const expected = op?.body?.mediaType;
-  if (expected && mediaType !== expected) {
-    problems.push(`Content-Type must be ${expected}${mediaType ? `, not ${mediaType}` : ''}`);
-  }
-  if (mediaType === 'application/x-www-form-urlencoded') {
-    return { value: Object.fromEntries(new URLSearchParams(text)), ok: !expected || expected === mediaType };
-  }
-  if (mediaType === 'application/json' || mediaType.endsWith('+json') || (!mediaType && expected === 'application/json')) {
-    try {
-      return { value: JSON.parse(text), ok: !expected || expected === mediaType };
-    } catch {
-      if (expected) problems.push('request body is not valid JSON');
-      return { value: text, ok: false };
-    }
-  }
-  return { value: text, ok: false };
 }
