@@ -3,7 +3,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { createApp } from '../src/server/app.js';
+import { createStdioApp } from '../src/transports/stdio.js';
 
 export interface ListingSize {
   label: string;
@@ -22,7 +22,7 @@ export const MODES: Record<keyof typeof BUDGETS, string[]> = {
 };
 
 export async function measureListing(label: string, args: string[]): Promise<ListingSize> {
-  const app = await createApp(loadConfig(args, { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5' }), createLogger('silent'));
+  const app = await createStdioApp(loadConfig(args, { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5' }), createLogger('silent'));
   const server = app.createServer();
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);

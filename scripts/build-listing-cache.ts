@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { createApp } from '../src/server/app.js';
 import { type ListingCache, compactSchema, fullInputSchema, listingStamp } from '../src/tools/listing.js';
+import { createStdioApp } from '../src/transports/stdio.js';
 
-const app = await createApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
+const app = await createStdioApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
 const cache: ListingCache = {
   stamp: listingStamp(app.tools),
   schemas: Object.fromEntries(app.tools.map((t) => [t.name, compactSchema(fullInputSchema(t))])),

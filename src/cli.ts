@@ -4,7 +4,7 @@ import { helpText, loadConfig } from './config/config.js';
 import { createLogger } from './core/logger.js';
 import { createApp } from './server/app.js';
 import { startupFacts, startupLine } from './server/startup.js';
-import { serveStdio } from './transports/stdio.js';
+import { createStdioApp, serveStdio } from './transports/stdio.js';
 import { VERSION } from './core/version.js';
 
 /** The demo's fake Pinterest API: its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     stopDemo = () => emulator.close();
     logger.info({ url: emulator.url }, 'demo mode: serving a fake Pinterest API on loopback');
   }
-  const app = await createApp(config, logger);
+  const app = http ? await createApp(config, logger, http.httpApprovalSurface(config)) : await createStdioApp(config, logger);
   let stop: () => Promise<void>;
   if (http) {
     const handle = await http.serveHttp(app, http.httpOptions(config), logger).catch(async (error: unknown) => {

@@ -23,7 +23,7 @@ import { buildTools, type ToolDef } from '../tools/registry.js';
 import { errorResult, resultText } from '../core/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isHeld, isQuestion } from '../calls/runner.js';
 import { reportWorkflow } from '../calls/workflows.js';
-import { HttpApprovalDesk, LocalApprovalDesk } from '../approval/desk.js';
+import type { ApprovalSurface } from '../approval/surface.js';
 import { ApprovalWeb, type Executed } from '../approval/web.js';
 import { type Selection, selectTools } from '../tools/selection.js';
 import { VERSION } from '../core/version.js';
@@ -88,12 +88,16 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+/**
+ * The app of one process: tools, clients, store, guard and approvals. `surface` is what the transport offers a person
+ * for approvals (stdio: its loopback page; HTTP: /approvals for configured approvers): the server never asks which
+ * transport it runs on.
+ */
+export async function createApp(config: Config, logger: Logger, surface: ApprovalSurface): Promise<App> {
   redactor.add(...config.secrets);
   const { approval } = config;
   const channels = new Set(approval.channels);
-  // The page: stdio always has its loopback one; HTTP has /approvals when approvers are configured.
-  const pageExists = channels.has('page') && (config.transport === 'stdio' || approval.approvers.length > 0);
+  const pageExists = surface.page !== undefined;
   const tokens: TokenFlow = channels.has('token') ? 'model' : approval.mode === 'auto' && approval.modelFallback && !pageExists ? 'fallback' : 'none';
   // Only the token flow lists confirmation_token.
   const tools = APIS.flatMap((api) =>
@@ -114,48 +118,21 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const approvals = new Approvals({ store: shared, ttlSeconds: config.confirmTtlSeconds, deployments: deploymentsOf(config, selection) });
   let approvalWeb: ApprovalWeb | undefined;
   let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
-  if (pageExists) {
+  if (surface.page) {
     approvalWeb = new ApprovalWeb({
       approvals,
       store: shared,
       logger,
-      signIn: config.transport === 'stdio' ? { kind: 'link' } : { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
+      signIn: surface.page.signIn,
       execute: (approved, approver) => executeApproved(approved, approver),
     });
-    desk =
-      config.transport === 'stdio'
-        ? new LocalApprovalDesk({
-            web: approvalWeb,
-            port: approval.pagePort,
-            browser: approval.browser,
-            webhook: approval.webhook,
-            logger,
-            clientMayCarryLinks: channels.has('dialog'),
-            tabSeconds: approval.tabSeconds,
-          })
-        : new HttpApprovalDesk({ webhook: approval.webhook, logger });
+    desk = surface.page.desk(approvalWeb, logger);
   } else if (tokens === 'none' && !channels.has('dialog')) {
-    logger.warn(
-      { approval_channels: [...channels] },
-      config.transport === 'http' && approval.approvers.length === 0
-        ? 'no one can approve held writes: no approvers (PINTEREST_MCP_APPROVER_TOKEN), and HTTP clients\' own dialogs do not count (--approval-channels)'
-        : 'no one can approve held writes with these --approval-channels',
-    );
+    logger.warn({ approval_channels: [...channels] }, surface.nobody);
   }
-  if (config.transport === 'http' && approval.approvers.length > 0 && !channels.has('page')) {
-    logger.warn({ approval_channels: [...channels] }, 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve');
-  }
-  if (config.transport === 'http' && channels.has('dialog')) {
-    logger.warn('--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots');
-  }
-  // Why no person can approve here, for a held write with neither a page nor a dialog that counts. Over HTTP the page
-  // is missing either for want of approvers or because the channels leave it out: each reason is told as it is.
+  for (const warning of surface.warnings) logger.warn(warning.fields ?? {}, warning.message);
   /** How long an approved write may take to send (the client's whole timeout and a margin): past it, `sending` was interrupted. */
   const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
-  const unavailable =
-    config.transport === 'http' && channels.has('page')
-      ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.has('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
-      : `this server's --approval-channels (${[...channels].join(',') || 'none'}) leave no way for a person to approve in this client.`;
   const guard = new SpendGuard({
     store: shared,
     approvals,
@@ -164,7 +141,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       desk,
       maxPending: approval.maxPending,
       sendBoundMs,
-      unavailable,
+      unavailable: surface.unavailable,
       dialogs: channels.has('dialog'),
     },
     read,

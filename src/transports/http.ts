@@ -6,13 +6,52 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
+import { HttpApprovalDesk } from '../approval/desk.js';
+import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../core/logger.js';
+import { BodyTooLarge, bearerMatches, clientAddress, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
-import { BodyTooLarge, bearerMatches, readBody, secretDigest } from '../core/requests.js';
-import { clientAddress } from '../core/requests.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
+
+/**
+ * HTTP's approvals: the MCP client is usually a bot, so a person approves on /approvals, signed in with an approver
+ * token (PINTEREST_MCP_APPROVER_TOKEN); without approvers there is no page. Each reason no one can approve is told as it is.
+ */
+export function httpApprovalSurface(config: Pick<Config, 'approval' | 'http'>): ApprovalSurface {
+  const { approval } = config;
+  const channels = approval.channels;
+  const approvers = approval.approvers.length > 0;
+  const warnings: ApprovalSurface['warnings'][number][] = [];
+  if (approvers && !channels.includes('page')) {
+    warnings.push({
+      fields: { approval_channels: [...channels] },
+      message: 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve',
+    });
+  }
+  if (channels.includes('dialog')) {
+    warnings.push({
+      message: '--approval-channels includes dialog: an HTTP client that answers its own dialog approves spend; use it only where your HTTP clients are apps a person uses, not bots',
+    });
+  }
+  return {
+    page:
+      channels.includes('page') && approvers
+        ? {
+            signIn: { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
+            desk: (_web, logger) => new HttpApprovalDesk({ webhook: approval.webhook, logger }),
+          }
+        : undefined,
+    unavailable: channels.includes('page')
+      ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.includes('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
+      : channelsLeaveNoWay(channels),
+    nobody: approvers
+      ? NOBODY_WITH_THESE_CHANNELS
+      : "no one can approve held writes: no approvers (PINTEREST_MCP_APPROVER_TOKEN), and HTTP clients' own dialogs do not count (--approval-channels)",
+    warnings,
+  };
+}
 
 export interface HttpOptions {
   host: string;

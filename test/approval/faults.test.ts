@@ -12,13 +12,14 @@ import { CONFIRMATION_TOKENS, Confirmations } from '../../src/guard/tokens.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/core/logger.js';
-import { type App, createApp } from '../../src/server/app.js';
+import type { App } from '../../src/server/app.js';
 import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../../src/core/store.js';
 import { PageApprover } from '../helpers/approver.js';
 import { TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
 import { type Served, callText, connect, serve, spawnServer } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -426,7 +427,7 @@ describe('expired keys are purged while running', () => {
       const spec = kind === 'memory' ? 'memory' : `sqlite:${join(dir, 'app.sqlite')}`;
       let app: App | undefined;
       try {
-        app = await createApp(loadConfig(['--store', spec], { PINTEREST_ACCESS_TOKEN: TOKEN }), createLogger('silent'));
+        app = await createStdioApp(loadConfig(['--store', spec], { PINTEREST_ACCESS_TOKEN: TOKEN }), createLogger('silent'));
         const tokens = new Confirmations(CONFIRMATION_TOKENS, new SharedStore(app.store, spec, 5_000), 1);
         const issued = await Promise.all([1, 2].map((n) => tokens.issue('ad_groups_update', `hash-${n}`)));
         const expiry = Math.max(...issued.map((t) => Date.parse(t.expiresAt)));

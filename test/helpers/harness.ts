@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { createLogger } from '../../src/core/logger.js';
-import { type App, createApp } from '../../src/server/app.js';
+import type { App } from '../../src/server/app.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 export const TOKEN = 'test-token';
 export const USD_ACCOUNT = '549755885175';
@@ -117,7 +118,7 @@ export async function startStdio(options: HarnessOptions = {}): Promise<Harness>
 export async function startInProcess(options: HarnessOptions = {}): Promise<Harness & { app: App }> {
   const emulator = options.emulator ?? (await startEmulator());
   const config = loadConfig(options.args ?? [], baseEnv(emulator, options.env));
-  const app = await createApp(config, createLogger('silent'));
+  const app = await createStdioApp(config, createLogger('silent'));
   const server = app.createServer();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

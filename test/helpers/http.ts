@@ -11,6 +11,7 @@ import { type Logger, createLogger } from '../../src/core/logger.js';
 import { type App, createApp } from '../../src/server/app.js';
 import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, textOf } from './harness.js';
+import { httpApprovalSurface } from '../../src/transports/http.js';
 
 export const INIT = {
   jsonrpc: '2.0',
@@ -38,7 +39,7 @@ export async function serve(emulator: Emulator, args: string[] = [], env: Record
     PINTEREST_MCP_RETRIES: '0',
     ...env,
   });
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, httpApprovalSurface(config));
   const http = await serveHttp(app, httpOptions(config), logger);
   return {
     app,

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createApp } from '../../src/server/app.js';
 import { type Store, createStore } from '../../src/core/store.js';
 import { TOKEN, USD_ACCOUNT, stdioServer, textOf } from '../helpers/harness.js';
 import { type Served, serve, spawnServer } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
@@ -219,7 +219,7 @@ const TRANSPORTS: TransportCase[] = [
 let expectedTools: string[];
 beforeAll(async () => {
   const config = loadConfig([], { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', PINTEREST_ACCESS_TOKEN: TOKEN });
-  const app = await createApp(config, createLogger('silent'));
+  const app = await createStdioApp(config, createLogger('silent'));
   expectedTools = app.listTools().map((t) => t.name);
   await app.close();
 });

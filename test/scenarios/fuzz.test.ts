@@ -15,9 +15,10 @@ import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '
 import { ITEM_ANSWERS } from '../../src/guard/item-answers.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { ToolDef } from '../../src/tools/registry.js';
-import { type App, createApp } from '../../src/server/app.js';
+import type { App } from '../../src/server/app.js';
 import { TOKEN, USD_ACCOUNT, startInProcess, textOf, MODEL_APPROVAL } from '../helpers/harness.js';
 import { sample } from '../helpers/samples.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 /** Replay a failure with FUZZ_SEED=<the printed seed>. */
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : Math.floor(Math.random() * 2 ** 32);
@@ -325,8 +326,8 @@ describe(`fuzz (seed ${SEED})`, () => {
       WHOP_API_KEY: WHOP_TEST_KEY,
       WHOP_API_BASE_URL: whop.url,
     };
-    const toolsApp = await createApp(loadConfig(['--toolsets', 'all'], env), createLogger('silent'));
-    const discoverApp = await createApp(loadConfig(['--toolsets', 'all', '--mode', 'discover'], env), createLogger('silent'));
+    const toolsApp = await createStdioApp(loadConfig(['--toolsets', 'all'], env), createLogger('silent'));
+    const discoverApp = await createStdioApp(loadConfig(['--toolsets', 'all', '--mode', 'discover'], env), createLogger('silent'));
     apps = [toolsApp, discoverApp];
     tools = toolsApp.tools;
     connections.tools = await connect(toolsApp, transportErrors);

@@ -4,14 +4,14 @@ import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createApp } from '../../src/server/app.js';
 import { compactSchema, fullInputSchema, listingStamp } from '../../src/tools/listing.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 const cachePath = resolve(import.meta.dirname, '../../dist/listings.json');
 
 it('dist/listings.json matches the listings computed from source', async () => {
   const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { stamp: string; schemas: Record<string, unknown> };
-  const app = await createApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
+  const app = await createStdioApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
   try {
     expect(cache.stamp).toBe(listingStamp(app.tools));
     expect(Object.keys(cache.schemas).sort()).toEqual(app.tools.map((t) => t.name).sort());

@@ -4,12 +4,12 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createApp } from '../../src/server/app.js';
+import { createStdioApp } from '../../src/transports/stdio.js';
 
 const ENV = { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', WHOP_API_KEY: 'whop-listing-snapshot-key' };
 
 async function listing(args: string[]) {
-  const app = await createApp(loadConfig(args, ENV), createLogger('silent'));
+  const app = await createStdioApp(loadConfig(args, ENV), createLogger('silent'));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await app.createServer().connect(b);
   const client = new Client({ name: 'snapshot', version: '1' });
