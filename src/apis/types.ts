@@ -1,4 +1,5 @@
 // Shapes of an API catalog: the facts about each operation that tools, guards, client and emulator read.
+import type { Classification } from './classification.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -120,6 +121,8 @@ export interface ApiDefinition {
   paging: Paging;
   /** Operations in the catalog that are deliberately not tools, with the reason. */
   excluded: Readonly<Record<string, string>>;
+  /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
+  writeClasses: Readonly<Record<string, Classification>>;
 }
 
 /** A list API's paging convention, as data. */

@@ -1,5 +1,6 @@
 // The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, and how it pages.
 import type { ApiDefinition, Paging } from '../types.js';
+import { PINTEREST_WRITE_CLASSES } from './classification.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -28,5 +29,6 @@ export const pinterestApi = {
     'token/revoke':
       "revokes tokens with the app's id and secret (basic auth); revoking the server's own credential is an operator's task, not an assistant's",
   },
+  writeClasses: PINTEREST_WRITE_CLASSES,
 } satisfies ApiDefinition;
 

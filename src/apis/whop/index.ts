@@ -1,5 +1,6 @@
 // The Whop ads API adapter: its catalog (from the official SDK), our texts, and how it pages.
 import type { ApiDefinition, Paging } from '../types.js';
+import { WHOP_WRITE_CLASSES } from './classification.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
 
@@ -24,5 +25,6 @@ export const whopApi = {
   toolPrefix: 'whop_',
   paging: CURSORS,
   excluded: {},
+  writeClasses: WHOP_WRITE_CLASSES,
 } satisfies ApiDefinition;
 
