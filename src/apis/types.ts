@@ -1,5 +1,7 @@
 // Shapes of an API catalog: the facts about each operation that tools, guards, client and emulator read.
 import type { Classification } from './classification.js';
+import type { ApiEntities } from './entities.js';
+import type { ItemAnswer } from './answers.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -123,6 +125,10 @@ export interface ApiDefinition {
   excluded: Readonly<Record<string, string>>;
   /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
   writeClasses: Readonly<Record<string, Classification>>;
+  /** Its entity kinds' rules, where each entity write carries them, and its status switches (`entities.ts`). */
+  entities: ApiEntities;
+  /** How each write's answer says what became of the items it sent (`answers.ts`). */
+  itemAnswers: Readonly<Record<string, ItemAnswer>>;
 }
 
 /** A list API's paging convention, as data. */

@@ -1,6 +1,8 @@
 // The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, and how it pages.
 import type { ApiDefinition, Paging } from '../types.js';
 import { PINTEREST_WRITE_CLASSES } from './classification.js';
+import { PINTEREST_ENTITIES } from './entities.js';
+import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -30,5 +32,7 @@ export const pinterestApi = {
       "revokes tokens with the app's id and secret (basic auth); revoking the server's own credential is an operator's task, not an assistant's",
   },
   writeClasses: PINTEREST_WRITE_CLASSES,
+  entities: PINTEREST_ENTITIES,
+  itemAnswers: PINTEREST_ITEM_ANSWERS,
 } satisfies ApiDefinition;
 

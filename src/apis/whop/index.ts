@@ -1,6 +1,8 @@
 // The Whop ads API adapter: its catalog (from the official SDK), our texts, and how it pages.
 import type { ApiDefinition, Paging } from '../types.js';
 import { WHOP_WRITE_CLASSES } from './classification.js';
+import { WHOP_ENTITIES } from './entities.js';
+import { WHOP_ITEM_ANSWERS } from './item-answers.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
 
@@ -26,5 +28,7 @@ export const whopApi = {
   paging: CURSORS,
   excluded: {},
   writeClasses: WHOP_WRITE_CLASSES,
+  entities: WHOP_ENTITIES,
+  itemAnswers: WHOP_ITEM_ANSWERS,
 } satisfies ApiDefinition;
 
