@@ -2,6 +2,7 @@
 import type { Classification } from './classification.js';
 import type { ApiEntities } from './entities.js';
 import type { ItemAnswer } from './answers.js';
+import type { AccountCurrency, ApiMoney } from './money.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -129,6 +130,10 @@ export interface ApiDefinition {
   entities: ApiEntities;
   /** How each write's answer says what became of the items it sent (`answers.ts`). */
   itemAnswers: Readonly<Record<string, ItemAnswer>>;
+  /** Its money fields, the currency codes beside amounts, and how its answers state amounts (`money.ts`). */
+  money: ApiMoney;
+  /** Where the currency of a call's amounts is read, and whether the operator's may be assumed. */
+  currency: AccountCurrency;
 }
 
 /** A list API's paging convention, as data. */

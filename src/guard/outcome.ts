@@ -6,7 +6,7 @@ import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
 import { formatMajorAmount, formatMicros } from '../money/amount.js';
-import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
+import type { AnswerMoney } from '../apis/money.js';
 import { readEntities } from './current.js';
 import { hasMicroColumns, restateRow } from '../money/report-rows.js';
 import { isPlainObject } from '../core/json.js';
@@ -175,7 +175,8 @@ export class WriteOutcome {
    */
   async present(input: GuardInput, content: Record<string, unknown>): Promise<{ content: Record<string, unknown>; notes: string[] }> {
     const rows = content.items;
-    if (input.tool.api.id === 'pinterest' && Array.isArray(rows) && hasMicroColumns(rows)) {
+    const money = input.tool.api.money.answers;
+    if (money.unit === 'micro' && money.reportRows && Array.isArray(rows) && hasMicroColumns(rows)) {
       const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
       return { content: { ...content, items: rows.map((row) => (isPlainObject(row) ? restateRow(row, currency) : row)) }, notes: [] };
     }
@@ -184,13 +185,14 @@ export class WriteOutcome {
 
   /** Where an answer carries amounts, states them in natural units with their currency. */
   private async readableMoney(input: GuardInput, body: unknown): Promise<string[]> {
-    if (input.tool.api.id === 'whop') return this.whopMoney(input, body);
+    const money = input.tool.api.money.answers;
+    if (money.unit === 'major') return this.majorMoney(input, body, money);
     const found: [string, string][] = [];
     const walk = (value: unknown, path: string): void => {
       if (found.length >= 20 || !value || typeof value !== 'object') return;
       for (const [key, child] of Object.entries(value)) {
         const where = path ? `${path}.${key}` : key;
-        if (MICRO_RESPONSE_FIELD.test(key) && (typeof child === 'number' || (typeof child === 'string' && /^\d+$/.test(child)))) {
+        if (money.field.test(key) && (typeof child === 'number' || (typeof child === 'string' && /^\d+$/.test(child)))) {
           if (Number.isSafeInteger(Number(child))) found.push([where, String(child)]);
         } else walk(child, where);
       }
@@ -203,19 +205,20 @@ export class WriteOutcome {
   }
 
   /**
-   * Whop answers amounts in major units already; they are restated with the currency each object reports
-   * (`spend_currency`, inherited by nested rows), else the account's, so that a model never reads a bare number.
+   * Amounts an API answers in major units already are restated with the currency each object reports (`currencyField`,
+   * inherited by nested rows), else the account's, so that a model never reads a bare number.
    */
-  private async whopMoney(input: GuardInput, body: unknown): Promise<string[]> {
+  private async majorMoney(input: GuardInput, body: unknown, { field, currencyField }: Extract<AnswerMoney, { unit: 'major' }>): Promise<string[]> {
     const found: { where: string; amount: number; currency?: string }[] = [];
     let total = 0;
     const walk = (value: unknown, path: string, inherited: string | undefined): void => {
       if (!value || typeof value !== 'object') return;
       const object = value as Record<string, unknown>;
-      const own = typeof object.spend_currency === 'string' && object.spend_currency ? object.spend_currency.toUpperCase() : inherited;
+      const reported = object[currencyField];
+      const own = typeof reported === 'string' && reported ? reported.toUpperCase() : inherited;
       for (const [key, child] of Object.entries(object)) {
         const where = path ? `${path}.${key}` : key;
-        if (WHOP_MONEY_RESPONSE_FIELD.test(key) && typeof child === 'number' && Number.isFinite(child) && child >= 0) {
+        if (field.test(key) && typeof child === 'number' && Number.isFinite(child) && child >= 0) {
           total++;
           if (found.length < 20) found.push({ where, amount: child, currency: own });
         } else if (Array.isArray(child)) child.forEach((item, i) => walk(item, `${where}[${i}]`, own));
@@ -236,6 +239,6 @@ export class WriteOutcome {
       return `${where} = ${shown}`;
     });
     if (total > found.length) lines.push(`(${total - found.length} more amounts not restated)`);
-    return [`Amounts (Whop reports them in major units of the currency):\n${lines.join('\n')}`];
+    return [`Amounts (${input.tool.api.label} reports them in major units of the currency):\n${lines.join('\n')}`];
   }
 }

@@ -3,6 +3,8 @@ import type { ApiDefinition, Paging } from '../types.js';
 import { PINTEREST_WRITE_CLASSES } from './classification.js';
 import { PINTEREST_ENTITIES } from './entities.js';
 import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
+import { PINTEREST_MONEY } from './money-fields.js';
+import { PINTEREST_CURRENCY } from './currency.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -34,5 +36,7 @@ export const pinterestApi = {
   writeClasses: PINTEREST_WRITE_CLASSES,
   entities: PINTEREST_ENTITIES,
   itemAnswers: PINTEREST_ITEM_ANSWERS,
+  money: PINTEREST_MONEY,
+  currency: PINTEREST_CURRENCY,
 } satisfies ApiDefinition;
 

@@ -3,6 +3,8 @@ import type { ApiDefinition, Paging } from '../types.js';
 import { WHOP_WRITE_CLASSES } from './classification.js';
 import { WHOP_ENTITIES } from './entities.js';
 import { WHOP_ITEM_ANSWERS } from './item-answers.js';
+import { WHOP_MONEY } from './money-fields.js';
+import { WHOP_CURRENCY } from './currency.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
 
@@ -30,5 +32,7 @@ export const whopApi = {
   writeClasses: WHOP_WRITE_CLASSES,
   entities: WHOP_ENTITIES,
   itemAnswers: WHOP_ITEM_ANSWERS,
+  money: WHOP_MONEY,
+  currency: WHOP_CURRENCY,
 } satisfies ApiDefinition;
 
