@@ -3,6 +3,7 @@ import type { Classification } from './classification.js';
 import type { ApiEntities } from './entities.js';
 import type { ItemAnswer } from './answers.js';
 import type { AccountCurrency, ApiMoney } from './money.js';
+import type { ApiAccounts } from './accounts.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -134,6 +135,11 @@ export interface ApiDefinition {
   money: ApiMoney;
   /** Where the currency of a call's amounts is read, and whether the operator's may be assumed. */
   currency: AccountCurrency;
+  /**
+   * Where its calls name ad accounts (`--ad-accounts` checks them). Absent when they name none: the API key scopes its
+   * accounts, `--ad-accounts` leaves its calls alone, and previews name the entity written instead of an account.
+   */
+  accounts?: ApiAccounts;
 }
 
 /** A list API's paging convention, as data. */

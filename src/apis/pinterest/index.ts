@@ -5,6 +5,7 @@ import { PINTEREST_ENTITIES } from './entities.js';
 import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
 import { PINTEREST_MONEY } from './money-fields.js';
 import { PINTEREST_CURRENCY } from './currency.js';
+import { PINTEREST_ACCOUNTS } from './account-fields.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -38,5 +39,6 @@ export const pinterestApi = {
   itemAnswers: PINTEREST_ITEM_ANSWERS,
   money: PINTEREST_MONEY,
   currency: PINTEREST_CURRENCY,
+  accounts: PINTEREST_ACCOUNTS,
 } satisfies ApiDefinition;
 
