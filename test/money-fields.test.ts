@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../scripts/catalog-generator.js';
 import type { SchemaFacts } from '../src/apis/types.js';
-import { BID_MULTIPLIERS } from '../src/guard/effective-bids.js';
+import { BID_MULTIPLIERS } from '../src/apis/pinterest/effective-bids.js';
 import { CURRENCY_CODE_FIELDS, MONEY_FIELDS } from '../src/guard/money-fields.js';
 import { MICRO_RESPONSE_FIELD } from '../src/apis/pinterest/money-fields.js';
 import { WHOP_CURRENCY_SOURCES } from '../src/apis/whop/currency.js';
@@ -137,7 +137,7 @@ describe('what else decides an amount', () => {
       if (!isRequest(pinterest, owner, prop) || !/multiplier/i.test(text) || NOT_MULTIPLIERS[`${owner}.${name}`]) return;
       if (!BID_MULTIPLIERS.some((m) => m.owner === owner && m.name === name)) unlisted.push(`${owner}.${name}`);
     });
-    expect(unlisted, 'add to BID_MULTIPLIERS in src/guard/effective-bids.ts').toEqual([]);
+    expect(unlisted, 'add to BID_MULTIPLIERS in src/apis/pinterest/effective-bids.ts').toEqual([]);
     for (const m of BID_MULTIPLIERS) expect(pinterest.catalog.schemas[m.owner], m.owner).toBeDefined();
   });
 });

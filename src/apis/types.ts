@@ -4,6 +4,7 @@ import type { ApiEntities } from './entities.js';
 import type { ItemAnswer } from './answers.js';
 import type { AccountCurrency, ApiMoney } from './money.js';
 import type { ApiAccounts } from './accounts.js';
+import type { EffectiveBid, EffectiveBidInput } from './bids.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -140,6 +141,11 @@ export interface ApiDefinition {
    * accounts, `--ad-accounts` leaves its calls alone, and previews name the entity written instead of an account.
    */
   accounts?: ApiAccounts;
+  /**
+   * Every bid a write sets or multiplies that a bid multiplier above 1 can raise, for the bid cap (`bids.ts`), reading
+   * what the write does not say. Absent where the API has no bid multipliers: the bids a write sets are capped as sent.
+   */
+  effectiveBids?: (input: EffectiveBidInput) => Promise<EffectiveBid[]>;
 }
 
 /** A list API's paging convention, as data. */

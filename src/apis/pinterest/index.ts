@@ -6,6 +6,7 @@ import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
 import { PINTEREST_MONEY } from './money-fields.js';
 import { PINTEREST_CURRENCY } from './currency.js';
 import { PINTEREST_ACCOUNTS } from './account-fields.js';
+import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -40,5 +41,6 @@ export const pinterestApi = {
   money: PINTEREST_MONEY,
   currency: PINTEREST_CURRENCY,
   accounts: PINTEREST_ACCOUNTS,
+  effectiveBids,
 } satisfies ApiDefinition;
 
