@@ -5,6 +5,7 @@ import type { ItemAnswer } from './answers.js';
 import type { AccountCurrency, ApiMoney } from './money.js';
 import type { ApiAccounts } from './accounts.js';
 import type { EffectiveBid, EffectiveBidInput } from './bids.js';
+import type { PlainWords } from './wording.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -146,6 +147,8 @@ export interface ApiDefinition {
    * what the write does not say. Absent where the API has no bid multipliers: the bids a write sets are capped as sent.
    */
   effectiveBids?: (input: EffectiveBidInput) => Promise<EffectiveBid[]>;
+  /** How its writes read in plain-language lines: parents, money, targeting and bids in words (`wording.ts`). */
+  plain: PlainWords;
 }
 
 /** A list API's paging convention, as data. */

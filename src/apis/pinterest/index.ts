@@ -5,6 +5,7 @@ import { PINTEREST_ENTITIES } from './entities.js';
 import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
 import { PINTEREST_MONEY } from './money-fields.js';
 import { PINTEREST_CURRENCY } from './currency.js';
+import { PINTEREST_PLAIN } from './plain.js';
 import { PINTEREST_ACCOUNTS } from './account-fields.js';
 import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
@@ -42,5 +43,6 @@ export const pinterestApi = {
   currency: PINTEREST_CURRENCY,
   accounts: PINTEREST_ACCOUNTS,
   effectiveBids,
+  plain: PINTEREST_PLAIN,
 } satisfies ApiDefinition;
 

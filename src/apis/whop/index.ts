@@ -5,6 +5,7 @@ import { WHOP_ENTITIES } from './entities.js';
 import { WHOP_ITEM_ANSWERS } from './item-answers.js';
 import { WHOP_MONEY } from './money-fields.js';
 import { WHOP_CURRENCY } from './currency.js';
+import { WHOP_PLAIN } from './plain.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
 
@@ -34,5 +35,6 @@ export const whopApi = {
   itemAnswers: WHOP_ITEM_ANSWERS,
   money: WHOP_MONEY,
   currency: WHOP_CURRENCY,
+  plain: WHOP_PLAIN,
 } satisfies ApiDefinition;
 
