@@ -1,11 +1,12 @@
 // Shapes of an API catalog: the facts about each operation that tools, guards, client and emulator read.
 import type { Classification } from './classification.js';
+import type { ToolsetInfo } from './toolsets.js';
 import type { ApiEntities } from './entities.js';
 import type { ItemAnswer } from './answers.js';
 import type { AccountCurrency, ApiMoney } from './money.js';
 import type { ApiAccounts } from './accounts.js';
 import type { EffectiveBid, EffectiveBidInput } from './bids.js';
-import type { PlainWords } from './wording.js';
+import type { FieldNote, PlainWords } from './wording.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -128,6 +129,10 @@ export interface ApiDefinition {
   /** Operations in the catalog that are deliberately not tools, with the reason. */
   excluded: Readonly<Record<string, string>>;
   /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
+  /** Its named groups of tools a user can select (`toolsets.ts`), by the tags of its operations. */
+  toolsets: Readonly<Record<string, ToolsetInfo>>;
+  /** Tools (by name) that belong to another of its toolsets than their tag's. */
+  movedTools: Readonly<Record<string, string>>;
   writeClasses: Readonly<Record<string, Classification>>;
   /** Its entity kinds' rules, where each entity write carries them, and its status switches (`entities.ts`). */
   entities: ApiEntities;
@@ -149,6 +154,18 @@ export interface ApiDefinition {
   effectiveBids?: (input: EffectiveBidInput) => Promise<EffectiveBid[]>;
   /** How its writes read in plain-language lines: parents, money, targeting and bids in words (`wording.ts`). */
   plain: PlainWords;
+  /** Notes on fields whose name, type and enum do not say enough (tool schemas show them). */
+  fieldNotes: readonly FieldNote[];
+  /**
+   * The OAuth security scheme whose scopes its user tokens carry (`docs/getting-a-token.md` lists them per toolset);
+   * absent when it takes no OAuth user token.
+   */
+  oauthScheme?: string;
+  /**
+   * How the server's instructions name it beside the API they are written for, where its tools are offered
+   * (`Whop ads (whop_*)`); absent for that API.
+   */
+  inInstructions?: string;
 }
 
 /** A list API's paging convention, as data. */

@@ -1,4 +1,4 @@
-// The shape of how an API's writes read in plain-language lines: its words and phrases (src/guard/plain.ts builds the sentences).
+// The shapes of an API's own words: how its writes read in plain-language lines (src/guard/plain.ts builds the sentences), notes on its fields.
 import type { EntityKind } from './entities.js';
 
 type Entity = Record<string, unknown>;
@@ -35,4 +35,13 @@ export interface PlainWords {
   bidCeiling(kind: EntityKind, item: Entity, current: Entity | undefined): boolean;
   /** The unit a billing setting makes bids be in ("bill it per click"); undefined for any other setting. */
   billedUnit(field: string, to: unknown): string | undefined;
+}
+
+/** A short note on a field whose name, type and enum do not say enough; every note costs context in every listing. */
+export interface FieldNote {
+  /** Component schema that declares the property (`(parameters)` for an operation's parameters); none: any owner. */
+  owner?: string;
+  name: string;
+  /** The note, or a function of the values the field allows (its enum); undefined means no note. */
+  text: string | ((values: readonly unknown[] | undefined) => string | undefined);
 }
