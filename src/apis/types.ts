@@ -128,11 +128,11 @@ export interface ApiDefinition {
   paging: Paging;
   /** Operations in the catalog that are deliberately not tools, with the reason. */
   excluded: Readonly<Record<string, string>>;
-  /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
   /** Its named groups of tools a user can select (`toolsets.ts`), by the tags of its operations. */
   toolsets: Readonly<Record<string, ToolsetInfo>>;
   /** Tools (by name) that belong to another of its toolsets than their tag's. */
   movedTools: Readonly<Record<string, string>>;
+  /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
   writeClasses: Readonly<Record<string, Classification>>;
   /** Its entity kinds' rules, where each entity write carries them, and its status switches (`entities.ts`). */
   entities: ApiEntities;

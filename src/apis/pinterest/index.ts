@@ -1,4 +1,4 @@
-// The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, and how it pages.
+// The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, how it pages, and every rule and word the tools and guard apply to it.
 import type { ApiDefinition, Paging } from '../types.js';
 import { PINTEREST_WRITE_CLASSES } from './classification.js';
 import { PINTEREST_TOOLSETS, PINTEREST_MOVED_TOOLS } from './toolsets.js';

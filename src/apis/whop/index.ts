@@ -1,4 +1,4 @@
-// The Whop ads API adapter: its catalog (from the official SDK), our texts, and how it pages.
+// The Whop ads API adapter: its catalog (from the official SDK), our texts, how it pages, and every rule and word the tools and guard apply to it.
 import type { ApiDefinition, Paging } from '../types.js';
 import { WHOP_WRITE_CLASSES } from './classification.js';
 import { WHOP_TOOLSETS } from './toolsets.js';
