@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { APIS } from '../src/apis/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
@@ -93,5 +94,83 @@ describe('architecture', () => {
       'src/core/json.ts (core) -> src/server/app.ts (server)',
       'src/http/client.ts (http) -> src/tools/registry.ts (tools)',
     ]);
+  });
+});
+
+/** How each API could be named in code: its id as a string, a tool name with its prefix, an identifier that starts with its id. */
+const API_NAMES = APIS.map((api) => {
+  const lower = api.id.toLowerCase();
+  const capital = lower.charAt(0).toUpperCase() + lower.slice(1);
+  return {
+    id: lower,
+    prefix: api.toolPrefix,
+    // `whop`, `whopNamed`, `Whop`, `WHOP_CURRENCY`, `whop_x`; not `whopper`.
+    identifier: new RegExp(`^(?:${lower}|${capital})(?=$|[A-Z_0-9])|^${lower.toUpperCase()}(?=$|_)`),
+  };
+});
+
+/**
+ * Where a module names an API in code (comments and prose inside longer strings do not count): a string that is an
+ * API's id (`=== 'whop'`), a string that starts with an API's tool prefix (`'whop_ads_get'`), or an identifier that
+ * starts with an API's id (`WHOP_CURRENCY_SOURCES`, `whopNamed`, `config.pinterest`). One entry per name and line.
+ */
+function apiNamings(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found = new Set<string>();
+  const note = (node: ts.Node, what: string) => found.add(`${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${what}`);
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) {
+      if (API_NAMES.some((api) => node.text.toLowerCase() === api.id || (api.prefix !== '' && node.text.startsWith(api.prefix)))) note(node, JSON.stringify(node.text));
+    } else if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
+      if (API_NAMES.some((api) => api.identifier.test(node.text))) note(node, node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return [...found];
+}
+
+/**
+ * Files outside src/apis that still name an API, with the names they use and why; nothing else may. Remove an entry
+ * once its file reads the ApiDefinition instead (the test does not fail for an entry that no longer names one).
+ */
+const STILL_NAMING: Readonly<Record<string, { names: readonly string[]; why: string }>> = {
+  // Being split into decide/prepare/messages by another change: `whopNamed` (line ~560) then reads
+  // `if (input.tool.api.accounts || account.id || !entity) return account;`. The `whopCurrency` option is the
+  // configuration's (the operator's assumed currency, CurrencyResolver's third argument).
+  'src/guard/guard.ts': { names: ['whopNamed', 'whopCurrency', '"whop"'], why: 'whopNamed and the whopCurrency option' },
+  // The configuration's (settings, enabling, credentials and connections per API), moved to the ApiDefinition separately.
+  'src/config/config.ts': { names: ['pinterest', 'whop', '"pinterest"', 'WHOP_URL', 'pinterestEnvironment', 'pinterestBaseUrl', 'whopApiKey', 'whopBaseUrl', 'whopCurrency'], why: 'per-API settings' },
+  'src/http/index.ts': { names: ['pinterest', 'whop', '"pinterest"', '"Pinterest"', '"Whop"', 'pinterestAuth', 'pinterestOAuth', 'PINTEREST_AUTH_HELP', 'PINTEREST_RENEW_HELP'], why: 'per-API clients and credentials' },
+  'src/http/auth.ts': { names: ['pinterestOAuth', 'PINTEREST_AUTH_HELP', 'PINTEREST_RENEW_HELP'], why: "Pinterest's OAuth refresh and its help texts" },
+  'src/server/app.ts': { names: ['pinterest', 'whop', '"pinterest"', '"whop"', 'WHOP_URL', 'pinterestEnvironment', 'whopCurrency'], why: 'per-API deployments and the whopCurrency guard option' },
+  'src/server/startup.ts': { names: ['pinterest', 'whop', 'pinterestEnvironment'], why: "the start-up line's credentials per API" },
+  'src/tools/selection.ts': { names: ['whop', '"whop"'], why: 'the whop toolset, added when WHOP_API_KEY is set' },
+  'src/cli.ts': { names: ['pinterest'], why: "the demo's fake Pinterest API" },
+};
+
+describe('no generic module names an API', () => {
+  const generic = sourceFiles(src).filter((file) => !relative(src, file).startsWith('apis/'));
+
+  it('finds no API id, tool prefix or identifier named after an API in src/ outside src/apis (all API knowledge is in its adapter)', () => {
+    const named = generic.flatMap((file) => apiNamings(relative(root, file), readFileSync(file, 'utf8')));
+    const known = (entry: string) => {
+      const [where, name] = entry.split(' ');
+      return STILL_NAMING[where.split(':')[0]]?.names.includes(name) === true;
+    };
+    expect(named.filter((entry) => !known(entry))).toEqual([]);
+    expect(generic.length).toBeGreaterThan(50);
+  });
+
+  it('would catch a comparison with an id, a tool name, a table and a hook named after an API, but not prose or comments', () => {
+    const code = [
+      "if (tool.api.id === 'whop') return [];",
+      "const reader = { tool: 'whop_ads_get' };",
+      'export const PINTEREST_STATUS = 1;',
+      'function whopNamed() {}',
+      "const text = 'Pinterest Ads API v5 as tools'; // compare with 'whop' here",
+      "const whopper = 'pinterest-api-mcp';",
+    ].join('\n');
+    expect(apiNamings('x.ts', code)).toEqual(['x.ts:1 "whop"', 'x.ts:2 "whop_ads_get"', 'x.ts:3 PINTEREST_STATUS', 'x.ts:4 whopNamed']);
   });
 });

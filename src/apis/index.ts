@@ -16,3 +16,10 @@ export type ApiId = ApiDefinition['id'];
 export function toolName(api: ApiDefinition, op: OperationFacts): string {
   return api.toolPrefix + op.id.replaceAll('/', '_');
 }
+
+/** The API of an id (`tool.api.id`); throws for an id no API has. */
+export function apiById(id: ApiId): ApiDefinition {
+  const api = APIS.find((a) => a.id === id);
+  if (!api) throw new Error(`no API ${id}`);
+  return api;
+}

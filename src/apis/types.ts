@@ -1,4 +1,12 @@
 // Shapes of an API catalog: the facts about each operation that tools, guards, client and emulator read.
+import type { Classification } from './classification.js';
+import type { ToolsetInfo } from './toolsets.js';
+import type { ApiEntities } from './entities.js';
+import type { ItemAnswer } from './answers.js';
+import type { AccountCurrency, ApiMoney } from './money.js';
+import type { ApiAccounts } from './accounts.js';
+import type { EffectiveBid, EffectiveBidInput } from './bids.js';
+import type { FieldNote, PlainWords } from './wording.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -120,6 +128,44 @@ export interface ApiDefinition {
   paging: Paging;
   /** Operations in the catalog that are deliberately not tools, with the reason. */
   excluded: Readonly<Record<string, string>>;
+  /** Its named groups of tools a user can select (`toolsets.ts`), by the tags of its operations. */
+  toolsets: Readonly<Record<string, ToolsetInfo>>;
+  /** Tools (by name) that belong to another of its toolsets than their tag's. */
+  movedTools: Readonly<Record<string, string>>;
+  /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
+  writeClasses: Readonly<Record<string, Classification>>;
+  /** Its entity kinds' rules, where each entity write carries them, and its status switches (`entities.ts`). */
+  entities: ApiEntities;
+  /** How each write's answer says what became of the items it sent (`answers.ts`). */
+  itemAnswers: Readonly<Record<string, ItemAnswer>>;
+  /** Its money fields, the currency codes beside amounts, and how its answers state amounts (`money.ts`). */
+  money: ApiMoney;
+  /** Where the currency of a call's amounts is read, and whether the operator's may be assumed. */
+  currency: AccountCurrency;
+  /**
+   * Where its calls name ad accounts (`--ad-accounts` checks them). Absent when they name none: the API key scopes its
+   * accounts, `--ad-accounts` leaves its calls alone, and previews name the entity written instead of an account.
+   */
+  accounts?: ApiAccounts;
+  /**
+   * Every bid a write sets or multiplies that a bid multiplier above 1 can raise, for the bid cap (`bids.ts`), reading
+   * what the write does not say. Absent where the API has no bid multipliers: the bids a write sets are capped as sent.
+   */
+  effectiveBids?: (input: EffectiveBidInput) => Promise<EffectiveBid[]>;
+  /** How its writes read in plain-language lines: parents, money, targeting and bids in words (`wording.ts`). */
+  plain: PlainWords;
+  /** Notes on fields whose name, type and enum do not say enough (tool schemas show them). */
+  fieldNotes: readonly FieldNote[];
+  /**
+   * The OAuth security scheme whose scopes its user tokens carry (`docs/getting-a-token.md` lists them per toolset);
+   * absent when it takes no OAuth user token.
+   */
+  oauthScheme?: string;
+  /**
+   * How the server's instructions name it beside the API they are written for, where its tools are offered
+   * (`Whop ads (whop_*)`); absent for that API.
+   */
+  inInstructions?: string;
 }
 
 /** A list API's paging convention, as data. */

@@ -1,10 +1,10 @@
 // Operator caps (`--caps`): every money field of a capped kind is checked in the account's currency, effective bids included.
-import type { ApiId } from '../apis/index.js';
+import { type ApiId, apiById } from '../apis/index.js';
 import { type Caps, capFor } from '../money/cap-settings.js';
 import { placed } from './changes.js';
 import type { ConvertedAmount } from './convert.js';
 import type { CurrentValues } from './current.js';
-import { type EffectiveBid, effectiveBids } from './effective-bids.js';
+import type { EffectiveBid } from '../apis/bids.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
 import { formatMajorAmount, formatMicros, parseAmount } from '../money/amount.js';
 import { pathText, walkJson } from '../core/walk.js';
@@ -115,7 +115,8 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
     }
   }
 
-  if (caps.bid !== undefined && input.api === 'pinterest') {
+  const effectiveBids = apiById(input.api).effectiveBids;
+  if (caps.bid !== undefined && effectiveBids) {
     const bids = await effectiveBids({ tool: input.tool, entities: input.entities, body: input.body, current: input.current });
     const cap = bids.length ? capOf('bid', bids[0].path) : undefined;
     for (const bid of bids) {

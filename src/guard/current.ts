@@ -1,5 +1,5 @@
 // Current values of the entities a write updates, read once per call through each kind's list tool (filtered by ids).
-import type { ApiId } from '../apis/index.js';
+import { type ApiId, apiById } from '../apis/index.js';
 import type { Reader } from './currency.js';
 import { isPlainObject } from '../core/json.js';
 import { oneLine } from '../core/display.js';
@@ -41,7 +41,8 @@ export async function readEntities(read: Reader, api: ApiId, kind: EntityKind, a
   const account = args.ad_account_id;
   if (typeof account !== 'string') return undefined;
   const body = await read(reader.tool, { ad_account_id: account, [reader.idsParam]: ids });
-  const items = isPlainObject(body) && Array.isArray(body.items) ? body.items : [];
+  const { itemsKey } = apiById(api).paging;
+  const items = isPlainObject(body) && Array.isArray(body[itemsKey]) ? body[itemsKey] : [];
   return new Map(items.map(entityOf).filter((e): e is Entity => e !== undefined && e.id !== undefined && e.id !== null).map((e) => [String(e.id), e]));
 }
 
@@ -113,15 +114,18 @@ export class CurrentValues {
     return this.read(tool, args);
   }
 
-  /** Every item of a list read, following bookmarks for at most `pages` pages; throws when a read fails or more remain. */
+  /** Every item of a list read, following the API's cursor for at most `pages` pages; throws when a read fails or more remain. */
   async listAll(tool: string, args: Record<string, unknown>, pages = 10): Promise<Entity[]> {
+    const { paging } = apiById(this.api);
     const found: Entity[] = [];
-    let bookmark: string | undefined;
+    let cursor: string | null = null;
     for (let page = 0; page < pages; page++) {
-      const body = (await this.read(tool, bookmark ? { ...args, bookmark } : args)) as { items?: Entity[]; bookmark?: string | null } | undefined;
-      found.push(...(body?.items ?? []).map(entityOf).filter((e): e is Entity => e !== undefined));
-      if (!body?.bookmark) return found;
-      bookmark = body.bookmark;
+      const body = await this.read(tool, cursor ? { ...args, [paging.cursorParam]: cursor } : args);
+      const answer = isPlainObject(body) ? body : {};
+      const items = answer[paging.itemsKey];
+      found.push(...(Array.isArray(items) ? items : []).map(entityOf).filter((e): e is Entity => e !== undefined));
+      cursor = paging.next(answer);
+      if (!cursor) return found;
     }
     throw new Error(`more than ${pages} pages of ${tool}`);
   }

@@ -1,90 +1,17 @@
-// How each write's answer says what became of the items it sent (data, checked against the descriptions), and what one answer says.
+// What one write's answer says of the items it sent, by the form its API's adapter gives for that write.
+import { APIS } from '../apis/index.js';
+import type { ItemAnswer } from '../apis/answers.js';
 import { isPlainObject } from '../core/json.js';
 import { displayJson, oneLine } from '../core/display.js';
 
-/**
- * The documented form of a write's answer, as far as it tells outcomes. `sent` names where the request body lists
- * the items (`[]` for a body that is the list, `keywords[]` for a list under `keywords`), to know how many were sent.
- * - `per-item`: one result per item sent, in order, under `list`; the applied entity under `data` (absent: the result
- *   itself), its problems under `problems` (null, one object, a list of objects or strings); `applied` / `failed` name
- *   a status field's values that say so.
- * - `split`: applied items in one list, failed ones in another, each failure with its messages under `problems`.
- * - `problems`: the whole write's problems in one top-level field.
- * - `flag`: a boolean field says whether it worked; `messages` are the fields that say why not.
- * - `boolean`: the whole answer is `true` or `false`.
- * - `none`: fields that look like outcomes but are not this call's (why says whose they are).
- */
-export type ItemAnswer =
-  | {
-      form: 'per-item';
-      sent: readonly string[];
-      list: string;
-      data?: string;
-      problems: string;
-      applied?: { field: string; values: readonly string[] };
-      failed?: { field: string; values: readonly string[] };
-    }
-  | { form: 'split'; sent: readonly string[]; applied: string; failed: string; problems: string }
-  | { form: 'problems'; problems: string }
-  | { form: 'flag'; flag: string; messages: readonly string[] }
-  | { form: 'boolean' }
-  | { form: 'none'; why: string };
-
-const batch = (sent: string, list = 'items', problems = 'exceptions', data = 'data'): ItemAnswer => ({ form: 'per-item', sent: [sent], list, data, problems });
+export type { ItemAnswer } from '../apis/answers.js';
 
 /**
- * Tool name -> the form of its answer. Every write whose documented answer carries outcome fields (exceptions, errors,
- * success) has an entry; a test walks the response schemas of both descriptions so that a new one cannot slip by.
+ * Tool name -> the form of its answer, of every API (`ApiDefinition.itemAnswers`). Every write whose documented answer
+ * carries outcome fields (exceptions, errors, success) has an entry; a test walks the response schemas of the
+ * descriptions so that a new one cannot slip by.
  */
-export const ITEM_ANSWERS: Readonly<Record<string, ItemAnswer>> = {
-  campaigns_create: batch('[]'),
-  campaigns_update: batch('[]'),
-  ad_groups_create: batch('[]'),
-  ad_groups_update: batch('[]'),
-  // The ads element documents `exceptions` as one Exception object, not a list.
-  ads_create: batch('[]'),
-  ads_update: batch('[]'),
-  lead_forms_create: batch('[]'),
-  lead_forms_update: batch('[]'),
-  // 5.23.0 documents these `exceptions` as nullable with nullable entries, and without a type.
-  product_group_promotions_create: batch('product_group_promotion[]'),
-  product_group_promotions_update: batch('product_group_promotion[]'),
-  promotions_create: batch('[]', 'promotions', 'exception'),
-  promotions_update: batch('[]', 'promotions', 'exception'),
-  respond_business_access_invites: batch('invites[]', 'items', 'exception', 'invite'),
-  create_asset_invites: batch('invites[]', 'items', 'exception', 'invite'),
-  create_membership_or_partnership_invites: { form: 'per-item', sent: ['members[]', 'partners[]'], list: 'items', data: 'invite', problems: 'exception' },
-  cancel_invites_or_requests: batch('invite_ids[]', 'items', 'exception', 'invite'),
-  // "A non empty errors list means this single item operation was not applied."
-  advanced_auction_items_submit_post: { form: 'per-item', sent: ['items[]'], list: 'items', problems: 'errors' },
-  events_create: {
-    form: 'per-item',
-    sent: ['data[]'],
-    list: 'events',
-    problems: 'error_message',
-    applied: { field: 'status', values: ['processed'] },
-    failed: { field: 'status', values: ['failed'] },
-  },
-  keywords_create: { form: 'split', sent: ['keywords[]'], applied: 'keywords', failed: 'errors', problems: 'error_messages' },
-  keywords_update: { form: 'split', sent: ['keywords[]'], applied: 'keywords', failed: 'errors', problems: 'error_messages' },
-  labels_create: { form: 'split', sent: ['labels[]'], applied: 'labels', failed: 'errors', problems: 'error_messages' },
-  labels_update: { form: 'split', sent: ['labels[]'], applied: 'labels', failed: 'errors', problems: 'error_messages' },
-  asset_group_update: { form: 'problems', problems: 'exceptions' },
-  asset_group_delete: { form: 'problems', problems: 'exceptions' },
-  asset_access_requests_create: { form: 'problems', problems: 'exceptions' },
-  customer_lists_create: { form: 'problems', problems: 'exceptions' },
-  customer_lists_update: { form: 'problems', problems: 'exceptions' },
-  ads_credit_redeem: { form: 'flag', flag: 'success', messages: ['errorMessage', 'errorCode'] },
-  notification_post: { form: 'flag', flag: 'success', messages: ['error_msg'] },
-  whop_audiences_delete: { form: 'flag', flag: 'success', messages: [] },
-  whop_ad_campaigns_delete: { form: 'boolean' },
-  whop_ad_groups_delete: { form: 'boolean' },
-  whop_ads_delete: { form: 'boolean' },
-  customer_list_uploads_create: { form: 'none', why: "error counts describe the upload's later processing, not this call" },
-  customer_list_uploads_run: { form: 'none', why: "error counts describe the upload's processing as it runs, not this call" },
-  items_batch_post: { form: 'none', why: 'starts an asynchronous batch; item errors appear when the batch is read later' },
-  whop_audiences_create: { form: 'none', why: "error_message is the audience's own processing status, not this call's" },
-};
+export const ITEM_ANSWERS: Readonly<Record<string, ItemAnswer>> = Object.assign({}, ...APIS.map((api) => api.itemAnswers));
 
 /** What the answer says of one item sent. */
 export interface ItemResult {

@@ -1,6 +1,7 @@
-// Every money field of the APIs' request bodies in one table, and the input schema that takes natural amounts for them.
+// Every money field of the APIs' request bodies in one table (each adapter gives its own), and the input schema that takes natural amounts for them.
 import { z } from 'zod';
-import type { ApiId } from '../apis/index.js';
+import { APIS, type ApiId } from '../apis/index.js';
+import type { CurrencyCodeField, MoneyFieldFacts } from '../apis/money.js';
 import type { SchemaFacts } from '../apis/types.js';
 import type { PropertyOverride } from '../tools/schema.js';
 import type { MoneyKind } from '../money/kinds.js';
@@ -8,87 +9,24 @@ import { MoneyError, type ParsedAmount, microsToDecimal, parseAmount } from '../
 
 export type { MoneyKind } from '../money/kinds.js';
 
-export interface MoneyField {
+/** A money field of one API's request bodies (its adapter's `money.fields`). */
+export interface MoneyField extends MoneyFieldFacts {
   api: ApiId;
-  /** Component schema that declares the property (tools reach it however deep it is nested). */
-  owner: string;
-  /** Property name the API uses. */
-  apiName: string;
-  /** Property name in tool input: the API name without `_in_micro_currency`. */
-  inputName: string;
-  /**
-   * `micro`: natural amount converted to currency x 1,000,000. `major`: natural amount sent in major units (Whop,
-   * Pinterest promotion discounts), with no more decimals than the account currency has.
-   * `undocumented`: the description does not say the unit; the value is passed as given and flagged in previews.
-   */
-  unit: 'micro' | 'major' | 'undocumented';
-  /** Cap kind, unless `kindBy` says the entity's sibling field decides it. */
-  kind: MoneyKind;
-  /**
-   * The sibling field whose value decides the cap kind (ad group budgets: `budget_type`), the kind of each value, and
-   * the value a create gets when it omits the sibling. A value with no kind here (or none known) counts as every kind
-   * of `kinds`, so the strictest cap applies.
-   */
-  kindBy?: { sibling: string; kinds: Readonly<Record<string, MoneyKind>>; createDefault?: string };
 }
 
-function micro(owner: string, apiName: string, kind: MoneyKind): MoneyField {
-  return { api: 'pinterest', owner, apiName, inputName: apiName.replace(/_in_micro_currency$/, ''), unit: 'micro', kind };
-}
-
-function whopMajor(owner: string, apiName: string, kind: MoneyKind): MoneyField {
-  return { api: 'whop', owner, apiName, inputName: apiName, unit: 'major', kind };
-}
-
-export const MONEY_FIELDS: readonly MoneyField[] = [
-  {
-    ...micro('AdGroupCommon', 'budget_in_micro_currency', 'daily_budget'),
-    // BudgetType: DAILY or LIFETIME; CBO_ADGROUP budgets are derived from the campaign's. Creates default to DAILY.
-    kindBy: { sibling: 'budget_type', kinds: { DAILY: 'daily_budget', LIFETIME: 'lifetime_budget' }, createDefault: 'DAILY' },
-  },
-  micro('AdGroupCommon', 'bid_in_micro_currency', 'bid'),
-  micro('CampaignCommon', 'daily_spend_cap', 'daily_budget'),
-  micro('CampaignCommon', 'lifetime_spend_cap', 'lifetime_budget'),
-  micro('CampaignCreateCommon', 'default_ad_group_budget_in_micro_currency', 'daily_budget'),
-  micro('OptimizationGoalMetadata', 'cpa_goal_value_in_micro_currency', 'goal'),
-  micro('OptimizationGoalMetadata', 'scrollup_goal_value_in_micro_currency', 'goal'),
-  micro('ProductGroupPromotion', 'bid_in_micro_currency', 'bid'),
-  micro('AdvancedAuctionBidOptions', 'bid_in_micro_currency', 'bid'),
-  micro('KeywordsCommon', 'bid', 'bid'),
-  micro('KeywordUpdate', 'bid', 'bid'),
-  // Promotion discounts ("$10 off"): a plain number beside its currency_code. Every micro amount of the description
-  // says micro in its name or text; this one does not, so it is in major units, as a shopper reads it.
-  { api: 'pinterest', owner: 'PromotionTemplateValue', apiName: 'amount', inputName: 'amount', unit: 'major', kind: 'promotion' },
-  // Insertion orders: the description gives no unit for these amounts.
-  { api: 'pinterest', owner: 'SSIOInsertionOrderCommon', apiName: 'budget_amount', inputName: 'budget_amount', unit: 'undocumented', kind: 'order' },
-  { api: 'pinterest', owner: 'SSIOCreateInsertionOrderRequest', apiName: 'estimated_monthly_spend', inputName: 'estimated_monthly_spend', unit: 'undocumented', kind: 'order' },
-  // Whop: decimal amounts in major units of the account's currency (its minor unit applies).
-  ...['AdCampaignCreateParams', 'AdCampaignUpdateParams', 'AdGroupCreateParams', 'AdGroupUpdateParams'].flatMap((owner) => [
-    { ...whopMajor(owner, 'budget_amount', 'daily_budget'), kindBy: { sibling: 'budget_type', kinds: { daily: 'daily_budget', lifetime: 'lifetime_budget' } as const, createDefault: 'daily' } },
-    ...(owner === 'AdCampaignUpdateParams' ? [] : [whopMajor(owner, 'desired_cost_per_result', 'bid')]),
-    ...(owner.startsWith('AdGroup') ? [whopMajor(owner, 'minimum_daily_spend', 'daily_budget')] : []),
-  ]),
-];
+/** Every money field of every API, in one table. */
+export const MONEY_FIELDS: readonly MoneyField[] = APIS.flatMap((api) => api.money.fields.map((f) => ({ api: api.id, ...f })));
 
 /**
- * Request properties that name the currency of the amounts beside them: each must be the account's currency, since
- * amounts are written and capped in it and no exchange rate is ever applied. A test lists every other request
- * property of the description that names a currency, with why it is not one of these.
+ * Request properties that name the currency of the amounts beside them, of every API: each must be the account's
+ * currency, since amounts are written and capped in it and no exchange rate is ever applied.
  */
-export const CURRENCY_CODE_FIELDS: readonly { api: ApiId; owner: string; apiName: string }[] = [
-  { api: 'pinterest', owner: 'PromotionTemplateValue', apiName: 'currency_code' },
-];
+export const CURRENCY_CODE_FIELDS: readonly (CurrencyCodeField & { api: ApiId })[] = APIS.flatMap((api) => api.money.currencyCodes.map((f) => ({ api: api.id, ...f })));
 
 /** A validated currency code of a CURRENCY_CODE_FIELDS property, still waiting to be compared with the account's. */
 export class CurrencyCodeValue {
   constructor(readonly code: string) {}
 }
-
-/** Response fields in micro units (for readable amounts in results), beyond the request fields above. */
-export const MICRO_RESPONSE_FIELD = /(micro_currency|MicroCurrency|MICRO_DOLLAR|^daily_spend_cap|^lifetime_spend_cap|^budget$|^paid_budget$|^bid_floors?$)/;
-
-/** Whop's amounts in answers (major units): spend, budgets, bid targets and the cost-per metrics. */
-export const WHOP_MONEY_RESPONSE_FIELD = /^(spend|budget_amount|desired_cost_per_result|minimum_daily_spend|cost_per_[a-z_]+)$/;
 
 function key(api: ApiId, owner: string | undefined, name: string): string {
   return `${api}:${owner ?? ''}:${name}`;

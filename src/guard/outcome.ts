@@ -6,7 +6,7 @@ import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
 import type { CurrencyResolver, Reader } from './currency.js';
 import { formatMajorAmount, formatMicros } from '../money/amount.js';
-import { MICRO_RESPONSE_FIELD, WHOP_MONEY_RESPONSE_FIELD } from './money-fields.js';
+import type { AnswerMoney } from '../apis/money.js';
 import { readEntities } from './current.js';
 import { hasMicroColumns, restateRow } from '../money/report-rows.js';
 import { isPlainObject } from '../core/json.js';
@@ -176,7 +176,8 @@ export class WriteOutcome {
    */
   async present(input: GuardInput, content: Record<string, unknown>): Promise<{ content: Record<string, unknown>; notes: string[] }> {
     const rows = content.items;
-    if (input.tool.api.id === 'pinterest' && Array.isArray(rows) && hasMicroColumns(rows)) {
+    const money = input.tool.api.money.answers;
+    if (money.unit === 'micro' && money.reportRows && Array.isArray(rows) && hasMicroColumns(rows)) {
       const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
       return { content: { ...content, items: rows.map((row) => (isPlainObject(row) ? restateRow(row, currency) : row)) }, notes: [] };
     }
@@ -185,10 +186,11 @@ export class WriteOutcome {
 
   /** Where an answer carries amounts, states them in natural units with their currency. */
   private async readableMoney(input: GuardInput, body: unknown): Promise<string[]> {
-    if (input.tool.api.id === 'whop') return this.whopMoney(input, body);
+    const money = input.tool.api.money.answers;
+    if (money.unit === 'major') return this.majorMoney(input, body, money);
     const found: [string, string][] = [];
     walkJson(body, (value, path, key) => {
-      if (typeof key === 'string' && MICRO_RESPONSE_FIELD.test(key) && (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)))) {
+      if (typeof key === 'string' && money.field.test(key) && (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)))) {
         if (Number.isSafeInteger(Number(value))) found.push([path.join('.'), String(value)]);
         return 'skip';
       }
@@ -202,21 +204,21 @@ export class WriteOutcome {
   }
 
   /**
-   * Whop answers amounts in major units already; they are restated with the currency each object reports
-   * (`spend_currency`, inherited by nested rows), else the account's, so that a model never reads a bare number.
+   * Amounts an API answers in major units already are restated with the currency each object reports (`currencyField`,
+   * inherited by nested rows), else the account's, so that a model never reads a bare number.
    */
-  private async whopMoney(input: GuardInput, body: unknown): Promise<string[]> {
+  private async majorMoney(input: GuardInput, body: unknown, { field, currencyField }: Extract<AnswerMoney, { unit: 'major' }>): Promise<string[]> {
     const found: { where: string; amount: number; currency?: string }[] = [];
     let total = 0;
-    // The currency of each object and list: its own spend_currency, else the one of what holds it.
+    // The currency of each object and list: its own (`currencyField`), else the one of what holds it.
     const currencies = new Map<object, string | undefined>();
     walkJson(body, (value, path, key, parent) => {
       const inherited = parent && currencies.get(parent);
-      if (typeof key === 'string' && WHOP_MONEY_RESPONSE_FIELD.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+      if (typeof key === 'string' && field.test(key) && typeof value === 'number' && Number.isFinite(value) && value >= 0) {
         total++;
         if (found.length < 20) found.push({ where: pathText(path), amount: value, currency: inherited });
       } else if (value && typeof value === 'object') {
-        const own = (value as Record<string, unknown>).spend_currency;
+        const own = (value as Record<string, unknown>)[currencyField];
         currencies.set(value, typeof own === 'string' && own ? own.toUpperCase() : inherited);
       }
     });
@@ -233,6 +235,6 @@ export class WriteOutcome {
       return `${where} = ${shown}`;
     });
     if (total > found.length) lines.push(`(${total - found.length} more amounts not restated)`);
-    return [`Amounts (Whop reports them in major units of the currency):\n${lines.join('\n')}`];
+    return [`Amounts (${input.tool.api.label} reports them in major units of the currency):\n${lines.join('\n')}`];
   }
 }

@@ -1,9 +1,11 @@
 // Plain-language lines a person decides from: one per entity a held write creates or changes, and one per whole-request write.
-import type { ApiId } from '../apis/index.js';
+import { type ApiId, apiById } from '../apis/index.js';
+import type { MoneyWords } from '../apis/wording.js';
 import { type Change, WHOLE_REQUEST } from './changes.js';
 import { type EntityKind, type LocatedEntity, entityRule, isActiveStatus, moneyFieldsOf } from './entities.js';
 import { formatMajorAmount, formatMicros } from '../money/amount.js';
 import { oneLine, quote, showValue } from '../core/display.js';
+import { count, shownValue, valueText } from '../core/words.js';
 
 type Entity = Record<string, unknown>;
 
@@ -62,19 +64,6 @@ const KIND_WORDS: Record<EntityKind, [one: string, many: string]> = {
   product_group_promotion: ['product group promotion', 'product group promotions'],
 };
 
-/** The parent a create names, per API and kind (the field, and the kind it names). */
-const PARENTS: Readonly<Record<ApiId, Partial<Record<EntityKind, { field: string; kind: EntityKind }>>>> = {
-  pinterest: {
-    ad_group: { field: 'campaign_id', kind: 'campaign' },
-    ad: { field: 'ad_group_id', kind: 'ad_group' },
-    product_group_promotion: { field: 'ad_group_id', kind: 'ad_group' },
-  },
-  whop: {
-    ad_group: { field: 'ad_campaign_id', kind: 'campaign' },
-    ad: { field: 'ad_group_id', kind: 'ad_group' },
-  },
-};
-
 /** The parents the creates of a write name, by kind (their names are read once per kind). */
 export function parentIds(api: ApiId, entities: readonly LocatedEntity[], body: unknown): Map<EntityKind, string[]> {
   const ids = new Map<EntityKind, string[]>();
@@ -89,7 +78,7 @@ export function parentIds(api: ApiId, entities: readonly LocatedEntity[], body: 
 }
 
 function parentOf(api: ApiId, entity: LocatedEntity, body: unknown): { kind: EntityKind; id: string } | undefined {
-  const rule = PARENTS[api][entity.kind];
+  const rule = apiById(api).plain.parents[entity.kind];
   if (!rule) return undefined;
   // Promotions name their ad group beside the list (`{ad_group_id, product_group_promotion: [...]}`).
   const around = body && typeof body === 'object' && !Array.isArray(body) ? (body as Entity)[rule.field] : undefined;
@@ -116,7 +105,7 @@ function entityLabel(kind: EntityKind, name: string | undefined, id: string | un
   return `new ${word} #${index + 1}`;
 }
 
-/** A time a person reads: `2026-12-24 09:00 UTC` (Pinterest: Unix seconds; Whop: ISO text). */
+/** A time a person reads: `2026-12-24 09:00 UTC` (from Unix seconds, or ISO text). */
 export function timeText(value: unknown): string {
   const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : NaN;
   // Beyond the dates a Date holds (±8.64e15 ms), the value is shown as given.
@@ -129,132 +118,10 @@ function timeMs(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** A list of short values: codes bare, anything else quoted; at most `max`, then how many more. */
-function valueList(values: readonly unknown[], max = 5, joiner = '/'): string {
-  const shown = values.slice(0, max).map((v) => valueText(v, 40));
-  return `${shown.join(joiner)}${values.length > max ? ` and ${values.length - max} more` : ''}`;
-}
-
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
-
-/** Age buckets ("25-34", "35-44", "65+") as ranges, adjacent ones merged: "25–44, 65+". */
-export function ageRanges(buckets: readonly unknown[]): string {
-  const parsed: { low: number; high: number }[] = [];
-  const odd: unknown[] = [];
-  for (const bucket of buckets) {
-    const match = typeof bucket === 'string' ? /^(\d{1,3})(?:-(\d{1,3})|(\+))$/.exec(bucket) : null;
-    if (match) parsed.push({ low: Number(match[1]), high: match[3] ? Infinity : Number(match[2]) });
-    else odd.push(bucket);
-  }
-  parsed.sort((a, b) => a.low - b.low);
-  const merged: { low: number; high: number }[] = [];
-  for (const range of parsed) {
-    const last = merged.at(-1);
-    if (last && range.low <= last.high + 1) last.high = Math.max(last.high, range.high);
-    else merged.push({ ...range });
-  }
-  const ranges = merged.map((r) => (r.high === Infinity ? `${r.low}+` : `${r.low}–${r.high}`));
-  return [...ranges, ...(odd.length ? [valueList(odd)] : [])].join(', ');
-}
-
-const GENDER_WORDS: Record<string, string> = { female: 'female', male: 'male', unknown: 'gender unknown', all: 'all genders' };
-
-function genders(values: readonly unknown[]): string {
-  const words = values.map((g) => (typeof g === 'string' && GENDER_WORDS[g.toLowerCase()]) || showValue(g, 20));
-  return ['female', 'male', 'gender unknown'].every((w) => words.includes(w)) ? 'all genders' : words.join('/');
-}
-
-/** Pinterest's targeting_spec in words: `US, female, 25–44, languages en/de, 3 interests`. */
-export function describeTargeting(spec: unknown): string {
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return showValue(spec, 80);
-  const s = spec as Entity;
-  const parts: string[] = [];
-  const places = [...asList(s.LOCATION), ...asList(s.GEO)];
-  if (places.length) parts.push(valueList(places));
-  if (asList(s.GENDER).length) parts.push(genders(asList(s.GENDER)));
-  if (asList(s.AGE_BUCKET).length) parts.push(ageRanges(asList(s.AGE_BUCKET)));
-  if (s.MINIMUM_AGE !== undefined || s.MAXIMUM_AGE !== undefined) {
-    const max = String(s.MAXIMUM_AGE ?? '65+');
-    parts.push(max.endsWith('+') ? `${oneLine(String(s.MINIMUM_AGE ?? '18'), 8)}+` : `${oneLine(String(s.MINIMUM_AGE ?? '18'), 8)}–${oneLine(max, 8)}`);
-  }
-  if (asList(s.LOCALE).length) parts.push(`languages ${valueList(asList(s.LOCALE))}`);
-  if (asList(s.APPTYPE).length) parts.push(`devices ${valueList(asList(s.APPTYPE), 6)}`);
-  if (asList(s.INTEREST).length) parts.push(count(asList(s.INTEREST).length, 'interest'));
-  if (asList(s.KEYWORD).length) parts.push(count(asList(s.KEYWORD).length, 'keyword'));
-  const audiences = (key: string, verb: string) => {
-    const list = asList(s[key]);
-    if (list.length) parts.push(`${verb}${list.length <= 3 ? `${list.length === 1 ? 'audience' : 'audiences'} ${valueList(list, 3, ', ')}` : count(list.length, 'audience')}`);
-  };
-  audiences('AUDIENCE_INCLUDE', '');
-  audiences('AUDIENCE_EXCLUDE', 'excluding ');
-  if (asList(s.SHOPPING_RETARGETING).length) parts.push('shopping retargeting');
-  if (asList(s.TARGETING_STRATEGY).length) parts.push(`strategy ${valueList(asList(s.TARGETING_STRATEGY).map((v) => (typeof v === 'string' ? v.toLowerCase() : v)))}`);
-  const known = new Set(['LOCATION', 'GEO', 'GENDER', 'AGE_BUCKET', 'MINIMUM_AGE', 'MAXIMUM_AGE', 'LOCALE', 'APPTYPE', 'INTEREST', 'KEYWORD', 'AUDIENCE_INCLUDE', 'AUDIENCE_EXCLUDE', 'SHOPPING_RETARGETING', 'TARGETING_STRATEGY']);
-  for (const [key, value] of Object.entries(s)) {
-    if (!known.has(key) && value !== undefined && value !== null) parts.push(`${oneLine(key, 40)} ${Array.isArray(value) ? valueList(value) : showValue(value, 40)}`);
-  }
-  return parts.length ? parts.join(', ') : 'everyone (no targeting)';
-}
-
-/** Whop's targeting fields of an ad group in words: `US/CA, female, 25–44, languages en, 2 interests`. */
-export function describeWhopTargeting(item: Entity): string | undefined {
-  const parts: string[] = [];
-  const regions = item.regions;
-  if (regions && typeof regions === 'object') {
-    const places = Array.isArray(regions) ? regions : Object.values(regions as Entity).flatMap(asList);
-    if (places.length) parts.push(valueList(places.map((p) => (p && typeof p === 'object' ? ((p as Entity).name ?? (p as Entity).key ?? (p as Entity).id) : p))));
-  }
-  const demo = item.demographics as Entity | undefined;
-  if (demo && typeof demo === 'object') {
-    if (typeof demo.gender === 'string' && demo.gender !== 'all') parts.push(genders([demo.gender]));
-    if (demo.minimum_age !== undefined || demo.maximum_age !== undefined) parts.push(`${oneLine(String(demo.minimum_age ?? 18), 8)}–${oneLine(String(demo.maximum_age ?? '65+'), 8)}`);
-  }
-  if (asList(item.languages).length) parts.push(`languages ${valueList(asList(item.languages))}`);
-  const detailed = item.detailed_targeting as Entity | undefined;
-  if (detailed && typeof detailed === 'object') {
-    for (const [key, one] of [['interests', 'interest'], ['behaviors', 'behavior'], ['demographics', 'demographic group']] as const) {
-      if (asList(detailed[key]).length) parts.push(count(asList(detailed[key]).length, one));
-    }
-  }
-  const audiences = item.audiences as Entity | undefined;
-  if (audiences && typeof audiences === 'object') {
-    if (asList(audiences.include).length) parts.push(count(asList(audiences.include).length, 'audience'));
-    if (asList(audiences.exclude).length) parts.push(`excluding ${count(asList(audiences.exclude).length, 'audience')}`);
-  }
-  return parts.length ? parts.join(', ') : undefined;
-}
-
-const WHOP_TARGETING = ['regions', 'demographics', 'languages', 'detailed_targeting', 'audiences'];
-
-/** What one unit of a bid buys, where the API's description says so (Pinterest's billable event; CPM is per 1,000). */
-const BILLABLE_UNIT: Record<string, string> = { CLICKTHROUGH: 'per click', IMPRESSION: 'per 1,000 impressions' };
-
-/** How a money field reads to a person, by its input name (the last segment of the change's field). */
-interface MoneyWords {
-  noun: string;
-  /** Which amount this is: budgets take their period from `budget_type`; bids their unit from the billable event. */
-  role: 'budget' | 'bid' | 'cap' | 'other';
-  /** Fixed unit of the amount ("per day"), where the field's name says it. */
-  unit?: string;
-}
-
-const MONEY_WORDS: Record<string, MoneyWords> = {
-  budget: { noun: 'budget', role: 'budget' },
-  budget_amount: { noun: 'budget', role: 'budget' },
-  daily_spend_cap: { noun: 'daily spend cap', role: 'cap', unit: 'per day' },
-  lifetime_spend_cap: { noun: 'lifetime spend cap', role: 'cap', unit: 'lifetime' },
-  default_ad_group_budget: { noun: 'default ad group budget', role: 'other', unit: 'per day' },
-  bid: { noun: 'bid', role: 'bid' },
-  desired_cost_per_result: { noun: 'cost per result', role: 'bid', unit: 'per result' },
-  minimum_daily_spend: { noun: 'minimum daily spend', role: 'other', unit: 'per day' },
-  cpa_goal_value: { noun: 'target cost per action', role: 'other' },
-  scrollup_goal_value: { noun: 'target cost per scroll-up', role: 'other' },
-};
-
-function moneyWords(field: string): MoneyWords {
+/** How a money field of the API reads, by its input name (the last segment of the change's field). */
+function moneyWords(api: ApiId, field: string): MoneyWords {
   const last = field.split('.').at(-1) ?? field;
-  return MONEY_WORDS[last] ?? { noun: oneLine(field, 60), role: 'other' };
+  return apiById(api).plain.money[last] ?? { noun: oneLine(field, 60), role: 'other' };
 }
 
 /** The period of a budget: from `budget_type` in the request, else the entity's current one, else the create default. */
@@ -266,51 +133,19 @@ function budgetPeriod(api: ApiId, kind: EntityKind, item: Entity, now: Entity | 
   return upper === 'DAILY' ? 'per day' : upper === 'LIFETIME' ? 'lifetime' : upper === 'CBO_ADGROUP' ? 'set by the campaign (CBO)' : undefined;
 }
 
-/** The unit of a bid: Pinterest's billable event (request, else current); Whop's cost is per result. */
-function bidUnit(api: ApiId, kind: EntityKind, item: Entity, now: Entity | undefined): string | undefined {
-  if (api === 'whop') return 'per result';
-  if (kind !== 'ad_group') return undefined;
-  const event = item.billable_event ?? now?.billable_event;
-  return typeof event === 'string' ? BILLABLE_UNIT[event] : undefined;
-}
-
 /** The unit a person reads a money change in ("per day", "lifetime", "per click"); undefined when none is known. */
 function unitOf(api: ApiId, kind: EntityKind, change: Change, item: Entity, now: Entity | undefined, create: boolean): string | undefined {
-  const words = moneyWords(change.field);
+  const words = moneyWords(api, change.field);
   if (words.unit) return words.unit;
   if (words.role === 'budget') return budgetPeriod(api, kind, item, now, create);
-  if (words.role === 'bid') return bidUnit(api, kind, item, now);
+  if (words.role === 'bid') return apiById(api).plain.bidUnit(kind, item, now);
   return undefined;
 }
 
-/**
- * How the bid of a create reads: "bid up to 1.50 USD per click". A Pinterest ad group's bid is a ceiling unless its
- * strategy says otherwise (MAX_BID, or none given); keywords and promotions just bid.
- */
-function bidPhrase(api: ApiId, kind: EntityKind, item: Entity, amount: string, unit: string | undefined): string {
-  const strategy = item.bid_strategy_type ?? item.bid_type;
-  const per = unit ? ` ${unit}` : '';
-  if (api === 'pinterest' && kind !== 'ad_group') return `bid ${amount}${per}`;
-  if (api === 'whop') {
-    if (strategy === 'average_target') return `an average cost of ${amount}${per}`;
-    return `a cost of up to ${amount}${per}`;
-  }
-  if (strategy === 'TARGET_AVG') return `an average bid of ${amount}${per}`;
-  if (strategy === 'AUTOMATIC_BID') return `bid ${amount}${per} (automatic bidding)`;
-  return `bid up to ${amount}${per}`;
-}
-
-/** A code-like value bare (`ACTIVE`, `US`), anything else quoted and escaped: values come from callers and the API. */
-function valueText(value: unknown, max = 60): string {
-  return typeof value === 'string' && /^[\w.+-]{1,40}$/.test(value) ? value : typeof value === 'number' ? String(value) : showValue(value, max);
-}
-
-/** A change's value as a person reads it: `none` for null. */
-const show = (value: unknown) => (value === null ? 'none' : valueText(value));
 /** An amount of a money change: our own formatting ("12.50 USD"), kept on one line. */
 const amountText = (value: unknown) => (value === null || value === undefined ? 'none' : oneLine(String(value), 60));
 
-/** Raise, Lower, Keep or Set, by the exact amounts (or the percent Whop's major units give). */
+/** Raise, Lower, Keep or Set, by the exact amounts (or the percent that major units give). */
 function moneyVerb(change: Change): 'Raise' | 'Lower' | 'Keep' | 'Set' {
   if (change.from === undefined || change.from === null) return 'Set';
   if (change.from_micro !== undefined && change.to_micro !== undefined) {
@@ -368,12 +203,13 @@ function createLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
   const clauses: string[] = [];
   // Budgets first, bids last: how much it may spend, then what it pays per unit.
   const rank: Record<MoneyWords['role'], number> = { budget: 0, cap: 1, other: 2, bid: 3 };
-  const money = own.filter((c) => c.reason === 'money').sort((a, b) => rank[moneyWords(a.field).role] - rank[moneyWords(b.field).role]);
+  const plain = apiById(api).plain;
+  const money = own.filter((c) => c.reason === 'money').sort((a, b) => rank[moneyWords(api, a.field).role] - rank[moneyWords(api, b.field).role]);
   for (const c of money) {
-    const words = moneyWords(c.field);
+    const words = moneyWords(api, c.field);
     if (c.to === null) continue;
     const amount = amountText(c.to);
-    if (words.role === 'bid') clauses.push(bidPhrase(api, kind, item, amount, c.unit));
+    if (words.role === 'bid') clauses.push(plain.bidPhrase(kind, item, amount, c.unit ? ` ${c.unit}` : ''));
     else if (words.role === 'cap') clauses.push(`spends up to ${amount}${c.unit === 'lifetime' ? ' in total' : ` ${c.unit}`}`);
     else if (words.role === 'budget') clauses.push(c.unit && !c.unit.startsWith('set by') ? `${amount} ${c.unit}` : `a budget of ${amount}${c.unit ? ` (${c.unit})` : ''}`);
     else clauses.push(`${words.noun} ${amount}${c.unit ? ` ${c.unit}` : ''}`);
@@ -390,14 +226,11 @@ function createLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
     clauses.push(shown.toLowerCase() === 'draft' ? 'starts as a draft (spends nothing until launched)' : `starts ${shown} (spends nothing until activated)`);
   }
   if (end && item[end] !== undefined && item[end] !== null) clauses.push(`until ${timeText(item[end])}`);
-  if (item.targeting_spec !== undefined) clauses.push(`targets ${describeTargeting(item.targeting_spec)}`);
-  if (api === 'whop') {
-    const targeting = describeWhopTargeting(item);
-    if (targeting) clauses.push(`targets ${targeting}`);
-  }
+  const targeting = plain.targeting.describe(item);
+  if (targeting) clauses.push(`targets ${targeting}`);
   if (kind === 'keyword' && typeof item.match_type === 'string') clauses.push(`${oneLine(item.match_type.toLowerCase(), 20)} match`);
   // Held settings the clauses above do not say in words are named, so that nothing held goes unmentioned.
-  const said = new Set(['budget_type', 'billable_event', 'bid_strategy_type', 'bid_type', 'targeting_spec', ...WHOP_TARGETING, ...(kind === 'keyword' ? ['value', 'match_type'] : [])]);
+  const said = new Set(['budget_type', ...plain.said, ...plain.targeting.fields, ...(kind === 'keyword' ? ['value', 'match_type'] : [])]);
   const others = own.filter((c) => (c.reason === 'setting' || c.reason === 'unclassified') && !said.has(c.field.split('.')[0]));
   if (others.length) clauses.push(`also sets ${[...new Set(others.map((c) => oneLine(c.field, 60)))].join(', ')}`);
   return `Create ${label}${parent ? ` in ${parent}` : ''}${clauses.length ? `: ${clauses.join(', ')}` : ''}`;
@@ -415,8 +248,8 @@ function updateLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
     else if (c.reason === 'status') clauses.push(statusClause(input, entity, c, current));
     else if (c.reason === 'schedule') clauses.push(scheduleClause(c));
     else if (c.reason === 'parent') {
-      const parent = PARENTS[api][kind]?.kind;
-      clauses.push((w) => `move ${w.it} under ${parent ? `${KIND_WORDS[parent][0]} ` : ''}${typeof c.to === 'string' ? idText(c.to) : show(c.to)}`);
+      const parent = apiById(api).plain.parents[kind]?.kind;
+      clauses.push((w) => `move ${w.it} under ${parent ? `${KIND_WORDS[parent][0]} ` : ''}${typeof c.to === 'string' ? idText(c.to) : shownValue(c.to)}`);
     }
     else clauses.push(settingClause(api, c));
   }
@@ -432,7 +265,7 @@ function updateLine(input: PlainInput, entity: LocatedEntity, own: readonly Chan
 }
 
 function moneyClause(api: ApiId, entity: LocatedEntity, c: Change, current: Entity | undefined): Clause {
-  const words = moneyWords(c.field);
+  const words = moneyWords(api, c.field);
   const unit = c.unit && !c.unit.startsWith('set by') ? ` ${c.unit}` : '';
   const noun = words.role === 'budget' && c.unit === 'per day' ? 'daily budget' : words.role === 'budget' && c.unit === 'lifetime' ? 'lifetime budget' : words.noun;
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
@@ -440,8 +273,7 @@ function moneyClause(api: ApiId, entity: LocatedEntity, c: Change, current: Enti
   if (c.to === null) return (w) => `remove ${w.of(noun)}${c.from !== undefined && c.from !== null ? ` (was ${amountText(c.from)})` : ''}${note}`;
   const to = amountText(c.to);
   const verb = moneyVerb(c);
-  const strategy = words.role === 'bid' && api === 'pinterest' && entity.kind === 'ad_group' ? (entity.item.bid_strategy_type ?? current?.bid_strategy_type) : undefined;
-  const ceiling = strategy === 'MAX_BID' || (words.role === 'bid' && strategy === undefined && entity.kind === 'ad_group' && api === 'pinterest') ? ' (a ceiling)' : '';
+  const ceiling = words.role === 'bid' && apiById(api).plain.bidCeiling(entity.kind, entity.item, current) ? ' (a ceiling)' : '';
   switch (verb) {
     case 'Raise':
     case 'Lower':
@@ -490,21 +322,19 @@ function scheduleClause(c: Change): Clause {
 
 function settingClause(api: ApiId, c: Change): Clause {
   const why = ` (${whyHeld(c)})`;
-  if (c.field === 'targeting_spec') {
-    const from = c.from !== undefined ? ` from ${describeTargeting(c.from)}` : '';
-    return (w) => `change ${w.of('targeting')}${from} to ${describeTargeting(c.to)}`;
-  }
-  if (api === 'whop' && WHOP_TARGETING.includes(c.field)) {
-    const words = describeWhopTargeting({ [c.field]: c.to });
-    return (w) => `change ${w.of('targeting')} (${oneLine(c.field, 40)}) to ${words ?? show(c.to)}`;
+  const plain = apiById(api).plain;
+  if (plain.targeting.fields.includes(c.field)) {
+    const change = plain.targeting.change(c.field, c.from, c.to);
+    return (w) => `change ${w.of('targeting')}${change}`;
   }
   if (c.field === 'budget_type' && typeof c.to === 'string') {
     const period = c.to.toUpperCase() === 'LIFETIME' ? 'a lifetime budget' : c.to.toUpperCase() === 'DAILY' ? 'a daily budget' : showValue(c.to, 30);
     return (w) => `switch ${w.it} to ${period}`;
   }
-  if (c.field === 'billable_event' && typeof c.to === 'string' && BILLABLE_UNIT[c.to]) return (w) => `bill ${w.it} ${BILLABLE_UNIT[c.to as string]}`;
-  const from = c.from !== undefined ? ` from ${show(c.from)}` : '';
-  return (w) => `change ${w.of(oneLine(c.field, 60))}${from} to ${show(c.to)}${why}`;
+  const billed = plain.billedUnit(c.field, c.to);
+  if (billed) return (w) => `bill ${w.it} ${billed}`;
+  const from = c.from !== undefined ? ` from ${shownValue(c.from)}` : '';
+  return (w) => `change ${w.of(oneLine(c.field, 60))}${from} to ${shownValue(c.to)}${why}`;
 }
 
 /** A write held as a whole (spend, access, destructive, unclassified): what it is and what it acts on. */

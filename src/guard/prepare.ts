@@ -178,13 +178,13 @@ async function inPlainWords(
     parentName,
   });
   if (!changes.length) plain.lines.push(ORDINARY_WRITE.plain(tool.title));
-  return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account: await whopNamed(input, prepared, current, account) } : {}) };
+  return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account: await namedByEntity(input, prepared, current, account) } : {}) };
 }
 
 /** Whop names no account: the label carries the name of the entity the write creates or changes instead. */
-async function whopNamed(input: Call, prepared: PreparedWrite, current: CurrentValues, account: AccountLabel): Promise<AccountLabel> {
+async function namedByEntity(input: Call, prepared: PreparedWrite, current: CurrentValues, account: AccountLabel): Promise<AccountLabel> {
   const entity = prepared.entities[0];
-  if (input.tool.api.id !== 'whop' || account.id || !entity) return account;
+  if (input.tool.api.accounts || account.id || !entity) return account;
   const name = nameOf(entity.kind, entity.item) ?? (entity.create ? undefined : nameOf(entity.kind, await current.entity(entity.kind, entity.id)));
   return name ? { ...account, name, named: entity.kind.replace('_', ' ') } : account;
 }

@@ -1,13 +1,10 @@
 // Which ad accounts a call may touch: the body's account must be the path's, and `--ad-accounts` limits every tool.
 import type { SchemaFacts } from '../apis/types.js';
 import type { ToolDef } from '../tools/registry.js';
-import { ACCOUNT_FIELDS, type AccountField } from '../apis/pinterest/account-fields.js';
+import type { AccountField } from '../apis/accounts.js';
 import { classify } from '../apis/classification.js';
 import { pathText, walkJson } from '../core/walk.js';
 import type { Problem } from './types.js';
-
-/** Tools whose results list accounts: under `--ad-accounts`, their items are filtered to the allowed ones. */
-const LISTS_ACCOUNTS = new Set(['ad_accounts_list']);
 
 interface Named {
   /** Where the id sits: `ad_account_id`, `body[0].ad_account_id`, `body.invites[0].asset_id_to_permissions["123"]`. */
@@ -15,6 +12,8 @@ interface Named {
   id: string;
   field: AccountField;
 }
+
+type AccountFields = Readonly<Record<string, AccountField>>;
 
 const isId = (value: unknown): value is string | number => typeof value === 'string' || typeof value === 'number';
 
@@ -27,9 +26,9 @@ function idsOf(field: AccountField, value: unknown, path: string, out: Named[]):
 }
 
 /** Every account id named in the body, at any depth. */
-function bodyAccounts(body: unknown, out: Named[]): void {
+function bodyAccounts(fields: AccountFields, body: unknown, out: Named[]): void {
   walkJson(body, (value, path, key) => {
-    const field = typeof key === 'string' && Object.hasOwn(ACCOUNT_FIELDS, key) ? ACCOUNT_FIELDS[key] : undefined;
+    const field = typeof key === 'string' && Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (!field) return;
     idsOf(field, value, pathText(path, 'body'), out);
     // A list of objects under an account key (none today) is still searched.
@@ -38,8 +37,8 @@ function bodyAccounts(body: unknown, out: Named[]): void {
 }
 
 /** The keys of a tool's parameters and body that can name an ad account (for the fix a refusal suggests). */
-function accountKeysOf(tool: ToolDef): string[] {
-  const keys = new Set(tool.op.parameters.map((p) => p.name).filter((name) => Object.hasOwn(ACCOUNT_FIELDS, name)));
+function accountKeysOf(tool: ToolDef, fields: AccountFields): string[] {
+  const keys = new Set(tool.op.parameters.map((p) => p.name).filter((name) => Object.hasOwn(fields, name)));
   const walk = (schema: SchemaFacts | undefined, seen: ReadonlySet<string>): void => {
     if (!schema) return;
     if (schema.$ref) {
@@ -49,7 +48,7 @@ function accountKeysOf(tool: ToolDef): string[] {
     for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), schema.items]) walk(part, seen);
     if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, seen);
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
-      if (Object.hasOwn(ACCOUNT_FIELDS, key)) keys.add(key);
+      if (Object.hasOwn(fields, key)) keys.add(key);
       walk(child, seen);
     }
   };
@@ -67,18 +66,19 @@ export class AccountScope {
 
   /**
    * Why this call may not be sent: a body account that differs from the path's, an account outside the list, or,
-   * under a list, a write that names no account though it is not marked as touching none. Whop calls are outside
-   * `--ad-accounts`: it lists Pinterest ad accounts, and Whop's accounts are Whop's own (its API key scopes them).
+   * under a list, a write that names no account though it is not marked as touching none. Calls of an API that names
+   * no ad accounts (no `api.accounts`) are outside `--ad-accounts`: its accounts are its own (its API key scopes them).
    */
   problems(tool: ToolDef, args: Record<string, unknown>): Problem[] {
-    if (tool.api.id !== 'pinterest') return [];
+    const fields = tool.api.accounts?.fields;
+    if (!fields) return [];
     const problems: Problem[] = [];
     const named: Named[] = [];
     for (const p of tool.op.parameters) {
-      const field = Object.hasOwn(ACCOUNT_FIELDS, p.name) ? ACCOUNT_FIELDS[p.name] : undefined;
+      const field = Object.hasOwn(fields, p.name) ? fields[p.name] : undefined;
       if (field) idsOf(field, args[p.name], p.name, named);
     }
-    bodyAccounts(args.body, named);
+    bodyAccounts(fields, args.body, named);
     const pathAccount = tool.op.parameters.some((p) => p.in === 'path' && p.name === 'ad_account_id') ? args.ad_account_id : undefined;
     for (const { path, id, field } of named) {
       if (pathAccount !== undefined && path.endsWith('.ad_account_id') && id !== String(pathAccount)) {
@@ -99,7 +99,7 @@ export class AccountScope {
       if (account && 'unnamed' in account) {
         problems.push({ path: '(arguments)', message: `reaches ad accounts it does not name: ${account.unnamed}; this server is limited to ad accounts ${this.list()} (--ad-accounts)` });
       } else if (!account && named.length === 0) {
-        const keys = accountKeysOf(tool);
+        const keys = accountKeysOf(tool, fields);
         const fix = keys.length ? `name one of them in ${keys.join(' or ')}` : 'it has no field that names one';
         problems.push({ path: '(arguments)', message: `names no ad account, and this server is limited to ad accounts ${this.list()} (--ad-accounts): ${fix}` });
       }
@@ -109,7 +109,7 @@ export class AccountScope {
 
   /** Keeps only allowed accounts in the results of account lists; other bodies pass unchanged. */
   filter(tool: ToolDef, body: unknown): unknown {
-    if (!this.allowed || !LISTS_ACCOUNTS.has(tool.name) || !body || typeof body !== 'object') return body;
+    if (!this.allowed || !tool.api.accounts?.lists.includes(tool.name) || !body || typeof body !== 'object') return body;
     const items = (body as { items?: unknown }).items;
     if (!Array.isArray(items)) return body;
     const allowed = this.allowed;

@@ -361,7 +361,7 @@ export class ApiClient {
       const scopes = op.auth.flatMap((a) => a.scopes);
       let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
       if (isAbuse429(status, message)) {
-        hint = 'Pinterest refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.';
+        hint = `${label} refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.`;
       } else if (status === 429) {
         hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
       } else if (write && status >= 500 && op.idempotencyHeader) {

@@ -190,7 +190,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   const instructions = serverInstructions({
     discover: config.mode === 'discover',
     tokens: tokens !== 'none',
-    whop: selection.tools.some((t) => t.api.id === 'whop'),
+    plus: [...new Set(selection.tools.map((t) => t.api))].flatMap((api) => (api.inInstructions ? [api.inInstructions] : [])),
     report: report !== undefined,
   });
   const directTools = config.mode === 'discover' ? [] : selection.tools;

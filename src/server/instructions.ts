@@ -4,7 +4,8 @@ export interface InstructionFacts {
   discover: boolean;
   /** Held writes carry a confirmation_token the model repeats (`--approval model`, or the fallback) besides approvals. */
   tokens: boolean;
-  whop: boolean;
+  /** How the other APIs whose tools are offered name themselves (`api.inInstructions`), in listing order. */
+  plus: readonly string[];
   /** analytics_run_report is served. */
   report: boolean;
 }
@@ -14,7 +15,7 @@ export function serverInstructions(facts: InstructionFacts): string {
   const call = (name: string, args: string) => (facts.discover ? `call_tool {"name":"${name}","arguments":${args}}` : `${name} ${args}`);
   const inside = facts.discover ? ' inside "arguments"' : '';
   return [
-    `Pinterest Ads API v5 as tools${facts.whop ? ', plus Whop ads (whop_*)' : ''}.`,
+    `Pinterest Ads API v5 as tools${facts.plus.map((name) => `, plus ${name}`).join('')}.`,
     'Money: write natural amounts in the ad account\'s currency ("50", "12.50", "$12.50", "500 JPY"); the server converts them exactly to micro-units and refuses a currency that is not the account\'s. Results restate micro amounts in natural units.',
     'Writes that can change spend (budgets, bids, activation, schedules, targeting) and deletes are held: nothing is sent until a person approves.' +
       (facts.tokens

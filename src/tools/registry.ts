@@ -112,7 +112,7 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
       description: text.description,
       api,
       op,
-      toolset: toolsetOf(name, op),
+      toolset: toolsetOf(api, name, op),
       writes,
       paginated,
       annotations: {

@@ -1,20 +1,17 @@
-// OAuth scopes each toolset needs and the tools the Pinterest sandbox lacks, from catalog facts; renders the token guide's generated sections.
+// OAuth scopes each toolset needs and the tools the sandbox lacks, from catalog facts; renders the token guide's generated sections.
 import type { OperationFacts } from '../apis/types.js';
 import type { ToolDef } from './registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS, type ToolsetName } from '../apis/toolsets.js';
 
-/** The security scheme of Pinterest's user tokens (the authorization-code flow); the only one this server sends. */
-export const PINTEREST_OAUTH_SCHEME = 'pinterest_oauth2';
-
 /**
  * The scope sets that let a token call an operation: any one of them suffices, and every scope within one is
- * required. Each `auth` entry is one OpenAPI security requirement object (Pinterest's name one scheme each), and in
- * OpenAPI the scopes of one requirement are all required while separate requirements are alternatives. Only the
- * `pinterest_oauth2` requirements count: the other schemes (client credentials, the conversion token, basic) take
- * credentials this server does not send. Empty when the operation accepts no such requirement.
+ * required. Each `auth` entry is one OpenAPI security requirement object (the description names one scheme each), and
+ * in OpenAPI the scopes of one requirement are all required while separate requirements are alternatives. Only the
+ * requirements of the API's user-token `scheme` count: the other schemes (client credentials, a conversion token,
+ * basic) take credentials this server does not send. Empty when the operation accepts no such requirement.
  */
-export function scopeAlternatives(op: OperationFacts): string[][] {
-  const sets = op.auth.filter((a) => a.scheme === PINTEREST_OAUTH_SCHEME).map((a) => sortedUnique(a.scopes));
+export function scopeAlternatives(op: OperationFacts, scheme: string | undefined): string[][] {
+  const sets = op.auth.filter((a) => a.scheme === scheme).map((a) => sortedUnique(a.scopes));
   const seen = new Set<string>();
   return sets.filter((set) => {
     const key = set.join(' ');
@@ -35,7 +32,7 @@ export interface ScopeNeed {
    * `alternatives` (sets sorted, scopes in each sorted). Empty in Pinterest 5.23.0, where every operation has one.
    */
   oneOf: { tools: string[]; alternatives: string[][] }[];
-  /** Tools that accept no `pinterest_oauth2` requirement, so no scope of a user token covers them. */
+  /** Tools that accept no requirement of the user-token scheme, so no scope of a user token covers them. */
   noOAuth: string[];
 }
 
@@ -57,14 +54,15 @@ function sortedUnique(scopes: Iterable<string>): string[] {
   return [...new Set(scopes)].sort();
 }
 
-const isPinterest = (tool: ToolDef) => tool.api.id === 'pinterest';
+/** Tools of an API whose user tokens carry OAuth scopes (`api.oauthScheme`): the guide is about those tokens. */
+const takesUserToken = (tool: ToolDef) => tool.api.oauthScheme !== undefined;
 
 function scopeNeed(tools: readonly ToolDef[]): ScopeNeed {
   const all = new Set<string>();
   const undecided: { name: string; alternatives: string[][] }[] = [];
   const noOAuth: string[] = [];
   for (const tool of tools) {
-    const alternatives = scopeAlternatives(tool.op);
+    const alternatives = scopeAlternatives(tool.op, tool.api.oauthScheme);
     if (alternatives.length === 0) noOAuth.push(tool.name);
     else if (alternatives.length === 1) for (const scope of alternatives[0]) all.add(scope);
     else undecided.push({ name: tool.name, alternatives });
@@ -82,12 +80,12 @@ function scopeNeed(tools: readonly ToolDef[]): ScopeNeed {
   return { tools: tools.length, all: sortedUnique(all), oneOf: [...oneOf.values()], noOAuth: noOAuth.sort() };
 }
 
-/** Pinterest toolsets in the order of `TOOLSETS` (those without Pinterest tools left out), with the scopes their reads and writes need. */
+/** Toolsets in the order of `TOOLSETS` (those without tools that take user tokens left out), with the scopes their reads and writes need. */
 export function scopesByToolset(tools: readonly ToolDef[]): ToolsetScopes[] {
-  const pinterest = tools.filter(isPinterest);
+  const scoped = tools.filter(takesUserToken);
   const rows: ToolsetScopes[] = [];
   for (const toolset of Object.keys(TOOLSETS) as ToolsetName[]) {
-    const members = pinterest.filter((tool) => tool.toolset === toolset);
+    const members = scoped.filter((tool) => tool.toolset === toolset);
     if (members.length === 0) continue;
     rows.push({
       toolset,
@@ -99,9 +97,9 @@ export function scopesByToolset(tools: readonly ToolDef[]): ToolsetScopes[] {
   return rows;
 }
 
-/** Pinterest tools whose operation the sandbox does not serve (`x-sandbox: disabled`), by toolset in the order of `TOOLSETS`. */
+/** Tools (that take user tokens) whose operation the sandbox does not serve (`x-sandbox: disabled`), by toolset in the order of `TOOLSETS`. */
 export function sandboxLacks(tools: readonly ToolDef[]): SandboxGap[] {
-  const lacking = tools.filter((tool) => isPinterest(tool) && tool.op.sandbox === 'disabled');
+  const lacking = tools.filter((tool) => takesUserToken(tool) && tool.op.sandbox === 'disabled');
   const gaps: SandboxGap[] = [];
   for (const toolset of Object.keys(TOOLSETS) as ToolsetName[]) {
     const names = lacking.filter((tool) => tool.toolset === toolset).map((tool) => tool.name);
@@ -148,10 +146,11 @@ const NOTICE = '<!-- Generated by `npm run generate:docs` from the catalog; edit
 
 function scopesSection(tools: readonly ToolDef[]): string {
   const rows = scopesByToolset(tools);
-  const version = tools.find(isPinterest)?.api.catalog.source.version ?? 'unknown';
+  const api = tools.find(takesUserToken)?.api;
+  const version = api?.catalog.source.version ?? 'unknown';
   const defaults = rows.filter((row) => row.isDefault);
   const lines = [
-    `Scopes from each operation's \`${PINTEREST_OAUTH_SCHEME}\` security requirement in Pinterest's OpenAPI description ` +
+    `Scopes from each operation's \`${api?.oauthScheme}\` security requirement in ${api?.label}'s OpenAPI description ` +
       `${version}. Every scope in a cell is required (one requirement's scopes are all required); a cell that offers ` +
       '"one of" lists alternative requirements, any one of which suffices. Write tools are those the guard treats as ' +
       'writes; `--read-only` lists only the read tools.',
@@ -179,10 +178,10 @@ function scopesSection(tools: readonly ToolDef[]): string {
 
 function sandboxSection(tools: readonly ToolDef[]): string {
   const gaps = sandboxLacks(tools);
-  const pinterest = tools.filter(isPinterest).length;
+  const scoped = tools.filter(takesUserToken);
   const lacking = gaps.reduce((n, gap) => n + gap.tools.length, 0);
   const lines = [
-    `${lacking} of the ${pinterest} Pinterest tools call operations the description marks \`x-sandbox: disabled\`. ` +
+    `${lacking} of the ${scoped.length} ${scoped[0]?.api.label} tools call operations the description marks \`x-sandbox: disabled\`. ` +
       'With `PINTEREST_SANDBOX=1` the server refuses them before sending anything:',
     '',
     ...gaps.map((gap) => `- ${code(gap.toolset)} (${gap.tools.length}): ${gap.tools.map(code).join(', ')}`),

@@ -1,7 +1,7 @@
 // The guard's rules are data checked against the API descriptions: no write operation and no entity field unclassified.
 import { describe, expect, it } from 'vitest';
 import { toolName } from '../../src/apis/index.js';
-import type { SchemaFacts } from '../../src/apis/types.js';
+import type { ApiDefinition, SchemaFacts } from '../../src/apis/types.js';
 import { SharedStore, createStore } from '../../src/core/store.js';
 import { WRITE_CLASSES, classify } from '../../src/apis/classification.js';
 import { ENTITY_RULES, ENTITY_WRITES, entityRule, locateEntities, moneyFieldsOf } from '../../src/guard/entities.js';
@@ -41,6 +41,22 @@ describe('every write operation of every API is classified', () => {
   it('knows where the entities of every entity write sit, and classifies nothing else as entity', () => {
     const entityTools = Object.entries(WRITE_CLASSES).filter(([, c]) => c.class === 'entity').map(([name]) => name);
     expect(entityTools.sort()).toEqual(Object.keys(ENTITY_WRITES).sort());
+  });
+
+  it("keeps each API's tables in its own adapter: every tool they name is one of that API's", () => {
+    for (const api of APIS as readonly ApiDefinition[]) {
+      const own = new Set(api.catalog.operations.map((op) => toolName(api, op)));
+      const tables: Record<string, readonly string[]> = {
+        writeClasses: Object.keys(api.writeClasses),
+        'entities.writes': Object.keys(api.entities.writes),
+        'entities.statusActions': Object.keys(api.entities.statusActions),
+        'entities.rules readers': Object.values(api.entities.rules).flatMap((rule) => (rule?.reader ? [rule.reader.tool] : [])),
+        itemAnswers: Object.keys(api.itemAnswers),
+        movedTools: Object.keys(api.movedTools),
+        'accounts.lists': api.accounts?.lists ?? [],
+      };
+      for (const [table, names] of Object.entries(tables)) expect(names.filter((name) => !own.has(name)), `${api.id} ${table}`).toEqual([]);
+    }
   });
 
   it('derives read-only tools from the table: classified reads do not write, everything else that is not GET does', () => {

@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC_PATH } from '../../scripts/catalog-generator.js';
 import type { SchemaFacts } from '../../src/apis/types.js';
-import { BID_MULTIPLIERS } from '../../src/guard/effective-bids.js';
-import { CURRENCY_CODE_FIELDS, MICRO_RESPONSE_FIELD, MONEY_FIELDS } from '../../src/guard/money-fields.js';
-import { WHOP_CURRENCY_SOURCES } from '../../src/guard/currency.js';
+import { BID_MULTIPLIERS } from '../../src/apis/pinterest/effective-bids.js';
+import { CURRENCY_CODE_FIELDS, MONEY_FIELDS } from '../../src/guard/money-fields.js';
+import { MICRO_RESPONSE_FIELD } from '../../src/apis/pinterest/money-fields.js';
+import { WHOP_CURRENCY_SOURCES } from '../../src/apis/whop/currency.js';
 import { toolName } from '../../src/apis/index.js';
 import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
 import { APIS } from '../../src/apis/index.js';
@@ -49,7 +50,7 @@ describe('money fields', () => {
         if (prop.readOnly || !(MICRO.test(name) || MICRO.test(refName(prop)))) return;
         if (!isMoneyField(api.id, owner, name)) unhandled.push(`${owner}.${name}`);
       });
-      expect(unhandled, `${api.id}: add these to MONEY_FIELDS in src/guard/money-fields.ts`).toEqual([]);
+      expect(unhandled, `${api.id}: add these to the money fields in src/apis/${api.id}/money-fields.ts`).toEqual([]);
     }
   });
 
@@ -82,7 +83,7 @@ describe('money fields', () => {
     eachProperty(pinterestResponses.schemas as Record<string, SchemaFacts>, (owner, name) => {
       if (MICRO.test(name) && !MICRO_RESPONSE_FIELD.test(name)) unreadable.push(`${owner}.${name}`);
     });
-    expect(unreadable, 'extend MICRO_RESPONSE_FIELD in src/guard/money-fields.ts').toEqual([]);
+    expect(unreadable, 'extend MICRO_RESPONSE_FIELD in src/apis/pinterest/money-fields.ts').toEqual([]);
   });
 
   const specPath = resolve(DEFAULT_SPEC_PATH);
@@ -121,7 +122,7 @@ describe('what else decides an amount', () => {
         const listed = CURRENCY_CODE_FIELDS.some((f) => f.api === api.id && f.owner === owner && f.apiName === name);
         if (!listed && !NOT_ACCOUNT_CURRENCIES[`${api.id}:${owner}.${name}`]) unlisted.push(`${api.id}:${owner}.${name}`);
       });
-      expect(unlisted, 'add to CURRENCY_CODE_FIELDS (src/guard/money-fields.ts) or NOT_ACCOUNT_CURRENCIES').toEqual([]);
+      expect(unlisted, 'add to the currency codes (src/apis/<api>/money-fields.ts) or NOT_ACCOUNT_CURRENCIES').toEqual([]);
     }
     for (const f of CURRENCY_CODE_FIELDS) expect(APIS.find((a) => a.id === f.api)!.catalog.schemas[f.owner]?.properties?.[f.apiName], f.owner).toBeDefined();
   });
@@ -136,7 +137,7 @@ describe('what else decides an amount', () => {
       if (!isRequest(pinterest, owner, prop) || !/multiplier/i.test(text) || NOT_MULTIPLIERS[`${owner}.${name}`]) return;
       if (!BID_MULTIPLIERS.some((m) => m.owner === owner && m.name === name)) unlisted.push(`${owner}.${name}`);
     });
-    expect(unlisted, 'add to BID_MULTIPLIERS in src/guard/effective-bids.ts').toEqual([]);
+    expect(unlisted, 'add to BID_MULTIPLIERS in src/apis/pinterest/effective-bids.ts').toEqual([]);
     for (const m of BID_MULTIPLIERS) expect(pinterest.catalog.schemas[m.owner], m.owner).toBeDefined();
   });
 });

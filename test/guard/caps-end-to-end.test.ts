@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../fakes/pinterest/server.js';
 import { auctionKey } from '../../fakes/pinterest/state.js';
-import { readMultiplier } from '../../src/guard/effective-bids.js';
+import { readMultiplier } from '../../src/apis/bids.js';
 import { EUR_ACCOUNT, type Harness, JPY_ACCOUNT, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
 
 const USD_CAMPAIGN = SEED.campaigns.usdActive;

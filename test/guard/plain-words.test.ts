@@ -5,7 +5,10 @@ import type { ApiRequest } from '../../src/http/request.js';
 import { type Change, type PreparedWrite, heldChanges } from '../../src/guard/changes.js';
 import { CurrencyResolver } from '../../src/guard/currency.js';
 import { ENTITY_WRITES, type EntityKind, STATUS_ACTIONS, locateEntities } from '../../src/guard/entities.js';
-import { ageRanges, describeTargeting, describeWhopTargeting, describeWrite, timeText, whyHeld } from '../../src/guard/plain.js';
+import { describeWrite, timeText, whyHeld } from '../../src/guard/plain.js';
+import { ageRanges } from '../../src/core/words.js';
+import { describeTargeting } from '../../src/apis/pinterest/plain.js';
+import { describeWhopTargeting } from '../../src/apis/whop/plain.js';
 import { createStore } from '../../src/core/store.js';
 import { buildTools } from '../../src/tools/registry.js';
 

@@ -61,6 +61,20 @@ describe('instructions at initialize', () => {
       }
     }
   });
+
+  it('name each other API beside Pinterest exactly when its tools are offered (its adapter says how: inInstructions)', async () => {
+    for (const { env, first } of [
+      { env: {}, first: 'Pinterest Ads API v5 as tools.' },
+      { env: { WHOP_API_KEY: 'whop-instructions-test' }, first: 'Pinterest Ads API v5 as tools, plus Whop ads (whop_*).' },
+    ]) {
+      const h = await startInProcess({ env });
+      try {
+        expect((h.client.getInstructions() ?? '').split('\n')[0]).toBe(first);
+      } finally {
+        await h.close();
+      }
+    }
+  });
 });
 
 describe('errors a model can act on', () => {

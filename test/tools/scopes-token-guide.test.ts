@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pinterestApi, whopApi } from '../../src/apis/index.js';
 import {
-  PINTEREST_OAUTH_SCHEME,
   extractGenerated,
   markers,
   sandboxLacks,
@@ -17,6 +16,7 @@ import { SETTINGS } from '../../src/config/config.js';
 import { type ToolDef, buildTools } from '../../src/tools/registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/apis/toolsets.js';
 
+const PINTEREST_OAUTH_SCHEME = pinterestApi.oauthScheme;
 const doc = readFileSync(new URL('../../docs/getting-a-token.md', import.meta.url), 'utf8');
 const tools = buildTools(pinterestApi);
 const STALE = 'docs/getting-a-token.md differs from the catalog: run `npm run generate:docs`';

@@ -1,12 +1,5 @@
 // Where a Pinterest call names ad accounts, as data: each key that does, wherever it sits (parameters, bodies, map keys).
-
-export interface AccountField {
-  /** Where the ids are: the key's value (one id, or a list of them), or the keys of the map it holds. */
-  holds: 'value' | 'keys';
-  /** `asset`: a business asset id, which is an ad account or something else (a profile, an asset group). */
-  names: 'account' | 'asset';
-  why: string;
-}
+import type { AccountField, ApiAccounts } from '../accounts.js';
 
 /**
  * Keys that name ad accounts wherever a Pinterest call has them. Under `--ad-accounts` every id they hold must be
@@ -51,3 +44,5 @@ export const NOT_ACCOUNTS: Readonly<Record<string, string>> = {
   ad_link: "a catalog item's tracking URL",
   default_ad_group_budget_in_micro_currency: "an amount in the ad account's currency",
 };
+
+export const PINTEREST_ACCOUNTS: ApiAccounts = { fields: ACCOUNT_FIELDS, lists: ['ad_accounts_list'] };

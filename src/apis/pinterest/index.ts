@@ -1,5 +1,15 @@
-// The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, and how it pages.
+// The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, how it pages, and every rule and word the tools and guard apply to it.
 import type { ApiDefinition, Paging } from '../types.js';
+import { PINTEREST_WRITE_CLASSES } from './classification.js';
+import { PINTEREST_TOOLSETS, PINTEREST_MOVED_TOOLS } from './toolsets.js';
+import { PINTEREST_ENTITIES } from './entities.js';
+import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
+import { PINTEREST_MONEY } from './money-fields.js';
+import { PINTEREST_CURRENCY } from './currency.js';
+import { PINTEREST_PLAIN } from './plain.js';
+import { PINTEREST_FIELD_NOTES } from './field-notes.js';
+import { PINTEREST_ACCOUNTS } from './account-fields.js';
+import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
 
@@ -28,5 +38,18 @@ export const pinterestApi = {
     'token/revoke':
       "revokes tokens with the app's id and secret (basic auth); revoking the server's own credential is an operator's task, not an assistant's",
   },
+  toolsets: PINTEREST_TOOLSETS,
+  movedTools: PINTEREST_MOVED_TOOLS,
+  writeClasses: PINTEREST_WRITE_CLASSES,
+  entities: PINTEREST_ENTITIES,
+  itemAnswers: PINTEREST_ITEM_ANSWERS,
+  money: PINTEREST_MONEY,
+  currency: PINTEREST_CURRENCY,
+  accounts: PINTEREST_ACCOUNTS,
+  effectiveBids,
+  plain: PINTEREST_PLAIN,
+  fieldNotes: PINTEREST_FIELD_NOTES,
+  // Its user tokens (the authorization-code flow): the only OAuth scheme this server sends.
+  oauthScheme: 'pinterest_oauth2',
 } satisfies ApiDefinition;
 

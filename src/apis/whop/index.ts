@@ -1,5 +1,12 @@
-// The Whop ads API adapter: its catalog (from the official SDK), our texts, and how it pages.
+// The Whop ads API adapter: its catalog (from the official SDK), our texts, how it pages, and every rule and word the tools and guard apply to it.
 import type { ApiDefinition, Paging } from '../types.js';
+import { WHOP_WRITE_CLASSES } from './classification.js';
+import { WHOP_TOOLSETS } from './toolsets.js';
+import { WHOP_ENTITIES } from './entities.js';
+import { WHOP_ITEM_ANSWERS } from './item-answers.js';
+import { WHOP_MONEY } from './money-fields.js';
+import { WHOP_CURRENCY } from './currency.js';
+import { WHOP_PLAIN } from './plain.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
 
@@ -24,5 +31,15 @@ export const whopApi = {
   toolPrefix: 'whop_',
   paging: CURSORS,
   excluded: {},
+  toolsets: WHOP_TOOLSETS,
+  movedTools: {},
+  writeClasses: WHOP_WRITE_CLASSES,
+  entities: WHOP_ENTITIES,
+  itemAnswers: WHOP_ITEM_ANSWERS,
+  money: WHOP_MONEY,
+  currency: WHOP_CURRENCY,
+  plain: WHOP_PLAIN,
+  fieldNotes: [],
+  inInstructions: 'Whop ads (whop_*)',
 } satisfies ApiDefinition;
 

@@ -1,9 +1,8 @@
-// Effective bids for the bid cap: a bid times the largest bid multipliers that can apply to it, in exact arithmetic.
-import { isPlainObject } from '../core/json.js';
-import type { CurrentValues } from './current.js';
-import type { LocatedEntity } from './entities.js';
-import { oneLine, quote } from '../core/display.js';
-import { walkJson } from '../core/walk.js';
+// Pinterest's effective bids for the bid cap: a bid times the largest bid multipliers that can apply to it, in exact arithmetic.
+import { isPlainObject } from '../../core/json.js';
+import { oneLine, quote } from '../../core/display.js';
+import { type EffectiveBid, type EffectiveBidInput, type EntityReads, type Factor, readMultiplier } from '../bids.js';
+import { walkJson } from '../../core/walk.js';
 
 /** One request property that is a bid multiplier, or holds them (`holds`: bid options, by dimension). */
 export interface BidMultiplierRule {
@@ -41,42 +40,6 @@ export const BID_MULTIPLIERS: readonly BidMultiplierRule[] = [
 const ITEM_BID = { name: 'bid_in_micro_currency', mask: 'BID' };
 /** Statuses of ad groups that deliver or can be resumed: the ones a campaign's multipliers reach. */
 const LIVE_STATUSES = ['ACTIVE', 'PAUSED', 'DRAFT'];
-
-/** An exact multiplier, num/den, read from the API's decimal number without floating-point arithmetic. */
-export interface Multiplier {
-  text: string;
-  num: bigint;
-  den: bigint;
-}
-
-/**
- * A decimal number (or numeric string) as an exact fraction: String(1.1) is "1.1", read as 11/10, never as the binary
- * double. Undefined when it is not a non-negative number of sane size (then the effective bid is unknown).
- */
-export function readMultiplier(value: unknown): Multiplier | undefined {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : undefined;
-  const match = text === undefined || text.length > 64 ? null : /^(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!match || text === undefined) return undefined;
-  const [, whole, frac = '', exp = '0'] = match;
-  if (Math.abs(Number(exp)) > 400) return undefined;
-  const shift = Number(exp) - frac.length;
-  const digits = BigInt(whole + frac);
-  return shift >= 0 ? { text, num: digits * 10n ** BigInt(shift), den: 1n } : { text, num: digits, den: 10n ** BigInt(-shift) };
-}
-
-/** One multiplier above 1 that can apply to a bid, and where it is set. */
-export interface Factor {
-  source: string;
-  multiplier: Multiplier;
-}
-
-/**
- * A bid that multipliers above 1 can raise: the bid in micros (null where there is none to multiply, `noBid` says
- * why), every such multiplier, and where the request changes it. Or why it cannot be known (a read failed).
- */
-export type EffectiveBid =
-  | { path: string; subject: string; bid: bigint | null; noBid?: string; factors: Factor[] }
-  | { path: string; subject: string; unknown: string };
 
 type Json = Record<string, unknown>;
 
@@ -141,17 +104,9 @@ function named(kind: string, id: string, entity: Json | undefined): string {
   return typeof entity?.name === 'string' ? `${kind} ${id} ${quote(entity.name, 60)}` : `${kind} ${id}`;
 }
 
-export interface EffectiveBidInput {
-  tool: string;
-  entities: readonly LocatedEntity[];
-  body: unknown;
-  current: CurrentValues;
-}
-
 /**
  * Every bid this write sets or multiplies that a multiplier above 1 can raise, with what is needed to compute its
  * effective bid, reading from the API what the write does not say (the other side of bid x multipliers).
- * Pinterest only: Whop has no bid multipliers.
  */
 export async function effectiveBids(input: EffectiveBidInput): Promise<EffectiveBid[]> {
   const found: EffectiveBid[] = [];
@@ -310,7 +265,7 @@ function holderOf(body: unknown, item: object): Json | undefined {
 }
 
 /** Catalog items' bids times their own multipliers, after an upsert that may leave some fields as they are. */
-async function itemBids(body: unknown, current: CurrentValues): Promise<EffectiveBid[]> {
+async function itemBids(body: unknown, current: EntityReads): Promise<EffectiveBid[]> {
   if (!isPlainObject(body) || !Array.isArray(body.items)) return [];
   const found: EffectiveBid[] = [];
   const fields = [...BID_MULTIPLIERS.filter((m) => m.level === 'item' && !m.holds), ITEM_BID];
