@@ -39,8 +39,8 @@ export interface ClientOptions {
   label: string;
   baseUrl: string;
   auth: AuthProvider;
-  /** Refuse operations whose `x-sandbox` is `disabled` (the base URL is the sandbox). */
-  sandbox?: boolean;
+  /** Set when requests go to the sandbox: operations whose `x-sandbox` is `disabled` are refused, with `leave` as the fix. */
+  sandbox?: { leave: string };
   /** Limit for one attempt. */
   timeoutMs: number;
   /** Limit for the whole call: every attempt, backoff and Retry-After wait. */
@@ -138,7 +138,7 @@ export class ApiClient {
   async send(op: OperationFacts, request: ApiRequest, sendOptions: SendOptions = {}): Promise<ApiResponse> {
     if (this.options.sandbox && op.sandbox === 'disabled') {
       throw new ApiError(
-        `${op.id} is not available in the ${this.options.label} sandbox. Unset PINTEREST_SANDBOX to call production.`,
+        `${op.id} is not available in the ${this.options.label} sandbox. ${this.options.sandbox.leave}`,
         'sandbox',
       );
     }

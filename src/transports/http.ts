@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import { type AuthInfo, createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
-import type { Config } from '../config/config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';

@@ -2,6 +2,7 @@
 import type { ApiDefinition, Paging } from '../types.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
+import { pinterestConnection } from './settings.js';
 
 /** Pinterest: `bookmark` in and out, items under `items`. */
 const BOOKMARKS: Paging = {
@@ -14,7 +15,7 @@ const BOOKMARKS: Paging = {
 };
 
 export const pinterestApi = {
-  id: 'pinterest',
+  id: 'pinterest' as const,
   label: 'Pinterest',
   catalog: pinterestCatalog,
   texts: pinterestDescriptions,
@@ -28,5 +29,7 @@ export const pinterestApi = {
     'token/revoke':
       "revokes tokens with the app's id and secret (basic auth); revoking the server's own credential is an operator's task, not an assistant's",
   },
+  // Configuration and connection
+  ...pinterestConnection,
 } satisfies ApiDefinition;
 

@@ -2,6 +2,7 @@
 import type { ApiDefinition, Paging } from '../types.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
+import { whopConnection } from './settings.js';
 
 /** Whop (GraphQL-style cursors): `first`/`after` in, `{data, page_info: {end_cursor, has_next_page}}` out. */
 const CURSORS: Paging = {
@@ -17,12 +18,14 @@ const CURSORS: Paging = {
 };
 
 export const whopApi = {
-  id: 'whop',
+  id: 'whop' as const,
   label: 'Whop',
   catalog: whopCatalog,
   texts: whopDescriptions,
   toolPrefix: 'whop_',
   paging: CURSORS,
   excluded: {},
+  // Configuration and connection
+  ...whopConnection,
 } satisfies ApiDefinition;
 
