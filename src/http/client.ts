@@ -35,7 +35,7 @@ export interface AuthProvider {
 }
 
 export interface ClientOptions {
-  /** Human name used in messages ("Pinterest API error 400 ..."). */
+  /** Human name used in messages (`<label> API error 400 ...`): the adapter's label. */
   label: string;
   baseUrl: string;
   auth: AuthProvider;
@@ -62,7 +62,7 @@ export interface ApiResponse {
 
 /** What the attempts of one call got back, to tell "not processed" from "may have been processed" when it fails. */
 interface AttemptLog {
-  /** Attempts answered 429 (which Pinterest and Whop send before processing anything). */
+  /** Attempts answered 429 (which the APIs send before processing anything). */
   rateLimited: number;
   /** Attempts that got no answer (network failure, per-attempt timeout, cut off by the deadline). */
   unanswered: number;
@@ -361,7 +361,7 @@ export class ApiClient {
       const scopes = op.auth.flatMap((a) => a.scopes);
       let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
       if (isAbuse429(status, message)) {
-        hint = 'Pinterest refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.';
+        hint = `${label} refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.`;
       } else if (status === 429) {
         hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
       } else if (write && status >= 500 && op.idempotencyHeader) {
