@@ -6,7 +6,16 @@ import { secretProblem } from '../core/redact.js';
 import { Refused, type Setting, type SettingValues, emptyEntriesProblem } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
 import { CONFIGURED_APIS } from './apis.js';
-import { type ApprovalChannel, type ApprovalMode, type Config, SERVER_SETTINGS, SETTINGS, type Transport } from './settings.js';
+import {
+  type ApiConfigs,
+  type ApprovalChannel,
+  type ApprovalMode,
+  type Config,
+  type PlacedConfig,
+  SERVER_SETTINGS,
+  SETTINGS,
+  type Transport,
+} from './settings.js';
 
 export class ConfigError extends Error {}
 
@@ -187,24 +196,24 @@ export function loadConfig(
   if (httpToken && approvers.some((a) => a.token === httpToken)) {
     throw new ConfigError('PINTEREST_MCP_APPROVER_TOKEN must differ from PINTEREST_MCP_HTTP_TOKEN: the bot that calls tools must not approve them');
   }
-  const config: Record<string, unknown> = {};
+  const placed: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(SERVER_SETTINGS)) {
-    if (definition.to !== null) placeAt(config, definition.to, values[name]);
+    if (definition.to !== null) placeAt(placed, definition.to, values[name]);
   }
-  placeAt(config, 'approval.modelFallback', settings.approvalFallback === 'model');
-  placeAt(config, 'approval.channels', channels);
-  placeAt(config, 'approval.approvers', approvers);
-  placeAt(config, 'http.token', httpToken);
-  config.secrets = Object.entries(SETTINGS)
-    .flatMap(([name, definition]) => (definition.secret && typeof values[name] === 'string' ? [values[name]] : []))
-    .concat(approvers.map((a) => a.token));
-  config.apis = Object.fromEntries(
-    CONFIGURED_APIS.map((api) => {
-      const own = Object.fromEntries(Object.keys(api.settings).map((name) => [name, values[`${api.id}.${name}`]]));
-      return [api.id, api.configure(own)];
-    }),
-  );
-  return { ...(config as unknown as Config), help: settings.help, version: settings.version };
+  const config = placed as PlacedConfig;
+  return {
+    ...config,
+    approval: { ...config.approval, modelFallback: settings.approvalFallback === 'model', channels, approvers },
+    http: { ...config.http, token: httpToken },
+    secrets: Object.entries(SETTINGS)
+      .flatMap(([name, definition]) => (definition.secret && typeof values[name] === 'string' ? [values[name]] : []))
+      .concat(approvers.map((a) => a.token)),
+    apis: Object.fromEntries(
+      CONFIGURED_APIS.map((api) => [api.id, api.configure(Object.fromEntries(Object.keys(api.settings).map((name) => [name, values[`${api.id}.${name}`]])))]),
+    ) as ApiConfigs,
+    help: settings.help,
+    version: settings.version,
+  };
 }
 
 /** Sets `value` at a dotted path of `target`, making the objects on the way. */

@@ -1,5 +1,5 @@
 // The one table of settings: every flag and variable of the server, each API's own beside them, and the Config type derived from it.
-import { APIS } from '../apis/index.js';
+import type { APIS } from '../apis/index.js';
 import { type Setting, type SettingValue, baseUrl, boolean, integer, list, oneOf, text } from '../core/settings.js';
 import {
   type Approver,
@@ -193,6 +193,7 @@ export const SERVER_SETTINGS = {
  */
 export const SETTINGS: typeof SERVER_SETTINGS & Readonly<Record<string, Setting<unknown>>> = Object.fromEntries(withApiSettings()) as typeof SETTINGS;
 
+/** The server's rows with each API's rows inserted before the row they name, or appended in APIS order. */
 function withApiSettings(): [string, Setting<unknown>][] {
   const rows: [string, Setting<unknown>][] = Object.entries(SERVER_SETTINGS);
   const after: [string, Setting<unknown>][] = [];
@@ -248,6 +249,9 @@ interface Combined {
 
 /** One object type of an intersection of them, at every depth (what an editor shows of Config stays readable). */
 type Flat<T> = T extends ReadonlySet<unknown> | readonly unknown[] ? T : T extends object ? { [Key in keyof T]: Flat<T[Key]> } : T;
+
+/** The values of the server's rows that have a `to`, each at its path. */
+export type PlacedConfig = Flat<Placed<typeof SERVER_SETTINGS>>;
 
 /** The server's configuration: each setting's value where its row says, and what loadConfig combines. */
 export type Config = Flat<Placed<typeof SERVER_SETTINGS> & Combined>;

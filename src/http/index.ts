@@ -1,6 +1,6 @@
 // One configured client per API: base URL and credentials from each adapter's connection.
 import type { ApiId } from '../apis/index.js';
-import type { ApiAuth, ApiDefinition } from '../apis/types.js';
+import type { ApiAuth, ApiConnection, ApiDefinition } from '../apis/types.js';
 import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
@@ -18,8 +18,7 @@ export function configuredCredential(auth: ApiAuth): string | undefined {
 }
 
 /** The provider the adapter's auth describes. */
-function authProvider(api: ApiDefinition, config: Config, logger: Logger, store: SharedStore): AuthProvider {
-  const { baseUrl, auth } = apiConnection(config, api);
+function authProvider(api: ApiDefinition, { baseUrl, auth }: ApiConnection, config: Config, logger: Logger, store: SharedStore): AuthProvider {
   if (auth.kind === 'oauth-refresh') return oauthRefresh({ ...auth, label: api.label, baseUrl, store, logger, timeoutMs: config.client.timeoutMs });
   if (auth.warning) logger.warn(auth.warning);
   return staticBearer(auth.token, auth.missingHelp, auth.renewHelp);
@@ -28,9 +27,9 @@ function authProvider(api: ApiDefinition, config: Config, logger: Logger, store:
 export function createClients(config: Config, logger: Logger, store: SharedStore): Clients {
   return Object.fromEntries(
     CONFIGURED_APIS.map((api) => {
-      const { baseUrl, sandbox } = apiConnection(config, api);
-      const client = new ApiClient({ label: api.label, baseUrl, auth: authProvider(api, config, logger, store), sandbox, ...config.client, logger });
-      return [api.id, client];
+      const connection = apiConnection(config, api);
+      const auth = authProvider(api, connection, config, logger, store);
+      return [api.id, new ApiClient({ label: api.label, baseUrl: connection.baseUrl, auth, sandbox: connection.sandbox, ...config.client, logger })];
     }),
   );
 }
