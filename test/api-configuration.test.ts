@@ -44,7 +44,7 @@ describe("each API's settings", () => {
 
   it('an API that is off until set up turns on by the variable --help names, adding only toolsets that exist', () => {
     const tools = APIS.flatMap((api) => buildTools(api));
-    const toolsetsOf = (env: Record<string, string>) => new Set(selectTools(tools, loadConfig([], env)).tools.map((t) => t.toolset));
+    const toolsetsOf = (env: Record<string, string>) => new Set<string>(selectTools(tools, loadConfig([], env)).tools.map((t) => t.toolset));
     const switched = CONFIGURED_APIS.filter((api) => api.turnedOnBy);
     expect(switched.length).toBeGreaterThan(0);
     for (const api of switched) {
