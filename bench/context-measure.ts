@@ -1,7 +1,7 @@
 // Measures what tools/list costs in context: tool count, JSON bytes and o200k tokens, through a real MCP client.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/logger.js';
 import { createStdioApp } from '../src/transports/stdio.js';
 

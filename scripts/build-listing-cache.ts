@@ -1,7 +1,7 @@
 // Build step (`npm run build`): writes every tool's compact listing schema beside the bundle (`dist/listings.json`).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/logger.js';
 import { type ListingCache, compactSchema, fullInputSchema, listingStamp } from '../src/tools/listing.js';
 import { createStdioApp } from '../src/transports/stdio.js';

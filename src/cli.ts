@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Command-line entry point: read the configuration, build the app, serve it over the chosen transport.
-import { helpText, loadConfig } from './config/config.js';
+import { DEMO_API, helpText, loadConfig, withDemoFake } from './config/index.js';
 import { createLogger } from './core/logger.js';
 import { createApp } from './server/app.js';
 import { startupFacts, startupLine } from './server/startup.js';
 import { createStdioApp, serveStdio } from './transports/stdio.js';
 import { VERSION } from './core/version.js';
 
-/** The demo's fake Pinterest API: its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
+/** The demo's fake API (of DEMO_API): its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
 const DEMO_FAKE_API = new URL('./fake-api.js', import.meta.url).href;
 interface DemoFakeApi {
   startEmulator(options: { acceptedTokens: string[] }): Promise<{ url: string; close(): Promise<void> }>;
@@ -36,12 +36,12 @@ async function main(): Promise<void> {
   if (http) http.assertSafeBinding(http.httpOptions(config)); // before anything connects
   let stopDemo = async () => {};
   if (config.demo) {
-    // Offline demo: the fake Pinterest API runs in this process on loopback; no token needed.
+    // Offline demo: the fake API runs in this process on loopback; no token needed.
     const { startEmulator } = (await import(DEMO_FAKE_API)) as DemoFakeApi;
     const emulator = await startEmulator({ acceptedTokens: ['demo-token'] });
-    config.pinterest = { ...config.pinterest, baseUrl: emulator.url, accessToken: 'demo-token', sandbox: false };
+    config = withDemoFake(config, { url: emulator.url, token: 'demo-token' });
     stopDemo = () => emulator.close();
-    logger.info({ url: emulator.url }, 'demo mode: serving a fake Pinterest API on loopback');
+    logger.info({ url: emulator.url }, `demo mode: serving a fake ${DEMO_API?.label} API on loopback`);
   }
   const app = http ? await createApp(config, logger, http.httpApprovalSurface(config)) : await createStdioApp(config, logger);
   let stop: () => Promise<void>;

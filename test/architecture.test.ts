@@ -130,35 +130,12 @@ function apiNamings(file: string, text: string): string[] {
   return [...found];
 }
 
-/**
- * Files outside src/apis that still name an API, with the names they use and why; nothing else may. Remove an entry
- * once its file reads the ApiDefinition instead (the test does not fail for an entry that no longer names one).
- */
-const STILL_NAMING: Readonly<Record<string, { names: readonly string[]; why: string }>> = {
-  // Being split into decide/prepare/messages by another change: `whopNamed` (line ~560) then reads
-  // `if (input.tool.api.accounts || account.id || !entity) return account;`. The `whopCurrency` option is the
-  // configuration's (the operator's assumed currency, CurrencyResolver's third argument).
-  'src/guard/guard.ts': { names: ['whopNamed', 'whopCurrency', '"whop"'], why: 'whopNamed and the whopCurrency option' },
-  // The configuration's (settings, enabling, credentials and connections per API), moved to the ApiDefinition separately.
-  'src/config/config.ts': { names: ['pinterest', 'whop', '"pinterest"', 'WHOP_URL', 'pinterestEnvironment', 'pinterestBaseUrl', 'whopApiKey', 'whopBaseUrl', 'whopCurrency'], why: 'per-API settings' },
-  'src/http/index.ts': { names: ['pinterest', 'whop', '"pinterest"', '"Pinterest"', '"Whop"', 'pinterestAuth', 'pinterestOAuth', 'PINTEREST_AUTH_HELP', 'PINTEREST_RENEW_HELP'], why: 'per-API clients and credentials' },
-  'src/http/auth.ts': { names: ['pinterestOAuth', 'PINTEREST_AUTH_HELP', 'PINTEREST_RENEW_HELP'], why: "Pinterest's OAuth refresh and its help texts" },
-  'src/server/app.ts': { names: ['pinterest', 'whop', '"pinterest"', '"whop"', 'WHOP_URL', 'pinterestEnvironment', 'whopCurrency'], why: 'per-API deployments and the whopCurrency guard option' },
-  'src/server/startup.ts': { names: ['pinterest', 'whop', 'pinterestEnvironment'], why: "the start-up line's credentials per API" },
-  'src/tools/selection.ts': { names: ['whop', '"whop"'], why: 'the whop toolset, added when WHOP_API_KEY is set' },
-  'src/cli.ts': { names: ['pinterest'], why: "the demo's fake Pinterest API" },
-};
-
 describe('no generic module names an API', () => {
   const generic = sourceFiles(src).filter((file) => !relative(src, file).startsWith('apis/'));
 
   it('finds no API id, tool prefix or identifier named after an API in src/ outside src/apis (all API knowledge is in its adapter)', () => {
     const named = generic.flatMap((file) => apiNamings(relative(root, file), readFileSync(file, 'utf8')));
-    const known = (entry: string) => {
-      const [where, name] = entry.split(' ');
-      return STILL_NAMING[where.split(':')[0]]?.names.includes(name) === true;
-    };
-    expect(named.filter((entry) => !known(entry))).toEqual([]);
+    expect(named).toEqual([]);
     expect(generic.length).toBeGreaterThan(50);
   });
 

@@ -66,8 +66,6 @@ export interface CurrencySource {
 export interface AccountCurrency {
   /** The read that reports it for a call (of `tool`, when known); undefined when the call names nothing that has one. */
   source(args: Record<string, unknown>, tool: string | undefined): CurrencySource | undefined;
-  /** Whether the operator's currency is assumed where the account reports none yet (an account's first campaign). */
-  assumable: boolean;
 }
 
 /** Picks one top-level field of an answer. */

@@ -7,6 +7,7 @@ import type { AccountCurrency, ApiMoney } from './money.js';
 import type { ApiAccounts } from './accounts.js';
 import type { EffectiveBid, EffectiveBidInput } from './bids.js';
 import type { FieldNote, PlainWords } from './wording.js';
+import type { Setting } from '../core/settings.js';
 
 /** The subset of OpenAPI 3.0 schema keywords that carry facts (no prose, no examples). */
 export interface SchemaFacts {
@@ -166,6 +167,83 @@ export interface ApiDefinition {
    * (`Whop ads (whop_*)`); absent for that API.
    */
   inInstructions?: string;
+
+  // Configuration and connection
+  /**
+   * The API's own settings (environment variables: credentials never come from a flag or a config file), in the order
+   * --help lists them; loadConfig keeps what `configure` makes of their values under `config.apis[id]`.
+   */
+  settings: Readonly<Record<string, ApiSetting>>;
+  /** The API's configuration from its settings' values, by setting name. */
+  configure(values: Readonly<Record<string, unknown>>): ApiConfig;
+  /** Where and how requests go with this configuration: base URL, environment, sandbox, authentication. */
+  connect(config: ApiConfig): ApiConnection;
+  /**
+   * For an API that is off until it is set up (Whop: until WHOP_API_KEY is given): `isOn` says whether it is, its
+   * `toolsets` then join every selection, and --help names `env`. Absent: always on, its toolsets chosen by --toolsets.
+   */
+  turnedOnBy?: { env: string; toolsets: readonly string[]; isOn(config: ApiConfig): boolean };
+  /** For the API whose fake `--demo` serves in-process: the configuration that points at the fake, with its token. */
+  demo?(config: ApiConfig, fake: { url: string; token: string }): ApiConfig;
+}
+
+/**
+ * One of an API's settings. `listedBefore` names the server setting it comes just before in the settings table (and
+ * so in --help), for a row that stood there before the API's settings moved into its adapter; others follow the server's.
+ */
+export type ApiSetting = Setting<unknown> & { listedBefore?: string };
+
+/** An API's configuration, in the shape its adapter gives it; generic code only hands it back to the adapter. */
+export type ApiConfig = object;
+
+/** Where and how an API's requests go, as generic code (clients, deployments, start-up line) reads it. */
+export interface ApiConnection {
+  baseUrl: string;
+  /** Where the base URL points, for people (start-up line, approval page): `production`, `sandbox`, `custom URL`. */
+  environment: string;
+  /** Set when requests go to the API's sandbox: operations it lacks are refused before sending, with `leave` as the fix. */
+  sandbox?: { leave: string };
+  auth: ApiAuth;
+  /** The currency assumed where an account reports none yet (the operator's setting); absent where none is ever assumed. */
+  assumedCurrency?: string;
+}
+
+/** How requests authenticate, as data: src/http builds the provider (the adapter stays below src/http). */
+export type ApiAuth = BearerAuth | OAuthRefreshAuth;
+
+/** What the model is told about credentials, in the API's own words (its variables). */
+interface AuthHelp {
+  /** When no credential is configured. */
+  missingHelp: string;
+  /** When the API refuses the credential (401). */
+  renewHelp: string;
+}
+
+/** A fixed bearer token, or none configured. */
+export interface BearerAuth extends AuthHelp {
+  kind: 'bearer';
+  token: string | undefined;
+  /** What the token is, for the start-up line: `access token`, `api key`. */
+  tokenName: string;
+  /** Logged once as the client is built: a setting that does nothing as given (half the refresh credentials). */
+  warning?: string;
+}
+
+/**
+ * OAuth 2 refresh: an access token is obtained by `POST {baseUrl}/{tokenPath}` with the client id and secret (HTTP
+ * Basic) and the refresh token, kept in the shared store under `storeKey` (every replica uses the same one), and
+ * obtained again after a 401. A configured `accessToken` is used until it is refused.
+ */
+export interface OAuthRefreshAuth extends AuthHelp {
+  kind: 'oauth-refresh';
+  tokenPath: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  accessToken?: string;
+  storeKey: string;
+  /** The fix said when the token endpoint refuses the refresh (a wrong or revoked credential). */
+  refusedHelp: string;
 }
 
 /** A list API's paging convention, as data. */

@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { Approver } from '../config/config.js';
+import type { Approver } from '../config/index.js';
 import { type Approval, type ApprovalState, Approvals } from '../guard/approvals.js';
 import { Confirmations, type TokenKind, requestHash } from '../guard/tokens.js';
 import type { Logger } from '../core/logger.js';

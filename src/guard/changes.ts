@@ -1,5 +1,5 @@
 // What a write changes, as data: which of its fields hold it (allow-list per entity kind), and preview lines for them.
-import type { ConfirmWrites } from '../config/config.js';
+import type { ConfirmWrites } from '../config/index.js';
 import type { ApiRequest } from '../http/request.js';
 import type { ToolDef } from '../tools/registry.js';
 import { classify } from '../apis/classification.js';

@@ -28,14 +28,9 @@ export class CurrencyResolver {
   constructor(
     private readonly store: SharedStore,
     private readonly read: Reader,
-    /** The operator's currency, assumed where an API's account may report none yet (`api.currency.assumable`). */
-    private readonly assumedCurrency = 'USD',
+    /** The currency assumed where an API's account reports none yet: its connection's `assumedCurrency`, if any. */
+    private readonly assumed: (api: ApiDefinition) => string | undefined = () => undefined,
   ) {}
-
-  /** The currency assumed where the account reports none: the operator's, for the APIs that allow it; else none. */
-  private assumed(api: ApiDefinition): string | undefined {
-    return api.currency.assumable ? this.assumedCurrency : undefined;
-  }
 
   /**
    * The currency of the account a call's amounts are in, read where its API says (`api.currency`). Undefined when the

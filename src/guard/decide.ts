@@ -1,7 +1,8 @@
 // The guard's decisions: send, refuse, preview, hold for a person (approval page, dialog, token), or read an approval.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError } from '../http/request.js';
-import type { ConfirmWrites } from '../config/config.js';
+import type { ConfirmWrites } from '../config/index.js';
+import type { ApiDefinition } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
@@ -66,8 +67,8 @@ export interface GuardOptions {
   caps: Caps;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
-  /** Whop: the currency assumed where the account reports none yet (WHOP_CURRENCY, default USD). */
-  whopCurrency?: string;
+  /** The currency assumed where an API's account reports none yet (Whop: WHOP_CURRENCY, default USD); none by default. */
+  assumedCurrency?: (api: ApiDefinition) => string | undefined;
   auditLog?: string;
   logger: Logger;
 }
@@ -96,7 +97,7 @@ export class SpendGuard implements Guard {
     this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds);
     this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds);
     this.approvals = options.approvals;
-    this.currencies = new CurrencyResolver(options.store, options.read, options.whopCurrency);
+    this.currencies = new CurrencyResolver(options.store, options.read, options.assumedCurrency);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
     this.readers = { read: options.read, currencies: this.currencies, logger: options.logger };

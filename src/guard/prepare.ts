@@ -181,7 +181,7 @@ async function inPlainWords(
   return { title: plain.lines.length === 1 ? plain.lines[0] : plain.title, plain: plain.lines, ...(account ? { account: await namedByEntity(input, prepared, current, account) } : {}) };
 }
 
-/** Whop names no account: the label carries the name of the entity the write creates or changes instead. */
+/** An API outside --ad-accounts names no account: the label carries the name of the entity the write creates or changes instead. */
 async function namedByEntity(input: Call, prepared: PreparedWrite, current: CurrentValues, account: AccountLabel): Promise<AccountLabel> {
   const entity = prepared.entities[0];
   if (input.tool.api.accounts || account.id || !entity) return account;

@@ -1,4 +1,5 @@
-// Credentials for each API: a static bearer token, or Pinterest OAuth refresh through oauth/token.
+// Credentials for each API: a static bearer token, or OAuth refresh through the API's token endpoint.
+import type { OAuthRefreshAuth } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { redactor } from '../core/redact.js';
 import type { SharedStore } from '../core/store.js';
@@ -11,30 +12,14 @@ export function staticBearer(token: string | undefined, missingHelp: string, ren
   return { header: async () => header, missingHelp, renewHelp };
 }
 
-export const PINTEREST_RENEW_HELP = 'set a fresh PINTEREST_ACCESS_TOKEN (or the refresh credentials) and restart the server.';
-
-export const PINTEREST_AUTH_HELP =
-  'No Pinterest credentials are configured. Set PINTEREST_ACCESS_TOKEN to an OAuth access token ' +
-  '(or PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN), then restart the server. ' +
-  'To try the server without a token, start it with --demo.';
-
 /** Token answers are a few hundred bytes; anything near this is not one. */
 const tokenFetch = boundedFetch(64 * 1024);
 
-/** How every refresh failure starts (OAuth is configured; obtaining a token failed). */
-const REFRESH_FAILED = 'The Pinterest access token could not be refreshed through oauth/token';
-
-/** Where the current access token lives in the shared store, so every replica uses (and refreshes) the same one. */
-export const OAUTH_STORE_KEY = 'oauth:pinterest';
-
-export interface OAuthRefreshOptions {
-  /** API base URL; the token endpoint is `${baseUrl}/oauth/token`. */
+export interface OAuthRefreshOptions extends Omit<OAuthRefreshAuth, 'kind'> {
+  /** The API's name in messages (its adapter's label). */
+  label: string;
+  /** API base URL; the token endpoint is `${baseUrl}/${tokenPath}`. */
   baseUrl: string;
-  appId: string;
-  appSecret: string;
-  refreshToken: string;
-  /** A configured access token to use until it is refused. */
-  accessToken?: string;
   store: SharedStore;
   logger: Logger;
   timeoutMs: number;
@@ -44,25 +29,27 @@ interface StoredToken {
   access_token: string;
   /** Epoch ms. */
   expires_at: number;
-  /** Present when Pinterest rotated the refresh token. */
+  /** Present when the API rotated the refresh token. */
   refresh_token?: string;
 }
 
-/** Stored tokens are dropped a little before Pinterest expires them, so a request never leaves with a dying token. */
+/** Stored tokens are dropped a little before the API expires them, so a request never leaves with a dying token. */
 function storeTtlMs(expiresInSeconds: number): number {
   const ms = expiresInSeconds * 1000;
   return Math.max(1000, ms - Math.min(60_000, ms / 10));
 }
 
 /**
- * Pinterest OAuth: the access token is read from the store (shared by replicas), obtained through
- * `POST oauth/token` (HTTP Basic app credentials, form body `grant_type=refresh_token`) when there is none, and
+ * OAuth refresh: the access token is read from the store (shared by replicas), obtained through
+ * `POST {tokenPath}` (HTTP Basic client credentials, form body `grant_type=refresh_token`) when there is none, and
  * refreshed after a 401. Concurrent refreshes in one process share one request; a replica that sees a newer token
  * in the store than the one refused uses it instead of refreshing again. No secret is ever logged or put in a message.
  */
-export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
-  const { logger, store } = options;
-  const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
+export function oauthRefresh(options: OAuthRefreshOptions): AuthProvider {
+  const { logger, store, label, tokenPath } = options;
+  /** How every refresh failure starts (OAuth is configured; obtaining a token failed). */
+  const refreshFailed = `The ${label} access token could not be refreshed through ${tokenPath}`;
+  const credentials = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
   const basic = `Basic ${credentials}`;
   redactor.add(credentials);
   let current: StoredToken | undefined = options.accessToken
@@ -76,7 +63,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
   /** The token in the store (perhaps obtained by another replica); its secrets join the redactor. */
   async function readStore(): Promise<StoredToken | undefined> {
     try {
-      const stored = (await store.get(OAUTH_STORE_KEY)) as StoredToken | undefined;
+      const stored = (await store.get(options.storeKey)) as StoredToken | undefined;
       redactor.add(stored?.access_token, stored?.refresh_token);
       return stored;
     } catch (error) {
@@ -90,7 +77,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
     const refreshToken = stored?.refresh_token ?? options.refreshToken;
     let response: Response;
     try {
-      response = await tokenFetch(`${options.baseUrl}/oauth/token`, {
+      response = await tokenFetch(`${options.baseUrl}/${tokenPath}`, {
         method: 'POST',
         headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
@@ -99,7 +86,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
       const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (cause?.message ?? (error as Error).message);
-      throw new ApiError(`${REFRESH_FAILED} (${reason}). Check the network and retry.`, 'auth_refresh');
+      throw new ApiError(`${refreshFailed} (${reason}). Check the network and retry.`, 'auth_refresh');
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) {
@@ -107,9 +94,9 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
       const answer = `HTTP ${response.status}${code !== undefined ? `, code ${code}` : ''}${message ? `: ${message}` : ''}`;
       const next =
         response.status >= 500 || response.status === 429
-          ? 'Pinterest failed or is busy on its side; retry later.'
-          : 'Check PINTEREST_APP_ID, PINTEREST_APP_SECRET and PINTEREST_REFRESH_TOKEN (the refresh token may be revoked or expired), then restart the server.';
-      throw new ApiError(`${REFRESH_FAILED}: Pinterest refused to refresh the access token (${answer}). ${next}`, 'auth_refresh', {
+          ? `${label} failed or is busy on its side; retry later.`
+          : options.refusedHelp;
+      throw new ApiError(`${refreshFailed}: ${label} refused to refresh the access token (${answer}). ${next}`, 'auth_refresh', {
         status: response.status,
         code,
         apiMessage: message,
@@ -122,7 +109,7 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
       body = {};
     }
     if (typeof body.access_token !== 'string' || !body.access_token) {
-      throw new ApiError(`${REFRESH_FAILED}: Pinterest answered HTTP ${response.status} without an access token. Retry later.`, 'auth_refresh', { status: response.status });
+      throw new ApiError(`${refreshFailed}: ${label} answered HTTP ${response.status} without an access token. Retry later.`, 'auth_refresh', { status: response.status });
     }
     redactor.add(body.access_token, typeof body.refresh_token === 'string' ? body.refresh_token : undefined);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
@@ -131,11 +118,11 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
     const rotated = typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : stored?.refresh_token;
     if (rotated) token.refresh_token = rotated;
     try {
-      await store.set(OAUTH_STORE_KEY, token, ttl);
+      await store.set(options.storeKey, token, ttl);
     } catch (error) {
       logger.warn({ error: (error as Error).message }, 'could not keep the OAuth token in the store; using it in this process only');
     }
-    logger.info({ expiresInSeconds: expiresIn }, 'obtained a Pinterest access token through oauth/token');
+    logger.info({ expiresInSeconds: expiresIn }, `obtained a ${label} access token through ${tokenPath}`);
     return token;
   }
 
@@ -148,8 +135,8 @@ export function pinterestOAuth(options: OAuthRefreshOptions): AuthProvider {
   }
 
   return {
-    missingHelp: PINTEREST_AUTH_HELP,
-    renewHelp: 'the refresh token may have been revoked: set fresh PINTEREST_REFRESH_TOKEN (and app credentials) and restart the server.',
+    missingHelp: options.missingHelp,
+    renewHelp: options.renewHelp,
     async header() {
       if (valid(current)) return bearer(current);
       const stored = await readStore();

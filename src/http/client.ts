@@ -35,12 +35,12 @@ export interface AuthProvider {
 }
 
 export interface ClientOptions {
-  /** Human name used in messages ("Pinterest API error 400 ..."). */
+  /** Human name used in messages (`<label> API error 400 ...`): the adapter's label. */
   label: string;
   baseUrl: string;
   auth: AuthProvider;
-  /** Refuse operations whose `x-sandbox` is `disabled` (the base URL is the sandbox). */
-  sandbox?: boolean;
+  /** Set when requests go to the sandbox: operations whose `x-sandbox` is `disabled` are refused, with `leave` as the fix. */
+  sandbox?: { leave: string };
   /** Limit for one attempt. */
   timeoutMs: number;
   /** Limit for the whole call: every attempt, backoff and Retry-After wait. */
@@ -62,7 +62,7 @@ export interface ApiResponse {
 
 /** What the attempts of one call got back, to tell "not processed" from "may have been processed" when it fails. */
 interface AttemptLog {
-  /** Attempts answered 429 (which Pinterest and Whop send before processing anything). */
+  /** Attempts answered 429 (which the APIs send before processing anything). */
   rateLimited: number;
   /** Attempts that got no answer (network failure, per-attempt timeout, cut off by the deadline). */
   unanswered: number;
@@ -138,7 +138,7 @@ export class ApiClient {
   async send(op: OperationFacts, request: ApiRequest, sendOptions: SendOptions = {}): Promise<ApiResponse> {
     if (this.options.sandbox && op.sandbox === 'disabled') {
       throw new ApiError(
-        `${op.id} is not available in the ${this.options.label} sandbox. Unset PINTEREST_SANDBOX to call production.`,
+        `${op.id} is not available in the ${this.options.label} sandbox. ${this.options.sandbox.leave}`,
         'sandbox',
       );
     }

@@ -2,9 +2,9 @@
 import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { APIS } from '../apis/index.js';
-import { configuredCredentials, createClients } from '../http/index.js';
+import { configuredCredential, createClients } from '../http/index.js';
 import { buildRequest } from '../http/request.js';
-import { type Config, WHOP_URL, pinterestEnvironment } from '../config/config.js';
+import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js';
 import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { type Approval, Approvals } from '../guard/approvals.js';
@@ -42,24 +42,13 @@ const PURGE_INTERVAL_MS = 60_000;
 
 /** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
 function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
-  const credentials = configuredCredentials(config);
   const selected = selectionFingerprint(selection.tools.map((t) => t.name));
-  return {
-    pinterest: {
-      api: 'pinterest',
-      base_url: config.pinterest.baseUrl,
-      environment: pinterestEnvironment(config),
-      credential: credentialFingerprint(credentials.pinterest),
-      selection: selected,
-    },
-    whop: {
-      api: 'whop',
-      base_url: config.whop.baseUrl,
-      environment: config.whop.baseUrl === WHOP_URL ? 'production' : 'custom URL',
-      credential: credentialFingerprint(credentials.whop),
-      selection: selected,
-    },
-  };
+  return Object.fromEntries(
+    CONFIGURED_APIS.map((api): [string, Deployment] => {
+      const { baseUrl, environment, auth } = apiConnection(config, api);
+      return [api.id, { api: api.id, base_url: baseUrl, environment, credential: credentialFingerprint(configuredCredential(auth)), selection: selected }];
+    }),
+  );
 }
 
 /** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
@@ -149,7 +138,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     confirmTtlSeconds: config.confirmTtlSeconds,
     caps: config.caps,
     adAccounts: config.adAccounts,
-    whopCurrency: config.whop.currency,
+    assumedCurrency: (api) => apiConnection(config, api).assumedCurrency,
     auditLog: config.auditLog,
     logger,
   });

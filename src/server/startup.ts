@@ -1,19 +1,23 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
-import { type Config, pinterestEnvironment } from '../config/config.js';
+import type { APIS } from '../apis/index.js';
+import type { ApiDefinition } from '../apis/types.js';
+import { CONFIGURED_APIS, type Config, apiConnection, isTurnedOn } from '../config/index.js';
 import type { App } from './app.js';
-import { refreshesTokens } from '../http/index.js';
 import { describeStore } from '../core/store.js';
 import { VERSION } from '../core/version.js';
 
+/** The first API is the server's own: the line always says where it is. Every other API is said once it is on. */
+const [MAIN_API, ...OTHER_APIS] = CONFIGURED_APIS;
+type OtherApiId = Exclude<(typeof APIS)[number]['id'], (typeof APIS)[0]['id']>;
+
 /** The facts of the start-up line, as the JSON log carries them. Never a credential's value, only where one came from. */
-export interface StartupFacts {
+export type StartupFacts = {
   version: string;
   transport: Config['transport'];
-  environment: 'production' | 'sandbox' | 'custom URL' | 'demo';
+  /** The first API's environment (`production`, `sandbox`, `custom URL`, `demo`), host and credential. */
+  environment: string;
   api_host: string;
-  credentials: 'access token' | 'refresh token' | 'demo token' | 'none';
-  /** Present when the Whop API is configured. */
-  whop?: 'api key';
+  credentials: string;
   store: string;
   approval: string;
   mode: Config['mode'];
@@ -22,24 +26,29 @@ export interface StartupFacts {
   tools_listed: number;
   tools_callable: number;
   read_only: boolean;
-}
+} & {
+  /** Each other API that is on, under its id: its credential (`api key`). */
+  [Id in OtherApiId]?: string;
+};
 
-/** Where the Pinterest credential comes from, by the same rule the client chooses its auth with. */
-function credentials(config: Config): StartupFacts['credentials'] {
-  if (config.demo) return 'demo token';
-  if (refreshesTokens(config.pinterest)) return 'refresh token';
-  return config.pinterest.accessToken ? 'access token' : 'none';
+/** What the API's credential is (`access token`, `refresh token`, `demo token`, `none`), by the rule its client's auth follows. */
+function credentials(config: Config, api: ApiDefinition): string {
+  if (config.demo && api.demo) return 'demo token';
+  const { auth } = apiConnection(config, api);
+  if (auth.kind === 'oauth-refresh') return 'refresh token';
+  return auth.token ? auth.tokenName : 'none';
 }
 
 export function startupFacts(config: Config, app: App): StartupFacts {
   const { approval } = config;
+  const main = apiConnection(config, MAIN_API);
   return {
     version: VERSION,
     transport: config.transport,
-    environment: pinterestEnvironment(config),
-    api_host: new URL(config.pinterest.baseUrl).host,
-    credentials: credentials(config),
-    ...(config.whop.apiKey ? { whop: 'api key' as const } : {}),
+    environment: main.environment,
+    api_host: new URL(main.baseUrl).host,
+    credentials: credentials(config, MAIN_API),
+    ...Object.fromEntries(OTHER_APIS.filter((api) => isTurnedOn(config, api)).map((api) => [api.id, credentials(config, api)])),
     store: describeStore(config.store),
     approval: `${approval.mode === 'auto' && approval.modelFallback ? 'auto (model fallback)' : approval.mode} via ${approval.channels.join(',') || 'no channel'}`,
     mode: config.mode,
@@ -56,9 +65,13 @@ export function startupLine(facts: StartupFacts): string {
     facts.mode === 'discover'
       ? `discover mode: ${facts.tools_listed} meta-tools reach ${facts.tools_callable} tools`
       : `${facts.tools_listed} tools listed`;
+  const others = OTHER_APIS.flatMap((api) => {
+    const credential = (facts as Readonly<Record<string, unknown>>)[api.id];
+    return credential ? [`, ${api.label} with ${String(credential)}`] : [];
+  });
   return [
     `pinterest-api-mcp ${facts.version} ready on ${facts.transport}`,
-    `Pinterest ${facts.environment} (${facts.api_host}) with ${facts.credentials}${facts.whop ? ', Whop with api key' : ''}`,
+    `${MAIN_API.label} ${facts.environment} (${facts.api_host}) with ${facts.credentials}${others.join('')}`,
     `store ${facts.store}`,
     `approval ${facts.approval}`,
     `toolsets ${facts.toolsets.join(',') || '(none)'}${facts.read_only ? ' (read-only)' : ''}`,

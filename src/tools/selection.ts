@@ -1,8 +1,8 @@
 // Which tools a session sees and may call: toolsets, single tools, exclusions and read-only (the last two win over everything).
-import { ConfigError, type Config } from '../config/config.js';
+import { CONFIGURED_APIS, ConfigError, type Config, isTurnedOn } from '../config/index.js';
 import { closest } from '../core/suggest.js';
 import type { ToolDef } from './registry.js';
-import { DEFAULT_TOOLSETS, TOOLSETS, type ToolsetName } from '../apis/toolsets.js';
+import { DEFAULT_TOOLSETS, TOOLSETS } from '../apis/toolsets.js';
 
 export interface Selection {
   /** Tools that are listed and callable, in catalog order. */
@@ -13,7 +13,7 @@ export interface Selection {
 
 export function selectTools(
   all: readonly ToolDef[],
-  config: Pick<Config, 'toolsets' | 'tools' | 'excludeTools' | 'readOnly' | 'mode' | 'whop'>,
+  config: Pick<Config, 'toolsets' | 'tools' | 'excludeTools' | 'readOnly' | 'mode' | 'apis'>,
 ): Selection {
   const known = Object.keys(TOOLSETS);
   for (const name of config.toolsets) {
@@ -33,7 +33,8 @@ export function selectTools(
   const everything = config.toolsets.includes('all') || (config.mode === 'discover' && config.toolsets.length === 0);
   const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
   if (sets.size === 0) for (const name of DEFAULT_TOOLSETS) sets.add(name);
-  if (config.whop.apiKey) sets.add('whop' satisfies ToolsetName);
+  // An API that is off until it is set up (its key given) brings its toolsets once it is.
+  for (const api of CONFIGURED_APIS) if (api.turnedOnBy && isTurnedOn(config, api)) for (const name of api.turnedOnBy.toolsets) sets.add(name);
   const extra = new Set(config.tools);
   const excluded = new Set(config.excludeTools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);

@@ -8,7 +8,7 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import { type AuthInfo, createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import type { Config } from '../config/config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { BodyTooLarge, bearerMatches, clientAddress, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';

@@ -2,7 +2,7 @@
 import { serveStdio as serve } from '@modelcontextprotocol/server/stdio';
 import { LocalApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import type { Config } from '../config/config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { type App, createApp } from '../server/app.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { PageApprover, csrfOf, recordingBrowser } from '../helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from '../helpers/harness.js';

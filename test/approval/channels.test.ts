@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, SEED, startEmulator } from '../../fakes/pinterest/server.js';
 import type { AuditEntry } from '../../src/guard/audit.js';
 import { PageApprover, recordingBrowser } from '../helpers/approver.js';

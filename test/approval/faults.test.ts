@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Approvals } from '../../src/guard/approvals.js';
 import { CONFIRMATION_TOKENS, Confirmations } from '../../src/guard/tokens.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { App } from '../../src/server/app.js';
 import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../../src/core/store.js';

@@ -9,7 +9,7 @@ import { selectTools } from '../../src/tools/selection.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/apis/toolsets.js';
 import { pinterestApi } from '../../src/apis/index.js';
 import { VERSION } from '../../src/core/version.js';
-import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../../src/config/config.js';
+import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../../src/config/index.js';
 import { MONEY_KIND_HELP, MONEY_KINDS } from '../../src/money/kinds.js';
 import { SERVER_ENTRY } from '../helpers/harness.js';
 
@@ -27,7 +27,7 @@ function refusal(argv: string[], env: Record<string, string> = {}): string {
 }
 
 const BOOLEANS: { env: string; flag?: string; read: (c: Config) => boolean }[] = [
-  { env: 'PINTEREST_SANDBOX', read: (c) => c.pinterest.sandbox },
+  { env: 'PINTEREST_SANDBOX', read: (c) => c.apis.pinterest.sandbox },
   { env: 'PINTEREST_MCP_STATEFUL', flag: '--stateful', read: (c) => c.stateful },
   { env: 'PINTEREST_MCP_READ_ONLY', flag: '--read-only', read: (c) => c.readOnly },
   { env: 'PINTEREST_MCP_DEMO', flag: '--demo', read: (c) => c.demo },
@@ -139,8 +139,8 @@ describe('flags and variables', () => {
 
   it('refuses a base URL that is not http(s)', () => {
     expect(refusal([], { PINTEREST_API_BASE_URL: 'api.pinterest.com/v5' })).toContain('PINTEREST_API_BASE_URL');
-    expect(fromEnv({ PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5//' }).pinterest.baseUrl).toBe('http://127.0.0.1:9/v5');
-    expect(fromEnv({ PINTEREST_SANDBOX: 'yes' }).pinterest.baseUrl).toBe('https://api-sandbox.pinterest.com/v5');
+    expect(fromEnv({ PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5//' }).apis.pinterest.baseUrl).toBe('http://127.0.0.1:9/v5');
+    expect(fromEnv({ PINTEREST_SANDBOX: 'yes' }).apis.pinterest.baseUrl).toBe('https://api-sandbox.pinterest.com/v5');
   });
 });
 

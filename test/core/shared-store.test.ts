@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OAUTH_STORE_KEY } from '../../src/http/auth.js';
+import { OAUTH_STORE_KEY } from '../../src/apis/pinterest/settings.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { CONFIRMATION_TOKENS, Confirmations, requestHash } from '../../src/guard/tokens.js';
 import { SharedStore, type Store, createStore } from '../../src/core/store.js';

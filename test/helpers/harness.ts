@@ -4,7 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { type CallToolResult, type ElicitRequest, ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { App } from '../../src/server/app.js';

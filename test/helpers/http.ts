@@ -5,7 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Emulator } from '../../fakes/pinterest/server.js';
 import { type Logger, createLogger } from '../../src/core/logger.js';
 import { type App, createApp } from '../../src/server/app.js';

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport as LegacyHttpTransport } from '@modelcont
 import { CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { createLogger } from '../../src/core/logger.js';
 import { type Store, createStore } from '../../src/core/store.js';

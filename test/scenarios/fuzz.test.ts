@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ResponseCatalog, SchemaFacts } from '../../src/apis/types.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
 import { type Emulator, SEED as IDS, startEmulator } from '../../fakes/pinterest/server.js';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../../fakes/whop/server.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { pinterestApi } from '../../src/apis/index.js';
-import { SETTINGS, loadConfig } from '../../src/config/config.js';
+import { SETTINGS, loadConfig } from '../../src/config/index.js';
 import { toolsOfClass } from '../../src/apis/classification.js';
 import { buildTools } from '../../src/tools/registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/apis/toolsets.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { compactSchema, fullInputSchema, listingStamp } from '../../src/tools/listing.js';
 import { createStdioApp } from '../../src/transports/stdio.js';

@@ -2,7 +2,7 @@
 // After an intended change: `npx vitest run test/tools/listing-snapshot.test.ts -u`, and read the diff.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 

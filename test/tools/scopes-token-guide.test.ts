@@ -12,7 +12,7 @@ import {
   updateTokenGuide,
 } from '../../src/tools/scopes.js';
 import type { OperationFacts } from '../../src/apis/types.js';
-import { SETTINGS } from '../../src/config/config.js';
+import { SETTINGS } from '../../src/config/index.js';
 import { type ToolDef, buildTools } from '../../src/tools/registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/apis/toolsets.js';
 

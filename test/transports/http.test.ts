@@ -7,7 +7,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { assertSafeBinding, isLoopbackHost } from '../../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from '../helpers/harness.js';

@@ -6,5 +6,4 @@ export const PINTEREST_CURRENCY: AccountCurrency = {
     const account = args.ad_account_id;
     return typeof account === 'string' ? { tool: 'ad_accounts_get', args: { ad_account_id: account }, pick: answerField('currency'), name: answerField('name') } : undefined;
   },
-  assumable: false,
 };

@@ -12,6 +12,7 @@ import { PINTEREST_ACCOUNTS } from './account-fields.js';
 import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
+import { pinterestConnection } from './settings.js';
 
 /** Pinterest: `bookmark` in and out, items under `items`. */
 const BOOKMARKS: Paging = {
@@ -24,7 +25,7 @@ const BOOKMARKS: Paging = {
 };
 
 export const pinterestApi = {
-  id: 'pinterest',
+  id: 'pinterest' as const,
   label: 'Pinterest',
   catalog: pinterestCatalog,
   texts: pinterestDescriptions,
@@ -51,5 +52,7 @@ export const pinterestApi = {
   fieldNotes: PINTEREST_FIELD_NOTES,
   // Its user tokens (the authorization-code flow): the only OAuth scheme this server sends.
   oauthScheme: 'pinterest_oauth2',
+  // Configuration and connection
+  ...pinterestConnection,
 } satisfies ApiDefinition;
 

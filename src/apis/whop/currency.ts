@@ -28,8 +28,7 @@ export const WHOP_CURRENCY_SOURCES: Readonly<Record<string, (args: Args) => Curr
   },
 };
 
-/** Where the account reports none yet (no campaign with a spend_currency), the operator's WHOP_CURRENCY is assumed. */
+/** Where the account reports none yet (no campaign with a spend_currency), the operator's WHOP_CURRENCY is assumed (its connection's `assumedCurrency`). */
 export const WHOP_CURRENCY: AccountCurrency = {
   source: (args, tool) => (tool ? WHOP_CURRENCY_SOURCES[tool]?.(args) : undefined),
-  assumable: true,
 };

@@ -9,6 +9,7 @@ import { WHOP_CURRENCY } from './currency.js';
 import { WHOP_PLAIN } from './plain.js';
 import { whopCatalog } from './catalog.generated.js';
 import { whopDescriptions } from './descriptions.js';
+import { whopConnection } from './settings.js';
 
 /** Whop (GraphQL-style cursors): `first`/`after` in, `{data, page_info: {end_cursor, has_next_page}}` out. */
 const CURSORS: Paging = {
@@ -24,7 +25,7 @@ const CURSORS: Paging = {
 };
 
 export const whopApi = {
-  id: 'whop',
+  id: 'whop' as const,
   label: 'Whop',
   catalog: whopCatalog,
   texts: whopDescriptions,
@@ -41,5 +42,7 @@ export const whopApi = {
   plain: WHOP_PLAIN,
   fieldNotes: [],
   inInstructions: 'Whop ads (whop_*)',
+  // Configuration and connection
+  ...whopConnection,
 } satisfies ApiDefinition;
 

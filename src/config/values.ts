@@ -1,0 +1,113 @@
+// The server's own kinds of setting value: store, files, approvers, confirm-writes and caps (the generic ones are in core/settings).
+import { readFileSync } from 'node:fs';
+import { OPTIONAL_HOLDS, type OptionalHold } from '../apis/classification.js';
+import { type Caps, CapSettingError, parseCaps } from '../money/cap-settings.js';
+import { secretProblem } from '../core/redact.js';
+import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries } from '../core/settings.js';
+import { closest } from '../core/suggest.js';
+
+/** Which classes are held on top of the always-held ones (spend, access, entity, unclassified), or every write. */
+export type ConfirmWrites = ReadonlySet<OptionalHold> | 'all';
+
+/** Someone who may approve held writes on the HTTP transport's /approvals page. */
+export interface Approver {
+  id: string;
+  token: string;
+}
+
+/** `memory`, `sqlite:PATH` or `redis(s)://…`, none with an empty part; other forms are refused when the store opens. */
+export const storeSpec: ValueType<string> = {
+  parse(value) {
+    if (/^sqlite:(\/\/)?$/.test(value)) throw new Refused(`has an empty path after sqlite: ${UNSET_HINT} Set it, or give a file, e.g. sqlite:./pinterest-mcp.sqlite`);
+    const empty = /^rediss?:\/\//.test(value) ? emptyUrlPart(value) : undefined;
+    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole redis:// URL`);
+    return value;
+  },
+};
+
+/** A file the server writes to; a path ending in a separator names a directory, as `/var/log/${NAME}` does with NAME unset. */
+export const writtenFile: ValueType<string> = {
+  parse(path) {
+    if (/[/\\]$/.test(path)) throw new Refused(`names a directory, not a file: ${UNSET_HINT} Set it, or name the file; got "${path}"`);
+    return path;
+  },
+};
+
+/** A mounted secret's file, whole; a file that cannot be read is refused (its content is never printed). */
+function secretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Refused(`cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/** The first line of a file (a mounted secret); the file's content is never printed. */
+export const firstLineOfFile: ValueType<string> = {
+  parse(path) {
+    const line = secretFile(path).split(/\r?\n/)[0].trim();
+    if (!line) throw new Refused(`is empty: ${path}`);
+    return line;
+  },
+};
+
+/** `id=token` entries (a bare token is the approver `approver`), comma-separated or one per line; ids are unique. */
+function approverEntries(value: string): Approver[] {
+  const approvers: Approver[] = [];
+  for (const entry of entries(value, { separator: /,|\r?\n/, named: 'comma or blank line' })) {
+    const equals = entry.indexOf('=');
+    const id = equals >= 0 ? entry.slice(0, equals).trim() : 'approver';
+    const token = equals >= 0 ? entry.slice(equals + 1).trim() : entry;
+    if (!id) throw new Refused(`has an entry that starts with = (an empty approver id): ${UNSET_HINT} Entries look like alice=TOKEN`);
+    if (!/^[\w.@-]{1,64}$/.test(id)) throw new Refused('approver ids are 1 to 64 letters, digits or ._@- (entries look like alice=TOKEN)');
+    const problem = secretProblem(token);
+    if (problem) throw new Refused(`has a token that ${problem}`);
+    if (approvers.some((a) => a.id === id)) throw new Refused(`names the approver ${id} twice`);
+    approvers.push({ id, token });
+  }
+  return approvers;
+}
+
+export const approverTokens: ValueType<Approver[]> = { parse: approverEntries };
+
+/** Approvers from a file (a mounted secret), one `id=token` per line; the file's content is never printed. */
+export const approverTokensFile: ValueType<Approver[]> = {
+  parse(path) {
+    // One line end closes a text file; any other blank line is an entry left empty.
+    const content = secretFile(path).replace(/\r?\n$/, '');
+    if (!content.trim()) throw new Refused(`is empty: ${path}`);
+    return approverEntries(content);
+  },
+};
+
+/** `--confirm-writes`: `all`, or classes held on top of the always-held ones; `spend` names those and adds nothing. */
+export const confirmWrites: ValueType<ConfirmWrites> = {
+  parse(value) {
+    const names = entries(value);
+    if (names.length === 1 && names[0] === 'all') return 'all';
+    const valid = ['spend', ...OPTIONAL_HOLDS];
+    const held = new Set<OptionalHold>();
+    for (const name of names) {
+      if (name === 'all') throw new Refused(`takes all alone (it holds every write); got "${value}"`);
+      if (!valid.includes(name)) {
+        const near = closest(name, [...valid, 'all'], 2);
+        throw new Refused(`has an unknown class "${name}"${near.length ? ` (closest: ${near.join(', ')})` : ''}; name spend, data, destructive in any combination, or all`);
+      }
+      if (names.indexOf(name) !== names.lastIndexOf(name)) throw new Refused(`names ${name} twice`);
+      if (name !== 'spend') held.add(name as OptionalHold);
+    }
+    return held;
+  },
+};
+
+/** `kind=amount [CODE]` entries (src/money/cap-settings.ts): a known money kind, one cap per kind and currency. */
+export const caps: ValueType<Caps> = {
+  parse(value) {
+    try {
+      return parseCaps(entries(value));
+    } catch (error) {
+      if (error instanceof CapSettingError) throw new Refused(error.message);
+      throw error;
+    }
+  },
+};
