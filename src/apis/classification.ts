@@ -1,6 +1,6 @@
 // The classes of writes and what the guard does with each; every API's adapter classifies each of its non-GET operations once, as data.
 //
-// Classes (the guard's rules, in `guard.ts`):
+// Classes (the guard's rules, in `src/guard/decide.ts`):
 // - `read`: a POST that only computes or reads (previews, quotes, report jobs, filtered reads); sent at once, and
 //   a read for `--read-only` and the tool annotations.
 // - `neutral`: writes that cannot change how much is spent, when, on what or on whom, and send no one's personal

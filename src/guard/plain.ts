@@ -19,7 +19,7 @@ export interface PlainInput {
   /** The account's currency where known: amounts read from the API are shown in it, else marked unknown. */
   currency?: string;
   entities: readonly LocatedEntity[];
-  /** The held changes, with current values added (see guard.ts withCurrentValues). */
+  /** The held changes, with current values added (see withCurrentValues in prepare.ts). */
   changes: readonly Change[];
   /** What an updated entity looks like now; undefined when unknown. */
   current(kind: EntityKind, id: string | undefined): Promise<Entity | undefined>;

@@ -2,7 +2,7 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,7 +162,9 @@ describe('the npm tarball', () => {
     expect(expected.filter((f) => !files.includes(f))).toEqual([]);
     // Lean: the two bundles and the listing cache are all of dist/ (no compiled tree, no fakes beside them).
     expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(['dist/fake-api.js', 'dist/index.js', 'dist/listings.json']);
-    expect(files.filter((f) => /^(test|src|scripts|bench)\//.test(f) || /\.[cm]?ts$/.test(f) || f.endsWith('.map'))).toEqual([]);
+    // The README states the tarball's size (about 760 KB); a compiled tree or the fakes beside the bundles would pass 900 KB.
+    expect(statSync(tarball).size).toBeLessThan(900_000);
+    expect(files.filter((f) => /^(test|src|scripts|bench|fakes|reference)\//.test(f) || /\.[cm]?ts$/.test(f) || f.endsWith('.map'))).toEqual([]);
     // Installed with --ignore-scripts above: a script of ours that must run at install time would be skipped there.
     expect(Object.keys(pkg.scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
   });
