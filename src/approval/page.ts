@@ -171,7 +171,7 @@ function accountShort(approval: Approval): string {
 function askedBy(caller: Caller | undefined): string {
   if (!caller) return 'unknown';
   const client = caller.client ? oneLine(caller.client, 80) : 'a client that gave no name';
-  const where = caller.transport === 'stdio' ? 'over stdio on this computer' : `over HTTP from ${oneLine(caller.address ?? 'an unknown address', 60)}`;
+  const where = oneLine(caller.where ?? `over ${caller.transport}`, 80);
   // A prefix tells sessions apart without showing the whole session id.
   const session = caller.session ? `, session ${oneLine(caller.session.slice(0, 8), 8)}…` : '';
   return `${client}, ${where}${session}`;

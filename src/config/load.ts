@@ -14,6 +14,7 @@ import {
   type PlacedConfig,
   SERVER_SETTINGS,
   SETTINGS,
+  TRANSPORTS,
   type Transport,
 } from './settings.js';
 
@@ -162,7 +163,7 @@ function parseFlags(argv: string[]): FlagValues {
 }
 
 /**
- * The approval channels in force: the operator's list, else the transport's default (stdio: the client is the
+ * The approval channels in force: the operator's list, else the transport's default (TRANSPORTS; stdio: the client is the
  * person's own app, so its dialog counts; HTTP: the client is usually a bot, so only the page). `model` mode sends
  * held writes on the model's token, and a dialog where allowed; it serves no approval page.
  */
@@ -170,9 +171,9 @@ function approvalChannels(mode: ApprovalMode, listed: readonly string[] | undefi
   const given = listed as ApprovalChannel[] | undefined;
   if (mode === 'model') {
     if (given?.includes('page')) throw new ConfigError('--approval-channels page needs --approval person or auto: with --approval model the model confirms held writes itself');
-    return ['token', ...(given ?? (transport === 'stdio' ? ['dialog' as const] : []))];
+    return ['token', ...(given ?? TRANSPORTS[transport].channels.model)];
   }
-  const channels = given ?? (transport === 'stdio' ? ['dialog', 'page'] : ['page']);
+  const channels = given ?? TRANSPORTS[transport].channels.person;
   return [...new Set(channels)];
 }
 

@@ -26,12 +26,23 @@ function setting<T extends string | number | boolean | object | undefined, const
 }
 
 /**
+ * The transports `--transport` offers, and whose approval counts on each unless `--approval-channels` says otherwise
+ * (with a person's approval, and with `--approval model`, which adds the model's token): a client on stdio is the
+ * person's own app, so its dialog counts; over HTTP the client is usually a bot, so only the page does. A new
+ * transport is a row here, its module in src/transports/, and its choice in src/cli.ts.
+ */
+export const TRANSPORTS = {
+  stdio: { channels: { person: ['dialog', 'page'], model: ['dialog'] } },
+  http: { channels: { person: ['page'], model: [] } },
+} as const satisfies Record<string, { channels: { person: readonly ('dialog' | 'page')[]; model: readonly 'dialog'[] } }>;
+
+/**
  * The server's own settings once: flag, environment variable, type and range, default, help line and where the value
  * goes. loadConfig reads them all, helpText prints them, and the README's configuration table is checked against them.
  * Ranges not fixed elsewhere: timeouts stop at 10 minutes per attempt and an hour overall, retries at 10.
  */
 export const SERVER_SETTINGS = {
-  transport: setting({ to: 'transport', flag: 'transport', env: 'PINTEREST_MCP_TRANSPORT', type: oneOf(['stdio', 'http'] as const), default: 'stdio', help: 'how clients connect' }),
+  transport: setting({ to: 'transport', flag: 'transport', env: 'PINTEREST_MCP_TRANSPORT', type: oneOf(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[]), default: 'stdio', help: 'how clients connect' }),
   host: setting({ to: 'host', flag: 'host', env: 'PINTEREST_MCP_HOST', type: text, default: '127.0.0.1', help: 'HTTP bind address' }),
   port: setting({ to: 'port', flag: 'port', env: 'PINTEREST_MCP_PORT', type: integer(0, 65_535), default: 3000, help: 'HTTP port; 0 picks any free port' }),
   stateful: setting({ to: 'stateful', flag: 'stateful', env: 'PINTEREST_MCP_STATEFUL', type: boolean, default: false, help: 'keep HTTP sessions for 2025-era clients (their dialogs over HTTP need one)' }),

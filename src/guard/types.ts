@@ -44,7 +44,10 @@ export type OpenUrl = (url: string, message: string) => void;
 
 /** Who sent a tool call, as far as the transport knows: what approvals, the page and the audit say about who asked. */
 export interface Caller {
-  transport: 'stdio' | 'http';
+  /** The transport's name (`stdio`, `http`). */
+  transport: string;
+  /** How the client is connected, in words for a person (`over stdio on this computer`, `over HTTP from 10.0.0.7`). */
+  where?: string;
   /** The client's name and version as it declared them (initialize, or the 2026-07-28 request envelope). */
   client?: string;
   /** The 2025-era session (stateful HTTP), when there is one. */

@@ -32,7 +32,10 @@ import { serverInstructions } from './instructions.js';
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as const;
 
 /** The transport end of a protocol server: which transport, and the client's address (HTTP) or `stdio`. */
-export type Peer = Pick<Caller, 'transport' | 'address'>;
+export type Peer = Pick<Caller, 'transport' | 'address' | 'where'>;
+
+/** The one client of a stdio server, the person's own app on this computer: also the peer of a server made without one. */
+export const STDIO_PEER: Peer = { transport: 'stdio', address: 'stdio', where: 'over stdio on this computer' };
 
 /** Time beyond the client's whole timeout after which an approved write still `sending` counts as interrupted, ms. */
 const SEND_MARGIN_MS = 5_000;
@@ -235,7 +238,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     storeKind: storeKind(config.store),
     listTools,
     listedCount: directTools.length + metaTools.length,
-    createServer(era = 'legacy', peer = { transport: 'stdio', address: 'stdio' }) {
+    createServer(era = 'legacy', peer: Peer = STDIO_PEER) {
       const server = new Server(SERVER_INFO, {
         instructions,
         capabilities: { tools: {}, logging: {}, prompts: {} },

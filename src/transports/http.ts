@@ -10,6 +10,7 @@ import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
+import { oneLine } from '../core/display.js';
 import { BodyTooLarge, bearerMatches, clientAddress, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
@@ -92,7 +93,12 @@ const SWEEP_MS = 60_000;
 /** The peer a request's auth info names (see serveModern): HTTP, from the address the transport saw. */
 function peerOf(authInfo: AuthInfo | undefined): Peer {
   const address = authInfo?.extra?.address;
-  return { transport: 'http', address: typeof address === 'string' ? address : 'unknown' };
+  return httpPeer(typeof address === 'string' ? address : 'unknown');
+}
+
+/** An HTTP client at `address`, as approvals and the page name it. */
+function httpPeer(address: string): Peer {
+  return { transport: 'http', address, where: `over HTTP from ${oneLine(address, 60)}` };
 }
 
 /** What the modern handler is told about a request: where it came from, and nothing secret. */
@@ -300,7 +306,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
    * logging level was set, no dialog can be asked), and JSON costs about a tenth less server CPU than an event stream (bench:http-raw).
    */
   async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = app.createServer('legacy', { transport: 'http', address: clientAddress(req.socket.remoteAddress) });
+    const server = app.createServer('legacy', httpPeer(clientAddress(req.socket.remoteAddress)));
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
     res.once('close', () => {
       transport.close().catch(() => {});
@@ -350,7 +356,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     const id = randomUUID();
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
     transport.onclose = () => sessions.remove(id);
-    const session: Session = { id, client, server: app.createServer('legacy', { transport: 'http', address: client }), transport, lastSeen: performance.now(), busy: 0 };
+    const session: Session = { id, client, server: app.createServer('legacy', httpPeer(client)), transport, lastSeen: performance.now(), busy: 0 };
     sessions.add(session);
     return session;
   }

@@ -4,7 +4,7 @@ import { LocalApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
-import { type App, createApp } from '../server/app.js';
+import { type App, STDIO_PEER, createApp } from '../server/app.js';
 
 /**
  * stdio's approvals: the person's own computer. The approval page runs on loopback and opens in their browser with a
@@ -35,7 +35,7 @@ export function stdioApprovalSurface(config: Pick<Config, 'approval'>): Approval
 }
 
 export async function serveStdio(app: App, logger: Logger): Promise<() => Promise<void>> {
-  const handle = serve(({ era }) => app.createServer(era, { transport: 'stdio', address: 'stdio' }), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
+  const handle = serve(({ era }) => app.createServer(era, STDIO_PEER), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
   return () => handle.close();
 }
 
