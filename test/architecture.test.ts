@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { codeWords } from './helpers/code-words.js';
 import { APIS } from '../src/apis/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -115,18 +116,14 @@ const API_NAMES = APIS.map((api) => {
  * starts with an API's id (`WHOP_CURRENCY_SOURCES`, `whopNamed`, `config.pinterest`). One entry per name and line.
  */
 function apiNamings(file: string, text: string): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found = new Set<string>();
-  const note = (node: ts.Node, what: string) => found.add(`${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${what}`);
-  const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) {
-      if (API_NAMES.some((api) => node.text.toLowerCase() === api.id || (api.prefix !== '' && node.text.startsWith(api.prefix)))) note(node, JSON.stringify(node.text));
-    } else if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
-      if (API_NAMES.some((api) => api.identifier.test(node.text))) note(node, node.text);
+  for (const word of codeWords(file, text) ?? []) {
+    if (word.kind === 'literal' && API_NAMES.some((api) => word.text.toLowerCase() === api.id || (api.prefix !== '' && word.text.startsWith(api.prefix)))) {
+      found.add(`${file}:${word.line} ${JSON.stringify(word.text)}`);
+    } else if (word.kind === 'identifier' && API_NAMES.some((api) => api.identifier.test(word.text))) {
+      found.add(`${file}:${word.line} ${word.text}`);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+  }
   return [...found];
 }
 

@@ -1,13 +1,13 @@
 // Each API is configured and connected through its adapter: its settings reach config.apis.<id>, and generic code names no API.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { APIS } from '../../src/apis/index.js';
 import { TOOLSETS } from '../../src/apis/toolsets.js';
 import { CONFIGURED_APIS, SERVER_SETTINGS, SETTINGS, apiConnection, loadConfig } from '../../src/config/index.js';
 import { buildTools } from '../../src/tools/registry.js';
 import { selectTools } from '../../src/tools/selection.js';
+import { codeWords } from '../helpers/code-words.js';
 import { TOKEN, startStdio } from '../helpers/harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -116,17 +116,10 @@ describe('generic code', () => {
     path.endsWith('.ts') ? [path] : readdirSync(join(root, path), { withFileTypes: true }).flatMap((e) => filesOf(`${path}/${e.name}`));
 
   /** Identifiers and literal texts of a file or of one function in it; comments are not code. */
-  function codeWords(file: string, only?: string): string[] {
-    const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
-    const words: string[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isIdentifier(node) || ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node)) words.push(node.text);
-      node.forEachChild(visit);
-    };
-    const start = only ? source.statements.find((s) => ts.isFunctionDeclaration(s) && s.name?.text === only) : source;
-    expect(start, `${file} ${only ?? ''}`).toBeDefined();
-    visit(start!);
-    return words;
+  function wordsOf(file: string, only?: string): string[] {
+    const words = codeWords(file, readFileSync(join(root, file), 'utf8'), only);
+    expect(words, `${file} ${only ?? ''}`).toBeDefined();
+    return words!.map((word) => word.text);
   }
 
   it('names no API (its id, label or variables) in the configuration, clients, selection, start-up line, CLI or deployments', () => {
@@ -134,13 +127,13 @@ describe('generic code', () => {
     const pattern = new RegExp(names.map((name) => name.replace(/[^\w]/g, '\\$&')).join('|'), 'i');
     const sources: [string, string?][] = [...GENERIC.flatMap((path) => filesOf(path).map((file): [string] => [file])), ['src/server/app.ts', 'deploymentsOf']];
     const named = sources.flatMap(([file, only]) =>
-      codeWords(file, only).flatMap((word) => (pattern.test(word.replace(PRODUCT, '')) ? [`${relative(root, join(root, file))}: ${word}`] : [])),
+      wordsOf(file, only).flatMap((word) => (pattern.test(word.replace(PRODUCT, '')) ? [`${relative(root, join(root, file))}: ${word}`] : [])),
     );
     expect(named).toEqual([]);
   });
 
   it('the check can fail: it sees an API named in code', () => {
     const pattern = new RegExp(CONFIGURED_APIS.map((api) => api.label).join('|'), 'i');
-    expect(codeWords('src/apis/pinterest/settings.ts').some((word) => pattern.test(word.replace(PRODUCT, '')))).toBe(true);
+    expect(wordsOf('src/apis/pinterest/settings.ts').some((word) => pattern.test(word.replace(PRODUCT, '')))).toBe(true);
   });
 });
