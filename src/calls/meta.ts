@@ -1,7 +1,7 @@
 // Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { type JsonSchema, compactSchema, fullInputSchema, listedAnnotations } from '../tools/listing.js';
+import { type JsonSchema, cachedInputSchema, compactSchema, fullInputSchema, listedAnnotations } from '../tools/listing.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult, validationError } from '../core/results.js';
 import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
@@ -22,22 +22,26 @@ export function meta(
   name: string,
   title: string,
   description: string,
-  input: z.ZodObject,
+  /** The input schema, or a function that builds it on first use (a workflow's is built from its tools' schemas). */
+  inputOf: z.ZodObject | (() => z.ZodObject),
   annotations: Tool['annotations'],
   run: (args: any, ctx: CallContext) => Promise<ToolAnswer>,
 ): MetaTool {
   let listing: Tool | undefined;
+  let built: z.ZodObject | undefined;
+  const input = () => (built ??= typeof inputOf === 'function' ? inputOf() : inputOf);
   return {
     name,
     get listing() {
       if (!listing) {
-        const inputSchema = compactSchema(z.toJSONSchema(input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema);
+        const inputSchema =
+          cachedInputSchema(name) ?? compactSchema(z.toJSONSchema(input(), { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema);
         listing = { name, title, description, inputSchema: inputSchema as Tool['inputSchema'], annotations: listedAnnotations(annotations ?? {}) };
       }
       return listing;
     },
     async run(args, ctx) {
-      const parsed = input.safeParse(args ?? {}, { reportInput: true });
+      const parsed = input().safeParse(args ?? {}, { reportInput: true });
       if (!parsed.success) return validationError(name, parsed.error.issues);
       return run(parsed.data, ctx);
     },

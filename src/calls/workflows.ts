@@ -34,13 +34,14 @@ export function reportWorkflow(
   const create = byName.get('analytics_create_report');
   const get = byName.get('analytics_get_report');
   if (!create || !get || selection.refusal(create) || selection.refusal(get)) return undefined;
-  const shape = create.input.shape;
-  const input = z.strictObject({
-    ad_account_id: shape.ad_account_id,
-    body: shape.body,
-    timeout_seconds: z.int().min(5).max(900).optional().describe('Give up waiting after this long (default 300).'),
-    max_rows: z.int().min(0).max(200).optional().describe('Rows to include in the result (default 20).'),
-  });
+  // Built on first use (a call, or a listing without the build's cache): the create tool's schema is costly to make.
+  const input = () =>
+    z.strictObject({
+      ad_account_id: create.input.shape.ad_account_id,
+      body: create.input.shape.body,
+      timeout_seconds: z.int().min(5).max(900).optional().describe('Give up waiting after this long (default 300).'),
+      max_rows: z.int().min(0).max(200).optional().describe('Rows to include in the result (default 20).'),
+    });
   const contentOf = (r: ToolAnswer) => ((isQuestion(r) || isHeld(r) ? undefined : r.structuredContent) ?? {}) as Record<string, unknown>;
 
   const tool = meta(

@@ -29,7 +29,7 @@ function setting<T extends string | number | boolean | object | undefined, const
  * The transports `--transport` offers, and whose approval counts on each unless `--approval-channels` says otherwise
  * (with a person's approval, and with `--approval model`, which adds the model's token): a client on stdio is the
  * person's own app, so its dialog counts; over HTTP the client is usually a bot, so only the page does. A new
- * transport is a row here, its module in src/transports/, and its choice in src/cli.ts.
+ * transport is a row here, its module in src/transports/, and its choice in src/cli/serve.ts.
  */
 export const TRANSPORTS = {
   stdio: { channels: { person: ['dialog', 'page'], model: ['dialog'] } },

@@ -17,7 +17,7 @@ import { loadPrompts, registerPrompts } from './prompts.js';
 import { redactor } from '../core/redact.js';
 import { SharedStore, type Store, createStore, describeStore, purgeExpired, storeKind } from '../core/store.js';
 import { fieldNote } from '../tools/field-notes.js';
-import { compactInputSchema, listingStamp, toolListing } from '../tools/listing.js';
+import { compactInputSchema, toolListing } from '../tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
 import { buildTools, type ToolDef } from '../tools/registry.js';
 import { errorResult, resultText } from '../core/results.js';
@@ -189,7 +189,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   let listed: Tool[] | undefined;
   const listTools = () =>
     (listed ??= [
-      ...directTools.map((t) => toolListing(t, compactInputSchema(t, () => listingStamp(tools)))),
+      ...directTools.map((t) => toolListing(t, compactInputSchema(t))),
       ...metaTools.map((m) => m.listing),
     ]);
   const jsonSchemaValidator = new AjvJsonSchemaValidator();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ToolDef } from './registry.js';
 import { walkJson } from '../core/walk.js';
+import { APIS } from '../apis/index.js';
 
 export type JsonSchema = Record<string, any>;
 
@@ -107,27 +108,29 @@ export interface ListingCache {
   schemas: Record<string, JsonSchema>;
 }
 
-export function listingStamp(tools: readonly ToolDef[]): string {
-  return [...new Set(tools.map((t) => `${t.api.id}:${t.api.catalog.source.sha256 ?? t.api.catalog.source.version}`))].join(',');
+/** The catalogs a listing cache is built from (every API's digest): a cache from other catalogs is ignored. */
+export function listingStamp(): string {
+  return APIS.map((api) => `${api.id}:${api.catalog.source.sha256 ?? api.catalog.source.version}`).join(',');
 }
 
 let cache: ListingCache | null | undefined;
-function cached(tool: ToolDef, stamp: () => string): JsonSchema | undefined {
+/** The compact input schema `npm run build` stored for the tool (or meta tool) named, if this build has one. */
+export function cachedInputSchema(name: string): JsonSchema | undefined {
   if (cache === undefined) {
     try {
       cache = JSON.parse(readFileSync(LISTING_CACHE, 'utf8')) as ListingCache;
     } catch {
       cache = null; // running from src (tests, tsx) or an incomplete build: compute instead
     }
-    if (cache && cache.stamp !== stamp()) cache = null;
+    if (cache && cache.stamp !== listingStamp()) cache = null;
   }
-  return cache?.schemas[tool.name];
+  return cache?.schemas[name];
 }
 
 const compact = new WeakMap<ToolDef, JsonSchema>();
 
-export function compactInputSchema(tool: ToolDef, stamp: () => string = () => ''): JsonSchema {
-  let schema = compact.get(tool) ?? cached(tool, stamp);
+export function compactInputSchema(tool: ToolDef): JsonSchema {
+  let schema = compact.get(tool) ?? cachedInputSchema(tool.name);
   if (!schema) schema = compactSchema(fullInputSchema(tool));
   compact.set(tool, schema);
   return schema;

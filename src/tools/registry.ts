@@ -77,7 +77,8 @@ export interface BuildOptions extends Omit<SchemaBuilderOptions, 'schemas'> {
 }
 
 export function buildTools(api: ApiDefinition, options: BuildOptions = {}): ToolDef[] {
-  const builder = new SchemaBuilder({ ...options, schemas: api.catalog.schemas });
+  // Made on the first input built: indexing every component schema costs start-up time a listing does not need.
+  let schemaBuilder: SchemaBuilder | undefined;
   const tools: ToolDef[] = [];
   for (const op of api.catalog.operations) {
     if (api.excluded[op.id]) continue;
@@ -90,6 +91,7 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
     /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
     let input: z.ZodObject | undefined;
     const buildInput = (): z.ZodObject => {
+      const builder = (schemaBuilder ??= new SchemaBuilder({ ...options, schemas: api.catalog.schemas }));
       const shape: Record<string, z.ZodType> = {};
       for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p, options);
       if (op.body) {

@@ -108,7 +108,7 @@ describe("each API's connection", () => {
 
 describe('generic code', () => {
   /** Code that must work for any API: it loops over APIS and reads the adapters' members. */
-  const GENERIC = ['src/config', 'src/http', 'src/tools/selection.ts', 'src/server/startup.ts', 'src/cli.ts'];
+  const GENERIC = ['src/config', 'src/http', 'src/tools/selection.ts', 'src/server/startup.ts', 'src/cli'];
   /** The product's own names, which are not an API's. */
   const PRODUCT = /PINTEREST_MCP_\w*|pinterest-api-mcp|pinterest-mcp/g;
 

@@ -1,22 +1,35 @@
-// The build-time listing cache must equal what the server computes from source, tool by tool.
+// What `npm run build` precomputes beside the bundle must equal what the server computes from source: every listed
+// tool's schema (dist/listings.json) and the --help text (dist/help.txt, which `--help` prints).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
+import { helpText, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { compactSchema, fullInputSchema, listingStamp } from '../../src/tools/listing.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 
-const cachePath = resolve(import.meta.dirname, '../../dist/listings.json');
+const dist = resolve(import.meta.dirname, '../../dist');
 
-it('dist/listings.json matches the listings computed from source', async () => {
-  const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { stamp: string; schemas: Record<string, unknown> };
+it('dist/listings.json matches the listings computed from source, API tools and workflows', async () => {
+  const cache = JSON.parse(readFileSync(resolve(dist, 'listings.json'), 'utf8')) as { stamp: string; schemas: Record<string, unknown> };
   const app = await createStdioApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
   try {
-    expect(cache.stamp).toBe(listingStamp(app.tools));
-    expect(Object.keys(cache.schemas).sort()).toEqual(app.tools.map((t) => t.name).sort());
+    expect(cache.stamp).toBe(listingStamp());
+    const listed = app.listTools();
+    expect(Object.keys(cache.schemas).sort()).toEqual(listed.map((t) => t.name).sort());
     for (const tool of app.tools) expect(cache.schemas[tool.name], tool.name).toEqual(compactSchema(fullInputSchema(tool)));
+    const workflows = listed.filter((t) => !app.tools.some((tool) => tool.name === t.name));
+    expect(workflows.map((t) => t.name)).toContain('analytics_run_report');
+    for (const tool of workflows) expect(cache.schemas[tool.name], tool.name).toEqual(tool.inputSchema);
   } finally {
     await app.close();
   }
+});
+
+it('--help prints the help text computed from source (dist/help.txt), and --version the version', () => {
+  const run = (arg: string) => execFileSync(process.execPath, [resolve(dist, 'index.js'), arg], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  expect(readFileSync(resolve(dist, 'help.txt'), 'utf8')).toBe(helpText());
+  expect(run('--help')).toBe(helpText());
+  expect(run('--version')).toMatch(/^\d+\.\d+\.\d+\n$/);
 });

@@ -1,11 +1,10 @@
-#!/usr/bin/env node
-// Command-line entry point: read the configuration, build the app, serve it over the chosen transport.
-import { DEMO_API, helpText, loadConfig, withDemoFake } from './config/index.js';
-import { createLogger } from './core/logger.js';
-import { createApp } from './server/app.js';
-import { startupFacts, startupLine } from './server/startup.js';
-import { createStdioApp, serveStdio } from './transports/stdio.js';
-import { VERSION } from './core/version.js';
+// Starts the server: read the configuration, build the app, serve it over the chosen transport (the entry, index.ts, loads this module only when there is a server to start).
+import { DEMO_API, helpText, loadConfig, withDemoFake } from '../config/index.js';
+import { createLogger } from '../core/logger.js';
+import { createApp } from '../server/app.js';
+import { startupFacts, startupLine } from '../server/startup.js';
+import { createStdioApp, serveStdio } from '../transports/stdio.js';
+import { VERSION } from '../core/version.js';
 
 /** The demo's fake API (of DEMO_API): its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
 const DEMO_FAKE_API = new URL('./fake-api.js', import.meta.url).href;
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   // The HTTP transport (and the web stack under it) loads only when asked for: stdio start-up stays small.
-  const http = config.transport === 'http' ? await import('./transports/http.js') : undefined;
+  const http = config.transport === 'http' ? await import('../transports/http.js') : undefined;
   if (http) http.assertSafeBinding(http.httpOptions(config)); // before anything connects
   let stopDemo = async () => {};
   if (config.demo) {
