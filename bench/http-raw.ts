@@ -1,17 +1,18 @@
 // Server CPU per stateless tool call under a cheap raw-HTTP load: 50 keep-alive connections replaying one fixed
-// tools/call per era (no SDK client in the loop, so the figure is the server's own cost, robust to a busy machine).
-// Usage: npm run build && npx tsx bench/http-raw.ts   (BENCH_TOOL=describe_tool for the MCP layer alone, BENCH_ERAS,
+// tools/call per era (no SDK client in the loop, so the figure is the server's own cost, robust to a busy machine),
+// beside the floor's (the bare SDK answering each call with one fetch, bench/floor/), rounds interleaved.
+// Target: project <= 1.15x the floor, both eras, with the guard and the redactor on (they always are).
+// Usage: npm run build && npm run bench:http-raw   (BENCH_TOOL=describe_tool for the MCP layer alone, BENCH_ERAS,
 // BENCH_ROUNDS=3, BENCH_SECONDS=4, BENCH_ENTRY=another build, BENCH_NODE_FLAGS=--cpu-prof ...)
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Era, eras } from './eras.js';
+import { cpuMs, floorEntry, median, projectEntry, root, sideBySide, writeFloorListing } from './floor/index.js';
 
-const root = resolve(import.meta.dirname, '..');
-const entry = process.env.BENCH_ENTRY ?? resolve(root, 'dist/index.js');
 const TOOL = process.env.BENCH_TOOL ?? 'ad_accounts_get';
+const TARGET_RATIO = 1.15;
 const args = TOOL === 'describe_tool' ? { name: 'ad_accounts_get' } : { ad_account_id: '549755885175' };
 const worker = new Worker(
   `import { startEmulator } from ${JSON.stringify(resolve(root, 'dist/fake-api.js'))};
@@ -21,26 +22,35 @@ const worker = new Worker(
   { eval: true, type: 'module' } as never,
 );
 const apiUrl = await new Promise<string>((res) => worker.once('message', res));
+const listing = await writeFloorListing([]);
 const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-const child = spawn(process.execPath, [...nodeFlags, entry, '--transport', 'http', '--port', '0'], {
-  env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token', PINTEREST_MCP_LOG_LEVEL: 'info' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let stderr = '';
-const url = new URL(
-  await new Promise<string>((res) =>
-    child.stderr.on('data', (chunk: Buffer) => {
+type Side = 'project' | 'floor';
+
+async function startServer(side: Side): Promise<{ url: URL; child: ChildProcess }> {
+  const command = side === 'project' ? [...nodeFlags, projectEntry, '--transport', 'http', '--port', '0'] : [floorEntry, '--http', '--port', '0'];
+  const child = spawn(process.execPath, command, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PINTEREST_API_BASE_URL: apiUrl,
+      PINTEREST_ACCESS_TOKEN: 'test-token',
+      PINTEREST_MCP_LOG_LEVEL: 'info',
+      FLOOR_LISTING: listing.file,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((res, rej) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk;
       const match = /"url":"(http:[^"]+\/mcp)"/.exec(stderr);
       if (match) res(match[1]);
-    }),
-  ),
-);
-/** CPU seconds (user + system) the server has used so far. */
-const cpu = () => {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
+    });
+    child.once('exit', (code) => rej(new Error(`${side} server exited with ${code}: ${stderr}`)));
+  });
+  return { url: new URL(url), child };
+}
+const servers = { project: await startServer('project'), floor: await startServer('floor') };
+
 const agent = new Agent({ keepAlive: true, maxSockets: 50 });
 const ACCEPT = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 /** What the v2 client sends for one call in each era (captured from it): stateless legacy needs no initialize. */
@@ -67,7 +77,7 @@ const reqs = {
     }),
   },
 };
-function one(era: Era): Promise<void> {
+function one(era: Era, url: URL): Promise<void> {
   const r = reqs[era];
   return new Promise((res, rej) => {
     const q = request(url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (resp) => {
@@ -85,7 +95,9 @@ function one(era: Era): Promise<void> {
   });
 }
 /** SECONDS of 50 concurrent loops of calls: calls/s, server CPU ms per call, and the server's share of a core. */
-async function load(era: Era, seconds: number) {
+async function load(era: Era, side: Side, seconds: number) {
+  const { url, child } = servers[side];
+  const cpu = () => cpuMs(child.pid)! / 1000;
   let calls = 0;
   const deadline = performance.now() + seconds * 1000;
   const cpuBefore = cpu();
@@ -93,7 +105,7 @@ async function load(era: Era, seconds: number) {
   await Promise.all(
     Array.from({ length: 50 }, async () => {
       while (performance.now() < deadline) {
-        await one(era);
+        await one(era, url);
         calls++;
       }
     }),
@@ -103,20 +115,26 @@ async function load(era: Era, seconds: number) {
   return { rate: calls / elapsed, msPerCall: (used * 1000) / calls, share: used / elapsed };
 }
 
-for (const era of eras) await load(era, 2); // warm-up
-const results: Record<string, { rate: number; msPerCall: number; share: number }[]> = {};
+const sides: Side[] = ['project', 'floor'];
+for (const era of eras) for (const side of sides) await load(era, side, 2); // warm-up
+const results = new Map<string, { rate: number; msPerCall: number; share: number }[]>();
 for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
-  for (const era of eras) (results[era] ??= []).push(await load(era, Number(process.env.BENCH_SECONDS ?? 4)));
+  for (const era of eras) {
+    for (const side of sides) {
+      const key = `${era} ${side}`;
+      results.set(key, [...(results.get(key) ?? []), await load(era, side, Number(process.env.BENCH_SECONDS ?? 4))]);
+    }
+  }
 }
-console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections (no target: the cost behind bench:http)`);
+console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections, medians of rounds (calls/s and the server's share of a core per round below)`);
 for (const era of eras) {
-  const rs = results[era]!;
-  const ms = rs.map((r) => r.msPerCall).sort((x, y) => x - y);
-  console.log(
-    `  ${era.padEnd(6)}  median ${ms[Math.floor(ms.length / 2)].toFixed(3)} ms  (rounds ${rs.map((r) => r.msPerCall.toFixed(3)).join(' ')}; ` +
-      `calls/s ${rs.map((r) => r.rate.toFixed(0)).join(' ')}; server at ${rs.map((r) => `${(r.share * 100).toFixed(0)}%`).join(' ')} of a core)`,
-  );
+  const ms = (side: Side) => median(results.get(`${era} ${side}`)!.map((r) => r.msPerCall));
+  console.log(sideBySide(`${era} CPU per call`, ms('project'), ms('floor'), 'ms', { ratio: TARGET_RATIO }, 3));
+  for (const side of sides) {
+    const rs = results.get(`${era} ${side}`)!;
+    console.log(`    ${side.padEnd(8)} calls/s ${rs.map((r) => r.rate.toFixed(0)).join(' ')}; server at ${rs.map((r) => `${(r.share * 100).toFixed(0)}%`).join(' ')} of a core`);
+  }
 }
-child.kill('SIGTERM');
+for (const { child } of Object.values(servers)) child.kill('SIGTERM');
 await worker.terminate();
 agent.destroy();

@@ -1,13 +1,15 @@
-// `npm run bench:latency`: added latency of a tool call over stdio versus calling the fake API endpoint directly, per era.
-// BENCH_CALLS=2000 calls per half; BENCH_ERAS=legacy,modern to choose.
+// `npm run bench:latency`: added latency of a tool call over stdio versus calling the fake API endpoint directly, per era,
+// beside the floor's (the bare SDK answering each call with one fetch, bench/floor/); target: project <= floor + 0.3 ms.
+// BENCH_CALLS=2000 calls per half; BENCH_ERAS=legacy,modern to choose; BENCH_ENTRY=another build.
 import type { Client } from '@modelcontextprotocol/client';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Era, connectClient, eras, stdioTransport } from './eras.js';
+import { floorEntry, median, projectEntry, sideBySide, writeFloorListing } from './floor/index.js';
 
 const N = Number(process.env.BENCH_CALLS ?? 2000);
 const ACCOUNT = '549755885175';
-const TARGET_MS = 1;
+const TARGET_PLUS_MS = 0.3;
 const root = resolve(import.meta.dirname, '..');
 
 // The fake API runs in a worker thread so that its work does not share the measuring event loop.
@@ -20,7 +22,6 @@ const worker = new Worker(
 );
 const apiUrl = await new Promise<string>((res) => worker.once('message', res));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeDirect(): Promise<number[]> {
   const times: number[] = [];
@@ -33,11 +34,13 @@ async function timeDirect(): Promise<number[]> {
   return times;
 }
 
-async function connect(era: Era): Promise<Client> {
+const listing = await writeFloorListing([]);
+type Side = 'project' | 'floor';
+async function connect(era: Era, side: Side): Promise<Client> {
   const params = {
     command: process.execPath,
-    args: [resolve(root, 'dist/index.js'), '--log-level', 'warn'],
-    env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token' },
+    args: side === 'project' ? [projectEntry, '--log-level', 'warn'] : [floorEntry],
+    env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: apiUrl, PINTEREST_ACCESS_TOKEN: 'test-token', FLOOR_LISTING: listing.file },
   };
   return connectClient(era, stdioTransport(era, params), 'latency');
 }
@@ -53,24 +56,23 @@ async function timeTool(client: Client): Promise<number[]> {
   return times;
 }
 
-const clients = new Map<Era, Client>();
-for (const era of eras) clients.set(era, await connect(era));
+const sides: Side[] = ['project', 'floor'];
+const clients = new Map<string, Client>();
+for (const era of eras) for (const side of sides) clients.set(`${era} ${side}`, await connect(era, side));
 // Warm every path, then measure them interleaved in halves to share machine conditions.
 await timeDirect();
 for (const client of clients.values()) await timeTool(client);
 const direct: number[] = [];
-const tool = new Map<Era, number[]>(eras.map((era) => [era, []]));
+const tool = new Map<string, number[]>([...clients.keys()].map((key) => [key, []]));
 for (let half = 0; half < 2; half++) {
   direct.push(...(await timeDirect()));
-  for (const [era, client] of clients) tool.get(era)!.push(...(await timeTool(client)));
+  for (const [key, client] of clients) tool.get(key)!.push(...(await timeTool(client)));
 }
 const d = median(direct);
-console.log(`added latency of a stdio tool call (ad_accounts_get) over a direct fetch, ${direct.length} calls each, target <= ${TARGET_MS} ms`);
-console.log(`  direct        median ${d.toFixed(3)} ms`);
-for (const [era, times] of tool) {
-  const m = median(times);
-  const added = m - d;
-  console.log(`  ${era.padEnd(6)} call   median ${m.toFixed(3)} ms  added ${added.toFixed(3)} ms  ${added <= TARGET_MS ? 'PASS' : 'FAIL'}`);
+console.log(`added latency of a stdio tool call (ad_accounts_get) over a direct fetch (median ${d.toFixed(3)} ms), ${direct.length} calls each, medians`);
+for (const era of eras) {
+  const added = (side: Side) => median(tool.get(`${era} ${side}`)!) - d;
+  console.log(sideBySide(`${era} added latency`, added('project'), added('floor'), 'ms', { plus: TARGET_PLUS_MS }, 3));
 }
 for (const client of clients.values()) await client.close();
 await worker.terminate();

@@ -2,6 +2,7 @@
 // Command-line entry point: `--version` and `--help` are answered without loading the server; anything else starts it
 // (serve.ts, its own chunk of the bundle, so these two answers cost no more than starting Node).
 import { existsSync, readFileSync } from 'node:fs';
+import module from 'node:module';
 import { VERSION } from '../core/version.js';
 
 /**
@@ -14,4 +15,9 @@ const HELP_TEXT = new URL('./help.txt', import.meta.url);
 const [only, ...rest] = process.argv.slice(2);
 if (rest.length === 0 && only === '--version') process.stdout.write(`${VERSION}\n`);
 else if (rest.length === 0 && only === '--help' && existsSync(HELP_TEXT)) process.stdout.write(readFileSync(HELP_TEXT, 'utf8'));
-else await import('./serve.js');
+else {
+  // Node 22.1+ keeps the compiled server chunk in its on-disk compile cache (the OS's temp folder; NODE_DISABLE_COMPILE_CACHE=1
+  // turns it off), so later starts skip most of compiling it. Node 20 has no such cache, and the call is absent there.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  await import('./serve.js');
+}
