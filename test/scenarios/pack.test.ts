@@ -242,10 +242,10 @@ describe('the Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const instructions = dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
-  it('builds on node:20-slim, runs as a non-root user and enters dist/index.js (stdio by default)', () => {
+  it('builds on node:24-slim (node:sqlite for the sqlite store), runs as a non-root user and enters dist/index.js (stdio by default)', () => {
     const from = instructions.filter((l) => /^FROM\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(from.length).toBeGreaterThanOrEqual(2); // multi-stage
-    for (const image of from) expect(image).toMatch(/^node:20-slim(@sha256:[0-9a-f]{64})?$/);
+    for (const image of from) expect(image).toMatch(/^node:24-slim(@sha256:[0-9a-f]{64})?$/);
     const users = instructions.filter((l) => /^USER\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
