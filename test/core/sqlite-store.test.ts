@@ -84,6 +84,22 @@ describe('the sqlite store (node:sqlite)', () => {
     }
   });
 
+  it('sqlite: the server opens its file, stops when stdin closes, and prints no ExperimentalWarning (Node 22 flags node:sqlite)', async (ctx) => {
+    needsNodeSqlite(ctx);
+    const file = join(dir, 'started.sqlite');
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--store', `sqlite:${file}`], {
+      env: { PATH: process.env.PATH ?? '', PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdin.end();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('');
+    expect(existsSync(file)).toBe(true);
+  });
+
   it('sqlite: where Node has no node:sqlite, the server refuses --store sqlite: in one line that says what to do', async () => {
     // On Node 20 as it is; on Node 22.13+ started with --no-experimental-sqlite, which hides the module.
     const file = join(dir, 'refused.sqlite');
