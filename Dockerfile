@@ -11,9 +11,8 @@
 #          e.g. a mounted secret). Clients then send `Authorization: Bearer <that secret>` to http://<host>:3000/mcp.
 
 # --- build: compile and bundle, then keep only the production dependencies ---
-FROM node:20-slim AS build
-# A compiler for the native sqlite3 module (--store sqlite:PATH), used when its prebuilt binary cannot be fetched.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# Node 24: its built-in node:sqlite is the --store sqlite:PATH store (Node 20 has none); nothing is compiled at install.
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -21,7 +20,7 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: the built server, its prompts and production dependencies, run as the unprivileged `node` user ---
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and only readable by `node`: the server writes nothing under /app.

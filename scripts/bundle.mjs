@@ -46,9 +46,9 @@ await build({
   // fake-api.js, ../prompts) resolve the same from any of them.
   splitting: true,
   chunkNames: '[name]-[hash]',
-  // Optional stores (native sqlite3) and the HTTP agent (undici) load on demand from their own files: code that is
-  // only imported lazily would still cost parse time inside the bundle. The demo's fake API is its own bundle.
-  external: ['@keyv/redis', '@keyv/sqlite', 'undici'],
+  // The Redis store's client and the HTTP agent (undici) load on demand from their own packages. (The sqlite store is
+  // node:sqlite, built into Node; its adapter is a chunk.) The demo's fake API is its own bundle.
+  external: ['@keyv/redis', 'undici'],
   // jsonc-parser's main file is UMD, whose inner require('./impl/…') esbuild cannot follow: bundle its ES module build.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });

@@ -125,7 +125,7 @@ export async function checkStore(store: Store, timeoutMs = HEALTH_TIMEOUT_MS): P
  *
  * Every adapter's `delete` resolves true only for the caller that actually removed the key, which is what makes
  * consuming a confirmation token atomic: the in-memory Map's delete is synchronous, Redis answers DEL with the
- * number of keys it removed, and SQLite's delete is replaced below by a single `DELETE ... RETURNING`.
+ * number of keys it removed, and SQLite's is a single `DELETE ... RETURNING` (sqlite-store.ts).
  * Operations throw on store failures (`throwOnErrors`) so that an unreachable store is reported, not mistaken for
  * a missing key.
  */
@@ -166,7 +166,7 @@ export async function createStore(spec: string): Promise<Store> {
   } else if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!path) throw new Error('--store sqlite:PATH needs a file path, e.g. sqlite:./pinterest-mcp.sqlite');
-    const adapter = await atomicSqlite(path).catch((error: Error) => {
+    const adapter = await openSqlite(path).catch((error: Error) => {
       throw new Error(`cannot use the store ${spec}: ${error.message}`);
     });
     store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', throwOnErrors: true });
@@ -203,36 +203,14 @@ export async function purgeExpired(store: Store): Promise<void> {
 }
 
 /**
- * @keyv/sqlite with an atomic delete. The adapter's own delete is SELECT then DELETE, so two concurrent consumers
- * (in one process or several sharing the file) could both be told they removed the key; `DELETE ... RETURNING`
- * is one statement and returns the row only to the connection that deleted it.
+ * The sqlite store over node:sqlite (see sqlite-store.ts); refused, with what to do, on a Node that lacks the module.
+ * Expired rows are purged at start and periodically (SQLite has no TTL of its own).
  */
-async function atomicSqlite(path: string) {
-  const { default: KeyvSqlite } = await import('@keyv/sqlite');
-  class AtomicKeyvSqlite extends KeyvSqlite {
-    override async delete(key: string): Promise<boolean> {
-      const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
-      return rows.length > 0;
-    }
-
-    /**
-     * Every row of the namespace, read in one query. keyv deletes each expired row its iterator meets; the adapter's
-     * own iterator reads in OFFSET pages, so each deletion shifted the next page and skipped a live row (an approval
-     * missing from the page, from the pending count, from the interrupted sends to settle).
-     */
-    override async *iterator(namespace?: string): AsyncGenerator<[string, unknown], void> {
-      const rows = (await this.query(`SELECT key, value FROM ${this.opts.table} WHERE key LIKE ?`, `${namespace ? `${namespace}:` : ''}%`)) as { key: string; value: unknown }[];
-      for (const row of rows) yield [row.key, row.value];
-    }
-  }
-  const adapter = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, table: 'pinterest_mcp', busyTimeout: STORE_TIMEOUT_MS });
-  adapter.on('error', () => {});
-  // WAL lets readers and one writer work at once when several processes share the file; expired rows (SQLite has
-  // no TTL of its own, keyv only drops an expired row when it is read) are purged at start and periodically.
-  await adapter.query('PRAGMA journal_mode=WAL');
-  const purge = async () => {
-    await adapter.query(`DELETE FROM ${adapter.opts.table} WHERE json_valid(value) AND json_extract(value, '$.expires') < ?`, Date.now());
-  };
-  await purge();
-  return Object.assign(adapter, { purge });
+async function openSqlite(path: string) {
+  const { NodeSqliteStore, loadNodeSqlite, nodeSqliteMissing } = await import('./sqlite-store.js');
+  const sqlite = loadNodeSqlite();
+  if (!sqlite) throw new Error(nodeSqliteMissing());
+  const adapter = new NodeSqliteStore(sqlite, path, STORE_TIMEOUT_MS);
+  await adapter.purge();
+  return adapter;
 }

@@ -13,12 +13,14 @@ import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { App } from '../../src/server/app.js';
+import type { NodeSqliteStore } from '../../src/core/sqlite-store.js';
 import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../../src/core/store.js';
 import { PageApprover } from '../helpers/approver.js';
 import { TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
 import { type Served, callText, connect, serve, spawnServer } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.js';
+import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 
 const AD_GROUP = '2680059592701';
@@ -409,8 +411,13 @@ describe('expired keys are purged while running', () => {
   async function listing(kind: string, store: Store): Promise<string[]> {
     if (kind === 'memory') return [...(store.store as Map<string, unknown>).keys()];
     if (kind === 'sqlite') {
-      const rows = (await (store.store as { query(sql: string): Promise<{ key: string }[]> }).query('SELECT key FROM pinterest_mcp')) as { key: string }[];
-      return rows.map((r) => r.key);
+      // Its own connection to the file, as another process would see it.
+      const file = new NODE_SQLITE!.DatabaseSync((store.store as NodeSqliteStore).opts.url.slice('sqlite://'.length));
+      try {
+        return file.prepare('SELECT key FROM pinterest_mcp').all().map((row) => row.key as string);
+      } finally {
+        file.close();
+      }
     }
     const client = (store.store as KeyvRedis<unknown>).client;
     // KEYS hides logically expired keys; DBSIZE counts what Redis still holds, so both must agree.
@@ -420,7 +427,8 @@ describe('expired keys are purged while running', () => {
   }
 
   for (const kind of ['memory', 'sqlite']) {
-    it(`${kind}: the running server drops them within 60 s (its periodic scans)`, async () => {
+    it(`${kind}: the running server drops them within 60 s (its periodic scans)`, async (ctx) => {
+      if (kind === 'sqlite') needsNodeSqlite(ctx);
       // Only the intervals are faked, so the server's own periodic work can be driven; everything else runs on real time.
       // Both the 60 s purge and the scan for interrupted sends (every 30 s at most) drop expired keys.
       vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
@@ -447,7 +455,8 @@ describe('expired keys are purged while running', () => {
 
   const kinds = ['memory', 'sqlite', 'redis'];
   for (const kind of kinds) {
-    it(`${kind}: a listing that meets expired keys (and drops them) still lists every live one`, async () => {
+    it(`${kind}: a listing that meets expired keys (and drops them) still lists every live one`, async (ctx) => {
+      if (kind === 'sqlite') needsNodeSqlite(ctx);
       const spec = kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'listing.sqlite')}` : `redis://127.0.0.1:${redisPort}`;
       const store = await createStore(spec);
       try {
@@ -465,7 +474,8 @@ describe('expired keys are purged while running', () => {
       }
     });
 
-    it(`${kind}: confirmation tokens and approval claims with a short TTL are gone after a purge; live keys stay`, async () => {
+    it(`${kind}: confirmation tokens and approval claims with a short TTL are gone after a purge; live keys stay`, async (ctx) => {
+      if (kind === 'sqlite') needsNodeSqlite(ctx);
       const spec = kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'store.sqlite')}` : `redis://127.0.0.1:${redisPort}`;
       const store = await createStore(spec);
       try {

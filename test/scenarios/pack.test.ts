@@ -102,6 +102,8 @@ describe('the npm tarball', () => {
   /** Why the install-dependent checks are skipped (no registry and nothing in the npm cache), if they are. */
   let offline: string | undefined;
   let installedBin = '';
+  /** What npm said while installing the tarball (its warnings). */
+  let installLog = '';
   let npxDir = '';
   let npxBefore = new Set<string>();
 
@@ -119,14 +121,9 @@ describe('the npm tarball', () => {
     tarball = join(packDir, packed.filename);
     files = packed.files.map((f) => f.path);
 
-    // Install scripts are skipped: this package has none (checked below), and sqlite3's (a dependency of the optional
-    // sqlite store) would compile sqlite from source for minutes wherever no prebuilt binary can be downloaded.
-    const install = await run(
-      'npm',
-      ['install', tarball, '--prefix', installDir, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'],
-      installDir,
-      INSTALL_TIMEOUT_MS,
-    );
+    // Installed as a user installs it, install scripts allowed: nothing in the tree has one (checked below).
+    const install = await run('npm', ['install', tarball, '--prefix', installDir, '--prefer-offline', '--no-audit', '--no-fund'], installDir, INSTALL_TIMEOUT_MS);
+    installLog = install.stderr;
     if (install.code !== 0) {
       const said = install.stderr.split('\n').filter((l) => /npm (error|ERR)/i.test(l)).slice(0, 4).join(' | ');
       if (!install.timedOut && !NETWORK_ERROR.test(install.stderr)) throw new Error(`npm install of ${packed.filename} failed:\n${install.stderr.slice(-3000)}`);
@@ -168,8 +165,33 @@ describe('the npm tarball', () => {
     // The README states the tarball's size (about 760 KB); a compiled tree or the fakes beside the bundles would pass 900 KB.
     expect(statSync(tarball).size).toBeLessThan(900_000);
     expect(files.filter((f) => /^(test|src|scripts|bench|fakes|reference)\//.test(f) || /\.[cm]?ts$/.test(f) || f.endsWith('.map'))).toEqual([]);
-    // Installed with --ignore-scripts above: a script of ours that must run at install time would be skipped there.
+    // No script of ours runs at install time (a user's --ignore-scripts would skip it).
     expect(Object.keys(pkg.scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
+  });
+
+  it('installs with no install script and no native build anywhere in its dependency tree, and no engine warning', async (ctx) => {
+    if (offline) ctx.skip(offline);
+    // A package with an install script, or a binding.gyp (npm runs node-gyp for it), compiles or downloads at install.
+    const building: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+        if (name.startsWith('.')) continue;
+        const path = join(dir, name);
+        if (name.startsWith('@')) {
+          walk(path);
+          continue;
+        }
+        const manifest = join(path, 'package.json');
+        if (!existsSync(manifest)) continue;
+        const { scripts = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> };
+        const hooks = ['preinstall', 'install', 'postinstall'].filter((hook) => scripts[hook]);
+        if (hooks.length || existsSync(join(path, 'binding.gyp'))) building.push(`${name}: ${hooks.join(', ') || 'binding.gyp'}`);
+        walk(join(path, 'node_modules'));
+      }
+    };
+    walk(join(installDir, 'node_modules'));
+    expect(building).toEqual([]);
+    expect(installLog).not.toMatch(/EBADENGINE|Unsupported engine/);
   });
 
   it('installs into an empty folder, and its bin prints the version', async (ctx) => {
@@ -208,7 +230,7 @@ describe('the npm tarball', () => {
   it('runs through npx from the tarball: `npx -y ./<tarball> --demo` and the documented `npx -y file:<path>`', async (ctx) => {
     if (offline) ctx.skip(offline);
     // npx takes its settings from the environment here: npm flags before the package spec can swallow it.
-    const env = childEnv({ npm_config_ignore_scripts: 'true', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
+    const env = childEnv({ npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
     // --demo over stdio with stdin already closed: starts, reports ready, shuts down cleanly.
     const demo = await run('npx', ['-y', `./${TARBALL}`, '--demo'], packDir, INSTALL_TIMEOUT_MS, env);
     expect(demo.stderr).toMatch(new RegExp(`${pkg.name} ${pkg.version} ready on stdio`));
@@ -223,10 +245,10 @@ describe('the Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const instructions = dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
-  it('builds on node:20-slim, runs as a non-root user and enters dist/index.js (stdio by default)', () => {
+  it('builds on node:24-slim (node:sqlite for the sqlite store), runs as a non-root user and enters dist/index.js (stdio by default)', () => {
     const from = instructions.filter((l) => /^FROM\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(from.length).toBeGreaterThanOrEqual(2); // multi-stage
-    for (const image of from) expect(image).toMatch(/^node:20-slim(@sha256:[0-9a-f]{64})?$/);
+    for (const image of from) expect(image).toMatch(/^node:24-slim(@sha256:[0-9a-f]{64})?$/);
     const users = instructions.filter((l) => /^USER\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
