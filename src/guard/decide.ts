@@ -1,7 +1,7 @@
 // The guard's decisions: send, refuse, preview, hold for a person (approval page, dialog, token), or read an approval.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError } from '../http/request.js';
-import type { ConfirmWrites } from '../config/index.js';
+import { type ConfirmWrites, SETTINGS, settingName } from '../config/index.js';
 import type { ApiDefinition } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
@@ -10,7 +10,7 @@ import { AuditLog, writeId } from './audit.js';
 import type { Caps } from '../money/cap-settings.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, heldChanges } from './changes.js';
-import { CONFIRMATION_TOKENS, Confirmations, DIALOG_IDS } from './tokens.js';
+import { CONFIRMATION_TOKENS, Confirmations, Crowded, DIALOG_IDS, type TokenBounds } from './tokens.js';
 import { AmountError } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
@@ -30,6 +30,7 @@ import {
   refusal,
   tokenRefused,
   tooManyPending,
+  type FullBound,
 } from './messages.js';
 import { type SendRecord, WriteOutcome } from './outcome.js';
 import { type SummaryReaders, prepareRequest, resolveParents, summarize } from './prepare.js';
@@ -49,7 +50,7 @@ export interface GuardOptions {
     tokens: TokenFlow;
     /** The transport's approval page; none where no person can approve there (HTTP without approvers). */
     desk?: ApprovalDesk;
-    /** Most approvals one client may have waiting at once. */
+    /** Most approvals one client may have waiting at once (the total is the Approvals' own bound). */
     maxPending: number;
     /**
      * How long an approved write may take to send (the client's whole timeout and a margin), ms: a `sending` approval
@@ -64,6 +65,10 @@ export interface GuardOptions {
      */
     dialogs: boolean;
   };
+  /** Most unused confirmation tokens, and most unanswered dialogs, per client and in all; unbounded when absent. */
+  confirmations?: TokenBounds;
+  /** Most accounts' names and currencies this process keeps cached in the store (least recently used dropped first). */
+  cachedAccounts?: number;
   caps: Caps;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
@@ -78,6 +83,9 @@ export interface GuardOptions {
  * model`), or `fallback` (auto's `--approval-fallback model` where no approval page exists; logged each time).
  */
 export type TokenFlow = 'none' | 'model' | 'fallback';
+
+/** The queue every client's approvals are counted and created in (no caller key has this form). */
+const ALL_CLIENTS = '*';
 
 function refused(intro: string, problems: readonly Problem[]): GuardDecision {
   return { action: 'respond', result: refusal(intro, problems) };
@@ -94,10 +102,10 @@ export class SpendGuard implements Guard {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: GuardOptions) {
-    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds);
-    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds);
+    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.confirmations);
+    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.confirmations);
     this.approvals = options.approvals;
-    this.currencies = new CurrencyResolver(options.store, options.read, options.assumedCurrency);
+    this.currencies = new CurrencyResolver(options.store, options.read, options.assumedCurrency, options.cachedAccounts);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
     this.readers = { read: options.read, currencies: this.currencies, logger: options.logger };
@@ -218,24 +226,44 @@ export class SpendGuard implements Guard {
     if (!deployment) throw new Error(`no deployment is known for the ${tool.api.id} API`);
     const key = callerKey(input.caller);
     const { maxPending } = this.options.approval;
-    // One client's held calls are counted and created one at a time here, so that concurrent calls cannot pass the bound together.
+    // One client's held calls are announced one at a time here, and every client's are counted and created one at a
+    // time, so that concurrent calls cannot pass a bound together.
     return this.oneAtATime(key, async () => {
-      const waiting = await this.approvals.pendingCount(key);
-      if (waiting >= maxPending) return { action: 'respond', result: tooManyPending(input, waiting, maxPending, await desk.listAddress()) };
-      const approval = await this.approvals.create({
-        tool: tool.name,
-        args: input.sentArgs,
-        hash: prepared.hash,
-        account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
-        currency: prepared.currency,
-        summary,
-        deployment,
-        requested_by: input.caller ?? { transport: 'stdio' },
+      const made = await this.oneAtATime(ALL_CLIENTS, async () => {
+        const full = await this.approvals.room(key, maxPending);
+        if (full) return { full };
+        const approval = await this.approvals.create({
+          tool: tool.name,
+          args: input.sentArgs,
+          hash: prepared.hash,
+          account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+          currency: prepared.currency,
+          summary,
+          deployment,
+          requested_by: input.caller ?? { transport: 'stdio' },
+        });
+        return { approval };
       });
+      if (made.full) {
+        const setting = settingName(made.full.bound === 'client' ? SETTINGS.maxPendingApprovals : SETTINGS.maxApprovals);
+        return { action: 'respond', result: this.tooManyPending(input, { counts: 'approvals', ...made.full, setting }, await desk.listAddress()) };
+      }
+      const { approval } = made;
       const announced = await desk.announce(approval, input.openUrl);
       const result = approvalRequired(input, summary, approval, announced, await desk.address(approval));
       return { action: 'respond', result, held: { approvalId: approval.id, expiresAt: approval.expires_at } };
     });
+  }
+
+  /** A held write refused at a bound (see FullBound). */
+  private tooManyPending(input: GuardInput, full: FullBound, page?: string): CallToolResult {
+    return tooManyPending(input, full, this.options.confirmTtlSeconds, page);
+  }
+
+  /** A token or dialog refused at a bound: the bound's setting named. */
+  private crowded(input: GuardInput, counts: 'tokens' | 'dialogs', crowded: Crowded): { action: 'respond'; result: CallToolResult } {
+    const setting = settingName(crowded.bound === 'client' ? SETTINGS.maxPendingConfirmations : SETTINGS.maxConfirmations);
+    return { action: 'respond', result: this.tooManyPending(input, { counts, bound: crowded.bound, count: crowded.count, limit: crowded.limit, setting }) };
   }
 
   /** Runs `task` after every earlier task of the same key has finished (a per-client queue in this process). */
@@ -301,7 +329,13 @@ export class SpendGuard implements Guard {
     const { tool } = input;
     if (dialog.id === undefined) {
       const summary = await this.summary(input, prepared, changes, current, true);
-      const { token } = await this.dialogs.issue(tool.name, prepared.hash);
+      let token: string;
+      try {
+        ({ token } = await this.dialogs.issue(tool.name, prepared.hash, callerKey(input.caller)));
+      } catch (error) {
+        if (error instanceof Crowded) return this.crowded(input, 'dialogs', error);
+        throw error;
+      }
       return { action: 'ask', question: { message: dialogQuestion(summary), state: token } };
     }
     const outcome = await this.dialogs.consume(dialog.id, prepared.hash);
@@ -336,7 +370,12 @@ export class SpendGuard implements Guard {
   private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {
     const summary = await this.summary(input, prepared, changes, current);
     if (!withToken) return dryRun(summary);
-    const { token, expiresAt } = await this.confirmations.issue(input.tool.name, prepared.hash);
-    return confirmationRequired(input, summary, token, expiresAt);
+    try {
+      const { token, expiresAt } = await this.confirmations.issue(input.tool.name, prepared.hash, callerKey(input.caller));
+      return confirmationRequired(input, summary, token, expiresAt);
+    } catch (error) {
+      if (error instanceof Crowded) return this.crowded(input, 'tokens', error).result;
+      throw error;
+    }
   }
 }
