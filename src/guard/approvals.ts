@@ -197,8 +197,9 @@ export class Approvals {
    * deployment's page (the ones a person can decide there), and the store keeps fewer than `maxStored` records in all.
    * At the total bound, the records no one can act on any more are dropped first, oldest first: decided ones whose
    * outcome is stored (their day of polling is cut short) and expired ones. A record a person may still decide, or one
-   * being sent, is never dropped: then there is no room. One scan of the store; the caller makes one approval at a time
-   * in this process (replicas that create at the same moment may each pass a bound once).
+   * being sent, is never dropped: then there is no room. One scan of the store; the caller makes one approval per client
+   * at a time in this process (other clients and replicas that create at the same moment may each pass the bound in all
+   * once).
    */
   async room(key: string, perClient: number): Promise<NoRoom | undefined> {
     const now = Date.now();

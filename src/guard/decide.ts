@@ -5,6 +5,7 @@ import { type ConfirmWrites, SETTINGS, settingName } from '../config/index.js';
 import type { ApiDefinition } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
+import { KeyedQueue } from '../core/queue.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
 import { AuditLog, writeId } from './audit.js';
 import type { Caps } from '../money/cap-settings.js';
@@ -84,9 +85,6 @@ export interface GuardOptions {
  */
 export type TokenFlow = 'none' | 'model' | 'fallback';
 
-/** The queue every client's approvals are counted and created in (no caller key has this form). */
-const ALL_CLIENTS = '*';
-
 function refused(intro: string, problems: readonly Problem[]): GuardDecision {
   return { action: 'respond', result: refusal(intro, problems) };
 }
@@ -99,7 +97,8 @@ export class SpendGuard implements Guard {
   private readonly outcome: WriteOutcome;
   private readonly scope: AccountScope;
   private readonly readers: SummaryReaders;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Each client's held calls, counted, created and announced one at a time. */
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: GuardOptions) {
     this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.confirmations);
@@ -226,29 +225,25 @@ export class SpendGuard implements Guard {
     if (!deployment) throw new Error(`no deployment is known for the ${tool.api.id} API`);
     const key = callerKey(input.caller);
     const { maxPending } = this.options.approval;
-    // One client's held calls are announced one at a time here, and every client's are counted and created one at a
-    // time, so that concurrent calls cannot pass a bound together.
-    return this.oneAtATime(key, async () => {
-      const made = await this.oneAtATime(ALL_CLIENTS, async () => {
-        const full = await this.approvals.room(key, maxPending);
-        if (full) return { full };
-        const approval = await this.approvals.create({
-          tool: tool.name,
-          args: input.sentArgs,
-          hash: prepared.hash,
-          account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
-          currency: prepared.currency,
-          summary,
-          deployment,
-          requested_by: input.caller ?? { transport: 'stdio' },
-        });
-        return { approval };
-      });
-      if (made.full) {
-        const setting = settingName(made.full.bound === 'client' ? SETTINGS.maxPendingApprovals : SETTINGS.maxApprovals);
-        return { action: 'respond', result: this.tooManyPending(input, { counts: 'approvals', ...made.full, setting }, await desk.listAddress()) };
+    // One client's held calls are counted and created one at a time here, so that its concurrent calls cannot pass a
+    // bound together (calls of other clients, like other replicas, may each pass the bound in all once: no call waits
+    // on another client's, even when the store hangs).
+    return this.queue.run(key, async () => {
+      const full = await this.approvals.room(key, maxPending);
+      if (full) {
+        const setting = settingName(full.bound === 'client' ? SETTINGS.maxPendingApprovals : SETTINGS.maxApprovals);
+        return { action: 'respond', result: this.tooManyPending(input, { counts: 'approvals', ...full, setting }, await desk.listAddress()) };
       }
-      const { approval } = made;
+      const approval = await this.approvals.create({
+        tool: tool.name,
+        args: input.sentArgs,
+        hash: prepared.hash,
+        account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
+        currency: prepared.currency,
+        summary,
+        deployment,
+        requested_by: input.caller ?? { transport: 'stdio' },
+      });
       const announced = await desk.announce(approval, input.openUrl);
       const result = approvalRequired(input, summary, approval, announced, await desk.address(approval));
       return { action: 'respond', result, held: { approvalId: approval.id, expiresAt: approval.expires_at } };
@@ -264,21 +259,6 @@ export class SpendGuard implements Guard {
   private crowded(input: GuardInput, counts: 'tokens' | 'dialogs', crowded: Crowded): { action: 'respond'; result: CallToolResult } {
     const setting = settingName(crowded.bound === 'client' ? SETTINGS.maxPendingConfirmations : SETTINGS.maxConfirmations);
     return { action: 'respond', result: this.tooManyPending(input, { counts, bound: crowded.bound, count: crowded.count, limit: crowded.limit, setting }) };
-  }
-
-  /** Runs `task` after every earlier task of the same key has finished (a per-client queue in this process). */
-  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = this.queues.get(key) ?? Promise.resolve();
-    const run = before.then(task, task);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
-    return run;
   }
 
   /** What became of an approval: still pending, rejected, expired, or the sent write's own result. Sends nothing. */

@@ -1,6 +1,7 @@
 // Single-use tokens bound to one exact request (confirmation tokens, dialog ids), kept in the shared store so any replica can use them.
 import { createHash, randomBytes } from 'node:crypto';
 import type { SharedStore } from '../core/store.js';
+import { KeyedQueue } from '../core/queue.js';
 
 interface Pending {
   hash: string;
@@ -56,8 +57,8 @@ export const CONFIRMATION_TOKENS: TokenKind = { prefix: 'cfm', keyspace: 'confir
 export const DIALOG_IDS: TokenKind = { prefix: 'dlg', keyspace: 'dialog' };
 
 export class Confirmations {
-  /** The last issue in this process: each counts and stores after the one before, so that concurrent calls cannot pass a bound together. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Each client's issues, counted and stored one at a time, so that its concurrent calls cannot pass its bound together. */
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly kind: TokenKind,
@@ -69,13 +70,11 @@ export class Confirmations {
 
   /**
    * A new token for the request with `hash`, issued to `client` (callerKey). Throws Crowded when the client's bound or
-   * the store's is full. Counted from the shared store, one issue at a time in this process; replicas that issue at the
-   * same moment may each pass a bound once.
+   * the store's is full. Counted from the shared store, one issue per client at a time in this process; other clients
+   * and replicas that issue at the same moment may each pass the bound in all once.
    */
   issue(tool: string, hash: string, client?: string): Promise<{ token: string; expiresAt: string }> {
-    const run = this.queue.then(() => this.issueNow(tool, hash, client));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.bounds ? this.queue.run(client ?? '', () => this.issueNow(tool, hash, client)) : this.issueNow(tool, hash, client);
   }
 
   private async issueNow(tool: string, hash: string, client: string | undefined): Promise<{ token: string; expiresAt: string }> {

@@ -16,6 +16,7 @@ import { CurrencyResolver, type Reader } from '../../src/guard/currency.js';
 import { SpendGuard } from '../../src/guard/decide.js';
 import type { Deployment } from '../../src/guard/deployment.js';
 import { moneyOverride } from '../../src/guard/money-fields.js';
+import { CONFIRMATION_TOKENS, Confirmations, Crowded } from '../../src/guard/tokens.js';
 import type { GuardInput } from '../../src/guard/types.js';
 import { parseCaps } from '../../src/money/cap-settings.js';
 import type { App } from '../../src/server/app.js';
@@ -194,11 +195,13 @@ describe('confirmation tokens per client and in all: --max-pending-confirmations
   it('refuses a third token to one client and a fourth in all, naming the setting; using a token frees a place', async () => {
     const [first, second] = [await client('127.0.0.21'), await client('127.0.0.22')];
     const tokens = () => keysUnder(served.app.store, 'confirm:');
-    const t1 = structured(await callText(first, 'ad_groups_update', budget('81')));
-    const t2 = structured(await callText(first, 'ad_groups_update', budget('82')));
-    expect([t1.status, t2.status]).toEqual(['confirmation_required', 'confirmation_required']);
-
-    const own = await callText(first, 'ad_groups_update', budget('83'));
+    // Three held calls of one client at once: two tokens, and one refusal.
+    const amounts = ['81', '82', '83'];
+    const three = await Promise.all(amounts.map((amount) => callText(first, 'ad_groups_update', budget(amount))));
+    expect(three.map((r) => structured(r).status).sort()).toEqual(['confirmation_required', 'confirmation_required', 'too_many_pending']);
+    const own = three.find((r) => structured(r).status === 'too_many_pending')!;
+    const issued = three.findIndex((r) => structured(r).status === 'confirmation_required');
+    const [t1, t1Amount] = [structured(three[issued]), amounts[issued]];
     expect(own.isError).toBe(true);
     expect(own.structuredContent).toEqual({ status: 'too_many_pending', pending: 2, limit: 2, setting: '--max-pending-confirmations' });
     expect(own.text).toBe(
@@ -218,22 +221,41 @@ describe('confirmation tokens per client and in all: --max-pending-confirmations
     expect(writes(emulator)).toHaveLength(0);
 
     // A token used is a place freed: the write goes once, and the second client may hold another.
-    const sent = await callText(first, 'ad_groups_update', { ...budget('81'), confirmation_token: t1.confirmation_token });
+    const sent = await callText(first, 'ad_groups_update', { ...budget(t1Amount), confirmation_token: t1.confirmation_token });
     expect(sent.isError, sent.text).toBeFalsy();
     expect(writes(emulator)).toHaveLength(1);
-    expect(writes(emulator)[0].body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: 81_000_000 }]);
+    expect(writes(emulator)[0].body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: Number(t1Amount) * 1_000_000 }]);
     expect(await tokens()).toHaveLength(2);
     expect(structured(await callText(second, 'ad_groups_update', budget('85'))).status).toBe('confirmation_required');
     expect(await tokens()).toHaveLength(3);
 
     // A refused token at the bound: why, and why no fresh preview came with it.
-    const stale = await callText(first, 'ad_groups_update', { ...budget('81'), confirmation_token: t1.confirmation_token });
+    const stale = await callText(first, 'ad_groups_update', { ...budget(t1Amount), confirmation_token: t1.confirmation_token });
     expect(stale.isError).toBe(true);
     expect(stale.text).toMatch(/^Refused: this confirmation_token is unknown, already used or expired\. Nothing was sent\.\nNot sent, and no confirmation token was issued: 3 confirmation tokens of all clients/);
     expect(stale.text).not.toContain('Review the new preview');
     expect(structured(stale).status).toBe('too_many_pending');
     expect(await tokens()).toHaveLength(3);
     expect(writes(emulator)).toHaveLength(1);
+  });
+});
+
+describe('Confirmations alone: issues at the same moment', () => {
+  it('one client asking five at once gets exactly its bound; the others are refused as Crowded and store nothing', async () => {
+    const store = new SharedStore(await createStore('memory'), 'memory', 5_000);
+    const tokens = new Confirmations(CONFIRMATION_TOKENS, store, 600, { perClient: 2, total: 100 });
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => tokens.issue('ad_groups_update', `hash-${i}`, 'http:10.0.0.1')));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
+      const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Crowded] : []));
+      expect(refusals.map((r) => [r instanceof Crowded, r.bound, r.count, r.limit])).toEqual(Array(3).fill([true, 'client', 2, 2]));
+      expect(await keysUnder(store.keyv, 'confirm:')).toHaveLength(2);
+      // Another client is counted on its own.
+      await tokens.issue('ad_groups_update', 'hash-other', 'http:10.0.0.2');
+      expect(await keysUnder(store.keyv, 'confirm:')).toHaveLength(3);
+    } finally {
+      await store.keyv.disconnect();
+    }
   });
 });
 
