@@ -1,4 +1,4 @@
-// The shared key-value store (keyv): confirmation tokens, cached currencies and OAuth tokens live here.
+// The shared key-value store (keyv): approvals, confirmation tokens, cached accounts and OAuth tokens live here, each key with a lifetime.
 import { Keyv } from 'keyv';
 import { redactor } from './redact.js';
 
@@ -61,8 +61,12 @@ export class SharedStore {
     return this.run((store) => store.get(key));
   }
 
-  /** Every key has a lifetime: nothing the server stores stays beyond it on any store (see purgeExpired). */
+  /**
+   * Every key has a lifetime, so nothing the server stores stays beyond it on any store (see purgeExpired); keyv would
+   * keep a key without one (or with 0) forever.
+   */
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    if (!(ttlMs >= 1)) throw new Error(`internal: ${key.split(':')[0]} keys need a lifetime of at least 1 ms; got ${ttlMs}`);
     await this.run((store) => store.set(key, value, ttlMs));
   }
 
