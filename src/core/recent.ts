@@ -18,8 +18,4 @@ export class RecentKeys {
     }
     return dropped;
   }
-
-  get size(): number {
-    return this.keys.size;
-  }
 }
