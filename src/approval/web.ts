@@ -194,7 +194,7 @@ export class ApprovalWeb {
     if (parts.length === 0) return send(res, 200, await listPage(await this.options.approvals.pending(), csrf, session.approver));
     if (parts.length === 1) {
       const approval = await this.options.approvals.get(parts[0]);
-      if (!approval) return send(res, 404, messagePage('Not found', 'No such approval (unknown, or gone a day after its decision).'));
+      if (!approval) return send(res, 404, messagePage('Not found', 'No such approval (unknown, or gone: a decided or expired approval is kept a day, less when the server needs room for new ones).'));
       const elsewhere = this.options.approvals.mismatch(approval);
       if (elsewhere) return send(res, 404, messagePage('Not on this server', `This server cannot execute this approval: ${elsewhere}. Open it on the server that asked for it.`));
       return send(res, 200, await approvalPage(approval, csrf));

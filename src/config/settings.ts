@@ -100,6 +100,35 @@ export const SERVER_SETTINGS = {
     default: 10,
     help: 'most approvals one client may have waiting; the next held call answers too_many_pending',
   }),
+  maxApprovals: setting({
+    to: 'approval.maxStored',
+    env: 'PINTEREST_MCP_MAX_APPROVALS',
+    type: integer(1, 1_000_000),
+    default: 1_000,
+    help: 'most approvals kept in the store in all (waiting, being sent, decided within their day); a new one first drops the oldest decided or expired ones, else the held call answers too_many_pending',
+  }),
+  maxPendingConfirmations: setting({
+    to: 'confirmations.maxPending',
+    flag: 'max-pending-confirmations',
+    env: 'PINTEREST_MCP_MAX_PENDING_CONFIRMATIONS',
+    type: integer(1, 10_000),
+    default: 20,
+    help: 'most unused confirmation tokens, and most unanswered confirmation dialogs, one client may have; the next held call answers too_many_pending',
+  }),
+  maxConfirmations: setting({
+    to: 'confirmations.maxStored',
+    env: 'PINTEREST_MCP_MAX_CONFIRMATIONS',
+    type: integer(1, 1_000_000),
+    default: 10_000,
+    help: 'most unused confirmation tokens, and most unanswered confirmation dialogs, kept in the store in all; the next held call answers too_many_pending',
+  }),
+  maxCachedAccounts: setting({
+    to: 'maxCachedAccounts',
+    env: 'PINTEREST_MCP_MAX_CACHED_ACCOUNTS',
+    type: integer(1, 1_000_000),
+    default: 10_000,
+    help: "most ad accounts' names and currencies each process keeps cached in the store (an hour each); the least recently used is dropped first",
+  }),
   approvalTabSeconds: setting({
     to: 'approval.tabSeconds',
     env: 'PINTEREST_MCP_APPROVAL_TAB_SECONDS',
@@ -197,6 +226,11 @@ export const SERVER_SETTINGS = {
   }),
   approverTokenFile: setting({ to: null, env: 'PINTEREST_MCP_APPROVER_TOKEN_FILE', type: approverTokensFile, default: undefined, secret: true, help: 'file with those approvers, one id=token per line (a mounted secret)' }),
 };
+
+/** How a setting is named to whoever sets it, in answers that point to it: its flag, else its variable. */
+export function settingName(row: Pick<Setting<unknown>, 'flag' | 'env'>): string {
+  return row.flag ? `--${row.flag}` : (row.env ?? '');
+}
 
 /**
  * Every setting: the server's, and each API's own (src/apis/<api>/settings.ts) keyed `<api>.<name>`, after the

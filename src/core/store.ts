@@ -1,4 +1,4 @@
-// The shared key-value store (keyv): confirmation tokens, cached currencies and OAuth tokens live here.
+// The shared key-value store (keyv): approvals, confirmation tokens, cached accounts and OAuth tokens live here, each key with a lifetime.
 import { Keyv } from 'keyv';
 import { redactor } from './redact.js';
 
@@ -61,7 +61,12 @@ export class SharedStore {
     return this.run((store) => store.get(key));
   }
 
-  async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+  /**
+   * Every key has a lifetime, so nothing the server stores stays beyond it on any store (see purgeExpired); keyv would
+   * keep a key without one (or with 0) forever.
+   */
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    if (!(ttlMs >= 1)) throw new Error(`internal: ${key.split(':')[0]} keys need a lifetime of at least 1 ms; got ${ttlMs}`);
     await this.run((store) => store.set(key, value, ttlMs));
   }
 
@@ -74,6 +79,17 @@ export class SharedStore {
   entries(prefix: string): Promise<[string, unknown][]> {
     return this.run(async (store) => {
       const found: [string, unknown][] = [];
+      if (store.store instanceof Map) {
+        // The memory store's keys are matched before any value is parsed: a count of tokens does not parse every approval.
+        const under = `${store.namespace}:${prefix}`;
+        for (const stored of [...(store.store as Map<string, unknown>).keys()]) {
+          if (!stored.startsWith(under)) continue;
+          const key = stored.slice(store.namespace!.length + 1);
+          const value = await store.get(key); // keyv drops an expired entry as it reads it
+          if (value !== undefined) found.push([key, value]);
+        }
+        return found;
+      }
       for await (const [key, value] of store.iterator!(store.namespace as never)) {
         if (String(key).startsWith(prefix)) found.push([String(key), value]);
       }

@@ -93,6 +93,20 @@ export interface ApprovalsOptions {
   ttlSeconds: number;
   /** This process's deployment per API: approvals are bound to it, and only equal ones are listed or executed here. */
   deployments: Readonly<Record<string, Deployment>>;
+  /** Most approval records kept in the store in all (PINTEREST_MCP_MAX_APPROVALS); unbounded when absent. */
+  maxStored?: number;
+}
+
+/** Why no approval may be created now: the client's own waiting ones, or the store's records in all, are at their bound. */
+export interface NoRoom {
+  bound: 'client' | 'all';
+  count: number;
+  limit: number;
+}
+
+/** When an approval stopped mattering to anyone who could still act on it: decided, or expired undecided. */
+function settledAt(approval: Approval): string {
+  return approval.decided_at ?? approval.expires_at;
 }
 
 export class Approvals {
@@ -179,11 +193,35 @@ export class Approvals {
   }
 
   /**
-   * How many approvals the client `key` (callerKey) has waiting on this deployment's page: the ones the person can
-   * decide there. Counted from the shared store; replicas that create at the same moment may each pass the bound once.
+   * Whether the client `key` (callerKey) may create one more approval: fewer than `perClient` of its own wait on this
+   * deployment's page (the ones a person can decide there), and the store keeps fewer than `maxStored` records in all.
+   * At the total bound, the records no one can act on any more are dropped first, oldest first: decided ones whose
+   * outcome is stored (their day of polling is cut short) and expired ones. A record a person may still decide, or one
+   * being sent, is never dropped: then there is no room. One scan of the store; the caller makes one approval per client
+   * at a time in this process (other clients and replicas that create at the same moment may each pass the bound in all
+   * once).
    */
-  async pendingCount(key: string): Promise<number> {
-    return (await this.pending()).filter((a) => callerKey(a.requested_by) === key).length;
+  async room(key: string, perClient: number): Promise<NoRoom | undefined> {
+    const now = Date.now();
+    const all = await this.all();
+    const own = all.filter((a) => a.state === 'pending' && !isExpired(a, now) && this.mismatch(a) === undefined && callerKey(a.requested_by) === key).length;
+    if (own >= perClient) return { bound: 'client', count: own, limit: perClient };
+    const limit = this.options.maxStored ?? Number.POSITIVE_INFINITY;
+    if (all.length < limit) return undefined;
+    const droppable = all
+      .filter((a) => (FINAL_STATES.has(a.state) || isExpired(a, now)) && !this.unsaved.has(a.id))
+      .sort((a, b) => settledAt(a).localeCompare(settledAt(b)));
+    const dropped = droppable.slice(0, all.length - limit + 1);
+    for (const approval of dropped) await this.drop(approval.id);
+    const left = all.length - dropped.length;
+    return left < limit ? undefined : { bound: 'all', count: left, limit };
+  }
+
+  /** Removes an approval no one can act on any more, with its keys. */
+  private async drop(id: string): Promise<void> {
+    await this.store.delete(RECORD + id);
+    await this.store.delete(CLAIM + id);
+    await this.store.delete(SETTLE + id);
   }
 
   /** `sending` approvals of this deployment whose send began before `before` (ms) and is not in flight here. */
@@ -249,6 +287,8 @@ export class Approvals {
 
   private async save(approval: Approval): Promise<void> {
     await this.store.set(RECORD + approval.id, approval, OUTCOME_TTL_SECONDS * 1000);
+    // Once the outcome is stored, nothing is left to settle: the settle key would only wait out its day.
+    if (FINAL_STATES.has(approval.state)) await this.store.delete(SETTLE + approval.id).catch(() => false);
   }
 
   private saveLater(approval: Approval): void {

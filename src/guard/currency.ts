@@ -2,6 +2,7 @@
 import type { ApiDefinition } from '../apis/index.js';
 import type { CurrencySource as Source } from '../apis/money.js';
 import type { SharedStore } from '../core/store.js';
+import { RecentKeys } from '../core/recent.js';
 
 /** Reads through the API client without the guard (reads only). */
 export type Reader = (toolName: string, args: Record<string, unknown>) => Promise<unknown>;
@@ -25,12 +26,19 @@ export interface AccountLabel {
 }
 
 export class CurrencyResolver {
+  /** The cache keys this process used, so that it keeps at most `maxEntries` in the store (other replicas bound their own). */
+  private readonly recent: RecentKeys;
+
   constructor(
     private readonly store: SharedStore,
     private readonly read: Reader,
     /** The currency assumed where an API's account reports none yet: its connection's `assumedCurrency`, if any. */
     private readonly assumed: (api: ApiDefinition) => string | undefined = () => undefined,
-  ) {}
+    /** Most accounts cached (PINTEREST_MCP_MAX_CACHED_ACCOUNTS); the least recently used is dropped first. */
+    maxEntries = Number.POSITIVE_INFINITY,
+  ) {
+    this.recent = new RecentKeys(maxEntries);
+  }
 
   /**
    * The currency of the account a call's amounts are in, read where its API says (`api.currency`). Undefined when the
@@ -81,7 +89,15 @@ export class CurrencyResolver {
   }
 
   private async cached(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string } | undefined> {
-    return (await this.store.get(this.key(api, source)).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
+    const key = this.key(api, source);
+    const found = (await this.store.get(key).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
+    if (found) await this.used(key);
+    return found;
+  }
+
+  /** Marks a cache key used; drops the least recently used ones past the bound (a cache: a failed drop only costs room until its hour ends). */
+  private async used(key: string): Promise<void> {
+    for (const dropped of this.recent.use(key)) await this.store.delete(dropped).catch(() => false);
   }
 
   /** Reads a source once and caches what it says about the account's name and currency, in one entry. */
@@ -91,7 +107,9 @@ export class CurrencyResolver {
     const named = source.name(body);
     const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
     const found = { ...(typeof named === 'string' && named ? { name: named } : {}), ...(currency ? { currency } : {}) };
-    await this.store.set(this.key(api, source), found, TTL_MS).catch(() => {});
+    const key = this.key(api, source);
+    await this.store.set(key, found, TTL_MS).catch(() => {});
+    await this.used(key);
     return found;
   }
 }

@@ -1,16 +1,17 @@
 // The guard's decisions: send, refuse, preview, hold for a person (approval page, dialog, token), or read an approval.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError } from '../http/request.js';
-import type { ConfirmWrites } from '../config/index.js';
+import { type ConfirmWrites, SETTINGS, settingName } from '../config/index.js';
 import type { ApiDefinition } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
+import { KeyedQueue } from '../core/queue.js';
 import { type Approval, type ApprovalSummary, Approvals, isExpired } from './approvals.js';
 import { AuditLog, writeId } from './audit.js';
 import type { Caps } from '../money/cap-settings.js';
 import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, heldChanges } from './changes.js';
-import { CONFIRMATION_TOKENS, Confirmations, DIALOG_IDS } from './tokens.js';
+import { CONFIRMATION_TOKENS, Confirmations, Crowded, DIALOG_IDS, type TokenBounds } from './tokens.js';
 import { AmountError } from './convert.js';
 import { CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
@@ -30,6 +31,7 @@ import {
   refusal,
   tokenRefused,
   tooManyPending,
+  type FullBound,
 } from './messages.js';
 import { type SendRecord, WriteOutcome } from './outcome.js';
 import { type SummaryReaders, prepareRequest, resolveParents, summarize } from './prepare.js';
@@ -49,7 +51,7 @@ export interface GuardOptions {
     tokens: TokenFlow;
     /** The transport's approval page; none where no person can approve there (HTTP without approvers). */
     desk?: ApprovalDesk;
-    /** Most approvals one client may have waiting at once. */
+    /** Most approvals one client may have waiting at once (the total is the Approvals' own bound). */
     maxPending: number;
     /**
      * How long an approved write may take to send (the client's whole timeout and a margin), ms: a `sending` approval
@@ -64,6 +66,10 @@ export interface GuardOptions {
      */
     dialogs: boolean;
   };
+  /** Most unused confirmation tokens, and most unanswered dialogs, per client and in all; unbounded when absent. */
+  confirmations?: TokenBounds;
+  /** Most accounts' names and currencies this process keeps cached in the store (least recently used dropped first). */
+  cachedAccounts?: number;
   caps: Caps;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
@@ -91,13 +97,14 @@ export class SpendGuard implements Guard {
   private readonly outcome: WriteOutcome;
   private readonly scope: AccountScope;
   private readonly readers: SummaryReaders;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Each client's held calls, counted, created and announced one at a time. */
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: GuardOptions) {
-    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds);
-    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds);
+    this.confirmations = new Confirmations(CONFIRMATION_TOKENS, options.store, options.confirmTtlSeconds, options.confirmations);
+    this.dialogs = new Confirmations(DIALOG_IDS, options.store, options.confirmTtlSeconds, options.confirmations);
     this.approvals = options.approvals;
-    this.currencies = new CurrencyResolver(options.store, options.read, options.assumedCurrency);
+    this.currencies = new CurrencyResolver(options.store, options.read, options.assumedCurrency, options.cachedAccounts);
     this.outcome = new WriteOutcome(options.read, this.currencies, new AuditLog(options.auditLog), options.logger);
     this.scope = new AccountScope(options.adAccounts);
     this.readers = { read: options.read, currencies: this.currencies, logger: options.logger };
@@ -218,10 +225,15 @@ export class SpendGuard implements Guard {
     if (!deployment) throw new Error(`no deployment is known for the ${tool.api.id} API`);
     const key = callerKey(input.caller);
     const { maxPending } = this.options.approval;
-    // One client's held calls are counted and created one at a time here, so that concurrent calls cannot pass the bound together.
-    return this.oneAtATime(key, async () => {
-      const waiting = await this.approvals.pendingCount(key);
-      if (waiting >= maxPending) return { action: 'respond', result: tooManyPending(input, waiting, maxPending, await desk.listAddress()) };
+    // One client's held calls are counted and created one at a time here, so that its concurrent calls cannot pass a
+    // bound together (calls of other clients, like other replicas, may each pass the bound in all once: no call waits
+    // on another client's, even when the store hangs).
+    return this.queue.run(key, async () => {
+      const full = await this.approvals.room(key, maxPending);
+      if (full) {
+        const setting = settingName(full.bound === 'client' ? SETTINGS.maxPendingApprovals : SETTINGS.maxApprovals);
+        return { action: 'respond', result: this.tooManyPending(input, { counts: 'approvals', ...full, setting }, await desk.listAddress()) };
+      }
       const approval = await this.approvals.create({
         tool: tool.name,
         args: input.sentArgs,
@@ -238,19 +250,15 @@ export class SpendGuard implements Guard {
     });
   }
 
-  /** Runs `task` after every earlier task of the same key has finished (a per-client queue in this process). */
-  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = this.queues.get(key) ?? Promise.resolve();
-    const run = before.then(task, task);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
-    return run;
+  /** A held write refused at a bound (see FullBound). */
+  private tooManyPending(input: GuardInput, full: FullBound, page?: string): CallToolResult {
+    return tooManyPending(input, full, this.options.confirmTtlSeconds, page);
+  }
+
+  /** A token or dialog refused at a bound: the bound's setting named. */
+  private crowded(input: GuardInput, counts: 'tokens' | 'dialogs', crowded: Crowded): { action: 'respond'; result: CallToolResult } {
+    const setting = settingName(crowded.bound === 'client' ? SETTINGS.maxPendingConfirmations : SETTINGS.maxConfirmations);
+    return { action: 'respond', result: this.tooManyPending(input, { counts, bound: crowded.bound, count: crowded.count, limit: crowded.limit, setting }) };
   }
 
   /** What became of an approval: still pending, rejected, expired, or the sent write's own result. Sends nothing. */
@@ -301,7 +309,13 @@ export class SpendGuard implements Guard {
     const { tool } = input;
     if (dialog.id === undefined) {
       const summary = await this.summary(input, prepared, changes, current, true);
-      const { token } = await this.dialogs.issue(tool.name, prepared.hash);
+      let token: string;
+      try {
+        ({ token } = await this.dialogs.issue(tool.name, prepared.hash, callerKey(input.caller)));
+      } catch (error) {
+        if (error instanceof Crowded) return this.crowded(input, 'dialogs', error);
+        throw error;
+      }
       return { action: 'ask', question: { message: dialogQuestion(summary), state: token } };
     }
     const outcome = await this.dialogs.consume(dialog.id, prepared.hash);
@@ -336,7 +350,12 @@ export class SpendGuard implements Guard {
   private async preview(input: GuardInput, prepared: PreparedWrite, changes: Change[], current: CurrentValues, withToken: boolean): Promise<CallToolResult> {
     const summary = await this.summary(input, prepared, changes, current);
     if (!withToken) return dryRun(summary);
-    const { token, expiresAt } = await this.confirmations.issue(input.tool.name, prepared.hash);
-    return confirmationRequired(input, summary, token, expiresAt);
+    try {
+      const { token, expiresAt } = await this.confirmations.issue(input.tool.name, prepared.hash, callerKey(input.caller));
+      return confirmationRequired(input, summary, token, expiresAt);
+    } catch (error) {
+      if (error instanceof Crowded) return this.crowded(input, 'tokens', error).result;
+      throw error;
+    }
   }
 }

@@ -101,12 +101,14 @@ export function confirmationRequired(input: Pick<GuardInput, 'tool' | 'via'>, su
   };
 }
 
-/** A token that did not confirm: why, above a fresh preview with its own token. */
+/** A token that did not confirm: why, above a fresh preview with its own token (or why no new token was issued). */
 export function tokenRefused(outcome: Exclude<ConsumeOutcome, 'ok'>, fresh: CallToolResult): CallToolResult {
+  const previewed = (fresh.structuredContent as { status?: string } | undefined)?.status === 'confirmation_required';
+  const next = previewed ? ' Review the new preview below; confirm it with its own token.' : '';
   const why =
     outcome === 'mismatch'
-      ? 'Refused: this confirmation_token was issued for a different request (the arguments changed). Nothing was sent. Review the new preview below; confirm it with its own token.'
-      : 'Refused: this confirmation_token is unknown, already used or expired. Nothing was sent. Review the new preview below; confirm it with its own token.';
+      ? `Refused: this confirmation_token was issued for a different request (the arguments changed). Nothing was sent.${next}`
+      : `Refused: this confirmation_token is unknown, already used or expired. Nothing was sent.${next}`;
   return { ...fresh, isError: true, content: [{ type: 'text', text: why }, ...fresh.content] };
 }
 
@@ -117,11 +119,49 @@ export function approvalUnavailable(tool: string, verb: string, unavailable: str
   return { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'approval_unavailable' } };
 }
 
-export function tooManyPending(input: Pick<GuardInput, 'tool' | 'via'>, waiting: number, limit: number, page: string): CallToolResult {
+/** A bound that refused a held write: what it counts, of whom, how many there are, its limit and the setting that sets it. */
+export interface FullBound {
+  counts: 'approvals' | 'tokens' | 'dialogs';
+  bound: 'client' | 'all';
+  count: number;
+  limit: number;
+  setting: string;
+}
+
+/** What each bound counts, and what frees a place (after which the call is made again). */
+const PENDING_WORDS = {
+  approvals: {
+    created: 'no approval was created',
+    client: 'approvals from this client are already waiting for a person',
+    all: 'approvals of all clients wait for a person or are being sent',
+    free: (ttl: number, page?: string) => `Ask the user to decide them on the approval page (${page}), or wait until they expire (each lasts ${ttl} s)`,
+  },
+  tokens: {
+    created: 'no confirmation token was issued',
+    client: 'confirmation tokens issued to this client are still unused',
+    all: 'confirmation tokens of all clients are still unused',
+    free: (ttl: number) => `Confirm the ones the user wants (call again with their confirmation_token), or wait until they expire (each lasts ${ttl} s)`,
+  },
+  dialogs: {
+    created: 'no dialog was opened',
+    client: 'confirmation dialogs for this client are still unanswered',
+    all: 'confirmation dialogs of all clients are still unanswered',
+    free: (ttl: number) => `Ask the user to answer the open ones, or wait until they expire (each lasts ${ttl} s)`,
+  },
+} as const;
+
+/** A held write refused at a bound: nothing was created, what is full (and its setting), and how a place is freed. */
+export function tooManyPending(input: Pick<GuardInput, 'tool' | 'via'>, full: FullBound, ttlSeconds: number, page?: string): CallToolResult {
+  const words = PENDING_WORDS[full.counts];
+  const count = full.bound === 'client' ? `${full.count} ${words.client} (at most ${full.limit})` : `${full.count} ${words.all} (at most ${full.limit} in all)`;
   const text =
-    `Not sent, and no approval was created: ${waiting} approvals from this client are already waiting for a person (at most ${limit}). ` +
-    `Ask the user to decide them on the approval page (${page}), or wait until they expire; then ${callAgain(input)}.`;
-  return { isError: true, content: [{ type: 'text', text }], structuredContent: { status: 'too_many_pending', pending: waiting, limit, page } };
+    `Not sent, and ${words.created}: ${count}. ${words.free(ttlSeconds, page)}; then ${callAgain(input)}. ` +
+    `The operator sets this bound with ${full.setting}.`;
+  return {
+    isError: true,
+    content: [{ type: 'text', text }],
+    structuredContent: { status: 'too_many_pending', pending: full.count, limit: full.limit, setting: full.setting, ...(page ? { page } : {}) },
+  };
 }
 
 /** The held answer: what waits for the person, what `announced` did to reach them, and how to read the outcome. */
@@ -163,7 +203,7 @@ const decided = (approval: Approval) => ({ decided_by: approval.decided_by, deci
 
 export const POLL = {
   unknown: (tool: string, id: string) =>
-    pollAnswer(id, 'approval_unknown', `No approval ${oneLine(id, 40)} for ${tool} exists (unknown, or gone a day after its decision). Nothing was sent.`, true),
+    pollAnswer(id, 'approval_unknown', `No approval ${oneLine(id, 40)} for ${tool} exists (unknown, or gone: a decided or expired approval is kept a day, less when the server needs room for new ones). Nothing was sent.`, true),
   elsewhere: (tool: string, id: string, elsewhere: string) =>
     pollAnswer(id, 'approval_elsewhere', `Approval ${id} cannot be read here: ${elsewhere}. Call ${tool} with it on the server that asked for it. Nothing was sent.`, true),
   mismatch: (tool: string, id: string) =>

@@ -107,7 +107,12 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
     return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
   };
-  const approvals = new Approvals({ store: shared, ttlSeconds: config.confirmTtlSeconds, deployments: deploymentsOf(config, selection) });
+  const approvals = new Approvals({
+    store: shared,
+    ttlSeconds: config.confirmTtlSeconds,
+    deployments: deploymentsOf(config, selection),
+    maxStored: approval.maxStored,
+  });
   let approvalWeb: ApprovalWeb | undefined;
   let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
   if (surface.page) {
@@ -139,6 +144,8 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     read,
     confirmWrites: config.confirmWrites,
     confirmTtlSeconds: config.confirmTtlSeconds,
+    confirmations: { perClient: config.confirmations.maxPending, total: config.confirmations.maxStored },
+    cachedAccounts: config.maxCachedAccounts,
     caps: config.caps,
     adAccounts: config.adAccounts,
     assumedCurrency: (api) => apiConnection(config, api).assumedCurrency,

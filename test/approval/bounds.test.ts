@@ -52,7 +52,8 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
     expect([a.status, b.status]).toEqual(['approval_required', 'approval_required']);
     const refused = await callText(first, 'ad_groups_update', budget('73'));
     expect(refused.isError).toBe(true);
-    expect(refused.structuredContent).toEqual({ status: 'too_many_pending', pending: 2, limit: 2, page: "this server's /approvals" });
+    expect(refused.structuredContent).toEqual({ status: 'too_many_pending', pending: 2, limit: 2, setting: '--max-pending-approvals', page: "this server's /approvals" });
+    expect(refused.text).toContain('The operator sets this bound with --max-pending-approvals.');
     expect(refused.text).toContain('no approval was created: 2 approvals from this client are already waiting for a person (at most 2)');
     expect(refused.text).toContain("on the approval page (this server's /approvals)");
     expect(listed((await alice.get('/approvals')).html).sort()).toEqual([a.approval_id, b.approval_id].sort());
