@@ -10,6 +10,8 @@ import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { pinterestApi } from '../../src/apis/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { NodeSqliteStore } from '../../src/core/sqlite-store.js';
+import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
 import { SharedStore, type Store, createStore, purgeExpired } from '../../src/core/store.js';
 import { type Approval, type ApprovalState, Approvals } from '../../src/guard/approvals.js';
 import { CurrencyResolver, type Reader } from '../../src/guard/currency.js';
@@ -38,8 +40,15 @@ const structured = (result: { structuredContent?: unknown }) => (result.structur
 /** Every key the store holds now, expired or not, as the store itself lists them, without keyv's namespace. */
 async function storedKeys(store: Store): Promise<string[]> {
   if (store.store instanceof Map) return [...(store.store as Map<string, unknown>).keys()].map((k) => k.replace(/^keyv:/, ''));
-  const query = (store.store as { query?(sql: string): Promise<{ key: string }[]> }).query;
-  if (query) return (await query.call(store.store, 'SELECT key FROM pinterest_mcp')).map((r) => r.key.replace(/^pinterest-mcp:/, ''));
+  const url = (store.store as Partial<NodeSqliteStore>).opts?.url;
+  if (url?.startsWith('sqlite://')) {
+    const db = new NODE_SQLITE!.DatabaseSync(url.slice('sqlite://'.length));
+    try {
+      return (db.prepare('SELECT key FROM pinterest_mcp').all() as { key: string }[]).map((r) => r.key.replace(/^pinterest-mcp:/, ''));
+    } finally {
+      db.close();
+    }
+  }
   return ((await (store.store as KeyvRedis<unknown>).client.keys('*')) as string[]).map((k) => k.replace(/^pinterest-mcp::/, ''));
 }
 
@@ -359,7 +368,8 @@ describe('expired keys are purged while running, and the store shrinks', () => {
   afterEach(() => vi.useRealTimers());
 
   for (const kind of ['memory', 'sqlite']) {
-    it(`${kind}: expired tokens are gone after a purge (the clock moved, not waited for); live ones and the account cache stay`, async () => {
+    it(`${kind}: expired tokens are gone after a purge (the clock moved, not waited for); live ones and the account cache stay`, async (ctx) => {
+      if (kind === 'sqlite') needsNodeSqlite(ctx);
       const spec = kind === 'memory' ? 'memory' : `sqlite:${join(dir, 'purge.sqlite')}`;
       const start = Date.now();
       vi.useFakeTimers({ toFake: ['Date'], now: start });
