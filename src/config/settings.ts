@@ -108,7 +108,14 @@ export const SERVER_SETTINGS = {
     help: "stdio: a browser tab opens at most once per this many seconds; later approvals wait on the page's list",
   }),
   approvalPort: setting({ to: 'approval.pagePort', flag: 'approval-port', env: 'PINTEREST_MCP_APPROVAL_PORT', type: integer(0, 65_535), default: 0, help: 'stdio: loopback port of the approval page; 0 picks any free port' }),
-  browser: setting({ to: 'approval.browser', env: 'BROWSER', type: text, default: undefined, help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start' }),
+  browser: setting({
+    to: 'approval.browser',
+    env: 'BROWSER',
+    type: text,
+    default: undefined,
+    help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start',
+    emptyIsUnset: "a shared variable, not this server's: other programs read an empty BROWSER as unset too; it only picks how a tab opens",
+  }),
   approvalWebhook: setting({ to: 'approval.webhook', flag: 'approval-webhook', env: 'PINTEREST_MCP_APPROVAL_WEBHOOK', type: baseUrl, default: undefined, help: 'POST a JSON summary of each new approval here (no secrets)' }),
   caps: setting({ to: 'caps', flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: "money caps per kind (listed below) and currency, e.g. daily_budget=50 USD,daily_budget=7500 JPY,bid=2 USD; a capped kind refuses accounts in a currency it has no cap for; a cap without a currency applies in any account's currency" }),
   adAccounts: setting({
