@@ -9,6 +9,7 @@ import {
   confirmWrites,
   firstLineOfFile,
   storeSpec,
+  trustedProxies,
   writtenFile,
 } from './values.js';
 import { CONFIGURED_APIS, DEMO_API } from './apis.js';
@@ -152,6 +153,13 @@ export const SERVER_SETTINGS = {
   httpTokenFile: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, secret: true, help: 'file whose first line is that bearer token (a mounted secret)' }),
   allowedOrigins: setting({ to: 'http.allowedOrigins', env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
   allowedHosts: setting({ to: 'http.allowedHosts', env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
+  trustedProxies: setting({
+    to: 'http.trustedProxies',
+    env: 'PINTEREST_MCP_TRUSTED_PROXIES',
+    type: trustedProxies,
+    default: [],
+    help: "reverse proxies in front of the server (addresses, CIDRs, or loopback, linklocal, uniquelocal), comma-separated: a request from one counts as from the client it forwards (the right-most X-Forwarded-For address not itself trusted), for the per-client bounds, the sign-in throttle and the audit; by default only the socket's address counts",
+  }),
   maxBodyBytes: setting({ to: 'http.maxBodyBytes', env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
   headersTimeoutMs: setting({
     to: 'http.headersTimeoutMs',

@@ -141,6 +141,21 @@ describe('flags and variables', () => {
     expect(loadConfig(['--ad-accounts', '549755885175,549755885176'], {}).adAccounts).toEqual(['549755885175', '549755885176']);
   });
 
+  it('PINTEREST_MCP_TRUSTED_PROXIES takes addresses, CIDR ranges and range names, and refuses anything else naming the entry', () => {
+    expect(fromEnv({ PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.2, 192.168.0.0/16,::1,loopback,uniquelocal' }).http.trustedProxies).toEqual([
+      '10.0.0.2',
+      '192.168.0.0/16',
+      '::1',
+      'loopback',
+      'uniquelocal',
+    ]);
+    expect(fromEnv({}).http.trustedProxies).toEqual([]);
+    expect(refusal([], { PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.2,proxy.internal' })).toBe(
+      'PINTEREST_MCP_TRUSTED_PROXIES entries must each be an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal; "proxy.internal" is not (invalid IP address: proxy.internal)',
+    );
+    expect(refusal([], { PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.0/33' })).toMatch(/"10\.0\.0\.0\/33" is not \(invalid range on address/);
+  });
+
   it('refuses unknown enum values, listing the valid ones', () => {
     expect(refusal(['--transport', 'pigeon'])).toBe('--transport must be one of stdio, http; got "pigeon"');
     expect(refusal([], { PINTEREST_MCP_MODE: 'all' })).toBe('PINTEREST_MCP_MODE must be one of tools, discover; got "all"');
@@ -369,6 +384,7 @@ describe('values that look set but are empty', () => {
     { name: 'caps', entry: 'bid=1', read: (c) => c.caps },
     { name: 'allowedOrigins', entry: 'https://bots.example.com', read: (c) => c.http.allowedOrigins },
     { name: 'allowedHosts', entry: 'mcp.internal', read: (c) => c.http.allowedHosts },
+    { name: 'trustedProxies', entry: '10.0.0.0/8', read: (c) => c.http.trustedProxies },
     { name: 'approverToken', entry: APPROVER, read: (c) => c.approval.approvers },
     { name: 'confirmWrites', entry: 'data', read: (c) => c.confirmWrites },
     { name: 'approvalChannels', entry: 'page', read: (c) => c.approval.channels },
