@@ -33,7 +33,7 @@ export const whopConnection = {
       missingHelp: 'No Whop API key is configured. Set WHOP_API_KEY to a Whop API key, then restart the server.',
       renewHelp: 'check WHOP_API_KEY (the key may be wrong or revoked) and restart the server.',
     },
-    assumedCurrency: config.currency,
+    assumedCurrency: { code: config.currency, why: 'Whop reports no currency yet; WHOP_CURRENCY sets it' },
   }),
   turnedOnBy: { env: 'WHOP_API_KEY', toolsets: ['whop'], isOn: (config: WhopConfig) => Boolean(config.apiKey) },
 } satisfies Partial<ApiDefinition>;
