@@ -204,8 +204,11 @@ export interface ApiConnection {
   /** Set when requests go to the API's sandbox: operations it lacks are refused before sending, with `leave` as the fix. */
   sandbox?: { leave: string };
   auth: ApiAuth;
-  /** The currency assumed where an account reports none yet (the operator's setting); absent where none is ever assumed. */
-  assumedCurrency?: string;
+  /**
+   * The currency assumed where an account reports none yet (the operator's setting), and why, in the API's words
+   * written after every amount in it (`20.00 USD (assumed: <why>)`); absent where none is ever assumed.
+   */
+  assumedCurrency?: { code: string; why: string };
 }
 
 /** How requests authenticate, as data: src/http builds the provider (the adapter stays below src/http). */

@@ -21,6 +21,7 @@ export function webhookSummary(approval: Approval) {
     tool: approval.tool,
     ad_account_id: approval.account,
     currency: approval.currency,
+    ...(approval.currency_assumed ? { currency_assumed: approval.currency_assumed } : {}),
     destination: destination(approval.deployment),
     summary: `${approval.summary.heading} ${approval.summary.verb}`,
     headline: approval.summary.headline,

@@ -4,7 +4,7 @@ import escapeHtml from 'escape-html';
 import { type Approval, isExpired } from '../guard/approvals.js';
 import { type Change, percent } from '../guard/changes.js';
 import { destination } from '../guard/deployment.js';
-import { formatMicros } from '../money/amount.js';
+import { assumedMark, formatMicros } from '../money/amount.js';
 import { whyHeld } from '../guard/plain.js';
 import { displayJson, oneLine, quote } from '../core/display.js';
 import type { Caller } from '../guard/types.js';
@@ -70,7 +70,7 @@ function changeRows(changes: readonly Change[]): string {
 }
 
 /** Sums of each money field over the items it changes (daily and lifetime budgets, caps, bids), from and to. */
-function totals(changes: readonly Change[], currency: string | undefined): string[] {
+function totals(changes: readonly Change[], currency: string | undefined, assumed: string | undefined): string[] {
   const byField = new Map<string, { field: string; unit?: string; from: bigint; to: bigint; items: number; fromKnown: boolean }>();
   for (const c of changes) {
     if (c.to_micro === undefined) continue;
@@ -82,7 +82,7 @@ function totals(changes: readonly Change[], currency: string | undefined): strin
     total.items++;
     byField.set(key, total);
   }
-  const money = (micros: bigint) => formatMicros(micros, currency);
+  const money = (micros: bigint) => formatMicros(micros, currency, assumed);
   return [...byField.values()].map((t) => {
     const from = t.fromKnown ? `${money(t.from)} -> ` : '';
     const change = t.fromKnown ? percent(t.from, t.to) : undefined;
@@ -154,10 +154,21 @@ function accountText(approval: Approval): string {
   const name = label?.name !== undefined ? `${label.named ? `${label.named} ` : ''}${quote(label.name, 80)}` : undefined;
   const who = name && id ? `${name} (${id})` : (name ?? id);
   if (!who) return 'none named';
-  const currency = approval.currency ?? label?.currency;
-  const assumed = label?.currency_assumed && currency === label.currency;
-  const money = currency ? `${currency}${assumed ? ' (assumed: the account reports none yet)' : ''}` : 'currency unknown (the account reports none)';
+  const { code: currency, assumed } = shownCurrency(approval);
+  const money = currency ? `${currency}${assumedMark(assumed)}` : 'currency unknown (the account reports none)';
   return `${oneLine(who, 160)}, ${money}`;
+}
+
+/** The approval's currency, and why where it is only assumed (the account reports none). */
+function shownCurrency(approval: Approval): { code?: string; assumed?: string } {
+  const label = approval.summary.account;
+  const code = approval.currency ?? label?.currency;
+  if (!code) return {};
+  if (approval.currency_assumed) return { code, assumed: approval.currency_assumed };
+  if (!label?.currency_assumed || code !== label.currency) return { code };
+  // An approval stored by an earlier version says only `true`.
+  const why: string | boolean = label.currency_assumed;
+  return { code, assumed: typeof why === 'string' ? why : 'the account reports none yet' };
 }
 
 /** Short form for the list: the account's name, else its id. */
@@ -204,7 +215,8 @@ function outcomeSection(approval: Approval): string {
 export async function approvalPage(approval: Approval, csrf: CsrfFor, notice?: string): Promise<string> {
   const { summary } = approval;
   const pending = approval.state === 'pending' && !isExpired(approval);
-  const sums = totals(summary.changes, approval.currency ?? summary.account?.currency);
+  const { code, assumed } = shownCurrency(approval);
+  const sums = totals(summary.changes, code, assumed);
   const decided = approval.decided_by ? `<dt>Decided by</dt><dd>${e(approval.decided_by)} at ${timeTag(approval.decided_at ?? '')}</dd>` : '';
   const plain = summary.plain ?? [];
   const actions = pending

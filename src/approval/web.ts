@@ -9,7 +9,7 @@ import { Confirmations, type TokenKind, requestHash } from '../guard/tokens.js';
 import type { Logger } from '../core/logger.js';
 import { redactor } from '../core/redact.js';
 import { type SharedStore, StoreUnavailable } from '../core/store.js';
-import { BodyTooLarge, bearerMatches, clientAddress, readBody, sameSecret, secretDigest } from '../core/requests.js';
+import { BodyTooLarge, bearerMatches, peerAddress, readBody, sameSecret, secretDigest } from '../core/requests.js';
 import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './page.js';
 import { SignInThrottle } from './throttle.js';
 
@@ -146,10 +146,13 @@ export class ApprovalWeb {
     return `/approvals/${approval.id}?key=${token}`;
   }
 
-  /** Answers one request under /approvals. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Answers one request under /approvals; `client` is where it comes from as the transport reads it (behind trusted
+   * proxies, the forwarded address), by default the socket's peer.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, client: string = peerAddress(req)): Promise<void> {
     try {
-      await this.route(req, res);
+      await this.route(req, res, client);
     } catch (error) {
       const unavailable = error instanceof StoreUnavailable;
       this.options.logger.error({ err: error }, 'the approval page failed');
@@ -159,7 +162,7 @@ export class ApprovalWeb {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     const { signIn } = this.options;
     const url = new URL(req.url ?? '/', 'http://page');
     const method = req.method ?? 'GET';
@@ -171,7 +174,7 @@ export class ApprovalWeb {
       if (!sameOrigin(req)) return send(res, 403, messagePage('Forbidden', 'This form was not sent from this page (Origin check).'));
       const form = await readForm(req);
       if (!form) return send(res, 400, messagePage('Bad request', 'Expected a form of at most 8 KiB.'));
-      if (parts.length === 1 && parts[0] === 'sign-in' && signIn.kind === 'token') return this.signInWithToken(req, res, form, signIn);
+      if (parts.length === 1 && parts[0] === 'sign-in' && signIn.kind === 'token') return this.signInWithToken(req, res, form, signIn, client);
       const session = await this.session(req);
       if (!session) return this.askToSignIn(req, res, 401);
       const action = parts.length === 1 && parts[0] === 'sign-out' ? 'sign-out' : parts.length === 2 && ['approve', 'reject'].includes(parts[1]) ? `${parts[1]}:${parts[0]}` : undefined;
@@ -255,8 +258,7 @@ export class ApprovalWeb {
     return redirect(res, `/approvals/${encodeURIComponent(approvalId)}`, { 'set-cookie': await this.startSession(req, LOCAL_APPROVER) });
   }
 
-  private async signInWithToken(req: IncomingMessage, res: ServerResponse, form: URLSearchParams, signIn: Extract<SignIn, { kind: 'token' }>): Promise<void> {
-    const address = clientAddress(req.socket.remoteAddress);
+  private async signInWithToken(req: IncomingMessage, res: ServerResponse, form: URLSearchParams, signIn: Extract<SignIn, { kind: 'token' }>, address: string): Promise<void> {
     const wait = this.throttle.waitSeconds(address);
     if (wait > 0) {
       this.options.logger.warn({ client_address: address, retry_after: wait }, 'approval page: sign-in refused while this address waits after failed sign-ins');

@@ -41,6 +41,11 @@ function addedToolsets(): string {
     .join('');
 }
 
+/** The settings whose empty value counts as not given (emptyIsUnset), by variable. */
+function emptyIsUnsetNames(): string {
+  return (Object.values(SETTINGS) as Setting<unknown>[]).flatMap((s) => (s.emptyIsUnset !== undefined && s.env ? [s.env] : [])).join(', ');
+}
+
 /** The --help text: every setting of the table, then what the toolsets, cap kinds and confirm-writes classes are. */
 export function helpText(): string {
   const all: Setting<unknown>[] = Object.values(SETTINGS);
@@ -55,7 +60,7 @@ export function helpText(): string {
     'Environment only (credentials are never printed):',
     ...helpLines(envOnly, false),
     '',
-    `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. Empty values count as not given; an empty entry in a list (1,,2) is refused.`,
+    `Booleans accept ${BOOLEAN_ACCEPTED} in any case; a bare flag means on. A value given empty is refused (${emptyIsUnsetNames()} excepted: empty counts as not given), and so are an empty entry in a list (1,,2) and a flag with a value given twice.`,
     '',
     `Toolsets for --toolsets (* marks the default ones${addedToolsets()}):`,
     ...toolsetLines(),

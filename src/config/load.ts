@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type JSONPath, visit } from 'jsonc-parser';
 import { secretProblem } from '../core/redact.js';
-import { Refused, type Setting, type SettingValues, emptyEntriesProblem } from '../core/settings.js';
+import { Refused, type Setting, type SettingValues, UNSET_HINT, emptyEntriesProblem } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
 import { CONFIGURED_APIS } from './apis.js';
 import {
@@ -22,17 +22,31 @@ export class ConfigError extends Error {}
 
 type FlagValues = Record<string, string | boolean | undefined>;
 
-/** Parses one given value (`undefined` or empty: not given), naming where it came from when it is refused. */
-function parseGiven<T>(definition: Setting<T>, source: string, given: string | undefined): { value: T } | undefined {
-  const trimmed = given?.trim();
-  if (!trimmed) return undefined;
+/** Where a setting's text was given, as messages name it, and how to take it back (`leave out the flag`). */
+interface Source {
+  name: string;
+  remove: string;
+}
+
+/**
+ * Parses one value (`undefined`: not given), naming where it came from when it is refused. A value that is given but
+ * empty or blank is refused (a template with its variable unset leaves it so, and taking it as not given would start
+ * with the default: no account limit, no caps), except where the setting's row says why it may count as not given.
+ */
+function parseGiven<T>(definition: Setting<T>, source: Source, given: string | undefined): { value: T } | undefined {
+  if (given === undefined) return undefined;
+  const trimmed = given.trim();
+  if (!trimmed) {
+    if (definition.emptyIsUnset !== undefined) return undefined;
+    throw new ConfigError(`${source.name} is empty: ${UNSET_HINT} Set it, or ${source.remove}`);
+  }
   try {
     const value = definition.type.parse(trimmed);
     const problem = definition.secret && typeof value === 'string' ? secretProblem(value) : undefined;
     if (problem) throw new Refused(problem);
     return { value };
   } catch (error) {
-    if (error instanceof Refused) throw new ConfigError(`${source} ${error.message}`);
+    if (error instanceof Refused) throw new ConfigError(`${source.name} ${error.message}`);
     throw error;
   }
 }
@@ -50,10 +64,12 @@ interface Sources {
  * given is checked, so that a bad value is reported even where another source overrides it.
  */
 function readSetting<T>(definition: Setting<T>, { flags, env, file }: Sources): T {
-  const fromFile = definition.flag && file ? parseGiven(definition, `${file.path}: "${definition.flag}"`, file.values[definition.flag]) : undefined;
-  const fromEnv = definition.env ? parseGiven(definition, definition.env, env[definition.env]) : undefined;
-  const flagValue = definition.flag ? flags[definition.flag] : undefined;
-  const fromFlag = parseGiven(definition, `--${definition.flag}`, flagValue === true ? 'true' : flagValue || undefined);
+  const { flag, env: variable } = definition;
+  const fromFile = flag && file ? parseGiven(definition, { name: `${file.path}: "${flag}"`, remove: 'remove the key' }, file.values[flag]) : undefined;
+  const fromEnv = variable ? parseGiven(definition, { name: variable, remove: 'unset the variable' }, env[variable]) : undefined;
+  const flagValue = flag ? flags[flag] : undefined;
+  const fromCommandLine = typeof flagValue === 'string' ? flagValue : flagValue ? 'true' : undefined; // a bare flag is on
+  const fromFlag = flag ? parseGiven(definition, { name: `--${flag}`, remove: 'leave out the flag' }, fromCommandLine) : undefined;
   return (fromFlag ?? fromEnv ?? fromFile ?? { value: definition.default }).value;
 }
 
@@ -140,7 +156,7 @@ function readConfigFile(path: string): { path: string; values: Record<string, st
     }
     const given = flagText(value);
     if (given === undefined) throw new ConfigError(`${path}: "${key}" must be a string, number, boolean or list, as its flag would take`);
-    // Joined with commas, [""] would be an empty value, which counts as not given: check the entries themselves.
+    // Joined with commas, [""] would read as one empty value: check the entries themselves, to name the empty one.
     const empty = Array.isArray(value) ? emptyEntriesProblem(value.map((entry) => String(entry).trim()), 'remove the empty entry') : undefined;
     if (empty) throw new ConfigError(`${path}: "${key}" ${empty}`);
     values[key] = given;
@@ -153,13 +169,25 @@ function parseFlags(argv: string[]): FlagValues {
   for (const definition of Object.values(SETTINGS) as Setting<unknown>[]) {
     if (definition.flag) options[definition.flag] = { type: definition.type.bare ? 'boolean' : 'string' };
   }
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     // Unknown flags, a missing value, a value given to a bare flag.
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new ConfigError((error as Error).message);
     throw error;
   }
+  // parseArgs keeps the last of a flag given twice: `--ad-accounts 1 --ad-accounts 2` would drop 1 silently. A bare
+  // flag given twice says the same thing twice (a wrapper script adding --read-only to a command that has it already).
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name) && options[token.name].type === 'string') {
+      throw new ConfigError(`--${token.name} is given twice: only the last would count, so give it once (a list takes its entries comma-separated)`);
+    }
+    seen.add(token.name);
+  }
+  return parsed.values;
 }
 
 /**

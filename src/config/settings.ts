@@ -9,6 +9,7 @@ import {
   confirmWrites,
   firstLineOfFile,
   storeSpec,
+  trustedProxies,
   writtenFile,
 } from './values.js';
 import { CONFIGURED_APIS, DEMO_API } from './apis.js';
@@ -137,7 +138,14 @@ export const SERVER_SETTINGS = {
     help: "stdio: a browser tab opens at most once per this many seconds; later approvals wait on the page's list",
   }),
   approvalPort: setting({ to: 'approval.pagePort', flag: 'approval-port', env: 'PINTEREST_MCP_APPROVAL_PORT', type: integer(0, 65_535), default: 0, help: 'stdio: loopback port of the approval page; 0 picks any free port' }),
-  browser: setting({ to: 'approval.browser', env: 'BROWSER', type: text, default: undefined, help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start' }),
+  browser: setting({
+    to: 'approval.browser',
+    env: 'BROWSER',
+    type: text,
+    default: undefined,
+    help: 'stdio: command that opens the approval page (%s is the link); default xdg-open, open or start',
+    emptyIsUnset: "a shared variable, not this server's: other programs read an empty BROWSER as unset too; it only picks how a tab opens",
+  }),
   approvalWebhook: setting({ to: 'approval.webhook', flag: 'approval-webhook', env: 'PINTEREST_MCP_APPROVAL_WEBHOOK', type: baseUrl, default: undefined, help: 'POST a JSON summary of each new approval here (no secrets)' }),
   caps: setting({ to: 'caps', flag: 'caps', env: 'PINTEREST_MCP_CAPS', type: caps, default: {}, help: "money caps per kind (listed below) and currency, e.g. daily_budget=50 USD,daily_budget=7500 JPY,bid=2 USD; a capped kind refuses accounts in a currency it has no cap for; a cap without a currency applies in any account's currency" }),
   adAccounts: setting({
@@ -174,6 +182,13 @@ export const SERVER_SETTINGS = {
   httpTokenFile: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, secret: true, help: 'file whose first line is that bearer token (a mounted secret)' }),
   allowedOrigins: setting({ to: 'http.allowedOrigins', env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
   allowedHosts: setting({ to: 'http.allowedHosts', env: 'PINTEREST_MCP_ALLOWED_HOSTS', type: list(), default: [], help: 'extra allowed Host values, comma-separated (loopback is always allowed)' }),
+  trustedProxies: setting({
+    to: 'http.trustedProxies',
+    env: 'PINTEREST_MCP_TRUSTED_PROXIES',
+    type: trustedProxies,
+    default: [],
+    help: "reverse proxies in front of the server (addresses, CIDRs, or loopback, linklocal, uniquelocal), comma-separated: a request from one counts as from the client it forwards (the right-most X-Forwarded-For address not itself trusted), for the per-client bounds, the sign-in throttle and the audit; by default only the socket's address counts",
+  }),
   maxBodyBytes: setting({ to: 'http.maxBodyBytes', env: 'PINTEREST_MCP_MAX_BODY_BYTES', type: integer(1024, 100_000_000), default: 1_000_000, help: 'HTTP request body limit, bytes' }),
   headersTimeoutMs: setting({
     to: 'http.headersTimeoutMs',

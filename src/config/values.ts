@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OPTIONAL_HOLDS, type OptionalHold } from '../apis/classification.js';
 import { type Caps, CapSettingError, parseCaps } from '../money/cap-settings.js';
 import { secretProblem } from '../core/redact.js';
+import { trustedProxyProblem } from '../core/requests.js';
 import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
 
@@ -109,5 +110,19 @@ export const caps: ValueType<Caps> = {
       if (error instanceof CapSettingError) throw new Refused(error.message);
       throw error;
     }
+  },
+};
+
+/** Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges, or proxy-addr's names for a kind of range. */
+export const trustedProxies: ValueType<string[]> = {
+  parse(value) {
+    const found = entries(value);
+    for (const entry of found) {
+      const problem = trustedProxyProblem(entry);
+      if (problem) {
+        throw new Refused(`entries must each be an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal; "${entry}" is not (${problem})`);
+      }
+    }
+    return found;
   },
 };

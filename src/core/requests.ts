@@ -1,6 +1,7 @@
 // Reading HTTP requests safely, for /mcp and the approval page: bodies within a limit, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
 
 /** A secret's SHA-256: compared instead of the secret itself, so that comparisons take the same time whatever the lengths. */
 export const secretDigest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -39,7 +40,36 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The address of a request's peer, an IPv4 one mapped into IPv6 written as IPv4. */
-export function clientAddress(remoteAddress: string | undefined): string {
-  return (remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+/** An address as messages and bounds name it: an IPv4 one mapped into IPv6 written as IPv4. */
+function written(address: string | undefined): string {
+  return (address ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+}
+
+/** Where a request comes from, as every per-client bound, the sign-in throttle and the audit name it. */
+export type ClientAddressOf = (req: IncomingMessage) => string;
+
+/** The address of a request's peer (its socket): where nothing else may be believed, such as the stdio page. */
+export const peerAddress: ClientAddressOf = (req) => written(req.socket.remoteAddress);
+
+/**
+ * How a request's client address is read. With no trusted proxies, the socket's peer: X-Forwarded-For is ignored, as
+ * any client can write it. When the peer is a trusted proxy (an address, a CIDR, or proxy-addr's loopback, linklocal
+ * or uniquelocal), the right-most X-Forwarded-For address that is not itself trusted: the one the nearest trusted
+ * proxy saw. Throws TypeError on an entry that is none of these (trustedProxyProblem says which).
+ */
+export function clientAddressOf(trustedProxies: readonly string[]): ClientAddressOf {
+  if (trustedProxies.length === 0) return peerAddress;
+  const trusted = proxyaddr.compile([...trustedProxies]);
+  return (req) => written(proxyaddr(req, trusted));
+}
+
+/** Why `entry` cannot name a trusted proxy, or nothing. */
+export function trustedProxyProblem(entry: string): string | undefined {
+  try {
+    proxyaddr.compile([entry]);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TypeError) return error.message;
+    throw error;
+  }
 }

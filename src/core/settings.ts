@@ -10,7 +10,7 @@ export const UNSET_HINT = 'a template variable that is unset?';
 export interface ValueType<T> {
   /** The accepted values in short (`10..86400`, `stdio, http`), printed after the help line; none when the line says it. */
   summary?: string;
-  /** Reads trimmed, non-empty text, or throws Refused. */
+  /** Reads trimmed, non-empty text (an empty value never reaches it), or throws Refused. */
   parse(text: string): T;
   /** Given on the command line as a bare flag (`--read-only`) rather than with a value. */
   bare?: true;
@@ -22,7 +22,7 @@ export interface Setting<T> {
   /** Environment variable; none for a flag that only makes sense on the command line (`--help`). */
   env?: string;
   type: ValueType<T>;
-  /** The value when neither the flag nor the variable is given (an empty value counts as not given). */
+  /** The value when the setting is not given at all (a given empty value is refused, unless `emptyIsUnset` says why not). */
   default: T;
   /** One line for --help; `(default …)` is added from `default` unless the line already speaks of the default. */
   help: string;
@@ -31,7 +31,18 @@ export interface Setting<T> {
    * enough to be redacted, and the redactor replaces it in everything that leaves the process (`Config.secrets`).
    */
   secret?: true;
+  /**
+   * Why an empty value counts as not given here, where every other setting refuses it (a template with a variable
+   * unset leaves it empty): only for a value whose absence cannot widen what the server may do.
+   */
+  emptyIsUnset?: string;
 }
+
+/**
+ * `emptyIsUnset` of an API credential: registry installers pass "" for an optional variable left blank, and without
+ * a credential the API's calls are refused (saying which variable to set), so an empty one cannot widen anything.
+ */
+export const BLANK_CREDENTIAL_IS_UNSET = 'installers pass "" for an optional credential left blank; without one the API is off';
 
 /** Settings by name, in the order --help lists them. */
 export type SettingsTable = Readonly<Record<string, Setting<unknown>>>;

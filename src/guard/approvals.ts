@@ -50,6 +50,8 @@ export interface Approval {
   hash: string;
   account?: string;
   currency?: string;
+  /** Why `currency` is only assumed (the account reports none), in the API's words. */
+  currency_assumed?: string;
   created_at: string;
   expires_at: string;
   summary: ApprovalSummary;
@@ -144,7 +146,7 @@ export class Approvals {
    * `not_sent` here (never decidable) and stored so once the store is back, so that no one approves a write the model
    * was told failed, and asks for again.
    */
-  async create(fields: Pick<Approval, 'tool' | 'args' | 'hash' | 'account' | 'currency' | 'summary' | 'deployment' | 'requested_by'>): Promise<Approval> {
+  async create(fields: Pick<Approval, 'tool' | 'args' | 'hash' | 'account' | 'currency' | 'currency_assumed' | 'summary' | 'deployment' | 'requested_by'>): Promise<Approval> {
     const now = Date.now();
     const approval: Approval = redactor.value({
       id: `apr_${randomBytes(18).toString('base64url')}`,

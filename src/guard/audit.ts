@@ -15,7 +15,8 @@ export interface AuditEntry {
   tool: string;
   ad_account_id?: string;
   request_hash: string;
-  amounts: { field: string; natural: string; api_value: unknown; currency?: string }[];
+  /** Each amount sent; `currency_assumed` says why its currency is only assumed (the account reported none). */
+  amounts: { field: string; natural: string; api_value: unknown; currency?: string; currency_assumed?: string }[];
   /**
    * `sending` (written before the request leaves), then `ok`, `partial: …`, `failed: …`, `not confirmed: …`,
    * `problems: …`, or for a failed send `not applied`, `outcome unknown`, `applied; answer not read`; `recovered: …`

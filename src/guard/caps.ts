@@ -3,6 +3,7 @@ import { type ApiId, apiById } from '../apis/index.js';
 import { type Caps, capFor } from '../money/cap-settings.js';
 import { placed } from './changes.js';
 import type { ConvertedAmount } from './convert.js';
+import type { ResolvedCurrency } from './currency.js';
 import type { CurrentValues } from './current.js';
 import type { EffectiveBid } from '../apis/bids.js';
 import { type LocatedEntity, moneyFieldsOf } from './entities.js';
@@ -21,8 +22,8 @@ export interface CapInput {
   /** The request body after conversion (fields of undocumented unit are found in it). */
   body: unknown;
   current: CurrentValues;
-  /** The account's currency (read only when a cap applies). */
-  currency: () => Promise<string | undefined>;
+  /** The account's currency (read only when a cap applies), and why where it is only assumed. */
+  currency: () => Promise<ResolvedCurrency>;
 }
 
 const CAP_SOURCE = 'the cap is set by the server operator with --caps';
@@ -47,8 +48,10 @@ async function kinds(field: MoneyField, entity: LocatedEntity | undefined, input
 export async function capProblems(input: CapInput): Promise<Problem[]> {
   const { caps } = input;
   if (Object.keys(caps).length === 0) return [];
-  const currency = await input.currency().catch(() => undefined);
+  const { code: currency, assumed } = await input.currency().catch((): ResolvedCurrency => ({}));
   const show = (decimal: string) => formatMajorAmount(decimal, currency);
+  // A cap applies in the account's currency: where that is only assumed, the cap's amount says so.
+  const showCap = (decimal: string) => formatMajorAmount(decimal, currency, assumed);
   const problems: Problem[] = [];
   const missing = new Set<MoneyKind>();
   /** The cap of `kind` in the account's currency; undefined when there is none, and a kind that has none here is refused once. */
@@ -63,7 +66,7 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
     return { micros: parseAmount(cap.amount).micros, decimal: cap.amount };
   };
   const over = (path: string, amount: string, kind: MoneyKind, cap: { decimal: string }) =>
-    problems.push({ path, message: `${amount} is over the configured ${kind} cap of ${show(cap.decimal)}; nothing was sent (${CAP_SOURCE})` });
+    problems.push({ path, message: `${amount} is over the configured ${kind} cap of ${showCap(cap.decimal)}; nothing was sent (${CAP_SOURCE})` });
 
   // Amounts converted from natural units.
   for (const a of input.amounts) {
@@ -120,7 +123,7 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
     const bids = await effectiveBids({ tool: input.tool, entities: input.entities, body: input.body, current: input.current });
     const cap = bids.length ? capOf('bid', bids[0].path) : undefined;
     for (const bid of bids) {
-      const problem = effectiveBidProblem(bid, cap, currency);
+      const problem = effectiveBidProblem(bid, cap, currency, assumed);
       if (problem) problems.push(problem);
     }
   }
@@ -128,7 +131,7 @@ export async function capProblems(input: CapInput): Promise<Problem[]> {
 }
 
 /** Why an effective bid breaks the bid cap, or cannot be checked against it; undefined when it holds. */
-function effectiveBidProblem(bid: EffectiveBid, cap: { micros: bigint; decimal: string } | undefined, currency: string | undefined): Problem | undefined {
+function effectiveBidProblem(bid: EffectiveBid, cap: { micros: bigint; decimal: string } | undefined, currency: string | undefined, assumed: string | undefined): Problem | undefined {
   const lift = `ask the operator to lift the bid cap (${CAP_SOURCE})`;
   if ('unknown' in bid) {
     return { path: bid.path, message: `the effective bid of ${bid.subject} cannot be checked against the configured bid cap: ${bid.unknown}; nothing was sent. Try again, or ${lift}` };
@@ -136,7 +139,7 @@ function effectiveBidProblem(bid: EffectiveBid, cap: { micros: bigint; decimal: 
   // Without a cap for this currency the write is already refused (once, naming the missing cap).
   if (!cap) return undefined;
   const factors = bid.factors.map((f) => `${f.multiplier.text} (${f.source})`).join(' x ');
-  const limit = formatMajorAmount(cap.decimal, currency);
+  const limit = formatMajorAmount(cap.decimal, currency, assumed);
   if (bid.bid === null) {
     return {
       path: bid.path,

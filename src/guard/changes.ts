@@ -15,6 +15,8 @@ export interface PreparedWrite {
   request: ApiRequest;
   amounts: ConvertedAmount[];
   currency?: string;
+  /** Why `currency` is only assumed (the account reports none), in the API's words; every amount shown in it says so. */
+  currencyAssumed?: string;
   /** Binds confirmation tokens: tool + the request exactly as transmitted. */
   hash: string;
   /** Entities the body creates or updates (entity writes only). */
@@ -134,7 +136,8 @@ const valueAt = (item: Record<string, unknown>, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), item);
 
 /** Every held change of one entity: money, activation or status, schedule, and each field off the neutral list. */
-function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, currency: string | undefined, others: ReadonlySet<unknown>): Change[] {
+function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, prepared: Pick<PreparedWrite, 'currency' | 'currencyAssumed'>, others: ReadonlySet<unknown>): Change[] {
+  const { currency, currencyAssumed } = prepared;
   const api = tool.api.id;
   const { kind, create, index, item } = entity;
   const rule = entityRule(api, kind);
@@ -156,8 +159,8 @@ function entityChanges(tool: ToolDef, entity: LocatedEntity, amountsAt: Placed, 
         : field.unit === 'undocumented'
           ? String(value)
           : field.unit === 'major'
-            ? formatMajorAmount(String(value), currency)
-            : formatMicros(String(value), currency);
+            ? formatMajorAmount(String(value), currency, currencyAssumed)
+            : formatMicros(String(value), currency, currencyAssumed);
     changes.push({
       ...base,
       field: path,
@@ -242,7 +245,7 @@ export function heldChanges(tool: ToolDef, prepared: PreparedWrite, confirmWrite
       if (!ENTITY_WRITES[tool.name]) return whole('unclassified', 'no entity locations are known for this write; unknown means held');
       const amountsAt = placed(prepared.amounts);
       const items = new Set<unknown>(prepared.entities.map((e) => e.item));
-      const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared.currency, items));
+      const changes = prepared.entities.flatMap((e) => entityChanges(tool, e, amountsAt, prepared, items));
       for (const { path, key, known } of prepared.stray) {
         if (known && !known.held) continue;
         const field = `${path}.${key}`;
@@ -261,7 +264,8 @@ const WHOLE_REQUEST_LABEL: Partial<Record<ChangeReason, string>> = { spend: '', 
 export function describeChange(c: Change): string {
   const id = c.id === undefined ? ` #${c.index + 1}` : /^[\w-]{1,64}$/.test(c.id) ? ` ${c.id}` : ` ${quote(c.id, 64)}`;
   const who = `${c.entity}${id}${c.name !== undefined ? ` ${quote(c.name, 80)}` : ''}`;
-  const show = (v: unknown) => (c.reason === 'money' && typeof v === 'string' ? oneLine(v, 60) : showValue(v, 80));
+  // A money text is the server's own: an amount, its currency, and why where that is only assumed.
+  const show = (v: unknown) => (c.reason === 'money' && typeof v === 'string' ? oneLine(v, 160) : showValue(v, 80));
   const from = c.from !== undefined ? `${c.from === null ? 'none' : show(c.from)} -> ` : '';
   const pct = c.change_percent !== undefined ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : '';
   const note = c.note ? ` [${oneLine(c.note, 200)}]` : '';

@@ -23,6 +23,13 @@ export class AmountError extends Error {
 
 export interface ConvertOptions {
   currency: string | undefined;
+  /** Why `currency` is only assumed (the account reports none): a refusal that names it says so. */
+  assumed?: string;
+}
+
+/** Said after a refusal that names an assumed currency: that the account did not report it. */
+function assumedNote({ currency, assumed }: ConvertOptions): string {
+  return assumed ? ` (${currency} is assumed: ${assumed})` : '';
 }
 
 /** Whether arguments carry an amount or a currency code, so the account's currency must be read. */
@@ -46,7 +53,7 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
         try {
           checkCurrency(amount, options.currency);
         } catch (error) {
-          if (error instanceof MoneyError) throw new AmountError(where, error.message);
+          if (error instanceof MoneyError) throw new AmountError(where, `${error.message}${assumedNote(options)}`);
           throw error;
         }
       }
@@ -62,7 +69,7 @@ export function convertMoney(value: unknown, options: ConvertOptions, out: Conve
       if (node.code.toUpperCase() !== options.currency) {
         throw new AmountError(
           where,
-          `is ${node.code} but the ad account bills in ${options.currency}; amounts are written and capped in the account's currency and never converted: write currency_code "${options.currency}" with the amount in ${options.currency}`,
+          `is ${node.code} but the ad account bills in ${options.currency}; amounts are written and capped in the account's currency and never converted: write currency_code "${options.currency}" with the amount in ${options.currency}${assumedNote(options)}`,
         );
       }
       return { value: node.code };

@@ -1,5 +1,6 @@
 // Finds the currency an ad account bills in, and its name for people (read from the API, cached in the store with a TTL); never converts FX.
 import type { ApiDefinition } from '../apis/index.js';
+import type { ApiConnection } from '../apis/types.js';
 import type { CurrencySource as Source } from '../apis/money.js';
 import type { SharedStore } from '../core/store.js';
 import { RecentKeys } from '../core/recent.js';
@@ -19,11 +20,20 @@ export interface AccountLabel {
   name?: string;
   /** What `name` names when it is not an account's (`ad group`, `campaign`). */
   named?: string;
-  /** The currency the account reports; absent when it reports none. */
+  /** The currency the account reports, or the one assumed where it reports none; absent when neither. */
   currency?: string;
-  /** The account reported no currency, and the operator's currency was assumed (`api.currency.assumable`). */
-  currency_assumed?: boolean;
+  /** The account reported no currency and `currency` is the operator's, assumed: why, in the API's words. */
+  currency_assumed?: string;
 }
+
+/** The currency of a call's amounts: its code, and why where it is only assumed (the account reports none). */
+export interface ResolvedCurrency {
+  code?: string;
+  assumed?: string;
+}
+
+/** What an API assumes where an account reports no currency: its connection's `assumedCurrency`. */
+export type AssumedCurrency = (api: ApiDefinition) => ApiConnection['assumedCurrency'];
 
 export class CurrencyResolver {
   /** The cache keys this process used, so that it keeps at most `maxEntries` in the store (other replicas bound their own). */
@@ -33,7 +43,7 @@ export class CurrencyResolver {
     private readonly store: SharedStore,
     private readonly read: Reader,
     /** The currency assumed where an API's account reports none yet: its connection's `assumedCurrency`, if any. */
-    private readonly assumed: (api: ApiDefinition) => string | undefined = () => undefined,
+    private readonly assumed: AssumedCurrency = () => undefined,
     /** Most accounts cached (PINTEREST_MCP_MAX_CACHED_ACCOUNTS); the least recently used is dropped first. */
     maxEntries = Number.POSITIVE_INFINITY,
   ) {
@@ -45,18 +55,25 @@ export class CurrencyResolver {
    * call names nothing that reports one and the API assumes none.
    */
   async currencyFor(api: ApiDefinition, args: Args, tool?: string): Promise<string | undefined> {
+    return (await this.currencyOf(api, args, tool)).code;
+  }
+
+  /** currencyFor, saying why where the currency is only assumed, so that every amount shown in it can say so too. */
+  async currencyOf(api: ApiDefinition, args: Args, tool?: string): Promise<ResolvedCurrency> {
+    const assumed = (): ResolvedCurrency => {
+      const operator = this.assumed(api);
+      return operator ? { code: operator.code, assumed: operator.why } : {};
+    };
     const source = api.currency.source(args, tool);
-    if (!source) return this.assumed(api);
+    if (!source) return assumed();
     // The store is only a cache here: when it is down, the API answers instead (the confirmation store says so itself).
     const cached = await this.cached(api, source);
-    if (cached?.currency) return cached.currency;
+    if (cached?.currency) return { code: cached.currency };
     const { currency } = await this.readSource(api, source);
-    if (!currency) {
-      const assumed = this.assumed(api);
-      if (assumed) return assumed;
-      throw new Error(`ad account ${String(args.ad_account_id)} did not report a currency`);
-    }
-    return currency;
+    if (currency) return { code: currency };
+    const operator = assumed();
+    if (operator.code) return operator;
+    throw new Error(`ad account ${String(args.ad_account_id)} did not report a currency`);
   }
 
   /**
@@ -71,7 +88,7 @@ export class CurrencyResolver {
     const label = (found: { name?: string; currency?: string }): AccountLabel => ({
       ...(id ? { id } : {}),
       ...(found.name ? { name: found.name } : {}),
-      ...(found.currency ? { currency: found.currency } : assumed ? { currency: assumed, currency_assumed: true } : {}),
+      ...(found.currency ? { currency: found.currency } : assumed ? { currency: assumed.code, currency_assumed: assumed.why } : {}),
     });
     if (!source) return id || assumed ? label({}) : undefined;
     const cached = await this.cached(api, source);

@@ -2,7 +2,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { RequestError } from '../http/request.js';
 import { type ConfirmWrites, SETTINGS, settingName } from '../config/index.js';
-import type { ApiDefinition } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedStore } from '../core/store.js';
 import { KeyedQueue } from '../core/queue.js';
@@ -13,7 +12,7 @@ import { capProblems } from './caps.js';
 import { type Change, type PreparedWrite, heldChanges } from './changes.js';
 import { CONFIRMATION_TOKENS, Confirmations, Crowded, DIALOG_IDS, type TokenBounds } from './tokens.js';
 import { AmountError } from './convert.js';
-import { CurrencyResolver, type Reader } from './currency.js';
+import { type AssumedCurrency, CurrencyResolver, type Reader } from './currency.js';
 import { CurrentValues } from './current.js';
 import {
   POLL,
@@ -73,8 +72,8 @@ export interface GuardOptions {
   caps: Caps;
   /** Ad accounts every call is limited to; empty: no limit. */
   adAccounts: readonly string[];
-  /** The currency assumed where an API's account reports none yet (Whop: WHOP_CURRENCY, default USD); none by default. */
-  assumedCurrency?: (api: ApiDefinition) => string | undefined;
+  /** The currency assumed where an API's account reports none yet (the API's setting), and why; none by default. */
+  assumedCurrency?: AssumedCurrency;
   auditLog?: string;
   logger: Logger;
 }
@@ -155,7 +154,7 @@ export class SpendGuard implements Guard {
       entities: prepared.entities,
       body: prepared.request.body,
       current,
-      currency: async () => prepared.currency ?? (await this.currencies.currencyFor(tool.api, input.args, tool.name)),
+      currency: async () => (prepared.currency ? { code: prepared.currency, assumed: prepared.currencyAssumed } : await this.currencies.currencyOf(tool.api, input.args, tool.name)),
     });
     if (overCap.length) return refused(REFUSED.checks(tool.name), overCap);
 
@@ -240,6 +239,7 @@ export class SpendGuard implements Guard {
         hash: prepared.hash,
         account: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
         currency: prepared.currency,
+        ...(prepared.currencyAssumed ? { currency_assumed: prepared.currencyAssumed } : {}),
         summary,
         deployment,
         requested_by: input.caller ?? { transport: 'stdio' },

@@ -44,9 +44,9 @@ export function inWords(summary: ApprovalSummary): string[] {
 // What a summary says (see summarize in prepare.ts).
 
 /** `pins_create on ad account 549755885175 (USD)`: the tool, the account it names and the currency. */
-export function summaryHeading(tool: string, args: Record<string, unknown>, currency: string | undefined): string {
+export function summaryHeading(tool: string, args: Record<string, unknown>, currency: string | undefined, assumed?: string): string {
   const account = typeof args.ad_account_id === 'string' ? ` on ad account ${oneLine(args.ad_account_id, 40)}` : '';
-  return `${tool}${account}${currency ? ` (${currency})` : ''}`;
+  return `${tool}${account}${currency ? ` (${currency}${assumed ? `, assumed: ${assumed}` : ''})` : ''}`;
 }
 
 /** What the held write does, as a verb phrase after its heading. */

@@ -4,7 +4,7 @@ import type { ApiResponse } from '../http/client.js';
 import type { Logger } from '../core/logger.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { PreparedWrite } from './changes.js';
-import type { CurrencyResolver, Reader } from './currency.js';
+import type { CurrencyResolver, Reader, ResolvedCurrency } from './currency.js';
 import { formatMajorAmount, formatMicros } from '../money/amount.js';
 import type { AnswerMoney } from '../apis/money.js';
 import { readEntities } from './current.js';
@@ -97,7 +97,13 @@ export class WriteOutcome {
       tool: input.tool.name,
       ad_account_id: typeof input.args.ad_account_id === 'string' ? input.args.ad_account_id : undefined,
       request_hash: prepared.hash,
-      amounts: prepared.amounts.map((a) => ({ field: a.path, natural: a.decimal ?? 'null', api_value: a.apiValue, currency: prepared.currency })),
+      amounts: prepared.amounts.map((a) => ({
+        field: a.path,
+        natural: a.decimal ?? 'null',
+        api_value: a.apiValue,
+        currency: prepared.currency,
+        ...(prepared.currencyAssumed ? { currency_assumed: prepared.currencyAssumed } : {}),
+      })),
       ...result,
       channel: send.approvedBy?.channel,
       approver: send.approvedBy?.approver,
@@ -178,8 +184,8 @@ export class WriteOutcome {
     const rows = content.items;
     const money = input.tool.api.money.answers;
     if (money.unit === 'micro' && money.reportRows && Array.isArray(rows) && hasMicroColumns(rows)) {
-      const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
-      return { content: { ...content, items: rows.map((row) => (isPlainObject(row) ? restateRow(row, currency) : row)) }, notes: [] };
+      const { code, assumed } = await this.currencies.currencyOf(input.tool.api, input.args).catch((): ResolvedCurrency => ({}));
+      return { content: { ...content, items: rows.map((row) => (isPlainObject(row) ? restateRow(row, code, assumed) : row)) }, notes: [] };
     }
     return { content, notes: await this.readableMoney(input, content) };
   }
@@ -198,8 +204,8 @@ export class WriteOutcome {
       return found.length >= 20 ? 'skip' : undefined;
     });
     if (!found.length) return [];
-    const currency = await this.currencies.currencyFor(input.tool.api, input.args).catch(() => undefined);
-    const lines = found.map(([where, micros]) => `${where} = ${formatMicros(micros, currency)}`);
+    const { code, assumed } = await this.currencies.currencyOf(input.tool.api, input.args).catch((): ResolvedCurrency => ({}));
+    const lines = found.map(([where, micros]) => `${where} = ${formatMicros(micros, code, assumed)}`);
     return [`Amounts in natural units (API values are micro-currency, x 1,000,000):\n${lines.join('\n')}`];
   }
 
@@ -223,12 +229,13 @@ export class WriteOutcome {
       }
     });
     if (!found.length) return [];
-    const fallback = found.some((f) => !f.currency) ? await this.currencies.currencyFor(input.tool.api, input.args, input.tool.name).catch(() => undefined) : undefined;
+    const fallback: ResolvedCurrency = found.some((f) => !f.currency)
+      ? await this.currencies.currencyOf(input.tool.api, input.args, input.tool.name).catch((): ResolvedCurrency => ({}))
+      : {};
     const lines = found.map(({ where, amount, currency }) => {
-      const code = currency ?? fallback;
       let shown = String(amount);
       try {
-        shown = formatMajorAmount(String(amount), code);
+        shown = currency ? formatMajorAmount(String(amount), currency) : formatMajorAmount(String(amount), fallback.code, fallback.assumed);
       } catch {
         // A number that does not print as a plain decimal (1e21) stays as the API gave it.
       }

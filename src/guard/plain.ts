@@ -18,6 +18,8 @@ export interface PlainInput {
   body: unknown;
   /** The account's currency where known: amounts read from the API are shown in it, else marked unknown. */
   currency?: string;
+  /** Why `currency` is only assumed (the account reports none); amounts shown in it say so. */
+  currencyAssumed?: string;
   entities: readonly LocatedEntity[];
   /** The held changes, with current values added (see withCurrentValues in prepare.ts). */
   changes: readonly Change[];
@@ -305,7 +307,8 @@ function statusClause(input: PlainInput, entity: LocatedEntity, c: Change, curre
   const amount = budget && current ? current[budget.apiName] : undefined;
   let at = '';
   if (budget && (typeof amount === 'number' || typeof amount === 'string') && entity.item[budget.apiName] === undefined) {
-    const shown = budget.unit === 'major' ? formatMajorAmount(String(amount), input.currency) : formatMicros(String(amount), input.currency);
+    const shown =
+      budget.unit === 'major' ? formatMajorAmount(String(amount), input.currency, input.currencyAssumed) : formatMicros(String(amount), input.currency, input.currencyAssumed);
     const period = budgetPeriod(api, entity.kind, entity.item, current, false);
     at = `, at ${shown}${period && !period.startsWith('set by') ? ` ${period}` : ''}`;
   }

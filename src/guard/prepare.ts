@@ -28,9 +28,10 @@ export async function prepareRequest(call: Call, currencies: CurrencyResolver): 
   let converted = args;
   const amounts: ConvertedAmount[] = [];
   let currency: string | undefined;
+  let currencyAssumed: string | undefined;
   if (hasMoney(args)) {
-    currency = await currencies.currencyFor(tool.api, args, tool.name);
-    converted = convertMoney(args, { currency }, amounts) as Record<string, unknown>;
+    ({ code: currency, assumed: currencyAssumed } = await currencies.currencyOf(tool.api, args, tool.name));
+    converted = convertMoney(args, { currency, assumed: currencyAssumed }, amounts) as Record<string, unknown>;
   }
   const request = buildRequest(tool.op, converted);
   // Only writes can be confirmed, so only they need the hash that binds a token to the request.
@@ -40,7 +41,7 @@ export async function prepareRequest(call: Call, currencies: CurrencyResolver): 
   // A status action names its entity by path: located (with no fields) so that previews read its current status.
   const action = STATUS_ACTIONS[tool.name];
   if (action && typeof args.id === 'string') entities.push({ kind: action.kind, create: false, id: args.id, location: 0, index: 0, path: 'id', item: {} });
-  return { request, amounts, currency, hash, entities, stray };
+  return { request, amounts, currency, ...(currencyAssumed ? { currencyAssumed } : {}), hash, entities, stray };
 }
 
 /** A parent id equal to the current one only addresses the entity: not a change. Others say where they move from. */
@@ -84,13 +85,13 @@ export async function withCurrentValues(api: ApiId, prepared: PreparedWrite, cha
     if (change.reason === 'money') {
       const field = moneyFieldsOf(api, located.kind).find((f) => f.inputName === change.field);
       const from = field ? entity[field.apiName] : undefined;
-      const { currency } = prepared;
+      const { currency, currencyAssumed } = prepared;
       if (field?.unit === 'micro' && (typeof from === 'number' || typeof from === 'string')) {
-        change.from = formatMicros(String(from), currency);
+        change.from = formatMicros(String(from), currency, currencyAssumed);
         change.from_micro = String(from);
         if (change.to_micro !== undefined) change.change_percent = percent(BigInt(from), BigInt(change.to_micro));
       } else if (field?.unit === 'major' && typeof from === 'number') {
-        change.from = formatMajorAmount(String(from), currency);
+        change.from = formatMajorAmount(String(from), currency, currencyAssumed);
         const to = prepared.amounts.find((a) => a.holder === located.item && a.field.apiName === field.apiName)?.micros;
         if (typeof to === 'bigint') change.change_percent = percent(parseAmount(from).micros, to);
       } else if (from === null) change.from = null;
@@ -131,7 +132,7 @@ export async function summarize(
   const lines = changes.map((c) => `- ${describeChange(c)}`);
   if (!changes.length) lines.push(ORDINARY_WRITE.line(tool.name));
   const summary: ApprovalSummary = {
-    heading: summaryHeading(tool.name, input.args, prepared.currency),
+    heading: summaryHeading(tool.name, input.args, prepared.currency, prepared.currencyAssumed),
     verb: heldVerb(changes),
     headline: changes.length ? headline(changes) : ORDINARY_WRITE.headline,
     lines,
@@ -172,6 +173,7 @@ async function inPlainWords(
     args: input.args,
     body: prepared.request.body,
     currency: prepared.currency ?? account?.currency,
+    currencyAssumed: prepared.currency ? prepared.currencyAssumed : account?.currency_assumed,
     entities: prepared.entities,
     changes,
     current: (kind, id) => current.entity(kind, id),

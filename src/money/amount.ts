@@ -386,15 +386,21 @@ export function formatMoney(micros: bigint | number | string, currency: string):
 /** How an amount whose currency is not known is marked: never as a guessed currency. */
 export const CURRENCY_UNKNOWN = '(currency unknown)';
 
-/**
- * An amount in major units with its currency, or, where the currency is unknown, with two decimals at least and
- * marked so: "12.50 (currency unknown)". Nothing is ever labelled with a currency it was not stated in.
- */
-export function formatMajorAmount(decimal: string, currency: string | undefined): string {
-  return currency ? formatMajor(decimal, currency) : `${groupDecimal(decimal, 2)} ${CURRENCY_UNKNOWN}`;
+/** What follows a currency that is only assumed (the account reports none): ` (assumed: <why>)`; nothing otherwise. */
+export function assumedMark(assumed: string | undefined): string {
+  return assumed ? ` (assumed: ${assumed})` : '';
 }
 
-/** Micros in natural units with their currency, or marked "(currency unknown)" where the currency is unknown. */
-export function formatMicros(micros: bigint | number | string, currency: string | undefined): string {
-  return formatMajorAmount(microsToDecimal(micros), currency);
+/**
+ * An amount in major units with its currency, or, where the currency is unknown, with two decimals at least and
+ * marked so: "12.50 (currency unknown)". Nothing is ever labelled with a currency it was not stated in: one only
+ * assumed carries why (`assumed`): "20.00 USD (assumed: …)".
+ */
+export function formatMajorAmount(decimal: string, currency: string | undefined, assumed?: string): string {
+  return currency ? `${formatMajor(decimal, currency)}${assumedMark(assumed)}` : `${groupDecimal(decimal, 2)} ${CURRENCY_UNKNOWN}`;
+}
+
+/** Micros in natural units with their currency (and why it is assumed, if it is), or marked "(currency unknown)". */
+export function formatMicros(micros: bigint | number | string, currency: string | undefined, assumed?: string): string {
+  return formatMajorAmount(microsToDecimal(micros), currency, assumed);
 }

@@ -22,12 +22,12 @@ function isMicros(value: unknown): value is number | string {
  * The row with each `X_IN_MICRO_DOLLAR` column restated as `X` beside it ("12.34 USD", exact), unless the row already
  * has an `X`. Non-integer micro values (some rates come as decimals) are left as they are.
  */
-export function restateRow(row: Row, currency: string | undefined): Row {
+export function restateRow(row: Row, currency: string | undefined, assumed?: string): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(row)) {
     out[key] = value;
     const natural = MICRO_COLUMN.exec(key)?.[1];
-    if (natural && !(natural in row) && isMicros(value)) out[natural] = formatMicros(value, currency);
+    if (natural && !(natural in row) && isMicros(value)) out[natural] = formatMicros(value, currency, assumed);
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } 
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { oneLine } from '../core/display.js';
-import { BodyTooLarge, bearerMatches, clientAddress, readBody, secretDigest } from '../core/requests.js';
+import { BodyTooLarge, bearerMatches, clientAddressOf, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
@@ -74,6 +74,8 @@ export interface HttpOptions {
   shutdownGraceMs?: number;
   /** Stateful mode: bounds of the session table. */
   sessions: SessionLimits;
+  /** Reverse proxies whose X-Forwarded-For names the client (PINTEREST_MCP_TRUSTED_PROXIES); none: the socket's peer. */
+  trustedProxies: readonly string[];
 }
 
 export interface HttpHandle {
@@ -101,9 +103,9 @@ function httpPeer(address: string): Peer {
   return { transport: 'http', address, where: `over HTTP from ${oneLine(address, 60)}` };
 }
 
-/** What the modern handler is told about a request: where it came from, and nothing secret. */
-function requestAuth(req: IncomingMessage): AuthInfo {
-  return { token: '', clientId: 'http', scopes: [], extra: { address: clientAddress(req.socket.remoteAddress) } };
+/** What the modern handler is told about a request: where it came from (`address`), and nothing secret. */
+function requestAuth(address: string): AuthInfo {
+  return { token: '', clientId: 'http', scopes: [], extra: { address } };
 }
 
 export function httpOptions(config: Config): HttpOptions {
@@ -210,6 +212,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const expectedToken = options.token ? secretDigest(options.token) : undefined;
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
+  // The one reading of where a request comes from: approvals pending per client, sessions per client, the page's
+  // sign-in throttle and the audit all count under it.
+  const clientOf = clientAddressOf(options.trustedProxies);
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
   // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions); the client's address
   // travels to it in the request's auth info (no token: only where the request came from).
@@ -294,7 +299,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
       }
     }
-    if (!(await isLegacy(req, body))) return serveModern(Object.assign(req, { auth: requestAuth(req) }), res, body);
+    if (!(await isLegacy(req, body))) return serveModern(Object.assign(req, { auth: requestAuth(clientOf(req)) }), res, body);
     // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests).
     if (options.stateful) return handleStateful(req, res, body);
     return serveLegacyRequest(req, res, body);
@@ -306,7 +311,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
    * logging level was set, no dialog can be asked), and JSON costs about a tenth less server CPU than an event stream (bench:http-raw).
    */
   async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = app.createServer('legacy', httpPeer(clientAddress(req.socket.remoteAddress)));
+    const server = app.createServer('legacy', httpPeer(clientOf(req)));
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
     res.once('close', () => {
       transport.close().catch(() => {});
@@ -337,7 +342,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     }
     const initialize = req.method === 'POST' && (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
     if (!initialize) return rpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; start with an initialize request.');
-    const client = clientAddress(req.socket.remoteAddress);
+    const client = clientOf(req);
     const refusal = sessions.admit(client);
     if (refusal) {
       logger.warn({ client }, 'refused a new session: every session it could replace has a request in flight');
@@ -377,7 +382,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         error: 'no approval page: it needs approvers (PINTEREST_MCP_APPROVER_TOKEN) and page among --approval-channels (not --approval model)',
       });
     }
-    void app.approvalWeb.handle(req, res);
+    void app.approvalWeb.handle(req, res, clientOf(req));
   }
 
   const probes = healthProbes(app, logger);

@@ -122,9 +122,38 @@ describe('flags and variables', () => {
     expect(refusal(['--confirm-ttl', '20'], { PINTEREST_MCP_CONFIRM_TTL: '5' })).toContain('PINTEREST_MCP_CONFIRM_TTL');
   });
 
-  it('takes an empty value as not given', () => {
-    expect(fromEnv({ PINTEREST_MCP_READ_ONLY: '', PINTEREST_MCP_PORT: '' })).toMatchObject({ readOnly: false, port: 3000 });
-    expect(loadConfig(['--store', ''], {}).store).toBe('memory');
+  // Issue 27, a deliberate change: an empty value used to count as not given, so `--ad-accounts ""` started with no
+  // account limit. Given empty, a value is now refused, naming where it came from and the fix.
+  it('refuses a value given empty, naming the flag or variable and how to take it back', () => {
+    expect(refusal([], { PINTEREST_MCP_PORT: '' })).toBe('PINTEREST_MCP_PORT is empty: a template variable that is unset? Set it, or unset the variable');
+    expect(refusal(['--store', ''])).toBe('--store is empty: a template variable that is unset? Set it, or leave out the flag');
+    expect(refusal(['--store='])).toBe('--store is empty: a template variable that is unset? Set it, or leave out the flag');
+    expect(refusal([], { PINTEREST_MCP_READ_ONLY: ' ' })).toMatch(/^PINTEREST_MCP_READ_ONLY is empty: /);
+  });
+
+  it('refuses a flag with a value given twice (only the last would count), and takes a bare flag given twice', () => {
+    expect(refusal(['--ad-accounts', '549755885175', '--ad-accounts', '549755885176'])).toBe(
+      '--ad-accounts is given twice: only the last would count, so give it once (a list takes its entries comma-separated)',
+    );
+    expect(refusal(['--caps=bid=1', '--read-only', '--caps', 'bid=2'])).toMatch(/^--caps is given twice: /);
+    expect(refusal(['--port', '1', '--port', '1'])).toMatch(/^--port is given twice: /);
+    expect(loadConfig(['--read-only', '--read-only'], {}).readOnly).toBe(true);
+    expect(loadConfig(['--ad-accounts', '549755885175,549755885176'], {}).adAccounts).toEqual(['549755885175', '549755885176']);
+  });
+
+  it('PINTEREST_MCP_TRUSTED_PROXIES takes addresses, CIDR ranges and range names, and refuses anything else naming the entry', () => {
+    expect(fromEnv({ PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.2, 192.168.0.0/16,::1,loopback,uniquelocal' }).http.trustedProxies).toEqual([
+      '10.0.0.2',
+      '192.168.0.0/16',
+      '::1',
+      'loopback',
+      'uniquelocal',
+    ]);
+    expect(fromEnv({}).http.trustedProxies).toEqual([]);
+    expect(refusal([], { PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.2,proxy.internal' })).toBe(
+      'PINTEREST_MCP_TRUSTED_PROXIES entries must each be an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal; "proxy.internal" is not (invalid IP address: proxy.internal)',
+    );
+    expect(refusal([], { PINTEREST_MCP_TRUSTED_PROXIES: '10.0.0.0/33' })).toMatch(/"10\.0\.0\.0\/33" is not \(invalid range on address/);
   });
 
   it('refuses unknown enum values, listing the valid ones', () => {
@@ -355,6 +384,7 @@ describe('values that look set but are empty', () => {
     { name: 'caps', entry: 'bid=1', read: (c) => c.caps },
     { name: 'allowedOrigins', entry: 'https://bots.example.com', read: (c) => c.http.allowedOrigins },
     { name: 'allowedHosts', entry: 'mcp.internal', read: (c) => c.http.allowedHosts },
+    { name: 'trustedProxies', entry: '10.0.0.0/8', read: (c) => c.http.trustedProxies },
     { name: 'approverToken', entry: APPROVER, read: (c) => c.approval.approvers },
     { name: 'confirmWrites', entry: 'data', read: (c) => c.confirmWrites },
     { name: 'approvalChannels', entry: 'page', read: (c) => c.approval.channels },
@@ -417,16 +447,45 @@ describe('values that look set but are empty', () => {
     );
   });
 
-  it('a value that is empty or only whitespace still counts as not given', () => {
-    const defaults = loadConfig([], {});
-    for (const { name, read } of LISTS) {
-      for (const { source, give } of sourcesOf(name)) {
-        for (const value of ['', '   ']) expect(read(loadConfig(...give(value))), `${source} ${JSON.stringify(value)}`).toEqual(read(defaults));
+  // Issue 27, a deliberate change: these counted as not given, so `--ad-accounts "$ACCOUNTS"` with ACCOUNTS unset, or
+  // `"caps": {}` in a config file, started with no account limit and no caps.
+  it('every setting given empty or blank is refused from its flag, its variable and the config file, naming it and the fix', () => {
+    const rows = Object.entries(SETTINGS) as [string, { flag?: string; env?: string; emptyIsUnset?: string; type: { bare?: true } }][];
+    for (const [name, { flag, env, emptyIsUnset, type }] of rows) {
+      if (emptyIsUnset !== undefined) continue;
+      for (const value of ['', '   ']) {
+        // A bare flag (--read-only) takes no value on the command line; its variable and config key do.
+        if (flag && !type.bare) expect(refusal([`--${flag}`, value]), `--${flag} ${JSON.stringify(value)}`).toBe(`--${flag} is empty: a template variable that is unset? Set it, or leave out the flag`);
+        if (env) expect(refusal([], { [env]: value }), `${env} ${JSON.stringify(value)}`).toBe(`${env} is empty: a template variable that is unset? Set it, or unset the variable`);
+        if (flag && !['config', 'help', 'version'].includes(flag)) {
+          const path = configFile({ [flag]: value });
+          expect(refusal(['--config', path]), `${name} in a config file`).toBe(`${path}: "${flag}" is empty: a template variable that is unset? Set it, or remove the key`);
+        }
       }
     }
-    // In a config file an empty array or object is the empty value too.
-    const config = loadConfig(['--config', configFile({ 'ad-accounts': [], caps: {}, toolsets: '' })], {});
-    expect(config).toMatchObject({ adAccounts: [], caps: {}, toolsets: [] });
+    // In a config file an empty array or object is given and empty too.
+    for (const [key, value] of [['ad-accounts', []], ['exclude-tools', []], ['caps', {}], ['toolsets', '']] as const) {
+      const path = configFile({ [key]: value });
+      expect(refusal(['--config', path]), `${key}: ${JSON.stringify(value)}`).toBe(`${path}: "${key}" is empty: a template variable that is unset? Set it, or remove the key`);
+    }
+    // The issue's cases: a command line and a compose file templated from a variable that is unset.
+    expect(refusal(['--ad-accounts', ''])).toBe('--ad-accounts is empty: a template variable that is unset? Set it, or leave out the flag');
+    expect(refusal([], { PINTEREST_MCP_AD_ACCOUNTS: '' })).toBe('PINTEREST_MCP_AD_ACCOUNTS is empty: a template variable that is unset? Set it, or unset the variable');
+    expect(refusal(['--caps', ' '])).toMatch(/^--caps is empty: /);
+  });
+
+  it('only a setting whose row says why (a shared variable, an API credential) takes an empty value as not given', () => {
+    const rows = Object.values(SETTINGS) as { env?: string; emptyIsUnset?: string; secret?: true }[];
+    const exempt = rows.filter((row) => row.emptyIsUnset !== undefined);
+    expect(exempt.map((row) => row.env).sort()).toEqual(
+      ['BROWSER', 'PINTEREST_ACCESS_TOKEN', 'PINTEREST_APP_ID', 'PINTEREST_APP_SECRET', 'PINTEREST_REFRESH_TOKEN', 'WHOP_API_KEY'].sort(),
+    );
+    const defaults = loadConfig([], {});
+    for (const { env } of exempt) {
+      for (const value of ['', '  ']) expect(loadConfig([], { [env as string]: value }), env).toEqual(defaults);
+    }
+    // The bearer token of /mcp is not among them: empty, it would leave a loopback server without authentication.
+    expect(refusal([], { PINTEREST_MCP_HTTP_TOKEN: '' })).toMatch(/^PINTEREST_MCP_HTTP_TOKEN is empty: /);
   });
 
   it('a config file array with an empty or blank string entry is refused, naming the file, the key and the entry', () => {
@@ -615,5 +674,11 @@ describe('the built server', () => {
     expect(stderr.split('\n')[0]).toBe(
       '--ad-accounts has empty entries (1, 2 of 2): a template variable that is unset? Set it, or remove the extra comma',
     );
+  }, 15_000);
+
+  it('exits with 2 on PINTEREST_MCP_AD_ACCOUNTS set empty (a compose file templated from an unset variable), naming it', async () => {
+    const { code, stderr } = await runServer([], { PINTEREST_MCP_AD_ACCOUNTS: '' });
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe('PINTEREST_MCP_AD_ACCOUNTS is empty: a template variable that is unset? Set it, or unset the variable');
   }, 15_000);
 });

@@ -29,7 +29,7 @@ async function check(tool: ToolDef, raw: Record<string, unknown>, caps: string[]
     entities: prepared.entities,
     body: prepared.request.body,
     current: new CurrentValues(read, 'pinterest', args, prepared.entities),
-    currency: async () => currency,
+    currency: async () => ({ code: currency }),
   };
   return { problems: await capProblems(input), reads };
 }

@@ -44,10 +44,13 @@ async function expectHeld(h: Harness, name: string, args: Record<string, unknown
   return preview(result);
 }
 
+/** Property runs hold hundreds of writes from one client and leave their tokens unused: room for all of them. */
+const ROOM_FOR_EVERY_RUN = ['--max-pending-confirmations', '1000'];
+
 describe('entity writes: only spend-neutral fields pass unconfirmed', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, ...ROOM_FOR_EVERY_RUN, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
   beforeEach(() => h.emulator.reset());
@@ -224,7 +227,7 @@ describe('destructive writes and --confirm-writes', () => {
 describe('the request sent is the request previewed', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'] });
+    h = await startInProcess({ args: [...MODEL_APPROVAL, ...ROOM_FOR_EVERY_RUN, '--toolsets', 'all'] });
   });
   afterAll(() => h?.close());
 

@@ -20,7 +20,7 @@ export async function prepareWrite(tool: ToolDef, raw: Record<string, unknown>, 
   const parsed = tool.input.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid arguments for ${tool.name}: ${JSON.stringify(parsed.error.issues)}`);
   const args = apiArguments(parsed.data as Record<string, unknown>);
-  const currencies = { currencyFor: async () => currency } as unknown as CurrencyResolver;
+  const currencies = { currencyOf: async () => ({ code: currency }) } as unknown as CurrencyResolver;
   return { args, prepared: await prepareRequest({ tool, args }, currencies) };
 }
 

@@ -1,5 +1,10 @@
 // Whop's whole ads API through a real MCP client and a fake Whop API on loopback: every tool, the guard, money, the client.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { whopCatalog } from '../../src/apis/whop/catalog.generated.js';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, startWhopEmulator } from '../../fakes/whop/server.js';
 import { classify } from '../../src/apis/classification.js';
@@ -319,6 +324,105 @@ describe('Whop money in the account currency', () => {
       expect(report.text).toContain(`summary.spend = ${Math.round(spend).toLocaleString('en-US')} JPY`);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('a currency Whop reports no campaign in yet is assumed, and every amount shown in it says so', () => {
+  const ASSUMED = '(assumed: Whop reports no currency yet; WHOP_CURRENCY sets it)';
+  const NEW_CAMPAIGN = { body: { title: 'First', objective: 'sales', platform: 'meta', budget_optimization: 'ad_campaign', budget_amount: '20', budget_type: 'daily' } };
+  let whop: WhopEmulator;
+  beforeEach(async () => {
+    whop = await startWhopEmulator({ seed: false }); // no campaign: nothing reports a spend_currency yet
+  });
+  afterEach(() => whop?.close());
+  const auditOf = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { outcome: string; amounts: unknown[] });
+
+  it('in the held answer (heading, change lines, changes) and in the audit lines of the confirmed write; a reported currency is plain', async () => {
+    const audit = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    const h = await start(whop, ['--audit-log', audit]);
+    try {
+      const first = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);
+      expect(held(first).status).toBe('confirmation_required');
+      expect(first.text).toContain(`whop_ad_campaigns_create (USD, assumed: Whop reports no currency yet; WHOP_CURRENCY sets it) changes spend`);
+      expect(first.text).toContain(`budget_amount 20.00 USD ${ASSUMED}`);
+      expect(held(first).changes).toContainEqual(expect.objectContaining({ entity: 'campaign', field: 'budget_amount', to: `20.00 USD ${ASSUMED}` }));
+      // An amount in another currency is refused, saying that the account's is only assumed.
+      const euros = await h.call('whop_ad_campaigns_create', { body: { ...NEW_CAMPAIGN.body, budget_amount: '20 EUR' } });
+      expect(euros.isError).toBe(true);
+      expect(euros.text).toContain(`(USD is assumed: Whop reports no currency yet; WHOP_CURRENCY sets it)`);
+      expect(writes(whop)).toEqual([]);
+
+      const done = await h.call('whop_ad_campaigns_create', { ...NEW_CAMPAIGN, confirmation_token: held(first).confirmation_token });
+      expect(done.isError, done.text).toBeFalsy();
+      expect(writes(whop)).toHaveLength(1);
+      const amount = { field: 'body.budget_amount', natural: '20', api_value: 20, currency: 'USD', currency_assumed: 'Whop reports no currency yet; WHOP_CURRENCY sets it' };
+      expect(auditOf(audit).map((line) => [line.outcome, line.amounts])).toEqual([
+        ['sending', [amount]],
+        ['ok', [amount]],
+      ]);
+
+      // The campaign now reports its spend_currency: an ad group in it is in USD, not assumed.
+      const campaign = (done.structuredContent as { id: string }).id;
+      const group = await h.call('whop_ad_groups_create', { body: { ad_campaign_id: campaign, title: 'Group', budget_amount: '5', budget_type: 'daily' } });
+      expect(held(group).changes).toContainEqual(expect.objectContaining({ field: 'budget_amount', to: '5.00 USD' }));
+      expect(group.text).not.toContain('assumed');
+      expect(writes(whop)).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('in the dialog a person answers', async () => {
+    const asked: string[] = [];
+    const h = await startInProcess({
+      args: ['--toolsets', 'whop'],
+      env: whopEnv(whop),
+      onElicit: async (request) => {
+        asked.push(request.params.message);
+        return { action: 'accept', content: { confirm: true } };
+      },
+    });
+    try {
+      const done = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);
+      expect(done.isError, done.text).toBeFalsy();
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toContain('(USD, assumed: Whop reports no currency yet; WHOP_CURRENCY sets it)');
+      expect(asked[0]).toContain(`20.00 USD ${ASSUMED}`);
+      expect(asked[0]).not.toMatch(/20\.00 USD(?! \(assumed)/);
+      expect(writes(whop)).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("in the approval webhook's summary", async () => {
+    const hooks: string[] = [];
+    const webhook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        hooks.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+    const h = await startInProcess({ args: ['--toolsets', 'whop', '--approval-channels', 'page', '--approval-webhook', url], env: { ...whopEnv(whop), BROWSER: 'false' } });
+    try {
+      const first = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);
+      expect((first.structuredContent as { status: string }).status, first.text).toBe('approval_required');
+      expect(first.text).toContain(`20.00 USD ${ASSUMED}`);
+      await vi.waitFor(() => expect(hooks).toHaveLength(1));
+      const hook = JSON.parse(hooks[0]) as { currency: string; currency_assumed: string; summary: string; changes: string[]; in_words: string[] };
+      expect(hook).toMatchObject({ currency: 'USD', currency_assumed: 'Whop reports no currency yet; WHOP_CURRENCY sets it' });
+      expect(hook.summary).toContain('(USD, assumed: Whop reports no currency yet; WHOP_CURRENCY sets it)');
+      expect(hook.changes.join('\n')).toContain(`20.00 USD ${ASSUMED}`);
+      expect([...hook.changes, ...hook.in_words].join('\n')).not.toMatch(/20\.00 USD(?! \(assumed)/);
+      expect(writes(whop)).toEqual([]);
+    } finally {
+      await h.close();
+      webhook.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 // Pinterest's settings and how the server connects to it: production or sandbox URL, an access token or OAuth refresh.
-import { type SettingValues, baseUrl, boolean, setting, text } from '../../core/settings.js';
+import { BLANK_CREDENTIAL_IS_UNSET, type SettingValues, baseUrl, boolean, setting, text } from '../../core/settings.js';
 import type { ApiAuth, ApiConnection, ApiDefinition } from '../types.js';
 
 export const PRODUCTION_URL = 'https://api.pinterest.com/v5';
@@ -23,10 +23,10 @@ export const pinterestSettings = {
     }),
     listedBefore: 'approverToken',
   },
-  accessToken: setting({ env: 'PINTEREST_ACCESS_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest OAuth access token' }),
-  appId: setting({ env: 'PINTEREST_APP_ID', type: text, default: undefined, help: 'Pinterest app id, to refresh access tokens through oauth/token' }),
-  appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens' }),
-  refreshToken: setting({ env: 'PINTEREST_REFRESH_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest refresh token, to refresh access tokens' }),
+  accessToken: setting({ env: 'PINTEREST_ACCESS_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest OAuth access token', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
+  appId: setting({ env: 'PINTEREST_APP_ID', type: text, default: undefined, help: 'Pinterest app id, to refresh access tokens through oauth/token', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
+  appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
+  refreshToken: setting({ env: 'PINTEREST_REFRESH_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest refresh token, to refresh access tokens', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
 };
 
 /** `config.apis.pinterest`: the settings' values, the base URL always set (production, or the sandbox's). */

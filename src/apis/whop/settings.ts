@@ -1,12 +1,12 @@
 // Whop's settings and how the server connects to it: its API key (which also turns the Whop tools on), base URL and currency.
-import { type SettingValues, baseUrl, setting, text } from '../../core/settings.js';
+import { BLANK_CREDENTIAL_IS_UNSET, type SettingValues, baseUrl, setting, text } from '../../core/settings.js';
 import { currencyCode } from '../../money/settings.js';
 import type { ApiConnection, ApiDefinition } from '../types.js';
 
 export const WHOP_URL = 'https://api.whop.com/api/v1';
 
 export const whopSettings = {
-  apiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (also lists the whop toolset)' }),
+  apiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (also lists the whop toolset)', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
   baseUrl: setting({ env: 'WHOP_API_BASE_URL', type: baseUrl, default: WHOP_URL, help: 'Whop API base URL' }),
   currency: setting({
     env: 'WHOP_CURRENCY',
@@ -33,7 +33,7 @@ export const whopConnection = {
       missingHelp: 'No Whop API key is configured. Set WHOP_API_KEY to a Whop API key, then restart the server.',
       renewHelp: 'check WHOP_API_KEY (the key may be wrong or revoked) and restart the server.',
     },
-    assumedCurrency: config.currency,
+    assumedCurrency: { code: config.currency, why: 'Whop reports no currency yet; WHOP_CURRENCY sets it' },
   }),
   turnedOnBy: { env: 'WHOP_API_KEY', toolsets: ['whop'], isOn: (config: WhopConfig) => Boolean(config.apiKey) },
 } satisfies Partial<ApiDefinition>;
