@@ -75,17 +75,30 @@ export interface SendOptions {
 /** Statuses after which a read is repeated. A write is repeated only after a 429 that is not about abuse. */
 const READ_RETRY_STATUS = [408, 429, 500, 502, 503, 504];
 const WRITE_RETRY_STATUS = [429];
+/** Statuses whose Retry-After is waited out before the next attempt. */
+const RETRY_AFTER_STATUS = new Set([429, 503]);
 /** Connection failures that prove the request never left: safe to say so, even for a write. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DEFAULT_MAX_DELAY_MS = 20_000;
+/** First backoff delay (doubled on each retry, jittered, capped at maxDelayMs): ky's default, stated here since the client computes it. */
+const FIRST_BACKOFF_MS = 300;
 
-function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
+/**
+ * The wait an answer's Retry-After asks for, in ms (seconds, or an HTTP date); `unreadable` when the header is there but
+ * says nothing usable (`soon`, `Infinity`), which is backed off like an answer without one instead of waited out.
+ */
+function retryAfter(response: Response): number | 'unreadable' | undefined {
+  const value = response.headers.get('retry-after')?.trim();
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? 'unreadable' : Math.max(0, date - Date.now());
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const asked = retryAfter(response);
+  return asked === 'unreadable' ? undefined : asked;
 }
 
 /** Whop says how long to wait in the 429's message ("Try again in 12 seconds."). */
@@ -226,6 +239,17 @@ export class ApiClient {
       if (response.status === 429) log.rateLimited++;
       return response;
     };
+    /**
+     * The wait before the next attempt, chosen here rather than by ky: ky reads Retry-After itself and waits its cap
+     * (maxRetryAfter) whenever the header does not parse, so `Retry-After: soon` held the call (and its rate-limit
+     * slot) for 20 s. `asked` is what the last answer's Retry-After asked for, set by shouldRetry.
+     */
+    let asked: number | undefined;
+    let waitMs = 0;
+    const chooseWait = (retry: number): number => {
+      waitMs = Math.min(maxDelayMs, asked ?? Math.random() * FIRST_BACKOFF_MS * 2 ** (retry - 1));
+      return waitMs;
+    };
     const kyOptions: KyOptions = {
       method: request.method,
       headers: {
@@ -243,25 +267,24 @@ export class ApiClient {
         limit: this.options.retries,
         methods: [request.method.toLowerCase()],
         statusCodes: repeatable ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: maxDelayMs,
-        backoffLimit: maxDelayMs,
-        jitter: true,
+        afterStatusCodes: [], // Retry-After is read by shouldRetry and waited by chooseWait
+        delay: chooseWait,
         retryOnTimeout: repeatable,
         shouldRetry: async ({ error }) => {
+          asked = undefined;
           if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
           if (error instanceof ResponseTooLarge) return false; // the same request would get the same answer
           if (isHttpError(error)) {
             const status = error.response.status;
-            if (status !== 429) return undefined; // ky decides by the method's status list
-            const { message } = parseErrorBody(await error.response.clone().text());
-            if (isAbuse429(status, message)) return false;
-            const wait = retryAfterMs(error.response);
-            if (wait !== undefined) {
+            if (!RETRY_AFTER_STATUS.has(status)) return undefined; // ky decides by the method's status list
+            if (status === 429 && isAbuse429(status, parseErrorBody(await error.response.clone().text()).message)) return false;
+            const wait = retryAfter(error.response);
+            if (typeof wait === 'number') {
               if (wait > maxDelayMs) return false; // reported with its Retry-After rather than waited out
-              this.limiter.pause(op.rateLimitCategory, wait);
+              if (status === 429) this.limiter.pause(op.rateLimitCategory, wait);
+              asked = wait;
             }
-            return undefined; // ky waits Retry-After (no jitter) or backs off with jitter
+            return undefined; // ky decides by the method's status list; the wait is Retry-After's, else a jittered backoff
           }
           // No answer (network failure or per-attempt timeout): a read (or a keyed write) is repeated; any other write may
           // have been applied.
@@ -272,7 +295,7 @@ export class ApiClient {
         beforeRetry: [
           ({ error, retryCount }) => {
             const reason = isHttpError(error) ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
-            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason }, 'retrying request');
+            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason, waitedMs: Math.round(waitMs) }, 'retrying request');
           },
         ],
       },
