@@ -21,6 +21,33 @@ export type Visitor = (value: unknown, path: JsonPath, key: JsonKey | undefined,
  */
 export const MAX_JSON_DEPTH = 10_000;
 
+/**
+ * The deepest an API's answer or a call's arguments may nest (each array or object is a level); deeper ones are
+ * refused where they enter, saying so. Every answer leaves as JSON.stringify's text, which runs out of call stack at
+ * about 4,000 levels (Node 20), and the redactor walks results recursively: far below that, and far above any API's
+ * bodies (tens of levels).
+ */
+export const MAX_NESTING = 1000;
+
+/** Whether `root` nests more than `limit` arrays or objects deep. Walks without recursion and stops at the first node too deep. */
+export function nestsDeeperThan(root: unknown, limit = MAX_NESTING): boolean {
+  if (root === null || typeof root !== 'object') return false;
+  const nodes: object[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') {
+        nodes.push(child as object);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
 interface Frame {
   node: object;
   /** The object's keys when it was entered; undefined for an array (read by index). */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
+import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
 import { ResponseTooLarge, boundedFetch } from './fetch.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
@@ -313,16 +314,33 @@ export class ApiClient {
 
   /**
    * The answer's body: JSON for an operation that documents JSON, where anything else (an HTML page from a proxy,
-   * truncated JSON) is an error, never a success; a write's outcome is then unknown.
+   * truncated JSON) is an error, never a success; a write's outcome is then unknown. JSON nested deeper than
+   * MAX_NESTING is refused too (a write's 2xx was applied).
    */
   private parseBody(op: OperationFacts, request: ApiRequest, response: Response, text: string): unknown {
     if (!text) return undefined;
+    const label = this.options.label;
+    let body: unknown;
     try {
-      return JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       if (!op.success.json) return text;
     }
-    const label = this.options.label;
+    if (body !== undefined) {
+      if (!nestsDeeperThan(body)) return body;
+      const deeper = `nests deeper than ${MAX_NESTING} levels (no documented answer does) and is not shown`;
+      if (request.method === 'GET') {
+        throw new ApiError(`The ${label} API's answer ${deeper}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`, 'too_deep', {
+          status: response.status,
+        });
+      }
+      throw new ApiError(
+        `The ${label} API accepted this ${request.method} ${request.path} (HTTP ${response.status}), so it was applied, but its answer ${deeper}. ` +
+          'Do not repeat it: read the entity to see the result.',
+        'too_deep',
+        { status: response.status, outcome: 'applied' },
+      );
+    }
     const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
     const what = `HTTP ${response.status} with something that is not JSON (${type}, ${text.length} characters, starting ${JSON.stringify(summarize(text, 60) ?? '')})`;
     if (request.method === 'GET') {

@@ -114,6 +114,18 @@ const ROWS: Row[] = [
     write: { sent: 1, reached: 1, answer: /^Unexpected answer: .*outcome is unknown/, outcome: { error: 'unknown', audit: 'outcome unknown' } },
   },
   {
+    // Any body the proxy is given is served as the 200, here JSON that nests 10,000 arrays deep (a stack overflow before).
+    name: 'a 200 nested 10,000 levels deep',
+    fault: { kind: 'invalid-json-200', body: `${'['.repeat(10_000)}${']'.repeat(10_000)}`, contentType: 'application/json', forward: true },
+    read: { sent: 1, reached: 1, answer: /^The Pinterest API's answer nests deeper than 1000 levels \(no documented answer does\) and is not shown\. Nothing was changed\./ },
+    write: {
+      sent: 1,
+      reached: 1,
+      answer: /^The Pinterest API accepted this PATCH .*so it was applied, but its answer nests deeper than 1000 levels .*Do not repeat it: read the entity/,
+      outcome: { error: 'applied', audit: 'applied; answer not read' },
+    },
+  },
+  {
     name: 'an oversized answer (5 MB, no length declared)',
     fault: { kind: 'oversized', bytes: 5_000_000, forward: true },
     read: { sent: 1, reached: 1, answer: /larger than 1000000 bytes .*was not read/ },
