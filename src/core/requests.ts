@@ -1,6 +1,6 @@
 // Reading HTTP requests safely, for /mcp and the approval page: bodies within a limit, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A secret's SHA-256: compared instead of the secret itself, so that comparisons take the same time whatever the lengths. */
 export const secretDigest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -37,6 +37,33 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });
+}
+
+/**
+ * Ends `res`, whose answer is written (with `connection: close`), once the client has sent the rest of its request
+ * body (read and dropped), or after `lingerBytes` more of it. Ending closes the connection, and a client still sending
+ * its body would then get a reset instead of the answer: most clients read the answer only once they have sent all.
+ */
+export function endAfterBody(req: IncomingMessage, res: ServerResponse, lingerBytes: number): void {
+  if (req.readableEnded || req.destroyed) {
+    res.end();
+    return;
+  }
+  let dropped = 0;
+  const finish = () => {
+    req.off('data', onData);
+    req.off('end', finish);
+    req.off('close', finish);
+    if (!res.writableEnded) res.end();
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > lingerBytes) finish();
+  };
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.resume();
 }
 
 /** The address of a request's peer, an IPv4 one mapped into IPv6 written as IPv4. */
