@@ -54,6 +54,13 @@ const ROWS: Row[] = [
     write: { sent: 2, reached: 1, answer: 'ok' },
   },
   {
+    // Waited 20 s (ky's cap for a Retry-After it could not read) while holding the call's rate-limit slot.
+    name: '429 with a Retry-After that is not a time ("soon")',
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': 'soon' } },
+    read: { sent: 2, reached: 1, answer: 'ok' },
+    write: { sent: 2, reached: 1, answer: 'ok' },
+  },
+  {
     name: '429 for spam (never retried)',
     fault: { kind: 'status', spam: true },
     read: { sent: 1, reached: 0, answer: /spam or abuse; it was not retried/ },
