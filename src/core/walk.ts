@@ -34,19 +34,25 @@ export function nestsDeeperThan(root: unknown, limit = MAX_NESTING): boolean {
   if (root === null || typeof root !== 'object') return false;
   const nodes: object[] = [root];
   const depths: number[] = [1];
+  const open = (child: unknown, depth: number) => {
+    if (child !== null && typeof child === 'object') {
+      nodes.push(child);
+      depths.push(depth);
+    }
+  };
   while (nodes.length) {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
     if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (child !== null && typeof child === 'object') {
-        nodes.push(child as object);
-        depths.push(depth + 1);
-      }
-    }
+    // Indexes and for-in rather than Object.values: no array built per object (this runs on every API answer).
+    if (Array.isArray(node)) for (let i = 0; i < node.length; i++) open(node[i], depth + 1);
+    else for (const key in node) open((node as Record<string, unknown>)[key], depth + 1);
   }
   return false;
 }
+
+/** Whether JSON `text` may nest deeper than MAX_NESTING: each level takes two characters, so a shorter text cannot. */
+export const mayNestTooDeep = (text: string): boolean => text.length > 2 * MAX_NESTING;
 
 interface Frame {
   node: object;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
-import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
+import { MAX_NESTING, mayNestTooDeep, nestsDeeperThan } from '../core/walk.js';
 import { ResponseTooLarge, boundedFetch } from './fetch.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
@@ -327,7 +327,7 @@ export class ApiClient {
       if (!op.success.json) return text;
     }
     if (body !== undefined) {
-      if (!nestsDeeperThan(body)) return body;
+      if (!mayNestTooDeep(text) || !nestsDeeperThan(body)) return body;
       const deeper = `nests deeper than ${MAX_NESTING} levels (no documented answer does) and is not shown`;
       if (request.method === 'GET') {
         throw new ApiError(`The ${label} API's answer ${deeper}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`, 'too_deep', {
