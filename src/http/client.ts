@@ -410,6 +410,7 @@ export class ApiClient {
       } else if (write && status >= 500) {
         hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
       }
+      if (status === 503 && retryAfterSeconds) hint += ` ${label} asks to wait ${retryAfterSeconds} s before trying again.`;
       const text =
         `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
       return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });

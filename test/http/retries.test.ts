@@ -154,7 +154,7 @@ describe('client resilience (faults injected by the fake API)', () => {
     const started = Date.now();
     const result = await h.call(READ.tool, READ.args);
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Pinterest API error 503/);
+    expect(result.text).toMatch(/Pinterest API error 503.*Pinterest asks to wait 3600 s before trying again\.$/);
     expect(result.structuredContent).toMatchObject({ status: 503, retryAfterSeconds: 3600 });
     expect(attempts(READ.op)).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(5000);
