@@ -8,7 +8,9 @@ import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, HeldApprova
 import type { Logger } from '../core/logger.js';
 import { StoreUnavailable } from '../core/store.js';
 import { type ToolDef, apiArguments } from '../tools/registry.js';
-import { errorResult, project, structured, successResult, validationError } from '../core/results.js';
+import { errorResult, invalidArguments, project, structured, successResult, validationError } from '../core/results.js';
+import { isPlainObject } from '../core/json.js';
+import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
 
 export interface RunnerOptions {
   clients: Readonly<Record<ApiId, ApiClient>>;
@@ -78,10 +80,23 @@ function itemId(item: unknown): string | undefined {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
+/**
+ * The refusal of arguments nested deeper than MAX_NESTING (validating, previewing and sending them would each walk
+ * them), naming each argument that does; undefined when none does.
+ */
+function tooDeepArguments(toolName: string, args: unknown): CallToolResult | undefined {
+  if (!nestsDeeperThan(args)) return undefined;
+  const deep = isPlainObject(args) ? Object.keys(args).filter((name) => nestsDeeperThan(args[name], MAX_NESTING - 1)) : [];
+  const problem = `nests deeper than ${MAX_NESTING} levels, which no argument of this API does; send the value the tool's input schema describes`;
+  return invalidArguments(toolName, (deep.length ? deep : ['(arguments)']).map((name) => `${oneLine(name, 100)}: ${problem}`));
+}
+
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions) {}
 
   async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<ToolAnswer> {
+    const tooDeep = tooDeepArguments(tool.name, rawArgs);
+    if (tooDeep) return tooDeep;
     const parsed = tool.input.safeParse(rawArgs ?? {}, { reportInput: true });
     if (!parsed.success) return validationError(tool.name, parsed.error.issues, this.options.schemaHint?.(tool));
     const { dry_run, confirmation_token, approval_id, max_items, fields, ...args } = parsed.data as Record<string, unknown>;

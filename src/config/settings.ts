@@ -157,7 +157,7 @@ export const SERVER_SETTINGS = {
     help: 'limit every tool to these ad accounts (comma-separated ids); others are refused',
   }),
   auditLog: setting({ to: 'auditLog', flag: 'audit-log', env: 'PINTEREST_MCP_AUDIT_LOG', type: writtenFile, default: undefined, help: 'append one JSON line per executed write to this file' }),
-  maxResultChars: setting({ to: 'maxResultChars', flag: 'max-result-chars', env: 'PINTEREST_MCP_MAX_RESULT_CHARS', type: integer(1000, 10_000_000), default: 25_000, help: 'cut results longer than this' }),
+  maxResultChars: setting({ to: 'maxResultChars', flag: 'max-result-chars', env: 'PINTEREST_MCP_MAX_RESULT_CHARS', type: integer(1000, 10_000_000), default: 25_000, help: 'cut answers longer than this, errors and previews too' }),
   logLevel: setting({
     to: 'logLevel',
     flag: 'log-level',

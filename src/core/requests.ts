@@ -1,6 +1,6 @@
 // Reading HTTP requests safely, for /mcp and the approval page: bodies within a limit, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
 
 /** A secret's SHA-256: compared instead of the secret itself, so that comparisons take the same time whatever the lengths. */
@@ -73,3 +73,31 @@ export function trustedProxyProblem(entry: string): string | undefined {
     throw error;
   }
 }
+
+/**
+ * Ends `res`, whose answer is written (with `connection: close`), once the client has sent the rest of its request
+ * body (read and dropped), or after `lingerBytes` more of it. Ending closes the connection, and a client still sending
+ * its body would then get a reset instead of the answer: most clients read the answer only once they have sent all.
+ */
+export function endAfterBody(req: IncomingMessage, res: ServerResponse, lingerBytes: number): void {
+  if (req.readableEnded || req.destroyed) {
+    res.end();
+    return;
+  }
+  let dropped = 0;
+  const finish = () => {
+    req.off('data', onData);
+    req.off('end', finish);
+    req.off('close', finish);
+    if (!res.writableEnded) res.end();
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > lingerBytes) finish();
+  };
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.resume();
+}
+

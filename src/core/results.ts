@@ -61,12 +61,24 @@ export function errorResult(text: string, structured?: Record<string, unknown>):
 }
 
 export function validationError(toolName: string, issues: readonly Issue[], hint?: string): CallToolResult {
-  const problems = describeIssues(issues);
-  const text =
-    `Invalid arguments for ${toolName}; nothing was sent.\n` +
-    problems.map((p) => `- ${p}`).join('\n') +
-    (hint ? `\n${hint}` : '');
-  return errorResult(text);
+  return invalidArguments(toolName, describeIssues(issues), hint);
+}
+
+/** How many problems a refusal lists, and how long each line may be: 100,000 unknown keys once gave 9 MB. */
+const LISTED_PROBLEMS = 20;
+const PROBLEM_CHARS = 500;
+
+/** A refusal's problem lines (`- body[0].budget: ...`), the first LISTED_PROBLEMS of them, then how many more there are. */
+export function problemLines(problems: readonly string[]): string[] {
+  const listed = problems.slice(0, LISTED_PROBLEMS).map((p) => `- ${oneLine(p, PROBLEM_CHARS)}`);
+  const more = problems.length - listed.length;
+  if (more > 0) listed.push(`- and ${more} more ${more === 1 ? 'problem' : 'problems'}: fix these, and the next call lists what remains`);
+  return listed;
+}
+
+/** Arguments refused before anything was sent: its first line, then the problems, each naming its field. */
+export function invalidArguments(toolName: string, problems: readonly string[], hint?: string): CallToolResult {
+  return errorResult([`Invalid arguments for ${toolName}; nothing was sent.`, ...problemLines(problems), ...(hint ? [hint] : [])].join('\n'));
 }
 
 /** Wraps API JSON for MCP: structuredContent must be an object, so arrays and scalars are wrapped. */
@@ -76,15 +88,64 @@ export function structured(body: unknown, status: number): Record<string, unknow
   return Array.isArray(body) ? { items: body } : { value: body };
 }
 
-export function successResult(content: Record<string, unknown>, notes: readonly string[] = [], maxChars = Infinity): CallToolResult {
+/** structuredContent that successResult already bounded: boundResult need not measure it again. */
+const BOUNDED = new WeakSet<object>();
+
+/** What follows a success's JSON cut at `at` characters of `total`: how to get the rest. */
+const truncatedNotice = (total: number, at: number) =>
+  `\n[TRUNCATED: the result has ${total} characters and was cut at ${at}. ` +
+  'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` (Whop: page_info.end_cursor as `after`) for the next page.]';
+
+/**
+ * A success: the API's JSON as text and as structuredContent, then the notes, within `maxChars` in all. The JSON is
+ * cut to what the notes leave (the notes say what a write did, so they are kept whole), saying how to get the rest.
+ */
+export function successResult(content: Record<string, unknown>, notes: readonly string[], maxChars: number): CallToolResult {
   // Redacted before it is cut, so that a cut cannot leave the start of a secret at the end of the text.
   const full = redactor.text(JSON.stringify(content));
   const noteParts = notes.map((n) => ({ type: 'text' as const, text: n }));
-  if (full.length <= maxChars) return { content: [{ type: 'text', text: full }, ...noteParts], structuredContent: content };
-  const text =
-    `${full.slice(0, maxChars)}\n[TRUNCATED: the result has ${full.length} characters and was cut at ${maxChars}. ` +
-    'To get the rest, ask for less: a smaller page_size or max_items, narrower filters or dates, or `fields` to keep only the fields you need; follow `bookmark` (Whop: page_info.end_cursor as `after`) for the next page.]';
-  return { content: [{ type: 'text', text }, ...noteParts], structuredContent: { truncated: true, characters: full.length } };
+  // Text blocks are joined with a newline where they are read as one (resultText), so each note costs one more.
+  const room = maxChars - notes.reduce((sum, note) => sum + note.length + 1, 0);
+  if (full.length <= room) {
+    BOUNDED.add(content);
+    return { content: [{ type: 'text', text: full }, ...noteParts], structuredContent: content };
+  }
+  const at = Math.max(0, room - truncatedNotice(full.length, maxChars).length);
+  const structuredContent = { truncated: true, characters: full.length };
+  BOUNDED.add(structuredContent);
+  return { content: [{ type: 'text', text: full.slice(0, at) + truncatedNotice(full.length, at) }, ...noteParts], structuredContent };
+}
+
+/** How much of the end of a cut answer is kept: where previews say how to confirm, and refusals what to do next. */
+const KEPT_END_CHARS = 2000;
+
+/**
+ * Any answer within `maxChars` characters of text (errors and previews included; its text blocks counted as joined by
+ * newlines): longer text keeps its start and its end (where previews say how to confirm) around a marker of what was
+ * left out, as one block, and a longer structuredContent
+ * keeps only its top-level scalars (status, tokens, ids), saying it was cut. The backstop behind successResult's cut.
+ */
+export function boundResult(result: CallToolResult, maxChars: number): CallToolResult {
+  let bounded = result;
+  const texts = result.content.filter((block) => block.type === 'text');
+  const characters = texts.reduce((sum, block) => sum + block.text.length, 0);
+  if (characters + texts.length - 1 > maxChars) {
+    const whole = texts.map((block) => block.text).join('\n');
+    const end = Math.min(KEPT_END_CHARS, Math.floor(maxChars / 4));
+    const marker = (left: number) => `\n[… ${left} characters left out here: this answer has ${whole.length}, more than the ${maxChars} of --max-result-chars …]\n`;
+    const start = maxChars - end - marker(whole.length).length;
+    const text = whole.slice(0, start) + marker(whole.length - start - end) + whole.slice(whole.length - end);
+    bounded = { ...result, content: [{ type: 'text', text }, ...result.content.filter((block) => block.type !== 'text')] };
+  }
+  const structured = result.structuredContent;
+  if (structured && !BOUNDED.has(structured)) {
+    const size = JSON.stringify(structured).length;
+    if (size > maxChars) {
+      const scalars = Object.entries(structured).filter(([, value]) => value === null || typeof value !== 'object');
+      bounded = { ...bounded, structuredContent: { ...Object.fromEntries(scalars), truncated: true, characters: size } };
+    }
+  }
+  return bounded;
 }
 
 /** Keeps only the named top-level fields of each item (of the list under `itemsKey`, or of the object itself). */

@@ -21,6 +21,39 @@ export type Visitor = (value: unknown, path: JsonPath, key: JsonKey | undefined,
  */
 export const MAX_JSON_DEPTH = 10_000;
 
+/**
+ * The deepest an API's answer or a call's arguments may nest (each array or object is a level); deeper ones are
+ * refused where they enter, saying so. Every answer leaves as JSON.stringify's text, which runs out of call stack at
+ * about 4,000 levels (Node 20), and the redactor walks results recursively: far below that, and far above any API's
+ * bodies (tens of levels).
+ */
+export const MAX_NESTING = 1000;
+
+/** Whether `root` nests more than `limit` arrays or objects deep. Walks without recursion and stops at the first node too deep. */
+export function nestsDeeperThan(root: unknown, limit = MAX_NESTING): boolean {
+  if (root === null || typeof root !== 'object') return false;
+  const nodes: object[] = [root];
+  const depths: number[] = [1];
+  const open = (child: unknown, depth: number) => {
+    if (child !== null && typeof child === 'object') {
+      nodes.push(child);
+      depths.push(depth);
+    }
+  };
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    // Indexes and for-in rather than Object.values: no array built per object (this runs on every API answer).
+    if (Array.isArray(node)) for (let i = 0; i < node.length; i++) open(node[i], depth + 1);
+    else for (const key in node) open((node as Record<string, unknown>)[key], depth + 1);
+  }
+  return false;
+}
+
+/** Whether JSON `text` may nest deeper than MAX_NESTING: each level takes two characters, so a shorter text cannot. */
+export const mayNestTooDeep = (text: string): boolean => text.length > 2 * MAX_NESTING;
+
 interface Frame {
   node: object;
   /** The object's keys when it was entered; undefined for an array (read by index). */

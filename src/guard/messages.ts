@@ -1,6 +1,6 @@
 // The guard's texts: what the model and the person read when a call is refused, previewed, held, asked or polled.
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { errorResult } from '../core/results.js';
+import { errorResult, problemLines } from '../core/results.js';
 import { displayJson, oneLine } from '../core/display.js';
 import type { Approval, ApprovalSummary } from './approvals.js';
 import type { Change } from './changes.js';
@@ -22,7 +22,7 @@ export const REFUSED = {
 
 /** A refusal: its first line, then one line per problem (`- body[0].budget: ...`). */
 export function refusal(intro: string, problems: readonly Problem[]): CallToolResult {
-  return errorResult([intro, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n'));
+  return errorResult([intro, ...problemLines(problems.map((p) => `${p.path}: ${p.message}`))].join('\n'));
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
+import { MAX_NESTING, mayNestTooDeep, nestsDeeperThan } from '../core/walk.js';
 import { ResponseTooLarge, boundedFetch } from './fetch.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
@@ -75,17 +76,30 @@ export interface SendOptions {
 /** Statuses after which a read is repeated. A write is repeated only after a 429 that is not about abuse. */
 const READ_RETRY_STATUS = [408, 429, 500, 502, 503, 504];
 const WRITE_RETRY_STATUS = [429];
+/** Statuses whose Retry-After is waited out before the next attempt. */
+const RETRY_AFTER_STATUS = new Set([429, 503]);
 /** Connection failures that prove the request never left: safe to say so, even for a write. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DEFAULT_MAX_DELAY_MS = 20_000;
+/** First backoff delay (doubled on each retry, jittered, capped at maxDelayMs): ky's default, stated here since the client computes it. */
+const FIRST_BACKOFF_MS = 300;
 
-function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
+/**
+ * The wait an answer's Retry-After asks for, in ms (seconds, or an HTTP date); `unreadable` when the header is there but
+ * says nothing usable (`soon`, `Infinity`), which is backed off like an answer without one instead of waited out.
+ */
+function retryAfter(response: Response): number | 'unreadable' | undefined {
+  const value = response.headers.get('retry-after')?.trim();
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? 'unreadable' : Math.max(0, date - Date.now());
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const asked = retryAfter(response);
+  return asked === 'unreadable' ? undefined : asked;
 }
 
 /** Whop says how long to wait in the 429's message ("Try again in 12 seconds."). */
@@ -226,6 +240,17 @@ export class ApiClient {
       if (response.status === 429) log.rateLimited++;
       return response;
     };
+    /**
+     * The wait before the next attempt, chosen here rather than by ky: ky reads Retry-After itself and waits its cap
+     * (maxRetryAfter) whenever the header does not parse, so `Retry-After: soon` held the call (and its rate-limit
+     * slot) for 20 s. `asked` is what the last answer's Retry-After asked for, set by shouldRetry.
+     */
+    let asked: number | undefined;
+    let waitMs = 0;
+    const chooseWait = (retry: number): number => {
+      waitMs = Math.min(maxDelayMs, asked ?? Math.random() * FIRST_BACKOFF_MS * 2 ** (retry - 1));
+      return waitMs;
+    };
     const kyOptions: KyOptions = {
       method: request.method,
       headers: {
@@ -243,25 +268,24 @@ export class ApiClient {
         limit: this.options.retries,
         methods: [request.method.toLowerCase()],
         statusCodes: repeatable ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: maxDelayMs,
-        backoffLimit: maxDelayMs,
-        jitter: true,
+        afterStatusCodes: [], // Retry-After is read by shouldRetry and waited by chooseWait
+        delay: chooseWait,
         retryOnTimeout: repeatable,
         shouldRetry: async ({ error }) => {
+          asked = undefined;
           if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
           if (error instanceof ResponseTooLarge) return false; // the same request would get the same answer
           if (isHttpError(error)) {
             const status = error.response.status;
-            if (status !== 429) return undefined; // ky decides by the method's status list
-            const { message } = parseErrorBody(await error.response.clone().text());
-            if (isAbuse429(status, message)) return false;
-            const wait = retryAfterMs(error.response);
-            if (wait !== undefined) {
+            if (!RETRY_AFTER_STATUS.has(status)) return undefined; // ky decides by the method's status list
+            if (status === 429 && isAbuse429(status, parseErrorBody(await error.response.clone().text()).message)) return false;
+            const wait = retryAfter(error.response);
+            if (typeof wait === 'number') {
               if (wait > maxDelayMs) return false; // reported with its Retry-After rather than waited out
-              this.limiter.pause(op.rateLimitCategory, wait);
+              if (status === 429) this.limiter.pause(op.rateLimitCategory, wait);
+              asked = wait;
             }
-            return undefined; // ky waits Retry-After (no jitter) or backs off with jitter
+            return undefined; // ky decides by the method's status list; the wait is Retry-After's, else a jittered backoff
           }
           // No answer (network failure or per-attempt timeout): a read (or a keyed write) is repeated; any other write may
           // have been applied.
@@ -272,7 +296,7 @@ export class ApiClient {
         beforeRetry: [
           ({ error, retryCount }) => {
             const reason = isHttpError(error) ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
-            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason }, 'retrying request');
+            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason, waitedMs: Math.round(waitMs) }, 'retrying request');
           },
         ],
       },
@@ -290,16 +314,33 @@ export class ApiClient {
 
   /**
    * The answer's body: JSON for an operation that documents JSON, where anything else (an HTML page from a proxy,
-   * truncated JSON) is an error, never a success; a write's outcome is then unknown.
+   * truncated JSON) is an error, never a success; a write's outcome is then unknown. JSON nested deeper than
+   * MAX_NESTING is refused too (a write's 2xx was applied).
    */
   private parseBody(op: OperationFacts, request: ApiRequest, response: Response, text: string): unknown {
     if (!text) return undefined;
+    const label = this.options.label;
+    let body: unknown;
     try {
-      return JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       if (!op.success.json) return text;
     }
-    const label = this.options.label;
+    if (body !== undefined) {
+      if (!mayNestTooDeep(text) || !nestsDeeperThan(body)) return body;
+      const deeper = `nests deeper than ${MAX_NESTING} levels (no documented answer does) and is not shown`;
+      if (request.method === 'GET') {
+        throw new ApiError(`The ${label} API's answer ${deeper}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`, 'too_deep', {
+          status: response.status,
+        });
+      }
+      throw new ApiError(
+        `The ${label} API accepted this ${request.method} ${request.path} (HTTP ${response.status}), so it was applied, but its answer ${deeper}. ` +
+          'Do not repeat it: read the entity to see the result.',
+        'too_deep',
+        { status: response.status, outcome: 'applied' },
+      );
+    }
     const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
     const what = `HTTP ${response.status} with something that is not JSON (${type}, ${text.length} characters, starting ${JSON.stringify(summarize(text, 60) ?? '')})`;
     if (request.method === 'GET') {
@@ -369,6 +410,7 @@ export class ApiClient {
       } else if (write && status >= 500) {
         hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
       }
+      if (status === 503 && retryAfterSeconds) hint += ` ${label} asks to wait ${retryAfterSeconds} s before trying again.`;
       const text =
         `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
       return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });

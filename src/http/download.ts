@@ -1,4 +1,5 @@
 // Downloads a finished report file from the URL the API returned (pre-signed: no Authorization header is sent).
+import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
 import { ResponseTooLarge, boundedFetch } from './fetch.js';
 
 export interface DownloadOptions {
@@ -15,8 +16,9 @@ export async function downloadJson(url: string, options: DownloadOptions): Promi
     throw new Error(`refusing to download a report over ${parsed.protocol} from ${parsed.hostname}`);
   }
   const { default: ky } = await import('ky'); // loaded on use, like the API client
+  let report: unknown;
   try {
-    return await ky
+    report = await ky
       .get(url, {
         signal: options.signal,
         timeout: options.timeoutMs,
@@ -31,4 +33,6 @@ export async function downloadJson(url: string, options: DownloadOptions): Promi
     if (error instanceof SyntaxError) throw new Error('the report file is not JSON');
     throw error;
   }
+  if (nestsDeeperThan(report)) throw new Error(`the report file nests deeper than ${MAX_NESTING} levels, which no report does; it was not read`);
+  return report;
 }

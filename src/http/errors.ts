@@ -10,6 +10,7 @@ export type ApiErrorKind =
   | 'outcome_unknown' // a write may have reached the API but no usable answer came back
   | 'unexpected_answer' // a read answered 2xx with something that is not the JSON the operation documents
   | 'too_large' // the answer was larger than the configured limit and was not read
+  | 'too_deep' // the answer nests deeper than MAX_NESTING and is not shown
   | 'auth_refresh' // OAuth is configured but obtaining an access token failed (nothing was sent)
   | 'invalid_request'; // the request could not be sent exactly as built (nothing was sent)
 

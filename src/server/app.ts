@@ -20,7 +20,7 @@ import { fieldNote } from '../tools/field-notes.js';
 import { compactInputSchema, toolListing } from '../tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
 import { buildTools, type ToolDef } from '../tools/registry.js';
-import { errorResult, resultText } from '../core/results.js';
+import { boundResult, errorResult, resultText } from '../core/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isHeld, isQuestion } from '../calls/runner.js';
 import { reportWorkflow } from '../calls/workflows.js';
 import type { ApprovalSurface } from '../approval/surface.js';
@@ -295,8 +295,8 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
         if (isQuestion(outcome)) return questionResult(outcome.ask);
         // A held write whose approval page the client can open for its user: that URL round answers instead.
         if (isHeld(outcome) && link) return openUrlResult(link.url, link.message, outcome.held.approvalId);
-        // Every result leaves through the redactor, whatever the upstream echoed into it.
-        return redactor.value(isHeld(outcome) ? outcome.result : outcome);
+        // Every result leaves through the redactor, whatever the upstream echoed into it, and within --max-result-chars.
+        return boundResult(redactor.value(isHeld(outcome) ? outcome.result : outcome), config.maxResultChars);
       });
       return server;
     },

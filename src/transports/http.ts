@@ -11,7 +11,7 @@ import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } 
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { oneLine } from '../core/display.js';
-import { BodyTooLarge, bearerMatches, clientAddressOf, readBody, secretDigest } from '../core/requests.js';
+import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
@@ -189,6 +189,20 @@ function rpcError(res: ServerResponse, status: number, message: string, headers:
   sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
 }
 
+/**
+ * How much of a refused body is still read (and dropped) so that the client, once it has sent it, reads the 413
+ * instead of a reset; beyond it the connection is closed. The request timeout bounds the time it may take.
+ */
+const REFUSED_BODY_LINGER_BYTES = 64 * 1024 * 1024;
+
+/** 413 for a body over the limit, declared or found while reading (chunked): answered at once, the connection closed after the body. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const text = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Payload too large: at most ${limit} bytes (PINTEREST_MCP_MAX_BODY_BYTES).` }, id: null });
+  res.writeHead(413, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), connection: 'close' });
+  res.write(text);
+  endAfterBody(req, res, REFUSED_BODY_LINGER_BYTES);
+}
+
 /** Node's limits on slow clients (headers, then the whole request, each in bounded time) and on idle connections. */
 function timeoutOptions(options: HttpOptions): ServerOptions {
   const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs); // Node refuses a larger one
@@ -280,16 +294,12 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     let body: unknown;
     if (method === 'POST') {
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
-        return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
-      }
+      if (Number.isFinite(declared) && declared > options.maxBodyBytes) return refuseTooLarge(req, res, options.maxBodyBytes);
       let raw: Buffer;
       try {
         raw = await readBody(req, options.maxBodyBytes);
       } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          return rpcError(res, 413, `Payload too large: at most ${options.maxBodyBytes} bytes.`, { connection: 'close' });
-        }
+        if (error instanceof BodyTooLarge) return refuseTooLarge(req, res, options.maxBodyBytes);
         if (req.destroyed) return; // the client left, or was cut off by the request timeout (answered as a client error)
         throw error;
       }

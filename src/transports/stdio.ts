@@ -5,6 +5,7 @@ import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } 
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { type App, STDIO_PEER, createApp } from '../server/app.js';
+import { AnsweringStdioTransport } from './stdio-lines.js';
 
 /**
  * stdio's approvals: the person's own computer. The approval page runs on loopback and opens in their browser with a
@@ -35,7 +36,8 @@ export function stdioApprovalSurface(config: Pick<Config, 'approval'>): Approval
 }
 
 export async function serveStdio(app: App, logger: Logger): Promise<() => Promise<void>> {
-  const handle = serve(({ era }) => app.createServer(era, STDIO_PEER), { onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
+  const transport = new AnsweringStdioTransport(({ what, code, id }) => logger.warn({ what, code, id }, 'refused a stdio line'));
+  const handle = serve(({ era }) => app.createServer(era, STDIO_PEER), { transport, onerror: (error) => logger.debug({ err: error }, 'stdio protocol error') });
   return () => handle.close();
 }
 

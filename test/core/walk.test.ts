@@ -1,6 +1,6 @@
 // The one JSON walker: paths, order, skipping, stopping, the mapped copy, and its depth bound.
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, type JsonKey, mapJson, pathText, walkJson } from '../../src/core/walk.js';
+import { MAX_JSON_DEPTH, MAX_NESTING, type JsonKey, mapJson, nestsDeeperThan, pathText, walkJson } from '../../src/core/walk.js';
 
 /** Every visit as `path = value` lines (paths formatted, since the walker's path is only valid during the call). */
 function visits(root: unknown, step?: (value: unknown, path: readonly JsonKey[]) => 'skip' | 'stop' | void): string[] {
@@ -156,5 +156,30 @@ describe('pathText', () => {
     expect(pathText([0, 'a'])).toBe('[0].a');
     expect(pathText([])).toBe('');
     expect(pathText([], 'body')).toBe('body');
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it('counts each array or object as a level, scalars as none', () => {
+    expect(nestsDeeperThan(1, 0)).toBe(false);
+    expect(nestsDeeperThan(null, 0)).toBe(false);
+    expect(nestsDeeperThan({}, 1)).toBe(false);
+    expect(nestsDeeperThan({}, 0)).toBe(true);
+    expect(nestsDeeperThan({ a: [1, { b: 'x' }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [1, { b: 'x' }] }, 2)).toBe(true);
+  });
+
+  it(`refuses at MAX_NESTING (${MAX_NESTING}) levels plus one, whichever branch goes deep, without running out of stack`, () => {
+    expect(nestsDeeperThan(nested(MAX_NESTING))).toBe(false);
+    expect(nestsDeeperThan(nested(MAX_NESTING + 1))).toBe(true);
+    expect(nestsDeeperThan({ wide: Array.from({ length: 10_000 }, () => ({ x: 1 })), deep: [nested(MAX_NESTING - 2)] })).toBe(false);
+    expect(nestsDeeperThan({ wide: Array.from({ length: 10_000 }, () => ({ x: 1 })), deep: [nested(MAX_NESTING - 1)] })).toBe(true);
+    expect(nestsDeeperThan(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(true);
+  });
+
+  it('ends on a cyclic value', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(nestsDeeperThan(cycle)).toBe(true);
   });
 });

@@ -54,6 +54,13 @@ const ROWS: Row[] = [
     write: { sent: 2, reached: 1, answer: 'ok' },
   },
   {
+    // Waited 20 s (ky's cap for a Retry-After it could not read) while holding the call's rate-limit slot.
+    name: '429 with a Retry-After that is not a time ("soon")',
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': 'soon' } },
+    read: { sent: 2, reached: 1, answer: 'ok' },
+    write: { sent: 2, reached: 1, answer: 'ok' },
+  },
+  {
     name: '429 for spam (never retried)',
     fault: { kind: 'status', spam: true },
     read: { sent: 1, reached: 0, answer: /spam or abuse; it was not retried/ },
@@ -112,6 +119,18 @@ const ROWS: Row[] = [
     fault: { kind: 'invalid-json-200', body: 'truncated', forward: true },
     read: { sent: 1, reached: 1, answer: /^Unexpected answer: .*not JSON \(application\/json/ },
     write: { sent: 1, reached: 1, answer: /^Unexpected answer: .*outcome is unknown/, outcome: { error: 'unknown', audit: 'outcome unknown' } },
+  },
+  {
+    // Any body the proxy is given is served as the 200, here JSON that nests 10,000 arrays deep (a stack overflow before).
+    name: 'a 200 nested 10,000 levels deep',
+    fault: { kind: 'invalid-json-200', body: `${'['.repeat(10_000)}${']'.repeat(10_000)}`, contentType: 'application/json', forward: true },
+    read: { sent: 1, reached: 1, answer: /^The Pinterest API's answer nests deeper than 1000 levels \(no documented answer does\) and is not shown\. Nothing was changed\./ },
+    write: {
+      sent: 1,
+      reached: 1,
+      answer: /^The Pinterest API accepted this PATCH .*so it was applied, but its answer nests deeper than 1000 levels .*Do not repeat it: read the entity/,
+      outcome: { error: 'applied', audit: 'applied; answer not read' },
+    },
   },
   {
     name: 'an oversized answer (5 MB, no length declared)',

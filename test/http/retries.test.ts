@@ -1,4 +1,5 @@
 // The Pinterest client under injected faults: retries and their counts, Retry-After, timeouts, no duplicated write.
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CategoryLimiter } from '../../src/http/limiter.js';
@@ -107,6 +108,67 @@ describe('client resilience (faults injected by the fake API)', () => {
     expect(result.text).toMatch(/wait 3600 s/);
     expect(result.structuredContent).toMatchObject({ status: 429, retryAfterSeconds: 3600 });
     expect(attempts(READ.op)).toHaveLength(1);
+  });
+
+  /** The `retrying request` warnings the server sends this client during the calls that follow (the logging level is set). */
+  async function retryWarnings(): Promise<Record<string, unknown>[]> {
+    const warnings: Record<string, unknown>[] = [];
+    h.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      const data = n.params.data as Record<string, unknown>;
+      if (data.msg === 'retrying request') warnings.push(data);
+    });
+    await h.client.setLoggingLevel('warning');
+    return warnings;
+  }
+
+  // Each takes 20 s when ky waits out a Retry-After it cannot read (its maxRetryAfter, the client's 20 s cap).
+  for (const [status, value] of [
+    [429, 'soon'],
+    [429, 'Infinity'],
+    [503, 'soon'],
+  ] as const) {
+    it(`backs off briefly after a ${status} whose Retry-After is unreadable ("${value}"), instead of waiting 20 s`, async () => {
+      const warnings = await retryWarnings();
+      emulator.inject({ operationId: READ.op, status, headers: { 'retry-after': value } });
+      const started = Date.now();
+      const result = await h.call(READ.tool, READ.args);
+      expect(result.isError, result.text).toBeFalsy();
+      expect(attempts(READ.op).map((r) => r.status)).toEqual([status, 200]);
+      // The wait the client chose: the first backoff (jittered below 300 ms), logged before the retry was sent.
+      expect(warnings).toEqual([expect.objectContaining({ op: READ.op, reason: status, retryCount: 1 })]);
+      expect(warnings[0].waitedMs).toBeLessThanOrEqual(300);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  }
+
+  it('waits a readable Retry-After exactly, and says so in its warning', async () => {
+    const warnings = await retryWarnings();
+    emulator.inject({ operationId: READ.op, status: 429, headers: { 'retry-after': '1' } });
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError, result.text).toBeFalsy();
+    expect(warnings).toEqual([expect.objectContaining({ reason: 429, waitedMs: 1000 })]);
+  });
+
+  it('reports a 503 whose Retry-After is beyond the cap at once instead of waiting 20 s', async () => {
+    emulator.inject({ operationId: READ.op, status: 503, headers: { 'retry-after': '3600' } });
+    const started = Date.now();
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Pinterest API error 503.*Pinterest asks to wait 3600 s before trying again\.$/);
+    expect(result.structuredContent).toMatchObject({ status: 503, retryAfterSeconds: 3600 });
+    expect(attempts(READ.op)).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a 429 whose Retry-After is a far-future date or a huge number at once, with one attempt', async () => {
+    for (const value of ['Wed, 21 Oct 2099 07:28:00 GMT', '99999999999']) {
+      emulator.reset();
+      emulator.inject({ operationId: READ.op, status: 429, headers: { 'retry-after': value } });
+      const result = await h.call(READ.tool, READ.args);
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/Rate limited: Pinterest asks to wait \d+ s; nothing was changed/);
+      expect(attempts(READ.op)).toHaveLength(1);
+    }
   });
 
   it('reports "Outcome unknown" for a confirmed write whose connection dropped after it was applied, and never repeats it', async () => {

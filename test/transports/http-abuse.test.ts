@@ -79,6 +79,95 @@ function sessionClient(served: () => Served, emulator: () => Emulator) {
   };
 }
 
+/** What a raw client that sent its whole request saw: the server's bytes, and the error its socket got, if any. */
+interface WholeRequest {
+  answer: string;
+  error?: string;
+  /** Whether every byte of the request was taken by the socket. */
+  sentAll: boolean;
+}
+
+/**
+ * A client that sends its whole request before it stops, as most do: `head`, then `first` of the body; once the
+ * server's complete answer has arrived (servers may answer early), the `rest`. Resolves when the connection is closed.
+ */
+function sendWholeRequest(port: number, head: string, first: Buffer, rest: Buffer): Promise<WholeRequest> {
+  return new Promise((resolve) => {
+    const socket = connectSocket({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let answer = '';
+    let error: string | undefined;
+    let sentAll = false;
+    let restSent = false;
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      const [headers, body = ''] = answer.split('\r\n\r\n', 2);
+      const length = Number(/content-length: (\d+)/i.exec(headers)?.[1] ?? Number.NaN);
+      if (!restSent && body.length >= length) {
+        restSent = true;
+        socket.write(rest, (failed) => (sentAll = !failed));
+      }
+    });
+    socket.on('error', (failed: NodeJS.ErrnoException) => (error = failed.code));
+    socket.on('end', () => socket.end());
+    socket.on('close', () => resolve({ answer, error, sentAll }));
+    socket.write(head);
+    socket.write(first);
+  });
+}
+
+/** `bytes` of body as one HTTP chunk. */
+const chunk = (bytes: number, last = false) => Buffer.concat([Buffer.from(`${bytes.toString(16)}\r\n`), Buffer.alloc(bytes, 'x'), Buffer.from(`\r\n${last ? '0\r\n\r\n' : ''}`)]);
+
+describe('bodies over the limit (1,000,000 bytes)', () => {
+  let emulator: Emulator;
+  let served: Served;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    served = await serve(emulator, [], { PINTEREST_MCP_MAX_BODY_BYTES: '1000000' });
+  });
+  afterAll(async () => {
+    await served?.close();
+    await emulator?.close();
+  });
+
+  const requestHead = (framing: string) =>
+    `POST /mcp HTTP/1.1\r\n${Object.entries({ ...MCP_HEADERS, host: `127.0.0.1:${served.http.port}` }).map(([k, v]) => `${k}: ${v}\r\n`).join('')}${framing}\r\n\r\n`;
+  const refusal = /^HTTP\/1\.1 413 Payload Too Large\r\n[^]*connection: close\r\n[^]*\r\n\r\n\{"jsonrpc":"2\.0","error":\{"code":-32000,"message":"Payload too large: at most 1000000 bytes \(PINTEREST_MCP_MAX_BODY_BYTES\)\."\},"id":null\}$/;
+
+  // Before: the server closed the connection as soon as it had answered, and the client, still sending, got a reset.
+  it('answers a chunked body over the limit with 413, and closes the connection only after the client has sent it all', async () => {
+    const seen = await sendWholeRequest(served.http.port, requestHead('transfer-encoding: chunked'), chunk(2_000_000), chunk(4_000_000, true));
+    expect(seen).toEqual({ answer: expect.stringMatching(refusal), error: undefined, sentAll: true });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('answers a declared length over the limit with 413 at once, and closes the connection after the body too', async () => {
+    const seen = await sendWholeRequest(served.http.port, requestHead('content-length: 6000000'), Buffer.alloc(1_000_000, 'x'), Buffer.alloc(5_000_000, 'x'));
+    expect(seen).toEqual({ answer: expect.stringMatching(refusal), error: undefined, sentAll: true });
+  });
+
+  it('gives a node:http client that streams 20 MB chunked the 413 to read', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = httpRequest(served.url, { method: 'POST', headers: { ...MCP_HEADERS, 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('error', reject);
+      const piece = Buffer.alloc(1024 * 1024, 'x');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 20) {
+          sent++;
+          if (!req.write(piece)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+  });
+});
+
 describe('slow clients', () => {
   let emulator: Emulator;
   let served: Served;
@@ -109,6 +198,13 @@ describe('slow clients', () => {
     const headers = Object.entries({ ...MCP_HEADERS, host: `127.0.0.1:${served.http.port}`, 'content-length': '100000' });
     const start = `POST /mcp HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n{`;
     expect(await dripUntilClosed(served.http.port, start, ' ')).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it('closes the connection of a client that keeps dripping a refused body, once the request timeout has passed', async () => {
+    const headers = Object.entries({ ...MCP_HEADERS, host: `127.0.0.1:${served.http.port}`, 'transfer-encoding': 'chunked' });
+    // Over the limit at once, then a chunk of 256 MiB announced and dripped: the 413 comes first, the close with the request timeout.
+    const start = `POST /mcp HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${chunk(1_100_000).toString('latin1')}10000000\r\n`;
+    expect(await dripUntilClosed(served.http.port, start, 'x')).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
   });
 
   it('answers a malformed request with 400 and closes the connection', async () => {
