@@ -61,6 +61,11 @@ export const HTTP_MATRIX: readonly { mode: string; args: readonly string[]; clie
   },
 ];
 
+/** HTTP_MATRIX flattened: one cell per client and mode, for tests that need a server of their own per cell. */
+export const HTTP_CELLS: readonly { kind: ClientKind; mode: string; args: readonly string[]; label: string }[] = HTTP_MATRIX.flatMap((m) =>
+  m.clients.map((c) => ({ kind: c.kind, mode: m.mode, args: m.args, label: `${c.label}, ${m.mode}` })),
+);
+
 export interface EraClientOptions {
   /** Client name; the version is always 1.0.0 (the server names a dialog's approver "<name> 1.0.0"). */
   name: string;
