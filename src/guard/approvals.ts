@@ -80,8 +80,11 @@ export type Decision = 'decided' | 'already_decided' | 'expired' | 'unknown' | '
 
 /** How long a decided approval's outcome stays readable, seconds. */
 const OUTCOME_TTL_SECONDS = 24 * 3600;
-/** How often a record the store refused is offered to it again. */
-const RESTORE_INTERVAL_MS = 2_000;
+/**
+ * How often a record the store refused is offered to it again (and a doubted claim looked at): only while there is one,
+ * and never two rounds at once, so a store that is still down is asked at most once per its own timeout.
+ */
+const RESTORE_INTERVAL_MS = 500;
 
 const RECORD = 'approval:';
 /** The key whose removal decides an approval: the store's delete answers true to exactly one caller. */

@@ -477,23 +477,24 @@ describe('the server killed mid-send', () => {
     const deciding = alice.post(`/approvals/${id}/approve`, { csrf: form }).catch((error: Error) => error);
     await hung;
     expect((await stored(id))?.state).toBe('sending');
-    await kill(first.child);
-    proxy.resume();
-    expect(await deciding).toBeInstanceOf(Error);
-    expect(writes(emulator)).toHaveLength(0);
 
-    // The next process claims the settling once its send bound has passed, marks the try, and reads back: that read is
-    // held, and it dies too.
+    // The next process (started while the first still hangs, as a replica would run) claims the settling once its send
+    // bound has passed, marks the try, and reads back: that read is held, and it dies too.
     let releaseReadBack!: () => void;
     const beforeSettle = emulator.requests.length;
     emulator.inject({ method: 'GET', hold: new Promise<void>((resolve) => (releaseReadBack = resolve)) });
-    const second = await start(emulator, audit, SHORT_BOUND);
+    // Its client waits 3 s for the held read, time enough to kill it first on a loaded machine (its bound is then 8 s).
+    const second = await start(emulator, audit, { PINTEREST_MCP_TOTAL_TIMEOUT_MS: '3000' });
+    await kill(first.child);
+    proxy.resume();
+    expect(await deciding).toBeInstanceOf(Error);
     await arrives(emulator, beforeSettle, 'GET', 40_000);
     expect(await stored(id)).toMatchObject({ state: 'sending', settle_attempt: 1 });
+
+    // Killed before its read-back times out, so that this try never ends. A third takes over once its bound has passed
+    // since that try began: its read-back finds no change.
     await kill(second.child);
     releaseReadBack();
-
-    // A third takes over once the bound has passed since that try began: the read-back finds no change.
     const third = await start(emulator, audit, SHORT_BOUND);
     const seen = new Set<string>();
     const outcome = await vi.waitFor(
