@@ -110,6 +110,7 @@ const STATE_TEXT: Record<Approval['state'], string> = {
 function stateText(approval: Approval): string {
   if (isExpired(approval)) return 'Expired: nothing was sent';
   if (approval.state === 'not_sent' && !approval.decided_by) return 'Not sent: it could not be decided';
+  if (approval.state === 'unknown' && approval.settle_attempt) return 'Approved; sent at most once (the server stopped while sending it), and the outcome is unknown: check the entity';
   return STATE_TEXT[approval.state];
 }
 
@@ -126,6 +127,9 @@ function nextText(approval: Approval, where: string): string {
     case 'failed':
       return "Sent once, and the API refused it: nothing changed. Return to your assistant: it reads the API's answer with the approval id, and can correct the request and ask you again.";
     case 'unknown':
+      if (approval.settle_attempt) {
+        return 'The server stopped while sending it, so it went out once or not at all, and reading the entity back could not confirm the change. Before anything is asked again, have your assistant read the entity (or look in the ads manager) to see whether the change is there.';
+      }
       return 'Sent once, but no usable answer came back: the change may or may not have been applied. Before anything is asked again, have your assistant read the entity (or look in the ads manager) to see whether the change is there.';
     case 'not_sent':
       return 'Nothing was sent, so nothing changed (the outcome below says why). Tell your assistant; if you still want the change, it asks again and you decide the new approval.';

@@ -40,6 +40,14 @@ export interface ApprovalWebOptions {
   logger: Logger;
 }
 
+/** What the person is told, per outcome, when the store failed to record how their approved write ended. */
+const UNRECORDED: Record<Executed['state'], string> = {
+  sent: 'The write went out once and the API applied it (its result is below), but the approval store failed before the result was recorded.',
+  failed: 'The write went out once and the API refused it, so nothing changed (its answer is below), but the approval store failed before the result was recorded.',
+  unknown: 'The write went out once, but no usable answer came back: the change may or may not be in place (check the entity before it is asked again), and the approval store failed before the result was recorded.',
+  not_sent: 'The write was not sent, so nothing changed (why is below), but the approval store failed before the result was recorded.',
+};
+
 const SESSION_COOKIE = 'pmcp_approver';
 /** A random value naming a browser before it signs in, so that the sign-in form's CSRF token is bound to it. */
 const LOGIN_COOKIE = 'pmcp_login';
@@ -307,7 +315,13 @@ export class ApprovalWeb {
     } catch (error) {
       if (!(error instanceof StoreUnavailable)) throw error;
       this.options.logger.error({ err: error, approval: id }, 'the approval store failed while a decision was recorded; nothing was sent');
-      return send(res, 503, messagePage('Not sent', 'The approval store failed while your decision was being recorded, so nothing was sent. Once it is back, reload this approval: if it still offers Approve, decide again; if not, ask your assistant to request the change again.'));
+      return send(
+        res,
+        503,
+        approve
+          ? messagePage('Not sent', 'The approval store failed while your decision was being recorded, so nothing was sent. Once it is back, reload this approval: if it still offers Approve, decide again; if not, ask your assistant to request the change again.')
+          : messagePage('Rejection not recorded yet', 'The approval store failed while your rejection was being recorded. Nothing was sent, and nothing will be: this server records the rejection once the store is back, unless the approval was decided first. Reload this approval then to check.'),
+      );
     }
     const { decision, approval } = decided;
     if (decision === 'unknown' || !approval) return send(res, 404, messagePage('Not found', 'No such approval.'));
@@ -338,11 +352,7 @@ export class ApprovalWeb {
       if (!(error instanceof StoreUnavailable)) throw error;
       this.options.logger.error({ err: error, approval: id, outcome: executed.state }, 'the approval store failed after the write; the outcome is kept here until it is back');
       const shown = { ...approval, state: executed.state, outcome: redactor.value(executed.result), note: executed.note };
-      return send(
-        res,
-        200,
-        await approvalPage(shown, csrf, 'The write went out once (its result is below), but the approval store failed before the result was recorded. Your assistant may be told the outcome was not recorded; it will be recorded once the store is back.'),
-      );
+      return send(res, 200, await approvalPage(shown, csrf, `${UNRECORDED[executed.state]} Your assistant may be told the outcome was not recorded; it will be recorded once the store is back.`));
     }
     return redirect(res, `/approvals/${encodeURIComponent(id)}`);
   }

@@ -65,6 +65,12 @@ export interface Approval {
   decided_at?: string;
   /** When the write began to be sent (`sending`), so that a send that never ended can be told from one in flight. */
   sending_since?: string;
+  /**
+   * A `sending` approval whose process stopped is settled by reading the entity back: how many replicas began that
+   * (each won its own try), and when the last one began, so that a settler that stopped too is taken over.
+   */
+  settle_attempt?: number;
+  settling_since?: string;
   /** The write's result as the tool answered it (redacted), once sent. */
   outcome?: CallToolResult;
   /** Why the outcome is what it is, when the result alone does not say (not sent, recovered after an interruption). */
@@ -76,14 +82,35 @@ export type Decision = 'decided' | 'already_decided' | 'expired' | 'unknown' | '
 
 /** How long a decided approval's outcome stays readable, seconds. */
 const OUTCOME_TTL_SECONDS = 24 * 3600;
-/** How often a record the store refused is offered to it again. */
-const RESTORE_INTERVAL_MS = 2_000;
+/**
+ * How often a record the store refused is offered to it again (and a doubted claim looked at): only while there is one,
+ * and never two rounds at once, so a store that is still down is asked at most once per its own timeout.
+ */
+const RESTORE_INTERVAL_MS = 500;
 
 const RECORD = 'approval:';
 /** The key whose removal decides an approval: the store's delete answers true to exactly one caller. */
 const CLAIM = 'approval-claim:';
-/** The key whose removal lets one replica settle a `sending` approval whose process stopped. */
+/** The keys whose removal lets one replica settle a `sending` approval whose process stopped: one per try. */
 const SETTLE = 'approval-settle:';
+
+/** The key of the `attempt`-th try at settling (the first is stored with the approve). */
+function settleKey(id: string, attempt: number): string {
+  return attempt === 0 ? SETTLE + id : `${SETTLE}${id}:${attempt}`;
+}
+
+/** Since when a `sending` approval has waited for its outcome: its send began, or the last settler began reading back. */
+function waitingSince(approval: Approval): number {
+  return Date.parse(approval.settling_since ?? approval.sending_since ?? approval.decided_at ?? approval.created_at);
+}
+
+/** A decision this process began whose claim the store may or may not have removed (the store failed on it). */
+interface Doubt {
+  /** The person's decision, when it was this process's own that failed; none for a claim found missing. */
+  decision?: { approve: boolean; by: string };
+  /** When this process first saw the approval pending without its claim. */
+  orphanSince?: number;
+}
 
 export function isExpired(approval: Approval, now = Date.now()): boolean {
   return approval.state === 'pending' && Date.parse(approval.expires_at) <= now;
@@ -118,6 +145,10 @@ export class Approvals {
   private restoring?: NodeJS.Timeout;
   /** Approvals this process is sending now: never settled as interrupted while their send is in flight. */
   readonly inFlight = new Set<string>();
+  /** Approvals whose claim a store failure may have removed without a decision being recorded, checked until the store says. */
+  private readonly doubts = new Map<string, Doubt>();
+  private recheck?: NodeJS.Timeout;
+  private restoringNow?: Promise<boolean>;
 
   constructor(private readonly options: ApprovalsOptions) {
     this.ttlSeconds = options.ttlSeconds;
@@ -226,11 +257,25 @@ export class Approvals {
     await this.store.delete(SETTLE + id);
   }
 
-  /** `sending` approvals of this deployment whose send began before `before` (ms) and is not in flight here. */
+  /**
+   * `sending` approvals of this deployment that have waited for their outcome since before `before` (ms): their send,
+   * or the last try at settling them, began then. Not the ones in flight here.
+   */
   async stalled(before: number): Promise<Approval[]> {
-    return (await this.all()).filter(
-      (a) => a.state === 'sending' && Date.parse(a.sending_since ?? a.decided_at ?? a.created_at) < before && !this.inFlight.has(a.id) && this.mismatch(a) === undefined,
-    );
+    return (await this.all()).filter((a) => a.state === 'sending' && waitingSince(a) < before && !this.inFlight.has(a.id) && this.mismatch(a) === undefined);
+  }
+
+  /**
+   * When the next `sending` approval of this deployment not in flight here will have waited `boundMs` (ms since the
+   * epoch), for one that has not yet; undefined when none waits.
+   */
+  async nextStall(boundMs: number): Promise<number | undefined> {
+    const now = Date.now();
+    const times = (await this.all())
+      .filter((a) => a.state === 'sending' && !this.inFlight.has(a.id) && this.mismatch(a) === undefined)
+      .map((a) => waitingSince(a) + boundMs)
+      .filter((at) => at > now);
+    return times.length ? Math.min(...times) : undefined;
   }
 
   /**
@@ -244,10 +289,21 @@ export class Approvals {
     if (!approval) return { decision: 'unknown' };
     if (approval.state !== 'pending') return { decision: 'already_decided', approval };
     if (isExpired(approval)) return { decision: 'expired', approval };
-    if (!(await this.store.delete(CLAIM + id))) {
+    let claimed: boolean;
+    try {
+      claimed = await this.store.delete(CLAIM + id);
+    } catch (error) {
+      // The claim may be gone (Redis applied the removal, its answer was lost) with nothing recorded: checked once the store answers.
+      if (error instanceof StoreUnavailable) this.doubt(id, { decision: { approve, by } });
+      throw error;
+    }
+    if (!claimed) {
       const now = (await this.get(id)) ?? approval;
-      // Pending without its claim: a decision began and the store failed before it was recorded; nothing was sent.
-      return { decision: now.state === 'pending' ? 'interrupted' : 'already_decided', approval: now };
+      if (now.state !== 'pending') return { decision: 'already_decided', approval: now };
+      // Pending without its claim: a decision began and the store failed before it was recorded; nothing was sent. It can
+      // never be decided, so it is settled `not_sent` once no decider can still be recording it (see resolveDoubt).
+      this.doubt(id, {});
+      return { decision: 'interrupted', approval: now };
     }
     const at = new Date().toISOString();
     const decided: Approval = approve
@@ -282,9 +338,37 @@ export class Approvals {
     return done;
   }
 
-  /** Wins the right to settle an interrupted send: exactly one replica gets true. */
-  async claimSettle(id: string): Promise<boolean> {
-    return this.store.delete(SETTLE + id);
+  /**
+   * Wins a try at settling a `sending` approval that has waited since before `before` (ms): exactly one replica wins each
+   * try, and gets the record as it stands then, marked with the try, which is stored before anything is read back. The
+   * next try's key is stored before this one is taken: a settler that stops before it records the outcome leaves the
+   * next replica a try to win once `before` passes it. A try that was won but never marked (the store failed right
+   * after) is passed over once the approval has waited since before `abandonedBefore`.
+   */
+  async claimSettle(id: string, before: number, abandonedBefore: number): Promise<Approval | undefined> {
+    if (this.unsaved.has(id)) return undefined; // its outcome is known here, waiting for the store
+    const approval = (await this.store.get(RECORD + id)) as Approval | undefined;
+    if (approval?.state !== 'sending' || waitingSince(approval) >= before || this.mismatch(approval) !== undefined) return undefined;
+    const first = approval.settle_attempt ?? 0;
+    const tries = waitingSince(approval) < abandonedBefore ? [first, first + 1] : [first];
+    for (const attempt of tries) {
+      await this.store.set(settleKey(id, attempt + 1), true, OUTCOME_TTL_SECONDS * 1000);
+      if (!(await this.store.delete(settleKey(id, attempt)))) continue;
+      const settling: Approval = { ...approval, settle_attempt: attempt + 1, settling_since: new Date().toISOString() };
+      await this.save(settling);
+      return settling;
+    }
+    return undefined;
+  }
+
+  /**
+   * Stores the outcome a settler read back, unless the approval moved on meanwhile (its own process recorded the
+   * outcome after all, or a later try took over a settler that seemed stopped): then undefined.
+   */
+  async settle(settling: Approval, state: ApprovalState, outcome: CallToolResult, note: string): Promise<Approval | undefined> {
+    const now = (await this.store.get(RECORD + settling.id)) as Approval | undefined;
+    if (now?.state !== 'sending' || now.settle_attempt !== settling.settle_attempt) return undefined;
+    return this.finish(settling, state, outcome, note);
   }
 
   private async save(approval: Approval): Promise<void> {
@@ -298,18 +382,90 @@ export class Approvals {
     this.restoring ??= setInterval(() => void this.restore(), RESTORE_INTERVAL_MS).unref();
   }
 
-  /** Offers every unsaved record to the store again; true when none is left. */
-  async restore(): Promise<boolean> {
-    for (const [id, approval] of this.unsaved) {
-      try {
+  /** Remembers a claim the store may have removed, and checks it with the unsaved records until the store says. */
+  private doubt(id: string, doubt: Doubt): void {
+    const known = this.doubts.get(id);
+    this.doubts.set(id, { ...doubt, decision: doubt.decision ?? known?.decision, orphanSince: known?.orphanSince });
+    this.restoring ??= setInterval(() => void this.restore(), RESTORE_INTERVAL_MS).unref();
+  }
+
+  /**
+   * Pending approvals of this deployment whose claim is gone (a decider stopped, or its store failed, between removing
+   * the claim and recording the decision): they can never be decided, so they are settled like the ones this process
+   * doubts. For the periodic scan.
+   */
+  async watchOrphans(): Promise<void> {
+    for (const approval of await this.pending()) {
+      if (this.doubts.has(approval.id)) continue;
+      if ((await this.store.get(CLAIM + approval.id)) === undefined) this.doubt(approval.id, {});
+    }
+  }
+
+  /**
+   * How long an approval must be seen pending without its claim before it is settled: a decider that removed the claim
+   * has its answer within one store timeout and its decision stored within another; past both, none is still recording.
+   */
+  private get orphanGraceMs(): number {
+    return 2 * this.store.timeoutMs + 500;
+  }
+
+  /**
+   * Settles a doubted claim, reading the store: when the claim is still there, nothing was decided (the approval can be
+   * decided again; a rejection this process was asked for is made now). When it is gone and the approval stays pending
+   * past the grace, no decision was recorded and none can be: a rejection is recorded as made, anything else `not_sent`.
+   * True when the doubt is resolved.
+   */
+  private async resolveDoubt(id: string, doubt: Doubt): Promise<boolean> {
+    if (this.unsaved.has(id)) return true; // decided here; the unsaved record is its truth
+    const approval = (await this.store.get(RECORD + id)) as Approval | undefined;
+    if (approval?.state !== 'pending' || isExpired(approval)) return true;
+    if ((await this.store.get(CLAIM + id)) !== undefined) {
+      if (!doubt.decision || doubt.decision.approve) return true;
+      // A rejection the store failed to take is made now; found without its claim meanwhile, it stays in doubt.
+      return (await this.decide(id, false, doubt.decision.by)).decision !== 'interrupted';
+    }
+    const now = Date.now();
+    if (doubt.orphanSince === undefined) {
+      doubt.orphanSince = now;
+      clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => void this.restore(), this.orphanGraceMs + 50).unref();
+      return false;
+    }
+    if (now - doubt.orphanSince < this.orphanGraceMs) return false;
+    const at = new Date(now).toISOString();
+    const { decision } = doubt;
+    const settled: Approval = !decision
+      ? { ...approval, state: 'not_sent', note: 'A decision on it was interrupted by a store failure before it was recorded, so it cannot be decided; nothing was sent.' }
+      : decision.approve
+        ? { ...approval, state: 'not_sent', decided_by: decision.by, decided_at: at, note: 'The store failed while the approve was being recorded, so the write was not sent.' }
+        : { ...approval, state: 'rejected', decided_by: decision.by, decided_at: at };
+    await this.save(settled);
+    return true;
+  }
+
+  /** Offers every unsaved record to the store again, then settles the doubted claims; true when no record is left unsaved. */
+  restore(): Promise<boolean> {
+    // One round at a time: the interval, the grace's recheck and close may ask together.
+    this.restoringNow ??= this.restoreRound().finally(() => {
+      this.restoringNow = undefined;
+    });
+    return this.restoringNow;
+  }
+
+  private async restoreRound(): Promise<boolean> {
+    try {
+      for (const [id, approval] of this.unsaved) {
         await this.save(approval);
         this.unsaved.delete(id);
-      } catch (error) {
-        if (!(error instanceof StoreUnavailable)) throw error;
-        break; // still down: the next round tries again
       }
+      for (const [id, doubt] of this.doubts) {
+        if (await this.resolveDoubt(id, doubt)) this.doubts.delete(id);
+      }
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      // still down: the next round tries again
     }
-    if (this.unsaved.size === 0 && this.restoring) {
+    if (this.unsaved.size === 0 && this.doubts.size === 0 && this.restoring) {
       clearInterval(this.restoring);
       this.restoring = undefined;
     }
@@ -323,6 +479,7 @@ export class Approvals {
 
   close(): void {
     if (this.restoring) clearInterval(this.restoring);
+    clearTimeout(this.recheck);
     this.restoring = undefined;
   }
 }

@@ -245,7 +245,9 @@ export const POLL = {
     pollAnswer(
       approval.id,
       'approval_not_sent',
-      `Approved by ${approval.decided_by}, but not sent: ${approval.note ?? 'a check refused it before it left'} Nothing was changed.`,
+      approval.decided_by
+        ? `Approved by ${approval.decided_by}, but not sent: ${approval.note ?? 'a check refused it before it left'} Nothing was changed.`
+        : `Approval ${approval.id} was not sent: ${approval.note ?? 'it could not be decided.'} Nothing was changed; to ask again, call without approval_id.`,
       true,
       decided(approval),
     ),
@@ -261,7 +263,9 @@ export function approvedOutcome(approval: Approval): CallToolResult {
   };
   const state = approval.state as 'sent' | 'failed' | 'unknown';
   const note = approval.note ? ` ${approval.note}` : '';
-  const head = `Approved by ${approval.decided_by} at ${approval.decided_at} ${ended[state]} (approval ${approval.id}).${note} The write's result:`;
+  // Settled after its process stopped mid-send, without the change read back: it may never have left.
+  const how = state === 'unknown' && approval.settle_attempt ? 'and sent at most once; whether the change is in place is unknown: read the entity before acting again' : ended[state];
+  const head = `Approved by ${approval.decided_by} at ${approval.decided_at} ${how} (approval ${approval.id}).${note} The write's result:`;
   const structured = (outcome.structuredContent ?? {}) as Record<string, unknown>;
   return {
     ...outcome,

@@ -8,7 +8,7 @@ import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js'
 import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
 import { type Approval, Approvals } from '../guard/approvals.js';
-import { type Deployment, credentialFingerprint, selectionFingerprint } from '../guard/deployment.js';
+import { type Deployment, credentialFingerprint, limitsFingerprint, selectionFingerprint } from '../guard/deployment.js';
 import { SpendGuard, type TokenFlow } from '../guard/decide.js';
 import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
@@ -46,10 +46,11 @@ const PURGE_INTERVAL_MS = 60_000;
 /** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
 function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
   const selected = selectionFingerprint(selection.tools.map((t) => t.name));
+  const limits = limitsFingerprint({ caps: config.caps, adAccounts: config.adAccounts, confirmWrites: config.confirmWrites });
   return Object.fromEntries(
     CONFIGURED_APIS.map((api): [string, Deployment] => {
       const { baseUrl, environment, auth } = apiConnection(config, api);
-      return [api.id, { api: api.id, base_url: baseUrl, environment, credential: credentialFingerprint(configuredCredential(auth)), selection: selected }];
+      return [api.id, { api: api.id, base_url: baseUrl, environment, credential: credentialFingerprint(configuredCredential(auth)), selection: selected, limits }];
     }),
   );
 }
@@ -205,20 +206,32 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
 
   /**
    * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
-   * entity back: `sent` when it shows the change, else `unknown`; one replica settles each. Runs at start and then
-   * periodically, so a restart or a store that comes back settles them within SETTLE_INTERVAL_MS. Only a process with an
-   * approval page does it: approvals exist only where a person can decide them.
+   * entity back: `sent` when it shows the change, else `unknown`. One replica wins each try; a try whose settler stopped
+   * too (past the bound again since it began) is taken over by the next. Pending approvals whose claim a stopped decider
+   * removed are settled as well (Approvals.watchOrphans). Runs at start and then periodically, so a restart or a store
+   * that comes back settles them within SETTLE_INTERVAL_MS. Only a process with an approval page does it: approvals
+   * exist only where a person can decide them. A send that will pass the bound before the next scan is looked at as
+   * it does.
    */
+  let nextLook: NodeJS.Timeout | undefined;
   const settleStalled = async () => {
+    await approvals.watchOrphans();
     for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
-      if (!(await approvals.claimSettle(stalled.id))) continue;
-      const tool = byName.get(stalled.tool);
-      const check = tool ? await guard.settleInterrupted(stalled, tool) : { applied: false, lines: [`this server does not know the tool ${stalled.tool}`] };
+      const now = Date.now();
+      const claimed = await approvals.claimSettle(stalled.id, now - sendBoundMs, now - 2 * sendBoundMs);
+      if (!claimed) continue;
+      const tool = byName.get(claimed.tool);
+      const check = tool ? await guard.settleInterrupted(claimed, tool) : { applied: false, lines: [`this server does not know the tool ${claimed.tool}`] };
       const note = check.applied
         ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
         : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';
-      logger.warn({ approval: stalled.id, tool: stalled.tool, applied: check.applied }, 'settled an approved write whose send was interrupted');
-      await approvals.finish(stalled, check.applied ? 'sent' : 'unknown', { content: [{ type: 'text', text: check.lines.join('\n') }] }, note);
+      logger.warn({ approval: claimed.id, tool: claimed.tool, applied: check.applied, attempt: claimed.settle_attempt }, 'settled an approved write whose send was interrupted');
+      await approvals.settle(claimed, check.applied ? 'sent' : 'unknown', { content: [{ type: 'text', text: check.lines.join('\n') }] }, note);
+    }
+    const next = await approvals.nextStall(sendBoundMs);
+    if (next !== undefined && next - Date.now() < SETTLE_INTERVAL_MS) {
+      clearTimeout(nextLook);
+      nextLook = setTimeout(settle, next - Date.now() + 100).unref();
     }
   };
   const settle = () => void settleStalled().catch((error: unknown) => logger.warn({ err: error }, 'could not settle interrupted approved writes yet'));
@@ -302,6 +315,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     },
     async close() {
       clearInterval(settling);
+      clearTimeout(nextLook);
       clearInterval(purging);
       approvals.close();
       await approvals.restore().catch(() => false);

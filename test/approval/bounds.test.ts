@@ -1,10 +1,10 @@
-// Bounds on what held writes cost a person: approvals waiting per client address, and browser tabs opened per interval.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+// Bounds on what held writes cost a person: approvals waiting per client address (clients of both eras, stateless and --stateful), and browser tabs opened per interval.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { PageApprover, recordingBrowser } from '../helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
-import { type Served, callText, connect, fetchFrom, serve } from '../helpers/http.js';
+import { type EraClient, HTTP_CELLS, connectEra } from '../helpers/era-clients.js';
+import { type Served, fetchFrom, serve } from '../helpers/http.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -21,13 +21,13 @@ const heldOf = (result: { structuredContent?: unknown }) => result.structuredCon
 /** The approvals a page lists. */
 const listed = (html: string) => [...html.matchAll(/href="\/approvals\/(apr_[\w-]+)"/g)].map((m) => m[1]);
 
-describe('too_many_pending: at most --max-pending-approvals approvals wait per client address', () => {
+describe.each(HTTP_CELLS)('too_many_pending: at most --max-pending-approvals approvals wait per client address ($label)', (cell) => {
   let emulator: Emulator;
   let served: Served;
-  const clients: Client[] = [];
+  const clients: EraClient[] = [];
   beforeAll(async () => {
     emulator = await startEmulator();
-    served = await serve(emulator, ['--max-pending-approvals', '2'], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
+    served = await serve(emulator, ['--max-pending-approvals', '2', ...cell.args], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -36,8 +36,9 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
   });
   beforeEach(() => emulator.reset());
 
+  /** A client of this cell whose requests come from `address`. */
   const client = async (address: string) => {
-    const c = await connect(served.url, {}, fetchFrom(address));
+    const c = await connectEra(cell.kind, { kind: 'http', url: served.url, fetch: fetchFrom(address) }, { name: `bounds-${cell.kind}` });
     clients.push(c);
     return c;
   };
@@ -47,10 +48,10 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
     const alice = new PageApprover(served.http.url);
     expect((await alice.signIn(ALICE)).status).toBe(303);
 
-    const a = heldOf(await callText(first, 'ad_groups_update', budget('71')));
-    const b = heldOf(await callText(first, 'ad_groups_update', budget('72')));
+    const a = heldOf(await first.call('ad_groups_update', budget('71')));
+    const b = heldOf(await first.call('ad_groups_update', budget('72')));
     expect([a.status, b.status]).toEqual(['approval_required', 'approval_required']);
-    const refused = await callText(first, 'ad_groups_update', budget('73'));
+    const refused = await first.call('ad_groups_update', budget('73'));
     expect(refused.isError).toBe(true);
     expect(refused.structuredContent).toEqual({ status: 'too_many_pending', pending: 2, limit: 2, setting: '--max-pending-approvals', page: "this server's /approvals" });
     expect(refused.text).toContain('The operator sets this bound with --max-pending-approvals.');
@@ -59,7 +60,7 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
     expect(listed((await alice.get('/approvals')).html).sort()).toEqual([a.approval_id, b.approval_id].sort());
 
     // Another client address has its own bound.
-    const other = heldOf(await callText(second, 'ad_groups_update', budget('74')));
+    const other = heldOf(await second.call('ad_groups_update', budget('74')));
     expect(other.status).toBe('approval_required');
     expect(listed((await alice.get('/approvals')).html)).toHaveLength(3);
     expect(writes(emulator)).toHaveLength(0);
@@ -68,7 +69,7 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
     expect((await alice.decide(a.approval_id, 'approve')).status).toBe(303);
     expect(writes(emulator)).toHaveLength(1);
     expect(writes(emulator)[0].body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: 71_000_000 }]);
-    const again = await callText(first, 'ad_groups_update', budget('73'));
+    const again = await first.call('ad_groups_update', budget('73'));
     expect(again.structuredContent, again.text).toMatchObject({ status: 'approval_required' });
     expect(listed((await alice.get('/approvals')).html)).toHaveLength(3);
     expect(writes(emulator)).toHaveLength(1);
@@ -76,7 +77,7 @@ describe('too_many_pending: at most --max-pending-approvals approvals wait per c
 
   it('lets no more than the bound through when one address holds calls at once', async () => {
     const c = await client('127.0.0.3');
-    const answers = await Promise.all(['81', '82', '83', '84'].map((amount) => callText(c, 'ad_groups_update', budget(amount))));
+    const answers = await Promise.all(['81', '82', '83', '84'].map((amount) => c.call('ad_groups_update', budget(amount))));
     const statuses = answers.map((r) => heldOf(r).status).sort();
     expect(statuses).toEqual(['approval_required', 'approval_required', 'too_many_pending', 'too_many_pending']);
     expect(writes(emulator)).toHaveLength(0);

@@ -1,13 +1,15 @@
-// An approval executes only where it was asked: replicas configured differently, and deployments sharing one Redis.
+// An approval executes only where it was asked: replicas configured differently, and deployments sharing one Redis, through clients of both eras.
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import type { Approval } from '../../src/guard/approvals.js';
-import { destination, selectionFingerprint } from '../../src/guard/deployment.js';
+import { destination, limitsFingerprint, selectionFingerprint } from '../../src/guard/deployment.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { PageApprover } from '../helpers/approver.js';
-import { USD_ACCOUNT } from '../helpers/harness.js';
-import { type Served, callText, connect, serve } from '../helpers/http.js';
+import { type ClientKind, HTTP_MATRIX, callOnce } from '../helpers/era-clients.js';
+import { EUR_ACCOUNT, TOKEN, USD_ACCOUNT } from '../helpers/harness.js';
+import { type Served, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 
 const AD_GROUP = '2680059592701';
@@ -22,26 +24,16 @@ interface Held {
 
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
 
-/** Holds a write on `served` (a bot's call) and returns the approval's id. */
-async function hold(served: Served, args: Record<string, unknown>): Promise<string> {
-  const bot = await connect(served.url);
-  try {
-    const result = await callText(bot, 'ad_groups_update', args);
-    expect(result.structuredContent, result.text).toMatchObject({ status: 'approval_required' });
-    return (result.structuredContent as unknown as Held).approval_id;
-  } finally {
-    await bot.close();
-  }
+/** Holds a write on `served` (a bot's call, by a client of `kind`) and returns the approval's id. */
+async function hold(kind: ClientKind, served: Served, args: Record<string, unknown>): Promise<string> {
+  const result = await callOnce(kind, served.url, 'ad_groups_update', args);
+  expect(result.structuredContent, result.text).toMatchObject({ status: 'approval_required' });
+  return (result.structuredContent as unknown as Held).approval_id;
 }
 
 /** What the model reads back with approval_id on `served`. */
-async function status(served: Served, args: Record<string, unknown>, id: string) {
-  const bot = await connect(served.url);
-  try {
-    return await callText(bot, 'ad_groups_update', { ...args, approval_id: id });
-  } finally {
-    await bot.close();
-  }
+function status(kind: ClientKind, served: Served, args: Record<string, unknown>, id: string) {
+  return callOnce(kind, served.url, 'ad_groups_update', { ...args, approval_id: id });
 }
 
 /**
@@ -52,109 +44,142 @@ async function postTo(person: PageApprover, elsewhere: Served, path: string, csr
   return person.post(`${elsewhere.http.url}${path}`, { csrf }, elsewhere.http.url);
 }
 
-describe('replicas configured differently on one Redis: an approval executes only where it was asked', () => {
+/** The fingerprint of the limits a server started with `args` enforces (as the server computes it). */
+function limitsOf(args: string[]): string {
+  const config = loadConfig(['--transport', 'http', ...args], { PINTEREST_ACCESS_TOKEN: TOKEN });
+  return limitsFingerprint({ caps: config.caps, adAccounts: config.adAccounts, confirmWrites: config.confirmWrites });
+}
+
+/** A pattern matching `text` as written. */
+const literally = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+const OTHER_TOOLS = 'it was asked on a server offering other tools (toolsets, exclusions or read-only differ)';
+const OTHER_LIMITS = 'it was asked on a server with other limits (--caps, --ad-accounts or --confirm-writes differ)';
+
+/**
+ * Replicas configured unlike the asker: what their page says, what the model reads there, and, for a record forged to
+ * their deployment, why their own guard refuses to send it.
+ */
+const VARIANTS = [
+  { name: '--read-only', args: ['--read-only'], reason: OTHER_TOOLS, readThere: /ad_groups_update writes, and this server runs read-only/, refusesThere: /this server does not offer it: ad_groups_update writes, and this server runs read-only/ },
+  { name: '--exclude-tools ad_groups_update', args: ['--exclude-tools', 'ad_groups_update'], reason: OTHER_TOOLS, readThere: /ad_groups_update is left out on this server/, refusesThere: /this server does not offer it: ad_groups_update is left out on this server/ },
+  { name: '--toolsets all', args: ['--toolsets', 'all'], reason: OTHER_TOOLS, readThere: literally(`cannot be read here: ${OTHER_TOOLS}`) },
+  {
+    name: '--caps daily_budget=40 USD', // below the 41 USD asked
+    args: ['--caps', 'daily_budget=40 USD'],
+    reason: OTHER_LIMITS,
+    readThere: literally(`cannot be read here: ${OTHER_LIMITS}`),
+    refusesThere: /body\[0\]\.budget: 41(\.00)?( USD)? is over the configured daily_budget cap of 40(\.00)? USD/,
+  },
+  {
+    name: `--ad-accounts ${EUR_ACCOUNT}`, // not the account asked for
+    args: ['--ad-accounts', EUR_ACCOUNT],
+    reason: OTHER_LIMITS,
+    readThere: literally(`ad account ${USD_ACCOUNT} is outside this server's accounts (${EUR_ACCOUNT})`),
+    refusesThere: new RegExp(`ad account ${USD_ACCOUNT} is outside this server(&#39;|')s accounts \\(${EUR_ACCOUNT}\\)`), // as the page escapes it
+  },
+];
+
+describe.each(HTTP_MATRIX)('replicas configured differently on one Redis ($mode): an approval executes only where it was asked', (matrix) => {
   let redis: ChildProcess;
   let emulator: Emulator;
   let asker: Served;
-  /** Replicas whose tool selection differs from the asker's, and whether they offer ad_groups_update at all. */
-  let others: Record<string, { served: Served; offersTool: boolean }>;
-  const variants = [
-    { name: '--read-only', args: ['--read-only'], offersTool: false },
-    { name: '--exclude-tools ad_groups_update', args: ['--exclude-tools', 'ad_groups_update'], offersTool: false },
-    { name: '--toolsets all', args: ['--toolsets', 'all'], offersTool: true },
-  ];
+  let others: Record<string, Served>;
 
   beforeAll(async () => {
     const port = await freePort();
     redis = await startRedis(port);
     emulator = await startEmulator();
     const env = { PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}`, PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` };
-    asker = await serve(emulator, [], env);
-    others = {};
-    for (const v of variants) others[v.name] = { served: await serve(emulator, v.args, env), offersTool: v.offersTool };
+    asker = await serve(emulator, [...matrix.args], env);
+    others = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v.name, await serve(emulator, [...v.args, ...matrix.args], env)] as const)));
   }, 60_000);
   afterAll(async () => {
     await asker?.close();
-    await Promise.all(Object.values(others ?? {}).map((o) => o.served.close()));
+    await Promise.all(Object.values(others ?? {}).map((o) => o.close()));
     await emulator?.close();
     redis?.kill();
   });
   beforeEach(() => emulator.reset());
 
-  it.each(variants.map((v) => v.name))('a replica with %s neither lists, shows nor executes it; the asking replica executes it once', async (name) => {
-    const other = others[name].served;
-    const args = budget('41');
-    const id = await hold(asker, args);
+  describe.each(matrix.clients)('$label', ({ kind }) => {
+    it.each(VARIANTS)('a replica with $name neither lists, shows nor executes it, saying why; the asking replica executes it once', async (variant) => {
+      const other = others[variant.name];
+      const args = budget('41');
+      const id = await hold(kind, asker, args);
 
-    const alice = new PageApprover(asker.http.url);
-    expect((await alice.signIn(ALICE)).status).toBe(303);
-    const elsewhere = new PageApprover(other.http.url);
-    expect((await elsewhere.signIn(ALICE)).status).toBe(303);
+      const alice = new PageApprover(asker.http.url);
+      expect((await alice.signIn(ALICE)).status).toBe(303);
+      const elsewhere = new PageApprover(other.http.url);
+      expect((await elsewhere.signIn(ALICE)).status).toBe(303);
 
-    // Listed where it was asked, not on the other replica.
-    expect((await alice.get('/approvals')).html).toContain(`/approvals/${id}`);
-    expect((await elsewhere.get('/approvals')).html).not.toContain(id);
-    // Its page on the other replica refuses, saying why.
-    const shown = await elsewhere.get(`/approvals/${id}`);
-    expect(shown.status).toBe(404);
-    expect(shown.html).toContain('This server cannot execute this approval');
-    expect(shown.html).toContain('offering other tools (toolsets, exclusions or read-only differ)');
-    expect(shown.html).not.toMatch(/action="\/approvals\/[^"]+\/(approve|reject)"/);
+      // Listed where it was asked, not on the other replica.
+      expect((await alice.get('/approvals')).html).toContain(`/approvals/${id}`);
+      expect((await elsewhere.get('/approvals')).html).not.toContain(id);
+      // Its page on the other replica refuses, saying why.
+      const shown = await elsewhere.get(`/approvals/${id}`);
+      expect(shown.status).toBe(404);
+      expect(shown.html).toContain(`This server cannot execute this approval: ${variant.reason}`);
+      expect(shown.html).not.toMatch(/action="\/approvals\/[^"]+\/(approve|reject)"/);
 
-    // Approve and Reject forms rendered by the asking replica, sent to the other one: refused, nothing decided.
-    for (const decision of ['approve', 'reject'] as const) {
-      const posted = await postTo(alice, other, `/approvals/${id}/${decision}`, await alice.formFor(id, decision));
-      expect(posted.status).toBe(409);
-      expect(posted.html).toContain('offering other tools');
-      expect(posted.html).toContain('Nothing was decided or sent.');
-    }
-    expect(writes(emulator)).toHaveLength(0);
-    expect((await status(asker, args, id)).structuredContent).toMatchObject({ status: 'approval_pending' });
-    // Read on the other replica, it is not sent to a page that refuses it: it is refused there, saying where it belongs.
-    const readElsewhere = await status(other, args, id);
-    expect(readElsewhere.isError).toBe(true);
-    expect(readElsewhere.text).toMatch(others[name].offersTool ? /cannot be read here: it was asked on a server offering other tools/ : /ad_groups_update (writes, and this server runs read-only|is left out on this server)/);
-    expect(readElsewhere.text).not.toContain(`/approvals/${id}`);
+      // Approve and Reject forms rendered by the asking replica, sent to the other one: refused, nothing decided.
+      for (const decision of ['approve', 'reject'] as const) {
+        const posted = await postTo(alice, other, `/approvals/${id}/${decision}`, await alice.formFor(id, decision));
+        expect(posted.status).toBe(409);
+        expect(posted.html).toContain(`This server cannot execute this approval: ${variant.reason}. Nothing was decided or sent.`);
+      }
+      expect(writes(emulator)).toHaveLength(0);
+      expect((await status(kind, asker, args, id)).structuredContent).toMatchObject({ status: 'approval_pending' });
+      // Read on the other replica, it is not sent to a page that refuses it: it is refused there, saying where it belongs.
+      const readElsewhere = await status(kind, other, args, id);
+      expect(readElsewhere.isError).toBe(true);
+      expect(readElsewhere.text).toMatch(variant.readThere);
+      expect(readElsewhere.text).not.toContain(`/approvals/${id}`);
 
-    // On the asking replica it is still pending and executes exactly once.
-    expect((await alice.decide(id, 'approve')).status).toBe(303);
-    expect(writes(emulator)).toHaveLength(1);
-    expect(writes(emulator)[0]).toMatchObject({ operationId: 'ad_groups/update', body: [{ id: AD_GROUP, budget_in_micro_currency: 41_000_000 }] });
-    const outcome = await status(asker, args, id);
-    expect(outcome.text).toMatch(/Approved by page:alice .*sent once/);
-    expect(writes(emulator)).toHaveLength(1);
+      // On the asking replica it is still pending and executes exactly once.
+      expect((await alice.decide(id, 'approve')).status).toBe(303);
+      expect(writes(emulator)).toHaveLength(1);
+      expect(writes(emulator)[0]).toMatchObject({ operationId: 'ad_groups/update', body: [{ id: AD_GROUP, budget_in_micro_currency: 41_000_000 }] });
+      const outcome = await status(kind, asker, args, id);
+      expect(outcome.text).toMatch(/Approved by page:alice .*sent once/);
+      expect(writes(emulator)).toHaveLength(1);
+    });
   });
 
-  it.each(variants.filter((v) => !v.offersTool).map((v) => v.name))(
-    'a record claiming the %s replica\'s deployment for a tool it does not offer is listed there, but its approve sends nothing',
-    async (name) => {
-      const other = others[name].served;
-      const args = budget('42');
-      const id = await hold(asker, args);
-      // What a store written by another hand could hold: the asker's approval, re-bound to the other replica's tools.
-      const record = (await asker.app.store.get(`approval:${id}`)) as Approval;
-      const forged: Approval = {
-        ...record,
-        id: `apr_${randomBytes(18).toString('base64url')}`,
-        deployment: { ...record.deployment, selection: selectionFingerprint(other.app.selection.tools.map((t) => t.name)) },
-      };
-      await other.app.store.set(`approval-claim:${forged.id}`, true, 600_000);
-      await other.app.store.set(`approval:${forged.id}`, forged, 600_000);
+  // The page alone decides these (no client reads them), so one mode is enough.
+  if (matrix === HTTP_MATRIX[0]) {
+    const kind = matrix.clients[0].kind;
+    it.each(VARIANTS.filter((v) => v.refusesThere))(
+      "a record claiming the $name replica's deployment is listed there, but its own guard refuses to send it, saying why",
+      async (variant) => {
+        const other = others[variant.name];
+        const args = budget('41');
+        const id = await hold(kind, asker, args);
+        // What a store written by another hand could hold: the asker's approval, re-bound to the other replica's tools and limits.
+        const record = (await asker.app.store.get(`approval:${id}`)) as Approval;
+        const forged: Approval = {
+          ...record,
+          id: `apr_${randomBytes(18).toString('base64url')}`,
+          deployment: { ...record.deployment, selection: selectionFingerprint(other.app.selection.tools.map((t) => t.name)), limits: limitsOf(variant.args) },
+        };
+        await other.app.store.set(`approval-claim:${forged.id}`, true, 600_000);
+        await other.app.store.set(`approval:${forged.id}`, forged, 600_000);
 
-      const person = new PageApprover(other.http.url);
-      await person.signIn(ALICE);
-      expect((await person.get('/approvals')).html).toContain(forged.id);
-      expect((await person.decide(forged.id, 'approve')).status).toBe(303);
-      const page = await person.get(`/approvals/${forged.id}`);
-      expect(page.html).toContain('Approved, but not sent');
-      expect(page.html).toMatch(/this server does not offer it: ad_groups_update (writes, and this server runs read-only|is left out on this server)/);
-      expect(writes(emulator)).toHaveLength(0);
-      expect(((await other.app.store.get(`approval:${forged.id}`)) as Approval).state).toBe('not_sent');
-    },
-  );
+        const person = new PageApprover(other.http.url);
+        await person.signIn(ALICE);
+        expect((await person.get('/approvals')).html).toContain(forged.id);
+        expect((await person.decide(forged.id, 'approve')).status).toBe(303);
+        const page = await person.get(`/approvals/${forged.id}`);
+        expect(page.html).toContain('Approved, but not sent');
+        expect(page.html).toMatch(variant.refusesThere!);
+        expect(writes(emulator)).toHaveLength(0);
+        expect(((await other.app.store.get(`approval:${forged.id}`)) as Approval).state).toBe('not_sent');
+      },
+    );
+  }
 });
 
-describe('deployments sharing one Redis (other base URL, other credential): nothing crosses', () => {
+describe.each(HTTP_MATRIX)('deployments sharing one Redis (other base URL, other credential), $mode: nothing crosses', ({ args: modeArgs, clients }) => {
   const TOKENS = ['first-access-token-0123456789abcdef', 'second-access-token-0123456789abcde', 'third-access-token-0123456789abcdef'];
   let redis: ChildProcess;
   /** The first and third deployments send to `apis[0]` with different credentials; the second to `apis[1]`. */
@@ -166,7 +191,7 @@ describe('deployments sharing one Redis (other base URL, other credential): noth
     redis = await startRedis(port);
     apis = [await startEmulator({ acceptedTokens: [TOKENS[0], TOKENS[2]] }), await startEmulator({ acceptedTokens: [TOKENS[1]] })];
     const env = (token: string) => ({ PINTEREST_ACCESS_TOKEN: token, PINTEREST_MCP_STORE: `redis://127.0.0.1:${port}`, PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
-    deployments = [await serve(apis[0], [], env(TOKENS[0])), await serve(apis[1], [], env(TOKENS[1])), await serve(apis[0], [], env(TOKENS[2]))];
+    deployments = [await serve(apis[0], [...modeArgs], env(TOKENS[0])), await serve(apis[1], [...modeArgs], env(TOKENS[1])), await serve(apis[0], [...modeArgs], env(TOKENS[2]))];
   }, 60_000);
   afterAll(async () => {
     await Promise.all((deployments ?? []).map((d) => d.close()));
@@ -174,9 +199,11 @@ describe('deployments sharing one Redis (other base URL, other credential): noth
     redis?.kill();
   });
 
-  it('each lists, shows and executes only its own approvals, and its page says where the write goes', async () => {
+  beforeEach(() => apis.forEach((a) => a.reset()));
+
+  it.each(clients)('$label: each lists, shows and executes only its own approvals, and its page says where the write goes', async ({ kind }) => {
     const asked = [budget('51'), budget('52'), budget('53', OTHER_AD_GROUP)];
-    const ids = await Promise.all(deployments.map((d, i) => hold(d, asked[i])));
+    const ids = await Promise.all(deployments.map((d, i) => hold(kind, d, asked[i])));
     const people = await Promise.all(
       deployments.map(async (d) => {
         const person = new PageApprover(d.http.url);
@@ -225,10 +252,10 @@ describe('deployments sharing one Redis (other base URL, other credential): noth
     ]);
     expect(sent[1].map((r) => [r.headers.authorization, r.body])).toEqual([[`Bearer ${TOKENS[1]}`, [{ id: AD_GROUP, budget_in_micro_currency: 52_000_000 }]]]);
     for (const [i, d] of deployments.entries()) {
-      expect((await status(d, asked[i], ids[i])).text).toMatch(/Approved by page:alice .*sent once/);
+      expect((await status(kind, d, asked[i], ids[i])).text).toMatch(/Approved by page:alice .*sent once/);
     }
     // Another deployment does not pass the outcome off as its own (sandbox and production would look alike).
-    const readElsewhere = await status(deployments[1], asked[0], ids[0]);
+    const readElsewhere = await status(kind, deployments[1], asked[0], ids[0]);
     expect(readElsewhere.structuredContent).toMatchObject({ status: 'approval_elsewhere', approval_id: ids[0] });
     expect(readElsewhere.text).toContain(`cannot be read here: it was asked for ${apis[0].url}, and this server sends to ${apis[1].url}`);
     expect(readElsewhere.text).not.toContain('sent once');
@@ -243,6 +270,6 @@ describe('destination', () => {
     ['http://127.0.0.1:8080/v5', 'custom URL', '127.0.0.1:8080 (custom URL)'],
     ['not a url', 'custom URL', 'not a url (custom URL)'],
   ])('%s (%s) reads %s', (base_url, environment, expected) => {
-    expect(destination({ api: 'pinterest', base_url, environment, credential: 'none', selection: 'x' })).toBe(expected);
+    expect(destination({ api: 'pinterest', base_url, environment, credential: 'none', selection: 'x', limits: 'x' })).toBe(expected);
   });
 });

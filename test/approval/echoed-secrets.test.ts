@@ -1,4 +1,4 @@
-// A secret an upstream echoed into an entity's name never rests in an approval record, nor reaches the page or the webhook.
+// A secret an upstream echoed into an entity's name never rests in an approval record, nor reaches the page, the webhook or the model (clients of both eras, stateless and --stateful).
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { REDACTED } from '../../src/core/redact.js';
 import { PageApprover } from '../helpers/approver.js';
 import { USD_ACCOUNT } from '../helpers/harness.js';
-import { type Served, callText, connect, serve } from '../helpers/http.js';
+import { HTTP_CELLS, connectEra } from '../helpers/era-clients.js';
+import { type Served, serve } from '../helpers/http.js';
 
 const AD_GROUP = '2680059592701';
 const ACCESS_TOKEN = 'pina_echoed-access-token-0123456789abcdef';
@@ -37,14 +38,14 @@ async function webhookReceiver() {
   };
 }
 
-describe('an entity name that carries the access token (an upstream echo)', () => {
+describe.each(HTTP_CELLS)('an entity name that carries the access token (an upstream echo), $label', (cell) => {
   let emulator: Emulator;
   let served: Served;
   let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   beforeAll(async () => {
     hook = await webhookReceiver();
     emulator = await startEmulator({ acceptedTokens: [ACCESS_TOKEN] });
-    served = await serve(emulator, ['--approval-webhook', hook.url], { PINTEREST_ACCESS_TOKEN: ACCESS_TOKEN, PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
+    served = await serve(emulator, ['--approval-webhook', hook.url, ...cell.args], { PINTEREST_ACCESS_TOKEN: ACCESS_TOKEN, PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
   });
   afterAll(async () => {
     await served?.close();
@@ -62,9 +63,9 @@ describe('an entity name that carries the access token (an upstream echo)', () =
 
   it('is redacted in the held answer, the stored record, the webhook body and the page, before and after the approve', async () => {
     emulator.state.adGroups.get(AD_GROUP)!.name = ECHOED_NAME;
-    const bot = await connect(served.url);
+    const bot = await connectEra(cell.kind, { kind: 'http', url: served.url }, { name: 'echo-bot' });
     const told = hook.next();
-    const held = await callText(bot, 'ad_groups_update', budget('91'));
+    const held = await bot.call('ad_groups_update', budget('91'));
     const id = (held.structuredContent as { approval_id: string }).approval_id;
     expect(held.structuredContent, held.text).toMatchObject({ status: 'approval_required', changes: [{ name: `Spring ${REDACTED} sale` }] });
     expect(JSON.stringify(held)).not.toContain(ACCESS_TOKEN);
@@ -100,7 +101,7 @@ describe('an entity name that carries the access token (an upstream echo)', () =
     expect(outcome.state).toBe('sent');
     expect(JSON.stringify(outcome.outcome)).toContain(REDACTED);
     expect(await storeText()).not.toContain(ACCESS_TOKEN);
-    const read = await callText(bot, 'ad_groups_update', { ...budget('91'), approval_id: id });
+    const read = await bot.call('ad_groups_update', { ...budget('91'), approval_id: id });
     expect(read.text).toMatch(/Approved by page:alice .*sent once/);
     expect(JSON.stringify(read)).not.toContain(ACCESS_TOKEN);
     expect(writes(emulator)).toHaveLength(1);

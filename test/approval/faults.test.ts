@@ -16,7 +16,7 @@ import type { App } from '../../src/server/app.js';
 import type { NodeSqliteStore } from '../../src/core/sqlite-store.js';
 import { SharedStore, type Store, checkStore, createStore, purgeExpired } from '../../src/core/store.js';
 import { PageApprover } from '../helpers/approver.js';
-import { TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
+import { type Harness, TOKEN, USD_ACCOUNT, startInProcess, textOf } from '../helpers/harness.js';
 import { type Served, callText, connect, serve, spawnServer } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.js';
@@ -56,24 +56,51 @@ interface Step {
   /** The command the fault hits (`write`: none, the fault is applied while the fake API holds the write). */
   command?: (command: RedisCommand, id: string) => boolean;
   at?: 'before' | 'after';
-  phase: 'create' | 'page' | 'claim' | 'sending' | 'write' | 'outcome';
+  phase: 'create' | 'page' | 'claim' | 'sending' | 'write' | 'outcome' | 'reject';
+  /** `outcome`: how the approved write ended (default: the API applied it). */
+  ends?: 'sent' | 'failed' | 'unknown' | 'not_sent';
 }
 
 const recordOf = (id: string) => `${KEY}approval:${id}`;
 const setsState = (state: string) => (c: RedisCommand, id: string) => c.name === 'SET' && c.args[0] === recordOf(id) && c.args[1].includes(`"state":"${state}"`);
+const removesClaim = (c: RedisCommand, id: string) => c.name === 'UNLINK' && c.args[0] === `${KEY}approval-claim:${id}`;
+/** The approvals a page lists. */
+const listed = (html: string) => [...html.matchAll(/href="\/approvals\/(apr_[\w-]+)"/g)].map((m) => m[1]);
 
 const STEPS: Step[] = [
   { name: 'creating it (the held call), before Redis stored the record', phase: 'create', at: 'before', command: (c) => c.name === 'SET' && c.args[0].startsWith(`${KEY}approval:apr_`) },
   { name: 'creating it (the held call), after Redis stored the record', phase: 'create', at: 'after', command: (c) => c.name === 'SET' && c.args[0].startsWith(`${KEY}approval:apr_`) },
   { name: "the page's GET of the approval", phase: 'page', at: 'before', command: (c, id) => c.name === 'GET' && c.args[0] === recordOf(id) },
-  { name: 'the claim, before Redis removed it', phase: 'claim', at: 'before', command: (c, id) => c.name === 'UNLINK' && c.args[0] === `${KEY}approval-claim:${id}` },
-  { name: 'the claim, after Redis removed it', phase: 'claim', at: 'after', command: (c, id) => c.name === 'UNLINK' && c.args[0] === `${KEY}approval-claim:${id}` },
+  { name: 'the claim, before Redis removed it', phase: 'claim', at: 'before', command: removesClaim },
+  { name: 'the claim, after Redis removed it', phase: 'claim', at: 'after', command: removesClaim },
   { name: 'storing sending, before Redis applied it', phase: 'sending', at: 'before', command: setsState('sending') },
   { name: 'storing sending, after Redis applied it', phase: 'sending', at: 'after', command: setsState('sending') },
   { name: 'during the write (the fake API holding it)', phase: 'write' },
   { name: 'storing the outcome, before Redis applied it', phase: 'outcome', at: 'before', command: setsState('sent') },
   { name: 'storing the outcome, after Redis applied it', phase: 'outcome', at: 'after', command: setsState('sent') },
+  { name: 'storing the outcome of a write the API refused', phase: 'outcome', at: 'before', ends: 'failed', command: setsState('failed') },
+  { name: 'storing the outcome of a write answered with no usable answer', phase: 'outcome', at: 'before', ends: 'unknown', command: setsState('unknown') },
+  { name: 'storing the outcome of a write a check stopped before it left', phase: 'outcome', at: 'before', ends: 'not_sent', command: setsState('not_sent') },
+  { name: 'rejecting: the claim, before Redis removed it', phase: 'reject', at: 'before', command: removesClaim },
+  { name: 'rejecting: the claim, after Redis removed it', phase: 'reject', at: 'after', command: removesClaim },
+  { name: 'rejecting: storing rejected, before Redis applied it', phase: 'reject', at: 'before', command: setsState('rejected') },
+  { name: 'rejecting: storing rejected, after Redis applied it', phase: 'reject', at: 'after', command: setsState('rejected') },
 ];
+
+/** What the page says when the store failed to record how the approved write ended, per outcome. */
+const UNRECORDED_PAGE: Record<NonNullable<Step['ends']>, string> = {
+  sent: 'The write went out once and the API applied it',
+  failed: 'The write went out once and the API refused it, so nothing changed',
+  unknown: 'The write went out once, but no usable answer came back: the change may or may not be in place',
+  not_sent: 'The write was not sent, so nothing changed',
+};
+/** What the model reads once the store is back, per outcome. */
+const RECORDED_OUTCOME: Record<NonNullable<Step['ends']>, { status: string; text: RegExp }> = {
+  sent: { status: 'sent', text: /Approved by page:alice at \S+ and sent once \(/ },
+  failed: { status: 'failed', text: /Approved by page:alice at \S+ and sent once; the API refused it, so nothing was changed/ },
+  unknown: { status: 'unknown', text: /Approved by page:alice at \S+ and sent once; its outcome is unknown/ },
+  not_sent: { status: 'approval_not_sent', text: /Approved by page:alice, but not sent: Not sent: ad_groups_update no longer builds the request that was approved/ },
+};
 
 describe('an approval over HTTP while Redis fails at each step', () => {
   let redis: ChildProcess;
@@ -149,6 +176,7 @@ describe('an approval over HTTP while Redis fails at each step', () => {
     for (const step of STEPS) {
       it(`${fault}: ${step.name}`, async () => {
         const amount = '31';
+        const ends = step.ends ?? 'sent';
         const arm = (id: string) => proxy.when((c) => step.command!(c, id), fault, { at: step.at! });
 
         if (step.phase === 'create') {
@@ -217,22 +245,54 @@ describe('an approval over HTTP while Redis fails at each step', () => {
             expect(writes(emulator)).toHaveLength(0);
             return;
           }
-          // The claim: the approval stays pending for the model. It can still be approved only where Redis kept the claim
-          // (a stop before the UNLINK); a pause forwards the UNLINK on resume, and an UNLINK applied is a claim gone.
-          expect((await modelSees(id, amount, 'approval_pending')).text).toContain('nothing was sent');
-          const second = await alice.decide(id, 'approve'); // as told: reload, and decide again where Approve is offered
+          // The claim: the approval can still be approved only where Redis kept the claim (a stop before the UNLINK); a
+          // pause forwards the UNLINK on resume, and an UNLINK applied is a claim gone.
           if (fault === 'stop' && step.at === 'before') {
+            expect((await modelSees(id, amount, 'approval_pending')).text).toContain('nothing was sent');
+            const second = await alice.decide(id, 'approve'); // as told: reload, and decide again where Approve is offered
             expect(second.status).toBe(303);
             expect((await modelSees(id, amount, 'sent')).text).toMatch(/Approved by page:alice at \S+ and sent once/);
             expect(writes(emulator)).toHaveLength(1);
             await redisEndsWith(id, 'sent');
-          } else {
-            expect(second.status).toBe(409);
-            expect(second.html).toContain('interrupted by a store failure; nothing was sent');
-            expect(statusOf(await modelCall(served.url, { ...budget(amount), approval_id: id }))).toBe('approval_pending');
-            expect(writes(emulator)).toHaveLength(0);
-            expect((await stored(id))?.state).toBe('pending');
+            return;
           }
+          // The claim is gone and no decision was recorded: it could never be decided, so the process that failed settles
+          // it as the person's approve, not sent; it no longer waits on the page nor counts against the client's bound.
+          await redisEndsWith(id, 'not_sent');
+          const read = await modelSees(id, amount, 'approval_not_sent');
+          expect(read.text).toContain('Approved by page:alice, but not sent: The store failed while the approve was being recorded, so the write was not sent.');
+          expect(listed((await alice.get('/approvals')).html)).not.toContain(id);
+          const page = await alice.get(`/approvals/${id}`);
+          expect(page.html).toContain('Approved, but not sent');
+          expect(page.html).not.toContain(`/approvals/${id}/approve`);
+          const second = await again();
+          expect([second.status, second.html]).toEqual([409, expect.stringContaining('Already decided (not_sent by page:alice); nothing more was sent.')]);
+          expect(writes(emulator)).toHaveLength(0);
+          return;
+        }
+
+        if (step.phase === 'reject') {
+          // A second tab, rendered before the reject: its Approve must find the approval decided.
+          const tab = await alice.formFor(id, 'approve');
+          const form = await alice.formFor(id, 'reject');
+          const fired = arm(id);
+          const answer = await alice.post(`/approvals/${id}/reject`, { csrf: form });
+          await fired;
+          expect(answer.status).toBe(503);
+          expect(answer.html).toContain(
+            'The approval store failed while your rejection was being recorded. Nothing was sent, and nothing will be: this server records the rejection once the store is back',
+          );
+          await heal(fault);
+          // Wherever Redis failed (claim kept, claim gone, record not stored), the process records the rejection once it is back.
+          await redisEndsWith(id, 'rejected');
+          const read = await modelSees(id, amount, 'approval_rejected');
+          expect(read.text).toContain('The person rejected ad_groups_update');
+          expect(read.structuredContent).toMatchObject({ decided_by: 'page:alice' });
+          expect(listed((await alice.get('/approvals')).html)).not.toContain(id);
+          expect((await alice.get(`/approvals/${id}`)).html).toContain('Rejected: nothing was sent');
+          const late = await alice.post(`/approvals/${id}/approve`, { csrf: tab });
+          expect([late.status, late.html]).toEqual([409, expect.stringContaining('Already decided (rejected by page:alice); nothing more was sent.')]);
+          expect(writes(emulator)).toHaveLength(0);
           return;
         }
 
@@ -258,51 +318,113 @@ describe('an approval over HTTP while Redis fails at each step', () => {
           }
           answer = await deciding;
         } else {
+          if (ends === 'failed') emulator.inject({ method: 'PATCH', status: 400 });
+          if (ends === 'unknown') emulator.inject({ method: 'PATCH', status: 500 });
+          if (ends === 'not_sent') {
+            // A record whose arguments no longer build the request the person sees (as a store written by another hand
+            // could hold): the guard refuses it before it leaves.
+            const record = (await direct.get(`approval:${id}`)) as { args: Record<string, unknown> };
+            await direct.set(`approval:${id}`, { ...record, args: budget('32') }, 600_000);
+          }
           const fired = arm(id);
           answer = await alice.decide(id, 'approve');
           await fired;
         }
+        // The person is told what happened to the write, and that its record waits for the store; never "nothing was decided".
         expect(answer.status).toBe(200);
-        expect(answer.html).toContain('The write went out once');
+        expect(answer.html).toContain(UNRECORDED_PAGE[ends]);
         expect(answer.html).toContain('the approval store failed before the result was recorded');
-        expect(answer.html).not.toMatch(/nothing was (decided|sent)/i);
+        expect(answer.html).not.toMatch(/nothing was decided/i);
+        if (ends === 'not_sent') expect(answer.html).not.toMatch(/went out/);
+        else expect(answer.html).not.toMatch(/nothing was sent/i);
         await heal(fault);
-        const outcome = await modelSees(id, amount, 'sent');
-        expect(outcome.text).toMatch(/Approved by page:alice at \S+ and sent once/);
-        expect(writes(emulator)).toHaveLength(1);
-        await redisEndsWith(id, 'sent');
+        const outcome = await modelSees(id, amount, RECORDED_OUTCOME[ends].status);
+        expect(outcome.text).toMatch(RECORDED_OUTCOME[ends].text);
+        expect(writes(emulator)).toHaveLength(ends === 'not_sent' ? 0 : 1);
+        await redisEndsWith(id, ends);
       });
     }
   }
+
+  it('a claim removed by a decider that stopped before recording its decision: a click is told so, and the approval is settled not_sent, off the list', async () => {
+    const id = await hold('33');
+    await direct.delete(`approval-claim:${id}`); // what a decider leaves when its process stops right after removing the claim
+    const clicked = await alice.decide(id, 'approve');
+    expect([clicked.status, clicked.html]).toEqual([409, expect.stringContaining('A decision on this approval was interrupted by a store failure; nothing was sent.')]);
+    await redisEndsWith(id, 'not_sent');
+    const read = await modelSees(id, '33', 'approval_not_sent');
+    expect(read.text).toContain(`Approval ${id} was not sent: A decision on it was interrupted by a store failure before it was recorded, so it cannot be decided; nothing was sent.`);
+    expect(read.text).not.toContain('undefined');
+    expect(listed((await alice.get('/approvals')).html)).not.toContain(id);
+    const page = await alice.get(`/approvals/${id}`);
+    expect(page.html).toContain('Not sent: it could not be decided');
+    expect(page.html).not.toContain(`/approvals/${id}/approve`);
+    expect(writes(emulator)).toHaveLength(0);
+  });
 });
 
-describe('the server killed mid-write', () => {
+describe('the server killed mid-send', () => {
   let redis: ChildProcess;
-  let redisPort: number;
-  let emulator: Emulator;
+  let redisUrl: string;
+  /** Straight to Redis: what the store holds, whatever the servers say. */
+  let direct: Store;
+  /** In front of the same Redis, for a process that must stop at an exact store command. */
+  let proxy: RedisProxy;
+  const emulators: Emulator[] = [];
   const children: ChildProcess[] = [];
   let dir: string;
+  /** A client timeout short enough that a process's send bound (timeout + 5 s) passes soon. */
+  const SHORT_BOUND = { PINTEREST_MCP_TOTAL_TIMEOUT_MS: '1000' };
 
   beforeAll(async () => {
-    redisPort = await freePort();
+    const redisPort = await freePort();
     redis = await startRedis(redisPort);
-    emulator = await startEmulator();
+    redisUrl = `redis://127.0.0.1:${redisPort}`;
+    direct = await createStore(redisUrl);
+    proxy = await startRedisProxy(redisPort);
     dir = mkdtempSync(join(tmpdir(), 'killed-'));
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
-    await emulator?.close();
+    await proxy?.close();
+    await Promise.all(emulators.map((e) => e.close()));
+    await direct?.disconnect();
     redis?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is settled by the next process reading the entity back: sent, recovered, one write, audited', async () => {
-    const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    const audit = join(dir, 'audit.jsonl');
-    const env = { PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_RETRIES: '0', PINTEREST_MCP_APPROVER_TOKEN: APPROVERS };
-    const args = ['--store', redisUrl, '--audit-log', audit];
-    const first = await spawnServer(args, env);
-    children.push(first.child);
+  /** A fake API of its own: the two tests run at once, and an approval executes only where its base URL is served. */
+  async function api(): Promise<Emulator> {
+    const emulator = await startEmulator();
+    emulators.push(emulator);
+    return emulator;
+  }
+
+  /** The built server on the shared Redis (or `store`), sending to `emulator`, auditing to `audit`. */
+  async function start(emulator: Emulator, audit: string, env: Record<string, string> = {}, store = redisUrl) {
+    const base = { PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_RETRIES: '0', PINTEREST_MCP_APPROVER_TOKEN: APPROVERS };
+    const server = await spawnServer(['--store', store, '--audit-log', audit], { ...base, ...env });
+    children.push(server.child);
+    return server;
+  }
+
+  async function kill(child: ChildProcess): Promise<void> {
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Resolves once the fake API has received a `method` request after the first `from` it recorded. */
+  const arrives = (emulator: Emulator, from: number, method: string, timeout = DEADLINE.timeout) =>
+    vi.waitFor(() => expect(emulator.requests.slice(from).map((r) => r.method)).toContain(method), { timeout, interval: 50 });
+
+  const auditOf = (path: string, id: string) =>
+    readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { outcome: string; approval_id?: string }).filter((l) => l.approval_id === id);
+
+  it.concurrent('mid-write: is settled by the next process reading the entity back: sent, recovered, one write, audited', async () => {
+    const emulator = await api();
+    const audit = join(dir, 'mid-write.jsonl');
+    const first = await start(emulator, audit);
     const held = await modelCall(first.url, budget('44'));
     const id = (held.structuredContent as { approval_id: string }).approval_id;
     expect(id).toMatch(/^apr_/);
@@ -314,15 +436,11 @@ describe('the server killed mid-write', () => {
     const deciding = alice.decide(id, 'approve').catch((error: Error) => error);
     // The fake API has applied the write and holds its answer; the server dies before it hears it.
     await vi.waitFor(() => expect(writes(emulator)).toHaveLength(1), DEADLINE);
-    const exited = once(first.child, 'exit');
-    first.child.kill('SIGKILL');
-    await exited;
+    await kill(first.child);
     release();
     expect(await deciding).toBeInstanceOf(Error);
 
-    // The next process: a short client timeout, so that its send bound (timeout + 5 s) passes soon.
-    const second = await spawnServer(args, { ...env, PINTEREST_MCP_TOTAL_TIMEOUT_MS: '1000' });
-    children.push(second.child);
+    const second = await start(emulator, audit, SHORT_BOUND);
     const seen = new Set<string>();
     const outcome = await vi.waitFor(
       async () => {
@@ -338,11 +456,100 @@ describe('the server killed mid-write', () => {
     expect(textOf(outcome)).toContain('The server stopped before it recorded the outcome; reading the entity back shows the change in place.');
     expect(textOf(outcome)).toContain('Verified by reading back');
     expect(writes(emulator)).toHaveLength(1);
-    const lines = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; approval_id?: string });
-    const mine = lines.filter((l) => l.approval_id === id);
-    expect(mine.map((l) => l.outcome)).toEqual(['sending', 'recovered: applied (read back)']);
+    expect(auditOf(audit, id).map((l) => l.outcome)).toEqual(['sending', 'recovered: applied (read back)']);
     expect(second.stderr()).toContain('settled an approved write whose send was interrupted');
   }, 60_000);
+
+  it.concurrent('before its write left, and its settler killed while reading back: a third process takes over and settles it unknown; nothing is sent', async () => {
+    const emulator = await api();
+    const audit = join(dir, 'before-write.jsonl');
+    const stored = async (id: string) => (await direct.get(`approval:${id}`)) as { state: string; settle_attempt?: number } | undefined;
+    // Through the proxy, with a store timeout far longer than the test: a store read it waits on holds it where it is.
+    const first = await start(emulator, audit, { PINTEREST_MCP_STORE_TIMEOUT_MS: '60000' }, proxy.url);
+    const held = await modelCall(first.url, budget('45'));
+    const id = (held.structuredContent as { approval_id: string }).approval_id;
+    expect(id).toMatch(/^apr_/);
+
+    // After `sending` is stored, the guard reads the account's cached currency before it sends: Redis hangs on that
+    // read, so the process dies with the approval `sending` and its write not sent.
+    const alice = new PageApprover(new URL(first.url).origin);
+    await alice.signIn(ALICE);
+    const form = await alice.formFor(id, 'approve');
+    const hung = proxy.when((c) => c.name === 'GET' && c.args[0].startsWith(`${KEY}account:`), 'pause', { at: 'before' });
+    const deciding = alice.post(`/approvals/${id}/approve`, { csrf: form }).catch((error: Error) => error);
+    await hung;
+    expect((await stored(id))?.state).toBe('sending');
+
+    // The next process (started while the first still hangs, as a replica would run) claims the settling once its send
+    // bound has passed, marks the try, and reads back: that read is held, and it dies too.
+    let releaseReadBack!: () => void;
+    const beforeSettle = emulator.requests.length;
+    emulator.inject({ method: 'GET', hold: new Promise<void>((resolve) => (releaseReadBack = resolve)) });
+    // Its client waits 3 s for the held read, time enough to kill it first on a loaded machine (its bound is then 8 s).
+    const second = await start(emulator, audit, { PINTEREST_MCP_TOTAL_TIMEOUT_MS: '3000' });
+    await kill(first.child);
+    proxy.resume();
+    expect(await deciding).toBeInstanceOf(Error);
+    await arrives(emulator, beforeSettle, 'GET', 40_000);
+    expect(await stored(id)).toMatchObject({ state: 'sending', settle_attempt: 1 });
+
+    // Killed before its read-back times out, so that this try never ends. A third takes over once its bound has passed
+    // since that try began: its read-back finds no change.
+    await kill(second.child);
+    releaseReadBack();
+    const third = await start(emulator, audit, SHORT_BOUND);
+    const seen = new Set<string>();
+    const outcome = await vi.waitFor(
+      async () => {
+        const result = await modelCall(third.url, { ...budget('45'), approval_id: id });
+        seen.add(statusOf(result));
+        expect(statusOf(result), result.text).toBe('unknown');
+        return result;
+      },
+      { timeout: 40_000, interval: 200 },
+    );
+    expect([...seen].every((s) => ['approval_sending', 'approval_outcome_unrecorded', 'unknown'].includes(s)), [...seen].join()).toBe(true);
+    // It may never have left: the model is not told it was sent once.
+    expect(textOf(outcome)).toContain('and sent at most once; whether the change is in place is unknown: read the entity before acting again');
+    expect(textOf(outcome)).toContain('The server stopped before it recorded the outcome, and reading back could not confirm the change');
+    expect(await stored(id)).toMatchObject({ state: 'unknown', settle_attempt: 2 });
+    const person = new PageApprover(new URL(third.url).origin);
+    await person.signIn(ALICE);
+    expect((await person.get(`/approvals/${id}`)).html).toContain('Approved; sent at most once (the server stopped while sending it), and the outcome is unknown: check the entity');
+    expect(writes(emulator)).toHaveLength(0);
+    expect(auditOf(audit, id).map((l) => l.outcome)).toEqual(['recovered: outcome unknown']);
+    expect(third.stderr()).toContain('settled an approved write whose send was interrupted');
+  }, 90_000);
+});
+
+describe('a pending approval left without its claim, found by the periodic scan', () => {
+  it('is settled not_sent, and frees its place under --max-pending-approvals', async () => {
+    // Only the intervals are faked, so the server's periodic scan and restore rounds can be driven.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let h: (Harness & { app: App }) | undefined;
+    try {
+      h = await startInProcess({ args: ['--approval-channels', 'page', '--max-pending-approvals', '1'], env: { BROWSER: 'false', PINTEREST_MCP_STORE_TIMEOUT_MS: '300' } });
+      const first = await h.call('ad_groups_update', budget('34'));
+      expect(statusOf(first), first.text).toBe('approval_required');
+      const id = (first.structuredContent as { approval_id: string }).approval_id;
+      await h.app.store.delete(`approval-claim:${id}`); // a decider that stopped right after removing the claim
+      expect(statusOf(await h.call('ad_groups_update', budget('35')))).toBe('too_many_pending');
+
+      vi.advanceTimersByTime(30_000); // the periodic scan
+      await vi.waitFor(async () => {
+        vi.advanceTimersByTime(2_000); // the rounds that settle what it found
+        expect(((await h!.app.store.get(`approval:${id}`)) as { state: string }).state).toBe('not_sent');
+      }, DEADLINE);
+      const read = await h.call('ad_groups_update', { ...budget('34'), approval_id: id });
+      expect(statusOf(read), read.text).toBe('approval_not_sent');
+      expect(read.text).toContain('so it cannot be decided; nothing was sent');
+      expect(statusOf(await h.call('ad_groups_update', budget('35')))).toBe('approval_required');
+      expect(h.sent({ writesOnly: true })).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+      await h?.close();
+    }
+  });
 });
 
 describe('unauthenticated requests to the approval page', () => {
@@ -491,7 +698,7 @@ describe('expired keys are purged while running', () => {
           args: {},
           hash: 'hash-approval',
           summary: { heading: 'h', verb: 'v', headline: '', lines: [], notes: [], changes: [], request: { method: 'PATCH', path: '/', query: {}, body: null } },
-          deployment: { api: 'pinterest', base_url: 'http://127.0.0.1', environment: 'custom URL', credential: 'c', selection: 's' },
+          deployment: { api: 'pinterest', base_url: 'http://127.0.0.1', environment: 'custom URL', credential: 'c', selection: 's', limits: 'l' },
           requested_by: { transport: 'http' },
         });
         const gone = [...expiring.map((t) => t.token), `approval-claim:${approval.id}`];

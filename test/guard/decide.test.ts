@@ -14,7 +14,7 @@ import { type ToolDef, apiArguments, buildTools } from '../../src/tools/registry
 
 const ACCOUNT = '549755885175';
 const AD_GROUP = '2680059592701';
-const DEPLOYMENT: Deployment = { api: 'pinterest', base_url: 'https://api.pinterest.com/v5', environment: 'production', credential: 'none', selection: 'test' };
+const DEPLOYMENT: Deployment = { api: 'pinterest', base_url: 'https://api.pinterest.com/v5', environment: 'production', credential: 'none', selection: 'test', limits: 'test' };
 const BUDGET_REQUEST = { method: 'PATCH', path: `/ad_accounts/${ACCOUNT}/ad_groups`, query: {}, body: [{ id: AD_GROUP, budget_in_micro_currency: 12_500_000 }] };
 
 const tools = new Map(buildTools(pinterestApi, { overrideProperty: moneyOverride('pinterest'), confirmationToken: true }).map((t) => [t.name, t]));

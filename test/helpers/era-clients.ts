@@ -32,7 +32,39 @@ export interface Asked {
 /** What the person (or a bot posing as one) answers a dialog; anything the SDK lets a handler return, or a throw. */
 export type Answer = (asked: Asked) => unknown;
 
-export type Target = { kind: 'stdio'; server: ReturnType<typeof stdioServer> } | { kind: 'http'; url: string; headers?: Record<string, string> };
+/** Over HTTP, `fetch` (e.g. fetchFrom in ./http.ts) decides the address the client's requests come from. */
+export type Target =
+  | { kind: 'stdio'; server: ReturnType<typeof stdioServer> }
+  | { kind: 'http'; url: string; headers?: Record<string, string>; fetch?: typeof globalThis.fetch };
+
+/**
+ * Where a held write's flow over HTTP can differ by era or mode: servers of each mode, and the clients to drive them.
+ * Stateless: the 2025-era 1.x client most tests use, and a 2026-07-28 client; `--stateful`: a 2025-era client in its
+ * session, and a 2026-07-28 client beside it.
+ */
+export const HTTP_MATRIX: readonly { mode: string; args: readonly string[]; clients: readonly { kind: ClientKind; label: string }[] }[] = [
+  {
+    mode: 'stateless',
+    args: [],
+    clients: [
+      { kind: 'legacy-1x', label: '1.x client (2025-11-25)' },
+      { kind: 'modern', label: 'v2 client pinned to 2026-07-28' },
+    ],
+  },
+  {
+    mode: '--stateful',
+    args: ['--stateful'],
+    clients: [
+      { kind: 'legacy-v2', label: 'v2 client (2025-11-25) in a session' },
+      { kind: 'modern', label: 'v2 client pinned to 2026-07-28' },
+    ],
+  },
+];
+
+/** HTTP_MATRIX flattened: one cell per client and mode, for tests that need a server of their own per cell. */
+export const HTTP_CELLS: readonly { kind: ClientKind; mode: string; args: readonly string[]; label: string }[] = HTTP_MATRIX.flatMap((m) =>
+  m.clients.map((c) => ({ kind: c.kind, mode: m.mode, args: m.args, label: `${c.label}, ${m.mode}` })),
+);
 
 export interface EraClientOptions {
   /** Client name; the version is always 1.0.0 (the server names a dialog's approver "<name> 1.0.0"). */
@@ -77,6 +109,16 @@ function asked(params: { mode?: string; message: string; url?: string }): Asked 
   return { mode: params.mode === 'url' ? 'url' : 'form', message: params.message, ...(params.url !== undefined ? { url: params.url } : {}) };
 }
 
+/** One tool call by a fresh client of `kind` at `url` (a bot that connects per call), closed after it answers. */
+export async function callOnce(kind: ClientKind, url: string, name: string, args: Record<string, unknown>, fetch?: typeof globalThis.fetch) {
+  const client = await connectEra(kind, { kind: 'http', url, ...(fetch ? { fetch } : {}) }, { name: `${kind}-bot` });
+  try {
+    return await client.call(name, args);
+  } finally {
+    await client.close();
+  }
+}
+
 /** Connects a client of `kind` to `target`. */
 export async function connectEra(kind: ClientKind, target: Target, options: EraClientOptions): Promise<EraClient> {
   const seen: Asked[] = [];
@@ -84,6 +126,7 @@ export async function connectEra(kind: ClientKind, target: Target, options: EraC
   const capabilities = options.elicitation ? { elicitation: options.elicitation } : {};
   const info = { name: options.name, version: VERSION };
   const requestInit = target.kind === 'http' && target.headers ? { headers: target.headers } : undefined;
+  const fetch = target.kind === 'http' ? target.fetch : undefined;
 
   if (kind === 'legacy-1x') {
     const client = new LegacyClient(info, { capabilities });
@@ -94,7 +137,7 @@ export async function connectEra(kind: ClientKind, target: Target, options: EraC
         return answer(asked(params)) as never;
       });
     }
-    const transport = target.kind === 'stdio' ? new LegacyStdioTransport(target.server) : new LegacyHttpTransport(new URL(target.url), { requestInit });
+    const transport = target.kind === 'stdio' ? new LegacyStdioTransport(target.server) : new LegacyHttpTransport(new URL(target.url), { requestInit, fetch });
     const stderr = drain(transport instanceof LegacyStdioTransport ? (transport.stderr as Readable | null) : undefined);
     await client.connect(transport);
     return {
@@ -120,7 +163,7 @@ export async function connectEra(kind: ClientKind, target: Target, options: EraC
       return answer(asked(params)) as never;
     });
   }
-  const transport = target.kind === 'stdio' ? new StdioClientTransport(target.server) : new StreamableHTTPClientTransport(new URL(target.url), { requestInit });
+  const transport = target.kind === 'stdio' ? new StdioClientTransport(target.server) : new StreamableHTTPClientTransport(new URL(target.url), { requestInit, fetch });
   const stderr = drain(transport instanceof StdioClientTransport ? (transport.stderr as Readable | null) : undefined);
   await client.connect(transport);
   const era = client.getProtocolEra();
