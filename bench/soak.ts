@@ -158,7 +158,7 @@ class Tally {
 const statusOf = (result: CallToolResult) => (result.structuredContent as { status?: string } | undefined)?.status;
 const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ');
 
-/** A campaign spend cap raise: held for the person. The amount varies, so no two waiting approvals ask the same. */
+/** A campaign spend cap raise: held for the person. The amount varies with the session and round, as a model's would. */
 const raise = (session: number, round: number) => ({
   ad_account_id: ACCOUNT,
   body: [{ id: CAMPAIGN, ad_account_id: ACCOUNT, daily_spend_cap: `${100 + ((session * 7919 + round) % 5000)}.${String(round % 100).padStart(2, '0')}` }],
