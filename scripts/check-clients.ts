@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Emulator, EmulatorOptions } from '../fakes/pinterest/server.js';
+import { type RunResult, children, cleanEnv, killGroup, runGrouped, runMain, track } from './lib/processes.js';
 
 const CONFORMANCE = '@modelcontextprotocol/conformance';
 /** Conformance versions run, and the runs of each: 0.2.0-alpha.12 once per spec revision, 0.1.16 its whole suite. */
@@ -112,9 +113,6 @@ const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'dist/index.js');
 const emulatorModule = join(root, 'dist/fake-api.js');
 const workDir = mkdtempSync(join(tmpdir(), 'check-clients-'));
-const children = new Set<ChildProcess>();
-/** Children started detached, as the leaders of their own process group. */
-const groups = new Set<ChildProcess>();
 
 /** The Inspector keeps a catalog, client settings and OAuth state under ~/.mcp-inspector unless told otherwise. */
 const INSPECTOR_STATE = {
@@ -123,13 +121,6 @@ const INSPECTOR_STATE = {
   MCP_STORAGE_DIR: join(workDir, 'inspector/storage'),
   MCP_INSPECTOR_OAUTH_STATE_PATH: join(workDir, 'inspector/oauth.json'),
 };
-
-/** This process's environment without the server's own settings (a developer's PINTEREST_* must not leak in). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PINTEREST_') && !key.startsWith('WHOP_')) env[key] = value;
-  return env;
-}
 
 /**
  * The server's settings: the fake API, its token, quiet logs, no retries; an approver, so that held writes wait for a
@@ -161,50 +152,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
 /** Runs `npx -y -p node@22 -p <packages> -c <command>` in its own process group, bounded in time. */
 function npx(packages: string[], command: string, timeoutMs = RUN_TIMEOUT_MS): Promise<RunResult> {
   const args = ['-y', '-p', NODE_PACKAGE, ...packages.flatMap((p) => ['-p', p]), '-c', command];
-  return new Promise((resolveRun) => {
-    const env = { ...cleanEnv(), npm_config_update_notifier: 'false', ...INSPECTOR_STATE };
-    const child = spawn('npx', args, { cwd: workDir, env, detached: true });
-    children.add(child);
-    groups.add(child);
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child);
-    }, timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolveRun({ code, stdout, stderr, timedOut });
-    });
-  });
-}
-
-/** Stops a child this script started: npx runs are detached into their own group (npx -> sh -> node), so the group goes. */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  if (groups.has(child)) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-      return;
-    } catch {
-      // already gone, or not a group: fall through
-    }
-  }
-  child.kill('SIGTERM');
+  const env = { ...cleanEnv(), npm_config_update_notifier: 'false', ...INSPECTOR_STATE };
+  return runGrouped('npx', args, { cwd: workDir, env, timeoutMs });
 }
 
 interface RunningServer {
@@ -222,10 +174,9 @@ async function startServer(emulator: Emulator, httpToken?: string, extraArgs: st
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  children.add(child);
+  track(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.once('exit', () => children.delete(child));
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -511,18 +462,4 @@ async function main(): Promise<number> {
   return rows.some((r) => UNEXPECTED.includes(r.outcome)) ? 1 : 0;
 }
 
-const stop = () => {
-  for (const child of children) killGroup(child);
-  process.exit(130);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    for (const child of children) killGroup(child);
-    process.stderr.write(`check:clients failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(2);
-  },
-);
+runMain('check:clients', main);

@@ -12,12 +12,12 @@
 // Network: loopback only, plus npx fetching Node from the npm registry (cached after the first run).
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Emulator, EmulatorOptions } from '../fakes/pinterest/server.js';
+import { type RunResult, children, cleanEnv, killGroup, runGrouped, runMain } from './lib/processes.js';
 
 const VERSIONS = ['22', '24'] as const;
 const ACCOUNT = '549755885175';
@@ -32,7 +32,6 @@ const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'dist/index.js');
 const emulatorModule = join(root, 'dist/fake-api.js');
 const workDir = mkdtempSync(join(tmpdir(), 'check-node-'));
-const children = new Set<ChildProcess>();
 
 interface Step {
   node: string;
@@ -60,52 +59,9 @@ async function step<T>(node: string, name: string, body: () => Promise<[T, strin
   return value;
 }
 
-/** This process's environment without the server's own settings (a developer's PINTEREST_* must not leak in). */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('PINTEREST_') && !key.startsWith('WHOP_')) env[key] = value;
-  }
-  return env;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-/** Runs a command in its own process group, bounded in time (the group goes on timeout: npx -> sh -> node). */
+/** Runs a command in its own process group from the project's folder, bounded in time. */
 function run(command: string, args: string[], timeoutMs: number, env: Record<string, string> = cleanEnv()): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child);
-    }, timeoutMs);
-    child.once('error', fail);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      done({ code, stdout, stderr, timedOut });
-    });
-  });
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    child.kill('SIGTERM');
-  }
+  return runGrouped(command, args, { cwd: root, env, timeoutMs });
 }
 
 /** The last lines of a command's stderr without npm's own warnings: what explains a failure. */
@@ -276,18 +232,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-const stop = () => {
-  for (const child of children) killGroup(child);
-  process.exit(130);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    for (const child of children) killGroup(child);
-    process.stderr.write(`check:node failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(2);
-  },
-);
+runMain('check:node', main);
