@@ -6,7 +6,7 @@ import { StdioClientTransport as LegacyStdioTransport } from '@modelcontextproto
 import { StreamableHTTPClientTransport as LegacyHttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -15,6 +15,7 @@ import { TOKEN, USD_ACCOUNT, stdioServer, textOf } from '../helpers/harness.js';
 import { type Served, serve, spawnServer } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
+import { EVENTUALLY } from '../helpers/waiting.js';
 
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
@@ -31,6 +32,14 @@ const polls = (emulator: Emulator) => emulator.requests.filter((r) => r.operatio
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
 const retryWarnings = (logs: LogMessage[]) =>
   logs.filter((l) => l.level === 'warning' && (l.data as { msg?: string } | undefined)?.msg === 'retrying request');
+/**
+ * Waits for a call's `retrying request` warning, then says how many arrived in all. A call's log notifications travel
+ * before its result (on its stream, or the one pipe), so a warning a call before this one sent has arrived by now too.
+ */
+async function warningsOnceOneArrived(logs: LogMessage[]): Promise<LogMessage[]> {
+  await vi.waitFor(() => expect(retryWarnings(logs).length).toBeGreaterThan(0), EVENTUALLY);
+  return retryWarnings(logs);
+}
 
 type Era = 'modern' | 'legacy';
 type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, string | number | boolean | string[]> };
@@ -340,15 +349,14 @@ describe('the protocol-era matrix', () => {
             emulator.inject({ operationId: 'ad_accounts/get', status: 500, body: { code: 1, message: 'boom' } });
             const quiet = await client.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
             expect(quiet.isError, textOf(quiet)).toBeFalsy();
-            await sleep(50);
             expect(retryWarnings(client.logs)).toHaveLength(0);
 
             emulator.inject({ operationId: 'ad_accounts/get', status: 500, body: { code: 1, message: 'boom' } });
             const loud = await client.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT }, { logLevel: 'warning' });
             expect(loud.isError, textOf(loud)).toBeFalsy();
-            await sleep(50);
-            expect(retryWarnings(client.logs)).toHaveLength(1);
-            expect(retryWarnings(client.logs)[0].data).toMatchObject({ op: 'ad_accounts/get', reason: 500 });
+            const warnings = await warningsOnceOneArrived(client.logs); // the quiet call's would be here by now
+            expect(warnings).toHaveLength(1);
+            expect(warnings[0].data).toMatchObject({ op: 'ad_accounts/get', reason: 500 });
           });
         } else if (!transport.session) {
           it.sequential('sends no log notifications without a session, where no logging level can hold', async () => {
@@ -358,7 +366,7 @@ describe('the protocol-era matrix', () => {
             const result = await client.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
             expect(result.isError, textOf(result)).toBeFalsy();
             expect(emulator.requests.filter((r) => r.operationId === 'ad_accounts/get').length).toBeGreaterThanOrEqual(2); // it did retry
-            await sleep(50);
+            // A warning would have come on this call's own response, before its result: none did.
             expect(retryWarnings(client.logs)).toHaveLength(0);
           });
         } else {
@@ -368,14 +376,12 @@ describe('the protocol-era matrix', () => {
             await client.setLoggingLevel('error');
             emulator.inject({ operationId: 'ad_accounts/get', status: 500, body: { code: 1, message: 'boom' } });
             await client.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
-            await sleep(50);
             expect(retryWarnings(client.logs)).toHaveLength(0);
             await client.setLoggingLevel('warning');
             emulator.inject({ operationId: 'ad_accounts/get', status: 500, body: { code: 1, message: 'boom' } });
             const result = await client.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
             expect(result.isError, textOf(result)).toBeFalsy();
-            await sleep(50);
-            expect(retryWarnings(client.logs)).toHaveLength(1);
+            expect(await warningsOnceOneArrived(client.logs)).toHaveLength(1); // the call below the level sent none
           });
         }
 
