@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a page or a server does on its own: 1 s (vitest's default) is short on a loaded machine.
+    expect: { poll: { timeout: 20_000, interval: 20 } },
   },
 });

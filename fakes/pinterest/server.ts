@@ -44,6 +44,11 @@ export interface RecordedRequest extends RecordedCall {
   operationId: string | null;
   /** Raw query string without '?'. */
   rawQuery: string;
+  /**
+   * Set once the connection closed before the answer went out, other than by a `drop` fault: the client gave up (a
+   * cancelled call, a timeout), or close() ended it. A test awaits it to know the server let go of a held request.
+   */
+  abandoned?: true;
 }
 
 /** An injected failure, matched against incoming requests in order. */
@@ -233,10 +238,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         : { op: undefined, params: { path: {}, query: {} }, body: parseBody(call.raw, call.headers['content-type'], undefined, []).value, problems: [] };
     const record: RecordedRequest = { operationId: checked.op?.id ?? null, ...recordOf(call, checked), rawQuery: call.rawQuery };
     requests.push(record);
+    let dropped = false;
+    res.once('close', () => {
+      if (!res.writableFinished && !dropped) record.abandoned = true;
+    });
 
     const fault = takeFault(record.operationId, call.method);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.drop === 'before') {
+      dropped = true;
       req.socket.destroy();
       return;
     }
@@ -250,6 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault?.rewrite) outgoing = { ...fault.rewrite({ status: outgoing.status, body: outgoing.body }), headers: outgoing.headers };
     if (fault?.hold) await fault.hold.catch(() => {});
     if (fault?.drop === 'after') {
+      dropped = true;
       req.socket.destroy();
       return;
     }

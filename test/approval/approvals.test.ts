@@ -14,6 +14,7 @@ import { PageApprover, csrfOf, recordingBrowser } from '../helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from '../helpers/harness.js';
 import { type Served, callText, connect, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
+import { EVENTUALLY } from '../helpers/waiting.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -211,7 +212,7 @@ describe('approval page link by URL elicitation', () => {
       const result = await h.call('ad_groups_update', budget('19'));
       const held = result.structuredContent as unknown as Held;
       expect(held.status).toBe('approval_required');
-      await vi.waitFor(() => expect(asked).toHaveLength(1));
+      await vi.waitFor(() => expect(asked).toHaveLength(1), EVENTUALLY);
       expect(asked[0].mode).toBe('url');
       const link = asked[0].url ?? '';
       expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/approvals/${held.approval_id}\\?key=lnk_`));
@@ -365,7 +366,7 @@ describe('approvals page over HTTP (approver tokens)', () => {
 
   it('posts a summary without secrets to the webhook', async () => {
     const held = await hold('22');
-    await vi.waitFor(() => expect(hooks.some((h) => h.includes(held.approval_id))).toBe(true));
+    await vi.waitFor(() => expect(hooks.some((h) => h.includes(held.approval_id))).toBe(true), EVENTUALLY);
     const hook = JSON.parse(hooks.find((h) => h.includes(held.approval_id)) ?? '{}');
     expect(hook).toMatchObject({ event: 'approval.created', approval_id: held.approval_id, tool: 'ad_groups_update', ad_account_id: USD_ACCOUNT, page: `/approvals/${held.approval_id}` });
     for (const secret of [ALICE, BOB, BOT, 'lnk_', 'csrf_']) expect(JSON.stringify(hook)).not.toContain(secret);

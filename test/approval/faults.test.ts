@@ -21,6 +21,7 @@ import { type Served, callText, connect, serve, spawnServer } from '../helpers/h
 import { freePort, startRedis } from '../helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
+import { EVENTUALLY } from '../helpers/waiting.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 
 const AD_GROUP = '2680059592701';
@@ -31,6 +32,8 @@ const APPROVERS = `alice=${ALICE}`;
 const KEY = 'pinterest-mcp::';
 /** Model-visible state is polled this long at most: generous, for a loaded machine. */
 const DEADLINE = { timeout: 20_000, interval: 50 };
+/** The lifetime (s) of the keys a purge test lets expire. */
+const SHORT_TTL_S = 2;
 
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
 
@@ -118,7 +121,9 @@ describe('an approval over HTTP while Redis fails at each step', () => {
     direct = await createStore(`redis://127.0.0.1:${redisPort}`);
     proxy = await startRedisProxy(redisPort);
     emulator = await startEmulator();
-    served = await serve(emulator, ['--store', proxy.url], { PINTEREST_MCP_APPROVER_TOKEN: APPROVERS, PINTEREST_MCP_STORE_TIMEOUT_MS: '300' });
+    // A store timeout that a Redis answering at all never reaches on a loaded machine; a paused Redis never answers, so
+    // it fires whatever the load.
+    served = await serve(emulator, ['--store', proxy.url], { PINTEREST_MCP_APPROVER_TOKEN: APPROVERS, PINTEREST_MCP_STORE_TIMEOUT_MS: '1000' });
   }, 30_000);
   afterAll(async () => {
     await served?.close();
@@ -374,7 +379,9 @@ describe('the server killed mid-send', () => {
   const children: ChildProcess[] = [];
   let dir: string;
   /** A client timeout short enough that a process's send bound (timeout + 5 s) passes soon. */
-  const SHORT_BOUND = { PINTEREST_MCP_TOTAL_TIMEOUT_MS: '1000' };
+  // A later process's shorter client timeout, so that its send bound (timeout + 5 s) passes soon, and still long enough
+  // for its read-back of the entity (its first API call, which loads the HTTP client) on a loaded machine.
+  const SHORT_BOUND = { PINTEREST_MCP_TOTAL_TIMEOUT_MS: '5000' };
 
   beforeAll(async () => {
     const redisPort = await freePort();
@@ -688,9 +695,10 @@ describe('expired keys are purged while running', () => {
       try {
         await store.clear();
         const shared = new SharedStore(store, spec, 5_000);
-        const short = new Confirmations(CONFIRMATION_TOKENS, shared, 1);
+        // Short, but not so short that Redis drops them (it expires keys itself) before the first listing on a loaded machine.
+        const short = new Confirmations(CONFIRMATION_TOKENS, shared, SHORT_TTL_S);
         const long = new Confirmations(CONFIRMATION_TOKENS, shared, 600);
-        const approvals = new Approvals({ store: shared, ttlSeconds: 1, deployments: {} });
+        const approvals = new Approvals({ store: shared, ttlSeconds: SHORT_TTL_S, deployments: {} });
         const expiring = await Promise.all([1, 2, 3].map((n) => short.issue('ad_groups_update', `hash-${n}`)));
         const kept = await long.issue('ad_groups_update', 'hash-kept');
         const approval = await approvals.create({
@@ -709,7 +717,7 @@ describe('expired keys are purged while running', () => {
 
         // Past every short expiry (the clock, polled), before any purge.
         const expiry = Math.max(...expiring.map((t) => Date.parse(t.expiresAt)), Date.parse(approval.expires_at));
-        await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(expiry + 10), { timeout: 5_000, interval: 20 });
+        await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(expiry + 10), EVENTUALLY);
         if (kind !== 'redis') {
           // Memory and SQLite keep an expired key until something reads it: only the purge removes it.
           const stale = await listing(kind, store);

@@ -1,12 +1,81 @@
 // Long work: the report workflow end to end with progress notifications and cancellation; warnings forwarded as MCP logs.
 import { CallToolResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../fakes/pinterest/server.js';
 import { USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
+
+/**
+ * The workflow's waits between polls (node:timers/promises' setTimeout), on a clock the test moves when it holds it:
+ * each wait is then a pending step that ends when the test lets it elapse, or when the call's signal cancels it.
+ * Unheld, every wait runs on real time.
+ */
+const clock = vi.hoisted(() => {
+  interface Wait {
+    ms: number;
+    /** Lets the wait end as if its time had passed. */
+    elapse(): void;
+    /** How the wait ended. */
+    ended: Promise<'elapsed' | 'cancelled'>;
+  }
+  const pending: Wait[] = [];
+  const waiting: ((wait: Wait) => void)[] = [];
+  let held = false;
+  return {
+    get held() {
+      return held;
+    },
+    hold() {
+      held = true;
+    },
+    release() {
+      held = false;
+      pending.splice(0).forEach((w) => w.elapse());
+    },
+    wait<T>(ms: number, value: T, signal: AbortSignal | undefined): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        let end!: (how: 'elapsed' | 'cancelled') => void;
+        const ended = new Promise<'elapsed' | 'cancelled'>((settle) => (end = settle));
+        const cancel = () => {
+          end('cancelled');
+          reject(signal!.reason);
+        };
+        const wait: Wait = {
+          ms,
+          ended,
+          elapse: () => {
+            signal?.removeEventListener('abort', cancel);
+            end('elapsed');
+            resolve(value);
+          },
+        };
+        if (signal?.aborted) cancel();
+        else signal?.addEventListener('abort', cancel, { once: true });
+        const taker = waiting.shift();
+        if (taker) taker(wait);
+        else pending.push(wait);
+      });
+    },
+    /** The next wait the code under test starts (already started, or the next one). */
+    next(): Promise<Wait> {
+      const wait = pending.shift();
+      return wait ? Promise.resolve(wait) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+});
+vi.mock('node:timers/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:timers/promises')>();
+  return {
+    ...real,
+    setTimeout: <T>(ms?: number, value?: T, options?: { signal?: AbortSignal }) =>
+      clock.held ? clock.wait(ms ?? 0, value as T, options?.signal) : real.setTimeout(ms, value, options),
+  };
+});
 
 const body = { level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1'], start_date: '2026-11-01', end_date: '2026-11-10', granularity: 'TOTAL', report_format: 'JSON' };
 
 describe('analytics_run_report', () => {
+  afterEach(() => clock.release());
+
   it('creates, polls with progress notifications, downloads and summarises', async () => {
     const emulator = await startEmulator({ reportPollsUntilReady: 2 });
     const h = await startInProcess({ emulator, args: ['--toolsets', 'analytics,accounts'] });
@@ -34,10 +103,11 @@ describe('analytics_run_report', () => {
     }
   });
 
-  it('stops polling when the client cancels', async () => {
+  it('stops polling when the client cancels: the wait for the next poll ends with the cancellation, not with time', async () => {
     const emulator = await startEmulator({ reportPollsUntilReady: 1_000 });
     const h = await startInProcess({ emulator, args: ['--toolsets', 'analytics,accounts'] });
     try {
+      clock.hold();
       const controller = new AbortController();
       const call = h.client.callTool({ name: 'analytics_run_report', arguments: { ad_account_id: USD_ACCOUNT, body } }, CallToolResultSchema, {
         signal: controller.signal,
@@ -45,10 +115,17 @@ describe('analytics_run_report', () => {
           if (p.progress >= 1) controller.abort();
         },
       });
+      const first = await clock.next();
+      expect(first.ms).toBe(500);
+      first.elapse(); // the first poll goes out, and its progress makes the client cancel
       await expect(call).rejects.toThrow();
-      const polls = h.sent({ operationId: 'analytics/get_report' }).length;
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(h.sent({ operationId: 'analytics/get_report' }).length).toBe(polls);
+      const second = await clock.next();
+      expect(second.ms).toBe(750);
+      // No time passes on this clock: the wait can only end because the cancellation reached the workflow.
+      expect(await second.ended).toBe('cancelled');
+      await h.client.ping(); // the server has handled everything the cancellation set off
+      expect(h.sent({ operationId: 'analytics/get_report' })).toHaveLength(1);
+      expect(emulator.requests.map((r) => r.operationId)).toEqual(['analytics/create_report', 'analytics/get_report']);
     } finally {
       await h.close();
       await emulator.close();
@@ -61,14 +138,17 @@ describe('MCP logging', () => {
     const h = await startInProcess({ env: { PINTEREST_MCP_RETRIES: '1' } });
     try {
       const messages: unknown[] = [];
+      let warned!: () => void;
+      const warning = new Promise<void>((resolve) => (warned = resolve));
       h.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
         messages.push(n.params);
+        if ((n.params.data as { msg?: string } | undefined)?.msg === 'retrying request') warned();
       });
       await h.client.setLoggingLevel('warning');
       h.emulator.inject({ operationId: 'campaigns/list', status: 500, body: { code: 1, message: 'boom' } });
       const result = await h.call('campaigns_list', { ad_account_id: USD_ACCOUNT });
       expect(result.isError, result.text).toBeFalsy();
-      await new Promise((r) => setTimeout(r, 50));
+      await warning;
       expect(messages).toContainEqual(expect.objectContaining({ level: 'warning', data: expect.objectContaining({ msg: 'retrying request' }) }));
     } finally {
       await h.close();

@@ -2,12 +2,14 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAbuse429 } from '../../src/http/errors.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { type FaultProxy, LOAD_BALANCER_502, LOGIN_PAGE, startFaultProxy } from '../../fakes/fault-proxy.js';
 import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator } from '../../fakes/whop/server.js';
 import { TOKEN, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
+import { EVENTUALLY } from '../helpers/waiting.js';
 
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const ACCOUNT_PATH = `/ad_accounts/${USD_ACCOUNT}`;
@@ -24,7 +26,8 @@ interface Raw {
   ms: number;
 }
 
-function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<Raw> {
+/** `giveUp`: when it settles, the client gives up (its request destroyed with code CLIENT_TIMEOUT). */
+function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; giveUp?: Promise<unknown> } = {}): Promise<Raw> {
   return new Promise((resolve) => {
     const started = Date.now();
     const out: Raw = { chunks: [], body: Buffer.alloc(0), ms: 0 };
@@ -46,7 +49,7 @@ function raw(url: string, init: { method?: string; headers?: Record<string, stri
       res.on('aborted', () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
     });
     req.on('error', (error) => finish(error));
-    if (init.timeoutMs) req.setTimeout(init.timeoutMs, () => req.destroy(Object.assign(new Error('client gave up'), { code: 'CLIENT_TIMEOUT' })));
+    void init.giveUp?.then(() => req.destroy(Object.assign(new Error('client gave up'), { code: 'CLIENT_TIMEOUT' })));
     req.end(init.body);
   });
 }
@@ -192,19 +195,30 @@ describe('fault proxy in front of the fake Pinterest API', () => {
   describe('hang', () => {
     it('never answers, until the client gives up; without forward the upstream never sees it', async () => {
       proxy.inject({ kind: 'hang' });
-      const answer = await raw(`${proxy.url}${ACCOUNT_PATH}`, { timeoutMs: 300 });
+      // The client gives up 300 ms after the proxy has its request (however long that took): no answer came meanwhile.
+      const arrived = vi.waitFor(() => expect(proxy.requests).toHaveLength(1), EVENTUALLY);
+      const answer = await raw(`${proxy.url}${ACCOUNT_PATH}`, { giveUp: arrived.then(() => sleep(300)) });
+      expect(answer.status).toBeUndefined();
       expect(answer.error?.code).toBe('CLIENT_TIMEOUT');
-      expect(answer.ms).toBeGreaterThanOrEqual(280);
       expect(emulator.requests).toHaveLength(0);
       await expect(fetch(`${proxy.url}${ACCOUNT_PATH}`, { headers: AUTH }).then((r) => r.status)).resolves.toBe(200);
-      expect(proxy.requests[0]).toMatchObject({ fault: 'hang', forwarded: false, done: true });
+      // The proxy learns of the client's going on its own turn of the event loop.
+      await vi.waitFor(() => expect(proxy.requests[0]).toMatchObject({ fault: 'hang', forwarded: false, bytesSent: 0, done: true }), EVENTUALLY);
     });
 
     it('with forward: the upstream applied it, and still no answer comes', async () => {
       proxy.inject({ method: 'POST', kind: 'hang', forward: true });
-      await expect(
-        fetch(`${proxy.url}/boards`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"name":"hung"}', signal: AbortSignal.timeout(300) }),
-      ).rejects.toThrow(/aborted|timeout/i);
+      const giveUp = new AbortController();
+      const posting = fetch(`${proxy.url}/boards`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: '{"name":"hung"}',
+        signal: giveUp.signal,
+      });
+      // The client gives up once the upstream has answered the proxy: the proxy had the answer, and kept it.
+      await vi.waitFor(() => expect(proxy.requests[0]?.upstreamStatus).toBe(201), EVENTUALLY);
+      giveUp.abort();
+      await expect(posting).rejects.toThrow(/aborted/i);
       expect(boardsNamed(emulator, 'hung')).toHaveLength(1);
       expect(proxy.requests[0]).toMatchObject({ forwarded: true, upstreamStatus: 201, bytesSent: 0 });
     });
@@ -213,15 +227,13 @@ describe('fault proxy in front of the fake Pinterest API', () => {
       const own = await startFaultProxy({ upstream: emulator.url });
       own.inject({ kind: 'hang', times: 2 });
       const hanging = [raw(`${own.url}${ACCOUNT_PATH}`), raw(`${own.url}/boards`)];
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const started = Date.now();
+      await vi.waitFor(() => expect(own.requests).toHaveLength(2), EVENTUALLY);
       await own.close();
+      // Left open, these would never end (the test would time out).
       const ended = await Promise.all(hanging);
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(ended.map((r) => r.error?.code)).toEqual(['ECONNRESET', 'ECONNRESET']);
       // The server side learns of the closed sockets on its own turn of the event loop.
-      for (let i = 0; i < 50 && !own.requests.every((r) => r.done); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(own.requests.map((r) => r.done)).toEqual([true, true]);
+      await vi.waitFor(() => expect(own.requests.map((r) => r.done)).toEqual([true, true]), EVENTUALLY);
     });
   });
 
@@ -354,11 +366,11 @@ describe('fault proxy in front of the fake Pinterest API', () => {
         req.on('error', () => {});
         req.end();
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
       const record = proxy.requests.at(-1)!;
-      expect(record.done).toBe(true);
+      // The proxy learns of the client's going on its own turn; from then on it writes nothing more.
+      await vi.waitFor(() => expect(record.done).toBe(true), EVENTUALLY);
       const sent = record.bytesSent;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await nextTurn();
       expect(record.bytesSent).toBe(sent);
       expect(sent).toBeLessThan(20 * 1024 * 1024);
     });

@@ -1,9 +1,10 @@
 // Tests of the fake Pinterest API alone, driven over HTTP with fetch.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SEED, startEmulator, type Emulator } from '../../fakes/pinterest/server.js';
 import { RequestValidator, ResponseValidator } from '../../fakes/intake/validate.js';
 import { pinterestCatalog } from '../../src/apis/pinterest/catalog.generated.js';
 import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { EVENTUALLY, gate } from '../helpers/waiting.js';
 
 const TOKEN = 'test-token';
 const OAUTH = { appId: 'app-123', appSecret: 'secret-xyz', refreshToken: 'refresh-abc' };
@@ -394,6 +395,23 @@ describe('fault injection', () => {
     const started = Date.now();
     expect((await get('/user_account')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+  });
+
+  it('holds an answer until the test releases it, and marks a request whose client gave up first as abandoned', async () => {
+    const held = gate();
+    emulator.inject({ operationId: 'user_account/get', hold: held.promise });
+    const giveUp = new AbortController();
+    const asking = fetch(`${emulator.url}/user_account`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: giveUp.signal });
+    await vi.waitFor(() => expect(emulator.requests).toHaveLength(1), EVENTUALLY);
+    giveUp.abort();
+    await expect(asking).rejects.toThrow(/abort/i);
+    await vi.waitFor(() => expect(lastRequest()).toMatchObject({ operationId: 'user_account/get', abandoned: true }), EVENTUALLY);
+    held.open();
+    // Answered requests, and those a fault dropped, are not abandoned.
+    expect((await get('/user_account')).status).toBe(200);
+    emulator.inject({ operationId: 'user_account/get', drop: 'before' });
+    await expect(get('/user_account')).rejects.toThrow();
+    expect(emulator.requests.slice(1).map((r) => r.abandoned)).toEqual([undefined, undefined]);
   });
 
   it("drop 'before' leaves the state untouched", async () => {

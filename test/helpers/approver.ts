@@ -2,6 +2,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EVENTUALLY } from './waiting.js';
 
 export interface PageAnswer {
   status: number;
@@ -21,14 +22,15 @@ export function recordingBrowser(): { command: string; links(): string[]; next(c
   return {
     command: `${script} %s`,
     links,
-    /** Waits for the `count`-th link (1-based; default: one more than now). */
+    /** Waits for the `count`-th link (1-based; default: one more than now), as long as a loaded machine may need. */
     async next(count = links().length + 1) {
-      for (let i = 0; i < 200; i++) {
+      // Counted in polls, not read from Date: tests that freeze Date wait here too.
+      for (let polls = EVENTUALLY.timeout / EVENTUALLY.interval; polls > 0; polls--) {
         const all = links();
         if (all.length >= count) return all[count - 1];
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, EVENTUALLY.interval));
       }
-      throw new Error('no approval link was opened');
+      throw new Error(`no approval link was opened within ${EVENTUALLY.timeout} ms`);
     },
   };
 }

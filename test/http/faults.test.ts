@@ -2,21 +2,31 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FaultProxy, type FaultRule, LOAD_BALANCER_502, startFaultProxy } from '../../fakes/fault-proxy.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from '../helpers/harness.js';
+import { ATTEMPT_CUT_MS, EVENTUALLY } from '../helpers/waiting.js';
 
 const AD_GROUP = '2680059592701';
 const READ_PATH = `/ad_accounts/${USD_ACCOUNT}`;
 const WRITE_PATH = `/ad_accounts/${USD_ACCOUNT}/ad_groups`;
-/** Limits the suite runs with: short, so that every fault ends in well under a second or two. */
-const ENV = {
-  PINTEREST_MCP_RETRIES: '2',
-  PINTEREST_MCP_TIMEOUT_MS: '300',
-  PINTEREST_MCP_TOTAL_TIMEOUT_MS: '3000',
-  PINTEREST_MCP_MAX_RESPONSE_BYTES: '1000000',
+const ENV = { PINTEREST_MCP_RETRIES: '2', PINTEREST_MCP_MAX_RESPONSE_BYTES: '1000000' };
+/** The Retry-After (s) of the row whose deadline ends during a wait, and that deadline (ms): the second wait would end at 6 s. */
+const RETRY_AFTER_S = 3;
+const DEADLINE_IN_WAIT_MS = 5_000;
+/**
+ * The client's time limits, by what a row needs. `default`: 30 s an attempt, 90 s a call, so that no answer that comes
+ * is ever cut, however loaded the machine. `cut`: attempts that get no answer (a proxy that never answers or drips
+ * forever) are cut by the per-attempt timeout. `deadline`: the call's deadline ends during a Retry-After wait: after the
+ * second 429 (at RETRY_AFTER_S), before the second wait is over (twice that), whatever the load.
+ */
+const LIMITS = {
+  default: {},
+  cut: { PINTEREST_MCP_TIMEOUT_MS: String(ATTEMPT_CUT_MS), PINTEREST_MCP_TOTAL_TIMEOUT_MS: '60000' },
+  deadline: { PINTEREST_MCP_TOTAL_TIMEOUT_MS: String(DEADLINE_IN_WAIT_MS) },
 };
+type Limits = keyof typeof LIMITS;
 
 /** What one call under a fault must give: how many requests the proxy got, how many reached the API, the answer. */
 interface Expected {
@@ -34,6 +44,8 @@ interface Row {
   name: string;
   /** The fault, without its match (the row applies it to the read's GET or the write's PATCH). */
   fault: Omit<FaultRule, 'method' | 'path'>;
+  /** The client's time limits the row runs under (default: `default`). */
+  limits?: Limits;
   read: Expected;
   write: Expected;
 }
@@ -68,7 +80,8 @@ const ROWS: Row[] = [
   },
   {
     name: '429 on every attempt until the deadline ends during a Retry-After wait',
-    fault: { kind: 'status', status: 429, retryAfter: 2, times: 5 },
+    fault: { kind: 'status', status: 429, retryAfter: RETRY_AFTER_S, times: 5 },
+    limits: 'deadline',
     read: { sent: 2, reached: 0, answer: /Rate limited: .*429 to each of the 2 attempts.*ran out of time.*Nothing was read/ },
     write: { sent: 2, reached: 0, answer: /Rate limited: .*429 to each of the 2 attempts.*Nothing was changed/, outcome: { error: 'not_applied', audit: 'not applied' } },
   },
@@ -99,12 +112,15 @@ const ROWS: Row[] = [
   {
     name: 'no answer past the per-attempt timeout',
     fault: { kind: 'hang', forward: true, times: 3 },
+    limits: 'cut',
     read: { sent: 3, reached: 3, answer: /did not answer in time/ },
     write: { sent: 1, reached: 1, answer: /^Outcome unknown: .*did not answer .* in time.*may have been applied/, outcome: { error: 'unknown', audit: 'outcome unknown' } },
   },
   {
+    // A byte a second: no answer finishes within the per-attempt timeout, however fast or slow the machine.
     name: 'an answer dripping slower than the timeout',
-    fault: { kind: 'drip', bytes: 8, everyMs: 100 },
+    fault: { kind: 'drip', bytes: 1, everyMs: 1_000 },
+    limits: 'cut',
     read: { sent: 2, reached: 2, answer: 'ok' },
     write: { sent: 1, reached: 1, answer: /^Outcome unknown: .*may have been applied/, outcome: { error: 'unknown', audit: 'outcome unknown' } },
   },
@@ -149,16 +165,20 @@ const ROWS: Row[] = [
 describe('fault suite: the client behind a fault proxy', () => {
   let emulator: Emulator;
   let proxy: FaultProxy;
-  let h: Harness;
-  let auditPath: string;
+  /** A server per set of limits, each with its audit log. */
+  const servers = new Map<Limits, { h: Harness; auditPath: string }>();
   beforeAll(async () => {
     emulator = await startEmulator();
     proxy = await startFaultProxy({ upstream: emulator.url });
-    auditPath = join(mkdtempSync(join(tmpdir(), 'faults-')), 'audit.jsonl');
-    h = await startInProcess({ emulator, args: ['--audit-log', auditPath], env: { ...ENV, PINTEREST_API_BASE_URL: proxy.url } });
+    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
+    for (const [limits, env] of Object.entries(LIMITS) as [Limits, Record<string, string>][]) {
+      const auditPath = join(dir, `audit-${limits}.jsonl`);
+      const h = await startInProcess({ emulator, args: ['--audit-log', auditPath], env: { ...ENV, ...env, PINTEREST_API_BASE_URL: proxy.url } });
+      servers.set(limits, { h, auditPath });
+    }
   });
   afterAll(async () => {
-    await h?.close();
+    for (const { h } of servers.values()) await h.close();
     await proxy?.close();
     await emulator?.close();
   });
@@ -174,8 +194,12 @@ describe('fault suite: the client behind a fault proxy', () => {
     reached: emulator.requests.filter((r) => r.method === method && r.path === path).length,
   });
 
-  function check(result: Awaited<ReturnType<Harness['call']>>, expected: Expected, got: { sent: number; reached: number }) {
-    expect(got, result.text).toEqual({ sent: expected.sent, reached: expected.reached });
+  /**
+   * The answer, and what the proxy and the API received: awaited, since a request the proxy forwards reaches the API
+   * on the proxy's own time (an attempt the client gave up on may still be on its way).
+   */
+  async function check(result: Awaited<ReturnType<Harness['call']>>, expected: Expected, method: string, path: string) {
+    await vi.waitFor(() => expect(counts(method, path), result.text).toEqual({ sent: expected.sent, reached: expected.reached }), EVENTUALLY);
     if (expected.answer === 'ok') {
       expect(result.isError, result.text).toBeFalsy();
     } else {
@@ -186,16 +210,18 @@ describe('fault suite: the client behind a fault proxy', () => {
 
   for (const row of ROWS) {
     it(`${row.name}: a read`, async () => {
+      const { h } = servers.get(row.limits ?? 'default')!;
       proxy.inject({ ...row.fault, method: 'GET', path: READ_PATH } as FaultRule);
       const result = await h.call('ad_accounts_get', { ad_account_id: USD_ACCOUNT });
-      check(result, row.read, counts('GET', READ_PATH));
+      await check(result, row.read, 'GET', READ_PATH);
     });
 
     it(`${row.name}: a write`, async () => {
+      const { h, auditPath } = servers.get(row.limits ?? 'default')!;
       proxy.inject({ ...row.fault, method: 'PATCH', path: WRITE_PATH } as FaultRule);
       const name = `renamed under ${row.name}`;
       const result = await h.call('ad_groups_update', { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, name }] });
-      check(result, row.write, counts('PATCH', WRITE_PATH));
+      await check(result, row.write, 'PATCH', WRITE_PATH);
       const audit = readFileSync(auditPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
       if (row.write.outcome) {
         expect(result.structuredContent).toMatchObject({ outcome: row.write.outcome.error });

@@ -9,6 +9,7 @@ import { whopCatalog } from '../../src/apis/whop/catalog.generated.js';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, startWhopEmulator } from '../../fakes/whop/server.js';
 import { classify } from '../../src/apis/classification.js';
 import { type Harness, MODEL_APPROVAL, startInProcess } from '../helpers/harness.js';
+import { EVENTUALLY } from '../helpers/waiting.js';
 
 type App = Harness & { app: import('../../src/server/app.js').App };
 
@@ -413,7 +414,7 @@ describe('a currency Whop reports no campaign in yet is assumed, and every amoun
       const first = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);
       expect((first.structuredContent as { status: string }).status, first.text).toBe('approval_required');
       expect(first.text).toContain(`20.00 USD ${ASSUMED}`);
-      await vi.waitFor(() => expect(hooks).toHaveLength(1));
+      await vi.waitFor(() => expect(hooks).toHaveLength(1), EVENTUALLY);
       const hook = JSON.parse(hooks[0]) as { currency: string; currency_assumed: string; summary: string; changes: string[]; in_words: string[] };
       expect(hook).toMatchObject({ currency: 'USD', currency_assumed: 'Whop reports no currency yet; WHOP_CURRENCY sets it' });
       expect(hook.summary).toContain('(USD, assumed: Whop reports no currency yet; WHOP_CURRENCY sets it)');

@@ -3,14 +3,15 @@ import type { ChildProcess } from 'node:child_process';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { connect as connectSocket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { USD_ACCOUNT } from '../helpers/harness.js';
 import { INIT, MCP_HEADERS, type RawAnswer, type Served, callText, connect, raw, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
+import { EVENTUALLY, gate } from '../helpers/waiting.js';
 
 /** Longest a test waits for the server to act on its own; the server's timeouts in these tests are well below it. */
-const DEADLINE_MS = 10_000;
+const DEADLINE_MS = EVENTUALLY.timeout;
 
 /**
  * A client that never finishes its request: sends `start`, then `drip` every 50 ms, and keeps its side open. After
@@ -63,14 +64,18 @@ function sessionClient(served: () => Served, emulator: () => Emulator) {
       expect([200, 404], answer.body).toContain(answer.status);
       return answer.status === 200;
     },
-    /** Starts a tool call the fake API answers after `delayMs`; resolves once the API has received it, with its answer to come. */
-    async slowCall(id: string, delayMs: number): Promise<{ answer: Promise<RawAnswer> }> {
+    /**
+     * Starts a tool call whose answer the fake API holds until `release()`; resolves once the API has received it: the
+     * session has a request in flight for as long as the test needs, however slow the machine.
+     */
+    async heldCall(id: string): Promise<{ answer: Promise<RawAnswer>; release(): void }> {
       const before = emulator().requests.length;
-      emulator().inject({ operationId: 'ad_accounts/get', delayMs });
+      const held = gate();
+      emulator().inject({ operationId: 'ad_accounts/get', hold: held.promise });
       const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } } };
       const answer = post(call, id);
-      while (emulator().requests.length === before) await sleep(10);
-      return { answer };
+      await vi.waitFor(() => expect(emulator().requests.length).toBeGreaterThan(before), EVENTUALLY);
+      return { answer, release: held.open };
     },
     /** Ends every session these tests opened (DELETE), so that each test starts with an empty table. */
     async closeAll(): Promise<void> {
@@ -172,11 +177,13 @@ describe('slow clients', () => {
   let emulator: Emulator;
   let served: Served;
   const table = sessionClient(() => served, () => emulator);
+  // Short enough to keep the tests quick, long enough that no client sending its whole request at once (every other
+  // test's) comes near them on a loaded machine: the slow clients below never finish, so they are cut whatever the load.
   beforeAll(async () => {
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], {
-      PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS: '300',
-      PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS: '600',
+      PINTEREST_MCP_HTTP_HEADERS_TIMEOUT_MS: '1000',
+      PINTEREST_MCP_HTTP_REQUEST_TIMEOUT_MS: '2000',
     });
   });
   afterAll(async () => {
@@ -194,10 +201,21 @@ describe('slow clients', () => {
     expect(await dripUntilClosed(served.http.port, '', '')).toMatch(/^HTTP\/1\.1 408 /);
   });
 
-  it('answers 408 and closes the connection of a client dripping its body past the request timeout', async () => {
+  /** A client that drips its body until the server cuts it: resolves with what the server wrote, once it closed the connection. */
+  const dripBody = () => {
     const headers = Object.entries({ ...MCP_HEADERS, host: `127.0.0.1:${served.http.port}`, 'content-length': '100000' });
     const start = `POST /mcp HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n{`;
-    expect(await dripUntilClosed(served.http.port, start, ' ')).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    return dripUntilClosed(served.http.port, start, ' ');
+  };
+
+  /**
+   * Resolves once the server has enforced the request timeout on a client that began now: a request that began
+   * earlier has then been open for longer than the request timeout, and through the check that cut the later one.
+   */
+  const pastTheRequestTimeout = async () => expect(await dripBody()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+
+  it('answers 408 and closes the connection of a client dripping its body past the request timeout', async () => {
+    await pastTheRequestTimeout();
   });
 
   it('closes the connection of a client that keeps dripping a refused body, once the request timeout has passed', async () => {
@@ -218,12 +236,20 @@ describe('slow clients', () => {
 
   it('lets an answer take longer than the request timeout: a slow call streams its result over SSE', async () => {
     const client = await connect(served.url);
+    const answer = gate();
     try {
-      emulator.inject({ operationId: 'ad_accounts/get', delayMs: 1_500 });
-      const result = await callText(client, 'ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+      const before = emulator.requests.length;
+      emulator.inject({ operationId: 'ad_accounts/get', hold: answer.promise });
+      const calling = callText(client, 'ad_accounts_get', { ad_account_id: USD_ACCOUNT });
+      await vi.waitFor(() => expect(emulator.requests.length).toBeGreaterThan(before), EVENTUALLY);
+      // The fake API holds the answer until a request that began after the call has been cut by the request timeout.
+      await pastTheRequestTimeout();
+      answer.open();
+      const result = await calling;
       expect(result.isError, result.text).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ id: USD_ACCOUNT });
     } finally {
+      answer.open();
       await client.close();
     }
   });
@@ -235,7 +261,8 @@ describe('slow clients', () => {
     expect(stream.statusCode).toBe(200);
     let closed = false;
     stream.on('close', () => (closed = true));
-    await sleep(1_500); // past the request timeout (600 ms) and its next check
+    await pastTheRequestTimeout(); // the check that cut a later request saw this one too
+    expect(await table.alive(id)).toBe(true); // and the server has answered since
     expect(closed).toBe(false);
     stream.destroy();
   });
@@ -257,11 +284,12 @@ describe('session table bounds (--stateful, 3 per address, 5 in all)', () => {
 
   it('a 4th session from one address closes its longest-idle session, not an older one with a call in flight', async () => {
     const [busy, idlest, recent] = [await table.open(), await table.open(), await table.open()];
-    const { answer: call } = await table.slowCall(busy, 1_000);
+    const { answer: call, release } = await table.heldCall(busy);
     expect(await table.alive(idlest)).toBe(true); // now idle since after the call began: only `busy` is older
     expect(await table.alive(recent)).toBe(true);
     const newest = await table.open();
     expect(await table.alive(idlest)).toBe(false);
+    release();
     const answer = await call;
     expect(answer.status).toBe(200);
     expect(answer.body).toContain(USD_ACCOUNT);
@@ -286,17 +314,24 @@ describe('session table bounds (--stateful, 3 per address, 5 in all)', () => {
 
   it('refuses a new session with 503 when every session it could replace has a call in flight', async () => {
     const own = [await table.open('127.0.0.3'), await table.open('127.0.0.3'), await table.open('127.0.0.3')];
-    const calls = [];
-    for (const id of own) calls.push((await table.slowCall(id, 1_000)).answer);
+    const calls: Promise<RawAnswer>[] = [];
+    const releases: (() => void)[] = [];
+    const hold = async (id: string) => {
+      const { answer, release } = await table.heldCall(id);
+      calls.push(answer);
+      releases.push(release);
+    };
+    for (const id of own) await hold(id);
     const refused = await table.post(INIT, undefined, '127.0.0.3');
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBeDefined();
     expect(JSON.parse(refused.body).error.message).toMatch(/^Too many sessions from this address \(3\), each with a request in flight/);
     const others = [await table.open('127.0.0.4'), await table.open('127.0.0.4')]; // 5 in all now, every one busy but these
-    for (const id of others) calls.push((await table.slowCall(id, 1_000)).answer);
+    for (const id of others) await hold(id);
     const full = await table.post(INIT, undefined, '127.0.0.5');
     expect(full.status).toBe(503);
     expect(JSON.parse(full.body).error.message).toMatch(/^Too many sessions \(5\), each with a request in flight/);
+    for (const release of releases) release();
     expect((await Promise.all(calls)).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     await table.open('127.0.0.3'); // the calls are over: an idle session makes room again
   });
@@ -306,27 +341,39 @@ describe('idle sessions (--stateful, idle timeout 1 s)', () => {
   let emulator: Emulator;
   let served: Served;
   const table = sessionClient(() => served, () => emulator);
+  // The sweeps (an interval) and the idle clock (performance.now()) on a clock the test moves: a session is idle for
+  // exactly as long as the test says, however slow the machine. Everything else runs on real time.
   beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
     emulator = await startEmulator();
     served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_SESSION_IDLE_SECONDS: '1' });
   });
   afterAll(async () => {
     await table.closeAll();
     await served?.close();
+    vi.useRealTimers();
     await emulator?.close();
   });
 
-  it('closes a session left idle past the timeout', async () => {
+  it('closes a session left idle past the timeout, and not before', async () => {
     const id = await table.open();
-    await sleep(3_000); // the timeout, a sweep a second later at most, and a margin
+    const other = await table.open();
+    vi.advanceTimersByTime(1_000); // a sweep at exactly the idle timeout: not past it
+    expect(await table.alive(other)).toBe(true);
+    vi.advanceTimersByTime(1_000); // the next sweep: `id` has been idle for 2 s, `other` for 1 s since its ping
     expect(await table.alive(id)).toBe(false);
+    expect(await table.alive(other)).toBe(true);
   });
 
   it('keeps a session whose call outlasts the idle timeout, and counts idleness from the end of the call', async () => {
     const id = await table.open();
-    const answer = await (await table.slowCall(id, 2_500)).answer;
+    const { answer: call, release } = await table.heldCall(id);
+    vi.advanceTimersByTime(3_000); // three sweeps while the call is in flight
+    release();
+    const answer = await call;
     expect(answer.status).toBe(200);
     expect(answer.body).toContain(USD_ACCOUNT);
+    vi.advanceTimersByTime(1_000); // a sweep one idle timeout after the call ended (3 s after it began)
     expect(await table.alive(id)).toBe(true);
   });
 });

@@ -6,13 +6,14 @@ import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { assertSafeBinding, isLoopbackHost } from '../../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from '../helpers/harness.js';
 import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve, spawnServer } from '../helpers/http.js';
 import { NODE_SQLITE } from '../helpers/sqlite.js';
+import { EVENTUALLY, gate } from '../helpers/waiting.js';
 
 const HTTP_TOKEN = 'http-bearer-3c9d7e21';
 
@@ -254,16 +255,20 @@ describe('the built server process', () => {
       PINTEREST_ACCESS_TOKEN: TOKEN,
       PINTEREST_MCP_RETRIES: '0',
     });
+    // The call in flight is held by the fake API until the test has seen the server drain.
+    const answer = gate();
     try {
       const client = await connect(url);
-      emulator.inject({ operationId: 'ad_accounts/get', delayMs: 800 });
+      emulator.inject({ operationId: 'ad_accounts/get', hold: answer.promise });
       const inFlight = callText(client, 'ad_accounts_get', { ad_account_id: USD_ACCOUNT });
-      while (!emulator.requests.some((r) => r.operationId === 'ad_accounts/get')) await new Promise((r) => setTimeout(r, 10));
+      await vi.waitFor(() => expect(emulator.requests.some((r) => r.operationId === 'ad_accounts/get')).toBe(true), EVENTUALLY);
       const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
       child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 150));
+      // Logged once the listener is closed, with the call still in flight.
+      await vi.waitFor(() => expect(stderr()).toMatch(/"inFlight":1,.*"msg":"waiting for calls in flight"/), EVENTUALLY);
       // Draining: no new call is served (the listener is closed), but the call in flight completes.
       await expect(connect(url)).rejects.toThrow();
+      answer.open();
       const result = await inFlight;
       expect(result.isError, result.text).toBeFalsy();
       const [code] = await exited;
@@ -272,6 +277,7 @@ describe('the built server process', () => {
       await client.close().catch(() => {});
       await expect(fetch(url.replace('/mcp', '/healthz'))).rejects.toThrow();
     } finally {
+      answer.open();
       child.kill('SIGKILL');
       await emulator.close();
     }
