@@ -2,8 +2,6 @@
 import { Client as ModernClient } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -15,6 +13,7 @@ import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from '
 import { type Served, callText, connect, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
+import { type WebhookReceiver, webhookReceiver } from '../helpers/webhook.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -295,21 +294,13 @@ describe('approval modes', () => {
 describe('approvals page over HTTP (approver tokens)', () => {
   let emulator: Emulator;
   let served: Served;
-  let webhook: Server;
+  let webhook: WebhookReceiver;
   let hooks: string[];
   beforeAll(async () => {
-    hooks = [];
-    webhook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        hooks.push(body);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    webhook = await webhookReceiver();
+    hooks = webhook.bodies;
     emulator = await startEmulator();
-    served = await serve(emulator, ['--approval-webhook', `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`], {
+    served = await serve(emulator, ['--approval-webhook', webhook.url], {
       PINTEREST_MCP_HTTP_TOKEN: BOT,
       PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE},bob=${BOB}`,
     });
@@ -317,7 +308,7 @@ describe('approvals page over HTTP (approver tokens)', () => {
   afterAll(async () => {
     await served?.close();
     await emulator?.close();
-    webhook?.close();
+    await webhook?.close();
   });
   beforeEach(() => emulator.reset());
 

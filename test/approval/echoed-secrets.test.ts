@@ -1,6 +1,4 @@
 // A secret an upstream echoed into an entity's name never rests in an approval record, nor reaches the page, the webhook or the model (clients of both eras, stateless and --stateful).
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { REDACTED } from '../../src/core/redact.js';
@@ -8,6 +6,7 @@ import { PageApprover } from '../helpers/approver.js';
 import { USD_ACCOUNT } from '../helpers/harness.js';
 import { HTTP_CELLS, connectEra } from '../helpers/era-clients.js';
 import { type Served, serve } from '../helpers/http.js';
+import { type WebhookReceiver, webhookReceiver } from '../helpers/webhook.js';
 
 const AD_GROUP = '2680059592701';
 const ACCESS_TOKEN = 'pina_echoed-access-token-0123456789abcdef';
@@ -16,32 +15,10 @@ const ECHOED_NAME = `Spring ${ACCESS_TOKEN} sale`;
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
 
-/** A webhook receiver on 127.0.0.1: each POST's body, and a wait for the next one. */
-async function webhookReceiver() {
-  const bodies: string[] = [];
-  const waiting: ((body: string) => void)[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(204).end();
-      waiting.splice(0).forEach((resolve) => resolve(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    bodies,
-    next: () => new Promise<string>((resolve) => waiting.push(resolve)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe.each(HTTP_CELLS)('an entity name that carries the access token (an upstream echo), $label', (cell) => {
   let emulator: Emulator;
   let served: Served;
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let hook: WebhookReceiver;
   beforeAll(async () => {
     hook = await webhookReceiver();
     emulator = await startEmulator({ acceptedTokens: [ACCESS_TOKEN] });

@@ -1,7 +1,5 @@
 // Whop's whole ads API through a real MCP client and a fake Whop API on loopback: every tool, the guard, money, the client.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +8,7 @@ import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, 
 import { classify } from '../../src/apis/classification.js';
 import { type Harness, MODEL_APPROVAL, startInProcess } from '../helpers/harness.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
+import { webhookReceiver } from '../helpers/webhook.js';
 
 type App = Harness & { app: import('../../src/server/app.js').App };
 
@@ -398,17 +397,8 @@ describe('a currency Whop reports no campaign in yet is assumed, and every amoun
   });
 
   it("in the approval webhook's summary", async () => {
-    const hooks: string[] = [];
-    const webhook: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        hooks.push(body);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+    const webhook = await webhookReceiver();
+    const { url, bodies: hooks } = webhook;
     const h = await startInProcess({ args: ['--toolsets', 'whop', '--approval-channels', 'page', '--approval-webhook', url], env: { ...whopEnv(whop), BROWSER: 'false' } });
     try {
       const first = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);
@@ -423,7 +413,7 @@ describe('a currency Whop reports no campaign in yet is assumed, and every amoun
       expect(writes(whop)).toEqual([]);
     } finally {
       await h.close();
-      webhook.close();
+      await webhook.close();
     }
   });
 });
