@@ -1,14 +1,15 @@
 // Build step: bundles the server (dist/index.js and the chunks it loads) and the demo's fake API (dist/fake-api.js),
 // so start-up reads a few files instead of hundreds and the package ships nothing else of the source.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
 
 /**
  * A generated catalog (`export const name: Catalog = {…};`, see scripts/catalog-generator.ts) becomes
- * `JSON.parse('…')`: V8 scans a string far faster than it compiles an object literal of half a megabyte
- * (bench:startup measured it; the README's Performance section has the figures). Fails the build if a catalog's shape changes.
+ * `JSON.parse('…')`, its component schemas behind a getter: V8 scans a string far faster than it compiles an object
+ * literal of half a megabyte (bench:startup measured it; the README's Performance section has the figures). Fails the
+ * build if a catalog's shape changes.
  */
 const catalogsAsJson = {
   name: 'catalogs-as-json',
@@ -16,11 +17,60 @@ const catalogsAsJson = {
     builder.onLoad({ filter: /catalog\.generated\.ts$/ }, (args) => {
       const match = /^export const (\w+): Catalog = (\{[\s\S]*\});\s*$/m.exec(readFileSync(args.path, 'utf8'));
       if (!match) throw new Error(`${args.path}: not the generated catalog shape (export const name: Catalog = {...};)`);
-      const json = JSON.stringify(JSON.parse(match[2]));
-      return { contents: `export const ${match[1]} = JSON.parse(${JSON.stringify(json)});`, loader: 'js' };
+      const { source, operations, schemas, ...rest } = JSON.parse(match[2]);
+      if (Object.keys(rest).length) throw new Error(`${args.path}: unexpected catalog keys ${Object.keys(rest).join(', ')}`);
+      const literal = (value) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+      // The component schemas are parsed when a tool's input is first built (SchemaBuilder), not at start-up.
+      return {
+        contents: `let schemas; export const ${match[1]} = { source: ${JSON.stringify(source)}, operations: ${literal(operations)}, get schemas() { return (schemas ??= ${literal(schemas)}); } };`,
+        loader: 'js',
+      };
     });
   },
 };
+
+/**
+ * zod's namespace re-exports every locale (`z.locales`, some 40 modules and 300 KB), which a bundler cannot drop
+ * because the namespace is used as a whole; nothing here uses a locale but English, zod's default, so the locale index
+ * becomes English alone. Start-up compiled 300 KB less (bench:startup; the README's Performance section).
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: args.resolveDir } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: args.pluginData,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * pino's transports run in a worker (thread-stream, which loads worker_threads at start); this server writes its log
+ * to stderr synchronously and never starts a transport, so the module becomes one that says so if ever used.
+ */
+const pinoWithoutTransports = {
+  name: 'pino-without-transports',
+  setup(builder) {
+    builder.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'pino-without-transports' }));
+    builder.onLoad({ filter: /.*/, namespace: 'pino-without-transports' }, () => ({
+      contents: "module.exports = class ThreadStream { constructor() { throw new Error('pino transports are not part of this build: the log goes to stderr'); } };",
+      loader: 'js',
+    }));
+  },
+};
+
+/** V8 scans and compiles a one-byte (ASCII) source faster than a two-byte one; a stray character in a regular expression would make the whole chunk two-byte. */
+function assertAscii(dir) {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const text = readFileSync(`${dir}/${name}`, 'latin1');
+    const at = text.search(/[^\x00-\x7f]/);
+    if (at >= 0) throw new Error(`${dir}/${name} has a non-ASCII character at ${at} (…${text.slice(Math.max(0, at - 40), at + 10)}…): write it as a \\u escape in the source`);
+  }
+}
 
 const shared = {
   bundle: true,
@@ -29,11 +79,13 @@ const shared = {
   target: 'node20',
   logLevel: 'warning',
   // Whitespace and syntax only: V8 compiled the identifier-mangled bundle slower at start-up than the readable one
-  // (bench:startup), and keeping names keeps stack traces and pino's err.type readable.
+  // (bench:startup). Names stay as written (no keepNames: its 2,400 __name() calls ran at every start; only the few
+  // identifiers esbuild renames to avoid a clash get a numeric suffix).
   minifyWhitespace: process.env.BUNDLE_MINIFY !== '0',
   minifySyntax: process.env.BUNDLE_MINIFY !== '0',
-  keepNames: true,
-  plugins: [catalogsAsJson],
+  // Licence notices go to a .LEGAL.txt beside each bundle file (shipped with it), which keeps the code itself ASCII.
+  legalComments: 'external',
+  plugins: [catalogsAsJson, zodEnglishOnly, pinoWithoutTransports],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 };
@@ -54,3 +106,5 @@ await build({
 });
 // The fake Pinterest API (fakes/, outside the product): what `--demo` serves, and what benchmarks start.
 await build({ ...shared, entryPoints: ['fakes/pinterest/server.ts'], outfile: 'dist/fake-api.js' });
+// (An unminified build keeps our comments, whose dashes and quotes are not ASCII: only the shipped build is checked.)
+if (process.env.BUNDLE_MINIFY !== '0') assertAscii('dist');

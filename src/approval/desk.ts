@@ -1,6 +1,6 @@
 // Where a person meets each new approval: stdio's loopback page opened in their browser, or HTTP's /approvals; plus the webhook.
-import { spawn } from 'node:child_process';
-import { type Server as HttpServer, createServer } from 'node:http';
+// node:http and node:child_process load when the page first starts or a browser first opens, not with the server.
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Approval } from '../guard/approvals.js';
 import { destination } from '../guard/deployment.js';
@@ -73,7 +73,8 @@ export function openerCommand(browser: string | undefined, url: string, platform
 }
 
 /** Runs the opener; true when it exited 0, or is still running after a moment (a browser that stays open). */
-function openBrowser(command: string[]): Promise<boolean> {
+async function openBrowser(command: string[]): Promise<boolean> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { stdio: 'ignore', detached: true, windowsVerbatimArguments: command[0] === 'cmd' });
     const timer = setTimeout(() => {
@@ -199,8 +200,9 @@ export class LocalApprovalDesk implements ApprovalDesk {
     return `No web browser could be opened on this computer; the sign-in link went to the server log (stderr)${openUrl ? " and to this client's open-a-link dialog" : ''}. Once signed in, the page is ${page}.`;
   }
 
-  private listen(): Promise<{ server: HttpServer; base: string }> {
+  private async listen(): Promise<{ server: HttpServer; base: string }> {
     const { web, logger } = this.options;
+    const { createServer } = await import('node:http');
     const server = createServer((req, res) => {
       // Only this computer's browser, by a loopback name (a rebound DNS name is refused); only /approvals.
       const host = (req.headers.host ?? '').toLowerCase();

@@ -242,7 +242,7 @@ export function parseAmount(input: unknown, options?: ParseAmountOptions): Parse
 
   const shape = SHAPE.exec(text);
   if (shape === null) {
-    if (/nan|inf|∞/i.test(text)) fail('format', input, 'the amount must be a finite number');
+    if (/nan|inf|\u221e/i.test(text)) fail('format', input, 'the amount must be a finite number');
     fail('format', input, 'no digits found; write an amount such as "12.50" or "12.50 USD"');
   }
   const [, preRaw = '', sign = '', num = '', postRaw = ''] = shape;
