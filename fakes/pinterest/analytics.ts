@@ -10,12 +10,17 @@
  *   and a few conversions. Spend is integer micro-currency in the account's currency (clicks x CPC), always a whole
  *   number of the currency's smallest unit (cents, whole yen), as the API bills; the bid
  *   reference is `bid_in_micro_currency`, or about one US dollar in the account's currency when the ad group has none.
+ * - A fixed past: each date is computed from the ad, ad group and campaign AS THEY STOOD AT THE END OF THAT DATE
+ *   (`EmulatorState.history`: the record as created, then one version per UTC date it was updated through the API).
+ *   An update (status, budget, spend cap, bid, billing, flight) takes effect on the date it was made, by the fake's
+ *   clock, and on every later date; the dates before keep their numbers. So a budget raised today changes today's
+ *   numbers (today is not over) and no closed window; a PAUSED / ARCHIVED / DRAFT entity reports ZERO from the day it
+ *   stopped being ACTIVE and keeps its earlier history. Only the numbers are historical: identity and attribute
+ *   columns (names, statuses, budgets) and the id and status filters describe the entities as they are now.
  * - An ad delivers on a date only when the date is not after `today`, is on/after the created_time date of the ad,
  *   its ad group and its campaign, lies within the start_time/end_time of the ad group and campaign (when set), and
- *   all three were ACTIVE at the end of that day. Status history: a status set at creation holds from the creation
- *   date; a change through the API (recorded in `EmulatorState.statusLog`) takes effect on the date it was made, so a
- *   PAUSED / ARCHIVED / DRAFT entity reports ZERO from the day it stopped being ACTIVE and keeps its earlier history.
- *   Review status is ignored (the emulator never reviews ads). The ad account itself never stops delivering.
+ *   all three were ACTIVE at the end of that day. Review status is ignored (the emulator never reviews ads). The ad
+ *   account itself never stops delivering.
  * - Budgets: per date, the ads of an ad group are scaled down together (every count and the spend) so their spend
  *   does not exceed the ad group's daily budget (`budget_in_micro_currency` for DAILY; LIFETIME spread evenly over
  *   its start..end flight, no cap without an end; CBO_ADGROUP has none of its own); then the ad groups of a campaign
@@ -33,7 +38,7 @@
  */
 import { createHash } from 'node:crypto';
 import { minorUnit } from '../../src/money/currencies.js';
-import type { AdGroupRecord, AdRecord, CampaignRecord, EmulatorState } from './state.js';
+import type { AdGroupRecord, AdRecord, CampaignRecord, DeliveringRecord, EmulatorState } from './state.js';
 
 export type AnalyticsLevel = 'AD_ACCOUNT' | 'CAMPAIGN' | 'AD_GROUP' | 'AD';
 export type Granularity = 'TOTAL' | 'DAY' | 'HOUR' | 'WEEK' | 'MONTH';
@@ -339,22 +344,24 @@ export function rawAdDay(ad: AdRecord, adGroup: AdGroupRecord, date: string, cur
 
 // ---------------------------------------------------------------- delivery
 
-type Deliverer = CampaignRecord | AdGroupRecord | AdRecord;
-
-/** The status an entity had at the end of `date` (its status log, else its current status). */
-export function statusOn(state: EmulatorState, entity: Deliverer, date: string): string {
-  const log = state.statusLog.get(entity.id);
-  if (!log?.length) return entity.status;
-  let status = log[0].status;
-  for (const change of log) if (utcDate(change.time) <= date) status = change.status;
-  return status;
+/**
+ * The entity as it stood at the end of `date`: its version of that day in the history of its updates (before its
+ * first update: as created), else the record itself when it was never updated.
+ */
+export function versionOn<T extends DeliveringRecord>(state: EmulatorState, entity: T, date: string): T {
+  const log = state.history.get(entity.id);
+  if (!log?.length) return entity;
+  let version = log[0].record;
+  for (const change of log) if (utcDate(change.time) <= date) version = change.record;
+  return version as T;
 }
 
-function delivers(state: EmulatorState, entity: Deliverer, date: string, today: string): boolean {
+/** Whether `entity` (its version of `date`) delivers on `date`. */
+function delivers(entity: DeliveringRecord, date: string, today: string): boolean {
   if (date > today || date < utcDate(entity.created_time)) return false;
   if (typeof entity.start_time === 'number' && date < utcDate(entity.start_time)) return false;
   if (typeof entity.end_time === 'number' && date > utcDate(entity.end_time)) return false;
-  return statusOn(state, entity, date) === 'ACTIVE';
+  return entity.status === 'ACTIVE';
 }
 
 /** A daily cap from a budget: the amount itself when daily, a lifetime amount spread over its flight, else none. */
@@ -409,18 +416,24 @@ function buildIndex(state: EmulatorState): Index {
   return { groupsByCampaign, adsByGroup };
 }
 
-/** The final (budget-capped) numbers of every delivering ad of a campaign on one date, by ad id. */
-export function campaignDay(state: EmulatorState, campaign: CampaignRecord, date: string, today: string, index = buildIndex(state)): Map<string, BaseMetrics> {
+/**
+ * The final (budget-capped) numbers of every delivering ad of a campaign on one date, by ad id: from the campaign, its
+ * ad groups and ads as they stood on that date (status, budgets, bids, flight), so a later change leaves the day as it was.
+ */
+export function campaignDay(state: EmulatorState, current: CampaignRecord, date: string, today: string, index = buildIndex(state)): Map<string, BaseMetrics> {
   const out = new Map<string, BaseMetrics>();
-  if (!delivers(state, campaign, date, today)) return out;
+  const campaign = versionOn(state, current, date);
+  if (!delivers(campaign, date, today)) return out;
   const currency = state.adAccounts.get(campaign.ad_account_id)?.currency;
   const step = minorStep(currency);
   const cap = campaignCap(campaign);
-  const groups = (index.groupsByCampaign.get(campaign.id) ?? []).filter(
-    (g) => g.ad_account_id === campaign.ad_account_id && delivers(state, g, date, today),
-  );
+  const groups = (index.groupsByCampaign.get(campaign.id) ?? [])
+    .map((g) => versionOn(state, g, date))
+    .filter((g) => g.ad_account_id === campaign.ad_account_id && delivers(g, date, today));
   for (const group of groups) {
-    const live = (index.adsByGroup.get(group.id) ?? []).filter((ad) => ad.campaign_id === campaign.id && delivers(state, ad, date, today));
+    const live = (index.adsByGroup.get(group.id) ?? [])
+      .map((ad) => versionOn(state, ad, date))
+      .filter((ad) => ad.campaign_id === campaign.id && delivers(ad, date, today));
     if (!live.length) continue;
     const groupCap = adGroupCap(group);
     // The day's aim of the ad group: its budget, else its share of the campaign's cap, else a default; split over its ads.

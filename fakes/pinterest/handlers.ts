@@ -201,11 +201,11 @@ const campaignsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const campaign = findCampaign(ctx, String(item.id));
     if (!campaign) return { data: null, exceptions: [NOT_FOUND] };
-    const was = campaign.status;
+    const before = { ...campaign };
     applyPatch(campaign, item);
     campaign.summary_status = campaignSummaryStatus(campaign.status);
     campaign.updated_time = ctx.state.now();
-    ctx.state.recordStatusChange(campaign, was, campaign.status, campaign.updated_time);
+    ctx.state.recordChange(before, campaign, campaign.updated_time);
     return { data: campaign, exceptions: [] };
   });
   return ok({ items: out });
@@ -252,11 +252,11 @@ const adGroupsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const adGroup = findAdGroup(ctx, String(item.id));
     if (!adGroup) return { data: null, exceptions: [NOT_FOUND] };
-    const was = adGroup.status;
+    const before = { ...adGroup };
     applyPatch(adGroup, item, ['campaign_id']);
     adGroup.summary_status = campaignSummaryStatus(adGroup.status);
     adGroup.updated_time = ctx.state.now();
-    ctx.state.recordStatusChange(adGroup, was, adGroup.status, adGroup.updated_time);
+    ctx.state.recordChange(before, adGroup, adGroup.updated_time);
     return { data: adGroup, exceptions: [] };
   });
   return ok({ items: out });
@@ -311,11 +311,11 @@ const adsUpdate: Handler = (ctx) => {
   const out = items(ctx.body).map((item) => {
     const ad = ctx.state.ads.get(String(item.id));
     if (!ad || ad.ad_account_id !== accountId(ctx)) return { data: null, exceptions: NOT_FOUND };
-    const was = ad.status;
+    const before = { ...ad };
     applyPatch(ad, item, ['ad_group_id', 'campaign_id', 'review_status']);
     ad.summary_status = adSummaryStatus(ad.status, ad.review_status);
     ad.updated_time = ctx.state.now();
-    ctx.state.recordStatusChange(ad, was, ad.status, ad.updated_time);
+    ctx.state.recordChange(before, ad, ad.updated_time);
     return { data: ad };
   });
   return ok({ items: out });
@@ -762,14 +762,14 @@ interface ReportRequest {
   filters?: ReportFilters;
 }
 
-/** Stores a report after checking its dates (400 when end_date is before start_date or the span is too long). */
+/**
+ * Stores a report after checking its dates (400 when end_date is before start_date or the span is too long), with its
+ * file computed now: a report holds the figures of when it was asked, whatever changes before it is downloaded.
+ */
 function newReport(ctx: HandlerContext, kind: ReportKind, request: ReportRequest): ReportRecord {
   analytics(() => checkDateRange(request.start_date, request.end_date, REPORT_MAX_SPAN_DAYS));
-  const report: ReportRecord = {
-    token: `rpt${ctx.state.nextId()}`,
-    kind,
+  const asked = {
     ad_account_id: accountId(ctx),
-    polls: 0,
     level: request.level,
     columns: request.columns,
     start_date: request.start_date,
@@ -777,8 +777,9 @@ function newReport(ctx: HandlerContext, kind: ReportKind, request: ReportRequest
     granularity: request.granularity,
     filters: request.filters ?? {},
     today: today(ctx),
-    file: null,
   };
+  const file = analytics(() => reportFile(ctx.state, asked));
+  const report: ReportRecord = { token: `rpt${ctx.state.nextId()}`, kind, polls: 0, ...asked, file };
   ctx.state.reports.set(report.token, report);
   return report;
 }
@@ -801,27 +802,27 @@ export function reportReady(state: EmulatorState, token: string, pollsUntilReady
  * The JSON report file: rows keyed by the level's entity id, computed by analytics.ts exactly as the sync analytics
  * endpoints compute them. Levels without modelled delivery (KEYWORD, PRODUCT_GROUP, PRODUCT_ITEM) give `{}`.
  */
+function reportFile(state: EmulatorState, report: Omit<ReportRecord, 'token' | 'kind' | 'polls' | 'file'>): string {
+  const level = reportLevel(report.level);
+  const rows = level
+    ? analyticsReport(state, {
+        adAccountId: report.ad_account_id,
+        level: level.level,
+        idColumn: level.idColumn,
+        filters: report.filters,
+        columns: report.columns,
+        granularity: report.granularity,
+        startDate: report.start_date,
+        endDate: report.end_date,
+        today: report.today,
+      })
+    : {};
+  return JSON.stringify(rows);
+}
+
+/** A report's file, by its token. */
 export function reportFileText(state: EmulatorState, token: string): string | undefined {
-  const report = state.reports.get(token);
-  if (!report) return undefined;
-  if (report.file === null) {
-    const level = reportLevel(report.level);
-    const rows = level
-      ? analyticsReport(state, {
-          adAccountId: report.ad_account_id,
-          level: level.level,
-          idColumn: level.idColumn,
-          filters: report.filters,
-          columns: report.columns,
-          granularity: report.granularity,
-          startDate: report.start_date,
-          endDate: report.end_date,
-          today: report.today,
-        })
-      : {};
-    report.file = JSON.stringify(rows);
-  }
-  return report.file;
+  return state.reports.get(token)?.file;
 }
 
 function stringList(value: unknown): string[] | undefined {

@@ -36,6 +36,11 @@ export interface EmulatorOptions {
   reportPollsUntilReady?: number;
   /** Artificial delay before every response (default 0). */
   latencyMs?: number;
+  /**
+   * The fake's current time in milliseconds (default Date.now): entities' timestamps, the date an update takes effect
+   * in analytics, and `today`. A test moves it to make changes on earlier days or at a fixed date.
+   */
+  clock?: () => number;
 }
 
 /** A request as received; `path` is below /v5 (the whole path for a report file), `body` holds form fields for oauth/token. */
@@ -115,7 +120,7 @@ const REPORT_FILE = /^\/files\/report-([A-Za-z0-9_-]+)\.json$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const intake = (catalogIntake ??= new CatalogIntake(pinterestCatalog, pinterestResponses));
-  const state = new EmulatorState();
+  const state = new EmulatorState(options.clock);
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];
   const accepted = new Set(options.acceptedTokens ?? ['test-token']);

@@ -229,8 +229,8 @@ export interface ReportRecord {
   filters: ReportFilters;
   /** The UTC date the report was asked on: nothing is delivered after it. */
   today: string;
-  /** The report file, computed once when first needed (so its size and its download agree). */
-  file: string | null;
+  /** The report file, computed when the report was asked (so it holds that moment's figures, and its size and download agree). */
+  file: string;
 }
 
 /** Id and status filters of an async report body. */
@@ -244,10 +244,17 @@ export interface ReportFilters {
   campaign_objective_types?: string[];
 }
 
-/** A status an entity took at a time (seconds); the first entry of a log is its status at creation. */
-export interface StatusChange {
+/** The entities that deliver (and so have analytics): their past states decide their past figures. */
+export type DeliveringRecord = CampaignRecord | AdGroupRecord | AdRecord;
+
+/**
+ * A campaign, ad group or ad as it stood from `time` (seconds) on: the first version of a history is the record as
+ * created, each later one the record after an update through the API. One version per UTC date (the last of the day):
+ * analytics take an entity's state at the end of each day.
+ */
+export interface EntityVersion {
   time: number;
-  status: string;
+  record: Readonly<DeliveringRecord>;
 }
 
 /** Entity statuses -> the summary status the API reports alongside. */
@@ -312,11 +319,12 @@ export class EmulatorState {
   readonly boardSections = new Map<string, BoardSectionRecord>();
   readonly pins = new Map<string, PinRecord>();
   readonly reports = new Map<string, ReportRecord>();
-  /** Status history of campaigns, ad groups and ads changed through the API (by entity id), for analytics. */
-  readonly statusLog = new Map<string, StatusChange[]>();
+  /** Past versions of the campaigns, ad groups and ads updated through the API (by entity id), for analytics. */
+  readonly history = new Map<string, EntityVersion[]>();
   private idCounter = FIRST_NEW_ID;
 
-  constructor() {
+  /** `clock`: the current time in milliseconds (default Date.now); a test moves it to make changes on earlier days. */
+  constructor(private readonly clock: () => number = Date.now) {
     this.reset();
   }
 
@@ -327,15 +335,20 @@ export class EmulatorState {
 
   /** Seconds since the epoch, the unit of the ads entities' timestamps. */
   now(): number {
-    return Math.floor(Date.now() / 1000);
+    return Math.floor(this.clock() / 1000);
   }
 
-  /** Notes that an entity's status changed from `from` to `to` at `time` (nothing when it did not change). */
-  recordStatusChange(entity: { id: string; created_time: number }, from: string, to: string, time: number): void {
-    if (from === to) return;
-    let log = this.statusLog.get(entity.id);
-    if (!log) this.statusLog.set(entity.id, (log = [{ time: entity.created_time, status: from }]));
-    log.push({ time, status: to });
+  /**
+   * Notes an update made through the API at `time`: `before` is a copy of the record as it was, `after` the updated
+   * record. A later update on the same UTC date replaces that date's version, so the history grows by days, not writes.
+   */
+  recordChange(before: DeliveringRecord, after: DeliveringRecord, time: number): void {
+    let log = this.history.get(after.id);
+    if (!log) this.history.set(after.id, (log = [{ time: before.created_time, record: before }]));
+    const version = { time, record: { ...after } };
+    const last = log[log.length - 1];
+    if (log.length > 1 && utcDay(last.time) === utcDay(time)) log[log.length - 1] = version;
+    else log.push(version);
   }
 
   reset(): void {
@@ -352,7 +365,7 @@ export class EmulatorState {
       this.boardSections,
       this.pins,
       this.reports,
-      this.statusLog,
+      this.history,
     ]) {
       map.clear();
     }
@@ -497,6 +510,11 @@ export class EmulatorState {
       if (board) board.pin_count += 1;
     }
   }
+}
+
+/** The UTC day number of a time in seconds. */
+function utcDay(seconds: number): number {
+  return Math.floor(seconds / 86_400);
 }
 
 function makeUser(): UserAccountRecord {

@@ -15,6 +15,8 @@ type Row = Record<string, any>; // arbitrary JSON; assertions narrow it
 
 let emulator: Emulator;
 const responses = new ResponseValidator(pinterestResponses);
+/** The fake's time in milliseconds when a test sets it (to make changes on earlier days); else the real time. */
+let clockMs: number | undefined;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(emulator.url + path, {
@@ -48,10 +50,20 @@ const adGroups = (params: Record<string, string | string[]>, account: string = U
 
 /** Creates an async report, polls it to FINISHED and downloads its file. */
 async function report(body: Record<string, unknown>, account: string = USD): Promise<Record<string, Row[]>> {
+  return download(await askReport(body, account), account);
+}
+
+/** Creates an async report; its token. */
+async function askReport(body: Record<string, unknown>, account: string = USD): Promise<string> {
   const created = await call('POST', `/ad_accounts/${account}/reports`, body);
   expect(created.status, JSON.stringify(created.body)).toBe(200);
+  return created.body.token as string;
+}
+
+/** Polls a report to FINISHED and downloads its file. */
+async function download(token: string, account: string = USD): Promise<Record<string, Row[]>> {
   let url: string | null = null;
-  for (let i = 0; i < 5 && !url; i++) url = (await call('GET', `/ad_accounts/${account}/reports?token=${created.body.token}`)).body.url;
+  for (let i = 0; i < 5 && !url; i++) url = (await call('GET', `/ad_accounts/${account}/reports?token=${token}`)).body.url;
   expect(url).toBeTruthy();
   const file = await fetch(url!);
   expect(file.status).toBe(200);
@@ -67,7 +79,7 @@ function today(): string {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ clock: () => clockMs ?? Date.now() });
 });
 
 afterAll(async () => {
@@ -75,6 +87,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  clockMs = undefined;
   emulator.reset();
 });
 
@@ -352,5 +365,148 @@ describe('async reports', () => {
     const template = (await (await fetch(url!)).json()) as Record<string, Row[]>;
     const sync = await campaigns({ start_date: '2024-01-01', end_date: '2024-01-03', campaign_ids: [SEED.campaigns.usdActive], columns: ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1', 'CLICKTHROUGH_1'], granularity: 'DAY' });
     expect(template[SEED.campaigns.usdActive]).toEqual(sync);
+  });
+});
+
+describe('a fixed past: a change counts from the date it was made, by the fake\'s clock; earlier dates keep their numbers', () => {
+  const DAY_MS = 86_400_000;
+  const NOW = Date.UTC(2024, 2, 15, 12); // midday UTC: a fixed date makes every figure below reproducible
+  const TODAY = '2024-03-15';
+  const YESTERDAY = addDays(TODAY, -1);
+  const columns = ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1', 'CLICKTHROUGH_1', 'CPC_IN_MICRO_DOLLAR'];
+  const month = { start_date: addDays(TODAY, -30), end_date: TODAY };
+  const closedWeek = { start_date: addDays(TODAY, -7), end_date: YESTERDAY };
+  const ACTIVE = SEED.campaigns.usdActive;
+
+  /** The USD account's figures: ad groups and the active campaign by day over the last 30 days and today; the closed week's totals at every level. */
+  async function figures() {
+    const week = { ...closedWeek, columns, granularity: 'TOTAL' };
+    return {
+      groupDays: await adGroups({ ...month, ad_group_ids: USD_GROUPS, columns, granularity: 'DAY' }),
+      campaignDays: await campaigns({ ...month, campaign_ids: [ACTIVE], columns, granularity: 'DAY' }),
+      week: {
+        account: await rows(`/ad_accounts/${USD}/analytics`, week),
+        campaigns: await campaigns({ ...week, campaign_ids: [ACTIVE, SEED.campaigns.usdPaused] }),
+        adGroups: await adGroups({ ...week, ad_group_ids: USD_GROUPS }),
+        ads: await rows(`/ad_accounts/${USD}/ads/analytics`, { ...week, campaign_ids: [ACTIVE] }),
+        report: await report({ level: 'AD_GROUP', ...week, report_format: 'JSON' }),
+      },
+    };
+  }
+
+  /** The figures of a fresh store whose records were changed directly (no history): as if they had been so all along. */
+  async function allAlong(change: () => void) {
+    emulator.reset();
+    change();
+    return figures();
+  }
+
+  const between = (list: Row[], from: string, to: string) => list.filter((r) => r.DATE >= from && r.DATE <= to);
+  const on = (list: Row[], date: string) => between(list, date, date);
+  const spendOf = (list: Row[], date: string) => on(list, date).reduce((n, r) => n + (r.SPEND_IN_MICRO_DOLLAR as number), 0);
+
+  async function patch(path: 'campaigns' | 'ad_groups', body: Row[]): Promise<void> {
+    const answer = await call('PATCH', `/ad_accounts/${USD}/${path}`, body);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  }
+
+  it("raising the ad groups' budgets by 20% today changes today's numbers only: every past day and the closed week stay", async () => {
+    clockMs = NOW;
+    const before = await figures();
+    const budgets = new Map(USD_GROUPS.map((id) => [id, emulator.state.adGroups.get(id)!.budget_in_micro_currency!]));
+    // Twice on the same day (+10%, then +20%): the day's last budget is the day's.
+    await patch('ad_groups', USD_GROUPS.map((id) => ({ id, budget_in_micro_currency: Math.round(budgets.get(id)! * 1.1) })));
+    clockMs = NOW + 6 * 3_600_000;
+    await patch('ad_groups', USD_GROUPS.map((id) => ({ id, budget_in_micro_currency: Math.round(budgets.get(id)! * 1.2) })));
+    for (const id of USD_GROUPS) expect(emulator.state.history.get(id)).toHaveLength(2); // as created, and today's version
+    const after = await figures();
+
+    expect(between(after.groupDays, month.start_date, YESTERDAY)).toEqual(between(before.groupDays, month.start_date, YESTERDAY));
+    expect(between(after.campaignDays, month.start_date, YESTERDAY)).toEqual(between(before.campaignDays, month.start_date, YESTERDAY));
+    expect(after.week).toEqual(before.week);
+    expect(spendOf(before.campaignDays, YESTERDAY)).toBeGreaterThan(0);
+
+    // Today is as if the raised budgets had always been there, and the raise shows (a budget bound today).
+    const raised = await allAlong(() => {
+      for (const id of USD_GROUPS) emulator.state.adGroups.get(id)!.budget_in_micro_currency = Math.round(budgets.get(id)! * 1.2);
+    });
+    expect(on(after.groupDays, TODAY)).toEqual(on(raised.groupDays, TODAY));
+    expect(on(after.campaignDays, TODAY)).toEqual(on(raised.campaignDays, TODAY));
+    expect(spendOf(after.campaignDays, TODAY)).toBeGreaterThan(spendOf(before.campaignDays, TODAY));
+    for (const row of on(after.groupDays, TODAY)) expect(row.SPEND_IN_MICRO_DOLLAR).toBeLessThanOrEqual(Math.round(budgets.get(row.AD_GROUP_ID)! * 1.2));
+    // A fake that rewrote its past would have answered these for the closed week: the test tells the two apart.
+    expect(raised.week.campaigns).not.toEqual(before.week.campaigns);
+  });
+
+  it("a campaign's daily spend cap set ten days ago counts from that day; raised today, it changes today only", async () => {
+    clockMs = NOW;
+    const untouched = await figures();
+    const capDay = addDays(TODAY, -10);
+    clockMs = NOW - 10 * DAY_MS;
+    await patch('campaigns', [{ id: ACTIVE, ad_account_id: USD, daily_spend_cap: 20_000_000 }]);
+    clockMs = NOW;
+    const capped = await figures();
+    await patch('campaigns', [{ id: ACTIVE, ad_account_id: USD, daily_spend_cap: 30_000_000 }]);
+    const raised = await figures();
+
+    // The raise today leaves every earlier day and the closed week as they were.
+    expect(between(raised.campaignDays, month.start_date, YESTERDAY)).toEqual(between(capped.campaignDays, month.start_date, YESTERDAY));
+    expect(between(raised.groupDays, month.start_date, YESTERDAY)).toEqual(between(capped.groupDays, month.start_date, YESTERDAY));
+    expect(raised.week).toEqual(capped.week);
+
+    // Before the cap's day: as without a cap; from it to yesterday: as with $20 all along; today: as with $30 all along.
+    const dayBefore = addDays(capDay, -1);
+    expect(between(raised.campaignDays, month.start_date, dayBefore)).toEqual(between(untouched.campaignDays, month.start_date, dayBefore));
+    const at20 = await allAlong(() => (emulator.state.campaigns.get(ACTIVE)!.daily_spend_cap = 20_000_000));
+    expect(between(raised.campaignDays, capDay, YESTERDAY)).toEqual(between(at20.campaignDays, capDay, YESTERDAY));
+    expect(between(raised.groupDays, capDay, YESTERDAY)).toEqual(between(at20.groupDays, capDay, YESTERDAY));
+    const at30 = await allAlong(() => (emulator.state.campaigns.get(ACTIVE)!.daily_spend_cap = 30_000_000));
+    expect(on(raised.campaignDays, TODAY)).toEqual(on(at30.campaignDays, TODAY));
+    expect(on(raised.groupDays, TODAY)).toEqual(on(at30.groupDays, TODAY));
+
+    // The caps bound: each capped day at most $20 where the uncapped ones spent more, today above $20 and at most $30.
+    for (const row of between(raised.campaignDays, capDay, YESTERDAY)) expect(row.SPEND_IN_MICRO_DOLLAR).toBeLessThanOrEqual(20_000_000);
+    expect(between(untouched.campaignDays, capDay, YESTERDAY).some((r) => r.SPEND_IN_MICRO_DOLLAR > 20_000_000)).toBe(true);
+    expect(spendOf(raised.campaignDays, TODAY)).toBeGreaterThan(20_000_000);
+    expect(spendOf(raised.campaignDays, TODAY)).toBeLessThanOrEqual(30_000_000);
+  });
+
+  it('a bid lowered five days ago and an ad group paused two days ago count from those days on', async () => {
+    clockMs = NOW;
+    const untouched = await figures();
+    const bidDay = addDays(TODAY, -5);
+    const pauseDay = addDays(TODAY, -2);
+    clockMs = NOW - 5 * DAY_MS;
+    await patch('ad_groups', [{ id: SEED.adGroups.usdBroad, bid_in_micro_currency: 500_000 }]);
+    clockMs = NOW - 2 * DAY_MS;
+    await patch('ad_groups', [{ id: SEED.adGroups.usdRetargeting, status: 'PAUSED' }]);
+    clockMs = NOW;
+    const after = await figures();
+    const of = (list: Row[], id: string) => list.filter((r) => r.AD_GROUP_ID === id);
+
+    const broad = of(after.groupDays, SEED.adGroups.usdBroad);
+    expect(between(broad, month.start_date, addDays(bidDay, -1))).toEqual(between(of(untouched.groupDays, SEED.adGroups.usdBroad), month.start_date, addDays(bidDay, -1)));
+    const lowBid = await allAlong(() => (emulator.state.adGroups.get(SEED.adGroups.usdBroad)!.bid_in_micro_currency = 500_000));
+    expect(between(broad, bidDay, TODAY)).toEqual(between(of(lowBid.groupDays, SEED.adGroups.usdBroad), bidDay, TODAY));
+    for (const row of between(broad, bidDay, TODAY)) expect(row.CPC_IN_MICRO_DOLLAR).toBeLessThanOrEqual(525_000); // the bid, +5% at most
+
+    const retargeting = of(after.groupDays, SEED.adGroups.usdRetargeting);
+    expect(between(retargeting, month.start_date, addDays(pauseDay, -1))).toEqual(
+      between(of(untouched.groupDays, SEED.adGroups.usdRetargeting), month.start_date, addDays(pauseDay, -1)),
+    );
+    expect(between(retargeting, pauseDay, TODAY).map((r) => r.SPEND_IN_MICRO_DOLLAR)).toEqual([0, 0, 0]);
+  });
+
+  it('an async report holds the figures of when it was asked, though budgets change before its download', async () => {
+    clockMs = NOW;
+    const body = { level: 'CAMPAIGN', start_date: addDays(TODAY, -2), end_date: TODAY, columns, granularity: 'DAY', campaign_ids: [ACTIVE], report_format: 'JSON' };
+    const token = await askReport(body);
+    const asked = await campaigns({ start_date: body.start_date, end_date: TODAY, campaign_ids: [ACTIVE], columns, granularity: 'DAY' });
+    await patch('ad_groups', USD_GROUPS.map((id) => ({ id, budget_in_micro_currency: 1_000_000 })));
+    const now = await campaigns({ start_date: body.start_date, end_date: TODAY, campaign_ids: [ACTIVE], columns, granularity: 'DAY' });
+    expect(spendOf(now, TODAY)).toBeLessThanOrEqual(3_000_000); // today follows the $1 budgets
+    expect(between(now, body.start_date, YESTERDAY)).toEqual(between(asked, body.start_date, YESTERDAY));
+    expect((await download(token))[ACTIVE]).toEqual(asked);
+    expect((await report(body))[ACTIVE]).toEqual(now);
   });
 });
