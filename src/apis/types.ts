@@ -133,6 +133,11 @@ export interface ApiDefinition {
   toolsets: Readonly<Record<string, ToolsetInfo>>;
   /** Tools (by name) that belong to another of its toolsets than their tag's. */
   movedTools: Readonly<Record<string, string>>;
+  /**
+   * Former tool names (old -> current) kept callable for one release after an operation is renamed: never listed, a
+   * call by one runs the current tool and its answer names the current name.
+   */
+  renamedTools: Readonly<Record<string, string>>;
   /** Every non-GET operation's class, by tool name, with why (`classification.ts`; unknown means held). */
   writeClasses: Readonly<Record<string, Classification>>;
   /** Its entity kinds' rules, where each entity write carries them, and its status switches (`entities.ts`). */

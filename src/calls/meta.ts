@@ -6,6 +6,7 @@ import type { ToolDef } from '../tools/registry.js';
 import { errorResult, validationError } from '../core/results.js';
 import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
 import type { Selection } from '../tools/selection.js';
+import { answeredAs } from './renamed.js';
 import { TOOLSETS } from '../apis/toolsets.js';
 
 export interface MetaTool {
@@ -140,7 +141,7 @@ export function discoverTools(
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools to find names.`);
       const refusal = selection.refusal(tool);
       if (refusal) return errorResult(refusal);
-      return runner.run(tool, args ?? {}, via);
+      return answeredAs(name, tool, await runner.run(tool, args ?? {}, via));
     },
   );
   return [search, describeTool(selection, byName, workflows), call];

@@ -1,5 +1,5 @@
 // Starts the server: read the configuration, build the app, serve it over the chosen transport (the entry, index.ts, loads this module only when there is a server to start).
-import { DEMO_API, helpText, loadConfig, withDemoFake } from '../config/index.js';
+import { ConfigError, DEMO_API, helpText, loadConfig, withDemoFake } from '../config/index.js';
 import { createLogger } from '../core/logger.js';
 import { createApp } from '../server/app.js';
 import { startupFacts, startupLine } from '../server/startup.js';
@@ -12,12 +12,16 @@ interface DemoFakeApi {
   startEmulator(options: { acceptedTokens: string[] }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+/** The last line of a refusal at start: --help has every flag, variable and toolset (about a hundred lines). */
+const SEE_HELP = 'Run with --help for every flag, variable and toolset.';
+
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${helpText()}`);
+    // The refusal and where to look, not the whole help: the line that says what is wrong stays on screen.
+    process.stderr.write(`${(error as Error).message}\n${SEE_HELP}\n`);
     process.exit(2);
   }
   // Asked for on the command line, where no protocol session runs: stdout is free for the answer.
@@ -80,6 +84,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`pinterest-api-mcp failed to start: ${(error as Error).message}\n`);
+  // A setting refused while the app is built (an unknown toolset or tool) also points at --help.
+  const hint = error instanceof ConfigError ? `${SEE_HELP}\n` : '';
+  process.stderr.write(`pinterest-api-mcp failed to start: ${(error as Error).message}\n${hint}`);
   process.exit(1);
 });

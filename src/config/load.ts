@@ -164,11 +164,25 @@ function readConfigFile(path: string): { path: string; values: Record<string, st
   return { path, values };
 }
 
+/**
+ * The refusal of the first flag the table does not know, naming the nearest one (`--toolset`: did you mean --toolsets?).
+ * Found by a lenient parse of its own, since the strict parse's error gives the flag only inside its message text.
+ */
+function unknownFlag(argv: string[], options: Record<string, unknown>): string | undefined {
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true });
+  const token = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
+  if (token?.kind !== 'option') return undefined;
+  const [near] = closest(token.name, Object.keys(options), 1);
+  return `Unknown flag ${token.rawName}${near ? `: did you mean --${near}?` : ''}`;
+}
+
 function parseFlags(argv: string[]): FlagValues {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const definition of Object.values(SETTINGS) as Setting<unknown>[]) {
     if (definition.flag) options[definition.flag] = { type: definition.type.bare ? 'boolean' : 'string' };
   }
+  const unknown = unknownFlag(argv, options);
+  if (unknown) throw new ConfigError(unknown);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });

@@ -2,8 +2,10 @@
 // It skips the WHATWG fetch algorithm (CORS, caches, redirects) that a server-to-API call never needs, which is
 // most of the per-call CPU of Node's built-in fetch. Failures look like fetch's: TypeError('fetch failed', {cause}).
 // Answers are bounded: a success body over the limit is refused while it streams (never buffered whole), and an error
-// body is read only as far as its message needs.
+// body is read only as far as its message needs. Every request it sends (API calls, OAuth refreshes, report downloads)
+// names this server and its version in its User-Agent.
 import type { Dispatcher } from 'undici';
+import { USER_AGENT } from '../core/version.js';
 
 /** undici loads on the first API call, not at start-up (it is a large module and stdio sessions may never call). */
 let undici: { agent: Dispatcher; request: typeof import('undici').request } | undefined;
@@ -108,6 +110,7 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
   req.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  headers['user-agent'] = USER_AGENT; // last, so no header set above can replace it
   const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
   const { agent, request } = await load();
   /** A failure as fetch reports it: the abort reason when aborted, else TypeError('fetch failed', {cause}). */

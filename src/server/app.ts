@@ -19,7 +19,8 @@ import { SharedStore, type Store, createStore, describeStore, purgeExpired, stor
 import { fieldNote } from '../tools/field-notes.js';
 import { compactInputSchema, toolListing } from '../tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
-import { buildTools, type ToolDef } from '../tools/registry.js';
+import { buildTools, type ToolDef, toolsByName } from '../tools/registry.js';
+import { answeredAs } from '../calls/renamed.js';
 import { boundResult, errorResult, resultText } from '../core/results.js';
 import { type CallContext, type ToolAnswer, ToolRunner, isHeld, isQuestion } from '../calls/runner.js';
 import { reportWorkflow } from '../calls/workflows.js';
@@ -96,7 +97,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   const tools = APIS.flatMap((api) =>
     buildTools(api, { overrideProperty: moneyOverride(api.id), describeProperty: fieldNote(api.id), confirmationToken: tokens !== 'none' }),
   );
-  const byName = new Map(tools.map((t) => [t.name, t]));
+  const byName = toolsByName(tools); // former names included: callable, never listed
   const selection = selectTools(tools, config);
   const store = await createStore(config.store);
   const shared = new SharedStore(store, describeStore(config.store), config.storeTimeoutMs);
@@ -246,7 +247,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     if (!tool) return errorResult(`Unknown tool "${name}". Call tools/list to see the available tools.`);
     const refusal = selection.refusal(tool);
     if (refusal) return errorResult(refusal);
-    return runner.run(tool, args, ctx);
+    return answeredAs(name, tool, await runner.run(tool, args, ctx));
   };
 
   return {

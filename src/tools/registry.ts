@@ -131,3 +131,20 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
   }
   return tools;
 }
+
+/**
+ * Every tool by its name, and by each former name its API keeps callable for a release (`renamedTools`); the former
+ * names are never listed. A former name that points at no tool, or that is a tool's own name, stops the server at start.
+ */
+export function toolsByName(tools: readonly ToolDef[]): Map<string, ToolDef> {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  for (const api of new Set(tools.map((t) => t.api))) {
+    for (const [former, current] of Object.entries(api.renamedTools)) {
+      const tool = byName.get(current);
+      if (!tool || tool.api !== api) throw new Error(`${api.id} renamedTools: ${former} points at ${current}, which is not one of its tools`);
+      if (byName.has(former)) throw new Error(`${api.id} renamedTools: ${former} is the name of a tool, so it cannot also be a former name`);
+      byName.set(former, tool);
+    }
+  }
+  return byName;
+}

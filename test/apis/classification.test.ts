@@ -53,6 +53,7 @@ describe('every write operation of every API is classified', () => {
         'entities.rules readers': Object.values(api.entities.rules).flatMap((rule) => (rule?.reader ? [rule.reader.tool] : [])),
         itemAnswers: Object.keys(api.itemAnswers),
         movedTools: Object.keys(api.movedTools),
+        'renamedTools (current names)': Object.values(api.renamedTools),
         'accounts.lists': api.accounts?.lists ?? [],
       };
       for (const [table, names] of Object.entries(tables)) expect(names.filter((name) => !own.has(name)), `${api.id} ${table}`).toEqual([]);

@@ -166,6 +166,16 @@ describe('flags and variables', () => {
     expect(refusal(['--read-onyl'])).toContain('--read-onyl');
   });
 
+  it('names the closest flag of an unknown one, whatever form it takes, and none when nothing is near', () => {
+    expect(refusal(['--toolset', 'pins'])).toBe('Unknown flag --toolset: did you mean --toolsets?');
+    expect(refusal(['--toolset=pins'])).toBe('Unknown flag --toolset: did you mean --toolsets?');
+    expect(refusal(['--read-only', '--readonly'])).toBe('Unknown flag --readonly: did you mean --read-only?');
+    expect(refusal(['--ad-account', '1'])).toBe('Unknown flag --ad-account: did you mean --ad-accounts?');
+    expect(refusal(['--zzzzzzzz'])).toBe('Unknown flag --zzzzzzzz');
+    // After `--` everything is an argument, not a flag: refused as one, not as an unknown flag.
+    expect(refusal(['--', '--toolset'])).not.toContain('Unknown flag');
+  });
+
   it('refuses a base URL that is not http(s)', () => {
     expect(refusal([], { PINTEREST_API_BASE_URL: 'api.pinterest.com/v5' })).toContain('PINTEREST_API_BASE_URL');
     expect(fromEnv({ PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5//' }).apis.pinterest.baseUrl).toBe('http://127.0.0.1:9/v5');
@@ -650,14 +660,31 @@ describe('--help and --version', () => {
 });
 
 /** Runs the built server until it exits (killed after 8 s if it keeps running: then the code is null). */
-async function runServer(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+async function runServer(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  // 'close', not 'exit': both pipes are read to their end.
+  const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
   clearTimeout(killer);
-  return { code, stderr };
+  return { code, stdout, stderr };
+}
+
+const SEE_HELP = 'Run with --help for every flag, variable and toolset.';
+
+/** A refusal at start as a person sees it: at most three lines saying what is wrong, then the pointer to --help. */
+function expectShortRefusal({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }): string[] {
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines.at(-1)).toBe(SEE_HELP);
+  expect(lines.length).toBeGreaterThanOrEqual(2);
+  expect(lines.length).toBeLessThanOrEqual(4);
+  expect(stderr).not.toContain('Usage:');
+  return lines.slice(0, -1);
 }
 
 describe('the built server', () => {
@@ -675,6 +702,17 @@ describe('the built server', () => {
       '--ad-accounts has empty entries (1, 2 of 2): a template variable that is unset? Set it, or remove the extra comma',
     );
   }, 15_000);
+
+  it('refuses an unknown flag in one line naming the closest flag, then points at --help; nothing on stdout', async () => {
+    expect(expectShortRefusal(await runServer(['--toolset', 'pins'], {}))).toEqual(['Unknown flag --toolset: did you mean --toolsets?']);
+    expect(expectShortRefusal(await runServer(['--readonly'], {}))).toEqual(['Unknown flag --readonly: did you mean --read-only?']);
+    expect(expectShortRefusal(await runServer(['--demo', '--zzzzzzzz'], {}))).toEqual(['Unknown flag --zzzzzzzz']);
+  }, 30_000);
+
+  it('refuses a bad value in its own line, then points at --help instead of printing it', async () => {
+    expect(expectShortRefusal(await runServer([], { PINTEREST_MCP_READ_ONLY: 'Y' }))[0]).toMatch(/^PINTEREST_MCP_READ_ONLY must be one of/);
+    expect(expectShortRefusal(await runServer(['--port'], {}))[0]).toMatch(/--port/);
+  }, 30_000);
 
   it('exits with 2 on PINTEREST_MCP_AD_ACCOUNTS set empty (a compose file templated from an unset variable), naming it', async () => {
     const { code, stderr } = await runServer([], { PINTEREST_MCP_AD_ACCOUNTS: '' });

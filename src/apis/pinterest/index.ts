@@ -1,7 +1,7 @@
 // The Pinterest REST API v5 adapter: its catalog (5.23.0), our texts, how it pages, and every rule and word the tools and guard apply to it.
 import type { ApiDefinition, Paging } from '../types.js';
 import { PINTEREST_WRITE_CLASSES } from './classification.js';
-import { PINTEREST_TOOLSETS, PINTEREST_MOVED_TOOLS } from './toolsets.js';
+import { PINTEREST_TOOLSETS, PINTEREST_MOVED_TOOLS, PINTEREST_RENAMED_TOOLS } from './toolsets.js';
 import { PINTEREST_ENTITIES } from './entities.js';
 import { PINTEREST_ITEM_ANSWERS } from './item-answers.js';
 import { PINTEREST_MONEY } from './money-fields.js';
@@ -41,6 +41,7 @@ export const pinterestApi = {
   },
   toolsets: PINTEREST_TOOLSETS,
   movedTools: PINTEREST_MOVED_TOOLS,
+  renamedTools: PINTEREST_RENAMED_TOOLS,
   writeClasses: PINTEREST_WRITE_CLASSES,
   entities: PINTEREST_ENTITIES,
   itemAnswers: PINTEREST_ITEM_ANSWERS,

@@ -56,6 +56,13 @@ export const PINTEREST_TOOLSETS = {
   integrations: { description: 'Commerce integrations, their logs, partner notifications', tags: ['integrations', 'notification'] },
 } as const satisfies Record<string, ToolsetInfo>;
 
+/**
+ * Former tool names kept callable for one release (old -> current; see ApiDefinition.renamedTools). None yet: from
+ * 5.12.0 to 5.23.0 Pinterest renamed no operation (audiences/create_custom, ad_accounts_catalogs_product_groups/list
+ * and items/get were removed with their routes, not renamed), and no release of this server has shipped another name.
+ */
+export const PINTEREST_RENAMED_TOOLS: Readonly<Record<string, string>> = {};
+
 /** Tools (by name) that belong to a different toolset than their tag suggests. */
 export const PINTEREST_MOVED_TOOLS: Readonly<Record<string, keyof typeof PINTEREST_TOOLSETS>> = {
   ad_account_analytics: 'analytics',

@@ -34,6 +34,7 @@ export const whopApi = {
   excluded: {},
   toolsets: WHOP_TOOLSETS,
   movedTools: {},
+  renamedTools: {},
   writeClasses: WHOP_WRITE_CLASSES,
   entities: WHOP_ENTITIES,
   itemAnswers: WHOP_ITEM_ANSWERS,
