@@ -84,6 +84,7 @@ interface Server {
 async function startServer(apiUrl: string, mode: Mode): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-soak-'));
   const args = [
+    ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     ...(HEAP ? ['--heapsnapshot-signal=SIGUSR2'] : []),
     projectEntry,
     '--transport', 'http', '--port', '0',
@@ -99,6 +100,7 @@ async function startServer(apiUrl: string, mode: Mode): Promise<Server> {
       PINTEREST_ACCESS_TOKEN: TOKEN,
       PINTEREST_MCP_APPROVER_TOKEN: `bench=${APPROVER_TOKEN}`,
       PINTEREST_MCP_LOG_LEVEL: 'info',
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
