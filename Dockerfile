@@ -21,7 +21,9 @@ RUN npm run build && npm prune --omit=dev
 
 # --- runtime: the built server, its prompts and production dependencies, run as the unprivileged `node` user ---
 FROM node:24-slim
-ENV NODE_ENV=production
+# Two malloc arenas instead of glibc's eight per core: under a long stateless HTTP load the JavaScript heap stays flat,
+# but each arena keeps the native memory freed in it, and RSS crept up by half in minutes (bench:soak, README).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 # Owned by root and only readable by `node`: the server writes nothing under /app.
 COPY --from=build /app/package.json ./package.json
