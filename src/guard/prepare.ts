@@ -33,7 +33,7 @@ export async function prepareRequest(call: Call, currencies: CurrencyResolver): 
     ({ code: currency, assumed: currencyAssumed } = await currencies.currencyOf(tool.api, args, tool.name));
     converted = convertMoney(args, { currency, assumed: currencyAssumed }, amounts) as Record<string, unknown>;
   }
-  const request = buildRequest(tool.op, converted);
+  const request = buildRequest(tool.op, converted, tool.writes);
   // Only writes can be confirmed, so only they need the hash that binds a token to the request.
   const hash = tool.writes ? requestHash({ tool: tool.name, method: request.method, target: request.target, payload: request.payload ?? null }) : '';
   const write = ENTITY_WRITES[tool.name];

@@ -76,6 +76,15 @@ export interface SendOptions {
 /** Statuses after which a read is repeated. A write is repeated only after a 429 that is not about abuse. */
 const READ_RETRY_STATUS = [408, 429, 500, 502, 503, 504];
 const WRITE_RETRY_STATUS = [429];
+/**
+ * What an error answer without a message is called: its HTTP reason phrase ("Internal Server Error"), not an empty
+ * string. node:http loads here, on an error, rather than with the server (stdio never needs it otherwise).
+ */
+async function reasonPhrase(status: number): Promise<string> {
+  const { STATUS_CODES } = await import('node:http');
+  return STATUS_CODES[status] ?? 'no message';
+}
+
 /** Statuses whose Retry-After is waited out before the next attempt. */
 const RETRY_AFTER_STATUS = new Set([429, 503]);
 /** Connection failures that prove the request never left: safe to say so, even for a write. */
@@ -195,7 +204,7 @@ export class ApiClient {
       return await run(header);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401 || !auth.refresh) throw error;
-      if (request.method !== 'GET') {
+      if (request.write) {
         // A write is never repeated; refresh anyway so that the caller's next attempt can succeed.
         const refreshed = await auth.refresh(header).catch(() => false);
         if (!refreshed) throw error;
@@ -223,8 +232,8 @@ export class ApiClient {
     // A write that carries an idempotency key is repeated like a read: the API applies one key once, so a retry of a
     // write that was processed gets the first answer back instead of applying it again. One key per call (the same on
     // every retry of it); a new call is a new intended write.
-    const idempotency = op.idempotencyHeader && request.method !== 'GET' ? { [op.idempotencyHeader]: randomUUID() } : undefined;
-    const repeatable = request.method === 'GET' || idempotency !== undefined;
+    const idempotency = op.idempotencyHeader && request.write ? { [op.idempotencyHeader]: randomUUID() } : undefined;
+    const repeatable = !request.write || idempotency !== undefined;
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const { logger } = this.options;
     const started = performance.now();
@@ -329,7 +338,7 @@ export class ApiClient {
     if (body !== undefined) {
       if (!mayNestTooDeep(text) || !nestsDeeperThan(body)) return body;
       const deeper = `nests deeper than ${MAX_NESTING} levels (no documented answer does) and is not shown`;
-      if (request.method === 'GET') {
+      if (!request.write) {
         throw new ApiError(`The ${label} API's answer ${deeper}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`, 'too_deep', {
           status: response.status,
         });
@@ -343,7 +352,7 @@ export class ApiClient {
     }
     const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
     const what = `HTTP ${response.status} with something that is not JSON (${type}, ${text.length} characters, starting ${JSON.stringify(summarize(text, 60) ?? '')})`;
-    if (request.method === 'GET') {
+    if (!request.write) {
       throw new ApiError(
         `Unexpected answer: the ${label} API answered ${what}. Nothing was changed. Retry later; if it persists, check the base URL and any proxy in between.`,
         'unexpected_answer',
@@ -374,7 +383,7 @@ export class ApiClient {
 
   private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal, log: AttemptLog): Promise<ApiError> {
     const label = this.options.label;
-    const write = request.method !== 'GET';
+    const write = request.write;
     /** The write's outcome, for writes only. */
     const outcome = (value: Applied) => (write ? { outcome: value } : {});
     if (error instanceof ApiError) return error;
@@ -412,7 +421,7 @@ export class ApiClient {
       }
       if (status === 503 && retryAfterSeconds) hint += ` ${label} asks to wait ${retryAfterSeconds} s before trying again.`;
       const text =
-        `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? error.response.statusText}. ` + hint;
+        `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? (await reasonPhrase(status))}. ` + hint;
       return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });
     }
     const codeName = causeCode(error);

@@ -5,6 +5,11 @@ import { isPlainObject } from '../core/json.js';
 /** A request ready for the client: the canonical form the guard previews, hashes and confirms. */
 export interface ApiRequest {
   method: HttpMethod;
+  /**
+   * Whether it may change something: a write's tool (every non-GET but the read-only POSTs, such as analytics
+   * queries, which the write classes name `read`). A read is retried on failures and its errors speak of reading.
+   */
+  write: boolean;
   /** Path relative to the API base URL with parameters substituted and URL-encoded. */
   path: string;
   /** Query pairs in serialization order (repeated keys allowed). */
@@ -78,8 +83,11 @@ function serializeQuery(p: ParameterFacts, value: unknown, out: [string, string]
   out.push([p.name, scalar(value)]);
 }
 
-/** Builds the exact request; throws RequestError for a path value that cannot be sent as given. */
-export function buildRequest(op: OperationFacts, args: Record<string, unknown>): ApiRequest {
+/**
+ * Builds the exact request; throws RequestError for a path value that cannot be sent as given. `write` is the tool's
+ * (`tool.writes`); without it any method but GET counts as one.
+ */
+export function buildRequest(op: OperationFacts, args: Record<string, unknown>, write = op.method !== 'GET'): ApiRequest {
   let path = op.path;
   const query: [string, string][] = [];
   for (const p of op.parameters) {
@@ -97,7 +105,7 @@ export function buildRequest(op: OperationFacts, args: Record<string, unknown>):
       if (problem) throw new RequestError(p.name, problem);
     }
   }
-  const request: ApiRequest = { method: op.method, path, query, target: path + queryString(query) };
+  const request: ApiRequest = { method: op.method, write, path, query, target: path + queryString(query) };
   if (op.body && args.body !== undefined) {
     request.body = args.body;
     request.payload = JSON.stringify(args.body);

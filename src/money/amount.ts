@@ -393,11 +393,15 @@ export function assumedMark(assumed: string | undefined): string {
 
 /**
  * An amount in major units with its currency, or, where the currency is unknown, with two decimals at least and
- * marked so: "12.50 (currency unknown)". Nothing is ever labelled with a currency it was not stated in: one only
+ * marked so: "12.50 (currency unknown)", or "12.50 (currency unknown: reported as "UNK")" for a code that names no
+ * currency. Nothing is ever labelled with a currency it was not stated in: one only
  * assumed carries why (`assumed`): "20.00 USD (assumed: …)".
  */
 export function formatMajorAmount(decimal: string, currency: string | undefined, assumed?: string): string {
-  return currency ? `${formatMajor(decimal, currency)}${assumedMark(assumed)}` : `${groupDecimal(decimal, 2)} ${CURRENCY_UNKNOWN}`;
+  if (!currency) return `${groupDecimal(decimal, 2)} ${CURRENCY_UNKNOWN}`;
+  // A code that is no currency (Pinterest's UNK, a typo) is unknown here too, as it is to the writes, which refuse it.
+  if (!minorUnit(currency)) return `${groupDecimal(decimal, 2)} (currency unknown: reported as ${show(currency)})`;
+  return `${formatMajor(decimal, currency)}${assumedMark(assumed)}`;
 }
 
 /** Micros in natural units with their currency (and why it is assumed, if it is), or marked "(currency unknown)". */

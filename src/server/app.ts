@@ -107,7 +107,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   const read = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
     const tool = byName.get(name);
     if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
-    return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args))).body;
+    return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args, tool.writes))).body;
   };
   const approvals = new Approvals({
     store: shared,

@@ -77,6 +77,28 @@ describe('client resilience (faults injected by the fake API)', () => {
     expect(attempts('ad_groups/update')).toHaveLength(1);
   });
 
+  it('repeats a read-only POST after a 500, as a read: its errors never speak of a write', async () => {
+    const bidFloors = { ad_account_id: USD_ACCOUNT, body: { bid_floor_specs: [{ billable_event: 'CLICKTHROUGH', currency: 'USD', countries: ['US'], objective_type: 'CONSIDERATION' }] } };
+    emulator.inject({ operationId: 'ad_groups_bid_floor/get', status: 500 });
+    const retried = await h.call('ad_groups_bid_floor_get', bidFloors);
+    expect(retried.isError, retried.text).toBeFalsy();
+    expect(attempts('ad_groups_bid_floor/get').map((r) => r.status)).toEqual([500, 200]);
+    emulator.reset();
+    emulator.inject({ operationId: 'ad_groups_bid_floor/get', status: 500, times: 5 });
+    const failed = await h.call('ad_groups_bid_floor_get', bidFloors);
+    expect(failed.isError).toBe(true);
+    expect(failed.text).toMatch(/Pinterest API error 500/);
+    expect(failed.text).not.toMatch(/write|applied/i);
+    expect(attempts('ad_groups_bid_floor/get')).toHaveLength(3); // 1 + PINTEREST_MCP_RETRIES
+  });
+
+  it('names an error answer without a message by its HTTP reason phrase', async () => {
+    emulator.inject({ operationId: READ.op, status: 500, body: { code: 2 }, times: 5 });
+    const result = await h.call(READ.tool, READ.args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^Pinterest API error 500 \(code 2\): Internal Server Error\. /);
+  });
+
   it('repeats a write once after a plain 429 (Pinterest did not process it)', async () => {
     emulator.inject({ operationId: 'ad_groups/update', status: 429, headers: { 'retry-after': '0' } });
     const result = await h.call('ad_groups_update', rename('after 429'));

@@ -334,6 +334,12 @@ describe('formatting', () => {
     expect(formatMajorAmount('12.5', 'usd')).toBe('12.50 USD');
   });
 
+  it('shows a code that names no currency (UNK) as unknown, as the writes refuse it', () => {
+    expect(formatMicros(12_500_000n, 'UNK')).toBe('12.50 (currency unknown: reported as "UNK")');
+    expect(formatMajorAmount('1234.5', 'XXX')).toBe('1,234.50 (currency unknown: reported as "XXX")');
+    expect(() => checkCurrency(parseAmount('12.50'), 'UNK')).toThrow(MoneyError); // what the writes do with it
+  });
+
   it('converts micros exactly', () => {
     expect(microsToDecimal(12_500_000n)).toBe('12.5');
     expect(microsToDecimal(50_000_000)).toBe('50');
