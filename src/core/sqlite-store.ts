@@ -99,6 +99,14 @@ export class NodeSqliteStore extends EventEmitter {
       // which is what makes consuming a confirmation token atomic across processes sharing the file.
       delete: db.prepare(`DELETE FROM ${TABLE} WHERE key = ? RETURNING key`),
       deleteMany: db.prepare(`DELETE FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`),
+      // One statement, so atomic across connections: the row is written when the key is absent or its entry has
+      // expired (keyv's rule: `expires` is past), and only then is the key returned. An entry without `expires` never expires.
+      claim: db.prepare(
+        `INSERT INTO ${TABLE}(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value ` +
+          `WHERE json_valid(${TABLE}.value) AND json_extract(${TABLE}.value, '$.expires') < ?3 RETURNING key`,
+      ),
+      // Removes the lease only while it is still the one this holder wrote (not one taken after it expired).
+      release: db.prepare(`DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`),
       // Prefix match by substr, not LIKE: a namespace's `_` or `%` would be wildcards there.
       entries: db.prepare(`SELECT key, value FROM ${TABLE} WHERE substr(key, 1, length(?1)) = ?1`),
       clear: db.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, length(?1)) = ?1`),
@@ -128,6 +136,19 @@ export class NodeSqliteStore extends EventEmitter {
   /** True only for the caller whose statement removed the row. */
   async delete(key: string): Promise<boolean> {
     return this.statements.delete.get(key) !== undefined;
+  }
+
+  /**
+   * Writes `value` (a serialized keyv entry holding its `expires`) under `key` unless a live entry is there; true when
+   * it was written. Used by SharedStore.claim, for a lease only one holder gets.
+   */
+  async claim(key: string, value: string, now: number): Promise<boolean> {
+    return this.statements.claim.get(key, value, now) !== undefined;
+  }
+
+  /** Deletes `key` if it still holds exactly `value`; true when it did. */
+  async release(key: string, value: string): Promise<boolean> {
+    return this.statements.release.get(key, value) !== undefined;
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {

@@ -1,4 +1,5 @@
-// The shared key-value store (keyv): approvals, confirmation tokens, cached accounts and OAuth tokens live here, each key with a lifetime.
+// The shared key-value store (keyv): approvals, confirmation tokens, cached accounts, OAuth tokens and leases live here, each key with a lifetime.
+import { randomBytes } from 'node:crypto';
 import { Keyv } from 'keyv';
 import { redactor } from './redact.js';
 
@@ -75,6 +76,42 @@ export class SharedStore {
     return this.run((store) => store.delete(key));
   }
 
+  /** The entry of each lease this instance holds, by key, so that `release` frees its own lease and no one else's. */
+  private readonly held = new Map<string, string>();
+
+  /**
+   * Takes the lease `key` for `ttlMs`: true for exactly one caller among concurrent ones, in every process sharing the
+   * store, while the lease lives (see createStore for how each store makes it atomic). A lease is never renewed: it
+   * ends at `release` or, should its holder crash or hang, after `ttlMs`, so choose it longer than the work it guards.
+   * A live key of any other kind also makes the claim fail. A claim that timed out may still take the lease later;
+   * it then ends by itself.
+   */
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (!(ttlMs >= 1)) throw new Error(`internal: a lease needs a lifetime of at least 1 ms; got ${ttlMs} for ${key.split(':')[0]}`);
+    const leasing = leases.get(this.keyv);
+    if (!leasing) throw new Error('internal: leases need a store made by createStore');
+    const now = Date.now();
+    // keyv's own entry format, so that reads, listings and purges treat a lease as any other key with a lifetime; the
+    // random holder makes each lease's entry unique, which is what `release` compares.
+    const entry = JSON.stringify({ value: `lease_${randomBytes(12).toString('base64url')}`, expires: now + ttlMs });
+    const taken = await this.run(() => leasing.claim(key, entry, ttlMs, now));
+    if (taken) this.held.set(key, entry);
+    return taken;
+  }
+
+  /**
+   * Ends the lease `key` if this instance holds it and it has not expired and been taken by another holder since;
+   * true when it ended one. Within one process, callers of one key take turns themselves (a single flight), because
+   * the lease belongs to the instance, not to the caller.
+   */
+  async release(key: string): Promise<boolean> {
+    const entry = this.held.get(key);
+    if (entry === undefined) return false;
+    this.held.delete(key);
+    const leasing = leases.get(this.keyv)!;
+    return this.run(() => leasing.release(key, entry));
+  }
+
   /** Every live entry whose key starts with `prefix` (one scan of the store, within the time bound). */
   entries(prefix: string): Promise<[string, unknown][]> {
     return this.run(async (store) => {
@@ -142,6 +179,10 @@ export async function checkStore(store: Store, timeoutMs = HEALTH_TIMEOUT_MS): P
  * Every adapter's `delete` resolves true only for the caller that actually removed the key, which is what makes
  * consuming a confirmation token atomic: the in-memory Map's delete is synchronous, Redis answers DEL with the
  * number of keys it removed, and SQLite's is a single `DELETE ... RETURNING` (sqlite-store.ts).
+ * Likewise a lease (SharedStore.claim) is taken by one caller only: the memory store checks and writes its Map in one
+ * synchronous step, Redis answers `SET NX PX` with OK to one client, and SQLite's claim is a single upsert that
+ * replaces only an expired entry (sqlite-store.ts). Releasing compares the entry and deletes it in one step as well
+ * (a Lua script on Redis), so that a holder whose lease expired never ends the next holder's.
  * Operations throw on store failures (`throwOnErrors`) so that an unreachable store is reported, not mistaken for
  * a missing key.
  */
@@ -156,6 +197,19 @@ export async function createStore(spec: string): Promise<Store> {
       for await (const _ of memory.iterator!(memory.namespace as never)) {
         // nothing to do with live entries
       }
+    });
+    // No await between reading and writing the Map: nothing else runs in between.
+    leases.set(memory, {
+      async claim(key, entry, _ttlMs, now) {
+        const stored = memory._getKeyPrefix(key);
+        if (isLive(map.get(stored), now)) return false;
+        map.set(stored, entry);
+        return true;
+      },
+      async release(key, entry) {
+        const stored = memory._getKeyPrefix(key);
+        return map.get(stored) === entry && map.delete(stored);
+      },
     });
   } else if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
     redactor.add(...passwordsOf(spec));
@@ -179,6 +233,13 @@ export async function createStore(spec: string): Promise<Store> {
       everConnected = true;
     });
     store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', useKeyPrefix: false, throwOnErrors: true });
+    const client = () => adapter.getClient() as Promise<unknown> as Promise<LeaseCommands>;
+    const stored = (key: string) => adapter.createKeyPrefix(key, adapter.namespace);
+    leases.set(store, {
+      claim: async (key, entry, ttlMs) =>
+        (await (await client()).set(stored(key), entry, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })) === 'OK',
+      release: async (key, entry) => Number(await (await client()).eval(RELEASE_SCRIPT, { keys: [stored(key)], arguments: [entry] })) === 1,
+    });
   } else if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!path) throw new Error('--store sqlite:PATH needs a file path, e.g. sqlite:./pinterest-mcp.sqlite');
@@ -187,6 +248,11 @@ export async function createStore(spec: string): Promise<Store> {
     });
     store = new Keyv({ store: adapter, namespace: 'pinterest-mcp', throwOnErrors: true });
     purgers.set(store, () => adapter.purge());
+    const sqlite = store;
+    leases.set(store, {
+      claim: (key, entry, _ttlMs, now) => adapter.claim(sqlite._getKeyPrefix(key), entry, now),
+      release: (key, entry) => adapter.release(sqlite._getKeyPrefix(key), entry),
+    });
   } else {
     throw new Error(`--store must be memory, sqlite:PATH or redis://HOST:PORT; got "${describeStore(spec)}"`);
   }
@@ -209,6 +275,37 @@ export async function createStore(spec: string): Promise<Store> {
 
 /** How each store drops its expired keys (memory and sqlite keep them until read; Redis expires them itself). */
 const purgers = new WeakMap<Store, () => Promise<void>>();
+
+/** How one store takes and ends a lease, each in one atomic step (see createStore). */
+interface Leases {
+  /** Writes `entry` (keyv's serialized `{ value, expires }`) under `key` unless a live entry is there; true when written. */
+  claim(key: string, entry: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Deletes `key` while it holds exactly `entry`; true when it did. */
+  release(key: string, entry: string): Promise<boolean>;
+}
+
+/** Each store's leases, set by createStore. */
+const leases = new WeakMap<Store, Leases>();
+
+/** The two Redis commands leases use, as the client types them (its own type is a union of client kinds). */
+interface LeaseCommands {
+  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<string | null>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Deletes KEYS[1] only while it holds ARGV[1]: compare and delete in one step, as Redis runs a script atomically. */
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** Whether a memory store's raw entry is there and unexpired, by keyv's rule (an entry without `expires` lives on). */
+function isLive(raw: unknown, now: number): boolean {
+  if (raw === undefined) return false;
+  try {
+    const { expires } = JSON.parse(String(raw)) as { expires?: unknown };
+    return !(typeof expires === 'number' && now > expires);
+  } catch {
+    return true; // not keyv's: leave it alone
+  }
+}
 
 /**
  * Drops every expired key now. Memory and SQLite stores keep an expired key until it is read again, so the server
