@@ -24,6 +24,7 @@ import {
   type ReportKind,
   type ReportFilters,
   type ReportRecord,
+  type UserAccountRecord,
   adSummaryStatus,
   auctionKey,
   campaignSummaryStatus,
@@ -43,6 +44,8 @@ export interface HandlerContext {
   query: Record<string, unknown>;
   body: unknown;
   state: EmulatorState;
+  /** Who the token acts as: the seed user for static tokens, else the person who signed in. */
+  user: UserAccountRecord;
   /** http://127.0.0.1:PORT, for report download URLs. */
   origin: string;
   reportPollsUntilReady: number;
@@ -494,7 +497,7 @@ const promotionsUpdate: Handler = (ctx) => {
 
 // ---------------------------------------------------------------- ad accounts and user
 
-const adAccountsList: Handler = (ctx) => ok(paginate([...ctx.state.adAccounts.values()], ctx.query));
+const adAccountsList: Handler = (ctx) => ok(paginate(ctx.state.accountsOf(ctx.user.id), ctx.query));
 
 const adAccountsGet: Handler = (ctx) => ok(ctx.state.adAccounts.get(accountId(ctx)));
 
@@ -505,7 +508,7 @@ const adAccountsCreate: Handler = (ctx) => {
   const account = {
     id: ctx.state.nextId(),
     name: str(body.name) ?? 'New ad account',
-    owner: { username: ctx.state.user.username, id: str(body.owner_user_id) ?? ctx.state.user.id },
+    owner: { username: ctx.user.username, id: str(body.owner_user_id) ?? ctx.user.id },
     country,
     currency: currencyForCountry(country),
     permissions: ['OWNER'],
@@ -513,11 +516,12 @@ const adAccountsCreate: Handler = (ctx) => {
     updated_time: now,
   };
   ctx.state.adAccounts.set(account.id, account);
+  ctx.state.grantAccess(ctx.user.id, account.id);
   return ok(account);
 };
 
 const userAccountGet: Handler = (ctx) =>
-  ok({ ...ctx.state.user, board_count: ctx.state.boards.size, pin_count: ctx.state.pins.size });
+  ok({ ...ctx.user, board_count: ctx.state.boards.size, pin_count: ctx.state.pins.size });
 
 // ---------------------------------------------------------------- boards, sections, pins
 

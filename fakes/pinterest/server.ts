@@ -1,4 +1,14 @@
 // The fake Pinterest API v5 on node:http: routing, auth, validation, fault injection, stateful and synthesized answers.
+//
+// Who a token acts as: static tokens (`acceptedTokens`) and tokens from the app's own refresh token (`oauth.refreshToken`)
+// act as the seed business user (SEED.user), who reaches the three seeded ad accounts. With `oauth.apps`, people sign
+// in as a person would at www.pinterest.com/oauth/: `GET /oauth/` (outside /v5, at `oauthUrl`) shows the consent page
+// (pick Alice or Bob of PEOPLE, Allow or Deny; a plain form, no script), the redirect carries a single-use code (60 s by
+// the fake's clock), and `POST /v5/oauth/token` exchanges it (`grant_type=authorization_code`, the same redirect_uri,
+// HTTP Basic app credentials) and refreshes the person's tokens (`grant_type=refresh_token`: a new access token and a
+// rotated refresh token). A person's token sees that person's user_account and ad accounts only: another ad account
+// answers 403 (code 29), an operation whose scopes the token lacks 401 (code 3). Boards and pins are not per person.
+// The sign-in pages are www.pinterest.com's, not the API's: they are not in `requests` and faults never apply to them.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { OperationFacts } from '../../src/apis/types.js';
@@ -6,11 +16,13 @@ import { pinterestCatalog } from '../../src/apis/pinterest/catalog.generated.js'
 import { pinterestResponses } from './responses.generated.js';
 import { CatalogIntake, parseBody, recordOf, type CheckedCall, type RecordedCall } from '../intake/catalog.js';
 import { type Answer, type IncomingCall, bearerToken, closeServer, createFakeServer, listenOnLoopback, readCall, sendAnswer, sleep } from '../intake/http.js';
-import { EmulatorState } from './state.js';
+import { EmulatorState, type UserAccountRecord } from './state.js';
+import { AUTHORIZE_PATH, CONSENT_PATH, INSUFFICIENT_SCOPE, type OAuthApp, PeopleSignIn, authFailed, basicCredentials, scopesAllow } from './oauth.js';
 import { HttpError, handlers, reportFileText, reportReady } from './handlers.js';
 import { isPlainObject } from '../../src/core/json.js';
 
-export { EmulatorState, SEED, SEED_TIME } from './state.js';
+export { EmulatorState, PEOPLE, SEED, SEED_TIME, type PersonKey } from './state.js';
+export { PINTEREST_SCOPES, type OAuthApp } from './oauth.js';
 export type {
   AdAccountRecord,
   AdGroupRecord,
@@ -30,8 +42,17 @@ export interface EmulatorOptions {
   port?: number;
   /** Bearer tokens accepted; default ['test-token']. */
   acceptedTokens?: string[];
-  /** Enables POST /v5/oauth/token (refresh_token grant with HTTP Basic app credentials). */
-  oauth?: { appId: string; appSecret: string; refreshToken: string; expiresInSeconds?: number };
+  /** Enables POST /v5/oauth/token (HTTP Basic app credentials) and, with `apps`, the sign-in of people. */
+  oauth?: {
+    /** The app of a server configured with one refresh token: that token never rotates and acts as the seed user. */
+    appId?: string;
+    appSecret?: string;
+    refreshToken?: string;
+    /** Lifetime of every access token oauth/token issues (default 30 days, as Pinterest's). */
+    expiresInSeconds?: number;
+    /** Apps people sign in to at `oauthUrl`; any app seeds PEOPLE (Alice and Bob, with Bob's ad account). */
+    apps?: OAuthApp[];
+  };
   /** Async reports: how many GET polls answer IN_PROGRESS before FINISHED (default 1). */
   reportPollsUntilReady?: number;
   /** Artificial delay before every response (default 0). */
@@ -86,22 +107,31 @@ export interface Emulator {
   url: string;
   /** http://127.0.0.1:PORT */
   origin: string;
-  /** Every request received, in order (including auth failures and faults). */
+  /** The authorize page people are sent to, as https://www.pinterest.com/oauth/ is: http://127.0.0.1:PORT/oauth/ */
+  oauthUrl: string;
+  /** Every API request received, in order (including auth failures and faults); the sign-in pages are not API requests. */
   requests: RecordedRequest[];
   /** The live entity store. */
   state: EmulatorState;
   inject(fault: Fault): void;
   clearFaults(): void;
-  /** Re-seeds the state and clears recorded requests and faults. */
+  /** Re-seeds the state and clears recorded requests, faults and `codesIssued` (issued tokens stay valid). */
   reset(): void;
-  /** Tokens issued by oauth/token stop being accepted. */
+  /** Access tokens issued by oauth/token stop being accepted (people's refresh tokens still work). */
   expireTokens(): void;
+  /** A person withdrew the app's access: their access and refresh tokens are refused (a refresh answers 401). */
+  revokePerson(userId: string): void;
+  /** Codes the consent page handed out so far. */
+  readonly codesIssued: number;
   close(): Promise<void>;
 }
 
 const API_BASE = '/v5';
 const DEFAULT_TOKEN_LIFETIME = 30 * 24 * 3600;
-const REFRESH_TOKEN_LIFETIME = 365 * 24 * 3600;
+/** Another ad account than the token's person's (the description's answer to a user without access). */
+const NO_ACCESS = { code: 29, message: 'You are not permitted to access that resource.' };
+/** What the answer to the app's own refresh token says of it (a legacy refresh token's year). */
+const APP_REFRESH_TOKEN_LIFETIME = 365 * 24 * 3600;
 const OAUTH_SCOPE =
   'ads:read ads:write boards:read boards:write catalogs:read catalogs:write pins:read pins:write user_accounts:read';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -120,7 +150,10 @@ const REPORT_FILE = /^\/files\/report-([A-Za-z0-9_-]+)\.json$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const intake = (catalogIntake ??= new CatalogIntake(pinterestCatalog, pinterestResponses));
-  const state = new EmulatorState(options.clock);
+  const now = options.clock ?? Date.now;
+  const apps = options.oauth?.apps ?? [];
+  const state = new EmulatorState(options.clock, { people: apps.length > 0 });
+  const signIn = new PeopleSignIn(apps, now, options.oauth?.expiresInSeconds);
   const requests: RecordedRequest[] = [];
   let faults: ActiveFault[] = [];
   const accepted = new Set(options.acceptedTokens ?? ['test-token']);
@@ -143,32 +176,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return fault;
   }
 
-  function bearerOk(authorization: string | undefined): boolean {
+  /** Who a bearer token acts as, and the scopes it is limited to (a person's token), or undefined when refused. */
+  function callerOf(authorization: string | undefined): { user: UserAccountRecord; scopes?: readonly string[] } | undefined {
     const token = bearerToken(authorization);
-    if (token === undefined) return false;
-    if (accepted.has(token)) return true;
+    if (token === undefined) return undefined;
     const expiry = issued.get(token);
-    return expiry !== undefined && expiry > Date.now();
+    if (accepted.has(token) || (expiry !== undefined && expiry > now())) return { user: state.user };
+    const grant = signIn.grantOf(token);
+    const person = grant && state.userOf(grant.userId);
+    return person ? { user: person, scopes: grant.scopes } : undefined;
   }
 
   function oauthToken(headers: Record<string, string>, body: unknown, problems: string[]): Answer {
     const oauth = options.oauth;
-    if (!oauth) return { status: 401, body: AUTH_FAILED };
-    const basic = /^Basic\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-    const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 0 || decoded.slice(0, colon) !== oauth.appId || decoded.slice(colon + 1) !== oauth.appSecret) {
-      return { status: 401, body: AUTH_FAILED };
-    }
+    const credentials = basicCredentials(headers.authorization);
+    if (!oauth || !credentials) return authFailed();
+    const ownApp = oauth.appId !== undefined && credentials.id === oauth.appId && credentials.secret === oauth.appSecret;
+    const app = signIn.app(credentials.id, credentials.secret);
+    if (!ownApp && !app) return authFailed();
     if (problems.length) return { status: 400, body: { code: 1, message: problems.join('; ') } };
     const fields = (body ?? {}) as Record<string, unknown>;
+    if (fields.grant_type === 'authorization_code' && app) return signIn.exchangeCode(app, fields);
     if (fields.grant_type !== 'refresh_token') {
       return { status: 400, body: { code: 1, message: `Unsupported grant_type '${String(fields.grant_type)}'` } };
     }
-    if (fields.refresh_token !== oauth.refreshToken) return { status: 401, body: AUTH_FAILED };
+    if (!ownApp || oauth.refreshToken === undefined || fields.refresh_token !== oauth.refreshToken) {
+      return (app && signIn.refresh(app, fields)) || authFailed();
+    }
     const expiresIn = oauth.expiresInSeconds ?? DEFAULT_TOKEN_LIFETIME;
     const token = `pina_${randomBytes(18).toString('base64url')}`;
-    issued.set(token, Date.now() + expiresIn * 1000);
+    issued.set(token, now() + expiresIn * 1000);
     return {
       status: 200,
       body: {
@@ -177,7 +214,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         token_type: 'bearer',
         expires_in: expiresIn,
         scope: OAUTH_SCOPE,
-        refresh_token_expires_in: REFRESH_TOKEN_LIFETIME,
+        refresh_token_expires_in: APP_REFRESH_TOKEN_LIFETIME,
       },
     };
   }
@@ -204,11 +241,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const { op, params, body, problems } = checked;
     if (!op) return { status: 404, body: { code: 404, message: 'Not found' } };
     if (op.id === 'oauth/token') return oauthToken(call.headers, body, problems);
-    if (!bearerOk(call.headers.authorization)) return { status: 401, body: AUTH_FAILED };
+    const caller = callerOf(call.headers.authorization);
+    if (!caller) return { status: 401, body: AUTH_FAILED };
+    if (caller.scopes && !scopesAllow(op, caller.scopes)) return { status: 401, body: INSUFFICIENT_SCOPE };
     if (problems.length) return { status: 400, body: { code: 1, message: problems.join('; ') } };
     const account = params.path.ad_account_id;
     if (account !== undefined && !state.adAccounts.has(String(account))) {
       return { status: 404, body: { code: 404, message: `Ad account ${String(account)} not found` } };
+    }
+    // An ad account named in the path or the query (acting on behalf of an account's business) must be the caller's.
+    const named = account ?? params.query.ad_account_id;
+    if (named !== undefined && state.adAccounts.has(String(named)) && !state.canAccess(caller.user.id, String(named))) {
+      return { status: 403, body: NO_ACCESS };
     }
     const handler = handlers[op.id];
     if (!handler) return synthesized(op, params.path);
@@ -219,6 +263,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         query: params.query,
         body,
         state,
+        user: caller.user,
         origin,
         reportPollsUntilReady: pollsUntilReady,
       });
@@ -233,8 +278,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sendAnswer(res, outgoing);
   }
 
+  /** The sign-in pages (www.pinterest.com's in reality), or undefined for any other request. */
+  function signInPage(call: IncomingCall): Answer | undefined {
+    if (call.underBase) return undefined;
+    if (call.method === 'GET' && (call.pathname === AUTHORIZE_PATH || `${call.pathname}/` === AUTHORIZE_PATH)) return signIn.authorize(call.query);
+    if (call.method === 'POST' && call.pathname === CONSENT_PATH) return signIn.decide(call.raw);
+    return undefined;
+  }
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = await readCall(req, API_BASE, MAX_BODY_BYTES);
+    const page = signInPage(call);
+    if (page) return send(res, page);
     const fileToken = !call.underBase && call.method === 'GET' ? REPORT_FILE.exec(call.pathname)?.[1] : undefined;
     // A report file is a download outside the API: no operation to match, nothing to check.
     const checked: CheckedCall =
@@ -281,6 +336,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `${origin}${API_BASE}`,
     origin,
+    oauthUrl: `${origin}${AUTHORIZE_PATH}`,
     requests,
     state,
     inject(fault: Fault): void {
@@ -293,9 +349,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.reset();
       requests.length = 0;
       faults = [];
+      signIn.codesIssued = 0;
     },
     expireTokens(): void {
       for (const token of issued.keys()) issued.set(token, 0);
+      signIn.expireAccessTokens();
+    },
+    revokePerson(userId: string): void {
+      signIn.revokeUser(userId);
+    },
+    get codesIssued(): number {
+      return signIn.codesIssued;
     },
     close(): Promise<void> {
       return closeServer(server);

@@ -1,4 +1,5 @@
-// The emulator's entity store: seeded ad accounts, campaigns, ad groups, ads, keywords, promotions, boards and pins.
+// The emulator's entity store: seeded ad accounts, campaigns, ad groups, ads, keywords, promotions, boards and pins,
+// and who may reach which ad account (the seed business user, and the people who sign in through the fake's OAuth).
 
 /** Fixed ids of the seeded entities, for tests and the offline demo. */
 export const SEED = {
@@ -21,6 +22,40 @@ export const SEED = {
   boardSections: { springShoes: '5195226345001' },
   pins: { spring1: '1057925269001', spring2: '1057925269002', summer1: '1057925269003' },
 } as const;
+
+/**
+ * The two people who can sign in through the fake's OAuth page (seeded only when the fake has OAuth apps). Each sees
+ * only their own ad accounts: Alice the seeded "Acme US" account (shared with the seed business user, who keeps all
+ * three seeded accounts), Bob an account of his own in another currency. `timeZone` is for display: the v5 AdAccount
+ * has no time zone field, so it never appears in an answer.
+ */
+export const PEOPLE = {
+  alice: {
+    id: '549755800002',
+    username: 'alice_us',
+    name: 'Alice',
+    label: 'Alice (US, USD)',
+    country: 'US',
+    currency: 'USD',
+    timeZone: 'America/New_York',
+    adAccounts: { usd: SEED.adAccounts.usd },
+  },
+  bob: {
+    id: '549755800003',
+    username: 'bob_jp',
+    name: 'Bob',
+    label: 'Bob (Japan, JPY)',
+    country: 'JP',
+    currency: 'JPY',
+    timeZone: 'Asia/Tokyo',
+    adAccounts: { jpy: '549755885178' },
+    campaigns: { jpyActive: '687195134401' },
+    adGroups: { jpy: '2680059592721' },
+    ads: { jpy: '687195905821' },
+  },
+} as const;
+
+export type PersonKey = keyof typeof PEOPLE;
 
 /** Seed entities carry this creation time (2024-01-01T00:00:00Z) so bodies are reproducible. */
 export const SEED_TIME = 1704067200;
@@ -304,9 +339,17 @@ export function currencyForCountry(country: string): string {
   return CURRENCY_BY_COUNTRY[country] ?? (EURO_COUNTRIES.has(country) ? 'EUR' : 'USD');
 }
 
+export interface EmulatorStateOptions {
+  /** Seeds PEOPLE, their user accounts and Bob's ad account (default false: the store as it always was). */
+  people?: boolean;
+}
+
 /** The live store. `reset()` empties it and re-seeds, keeping the same Map objects. */
 export class EmulatorState {
+  /** The seed business user: static tokens act as this user. */
   readonly user: UserAccountRecord = makeUser();
+  /** The user accounts of PEOPLE, by user id (empty unless seeded). */
+  readonly people = new Map<string, UserAccountRecord>();
   readonly adAccounts = new Map<string, AdAccountRecord>();
   readonly campaigns = new Map<string, CampaignRecord>();
   readonly adGroups = new Map<string, AdGroupRecord>();
@@ -321,11 +364,36 @@ export class EmulatorState {
   readonly reports = new Map<string, ReportRecord>();
   /** Past versions of the campaigns, ad groups and ads updated through the API (by entity id), for analytics. */
   readonly history = new Map<string, EntityVersion[]>();
+  /** User id -> the ad accounts that user may reach (ad_accounts/list lists them; any other gives 403). */
+  private readonly access = new Map<string, Set<string>>();
   private idCounter = FIRST_NEW_ID;
 
   /** `clock`: the current time in milliseconds (default Date.now); a test moves it to make changes on earlier days. */
-  constructor(private readonly clock: () => number = Date.now) {
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly options: EmulatorStateOptions = {},
+  ) {
     this.reset();
+  }
+
+  /** The user account of a user id: the seed user or one of PEOPLE. */
+  userOf(userId: string): UserAccountRecord | undefined {
+    return userId === this.user.id ? this.user : this.people.get(userId);
+  }
+
+  canAccess(userId: string, adAccountId: string): boolean {
+    return this.access.get(userId)?.has(adAccountId) ?? false;
+  }
+
+  grantAccess(userId: string, adAccountId: string): void {
+    let accounts = this.access.get(userId);
+    if (!accounts) this.access.set(userId, (accounts = new Set()));
+    accounts.add(adAccountId);
+  }
+
+  /** The ad accounts a user may reach, in the store's order. */
+  accountsOf(userId: string): AdAccountRecord[] {
+    return [...this.adAccounts.values()].filter((account) => this.canAccess(userId, account.id));
   }
 
   /** A fresh numeric-string id (deterministic after each reset). */
@@ -353,7 +421,9 @@ export class EmulatorState {
 
   reset(): void {
     Object.assign(this.user, makeUser());
+    this.access.clear();
     for (const map of [
+      this.people,
       this.adAccounts,
       this.campaigns,
       this.adGroups,
@@ -371,6 +441,7 @@ export class EmulatorState {
     }
     this.idCounter = FIRST_NEW_ID;
     this.seed();
+    if (this.options.people) this.seedPeople();
   }
 
   private seed(): void {
@@ -391,6 +462,7 @@ export class EmulatorState {
         created_time: SEED_TIME,
         updated_time: SEED_TIME,
       });
+      this.grantAccess(SEED.user.id, id);
     }
     const c = SEED.campaigns;
     const campaignPairs: [string, string, string, string][] = [
@@ -502,6 +574,66 @@ export class EmulatorState {
     this.refreshBoardCounts();
   }
 
+  /** Alice reaches the seeded USD account; Bob owns a JPY account with one running campaign, ad group and ad. */
+  private seedPeople(): void {
+    const { alice, bob } = PEOPLE;
+    for (const person of [alice, bob]) this.people.set(person.id, makePersonUser(person));
+    this.grantAccess(alice.id, alice.adAccounts.usd);
+    const account = bob.adAccounts.jpy;
+    this.adAccounts.set(account, {
+      id: account,
+      name: 'Bob JP',
+      owner: { username: bob.username, id: bob.id },
+      country: bob.country,
+      currency: bob.currency,
+      permissions: ['OWNER'],
+      created_time: SEED_TIME,
+      updated_time: SEED_TIME,
+    });
+    this.grantAccess(bob.id, account);
+    const campaign = bob.campaigns.jpyActive;
+    this.campaigns.set(
+      campaign,
+      makeCampaign({ id: campaign, ad_account_id: account, name: 'Bob JP Always-on Awareness', status: 'ACTIVE', objective_type: 'AWARENESS' }, SEED_TIME),
+    );
+    this.adGroups.set(
+      bob.adGroups.jpy,
+      makeAdGroup(
+        {
+          id: bob.adGroups.jpy,
+          ad_account_id: account,
+          campaign_id: campaign,
+          name: 'Bob JP Prospecting',
+          status: 'ACTIVE',
+          budget_in_micro_currency: 3_000_000_000,
+          bid_in_micro_currency: 100_000_000,
+          budget_type: 'DAILY',
+          bid_strategy_type: 'MAX_BID',
+          billable_event: 'CLICKTHROUGH',
+          targeting_spec: { GEO: ['JP'], AGE_BUCKET: ['25-34'] },
+        },
+        SEED_TIME,
+      ),
+    );
+    this.ads.set(
+      bob.ads.jpy,
+      makeAd(
+        {
+          id: bob.ads.jpy,
+          ad_account_id: account,
+          campaign_id: campaign,
+          ad_group_id: bob.adGroups.jpy,
+          pin_id: SEED.pins.summer1,
+          name: 'Bob Ad 1',
+          creative_type: 'REGULAR',
+          destination_url: 'https://bob.example.jp/summer',
+          review_status: 'APPROVED',
+        },
+        SEED_TIME,
+      ),
+    );
+  }
+
   /** Keeps each board's pin_count in line with the pins it holds. */
   refreshBoardCounts(): void {
     for (const board of this.boards.values()) board.pin_count = 0;
@@ -529,6 +661,21 @@ function makeUser(): UserAccountRecord {
     follower_count: 1200,
     following_count: 35,
     monthly_views: 48000,
+  };
+}
+
+function makePersonUser(person: (typeof PEOPLE)[PersonKey]): UserAccountRecord {
+  return {
+    account_type: 'BUSINESS',
+    id: person.id,
+    username: person.username,
+    profile_image: `https://i.pinimg.com/75x75_RS/${person.username}.jpg`,
+    website_url: '',
+    about: '',
+    business_name: person.name,
+    follower_count: 0,
+    following_count: 0,
+    monthly_views: 0,
   };
 }
 
