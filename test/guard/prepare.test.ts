@@ -48,6 +48,7 @@ describe('prepareRequest', () => {
     const prepared = await prepareRequest(call('ad_groups_update', { ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: '$12.50' }] }), currencies());
     expect(prepared.request).toEqual({
       method: 'PATCH',
+      write: true,
       path: `/ad_accounts/${USD_ACCOUNT}/ad_groups`,
       query: [],
       target: `/ad_accounts/${USD_ACCOUNT}/ad_groups`,
