@@ -1,7 +1,7 @@
 // Meta-tools: describe_tool (always listed) and, in discover mode, search_tools and call_tool that reach every selected tool.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { type JsonSchema, cachedInputSchema, compactSchema, fullInputSchema, listedAnnotations } from '../tools/listing.js';
+import { type JsonSchema, cachedInputSchema, compactSchema, describedInputSchema, listedAnnotations } from '../tools/listing.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult, validationError } from '../core/results.js';
 import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
@@ -78,7 +78,7 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
         writes: tool.writes,
         method: tool.op.method,
         path: tool.op.path,
-        inputSchema: fullInputSchema(tool),
+        inputSchema: describedInputSchema(tool),
       });
     },
   );

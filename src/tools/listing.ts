@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ToolDef } from './registry.js';
 import { walkJson } from '../core/walk.js';
 import { APIS } from '../apis/index.js';
+import { portableSchema } from './portable.js';
 
 export type JsonSchema = Record<string, any>;
 
@@ -21,6 +22,7 @@ function tidy(schema: unknown): void {
 }
 
 const full = new WeakMap<ToolDef, JsonSchema>();
+const described = new WeakMap<ToolDef, JsonSchema>();
 
 /** The complete input schema, exactly what the server validates (zod 4's own JSON Schema output). */
 export function fullInputSchema(tool: ToolDef): JsonSchema {
@@ -31,6 +33,13 @@ export function fullInputSchema(tool: ToolDef): JsonSchema {
     tidy(schema);
     full.set(tool, schema);
   }
+  return schema;
+}
+
+/** What describe_tool answers: the complete input schema in the subset every function-calling format takes. */
+export function describedInputSchema(tool: ToolDef): JsonSchema {
+  let schema = described.get(tool);
+  if (!schema) described.set(tool, (schema = portableSchema(fullInputSchema(tool))));
   return schema;
 }
 
@@ -56,16 +65,29 @@ const LISTED_CONTROLS: Readonly<Record<string, JsonSchema>> = {
 };
 
 /**
- * A lighter copy for tools/list: nested objects below LISTED_DEPTH, long enums, patterns and length limits are
- * left out, and the server's own arguments are listed tersely. The server still validates the full schema and its
- * errors point to describe_tool for the rest.
+ * A lighter copy for tools/list, in the portable subset (portable.ts): nested objects below LISTED_DEPTH, long enums,
+ * patterns and length limits are left out, and the server's own arguments are listed tersely. The server still
+ * validates the full schema and its errors point to describe_tool for the rest.
  */
-export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
+export function compactSchema(schema: JsonSchema): JsonSchema {
+  return portableSchema(compactNode(schema, 0));
+}
+
+/** A union listed by its first shape's type (what the shapes share when they do): every node keeps a type. */
+function severalShapes(variants: readonly JsonSchema[]): JsonSchema {
+  return { type: variants[0]?.type, description: 'one of several shapes; see describe_tool' };
+}
+
+function compactNode(schema: JsonSchema, depth: number): JsonSchema {
+  // Tagged unions (catalog types, report kinds) are long: describe_tool has them whole.
+  if (schema.oneOf) return severalShapes(schema.oneOf);
   if (schema.anyOf) {
     const variants = (schema.anyOf as JsonSchema[]).filter((v) => v.type !== 'null');
-    if (variants.length === 1) return compactSchema({ ...variants[0], ...(schema.description ? { description: schema.description } : {}) }, depth);
-    if (depth >= LISTED_DEPTH) return { description: 'one of several shapes; see describe_tool' };
-    return { anyOf: variants.map((v) => compactSchema(v, depth)) };
+    if (variants.length === 1) return compactNode({ ...variants[0], ...(schema.description ? { description: schema.description } : {}) }, depth);
+    if (depth >= LISTED_DEPTH) return severalShapes(variants);
+    // Variants that compact to the same listing (two tagged unions) are listed once.
+    const listed = [...new Map(variants.map((v) => compactNode(v, depth)).map((v) => [JSON.stringify(v), v])).values()];
+    return listed.length === 1 ? listed[0] : { anyOf: listed };
   }
   const out: JsonSchema = {};
   const type = Array.isArray(schema.type) ? schema.type.filter((t: string) => t !== 'null') : schema.type;
@@ -78,7 +100,7 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
     if ((k === 'minItems' || k === 'minimum') && schema[k] === 1) continue;
     out[k] = schema[k];
   }
-  if (schema.items) out.items = compactSchema(schema.items, depth);
+  if (schema.items) out.items = compactNode(schema.items, depth);
   if (schema.properties) {
     if (depth >= LISTED_DEPTH) {
       // A field's own note (targeting_spec's keys) says more than the bare key names, so it stays.
@@ -88,7 +110,7 @@ export function compactSchema(schema: JsonSchema, depth = 0): JsonSchema {
       }
     } else {
       out.properties = Object.fromEntries(
-        Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, (depth === 0 && LISTED_CONTROLS[k]) || compactSchema(v, depth + 1)]),
+        Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, (depth === 0 && LISTED_CONTROLS[k]) || compactNode(v, depth + 1)]),
       );
       if (schema.required?.length) out.required = schema.required;
     }
