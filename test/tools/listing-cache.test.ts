@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { helpText, loadConfig } from '../../src/config/index.js';
+import { everyApiOn, helpText, loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { compactSchema, fullInputSchema, listingStamp } from '../../src/tools/listing.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
@@ -13,7 +13,7 @@ const dist = resolve(import.meta.dirname, '../../dist');
 
 it('dist/listings.json matches the listings computed from source, API tools and workflows', async () => {
   const cache = JSON.parse(readFileSync(resolve(dist, 'listings.json'), 'utf8')) as { stamp: string; schemas: Record<string, unknown> };
-  const app = await createStdioApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
+  const app = await createStdioApp(loadConfig(['--toolsets', 'all'], everyApiOn('listing-cache-test')), createLogger('silent'));
   try {
     expect(cache.stamp).toBe(listingStamp());
     const listed = app.listTools();
