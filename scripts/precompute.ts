@@ -9,14 +9,25 @@ import { type ListingCache, listingStamp } from '../src/tools/listing.js';
 import { createStdioApp } from '../src/transports/stdio.js';
 
 const dist = resolve(import.meta.dirname, '../dist');
-// Every API on, so every tool is listed: a tool's schema is the same whichever APIs are on, so one cache serves them all.
-const app = await createStdioApp(loadConfig(['--toolsets', 'all'], everyApiOn('precompute-listing')), createLogger('silent'));
-// Every listed tool's schema, the API tools' and the workflows' (computed here: from source there is no cache).
+
+/** Every listed tool's schema, the API tools' and the workflows' (computed here: from source there is no cache). */
+async function listedSchemas(args: string[]): Promise<Record<string, JsonSchema>> {
+  // Every API on, so every tool is listed: a tool's schema is the same whichever APIs are on, so one cache serves them all.
+  const app = await createStdioApp(loadConfig(['--toolsets', 'all', ...args], everyApiOn('precompute-listing')), createLogger('silent'));
+  try {
+    return Object.fromEntries(app.listTools().map((tool) => [tool.name, tool.inputSchema as JsonSchema]));
+  } finally {
+    await app.close();
+  }
+}
+const schemas = await listedSchemas([]);
+// The model-held token flow lists confirmation_token on held writes: only the schemas that differ are kept.
+const withToken = await listedSchemas(['--approval', 'model']);
 const cache: ListingCache = {
   stamp: listingStamp(),
-  schemas: Object.fromEntries(app.listTools().map((tool) => [tool.name, tool.inputSchema as JsonSchema])),
+  schemas,
+  withConfirmationToken: Object.fromEntries(Object.entries(withToken).filter(([name, schema]) => JSON.stringify(schema) !== JSON.stringify(schemas[name]))),
 };
 writeFileSync(resolve(dist, 'listings.json'), JSON.stringify(cache));
-await app.close();
 writeFileSync(resolve(dist, 'help.txt'), helpText());
-process.stderr.write(`wrote dist/listings.json (${Object.keys(cache.schemas).length} tools) and dist/help.txt\n`);
+process.stderr.write(`wrote dist/listings.json (${Object.keys(cache.schemas).length} tools, ${Object.keys(cache.withConfirmationToken).length} also with confirmation_token) and dist/help.txt\n`);
