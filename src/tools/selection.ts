@@ -48,7 +48,9 @@ export function selectTools(
   for (const name of config.toolsets) {
     const members = all.filter((t) => t.toolset === name);
     const apis = [...new Set(members.map((t) => t.api))];
-    if (apis.length > 0 && apis.every((api) => off.has(api))) throw new ConfigError(`--toolsets ${name}: its tools belong to ${apis.map((api) => off.get(api)).join('; ')}`);
+    if (apis.length > 0 && apis.every((api) => off.has(api))) {
+      throw new ConfigError(`--toolsets ${name}: its tools belong to ${apis.map((api) => off.get(api)).join('; ')}`);
+    }
   }
   const everything = config.toolsets.includes('all') || (config.mode === 'discover' && config.toolsets.length === 0);
   const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
