@@ -1,7 +1,7 @@
 // Measures what tools/list costs in context: tool count, JSON bytes and o200k tokens, through a real MCP client.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { loadConfig } from '../src/config/index.js';
+import { everyApiOn, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/logger.js';
 import { createStdioApp } from '../src/transports/stdio.js';
 
@@ -21,8 +21,17 @@ export const MODES: Record<keyof typeof BUDGETS, string[]> = {
   discover: ['--mode', 'discover'],
 };
 
-export async function measureListing(label: string, args: string[]): Promise<ListingSize> {
-  const app = await createStdioApp(loadConfig(args, { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5' }), createLogger('silent'));
+/**
+ * Which APIs are on while measuring: none of those that are off until set up (the common case: no Whop key), or every
+ * API (the largest listings: every tool of `--toolsets all`).
+ */
+export const API_SETS = {
+  'without optional API keys': {},
+  'every API on': everyApiOn('bench-context-key'),
+} as const satisfies Record<string, Record<string, string>>;
+
+export async function measureListing(label: string, args: string[], env: Record<string, string> = {}): Promise<ListingSize> {
+  const app = await createStdioApp(loadConfig(args, { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', ...env }), createLogger('silent'));
   const server = app.createServer();
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);

@@ -4,13 +4,16 @@
 // - `--version` and `--help` to exit: target <= 150 ms, shown beside `node -e ""` (Node's own start).
 // RUNS=15 runs of each, interleaved; BENCH_ERAS=legacy,modern to choose; BENCH_ENTRY=another build.
 import { spawnSync } from 'node:child_process';
+import { everyApiOn } from '../src/config/index.js';
 import { type Era, connectClient, eras, stdioTransport } from './eras.js';
 import { cpuMs, floorEntry, median, projectEntry, sideBySide, writeFloorListing } from './floor/index.js';
 
 const runs = Number(process.env.RUNS ?? 15);
-const listing = await writeFloorListing();
+/** Every API on, so `--toolsets all` lists every tool (an API off until its key is given lists none). */
+const everyApi = everyApiOn('bench-startup-key');
+const listing = await writeFloorListing(['--toolsets', 'all'], everyApi);
 const servers = {
-  project: { args: [projectEntry, '--toolsets', 'all', '--log-level', 'silent'], env: {} },
+  project: { args: [projectEntry, '--toolsets', 'all', '--log-level', 'silent'], env: everyApi },
   floor: { args: [floorEntry], env: { FLOOR_LISTING: listing.file } },
 };
 type Side = keyof typeof servers;

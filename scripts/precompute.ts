@@ -2,20 +2,32 @@
 // compact listing schema (`dist/listings.json`) and the --help text (`dist/help.txt`, answered by src/cli/index.ts).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { helpText, loadConfig } from '../src/config/index.js';
+import { everyApiOn, helpText, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/logger.js';
 import type { JsonSchema } from '../src/tools/listing.js';
 import { type ListingCache, listingStamp } from '../src/tools/listing.js';
 import { createStdioApp } from '../src/transports/stdio.js';
 
 const dist = resolve(import.meta.dirname, '../dist');
-const app = await createStdioApp(loadConfig(['--toolsets', 'all'], {}), createLogger('silent'));
-// Every listed tool's schema, the API tools' and the workflows' (computed here: from source there is no cache).
+
+/** Every listed tool's schema, the API tools' and the workflows' (computed here: from source there is no cache). */
+async function listedSchemas(args: string[]): Promise<Record<string, JsonSchema>> {
+  // Every API on, so every tool is listed: a tool's schema is the same whichever APIs are on, so one cache serves them all.
+  const app = await createStdioApp(loadConfig(['--toolsets', 'all', ...args], everyApiOn('precompute-listing')), createLogger('silent'));
+  try {
+    return Object.fromEntries(app.listTools().map((tool) => [tool.name, tool.inputSchema as JsonSchema]));
+  } finally {
+    await app.close();
+  }
+}
+const schemas = await listedSchemas([]);
+// The model-held token flow lists confirmation_token on held writes: only the schemas that differ are kept.
+const withToken = await listedSchemas(['--approval', 'model']);
 const cache: ListingCache = {
   stamp: listingStamp(),
-  schemas: Object.fromEntries(app.listTools().map((tool) => [tool.name, tool.inputSchema as JsonSchema])),
+  schemas,
+  withConfirmationToken: Object.fromEntries(Object.entries(withToken).filter(([name, schema]) => JSON.stringify(schema) !== JSON.stringify(schemas[name]))),
 };
 writeFileSync(resolve(dist, 'listings.json'), JSON.stringify(cache));
-await app.close();
 writeFileSync(resolve(dist, 'help.txt'), helpText());
-process.stderr.write(`wrote dist/listings.json (${Object.keys(cache.schemas).length} tools) and dist/help.txt\n`);
+process.stderr.write(`wrote dist/listings.json (${Object.keys(cache.schemas).length} tools, ${Object.keys(cache.withConfirmationToken).length} also with confirmation_token) and dist/help.txt\n`);

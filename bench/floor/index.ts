@@ -11,14 +11,14 @@ export const projectEntry = process.env.BENCH_ENTRY ?? resolve(root, 'dist/index
 export const floorEntry = resolve(import.meta.dirname, 'server.mjs');
 
 /**
- * Lists the project's tools with `args` through a real client and writes them where the floor reads them, so both
- * serve byte-identical listings. The file is removed when the process exits.
+ * Lists the project's tools with `args` (and `env`: which APIs are on) through a real client and writes them where the
+ * floor reads them, so both serve byte-identical listings. The file is removed when the process exits.
  */
-export async function writeFloorListing(args: string[] = ['--toolsets', 'all']): Promise<{ file: string; tools: number }> {
+export async function writeFloorListing(args: string[] = ['--toolsets', 'all'], env: Record<string, string> = {}): Promise<{ file: string; tools: number }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [projectEntry, ...args, '--log-level', 'silent'],
-    env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', PINTEREST_ACCESS_TOKEN: 'bench-token' },
+    env: { PATH: process.env.PATH ?? '', PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', PINTEREST_ACCESS_TOKEN: 'bench-token', ...env },
   });
   const client = new Client({ name: 'bench-listing', version: '1.0.0' });
   await client.connect(transport);

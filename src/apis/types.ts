@@ -184,10 +184,11 @@ export interface ApiDefinition {
   /** Where and how requests go with this configuration: base URL, environment, sandbox, authentication. */
   connect(config: ApiConfig): ApiConnection;
   /**
-   * For an API that is off until it is set up (Whop: until WHOP_API_KEY is given): `isOn` says whether it is, its
-   * `toolsets` then join every selection, and --help names `env`. Absent: always on, its toolsets chosen by --toolsets.
+   * For an API that is off until it is set up (Whop: until WHOP_API_KEY is given): it is on once its connection carries
+   * a credential; then its `toolsets` join every selection. Off, none of its tools is listed, searched or callable, and
+   * the start-up line and refusals say `<env> is not set`. Absent: always on, its toolsets chosen by --toolsets.
    */
-  turnedOnBy?: { env: string; toolsets: readonly string[]; isOn(config: ApiConfig): boolean };
+  turnedOnBy?: { env: string; toolsets: readonly string[] };
   /** For the API whose fake `--demo` serves in-process: the configuration that points at the fake, with its token. */
   demo?(config: ApiConfig, fake: { url: string; token: string }): ApiConfig;
 }

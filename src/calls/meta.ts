@@ -120,10 +120,13 @@ export function discoverTools(
         .filter((x) => words.length === 0 || x.score > 0)
         .sort((a, b) => b.score - a.score);
       const max = limit ?? 20;
+      const overview = !words.length && !toolset;
       return json({
         tools: scored.slice(0, max).map(({ t }) => ({ name: t.name, title: t.title, toolset: t.toolset, writes: t.writes })),
         total: scored.length,
-        ...(words.length || toolset ? {} : { toolsets: Object.fromEntries(toolsets.map((s) => [s, TOOLSETS[s as keyof typeof TOOLSETS]?.description ?? s])) }),
+        ...(overview ? { toolsets: Object.fromEntries(toolsets.map((s) => [s, TOOLSETS[s as keyof typeof TOOLSETS]?.description ?? s])) } : {}),
+        // Where the search found nothing, or the overview: which APIs are off and why, so "nothing" is explained.
+        ...((overview || scored.length === 0) && Object.keys(selection.apisOff).length ? { apis_off: selection.apisOff } : {}),
       });
     },
   );

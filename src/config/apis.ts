@@ -17,9 +17,39 @@ export function apiConnection(config: Pick<Config, 'apis' | 'demo'>, api: ApiDef
   return config.demo && api.demo ? { ...connection, environment: 'demo' } : connection;
 }
 
-/** Whether the API is on: always, or once what turns it on is set (its toolsets then join every selection). */
+/**
+ * The variable an API is off until it is set (`WHOP_API_KEY`), or undefined when the API is on. One rule for every
+ * API: one that is off until it is set up (`turnedOnBy`) is on exactly when its connection carries a credential (a
+ * token, or what refreshes one), so what turns it on is what its requests would authenticate with. One without
+ * `turnedOnBy` is always on: a call without its credential answers how to set one.
+ */
+export function offUntilSet(config: Pick<Config, 'apis'>, api: ApiDefinition): string | undefined {
+  if (!api.turnedOnBy) return undefined;
+  const { auth } = api.connect(apiConfig(config, api));
+  return auth.kind === 'oauth-refresh' || auth.token !== undefined ? undefined : api.turnedOnBy.env;
+}
+
+/** Whether the API is on (see offUntilSet): its tools are listed, searched and callable; its toolsets join every selection. */
 export function isTurnedOn(config: Pick<Config, 'apis'>, api: ApiDefinition): boolean {
-  return !api.turnedOnBy || api.turnedOnBy.isOn(apiConfig(config, api));
+  return offUntilSet(config, api) === undefined;
+}
+
+/** The APIs that are off, each under its id with why (`{ whop: 'WHOP_API_KEY is not set' }`), as the start-up line says them. */
+export function apisOff(config: Pick<Config, 'apis'>): Record<string, string> {
+  return Object.fromEntries(
+    CONFIGURED_APIS.flatMap((api) => {
+      const env = offUntilSet(config, api);
+      return env ? [[api.id, `${env} is not set`]] : [];
+    }),
+  );
+}
+
+/**
+ * The variables that turn every API on, each set to `value`: what lists every tool (the build's listing cache, the
+ * benches that measure the whole listing). Not credentials: no request is meant to reach an API with them.
+ */
+export function everyApiOn(value: string): Record<string, string> {
+  return Object.fromEntries(CONFIGURED_APIS.flatMap((api) => (api.turnedOnBy ? [[api.turnedOnBy.env, value]] : [])));
 }
 
 /** The API whose fake `--demo` serves in-process, if any. */

@@ -198,7 +198,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   let listed: Tool[] | undefined;
   const listTools = () =>
     (listed ??= [
-      ...directTools.map((t) => toolListing(t, compactInputSchema(t))),
+      ...directTools.map((t) => toolListing(t, compactInputSchema(t, tokens !== 'none'))),
       ...metaTools.map((m) => m.listing),
     ]);
   const jsonSchemaValidator = new AjvJsonSchemaValidator();

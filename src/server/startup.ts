@@ -1,12 +1,12 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
 import type { APIS } from '../apis/index.js';
 import type { ApiDefinition } from '../apis/types.js';
-import { CONFIGURED_APIS, type Config, apiConnection, isTurnedOn } from '../config/index.js';
+import { CONFIGURED_APIS, type Config, apiConnection, apisOff, isTurnedOn } from '../config/index.js';
 import type { App } from './app.js';
 import { describeStore } from '../core/store.js';
 import { VERSION } from '../core/version.js';
 
-/** The first API is the server's own: the line always says where it is. Every other API is said once it is on. */
+/** The first API is the server's own: the line always says where it is. Every other API is said with its credential, or why it is off. */
 const [MAIN_API, ...OTHER_APIS] = CONFIGURED_APIS;
 type OtherApiId = Exclude<(typeof APIS)[number]['id'], (typeof APIS)[0]['id']>;
 
@@ -26,6 +26,8 @@ export type StartupFacts = {
   tools_listed: number;
   tools_callable: number;
   read_only: boolean;
+  /** Each API that is off, under its id, with why (`{ whop: 'WHOP_API_KEY is not set' }`); empty when every API is on. */
+  apis_off: Record<string, string>;
 } & {
   /** Each other API that is on, under its id: its credential (`api key`). */
   [Id in OtherApiId]?: string;
@@ -56,6 +58,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
     tools_listed: app.listedCount,
     tools_callable: app.selection.tools.length,
     read_only: config.readOnly,
+    apis_off: apisOff(config),
   };
 }
 
@@ -65,13 +68,16 @@ export function startupLine(facts: StartupFacts): string {
     facts.mode === 'discover'
       ? `discover mode: ${facts.tools_listed} meta-tools reach ${facts.tools_callable} tools`
       : `${facts.tools_listed} tools listed`;
+  const mainOff = facts.apis_off[MAIN_API.id];
   const others = OTHER_APIS.flatMap((api) => {
     const credential = (facts as Readonly<Record<string, unknown>>)[api.id];
-    return credential ? [`, ${api.label} with ${String(credential)}`] : [];
+    if (credential) return [`, ${api.label} with ${String(credential)}`];
+    const off = facts.apis_off[api.id];
+    return off ? [`, ${api.label} off (${off})`] : [];
   });
   return [
     `pinterest-api-mcp ${facts.version} ready on ${facts.transport}`,
-    `${MAIN_API.label} ${facts.environment} (${facts.api_host}) with ${facts.credentials}${others.join('')}`,
+    `${MAIN_API.label} ${facts.environment} (${facts.api_host}) ${mainOff ? `off (${mainOff})` : `with ${facts.credentials}`}${others.join('')}`,
     `store ${facts.store}`,
     `approval ${facts.approval}`,
     `toolsets ${facts.toolsets.join(',') || '(none)'}${facts.read_only ? ' (read-only)' : ''}`,

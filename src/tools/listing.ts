@@ -127,7 +127,13 @@ export const LISTING_CACHE = new URL('./listings.json', import.meta.url);
 export interface ListingCache {
   /** Catalog digests the cache was built from; a cache from other catalogs is ignored. */
   stamp: string;
+  /** Every tool's schema as listed without the model-held token flow (the default approval). */
   schemas: Record<string, JsonSchema>;
+  /**
+   * The schemas that differ where writes take `confirmation_token` (the model-held token flow: `--approval model`,
+   * or auto's fallback): the held writes'; every other tool is listed as in `schemas`.
+   */
+  withConfirmationToken: Record<string, JsonSchema>;
 }
 
 /** The catalogs a listing cache is built from (every API's digest): a cache from other catalogs is ignored. */
@@ -151,10 +157,17 @@ export function cachedInputSchema(name: string): JsonSchema | undefined {
 
 const compact = new WeakMap<ToolDef, JsonSchema>();
 
-export function compactInputSchema(tool: ToolDef): JsonSchema {
-  let schema = compact.get(tool) ?? cachedInputSchema(tool.name);
-  if (!schema) schema = compactSchema(fullInputSchema(tool));
-  compact.set(tool, schema);
+/**
+ * The tool's listed schema: the build's (for tools built with `confirmation_token` or without, as BuildOptions says),
+ * else computed.
+ */
+export function compactInputSchema(tool: ToolDef, confirmationToken = false): JsonSchema {
+  let schema = compact.get(tool);
+  if (!schema) {
+    const cached = cachedInputSchema(tool.name);
+    schema = (confirmationToken && cache?.withConfirmationToken[tool.name]) || cached || compactSchema(fullInputSchema(tool));
+    compact.set(tool, schema);
+  }
   return schema;
 }
 

@@ -1,5 +1,6 @@
-// Which tools a session sees and may call: toolsets, single tools, exclusions and read-only (the last two win over everything).
-import { CONFIGURED_APIS, ConfigError, type Config, isTurnedOn } from '../config/index.js';
+// Which tools a session sees and may call: the APIs that are on, toolsets, single tools, exclusions and read-only (the
+// APIs that are off, exclusions and read-only win over everything).
+import { CONFIGURED_APIS, ConfigError, type Config, apisOff, isTurnedOn, offUntilSet } from '../config/index.js';
 import { closest } from '../core/suggest.js';
 import type { ToolDef } from './registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../apis/toolsets.js';
@@ -7,8 +8,10 @@ import { DEFAULT_TOOLSETS, TOOLSETS } from '../apis/toolsets.js';
 export interface Selection {
   /** Tools that are listed and callable, in catalog order. */
   tools: ToolDef[];
-  /** Why a known tool is not callable (read-only, not selected), for clear refusals. */
+  /** Why a known tool is not callable (its API off, read-only, not selected), for clear refusals. */
   refusal(tool: ToolDef): string | undefined;
+  /** The APIs that are off, under their ids, with why (`{ whop: 'WHOP_API_KEY is not set' }`): none of their tools is offered. */
+  apisOff: Readonly<Record<string, string>>;
 }
 
 export function selectTools(
@@ -30,6 +33,25 @@ export function selectTools(
       throw new ConfigError(`unknown tool "${name}" in ${flag}${near.length ? `; closest: ${near.join(', ')}` : ''}`);
     }
   }
+  // An API that is off offers nothing, whatever the selection says: a flag that names only its tools is refused.
+  const off = new Map(
+    CONFIGURED_APIS.flatMap((api) => {
+      const env = offUntilSet(config, api);
+      return env ? [[api, `${api.label}, which is off: set ${env} to use it`] as const] : [];
+    }),
+  );
+  for (const name of config.tools) {
+    const tool = all.find((t) => t.name === name);
+    const offWhy = tool && off.get(tool.api);
+    if (offWhy) throw new ConfigError(`--tools ${name}: it belongs to ${offWhy}`);
+  }
+  for (const name of config.toolsets) {
+    const members = all.filter((t) => t.toolset === name);
+    const apis = [...new Set(members.map((t) => t.api))];
+    if (apis.length > 0 && apis.every((api) => off.has(api))) {
+      throw new ConfigError(`--toolsets ${name}: its tools belong to ${apis.map((api) => off.get(api)).join('; ')}`);
+    }
+  }
   const everything = config.toolsets.includes('all') || (config.mode === 'discover' && config.toolsets.length === 0);
   const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
   if (sets.size === 0) for (const name of DEFAULT_TOOLSETS) sets.add(name);
@@ -39,6 +61,8 @@ export function selectTools(
   const excluded = new Set(config.excludeTools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);
   const refusal = (tool: ToolDef): string | undefined => {
+    const offWhy = off.get(tool.api);
+    if (offWhy) return `${tool.name} belongs to ${offWhy}.`;
     if (excluded.has(tool.name)) return `${tool.name} is left out on this server (--exclude-tools): nothing was sent.`;
     if (config.readOnly && tool.writes) return `${tool.name} writes, and this server runs read-only (--read-only): nothing was sent.`;
     if (!inSelection(tool)) {
@@ -47,5 +71,5 @@ export function selectTools(
     return undefined;
   };
   // Listed and callable are one rule: a tool is listed exactly when a call to it would not be refused.
-  return { tools: all.filter((t) => refusal(t) === undefined), refusal };
+  return { tools: all.filter((t) => refusal(t) === undefined), refusal, apisOff: apisOff(config) };
 }

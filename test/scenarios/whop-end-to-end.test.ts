@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { whopCatalog } from '../../src/apis/whop/catalog.generated.js';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, startWhopEmulator } from '../../fakes/whop/server.js';
 import { classify } from '../../src/apis/classification.js';
+import { startEmulator } from '../../fakes/pinterest/server.js';
 import { type Harness, MODEL_APPROVAL, startInProcess } from '../helpers/harness.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
 import { webhookReceiver } from '../helpers/webhook.js';
@@ -49,7 +50,7 @@ describe('Whop listing', () => {
   });
   afterAll(() => whop?.close());
 
-  it('lists the 28 whop tools with WHOP_API_KEY (or --toolsets whop), none without', async () => {
+  it('lists the 28 whop tools with WHOP_API_KEY, none without (not even with --toolsets all), and --toolsets whop needs the key', async () => {
     const names = async (args: string[], key: string | null) => {
       const h = await startInProcess({ args, env: whopEnv(whop, key) });
       try {
@@ -59,8 +60,17 @@ describe('Whop listing', () => {
       }
     };
     expect(await names([], null)).toEqual([]);
+    expect(await names(['--toolsets', 'all'], null)).toEqual([]);
     expect(await names([], WHOP_TEST_KEY)).toHaveLength(28);
-    expect(await names(['--toolsets', 'whop'], null)).toHaveLength(28);
+    expect(await names(['--toolsets', 'whop'], WHOP_TEST_KEY)).toHaveLength(28);
+    const pinterest = await startEmulator();
+    try {
+      await expect(startInProcess({ emulator: pinterest, args: ['--toolsets', 'whop'], env: whopEnv(whop, null) })).rejects.toThrow(
+        '--toolsets whop: its tools belong to Whop, which is off: set WHOP_API_KEY to use it',
+      );
+    } finally {
+      await pinterest.close();
+    }
   });
 });
 
@@ -482,11 +492,11 @@ describe('the client against Whop', () => {
   });
 
   it('without WHOP_API_KEY a write explains how to set the key and nothing reaches Whop', async () => {
-    const bare = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'whop'], env: whopEnv(whop, null) });
+    const bare = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all'], env: whopEnv(whop, null) });
     try {
       const result = await bare.call('whop_ad_groups_pause', { id: WHOP_SEED.adGroup });
       expect(result.isError).toBe(true);
-      expect(result.text).toMatch(/Set WHOP_API_KEY/);
+      expect(result.text).toBe('whop_ad_groups_pause belongs to Whop, which is off: set WHOP_API_KEY to use it.');
       expect(whop.requests).toEqual([]);
     } finally {
       await bare.close();

@@ -24,13 +24,14 @@ describe('the start-up line', () => {
         approval: 'auto via dialog,page',
         mode: 'tools',
         read_only: false,
+        apis_off: { whop: 'WHOP_API_KEY is not set' },
       });
       expect(line.toolsets).toEqual(expect.arrayContaining(['accounts', 'campaigns', 'analytics', 'pins']));
       const { tools } = await h.client.listTools();
       expect(line.tools_listed).toBe(tools.length);
       expect(tools.map((t) => t.name)).not.toContain('pins_delete');
       expect(line.msg).toBe(
-        `pinterest-api-mcp 0.1.0 ready on stdio; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token; store memory; approval auto via dialog,page; ` +
+        `pinterest-api-mcp 0.1.0 ready on stdio; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token, Whop off (WHOP_API_KEY is not set); store memory; approval auto via dialog,page; ` +
           `toolsets ${(line.toolsets as string[]).join(',')}; ${tools.length} tools listed`,
       );
       expect(h.stderr()).not.toContain(TOKEN);

@@ -147,7 +147,7 @@ describe('optional sections: a prompt covers Whop only where its tools are serve
   };
 
   it('performance_report asks for whop_ad_reports_get with the dates when the whop toolset is on', async () => {
-    const text = await report(['--toolsets', 'accounts,campaigns,ad_groups,ads,analytics,whop']);
+    const text = await report(['--toolsets', 'accounts,campaigns,ad_groups,ads,analytics,whop'], { WHOP_API_KEY: 'whop-prompts-test-key' });
     expect(text).toContain('`whop_ad_reports_get` with from 2026-11-01, to 2026-11-07');
     expect(text).not.toContain('{{');
     expect(text).not.toMatch(/does not currently offer[^\n]*whop/);

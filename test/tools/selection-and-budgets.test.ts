@@ -1,6 +1,6 @@
 // Fitting in context: selection (toolsets, tools, read-only), discover mode, listing budgets, bounded results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUDGETS, MODES, measureListing } from '../../bench/context-measure.js';
+import { API_SETS, BUDGETS, MODES, measureListing } from '../../bench/context-measure.js';
 import { classify } from '../../src/apis/classification.js';
 import { DEFAULT_TOOLSETS } from '../../src/apis/toolsets.js';
 import { type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
@@ -120,6 +120,12 @@ describe('listing budgets (o200k tokens of tools/list)', () => {
       expect(size.tokens).toBeLessThanOrEqual(BUDGETS[mode as keyof typeof BUDGETS]);
     });
   }
+
+  it(`every tool (--toolsets all, every API on) stays within ${BUDGETS.all} tokens`, async () => {
+    const size = await measureListing('all', MODES.all, API_SETS['every API on']);
+    expect(size.tools).toBeGreaterThan((await measureListing('all', MODES.all)).tools);
+    expect(size.tokens).toBeLessThanOrEqual(BUDGETS.all);
+  });
 
   it('validates the full schema even where the listing is compact, and points to describe_tool', async () => {
     const h = await startInProcess();

@@ -35,5 +35,5 @@ export const whopConnection = {
     },
     assumedCurrency: { code: config.currency, why: 'Whop reports no currency yet; WHOP_CURRENCY sets it' },
   }),
-  turnedOnBy: { env: 'WHOP_API_KEY', toolsets: ['whop'], isOn: (config: WhopConfig) => Boolean(config.apiKey) },
+  turnedOnBy: { env: 'WHOP_API_KEY', toolsets: ['whop'] },
 } satisfies Partial<ApiDefinition>;
