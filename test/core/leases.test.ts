@@ -102,6 +102,19 @@ leaseTests('memory', {
   },
 });
 
+/** Two store instances over one store (a file, a Redis): as two processes sharing it would have. */
+async function twoConnections(spec: string) {
+  const [one, two] = [await createStore(spec), await createStore(spec)];
+  return {
+    a: shared(one),
+    b: shared(two),
+    async close() {
+      await one.disconnect();
+      await two.disconnect();
+    },
+  };
+}
+
 const sqliteDir = mkdtempSync(join(tmpdir(), 'leases-'));
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
 
@@ -109,15 +122,7 @@ leaseTests('sqlite (two connections to one file)', {
   needs: needsNodeSqlite,
   async open() {
     const file = join(sqliteDir, 'leases.sqlite');
-    const [one, two] = [await createStore(`sqlite:${file}`), await createStore(`sqlite:${file}`)];
-    return {
-      a: shared(one),
-      b: shared(two),
-      async close() {
-        await one.disconnect();
-        await two.disconnect();
-      },
-    };
+    return twoConnections(`sqlite:${file}`);
   },
 });
 
@@ -135,15 +140,7 @@ describe('leases on redis (two connections)', () => {
 
   leaseTests('redis', {
     async open() {
-      const [one, two] = [await createStore(url), await createStore(url)];
-      return {
-        a: shared(one),
-        b: shared(two),
-        async close() {
-          await one.disconnect();
-          await two.disconnect();
-        },
-      };
+      return twoConnections(url);
     },
   });
 
