@@ -53,8 +53,17 @@ function json(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
 }
 
-export function describeTool(selection: Selection, byName: ReadonlyMap<string, ToolDef>, workflows: readonly MetaTool[] = []): MetaTool {
-  return meta(
+/**
+ * describe_tool: any listed tool, a workflow, or a meta tool (itself and, in discover mode, `siblings()`: search_tools and
+ * call_tool), so that no name tools/list shows answers "Unknown tool".
+ */
+export function describeTool(
+  selection: Selection,
+  byName: ReadonlyMap<string, ToolDef>,
+  workflows: readonly MetaTool[] = [],
+  siblings: () => readonly MetaTool[] = () => [],
+): MetaTool {
+  const describe: MetaTool = meta(
     'describe_tool',
     'Describe a tool',
     'Full input schema of one tool, including the nested fields and long enums that tools/list leaves out.',
@@ -66,6 +75,12 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
       if (workflow) {
         const { title, description, inputSchema } = workflow.listing;
         return json({ name, title, description, toolset: workflow.toolset, writes: false, inputSchema });
+      }
+      const metaTool = [describe, ...siblings()].find((m) => m.name === name);
+      if (metaTool) {
+        const { title, description, inputSchema } = metaTool.listing;
+        // call_tool writes only through the tool it calls, under that tool's guard.
+        return json({ name, title, description, meta: true, writes: name === 'call_tool' ? 'as the tool it calls' : false, inputSchema });
       }
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools or tools/list to find names.`);
       const refusal = selection.refusal(tool);
@@ -82,6 +97,7 @@ export function describeTool(selection: Selection, byName: ReadonlyMap<string, T
       });
     },
   );
+  return describe;
 }
 
 /**
@@ -147,5 +163,6 @@ export function discoverTools(
       return answeredAs(name, tool, await runner.run(tool, args ?? {}, via));
     },
   );
-  return [search, describeTool(selection, byName, workflows), call];
+  const describe = describeTool(selection, byName, workflows, () => [search, call]);
+  return [search, describe, call];
 }

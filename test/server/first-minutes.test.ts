@@ -142,6 +142,25 @@ describe('discover mode', () => {
     }
   });
 
+  it('describe_tool describes every listed name, the meta tools included, in both modes', async () => {
+    for (const args of [['--mode', 'discover'], []]) {
+      const h = await startInProcess({ args });
+      try {
+        const listed = (await h.client.listTools()).tools.map((t) => t.name);
+        const metaNames = listed.filter((n) => ['describe_tool', 'search_tools', 'call_tool'].includes(n));
+        expect(metaNames.length).toBe(args.length ? 3 : 1);
+        for (const name of metaNames) {
+          const described = await h.call('describe_tool', { name });
+          expect(described.isError, described.text).toBeFalsy();
+          expect(described.structuredContent).toMatchObject({ name, meta: true, inputSchema: { type: 'object' } });
+        }
+        expect(h.sent()).toHaveLength(0);
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
   it('says to repeat a held write through call_tool with the token or approval_id inside "arguments", and that works', async () => {
     for (const approval of ['model', 'person'] as const) {
       const h = await startInProcess({ args: ['--mode', 'discover', '--approval', approval] });
