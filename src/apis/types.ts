@@ -163,6 +163,11 @@ export interface ApiDefinition {
   /** Notes on fields whose name, type and enum do not say enough (tool schemas show them). */
   fieldNotes: readonly FieldNote[];
   /**
+   * Rules the description states in words but its schema cannot (or loses: `required` beside a `$ref`), checked with
+   * the schema of the component they name, so a request the API would refuse for them is never sent.
+   */
+  textRules: readonly TextRule[];
+  /**
    * The OAuth security scheme whose scopes its user tokens carry (`docs/getting-a-token.md` lists them per toolset);
    * absent when it takes no OAuth user token.
    */
@@ -269,3 +274,14 @@ export interface Paging {
   /** A collected answer that continues after its last item with `next` (null: the list is complete). */
   withNext(page: Record<string, unknown>, next: string | null): Record<string, unknown>;
 }
+
+/**
+ * A rule a description states in words about one component schema, with the words (`source`: where, and the text
+ * quoted exactly; a test finds it in the description).
+ * - `oneOfSets`: at least one set of fields is present whole (`[['em'], ['client_ip_address', 'client_user_agent']]`).
+ * - `requiredIf`: `field` is present when `present` is, or when `equals` names one of a field's values.
+ */
+export type TextRule = { component: string; source: { where: string; text: string } } & (
+  | { kind: 'oneOfSets'; sets: readonly (readonly string[])[] }
+  | { kind: 'requiredIf'; field: string; present?: string; equals?: { field: string; values: readonly string[] } }
+);

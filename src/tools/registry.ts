@@ -4,6 +4,7 @@ import { type ApiDefinition, toolName } from '../apis/index.js';
 import type { OperationFacts, ParameterFacts, SchemaFacts } from '../apis/types.js';
 import { classify, isWrite } from '../apis/classification.js';
 import { PARAMETERS, SchemaBuilder, type SchemaBuilderOptions } from './schema.js';
+import { withTextRules } from './text-rules.js';
 import { type ToolsetName, toolsetOf } from '../apis/toolsets.js';
 
 export interface ToolAnnotations {
@@ -91,7 +92,11 @@ export function buildTools(api: ApiDefinition, options: BuildOptions = {}): Tool
     /** Built on first use: zod schemas for 150+ operations cost start-up time that most sessions never need. */
     let input: z.ZodObject | undefined;
     const buildInput = (): z.ZodObject => {
-      const builder = (schemaBuilder ??= new SchemaBuilder({ ...options, schemas: api.catalog.schemas }));
+      const builder = (schemaBuilder ??= new SchemaBuilder({
+        ...options,
+        schemas: api.catalog.schemas,
+        refineComponent: (name, schema) => withTextRules(api.textRules, name, schema),
+      }));
       const shape: Record<string, z.ZodType> = {};
       for (const p of op.parameters) shape[p.name] = parameterSchema(builder, p, options);
       if (op.body) {

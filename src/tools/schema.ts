@@ -18,6 +18,8 @@ export interface SchemaBuilderOptions {
    * values it (or its items) may take; operation parameters come with the owner `PARAMETERS`.
    */
   describeProperty?: (owners: readonly string[], name: string, values: readonly unknown[] | undefined) => string | undefined;
+  /** Lets callers add checks to a component schema the description states only in words (`textRules`). */
+  refineComponent?: (name: string, schema: z.ZodType) => z.ZodType;
 }
 
 /** The owner `describeProperty` is given for an operation's path and query parameters. */
@@ -51,7 +53,8 @@ export class SchemaBuilder {
     if (!schema) {
       const facts = this.schemas[name];
       if (!facts) throw new Error(`unknown schema ${name}`);
-      schema = this.convert(facts);
+      const converted = this.convert(facts);
+      schema = this.options.refineComponent?.(name, converted) ?? converted;
       this.refCache.set(name, schema);
     }
     return schema;

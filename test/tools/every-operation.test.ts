@@ -163,7 +163,10 @@ describe('sweep: every tool with arguments built from its own schema', () => {
     const tags = new Set<string>();
     for (const tool of h.app.tools.filter((t) => t.api.id === 'pinterest')) {
       const schema = z.toJSONSchema(tool.input, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Record<string, any>;
-      const args = sample(schema, schema, { known: { ad_account_id: USD_ACCOUNT } }) as Record<string, unknown>;
+      // Values that the text rules (src/apis/pinterest/text-rules.ts) need and a schema-only sample cannot know: an
+      // identifier in user_data, and an event that needs no value.
+      const known = { ad_account_id: USD_ACCOUNT, user_data: { em: ['411e44ce1261728ffd2c0686e44e3fffe413c0e2c5adc498bc7da883d476b9c8'] }, event_name: 'lead' };
+      const args = sample(schema, schema, { known }) as Record<string, unknown>;
       const before = h.emulator.requests.length;
       let result = await h.call(tool.name, args);
       const token = (result.structuredContent as { confirmation_token?: string } | undefined)?.confirmation_token;

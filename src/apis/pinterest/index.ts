@@ -8,6 +8,7 @@ import { PINTEREST_MONEY } from './money-fields.js';
 import { PINTEREST_CURRENCY } from './currency.js';
 import { PINTEREST_PLAIN } from './plain.js';
 import { PINTEREST_FIELD_NOTES } from './field-notes.js';
+import { PINTEREST_TEXT_RULES } from './text-rules.js';
 import { PINTEREST_ACCOUNTS } from './account-fields.js';
 import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
@@ -51,6 +52,7 @@ export const pinterestApi = {
   effectiveBids,
   plain: PINTEREST_PLAIN,
   fieldNotes: PINTEREST_FIELD_NOTES,
+  textRules: PINTEREST_TEXT_RULES,
   // Its user tokens (the authorization-code flow): the only OAuth scheme this server sends.
   oauthScheme: 'pinterest_oauth2',
   // Configuration and connection

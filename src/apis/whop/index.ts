@@ -42,6 +42,7 @@ export const whopApi = {
   currency: WHOP_CURRENCY,
   plain: WHOP_PLAIN,
   fieldNotes: [],
+  textRules: [],
   inInstructions: 'Whop ads (whop_*)',
   // Configuration and connection
   ...whopConnection,
