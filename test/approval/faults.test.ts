@@ -409,7 +409,15 @@ describe('the server killed mid-send', () => {
 
   /** The built server on the shared Redis (or `store`), sending to `emulator`, auditing to `audit`. */
   async function start(emulator: Emulator, audit: string, env: Record<string, string> = {}, store = redisUrl) {
-    const base = { PINTEREST_API_BASE_URL: emulator.url, PINTEREST_ACCESS_TOKEN: TOKEN, PINTEREST_MCP_RETRIES: '0', PINTEREST_MCP_APPROVER_TOKEN: APPROVERS };
+    // The store's own time bound is not what these tests are about: a loaded machine must not turn a slow Redis reply
+    // into "the store is unavailable" (a test of that bound sets its own).
+    const base = {
+      PINTEREST_API_BASE_URL: emulator.url,
+      PINTEREST_ACCESS_TOKEN: TOKEN,
+      PINTEREST_MCP_RETRIES: '0',
+      PINTEREST_MCP_APPROVER_TOKEN: APPROVERS,
+      PINTEREST_MCP_STORE_TIMEOUT_MS: '60000',
+    };
     const server = await spawnServer(['--store', store, '--audit-log', audit], { ...base, ...env });
     children.push(server.child);
     return server;
@@ -434,7 +442,7 @@ describe('the server killed mid-send', () => {
     const first = await start(emulator, audit);
     const held = await modelCall(first.url, budget('44'));
     const id = (held.structuredContent as { approval_id: string }).approval_id;
-    expect(id).toMatch(/^apr_/);
+    expect(id, held.text).toMatch(/^apr_/);
 
     let release!: () => void;
     emulator.inject({ method: 'PATCH', hold: new Promise<void>((resolve) => (release = resolve)) });
@@ -475,7 +483,7 @@ describe('the server killed mid-send', () => {
     const first = await start(emulator, audit, { PINTEREST_MCP_STORE_TIMEOUT_MS: '60000' }, proxy.url);
     const held = await modelCall(first.url, budget('45'));
     const id = (held.structuredContent as { approval_id: string }).approval_id;
-    expect(id).toMatch(/^apr_/);
+    expect(id, held.text).toMatch(/^apr_/);
 
     // After `sending` is stored, the guard reads the account's cached currency before it sends: Redis hangs on that
     // read, so the process dies with the approval `sending` and its write not sent.
