@@ -38,7 +38,18 @@ export interface CurrencyCodeField {
  * `currencyField` of their object (or of an enclosing one) names, else the account's.
  */
 export type AnswerMoney =
-  | { unit: 'micro'; field: RegExp; reportRows: boolean }
+  | {
+      unit: 'micro';
+      field: RegExp;
+      reportRows: boolean;
+      /**
+       * The answer fields a natural name stands for in `fields` (`budget` -> `budget_in_micro_currency`, `SPEND` ->
+       * `SPEND_IN_MICRO_DOLLAR`), so that a model asking in the words it writes with gets the amounts, restated.
+       */
+      microNamesOf: (name: string) => readonly string[];
+      /** The natural name of a micro field (`budget_in_micro_currency` -> `budget`), for suggestions; undefined for others. */
+      naturalNameOf: (key: string) => string | undefined;
+    }
   | { unit: 'major'; field: RegExp; currencyField: string };
 
 export interface ApiMoney {

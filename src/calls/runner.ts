@@ -81,6 +81,18 @@ function itemId(item: unknown): string | undefined {
 }
 
 /**
+ * `fields` naming what the answer does not have: an error naming each, with the closest names the answer has (in the
+ * caller's words: `budget` for `budget_in_micro_currency`). The read was made; nothing was changed.
+ */
+function unknownFields(toolName: string, unknown: readonly { name: string; closest: string[] }[]): CallToolResult {
+  const lines = unknown.map(({ name, closest }) => `- "${oneLine(name, 80)}"${closest.length ? `: closest ${closest.join(', ')}` : ''}`);
+  return errorResult(
+    `fields of ${toolName}: ${unknown.length === 1 ? 'this name matches' : 'these names match'} no field of the answer (a read; nothing was changed). Ask again with the answer's own names:\n${lines.join('\n')}`,
+    { error: 'unknown_fields', fields: unknown.map((u) => u.name) },
+  );
+}
+
+/**
  * The refusal of arguments nested deeper than MAX_NESTING (validating, previewing and sending them would each walk
  * them), naming each argument that does; undefined when none does.
  */
@@ -114,7 +126,11 @@ export class ToolRunner {
         content = collected.content;
         if (collected.note) notes.push(collected.note);
       }
-      content = project(content, fields as string[] | undefined, tool.api.paging.itemsKey);
+      const answers = tool.api.money.answers;
+      const names = answers.unit === 'micro' ? { aliasesOf: answers.microNamesOf, naturalOf: answers.naturalNameOf } : {};
+      const projected = project(content, fields as string[] | undefined, tool.api.paging.itemsKey, names);
+      if (projected.unknown.length) return unknownFields(tool.name, projected.unknown);
+      content = projected.content;
       if (first.present) {
         const shown = await first.present(content);
         content = shown.content;

@@ -148,14 +148,40 @@ export function boundResult(result: CallToolResult, maxChars: number): CallToolR
   return bounded;
 }
 
-/** Keeps only the named top-level fields of each item (of the list under `itemsKey`, or of the object itself). */
-export function project(content: Record<string, unknown>, fields: readonly string[] | undefined, itemsKey = 'items'): Record<string, unknown> {
-  if (!fields?.length) return content;
+/** How the names a caller gives in `fields` map to an answer's keys (an API's money naming: `budget` -> its micro field). */
+export interface FieldNames {
+  /** The keys a name also stands for (`budget` -> `budget_in_micro_currency`). */
+  aliasesOf?: (name: string) => readonly string[];
+  /** The name a key goes by in the caller's words, for suggestions (`budget_in_micro_currency` -> `budget`). */
+  naturalOf?: (key: string) => string | undefined;
+}
+
+/**
+ * Keeps only the named top-level fields of each item (of the list under `itemsKey`, or of the object itself), a name
+ * also keeping the keys it stands for (`names.aliasesOf`). `unknown` lists each name that matched no key of any item,
+ * with the closest names the answer has; it is empty when there was nothing to match against (no items).
+ */
+export function project(
+  content: Record<string, unknown>,
+  fields: readonly string[] | undefined,
+  itemsKey = 'items',
+  names: FieldNames = {},
+): { content: Record<string, unknown>; unknown: { name: string; closest: string[] }[] } {
+  if (!fields?.length) return { content, unknown: [] };
+  const keep = [...new Set(fields.flatMap((f) => [f, ...(names.aliasesOf?.(f) ?? [])]))];
+  const seen = new Set<string>();
+  const matched = new Set<string>();
   const pick = (value: unknown): unknown => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-    return Object.fromEntries(fields.filter((f) => Object.hasOwn(value, f)).map((f) => [f, (value as Record<string, unknown>)[f]]));
+    if (!isPlainObject(value)) return value;
+    for (const key of Object.keys(value)) seen.add(key);
+    const kept = keep.filter((f) => Object.hasOwn(value, f));
+    for (const field of fields) if (kept.includes(field) || names.aliasesOf?.(field).some((a) => kept.includes(a))) matched.add(field);
+    return Object.fromEntries(kept.map((f) => [f, value[f]]));
   };
   const items = content[itemsKey];
-  if (Array.isArray(items)) return { ...content, [itemsKey]: items.map(pick) };
-  return pick(content) as Record<string, unknown>;
+  const projected = Array.isArray(items) ? { ...content, [itemsKey]: items.map(pick) } : (pick(content) as Record<string, unknown>);
+  if (!seen.size) return { content: projected, unknown: [] };
+  const known = [...new Set([...seen].flatMap((key) => [key, names.naturalOf?.(key)].filter((k): k is string => !!k)))];
+  const unknown = fields.filter((f) => !matched.has(f)).map((name) => ({ name, closest: closest(name, known, 3) }));
+  return { content: projected, unknown };
 }

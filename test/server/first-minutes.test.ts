@@ -115,6 +115,14 @@ describe('errors a model can act on', () => {
       expect(some.text).not.toMatch(/budget/);
       const none = await h.call('ad_groups_get', { ...args, fields: ['id', 'name'] });
       expect(none.text).not.toMatch(/Amounts/);
+      // The caller's words: `budget` and `bid` select the micro fields, restated.
+      const natural = await h.call('ad_groups_get', { ...args, fields: ['id', 'budget', 'bid'] });
+      expect(natural.structuredContent).toEqual({ id: SEED.adGroups.usd, budget_in_micro_currency: 10_000_000, bid_in_micro_currency: 1_500_000 });
+      expect(natural.text).toMatch(/budget_in_micro_currency = 10\.00 USD/);
+      // A name the answer does not have is an error naming the closest ones, in the caller's words.
+      const typo = await h.call('ad_groups_get', { ...args, fields: ['id', 'budgt'] });
+      expect(typo.isError).toBe(true);
+      expect(typo.text).toMatch(/^fields of ad_groups_get: this name matches no field of the answer .*\n- "budgt": closest budget\b/);
     } finally {
       await h.close();
     }

@@ -37,5 +37,12 @@ export const PINTEREST_MONEY: ApiMoney = {
   fields: FIELDS,
   // A test lists every other request property of the description that names a currency, with why it is not one of these.
   currencyCodes: [{ owner: 'PromotionTemplateValue', apiName: 'currency_code' }],
-  answers: { unit: 'micro', field: MICRO_RESPONSE_FIELD, reportRows: true },
+  answers: {
+    unit: 'micro',
+    field: MICRO_RESPONSE_FIELD,
+    reportRows: true,
+    // Entities name micro fields `<name>_in_micro_currency`; analytics columns `<NAME>_IN_MICRO_DOLLAR`.
+    microNamesOf: (name) => [`${name}_in_micro_currency`, `${name.toUpperCase()}_IN_MICRO_DOLLAR`],
+    naturalNameOf: (key) => /^(.+)_in_micro_currency$/.exec(key)?.[1] ?? /^(.+)_IN_MICRO_DOLLAR$/.exec(key)?.[1],
+  },
 };
