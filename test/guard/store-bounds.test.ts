@@ -56,25 +56,37 @@ async function keysUnder(store: Store, prefix: string): Promise<string[]> {
   return (await storedKeys(store)).filter((k) => k.startsWith(prefix)).sort();
 }
 
-describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
-  let emulator: Emulator;
-  let served: Served;
+/**
+ * A built server over HTTP on a fresh fake API for the enclosing describe (started before its tests, closed after), and
+ * MCP clients that connect from the loopback address given, each a client of its own for the bounds.
+ */
+function servedWithClients(args: string[], env: Record<string, string>) {
+  let emulator: Emulator | undefined;
+  let served: Served | undefined;
   const clients: Client[] = [];
   beforeAll(async () => {
     emulator = await startEmulator();
-    served = await serve(emulator, ['--max-pending-approvals', '2'], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}`, PINTEREST_MCP_MAX_APPROVALS: '3' });
+    served = await serve(emulator, args, env);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await served?.close();
     await emulator?.close();
   });
-
-  const client = async (address: string) => {
-    const c = await connect(served.url, {}, fetchFrom(address));
-    clients.push(c);
-    return c;
+  return {
+    emulator: () => emulator!,
+    served: () => served!,
+    async client(address: string): Promise<Client> {
+      const c = await connect(served!.url, {}, fetchFrom(address));
+      clients.push(c);
+      return c;
+    },
   };
+}
+
+describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
+  const setup = servedWithClients(['--max-pending-approvals', '2'], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}`, PINTEREST_MCP_MAX_APPROVALS: '3' });
+  const { client } = setup;
   const held = async (c: Client, amount: string) => structured(await callText(c, 'ad_groups_update', budget(amount)));
 
   it('at the bound a new client is refused while every approval may still be decided; a decision frees a place by dropping the decided one', async () => {
@@ -83,7 +95,7 @@ describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
     const a2 = await held(first, '72');
     const b1 = await held(second, '73');
     expect([a1.status, a2.status, b1.status]).toEqual(['approval_required', 'approval_required', 'approval_required']);
-    const records = () => keysUnder(served.app.store, 'approval:');
+    const records = () => keysUnder(setup.served().app.store, 'approval:');
     const ids = (...approvals: Record<string, unknown>[]) => approvals.map((a) => `approval:${a.approval_id}`).sort();
     expect(await records()).toEqual(ids(a1, a2, b1));
 
@@ -97,25 +109,25 @@ describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
         'then call ad_groups_update again with the same arguments. The operator sets this bound with PINTEREST_MCP_MAX_APPROVALS.',
     );
     expect(await records()).toEqual(ids(a1, a2, b1));
-    expect(writes(emulator)).toHaveLength(0);
+    expect(writes(setup.emulator())).toHaveLength(0);
 
     // The person approves one: it is sent once, and its record (now decided) is what the next approval replaces.
-    const alice = new PageApprover(served.http.url);
+    const alice = new PageApprover(setup.served().http.url);
     expect((await alice.signIn(ALICE)).status).toBe(303);
     expect((await alice.decide(String(a1.approval_id), 'approve')).status).toBe(303);
-    expect(writes(emulator)).toHaveLength(1);
+    expect(writes(setup.emulator())).toHaveLength(1);
     expect(await records()).toEqual(ids(a1, a2, b1));
-    expect(await keysUnder(served.app.store, `approval-settle:${a1.approval_id}`)).toEqual([]);
+    expect(await keysUnder(setup.served().app.store, `approval-settle:${a1.approval_id}`)).toEqual([]);
 
     const c1 = await held(third, '74');
     expect(c1.status).toBe('approval_required');
     expect(await records()).toEqual(ids(a2, b1, c1));
-    expect((await storedKeys(served.app.store)).filter((k) => k.includes(String(a1.approval_id)))).toEqual([]);
+    expect((await storedKeys(setup.served().app.store)).filter((k) => k.includes(String(a1.approval_id)))).toEqual([]);
     // Its outcome is no longer readable: the poll says the approval is gone, and sends nothing.
     const poll = await callText(first, 'ad_groups_update', { ...budget('71'), approval_id: a1.approval_id });
     expect(structured(poll).status).toBe('approval_unknown');
     expect(poll.text).toContain('a decided or expired approval is kept a day, less when the server needs room for new ones');
-    expect(writes(emulator)).toHaveLength(1);
+    expect(writes(setup.emulator())).toHaveLength(1);
   });
 });
 
@@ -182,28 +194,12 @@ describe('Approvals.room: what may be dropped to make room', () => {
 });
 
 describe('confirmation tokens per client and in all: --max-pending-confirmations, PINTEREST_MCP_MAX_CONFIRMATIONS', () => {
-  let emulator: Emulator;
-  let served: Served;
-  const clients: Client[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    served = await serve(emulator, [...MODEL_APPROVAL, '--max-pending-confirmations', '2'], { PINTEREST_MCP_MAX_CONFIRMATIONS: '3' });
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await served?.close();
-    await emulator?.close();
-  });
-
-  const client = async (address: string) => {
-    const c = await connect(served.url, {}, fetchFrom(address));
-    clients.push(c);
-    return c;
-  };
+  const setup = servedWithClients([...MODEL_APPROVAL, '--max-pending-confirmations', '2'], { PINTEREST_MCP_MAX_CONFIRMATIONS: '3' });
+  const { client } = setup;
 
   it('refuses a third token to one client and a fourth in all, naming the setting; using a token frees a place', async () => {
     const [first, second] = [await client('127.0.0.21'), await client('127.0.0.22')];
-    const tokens = () => keysUnder(served.app.store, 'confirm:');
+    const tokens = () => keysUnder(setup.served().app.store, 'confirm:');
     // Three held calls of one client at once: two tokens, and one refusal.
     const amounts = ['81', '82', '83'];
     const three = await Promise.all(amounts.map((amount) => callText(first, 'ad_groups_update', budget(amount))));
@@ -227,13 +223,13 @@ describe('confirmation tokens per client and in all: --max-pending-confirmations
     expect(all.text).toContain('3 confirmation tokens of all clients are still unused (at most 3 in all)');
     expect(all.text).toContain('The operator sets this bound with PINTEREST_MCP_MAX_CONFIRMATIONS.');
     expect(await tokens()).toHaveLength(3);
-    expect(writes(emulator)).toHaveLength(0);
+    expect(writes(setup.emulator())).toHaveLength(0);
 
     // A token used is a place freed: the write goes once, and the second client may hold another.
     const sent = await callText(first, 'ad_groups_update', { ...budget(t1Amount), confirmation_token: t1.confirmation_token });
     expect(sent.isError, sent.text).toBeFalsy();
-    expect(writes(emulator)).toHaveLength(1);
-    expect(writes(emulator)[0].body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: Number(t1Amount) * 1_000_000 }]);
+    expect(writes(setup.emulator())).toHaveLength(1);
+    expect(writes(setup.emulator())[0].body).toEqual([{ id: AD_GROUP, budget_in_micro_currency: Number(t1Amount) * 1_000_000 }]);
     expect(await tokens()).toHaveLength(2);
     expect(structured(await callText(second, 'ad_groups_update', budget('85'))).status).toBe('confirmation_required');
     expect(await tokens()).toHaveLength(3);
@@ -245,7 +241,7 @@ describe('confirmation tokens per client and in all: --max-pending-confirmations
     expect(stale.text).not.toContain('Review the new preview');
     expect(structured(stale).status).toBe('too_many_pending');
     expect(await tokens()).toHaveLength(3);
-    expect(writes(emulator)).toHaveLength(1);
+    expect(writes(setup.emulator())).toHaveLength(1);
   });
 });
 
