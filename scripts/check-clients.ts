@@ -22,9 +22,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Emulator, EmulatorOptions } from '../fakes/pinterest/server.js';
+import { join } from 'node:path';
+import type { Emulator } from '../fakes/pinterest/server.js';
+import { builtEmulator, entry, isBuilt, root } from './lib/built.js';
 import { type RunResult, children, cleanEnv, killGroup, runGrouped, runMain, track } from './lib/processes.js';
 
 const CONFORMANCE = '@modelcontextprotocol/conformance';
@@ -109,9 +109,6 @@ function record(suite: string, era: string, scenario: string, ok: boolean, detai
   rows.push({ suite, era, scenario, outcome: ok ? 'passed' : 'failed', detail });
 }
 
-const root = resolve(import.meta.dirname, '..');
-const entry = join(root, 'dist/index.js');
-const emulatorModule = join(root, 'dist/fake-api.js');
 const workDir = mkdtempSync(join(tmpdir(), 'check-clients-'));
 
 /** The Inspector keeps a catalog, client settings and OAuth state under ~/.mcp-inspector unless told otherwise. */
@@ -421,17 +418,10 @@ function printTable(seconds: number): void {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  for (const file of [entry, emulatorModule]) {
-    if (!existsSync(file)) {
-      process.stderr.write(`${file} is missing: run \`npm run build\` first.\n`);
-      return 2;
-    }
-  }
+  if (!isBuilt()) return 2;
   const expectations = loadExpected(join(root, EXPECTED_FILE));
   mkdirSync(INSPECTOR_STATE.MCP_STORAGE_DIR, { recursive: true });
-  const { startEmulator } = (await import(pathToFileURL(emulatorModule).href)) as {
-    startEmulator: (options?: EmulatorOptions) => Promise<Emulator>;
-  };
+  const startEmulator = await builtEmulator();
   const emulator = await startEmulator({ acceptedTokens: [PINTEREST_TOKEN] });
   try {
     // Open (no bearer) for the conformance suites, whose client sends no Authorization header; secured for the rest.

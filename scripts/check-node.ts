@@ -14,9 +14,9 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Emulator, EmulatorOptions } from '../fakes/pinterest/server.js';
+import { join, relative } from 'node:path';
+import type { Emulator } from '../fakes/pinterest/server.js';
+import { builtEmulator, entry, isBuilt, root } from './lib/built.js';
 import { type RunResult, children, cleanEnv, killGroup, runGrouped, runMain } from './lib/processes.js';
 
 const VERSIONS = ['22', '24'] as const;
@@ -28,9 +28,6 @@ const TESTS_TIMEOUT_MS = 5 * 60_000;
 /** Tests of the sqlite store, by name (vitest's -t takes a case-sensitive pattern and matches the full name, describe blocks included). */
 const SQLITE_TESTS = /sqlite|SQLite/;
 
-const root = resolve(import.meta.dirname, '..');
-const entry = join(root, 'dist/index.js');
-const emulatorModule = join(root, 'dist/fake-api.js');
 const workDir = mkdtempSync(join(tmpdir(), 'check-node-'));
 
 interface Step {
@@ -191,13 +188,8 @@ async function sqliteTests(nodePath: string, major: string): Promise<[true, stri
 
 async function main(): Promise<number> {
   const started = Date.now();
-  for (const file of [entry, emulatorModule]) {
-    if (!existsSync(file)) {
-      process.stderr.write(`${file} is missing: run \`npm run build\` first.\n`);
-      return 2;
-    }
-  }
-  const { startEmulator } = (await import(pathToFileURL(emulatorModule).href)) as { startEmulator: (options?: EmulatorOptions) => Promise<Emulator> };
+  if (!isBuilt()) return 2;
+  const startEmulator = await builtEmulator();
   /** Runs `body` against a fake API of its own, so that the requests it counts are its own. */
   const withEmulator = async <T>(body: (emulator: Emulator) => Promise<T>): Promise<T> => {
     const emulator = await startEmulator({ acceptedTokens: [PINTEREST_TOKEN] });
