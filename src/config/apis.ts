@@ -21,27 +21,13 @@ export function apiConnection(config: Pick<Config, 'apis' | 'demo'>, api: ApiDef
  * The variable an API is off until it is set (`WHOP_API_KEY`), or undefined when the API is on. One rule for every
  * API: one that is off until it is set up (`turnedOnBy`) is on exactly when its connection carries a credential (a
  * token, or what refreshes one), so what turns it on is what its requests would authenticate with. One without
- * `turnedOnBy` is always on: a call without its credential answers how to set one.
+ * `turnedOnBy` is always on: a call without its credential answers how to set one. The selection (src/tools/selection.ts)
+ * reads it once per API: an API that is off has no tool listed, searched or callable, and its toolsets join no selection.
  */
 export function offUntilSet(config: Pick<Config, 'apis'>, api: ApiDefinition): string | undefined {
   if (!api.turnedOnBy) return undefined;
   const { auth } = api.connect(apiConfig(config, api));
   return auth.kind === 'oauth-refresh' || auth.token !== undefined ? undefined : api.turnedOnBy.env;
-}
-
-/** Whether the API is on (see offUntilSet): its tools are listed, searched and callable; its toolsets join every selection. */
-export function isTurnedOn(config: Pick<Config, 'apis'>, api: ApiDefinition): boolean {
-  return offUntilSet(config, api) === undefined;
-}
-
-/** The APIs that are off, each under its id with why (`{ whop: 'WHOP_API_KEY is not set' }`), as the start-up line says them. */
-export function apisOff(config: Pick<Config, 'apis'>): Record<string, string> {
-  return Object.fromEntries(
-    CONFIGURED_APIS.flatMap((api) => {
-      const env = offUntilSet(config, api);
-      return env ? [[api.id, `${env} is not set`]] : [];
-    }),
-  );
 }
 
 /**

@@ -168,15 +168,16 @@ export function project(
   names: FieldNames = {},
 ): { content: Record<string, unknown>; unknown: { name: string; closest: string[] }[] } {
   if (!fields?.length) return { content, unknown: [] };
-  const keep = [...new Set(fields.flatMap((f) => [f, ...(names.aliasesOf?.(f) ?? [])]))];
+  // Each name with the keys it stands for, worked out once for every item.
+  const wanted = fields.map((name) => ({ name, keys: [name, ...(names.aliasesOf?.(name) ?? [])] }));
+  const keep = [...new Set(wanted.flatMap((w) => w.keys))];
   const seen = new Set<string>();
   const matched = new Set<string>();
   const pick = (value: unknown): unknown => {
     if (!isPlainObject(value)) return value;
     for (const key of Object.keys(value)) seen.add(key);
-    const kept = keep.filter((f) => Object.hasOwn(value, f));
-    for (const field of fields) if (kept.includes(field) || names.aliasesOf?.(field).some((a) => kept.includes(a))) matched.add(field);
-    return Object.fromEntries(kept.map((f) => [f, value[f]]));
+    for (const w of wanted) if (!matched.has(w.name) && w.keys.some((k) => Object.hasOwn(value, k))) matched.add(w.name);
+    return Object.fromEntries(keep.filter((k) => Object.hasOwn(value, k)).map((k) => [k, value[k]]));
   };
   const items = content[itemsKey];
   const projected = Array.isArray(items) ? { ...content, [itemsKey]: items.map(pick) } : (pick(content) as Record<string, unknown>);

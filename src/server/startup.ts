@@ -1,7 +1,7 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
 import type { APIS } from '../apis/index.js';
 import type { ApiDefinition } from '../apis/types.js';
-import { CONFIGURED_APIS, type Config, apiConnection, apisOff, isTurnedOn } from '../config/index.js';
+import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js';
 import type { App } from './app.js';
 import { describeStore } from '../core/store.js';
 import { VERSION } from '../core/version.js';
@@ -50,7 +50,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
     environment: main.environment,
     api_host: new URL(main.baseUrl).host,
     credentials: credentials(config, MAIN_API),
-    ...Object.fromEntries(OTHER_APIS.filter((api) => isTurnedOn(config, api)).map((api) => [api.id, credentials(config, api)])),
+    ...Object.fromEntries(OTHER_APIS.filter((api) => !(api.id in app.selection.apisOff)).map((api) => [api.id, credentials(config, api)])),
     store: describeStore(config.store),
     approval: `${approval.mode === 'auto' && approval.modelFallback ? 'auto (model fallback)' : approval.mode} via ${approval.channels.join(',') || 'no channel'}`,
     mode: config.mode,
@@ -58,7 +58,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
     tools_listed: app.listedCount,
     tools_callable: app.selection.tools.length,
     read_only: config.readOnly,
-    apis_off: apisOff(config),
+    apis_off: { ...app.selection.apisOff },
   };
 }
 

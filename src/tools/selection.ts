@@ -1,6 +1,6 @@
 // Which tools a session sees and may call: the APIs that are on, toolsets, single tools, exclusions and read-only (the
 // APIs that are off, exclusions and read-only win over everything).
-import { CONFIGURED_APIS, ConfigError, type Config, apisOff, isTurnedOn, offUntilSet } from '../config/index.js';
+import { CONFIGURED_APIS, ConfigError, type Config, offUntilSet } from '../config/index.js';
 import { closest } from '../core/suggest.js';
 import type { ToolDef } from './registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../apis/toolsets.js';
@@ -34,12 +34,14 @@ export function selectTools(
     }
   }
   // An API that is off offers nothing, whatever the selection says: a flag that names only its tools is refused.
-  const off = new Map(
+  // (Each API's state is read once: the variable it is off until, for the refusals, the toolsets and the start-up line.)
+  const offUntil = new Map(
     CONFIGURED_APIS.flatMap((api) => {
       const env = offUntilSet(config, api);
-      return env ? [[api, `${api.label}, which is off: set ${env} to use it`] as const] : [];
+      return env ? [[api, env] as const] : [];
     }),
   );
+  const off = new Map([...offUntil].map(([api, env]) => [api, `${api.label}, which is off: set ${env} to use it`]));
   for (const name of config.tools) {
     const tool = all.find((t) => t.name === name);
     const offWhy = tool && off.get(tool.api);
@@ -56,7 +58,7 @@ export function selectTools(
   const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
   if (sets.size === 0) for (const name of DEFAULT_TOOLSETS) sets.add(name);
   // An API that is off until it is set up (its key given) brings its toolsets once it is.
-  for (const api of CONFIGURED_APIS) if (api.turnedOnBy && isTurnedOn(config, api)) for (const name of api.turnedOnBy.toolsets) sets.add(name);
+  for (const api of CONFIGURED_APIS) if (api.turnedOnBy && !offUntil.has(api)) for (const name of api.turnedOnBy.toolsets) sets.add(name);
   const extra = new Set(config.tools);
   const excluded = new Set(config.excludeTools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);
@@ -71,5 +73,6 @@ export function selectTools(
     return undefined;
   };
   // Listed and callable are one rule: a tool is listed exactly when a call to it would not be refused.
-  return { tools: all.filter((t) => refusal(t) === undefined), refusal, apisOff: apisOff(config) };
+  const apisOff = Object.fromEntries([...offUntil].map(([api, env]) => [api.id, `${env} is not set`]));
+  return { tools: all.filter((t) => refusal(t) === undefined), refusal, apisOff };
 }
