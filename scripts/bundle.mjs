@@ -1,15 +1,17 @@
 // Build step: bundles the server (dist/index.js and the chunks it loads) and the demo's fake API (dist/fake-api.js),
 // so start-up reads a few files instead of hundreds and the package ships nothing else of the source.
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
 
 /**
- * A generated catalog (`export const name: Catalog = {…};`, see scripts/catalog-generator.ts) becomes
- * `JSON.parse('…')`, its component schemas behind a getter: V8 scans a string far faster than it compiles an object
- * literal of half a megabyte (bench:startup measured it; the README's Performance section has the figures). Fails the
- * build if a catalog's shape changes.
+ * A generated catalog (`export const name: Catalog = {…};`, see scripts/catalog-generator.ts) becomes two JSON files
+ * beside the bundle (`dist/<api>-operations.json`, `dist/<api>-schemas.json`) that the module reads and parses, its
+ * component schemas behind a getter: V8 parses JSON far faster than it compiles an object literal of half a megabyte,
+ * and a file spares the JavaScript scanner the pass over the same text as a string literal (about 1% of the
+ * instructions of a start-up to tools/list; bench:startup and the README's Development section have the figures).
+ * Fails the build if a catalog's shape changes.
  */
 const catalogsAsJson = {
   name: 'catalogs-as-json',
@@ -19,10 +21,17 @@ const catalogsAsJson = {
       if (!match) throw new Error(`${args.path}: not the generated catalog shape (export const name: Catalog = {...};)`);
       const { source, operations, schemas, ...rest } = JSON.parse(match[2]);
       if (Object.keys(rest).length) throw new Error(`${args.path}: unexpected catalog keys ${Object.keys(rest).join(', ')}`);
-      const literal = (value) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+      const api = match[1].replace(/Catalog$/, '');
+      /** Writes `value` to dist/ and returns the expression that reads it back (every chunk sits in dist/ itself). */
+      const jsonFile = (part, value) => {
+        const name = `${api}-${part}.json`;
+        mkdirSync('dist', { recursive: true });
+        writeFileSync(`dist/${name}`, JSON.stringify(value));
+        return `JSON.parse(readFileSync(new URL(${JSON.stringify(`./${name}`)}, import.meta.url), 'utf8'))`;
+      };
       // The component schemas are parsed when a tool's input is first built (SchemaBuilder), not at start-up.
       return {
-        contents: `let schemas; export const ${match[1]} = { source: ${JSON.stringify(source)}, operations: ${literal(operations)}, get schemas() { return (schemas ??= ${literal(schemas)}); } };`,
+        contents: `import { readFileSync } from 'node:fs'; let schemas; export const ${match[1]} = { source: ${JSON.stringify(source)}, operations: ${jsonFile('operations', operations)}, get schemas() { return (schemas ??= ${jsonFile('schemas', schemas)}); } };`,
         loader: 'js',
       };
     });
@@ -32,7 +41,7 @@ const catalogsAsJson = {
 /**
  * zod's namespace re-exports every locale (`z.locales`, some 40 modules and 300 KB), which a bundler cannot drop
  * because the namespace is used as a whole; nothing here uses a locale but English, zod's default, so the locale index
- * becomes English alone. Start-up compiled 300 KB less (bench:startup; the README's Performance section).
+ * becomes English alone. Start-up compiled 300 KB less (bench:startup; the README's Development section).
  */
 const zodEnglishOnly = {
   name: 'zod-english-only',

@@ -158,12 +158,21 @@ describe('the npm tarball', () => {
     const expected = ['package.json', 'dist/index.js', 'dist/fake-api.js', 'LICENSE', 'README.md', ...prompts.map((p) => `prompts/${p}`)];
     expect(expected.filter((f) => !files.includes(f))).toEqual([]);
     // Lean: the entry, the chunks it loads on use (scripts/bundle.mjs: name-HASH.js) with their bundled licence notices
-    // (name-HASH.js.LEGAL.txt), the demo's fake API and what the build precomputed are all of dist/ (no compiled tree,
+    // (name-HASH.js.LEGAL.txt), the demo's fake API, the catalogs' JSON and what the build precomputed are all of dist/ (no compiled tree,
     // no fakes beside them).
     const dist = files.filter((f) => f.startsWith('dist/'));
     // Each licence notice sits beside its bundle file.
     for (const notice of dist.filter((f) => f.endsWith('.LEGAL.txt'))) expect(dist, notice).toContain(notice.replace(/\.LEGAL\.txt$/, ''));
-    expect(dist.filter((f) => !/^dist\/[a-z-]+-[A-Z0-9]{8}\.js$/.test(f) && !f.endsWith('.js.LEGAL.txt')).sort()).toEqual(['dist/fake-api.js', 'dist/help.txt', 'dist/index.js', 'dist/listings.json']);
+    expect(dist.filter((f) => !/^dist\/[a-z-]+-[A-Z0-9]{8}\.js$/.test(f) && !f.endsWith('.js.LEGAL.txt')).sort()).toEqual([
+      'dist/fake-api.js',
+      'dist/help.txt',
+      'dist/index.js',
+      'dist/listings.json',
+      'dist/pinterest-operations.json',
+      'dist/pinterest-schemas.json',
+      'dist/whop-operations.json',
+      'dist/whop-schemas.json',
+    ]);
     expect(dist.some((f) => /^dist\/serve-[A-Z0-9]{8}\.js$/.test(f))).toBe(true);
     // The README states the tarball's size (about 760 KB); a compiled tree or the fakes beside the bundles would pass 900 KB.
     expect(statSync(tarball).size).toBeLessThan(900_000);
