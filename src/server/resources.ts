@@ -226,9 +226,7 @@ export function createResources(sources: ResourceSources): Resources {
     }
 
     if (api.oauthScheme && apiTools.length) {
-      const rows = scopesByToolset(apiTools);
       const on = new Set(offered.map((tool) => tool.toolset));
-      const needed = scopeUnion(scopesByToolset(offered).flatMap((row) => [row.read, row.write]));
       add(
         {
           uri: `${api.id}://oauth/scopes`,
@@ -238,11 +236,12 @@ export function createResources(sources: ResourceSources): Resources {
             `The OAuth scopes ${api.label}'s access token needs, per toolset: for its read tools and for its write tools, with which toolsets this server offers, ` +
             'and the scopes every tool offered here needs together. Read it when a call is refused for a missing scope (401 or 403).',
         },
+        // Worked out when read, not at start-up.
         async () => ({
           value: {
             source: `security scheme ${api.oauthScheme} of ${api.label}'s OpenAPI description ${api.catalog.source.version}`,
-            this_server_needs: needed,
-            toolsets: rows.map((row) => ({
+            this_server_needs: scopeUnion(scopesByToolset(offered).flatMap((row) => [row.read, row.write])),
+            toolsets: scopesByToolset(apiTools).map((row) => ({
               toolset: row.toolset,
               default: row.isDefault,
               on_this_server: on.has(row.toolset),
