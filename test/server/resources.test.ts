@@ -1,5 +1,5 @@
 // MCP resources through real clients of both eras: listing, templates, each resource's content, accounts read once through the client, pending approvals without secrets, unknown URIs.
-import { Client, ProtocolError } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { pinterestAnalyticsColumns } from '../../src/apis/pinterest/analytics-columns.js';
 import { totalRows } from '../../src/money/report-rows.js';
 import { recordingBrowser } from '../helpers/approver.js';
+import { serve } from '../helpers/http.js';
 import { MODERN_VERSION } from '../helpers/era-clients.js';
 import { EUR_ACCOUNT, JPY_ACCOUNT, MODEL_APPROVAL, TOKEN, USD_ACCOUNT, startInProcess, stdioServer, textOf } from '../helpers/harness.js';
 
@@ -158,6 +159,34 @@ describe.each([
       if (!uri.includes('not-digits')) expect((error as ProtocolError).message).toContain(`${COLUMNS}, ${SCOPES}, ${ACCOUNTS}, ${PENDING}, ${ACCOUNT}`);
     }
     expect(emulator.requests).toEqual([]);
+  });
+});
+
+describe('resources over stateless HTTP, where every request has a protocol server of its own', () => {
+  it('share one account cache: two clients of either era, two reads each, one request to the API', async () => {
+    const emulator = await startEmulator();
+    const served = await serve(emulator);
+    const clients: Client[] = [];
+    try {
+      for (const pinned of [true, false]) {
+        const client = new Client({ name: 'resources-http', version: '1.0.0' }, pinned ? { versionNegotiation: { mode: { pin: MODERN_VERSION } } } : {});
+        await client.connect(new StreamableHTTPClientTransport(new URL(served.url)));
+        expect(client.getProtocolEra()).toBe(pinned ? 'modern' : 'legacy');
+        clients.push(client);
+      }
+      const texts: string[] = [];
+      for (const client of [...clients, ...clients]) {
+        const { contents } = await client.readResource({ uri: `pinterest://ad-accounts/${USD_ACCOUNT}` });
+        texts.push((contents[0] as { text: string }).text);
+      }
+      expect(new Set(texts).size).toBe(1);
+      expect(JSON.parse(texts[0]).account).toMatchObject({ id: USD_ACCOUNT, currency: 'USD' });
+      expect(emulator.requests.map((r) => r.operationId)).toEqual(['ad_accounts/get']);
+    } finally {
+      for (const client of clients) await client.close();
+      await served.close();
+      await emulator.close();
+    }
   });
 });
 
