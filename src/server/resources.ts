@@ -185,7 +185,7 @@ class AccountReads {
 
 /** Throws the protocol's error for a read the API refused: not found (404), else an internal error naming what failed. */
 function readFailed(uri: string, error: unknown): never {
-  if (error instanceof ApiError && error.status === 404) throw new ResourceNotFoundError(uri, `Resource not found: ${uri} (the API has no such account).`);
+  if (error instanceof ApiError && error.status === 404) throw new ResourceNotFoundError(uri, `Resource not found: ${uri} (the API answered 404: no such account).`);
   throw new ProtocolError(ProtocolErrorCode.InternalError, redactor.text(`Could not read ${uri}: ${(error as Error).message}`));
 }
 
@@ -213,7 +213,7 @@ export function createResources(sources: ResourceSources): Resources {
           name: `${api.id}_analytics_columns`,
           title: `${api.label} analytics columns`,
           description:
-            `The ${columns.columns.length} columns ${api.label}'s analytics tools (${named.slice(0, 3).join(', ')} and ${named.length - 3} more) take in "columns": ` +
+            `The ${columns.columns.length} columns ${api.label}'s analytics tools (${named.slice(0, 3).join(', ')}${named.length > 3 ? ` and ${named.length - 3} more` : ''}) take in "columns": ` +
             'for each, kind (what the value holds and in which unit; "kinds" explains each) and adds_up (whether its values may be summed across rows and days). ' +
             'Read it before choosing columns or totalling rows.',
         },
@@ -266,7 +266,8 @@ export function createResources(sources: ResourceSources): Resources {
           title: `${api.label} ad accounts`,
           description:
             `The ${api.label} ad accounts this server's credential reaches${allowed ? ' and --ad-accounts allows' : ''}: id, name, currency (every amount a tool takes or shows for the account is in it), ` +
-            `country and time_zone (null where ${api.label} does not report it; time_zone_note says what then). Read through the API at most once per ${ACCOUNTS_TTL_MS / 60_000} minutes.`,
+            `country and time_zone${directory.timeZoneNote ? ` (null: ${api.label} does not report it; time_zone_note says what report dates follow)` : ''}. ` +
+            `Read through the API at most once per ${ACCOUNTS_TTL_MS / 60_000} minutes.`,
         },
         async () => {
           let page: { accounts: AccountFacts[]; more: boolean };
@@ -334,8 +335,9 @@ export function createResources(sources: ResourceSources): Resources {
   }
 
   const names = () => [...fixed.keys(), ...templates.map((t) => t.listing.uriTemplate)].join(', ');
+  // Redacted before it is cut, so that a cut cannot leave the start of a secret at the end of the text.
   const contents = (uri: string, content: Content): ReadResourceResult => ({
-    contents: [{ uri, mimeType: JSON_TYPE, text: redactor.text(boundedJson(content, sources.maxChars)) }],
+    contents: [{ uri, mimeType: JSON_TYPE, text: boundedJson({ ...content, value: redactor.value(content.value) }, sources.maxChars) }],
   });
 
   return {
