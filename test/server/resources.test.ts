@@ -4,7 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
-import { pinterestAnalyticsColumns } from '../../src/apis/pinterest/analytics-columns.js';
+import { COLUMN_KINDS, COLUMN_KIND_RULES, pinterestAnalyticsColumns } from '../../src/apis/pinterest/analytics-columns.js';
 import { totalRows } from '../../src/money/report-rows.js';
 import { recordingBrowser } from '../helpers/approver.js';
 import { serve } from '../helpers/http.js';
@@ -261,6 +261,14 @@ describe('resources in process: the bound, --ad-accounts, the token flow and the
 });
 
 describe('analytics column facts', () => {
+  it('use every kind rule for some column, and every kind is explained', () => {
+    const { columns } = pinterestAnalyticsColumns();
+    const firstMatch = (name: string) => COLUMN_KIND_RULES.find((rule) => rule.pattern.test(name));
+    for (const rule of COLUMN_KIND_RULES) expect(columns.some((c) => firstMatch(c.name) === rule), `${rule.pattern}`).toBe(true);
+    expect(columns.some((c) => firstMatch(c.name) === undefined && c.kind === 'count')).toBe(true);
+    expect(Object.keys(COLUMN_KINDS).sort()).toEqual([...new Set(columns.map((c) => c.kind))].sort());
+  });
+
   it('say a column adds up exactly where the report totals sum it', () => {
     const { columns } = pinterestAnalyticsColumns();
     const numeric = columns.filter((c) => !['id', 'text'].includes(c.kind));
