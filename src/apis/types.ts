@@ -5,6 +5,7 @@ import type { ApiEntities } from './entities.js';
 import type { ItemAnswer } from './answers.js';
 import type { AccountCurrency, ApiMoney } from './money.js';
 import type { ApiAccounts } from './accounts.js';
+import type { AnalyticsColumns } from './analytics.js';
 import type { EffectiveBid, EffectiveBidInput } from './bids.js';
 import type { FieldNote, PlainWords } from './wording.js';
 import type { Setting } from '../core/settings.js';
@@ -167,6 +168,8 @@ export interface ApiDefinition {
    * the schema of the component they name, so a request the API would refuse for them is never sent.
    */
   textRules: readonly TextRule[];
+  /** Its analytics columns with what each holds and whether it adds up (the columns resource); absent where its reports take no columns. */
+  analyticsColumns?: AnalyticsColumns;
   /**
    * The OAuth security scheme whose scopes its user tokens carry (`docs/getting-a-token.md` lists them per toolset);
    * absent when it takes no OAuth user token.

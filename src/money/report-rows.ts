@@ -6,8 +6,16 @@ type Row = Record<string, unknown>;
 /** An analytics column in micro-currency (`SPEND_IN_MICRO_DOLLAR`; "dollar" is Pinterest's name, the unit is the account's). */
 const MICRO_COLUMN = /^([A-Z0-9_]+)_IN_MICRO_DOLLAR$/;
 
-/** Columns whose values do not add up across rows: rates, averages, per-unit costs, frequencies, ids and settings. */
-const NOT_ADDITIVE = /(^|_)(E?CTR(_\d)?|E?CP[A-Z]*|RATE|ROAS|COST_PER_[A-Z0-9_]+|AVG|FREQUENCY|LENGTH|MULTIPLIER|BUDGET|CAP|ID|USER)(_|$)/;
+/**
+ * Columns whose values do not add up across rows or days: rates, averages, per-unit costs, frequencies, unique counts
+ * (a person counted on two days or by two ads is one person), ids and settings.
+ */
+const NOT_ADDITIVE = /(^|_)(E?CTR(_\d)?|E?CP[A-Z]*|RATE|ROAS|COST_PER_[A-Z0-9_]+|AVG|AVERAGE|PER|FREQUENCY|LENGTH|MULTIPLIER|BUDGET|CAP|ID|USER|UNIQUE)(_|$)/;
+
+/** Whether a column's values add up across rows and days (totalRows sums exactly these); the micro suffix aside. */
+export function addsUp(column: string): boolean {
+  return !NOT_ADDITIVE.test(column.replace(MICRO_COLUMN, '$1'));
+}
 
 /** Whether rows carry micro-currency columns (the answers of the analytics tools and reports). */
 export function hasMicroColumns(rows: readonly unknown[]): boolean {
@@ -42,7 +50,7 @@ export function totalRows(rows: readonly Row[], currency: string | undefined): {
   for (const row of rows) {
     for (const [key, value] of Object.entries(row)) {
       if (typeof value !== 'number' && !(MICRO_COLUMN.test(key) && isMicros(value))) continue;
-      if (NOT_ADDITIVE.test(key.replace(MICRO_COLUMN, '$1'))) {
+      if (!addsUp(key)) {
         skipped.add(key);
         continue;
       }

@@ -14,6 +14,7 @@ import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
+import { createResources, registerResources } from './resources.js';
 import { redactor } from '../core/redact.js';
 import { SharedStore, type Store, createStore, describeStore, purgeExpired, storeKind } from '../core/store.js';
 import { fieldNote } from '../tools/field-notes.js';
@@ -204,6 +205,19 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const prompts = loadPrompts();
   const promptTools = selection.tools.map((t) => t.name);
+  // Read by every protocol server of this app: one account cache, read through the shared client like the guard's reads.
+  const resources = createResources({
+    server: SERVER_INFO.name,
+    apis: APIS.filter((api) => !Object.hasOwn(selection.apisOff, api.id)),
+    tools,
+    selection,
+    read,
+    store: shared,
+    approvals: approvalWeb ? approvals : undefined,
+    adAccounts: config.adAccounts,
+    maxCachedAccounts: config.maxCachedAccounts,
+    maxChars: config.maxResultChars,
+  });
 
   /**
    * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
@@ -262,12 +276,13 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     createServer(era = 'legacy', peer: Peer = STDIO_PEER) {
       const server = new Server(SERVER_INFO, {
         instructions,
-        capabilities: { tools: {}, logging: {}, prompts: {} },
+        capabilities: { tools: {}, logging: {}, prompts: {}, resources: {} },
         jsonSchemaValidator, // one shared instance: each new one compiles its own Ajv (HTTP makes one server per request)
         // The legacy era's dialog is asked by askNow (src/server/dialog.ts), not by the SDK's shim, so its failures read like ours.
         inputRequired: { legacyShim: false },
       });
       registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts });
+      registerResources(server, resources);
       server.setRequestHandler('tools/list', async () => ({ tools: listTools() }));
 
       server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {

@@ -115,6 +115,14 @@ describe('prompts over MCP (--toolsets all)', () => {
     const launch = prompts.find((p) => p.name === 'launch_campaign');
     expect(launch?.tools).toEqual(expect.arrayContaining(['campaigns_create', 'ad_groups_create', 'ads_create', 'campaigns_update']));
   });
+
+  it('names only resources that exist: every URI in a prompt is in resources/list (the report names the columns resource)', async () => {
+    const { resources } = await h.client.listResources();
+    const listed = new Set(resources.map((r) => r.uri));
+    const named = loadPrompts().flatMap((prompt) => [...prompt.template.matchAll(/\b[a-z][a-z-]*:\/\/[\w./-]+\w/g)].map((m) => ({ prompt: prompt.name, uri: m[0] })));
+    expect(named).toContainEqual({ prompt: 'performance_report', uri: 'pinterest://analytics/columns' });
+    expect(named.filter((n) => !listed.has(n.uri))).toEqual([]);
+  });
 });
 
 describe('prompts with a narrower tool selection', () => {

@@ -1,5 +1,5 @@
 // Where a Pinterest call names ad accounts, as data: each key that does, wherever it sits (parameters, bodies, map keys).
-import type { AccountField, ApiAccounts } from '../accounts.js';
+import type { AccountDirectory, AccountField, ApiAccounts } from '../accounts.js';
 
 /**
  * Keys that name ad accounts wherever a Pinterest call has them. Under `--ad-accounts` every id they hold must be
@@ -45,4 +45,28 @@ export const NOT_ACCOUNTS: Readonly<Record<string, string>> = {
   default_ad_group_budget_in_micro_currency: "an amount in the ad account's currency",
 };
 
-export const PINTEREST_ACCOUNTS: ApiAccounts = { fields: ACCOUNT_FIELDS, lists: ['ad_accounts_list'] };
+const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
+/**
+ * The accounts resource's reads: ad_accounts_list with its largest page (250), and ad_accounts_get for one account (its
+ * id is digits, at most 18: the AdAccount schema's pattern). The v5 AdAccount has no time zone field.
+ */
+export const PINTEREST_ACCOUNT_DIRECTORY: AccountDirectory = {
+  list: { tool: 'ad_accounts_list', args: { page_size: 250 } },
+  page: (body) => {
+    const page = (body ?? {}) as { items?: unknown; bookmark?: unknown };
+    return { items: Array.isArray(page.items) ? page.items : [], more: typeof page.bookmark === 'string' && page.bookmark !== '' };
+  },
+  one: (id) => (/^\d{1,18}$/.test(id) ? { tool: 'ad_accounts_get', args: { ad_account_id: id } } : undefined),
+  facts: (body) => {
+    const account = (body ?? {}) as Record<string, unknown>;
+    const id = text(account.id);
+    if (!id) return undefined;
+    const currency = text(account.currency);
+    return { id, name: text(account.name), currency: currency?.toUpperCase(), country: text(account.country), time_zone: null };
+  },
+  timeZoneNote:
+    "Pinterest's ad account (API v5) does not report a time zone. The analytics tools take reporting_timezone (PINTEREST_TIME_ZONE or AD_ACCOUNT_TIME_ZONE; a closed beta) for the time zone of their dates.",
+};
+
+export const PINTEREST_ACCOUNTS: ApiAccounts = { fields: ACCOUNT_FIELDS, lists: ['ad_accounts_list'], directory: PINTEREST_ACCOUNT_DIRECTORY };

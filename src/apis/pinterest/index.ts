@@ -10,6 +10,7 @@ import { PINTEREST_PLAIN } from './plain.js';
 import { PINTEREST_FIELD_NOTES } from './field-notes.js';
 import { PINTEREST_TEXT_RULES } from './text-rules.js';
 import { PINTEREST_ACCOUNTS } from './account-fields.js';
+import { pinterestAnalyticsColumns } from './analytics-columns.js';
 import { effectiveBids } from './effective-bids.js';
 import { pinterestCatalog } from './catalog.generated.js';
 import { pinterestDescriptions } from './descriptions.js';
@@ -53,6 +54,7 @@ export const pinterestApi = {
   plain: PINTEREST_PLAIN,
   fieldNotes: PINTEREST_FIELD_NOTES,
   textRules: PINTEREST_TEXT_RULES,
+  analyticsColumns: pinterestAnalyticsColumns(pinterestCatalog),
   // Its user tokens (the authorization-code flow): the only OAuth scheme this server sends.
   oauthScheme: 'pinterest_oauth2',
   // Configuration and connection
