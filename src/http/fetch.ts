@@ -144,7 +144,7 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
     throw error instanceof ResponseTooLarge ? error : failed(error);
   }
   const empty = answer.statusCode === 204 || answer.statusCode === 304 || req.method === 'HEAD';
-  return new ReadResponse(empty ? undefined : bytes, { status: answer.statusCode, headers: toHeaders(answer.headers) }) as unknown as Response;
+  return new (readResponse ??= readResponseClass())(empty ? undefined : bytes, { status: answer.statusCode, headers: toHeaders(answer.headers) }) as unknown as Response;
 }
 
 /**
@@ -152,44 +152,48 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
  * answer from those bytes, and `body` is null. A standard Response would wrap the bytes in a ReadableStream only for
  * the caller to read them back out of it, which cost about a tenth of a call's CPU (bench:latency). Nothing that
  * reads this answer streams it: ky streams a body only for onDownloadProgress, which the client does not use.
- * (A real subclass of Response, typed loosely: the DOM typings declare these methods as properties.)
+ * (A real subclass of Response, typed loosely: the DOM typings declare these methods as properties.) Defined on the
+ * first answer: naming the global Response loads Node's whole fetch implementation, several milliseconds of start-up.
  */
-class ReadResponse extends (Response as unknown as new (body: null, init: ResponseInit) => object) {
-  readonly #bytes: Buffer | undefined;
-  readonly #init: ResponseInit;
-  #used = false;
+let readResponse: ReturnType<typeof readResponseClass> | undefined;
+function readResponseClass() {
+  return class ReadResponse extends (Response as unknown as new (body: null, init: ResponseInit) => object) {
+    readonly #bytes: Buffer | undefined;
+    readonly #init: ResponseInit;
+    #used = false;
 
-  constructor(bytes: Buffer | undefined, init: ResponseInit) {
-    super(null, init);
-    this.#bytes = bytes;
-    this.#init = init;
-  }
+    constructor(bytes: Buffer | undefined, init: ResponseInit) {
+      super(null, init);
+      this.#bytes = bytes;
+      this.#init = init;
+    }
 
-  get bodyUsed(): boolean {
-    return this.#used;
-  }
+    get bodyUsed(): boolean {
+      return this.#used;
+    }
 
-  #take(): Buffer {
-    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#used = true;
-    return this.#bytes ?? Buffer.alloc(0);
-  }
+    #take(): Buffer {
+      if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+      this.#used = true;
+      return this.#bytes ?? Buffer.alloc(0);
+    }
 
-  async text(): Promise<string> {
-    return this.#take().toString('utf8');
-  }
+    async text(): Promise<string> {
+      return this.#take().toString('utf8');
+    }
 
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
+    async json(): Promise<unknown> {
+      return JSON.parse(await this.text());
+    }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = this.#take();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
+    async arrayBuffer(): Promise<ArrayBuffer> {
+      const bytes = this.#take();
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    }
 
-  clone(): ReadResponse {
-    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new ReadResponse(this.#bytes, this.#init);
-  }
+    clone(): ReadResponse {
+      if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
+      return new ReadResponse(this.#bytes, this.#init);
+    }
+  };
 }

@@ -203,8 +203,9 @@ export function createResources(sources: ResourceSources): Resources {
     const columns = api.analyticsColumns;
     if (columns) {
       const operations = new Set(columns.operations);
-      // The plain `<level>_analytics` tools first: the ones a model looks for.
-      const order = (a: string, b: string) => Number(!a.endsWith('_analytics')) - Number(!b.endsWith('_analytics')) || a.localeCompare(b);
+      // The plain `<level>_analytics` tools first: the ones a model looks for. Tool names are ASCII, so code-point order
+      // is alphabetical; localeCompare would build ICU's collator at start-up (5 ms, bench:startup).
+      const order = (a: string, b: string) => Number(!a.endsWith('_analytics')) - Number(!b.endsWith('_analytics')) || (a < b ? -1 : a > b ? 1 : 0);
       const tools = offered.filter((tool) => operations.has(tool.op.id)).map((tool) => tool.name).sort(order);
       const named = apiTools.filter((tool) => operations.has(tool.op.id)).map((tool) => tool.name).sort(order);
       add(
