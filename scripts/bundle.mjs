@@ -35,6 +35,15 @@ const catalogsAsJson = {
         loader: 'js',
       };
     });
+    // The response shapes (`export const name: ResponseCatalog = {…};`): a chunk loaded by describe_tool's first output
+    // schema, parsed as JSON for the same reason.
+    builder.onLoad({ filter: /responses\.generated\.ts$/ }, (args) => {
+      const match = /^export const (\w+): ResponseCatalog = (\{[\s\S]*\});\s*$/m.exec(readFileSync(args.path, 'utf8'));
+      if (!match) throw new Error(`${args.path}: not the generated response shape (export const name: ResponseCatalog = {...};)`);
+      const { responses, schemas, ...rest } = JSON.parse(match[2]);
+      if (Object.keys(rest).length) throw new Error(`${args.path}: unexpected response catalog keys ${Object.keys(rest).join(', ')}`);
+      return { contents: `export const ${match[1]} = JSON.parse(${JSON.stringify(JSON.stringify({ responses, schemas }))});`, loader: 'js' };
+    });
   },
 };
 
