@@ -94,6 +94,8 @@ export function describeTool(
         method: tool.op.method,
         path: tool.op.path,
         inputSchema: describedInputSchema(tool),
+        // Loaded on the first description (its code and the response shapes are chunks of their own): not at start-up.
+        outputSchema: await (await import('./output-schemas.js')).outputSchemaOf(tool),
       });
     },
   );
