@@ -1,22 +1,14 @@
 // Each API tool's output schema: what its structuredContent is after the server's own changes, built on first use, kept per tool.
 import type { ApiDefinition } from '../apis/index.js';
 import type { SchemaFacts } from '../apis/types.js';
-import { TRUNCATED_ANSWER_SCHEMA, UNDOCUMENTED_ANSWER_SCHEMA } from '../core/results.js';
-import { APPROVAL_OUTCOME_SCHEMA, HELD_ANSWER_SCHEMA } from '../guard/answer-schema.js';
-import { naturalColumnOf } from '../money/report-rows.js';
+import { UNDOCUMENTED_ANSWER_SCHEMA } from '../core/results.js';
+import { APPROVAL_OUTCOME_SCHEMA } from '../guard/answer-schema.js';
+import { RESTATED_ROWS, naturalColumnOf } from '../money/report-rows.js';
 import type { JsonSchema } from '../tools/listing.js';
 import type { ToolDef } from '../tools/registry.js';
 import { ResponseSchemas } from '../tools/response-schema.js';
 import { PAGINATION_SCHEMA } from './runner.js';
-
-/**
- * The `$defs` names of an output schema's branches, beside the API's components (named in capitals or camel case: a
- * component of one of these names stops the build of the schema).
- */
-export const OUTPUT_BRANCHES = { answer: 'answer', held: 'held_answer', truncated: 'truncated_answer' } as const;
-
-/** What an analytics row's restated amounts are (outcome.ts `present`, money/report-rows.ts `restateRow`). */
-const NATURAL_COLUMNS = 'Each X_IN_MICRO_DOLLAR column comes with X beside it: the amount in natural units with the account currency ("12.34 USD").';
+import { OUTPUT_BRANCHES, branchedSchema } from './output-branches.js';
 
 const schemasByApi = new WeakMap<ApiDefinition, Promise<ResponseSchemas>>();
 const schemasByTool = new WeakMap<ToolDef, Promise<JsonSchema>>();
@@ -48,15 +40,7 @@ export function outputSchemaOf(tool: ToolDef): Promise<JsonSchema> {
 function buildOutputSchema(tool: ToolDef, responses: ResponseSchemas): JsonSchema {
   const clash = Object.values(OUTPUT_BRANCHES).find((name) => responses.isComponent(name));
   if (clash) throw new Error(`${tool.api.id} has a response component named ${clash}, which an output schema's branch uses`);
-  const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
-  const { answer, held, truncated } = OUTPUT_BRANCHES;
-  const root: JsonSchema = {
-    type: 'object',
-    description: describeRoot(tool),
-    anyOf: [ref(answer), ...(tool.writes ? [ref(held)] : []), ref(truncated)],
-    $defs: { [answer]: answerSchema(tool, responses), ...(tool.writes ? { [held]: HELD_ANSWER_SCHEMA } : {}), [truncated]: TRUNCATED_ANSWER_SCHEMA },
-  };
-  return responses.withDefs(root);
+  return responses.withDefs(branchedSchema(describeRoot(tool), answerSchema(tool, responses), tool.writes));
 }
 
 function describeRoot(tool: ToolDef): string {
@@ -111,7 +95,7 @@ function listItem(tool: ToolDef, responses: ResponseSchemas, facts: SchemaFacts,
   const natural = columns.map((key) => [naturalColumnOf(key), key] as const).filter((pair): pair is [string, string] => !!pair[0] && !columns.includes(pair[0]));
   if (!natural.length && item.additionalProperties !== true) return item;
   const restated = natural.map(([name, key]) => [name, { type: 'string', description: `${key} in natural units with the account currency ("12.34 USD")` }]);
-  return { ...item, description: NATURAL_COLUMNS, properties: { ...item.properties, ...Object.fromEntries(restated) } };
+  return { ...item, description: RESTATED_ROWS, properties: { ...item.properties, ...Object.fromEntries(restated) } };
 }
 
 /** The fields the server adds to an answer: `pagination` (max_items) to a read's, `approval` to an approved write's. */

@@ -22,6 +22,9 @@ export function hasMicroColumns(rows: readonly unknown[]): boolean {
   return rows.some((row) => row !== null && typeof row === 'object' && Object.keys(row).some((k) => MICRO_COLUMN.test(k)));
 }
 
+/** What `restateRow` adds to a row, in words (output schemas say it of restated rows). */
+export const RESTATED_ROWS = 'Each X_IN_MICRO_DOLLAR column comes with X beside it: the amount in natural units with the account currency ("12.34 USD").';
+
 /** The natural column an `X_IN_MICRO_DOLLAR` column is restated as (`X`), or undefined for any other column. */
 export function naturalColumnOf(key: string): string | undefined {
   return MICRO_COLUMN.exec(key)?.[1];

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../../fakes/whop/server.js';
 import { SEED } from '../../fakes/pinterest/state.js';
-import { OUTPUT_BRANCHES } from '../../src/calls/output-schemas.js';
+import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { OUTPUT_BRANCHES } from '../../src/calls/output-branches.js';
 import { HELD_STATUSES } from '../../src/guard/answer-schema.js';
 import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 import { ResponseSchemas } from '../../src/tools/response-schema.js';
@@ -75,6 +76,7 @@ const PINTEREST_EXTRA: Record<string, Record<string, unknown>> = {
 
 describe('output schemas from describe_tool', () => {
   let whop: WhopEmulator;
+  let pinterest: Emulator;
   let h: App;
   const schemas = new Map<string, Schema>();
 
@@ -92,12 +94,14 @@ describe('output schemas from describe_tool', () => {
 
   beforeAll(async () => {
     whop = await startWhopEmulator();
+    pinterest = await startEmulator({ reportPollsUntilReady: 0 });
     // Wide enough that describe_tool answers whole even for the tools with the largest input schemas (catalog items).
-    h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--max-result-chars', '1000000'], env: { WHOP_API_BASE_URL: whop.url, WHOP_API_KEY: WHOP_TEST_KEY } });
+    h = await startInProcess({ emulator: pinterest, args: [...MODEL_APPROVAL, '--toolsets', 'all', '--max-result-chars', '1000000'], env: { WHOP_API_BASE_URL: whop.url, WHOP_API_KEY: WHOP_TEST_KEY } });
   });
   afterAll(async () => {
     await h?.close();
     await whop?.close();
+    await pinterest?.close();
   });
 
   it('leaves tools/list as it was: no tool lists an output schema (describe_tool has them)', async () => {
@@ -198,6 +202,20 @@ describe('output schemas from describe_tool', () => {
     expect(schema.$defs[OUTPUT_BRANCHES.held].properties.status.enum).toEqual(Object.keys(HELD_STATUSES));
   });
 
+  it('describes the report workflow and describe_tool itself, and their answers validate', async () => {
+    const report = await h.call('analytics_run_report', {
+      ad_account_id: USD_ACCOUNT,
+      body: { level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1'], start_date: '2026-11-01', end_date: '2026-11-10', granularity: 'TOTAL', report_format: 'JSON' },
+    });
+    expect(report.isError, report.text).toBeFalsy();
+    const workflow = await outputSchema('analytics_run_report');
+    expect(problems(validatorOf(workflow, OUTPUT_BRANCHES.answer), report.structuredContent)).toBeUndefined();
+    const own = await outputSchema('describe_tool');
+    const described = await h.call('describe_tool', { name: 'campaigns_list' });
+    expect(problems(validatorOf(own, OUTPUT_BRANCHES.answer), described.structuredContent)).toBeUndefined();
+    expect(problems(validatorOf(own, OUTPUT_BRANCHES.answer), { name: 'campaigns_list' })).toMatch(/inputSchema/);
+  });
+
   it('rejects a wrong shape (the checks above can fail)', async () => {
     const account = await outputSchema('ad_accounts_get');
     expect(problems(validatorOf(account), { id: USD_ACCOUNT, currency: 'USD' })).toBeUndefined();
@@ -231,6 +249,25 @@ it('validates an answer cut for size as a truncated answer', async () => {
     } finally {
       await wide.close();
     }
+  } finally {
+    await h.close();
+  }
+});
+
+it('describes the discover tools, and what search_tools and call_tool answer validates', async () => {
+  const h = await startInProcess({ args: ['--mode', 'discover', '--max-result-chars', '1000000'] });
+  try {
+    const schemaOf = async (name: string) => ((await h.call('describe_tool', { name })).structuredContent as { outputSchema: Schema }).outputSchema;
+    for (const query of [{}, { query: 'campaign list' }]) {
+      const found = await h.call('search_tools', query);
+      expect(found.isError, found.text).toBeFalsy();
+      expect(problems(validatorOf(await schemaOf('search_tools'), OUTPUT_BRANCHES.answer), found.structuredContent)).toBeUndefined();
+    }
+    // call_tool answers as the tool it calls: that tool's schema describes it.
+    const called = await h.call('call_tool', { name: 'campaigns_list', arguments: { ad_account_id: USD_ACCOUNT } });
+    expect(called.isError, called.text).toBeFalsy();
+    expect((await schemaOf('call_tool')).description).toMatch(/describe_tool of that tool/);
+    expect(problems(validatorOf(await schemaOf('campaigns_list'), OUTPUT_BRANCHES.answer), called.structuredContent)).toBeUndefined();
   } finally {
     await h.close();
   }
