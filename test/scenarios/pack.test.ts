@@ -177,7 +177,7 @@ describe('the npm tarball', () => {
       'dist/whop-schemas.json',
     ]);
     expect(dist.some((f) => /^dist\/serve-[A-Z0-9]{8}\.js$/.test(f))).toBe(true);
-    // The README states the tarball's size (about 850 KB); a compiled tree or the fakes beside the bundles would pass 900 KB.
+    // The README states the tarball's size (about 770 KB); a compiled tree or the fakes beside the bundles would pass 900 KB.
     expect(statSync(tarball).size).toBeLessThan(900_000);
     expect(files.filter((f) => /^(test|src|scripts|bench|fakes|reference)\//.test(f) || /\.[cm]?ts$/.test(f) || f.endsWith('.map'))).toEqual([]);
     // No script of ours runs at install time (a user's --ignore-scripts would skip it).
