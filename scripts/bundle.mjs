@@ -13,6 +13,13 @@ rmSync('dist', { recursive: true, force: true });
  * instructions of a start-up to tools/list; bench:startup and the README's Development section have the figures).
  * Fails the build if a catalog's shape changes.
  */
+/** Writes `value` to `dist/<name>.json` and returns the expression that reads it back (every chunk sits in dist/ itself). */
+function jsonFile(name, value) {
+  mkdirSync('dist', { recursive: true });
+  writeFileSync(`dist/${name}.json`, JSON.stringify(value));
+  return `JSON.parse(readFileSync(new URL(${JSON.stringify(`./${name}.json`)}, import.meta.url), 'utf8'))`;
+}
+
 const catalogsAsJson = {
   name: 'catalogs-as-json',
   setup(builder) {
@@ -22,18 +29,21 @@ const catalogsAsJson = {
       const { source, operations, schemas, ...rest } = JSON.parse(match[2]);
       if (Object.keys(rest).length) throw new Error(`${args.path}: unexpected catalog keys ${Object.keys(rest).join(', ')}`);
       const api = match[1].replace(/Catalog$/, '');
-      /** Writes `value` to dist/ and returns the expression that reads it back (every chunk sits in dist/ itself). */
-      const jsonFile = (part, value) => {
-        const name = `${api}-${part}.json`;
-        mkdirSync('dist', { recursive: true });
-        writeFileSync(`dist/${name}`, JSON.stringify(value));
-        return `JSON.parse(readFileSync(new URL(${JSON.stringify(`./${name}`)}, import.meta.url), 'utf8'))`;
-      };
       // The component schemas are parsed when a tool's input is first built (SchemaBuilder), not at start-up.
       return {
-        contents: `import { readFileSync } from 'node:fs'; let schemas; export const ${match[1]} = { source: ${JSON.stringify(source)}, operations: ${jsonFile('operations', operations)}, get schemas() { return (schemas ??= ${jsonFile('schemas', schemas)}); } };`,
+        contents: `import { readFileSync } from 'node:fs'; let schemas; export const ${match[1]} = { source: ${JSON.stringify(source)}, operations: ${jsonFile(`${api}-operations`, operations)}, get schemas() { return (schemas ??= ${jsonFile(`${api}-schemas`, schemas)}); } };`,
         loader: 'js',
       };
+    });
+    // The response shapes (`export const name: ResponseCatalog = {…};`) become `dist/<api>-responses.json` the same
+    // way, read by their chunk, which describe_tool's first output schema loads (the demo's fake reads it at its start).
+    builder.onLoad({ filter: /responses\.generated\.ts$/ }, (args) => {
+      const match = /^export const (\w+): ResponseCatalog = (\{[\s\S]*\});\s*$/m.exec(readFileSync(args.path, 'utf8'));
+      if (!match) throw new Error(`${args.path}: not the generated response shape (export const name: ResponseCatalog = {...};)`);
+      const { responses, schemas, ...rest } = JSON.parse(match[2]);
+      if (Object.keys(rest).length) throw new Error(`${args.path}: unexpected response catalog keys ${Object.keys(rest).join(', ')}`);
+      const api = match[1].replace(/Responses$/, '');
+      return { contents: `import { readFileSync } from 'node:fs'; export const ${match[1]} = ${jsonFile(`${api}-responses`, { responses, schemas })};`, loader: 'js' };
     });
   },
 };

@@ -115,7 +115,7 @@ function successOf(op: Json): { status: number; json: boolean; schema?: Json } {
 export interface GeneratedFiles {
   /** Source of `src/apis/pinterest/catalog.generated.ts`. */
   catalog: string;
-  /** Source of `fakes/pinterest/responses.generated.ts`. */
+  /** Source of `src/apis/pinterest/responses.generated.ts` (the fakes' answers, and the tools' output schemas). */
   responses: string;
 }
 
@@ -169,7 +169,7 @@ export function generateFiles(specText: string): GeneratedFiles {
       `export const pinterestCatalog: Catalog = ${JSON.stringify(catalog, null, 1)};\n`,
     responses:
       HEADER +
-      "import type { ResponseCatalog } from '../../src/apis/types.js';\n\n" +
+      "import type { ResponseCatalog } from '../types.js';\n\n" +
       `export const pinterestResponses: ResponseCatalog = ${JSON.stringify(responses, null, 1)};\n`,
   };
 }
@@ -177,5 +177,5 @@ export function generateFiles(specText: string): GeneratedFiles {
 export const DEFAULT_SPEC_PATH = 'reference/pinterest/openapi-5.23.0.json';
 export const OUTPUT_PATHS = {
   catalog: 'src/apis/pinterest/catalog.generated.ts',
-  responses: 'fakes/pinterest/responses.generated.ts',
+  responses: 'src/apis/pinterest/responses.generated.ts',
 } as const;

@@ -3,6 +3,8 @@ import type { ResponseCatalog, SchemaFacts } from '../../src/apis/types.js';
 import { isPlainObject } from '../../src/core/json.js';
 
 const MAX_DEPTH = 40;
+/** Keywords that mark a schema without saying what its value is. */
+const ANNOTATIONS = new Set(['readOnly', 'writeOnly', 'deprecated', 'nullable']);
 const NUMERIC_ID = '1234567890123';
 const STRING_CANDIDATES = ['string-value', NUMERIC_ID, 'US', 'en', 'USD', 'AB12', '2024-01-01', '2024-01-01T00:00:00.000Z', '12:00', 'a'];
 
@@ -46,8 +48,9 @@ export class ResponseSynthesizer {
     if (propertyName === 'bookmark') return null;
     if (schema.allOf?.length) {
       const { allOf, ...own } = schema;
-      // An allOf with nothing of its own (`{ allOf: [{ $ref: Currency }] }`) is its parts alone.
-      const withOwn = Object.keys(own).length ? [own, ...allOf] : allOf;
+      // An allOf with nothing of its own but marks (`{ readOnly: true, allOf: [{ $ref: EntityStatus }] }`) is its parts
+      // alone: a bare mark would otherwise answer `{}` for a string.
+      const withOwn = Object.keys(own).some((key) => !ANNOTATIONS.has(key)) ? [own, ...allOf] : allOf;
       const parts = withOwn.map((part) => this.synthesize(part, depth + 1, refs, propertyName));
       const objects = parts.filter(isPlainObject);
       if (objects.length) return mergeObjects(objects);

@@ -866,7 +866,8 @@ const createTemplateReport: Handler = (ctx) => {
     end_date: end,
     granularity: str(ctx.query.granularity) ?? 'DAY',
   });
-  return ok({ report_status: 'IN_PROGRESS', token: report.token, message: null });
+  // The description's TemplateBasedReport: the template it ran, and `message` (a string) only when there is one.
+  return ok({ template_id: String(ctx.path.template_id), report_status: 'IN_PROGRESS', token: report.token });
 };
 
 const getReport: Handler = (ctx) => {

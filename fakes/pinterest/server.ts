@@ -13,7 +13,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import type { OperationFacts } from '../../src/apis/types.js';
 import { pinterestCatalog } from '../../src/apis/pinterest/catalog.generated.js';
-import { pinterestResponses } from './responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 import { CatalogIntake, parseBody, recordOf, type CheckedCall, type RecordedCall } from '../intake/catalog.js';
 import { type Answer, type IncomingCall, bearerToken, closeServer, createFakeServer, listenOnLoopback, readCall, sendAnswer, sleep } from '../intake/http.js';
 import { EmulatorState, type UserAccountRecord } from './state.js';

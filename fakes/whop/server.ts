@@ -7,7 +7,7 @@ import { type Answer, bearerToken, closeServer, createFakeServer, listenOnLoopba
 import { WhopError, errorBody } from './errors.js';
 import { handlers, type Context } from './handlers.js';
 import { moneyProblems } from './money.js';
-import { whopResponses } from './responses.generated.js';
+import { whopResponses } from '../../src/apis/whop/responses.generated.js';
 import type { Checked } from './shapes.js';
 import { WhopState } from './state.js';
 

@@ -1,7 +1,7 @@
 // Whop's entity shapes: an entity as the API answers it, a checked request, and request values laid into response schemas.
 import type { SchemaFacts } from '../../src/apis/types.js';
 import { isPlainObject } from '../../src/core/json.js';
-import { whopResponses } from './responses.generated.js';
+import { whopResponses } from '../../src/apis/whop/responses.generated.js';
 
 /** An entity (campaign, ad group, ad, audience) as the API answers it. */
 export type Entity = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { isPlainObject } from '../../src/core/json.js';
 import type { ResponseSynthesizer } from '../intake/synthesize.js';
 import { fail } from './errors.js';
 import { minorDigits } from './money.js';
-import { whopResponses } from './responses.generated.js';
+import { whopResponses } from '../../src/apis/whop/responses.generated.js';
 import { adFields, adGroupFields, emptyOf, type Checked, type Entity } from './shapes.js';
 import { adTotals, round, statFields, sumTotals, type Totals } from './stats.js';
 

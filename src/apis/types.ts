@@ -101,7 +101,10 @@ export interface Catalog {
   schemas: Readonly<Record<string, SchemaFacts>>;
 }
 
-/** Success response shapes, used only by the emulator to answer with realistic bodies. */
+/**
+ * Success response shapes as the description documents them: the fakes answer with bodies of these shapes, and
+ * describe_tool builds each tool's output schema from them (loaded on first use: start-up never reads them).
+ */
 export interface ResponseCatalog {
   responses: Readonly<Record<string, SchemaFacts>>;
   schemas: Readonly<Record<string, SchemaFacts>>;
@@ -123,6 +126,8 @@ export interface ApiDefinition {
   /** Human name used in messages ("Pinterest API error 400 ..."). */
   label: string;
   catalog: Catalog;
+  /** Its operations' success response shapes, loaded on first use (a chunk of its own in the bundle). */
+  responses(): Promise<ResponseCatalog>;
   texts: Readonly<Record<string, OperationText>>;
   /** Prefix that keeps tool names of different APIs apart (`whop_`). */
   toolPrefix: string;

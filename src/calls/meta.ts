@@ -7,6 +7,7 @@ import { errorResult, validationError } from '../core/results.js';
 import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
 import type { Selection } from '../tools/selection.js';
 import { answeredAs } from './renamed.js';
+import { branchedSchema } from './output-branches.js';
 import { TOOLSETS } from '../apis/toolsets.js';
 
 export interface MetaTool {
@@ -14,6 +15,8 @@ export interface MetaTool {
   /** Workflows only: the toolset whose tools they chain, for search_tools. */
   toolset?: string;
   listing: Tool;
+  /** The output schema describe_tool answers for it (see output-branches.ts). */
+  outputSchema?: JsonSchema;
   run(args: unknown, ctx: CallContext): Promise<ToolAnswer>;
 }
 
@@ -27,12 +30,14 @@ export function meta(
   inputOf: z.ZodObject | (() => z.ZodObject),
   annotations: Tool['annotations'],
   run: (args: any, ctx: CallContext) => Promise<ToolAnswer>,
+  outputSchema?: JsonSchema,
 ): MetaTool {
   let listing: Tool | undefined;
   let built: z.ZodObject | undefined;
   const input = () => (built ??= typeof inputOf === 'function' ? inputOf() : inputOf);
   return {
     name,
+    outputSchema,
     get listing() {
       if (!listing) {
         const inputSchema =
@@ -48,6 +53,49 @@ export function meta(
     },
   };
 }
+
+const text = { type: 'string' };
+
+/** What describe_tool answers: a tool's texts, where it belongs, whether it writes, and its input and output schemas. */
+const DESCRIBED = branchedSchema(
+  'structuredContent of describe_tool: one tool described.',
+  {
+    type: 'object',
+    required: ['name', 'description', 'inputSchema'],
+    properties: {
+      name: text,
+      title: text,
+      description: text,
+      toolset: text,
+      writes: { anyOf: [{ type: 'boolean' }, { type: 'string' }] },
+      meta: { const: true },
+      method: text,
+      path: text,
+      inputSchema: { type: 'object' },
+      outputSchema: { type: 'object' },
+    },
+  },
+  false,
+);
+
+/** What search_tools answers: the tools found (best first), how many, and where useful the toolsets and the APIs off. */
+const FOUND = branchedSchema(
+  'structuredContent of search_tools.',
+  {
+    type: 'object',
+    required: ['tools', 'total'],
+    properties: {
+      tools: { type: 'array', items: { type: 'object', required: ['name', 'toolset', 'writes'], properties: { name: text, title: text, toolset: text, writes: { type: 'boolean' } } } },
+      total: { type: 'integer' },
+      toolsets: { type: 'object', additionalProperties: text },
+      apis_off: { type: 'object', additionalProperties: text },
+    },
+  },
+  false,
+);
+
+/** call_tool answers as the tool it calls. */
+const CALLED: JsonSchema = { type: 'object', description: "structuredContent of the tool called: describe_tool of that tool gives its outputSchema." };
 
 function json(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
@@ -74,13 +122,14 @@ export function describeTool(
       const workflow = workflows.find((w) => w.name === name);
       if (workflow) {
         const { title, description, inputSchema } = workflow.listing;
-        return json({ name, title, description, toolset: workflow.toolset, writes: false, inputSchema });
+        return json({ name, title, description, toolset: workflow.toolset, writes: false, inputSchema, outputSchema: workflow.outputSchema });
       }
       const metaTool = [describe, ...siblings()].find((m) => m.name === name);
       if (metaTool) {
         const { title, description, inputSchema } = metaTool.listing;
         // call_tool writes only through the tool it calls, under that tool's guard.
-        return json({ name, title, description, meta: true, writes: name === 'call_tool' ? 'as the tool it calls' : false, inputSchema });
+        const writes = name === 'call_tool' ? 'as the tool it calls' : false;
+        return json({ name, title, description, meta: true, writes, inputSchema, outputSchema: metaTool.outputSchema });
       }
       if (!tool) return errorResult(`Unknown tool "${name}". Use search_tools or tools/list to find names.`);
       const refusal = selection.refusal(tool);
@@ -94,8 +143,11 @@ export function describeTool(
         method: tool.op.method,
         path: tool.op.path,
         inputSchema: describedInputSchema(tool),
+        // Loaded on the first description (its code and the response shapes are chunks of their own): not at start-up.
+        outputSchema: await (await import('./output-schemas.js')).outputSchemaOf(tool),
       });
     },
+    DESCRIBED,
   );
   return describe;
 }
@@ -145,6 +197,7 @@ export function discoverTools(
         ...((overview || scored.length === 0) && Object.keys(selection.apisOff).length ? { apis_off: selection.apisOff } : {}),
       });
     },
+    FOUND,
   );
   const call = meta(
     'call_tool',
@@ -162,6 +215,7 @@ export function discoverTools(
       if (refusal) return errorResult(refusal);
       return answeredAs(name, tool, await runner.run(tool, args ?? {}, via));
     },
+    CALLED,
   );
   const describe = describeTool(selection, byName, workflows, () => [search, call]);
   return [search, describe, call];

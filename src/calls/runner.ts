@@ -63,7 +63,16 @@ export function isHeld(answer: ToolAnswer): answer is HeldAnswer {
 export const MAX_ITEMS_CEILING = 1000;
 
 /** Why `max_items` stopped following bookmarks. */
-export type PaginationStop = 'max_items' | 'end_of_list' | 'repeated_bookmark' | 'no_new_items' | 'request_limit' | 'cancelled' | 'page_failed';
+export const PAGINATION_STOPS = ['max_items', 'end_of_list', 'repeated_bookmark', 'no_new_items', 'request_limit', 'cancelled', 'page_failed'] as const;
+export type PaginationStop = (typeof PAGINATION_STOPS)[number];
+
+/** The JSON Schema of what `max_items` adds to a list's answer (`collect`). */
+export const PAGINATION_SCHEMA = {
+  type: 'object',
+  description: 'With max_items: how many requests were sent and why following pages stopped.',
+  required: ['requests', 'stopped'],
+  properties: { requests: { type: 'integer' }, stopped: { enum: [...PAGINATION_STOPS] } },
+};
 
 /** The page size a call asks for: its size argument, else the operation's documented default, else the API's. */
 function pageSizeOf(tool: ToolDef, args: Record<string, unknown>): number {

@@ -2,17 +2,40 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { type DownloadOptions, downloadJson } from '../http/download.js';
-import { restateRow, totalRows } from '../money/report-rows.js';
+import { RESTATED_ROWS, restateRow, totalRows } from '../money/report-rows.js';
 import { type MetaTool, meta } from './meta.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult } from '../core/results.js';
 import { type CallContext, type ToolAnswer, isHeld, isQuestion, type ToolRunner } from './runner.js';
 import type { Selection } from '../tools/selection.js';
+import { branchedSchema } from './output-branches.js';
 
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 10_000;
 
 type Row = Record<string, unknown>;
+
+/**
+ * What analytics_run_report answers: the finished report's totals and first rows, amounts restated; or, where every
+ * write is held (--confirm-writes all), the held create.
+ */
+const REPORT_RUN = branchedSchema(
+  'structuredContent of analytics_run_report: `answer`, the finished report; `held_answer`, its create held (--confirm-writes all); `truncated_answer`, an answer cut for size.',
+  {
+    type: 'object',
+    required: ['token', 'report_status', 'rows', 'totals', 'first_rows'],
+    properties: {
+      token: { type: 'string' },
+      report_status: { const: 'FINISHED' },
+      rows: { type: 'integer', description: 'How many rows the report has.' },
+      currency: { type: 'string' },
+      totals: { type: 'object', description: `Sums of the columns that add up. ${RESTATED_ROWS}` },
+      not_totalled: { type: 'array', items: { type: 'string' }, description: 'Columns that do not add up (rates, averages, ids).' },
+      first_rows: { type: 'array', items: { type: 'object', description: RESTATED_ROWS } },
+    },
+  },
+  true,
+);
 
 /** Rows of a JSON report: Pinterest groups them by entity id (`{ "<id>": [ {...}, ... ] }`) or lists them. */
 function rowsOf(report: unknown): Row[] {
@@ -101,6 +124,7 @@ export function reportWorkflow(
         wait = Math.min(Math.round(wait * 1.5), MAX_POLL_MS);
       }
     },
+    REPORT_RUN,
   );
   // The body is analytics_create_report's; listing it twice would cost ~800 tokens, so the listing refers to it.
   const listing = tool.listing;

@@ -88,6 +88,27 @@ export function structured(body: unknown, status: number): Record<string, unknow
   return Array.isArray(body) ? { items: body } : { value: body };
 }
 
+/**
+ * The JSON Schema of a structuredContent cut for size (successResult and boundResult): `truncated` and the size of the
+ * whole, beside the top-level scalars of the answer that boundResult keeps.
+ */
+export const TRUNCATED_ANSWER_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  description: 'An answer longer than --max-result-chars: cut, with its size; ask for less (fields, max_items, narrower filters) to get it whole.',
+  required: ['truncated', 'characters'],
+  properties: { truncated: { const: true }, characters: { type: 'integer' } },
+};
+
+/**
+ * The JSON Schema of `structured`'s answer where the API documents no JSON: `{ok, status}` for an empty body, `{value}`
+ * for text (a JSON object it answers anyway is kept as it is).
+ */
+export const UNDOCUMENTED_ANSWER_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  description: 'The API documents no JSON answer: {"ok": true, "status": <HTTP status>} when it answers nothing, {"value": "<text>"} when it answers text.',
+  properties: { ok: { const: true }, status: { type: 'integer' }, value: { type: 'string' } },
+};
+
 /** structuredContent that successResult already bounded: boundResult need not measure it again. */
 const BOUNDED = new WeakSet<object>();
 

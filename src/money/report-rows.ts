@@ -22,6 +22,14 @@ export function hasMicroColumns(rows: readonly unknown[]): boolean {
   return rows.some((row) => row !== null && typeof row === 'object' && Object.keys(row).some((k) => MICRO_COLUMN.test(k)));
 }
 
+/** What `restateRow` adds to a row, in words (output schemas say it of restated rows). */
+export const RESTATED_ROWS = 'Each X_IN_MICRO_DOLLAR column comes with X beside it: the amount in natural units with the account currency ("12.34 USD").';
+
+/** The natural column an `X_IN_MICRO_DOLLAR` column is restated as (`X`), or undefined for any other column. */
+export function naturalColumnOf(key: string): string | undefined {
+  return MICRO_COLUMN.exec(key)?.[1];
+}
+
 function isMicros(value: unknown): value is number | string {
   return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
 }
@@ -34,7 +42,7 @@ export function restateRow(row: Row, currency: string | undefined, assumed?: str
   const out: Row = {};
   for (const [key, value] of Object.entries(row)) {
     out[key] = value;
-    const natural = MICRO_COLUMN.exec(key)?.[1];
+    const natural = naturalColumnOf(key);
     if (natural && !(natural in row) && isMicros(value)) out[natural] = formatMicros(value, currency, assumed);
   }
   return out;

@@ -9,7 +9,7 @@ import { CURRENCY_CODE_FIELDS, MONEY_FIELDS } from '../../src/guard/money-fields
 import { MICRO_RESPONSE_FIELD } from '../../src/apis/pinterest/money-fields.js';
 import { WHOP_CURRENCY_SOURCES } from '../../src/apis/whop/currency.js';
 import { toolName } from '../../src/apis/index.js';
-import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 import { APIS } from '../../src/apis/index.js';
 
 type Json = Record<string, any>;

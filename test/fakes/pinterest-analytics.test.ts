@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED, startEmulator, type Emulator } from '../../fakes/pinterest/server.js';
 import { addDays, utcDate } from '../../fakes/pinterest/analytics.js';
 import { ResponseValidator } from '../../fakes/intake/validate.js';
-import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 
 const TOKEN = 'test-token';
 const USD = SEED.adAccounts.usd;

@@ -6,7 +6,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PEOPLE, PINTEREST_SCOPES, SEED, startEmulator, type Emulator, type PersonKey } from '../../fakes/pinterest/server.js';
 import { ResponseValidator } from '../../fakes/intake/validate.js';
-import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 
 const OTHER_APP = { id: 'app-other', secret: 'other-secret', redirectUris: ['https://other.example/cb'] };
 const ALL_SCOPES = 'ads:read,ads:write,boards:read,user_accounts:read';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { SEED, startEmulator, type Emulator } from '../../fakes/pinterest/server.js';
 import { RequestValidator, ResponseValidator } from '../../fakes/intake/validate.js';
 import { pinterestCatalog } from '../../src/apis/pinterest/catalog.generated.js';
-import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 import { EVENTUALLY, gate } from '../helpers/waiting.js';
 
 const TOKEN = 'test-token';

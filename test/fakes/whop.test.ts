@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WHOP_SEED, WHOP_TEST_KEY, startWhopEmulator, type WhopEmulator, type WhopEmulatorOptions } from '../../fakes/whop/server.js';
 import { ResponseValidator } from '../../fakes/intake/validate.js';
-import { whopResponses } from '../../fakes/whop/responses.generated.js';
+import { whopResponses } from '../../src/apis/whop/responses.generated.js';
 
 const responses = new ResponseValidator(whopResponses);
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ResponseCatalog, SchemaFacts } from '../../src/apis/types.js';
 import { loadConfig } from '../../src/config/index.js';
-import { pinterestResponses } from '../../fakes/pinterest/responses.generated.js';
+import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
 import { type Emulator, SEED as IDS, startEmulator } from '../../fakes/pinterest/server.js';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../../fakes/whop/server.js';
 import { ITEM_ANSWERS } from '../../src/guard/item-answers.js';

@@ -30,6 +30,7 @@ export const pinterestApi = {
   id: 'pinterest' as const,
   label: 'Pinterest',
   catalog: pinterestCatalog,
+  responses: () => import('./responses.generated.js').then((m) => m.pinterestResponses),
   texts: pinterestDescriptions,
   toolPrefix: '',
   paging: BOOKMARKS,

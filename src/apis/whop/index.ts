@@ -28,6 +28,7 @@ export const whopApi = {
   id: 'whop' as const,
   label: 'Whop',
   catalog: whopCatalog,
+  responses: () => import('./responses.generated.js').then((m) => m.whopResponses),
   texts: whopDescriptions,
   toolPrefix: 'whop_',
   paging: CURSORS,
