@@ -5,6 +5,13 @@ import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
 
+/** Writes `value` to `dist/<name>.json` and returns the expression that reads it back (every chunk sits in dist/ itself). */
+function jsonFile(name, value) {
+  mkdirSync('dist', { recursive: true });
+  writeFileSync(`dist/${name}.json`, JSON.stringify(value));
+  return `JSON.parse(readFileSync(new URL(${JSON.stringify(`./${name}.json`)}, import.meta.url), 'utf8'))`;
+}
+
 /**
  * A generated catalog (`export const name: Catalog = {…};`, see scripts/catalog-generator.ts) becomes two JSON files
  * beside the bundle (`dist/<api>-operations.json`, `dist/<api>-schemas.json`) that the module reads and parses, its
@@ -13,13 +20,6 @@ rmSync('dist', { recursive: true, force: true });
  * instructions of a start-up to tools/list; bench:startup and the README's Development section have the figures).
  * Fails the build if a catalog's shape changes.
  */
-/** Writes `value` to `dist/<name>.json` and returns the expression that reads it back (every chunk sits in dist/ itself). */
-function jsonFile(name, value) {
-  mkdirSync('dist', { recursive: true });
-  writeFileSync(`dist/${name}.json`, JSON.stringify(value));
-  return `JSON.parse(readFileSync(new URL(${JSON.stringify(`./${name}.json`)}, import.meta.url), 'utf8'))`;
-}
-
 const catalogsAsJson = {
   name: 'catalogs-as-json',
   setup(builder) {
