@@ -1,7 +1,7 @@
 // Measures what tools/list costs in context: tool count, JSON bytes and o200k tokens, through a real MCP client.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { everyApiOn, loadConfig } from '../src/config/index.js';
+import { CONFIGURED_APIS, everyApiOn, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/core/logger.js';
 import { createStdioApp } from '../src/transports/stdio.js';
 
@@ -20,6 +20,13 @@ export const MODES: Record<keyof typeof BUDGETS, string[]> = {
   all: ['--toolsets', 'all'],
   discover: ['--mode', 'discover'],
 };
+
+/**
+ * Listings measured for information only (no budget): the default with the toolsets of the APIs that are off until set
+ * up (`turnedOnBy`) named, which a key alone no longer adds (`--toolsets default,whop`).
+ */
+const withNamedApis = ['default', ...CONFIGURED_APIS.flatMap((api) => api.turnedOnBy?.toolsets ?? [])].join(',');
+export const UNBUDGETED: Record<string, string[]> = { [withNamedApis]: ['--toolsets', withNamedApis] };
 
 /**
  * Which APIs are on while measuring: none of those that are off until set up (the common case: no Whop key), or every

@@ -198,8 +198,11 @@ export interface ApiDefinition {
   connect(config: ApiConfig): ApiConnection;
   /**
    * For an API that is off until it is set up (Whop: until WHOP_API_KEY is given): it is on once its connection carries
-   * a credential; then its `toolsets` join every selection. Off, none of its tools is listed, searched or callable, and
-   * the start-up line and refusals say `<env> is not set`. Absent: always on, its toolsets chosen by --toolsets.
+   * a credential. On, its tools are listed and callable when selected like any other (`--toolsets default,whop`,
+   * `--toolsets all`, discover mode); `toolsets` are the toolsets that hold its tools, which the start-up line and
+   * --help name as the fix when none is selected (a key alone does not add them, so the default listing keeps its
+   * size). Off, none of its tools is listed, searched or callable, and the start-up line and refusals say `<env> is not
+   * set`. Absent: always on, its toolsets chosen by --toolsets.
    */
   turnedOnBy?: { env: string; toolsets: readonly string[] };
   /** For the API whose fake `--demo` serves in-process: the configuration that points at the fake, with its token. */

@@ -195,6 +195,8 @@ export function discoverTools(
         ...(overview ? { toolsets: Object.fromEntries(toolsets.map((s) => [s, TOOLSETS[s as keyof typeof TOOLSETS]?.description ?? s])) } : {}),
         // Where the search found nothing, or the overview: which APIs are off and why, so "nothing" is explained.
         ...((overview || scored.length === 0) && Object.keys(selection.apisOff).length ? { apis_off: selection.apisOff } : {}),
+        // And which APIs are on but not selected (`--mode discover --toolsets default`), with the fix.
+        ...((overview || scored.length === 0) && Object.keys(selection.apisNotSelected).length ? { apis_not_listed: selection.apisNotSelected } : {}),
       });
     },
     FOUND,

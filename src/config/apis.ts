@@ -22,7 +22,8 @@ export function apiConnection(config: Pick<Config, 'apis' | 'demo'>, api: ApiDef
  * API: one that is off until it is set up (`turnedOnBy`) is on exactly when its connection carries a credential (a
  * token, or what refreshes one), so what turns it on is what its requests would authenticate with. One without
  * `turnedOnBy` is always on: a call without its credential answers how to set one. The selection (src/tools/selection.ts)
- * reads it once per API: an API that is off has no tool listed, searched or callable, and its toolsets join no selection.
+ * reads it once per API: an API that is off has no tool listed, searched or callable, and its toolsets join no selection;
+ * one that is on is listed only where its toolsets are selected (named, `all`, or discover mode).
  */
 export function offUntilSet(config: Pick<Config, 'apis'>, api: ApiDefinition): string | undefined {
   if (!api.turnedOnBy) return undefined;

@@ -34,11 +34,17 @@ function toolsetLines(): string[] {
   });
 }
 
-/** Where --toolsets is not the whole story: the toolsets an API adds by itself once it is set up (`; NAME is added whenever ITS_KEY is set`). */
+/**
+ * How the toolsets of an API that is off until set up are selected: they need its key, and once it is set are listed
+ * only when named (`; whop needs WHOP_API_KEY, then is listed only when named: --toolsets default,whop`).
+ */
 function addedToolsets(): string {
-  return CONFIGURED_APIS
-    .flatMap(({ turnedOnBy }) => (turnedOnBy ? [`; ${turnedOnBy.toolsets.join(', ')} ${turnedOnBy.toolsets.length === 1 ? 'is' : 'are'} added whenever ${turnedOnBy.env} is set`] : []))
-    .join('');
+  return CONFIGURED_APIS.flatMap(({ turnedOnBy }) => {
+    if (!turnedOnBy) return [];
+    const names = turnedOnBy.toolsets;
+    const verb = names.length === 1 ? ['needs', 'is'] : ['need', 'are'];
+    return [`; ${names.join(', ')} ${verb[0]} ${turnedOnBy.env}, then ${verb[1]} listed only when named: --toolsets default,${names.join(',')}`];
+  }).join('');
 }
 
 /** The settings whose empty value counts as not given (emptyIsUnset), by variable. */

@@ -28,6 +28,11 @@ export type StartupFacts = {
   read_only: boolean;
   /** Each API that is off, under its id, with why (`{ whop: 'WHOP_API_KEY is not set' }`); empty when every API is on. */
   apis_off: Record<string, string>;
+  /**
+   * Each API that is on but has no toolset selected, under its id, with the fix (`{ whop: 'run with --toolsets
+   * default,whop' }`): its key alone does not list its tools. Empty when every API that is on is selected.
+   */
+  apis_not_listed: Record<string, string>;
 } & {
   /** Each other API that is on, under its id: its credential (`api key`). */
   [Id in OtherApiId]?: string;
@@ -59,6 +64,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
     tools_callable: app.selection.tools.length,
     read_only: config.readOnly,
     apis_off: { ...app.selection.apisOff },
+    apis_not_listed: { ...app.selection.apisNotSelected },
   };
 }
 
@@ -71,7 +77,8 @@ export function startupLine(facts: StartupFacts): string {
   const mainOff = facts.apis_off[MAIN_API.id];
   const others = OTHER_APIS.flatMap((api) => {
     const credential = (facts as Readonly<Record<string, unknown>>)[api.id];
-    if (credential) return [`, ${api.label} with ${String(credential)}`];
+    const notListed = facts.apis_not_listed[api.id];
+    if (credential) return [`, ${api.label} with ${String(credential)}${notListed ? ` (not listed: ${notListed})` : ''}`];
     const off = facts.apis_off[api.id];
     return off ? [`, ${api.label} off (${off})`] : [];
   });

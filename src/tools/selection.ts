@@ -12,6 +12,11 @@ export interface Selection {
   refusal(tool: ToolDef): string | undefined;
   /** The APIs that are off, under their ids, with why (`{ whop: 'WHOP_API_KEY is not set' }`): none of their tools is offered. */
   apisOff: Readonly<Record<string, string>>;
+  /**
+   * The APIs that are on once set up (`turnedOnBy`) but have no toolset or tool in the selection, under their ids, with the
+   * fix (`{ whop: 'run with --toolsets default,whop' }`): their key turns them on, but only naming their toolsets lists them.
+   */
+  apisNotSelected: Readonly<Record<string, string>>;
 }
 
 export function selectTools(
@@ -57,22 +62,30 @@ export function selectTools(
   const everything = config.toolsets.includes('all') || (config.mode === 'discover' && config.toolsets.length === 0);
   const sets = new Set<string>(config.toolsets.flatMap((name): readonly string[] => (name === 'default' ? DEFAULT_TOOLSETS : [name])));
   if (sets.size === 0) for (const name of DEFAULT_TOOLSETS) sets.add(name);
-  // An API that is off until it is set up (its key given) brings its toolsets once it is.
-  for (const api of CONFIGURED_APIS) if (api.turnedOnBy && !offUntil.has(api)) for (const name of api.turnedOnBy.toolsets) sets.add(name);
+  // An API that is off until it is set up (its key given) is on once it is, but its toolsets join the selection only
+  // when named (`--toolsets default,whop`, `all`, discover mode): a key alone does not grow every listing.
   const extra = new Set(config.tools);
   const excluded = new Set(config.excludeTools);
   const inSelection = (t: ToolDef) => everything || sets.has(t.toolset) || extra.has(t.name);
+  // The fix keeps what is selected now: `--toolsets default,whop` when no toolset was named, not `--toolsets whop` alone.
+  const withToolset = (name: string) => [...(config.toolsets.length > 0 ? config.toolsets : ['default']), name].join(',');
   const refusal = (tool: ToolDef): string | undefined => {
     const offWhy = off.get(tool.api);
     if (offWhy) return `${tool.name} belongs to ${offWhy}.`;
     if (excluded.has(tool.name)) return `${tool.name} is left out on this server (--exclude-tools): nothing was sent.`;
     if (config.readOnly && tool.writes) return `${tool.name} writes, and this server runs read-only (--read-only): nothing was sent.`;
     if (!inSelection(tool)) {
-      return `${tool.name} is not enabled on this server. Enable its toolset with --toolsets ${tool.toolset} (or --tools ${tool.name}).`;
+      return `${tool.name} is not enabled on this server. Enable its toolset with --toolsets ${withToolset(tool.toolset)} (or --tools ${tool.name}).`;
     }
     return undefined;
   };
   // Listed and callable are one rule: a tool is listed exactly when a call to it would not be refused.
   const apisOff = Object.fromEntries([...offUntil].map(([api, env]) => [api.id, `${env} is not set`]));
-  return { tools: all.filter((t) => refusal(t) === undefined), refusal, apisOff };
+  const apisNotSelected = Object.fromEntries(
+    CONFIGURED_APIS.flatMap((api) => {
+      if (!api.turnedOnBy || offUntil.has(api) || all.some((t) => t.api === api && inSelection(t))) return [];
+      return [[api.id, `run with --toolsets ${withToolset(api.turnedOnBy.toolsets.join(','))}`]];
+    }),
+  );
+  return { tools: all.filter((t) => refusal(t) === undefined), refusal, apisOff, apisNotSelected };
 }

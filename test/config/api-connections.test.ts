@@ -42,19 +42,28 @@ describe("each API's settings", () => {
     expect(Object.keys(config.apis)).toEqual(APIS.map((api) => api.id));
   });
 
-  it('an API that is off until set up turns on by the variable --help names, adding only toolsets that exist', () => {
+  it('an API that is off until set up turns on by the variable --help names; its toolsets exist and are listed only when named', () => {
     const tools = APIS.flatMap((api) => buildTools(api));
-    const toolsetsOf = (env: Record<string, string>) => new Set<string>(selectTools(tools, loadConfig([], env)).tools.map((t) => t.toolset));
+    const selection = (argv: string[], env: Record<string, string>) => selectTools(tools, loadConfig(argv, env));
+    const toolsetsOf = (argv: string[], env: Record<string, string>) => new Set<string>(selection(argv, env).tools.map((t) => t.toolset));
     const switched = CONFIGURED_APIS.filter((api) => api.turnedOnBy);
     expect(switched.length).toBeGreaterThan(0);
     for (const api of switched) {
       const { env, toolsets } = api.turnedOnBy!;
+      const key = { [env]: 'key-0123456789' };
       expect(Object.values(api.settings).map((row) => row.env), api.id).toContain(env);
+      expect(toolsets.length, api.id).toBeGreaterThan(0);
       for (const name of toolsets) {
         expect(Object.keys(TOOLSETS), api.id).toContain(name);
-        expect(toolsetsOf({}).has(name), `${name} without ${env}`).toBe(false);
-        expect(toolsetsOf({ [env]: 'key-0123456789' }).has(name), `${name} with ${env}`).toBe(true);
+        expect(toolsetsOf([], {}).has(name), `${name} without ${env}`).toBe(false);
+        // The key turns the API on, but the default selection stays as it is: the toolset is listed only when named.
+        expect(toolsetsOf([], key).has(name), `${name} with ${env}, default selection`).toBe(false);
+        expect(toolsetsOf(['--toolsets', `default,${name}`], key).has(name), `${name} with ${env}, named`).toBe(true);
+        expect(toolsetsOf(['--toolsets', 'all'], key).has(name), `${name} with ${env}, all`).toBe(true);
       }
+      expect(selection([], key).apisNotSelected[api.id], api.id).toBe(`run with --toolsets default,${toolsets.join(',')}`);
+      expect(selection(['--toolsets', `default,${toolsets.join(',')}`], key).apisNotSelected, api.id).toEqual({});
+      expect(selection([], {}).apisNotSelected, `${api.id} off is not "not selected"`).toEqual({});
     }
   });
 });
@@ -85,23 +94,29 @@ describe("each API's connection", () => {
     expect(connectionOf('whop', { WHOP_API_BASE_URL: 'http://127.0.0.1:9/v1' }).environment).toBe('custom URL');
   });
 
-  it('the start-up line names an API that is on with what its credential is, never its value', async () => {
+  it('the start-up line names an API that is on with what its credential is, never its value, and how to list it when it is not', async () => {
     const key = 'whop-key-0123456789';
-    const h = await startStdio({ env: { PINTEREST_MCP_LOG_LEVEL: 'info', WHOP_API_KEY: key } });
-    try {
-      await h.client.listTools(); // served by now: the line is written before the first request is read
-      const [line] = h
-        .stderr()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .filter((l) => typeof l.msg === 'string' && l.msg.includes(' ready on '));
-      expect(line).toMatchObject({ credentials: 'access token', whop: 'api key' });
-      expect(line.msg).toContain(`; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token, Whop with api key; `);
-      expect(h.stderr()).not.toContain(key);
-      expect(h.stderr()).not.toContain(TOKEN);
-    } finally {
-      await h.close();
+    for (const { args, notListed, suffix } of [
+      { args: [], notListed: { whop: 'run with --toolsets default,whop' }, suffix: ' (not listed: run with --toolsets default,whop)' },
+      { args: ['--toolsets', 'default,whop'], notListed: {}, suffix: '' },
+    ]) {
+      const h = await startStdio({ args, env: { PINTEREST_MCP_LOG_LEVEL: 'info', WHOP_API_KEY: key } });
+      try {
+        await h.client.listTools(); // served by now: the line is written before the first request is read
+        const [line] = h
+          .stderr()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .filter((l) => typeof l.msg === 'string' && l.msg.includes(' ready on '));
+        expect(line, args.join(' ')).toMatchObject({ credentials: 'access token', whop: 'api key', apis_off: {} });
+        expect(line.apis_not_listed, args.join(' ')).toEqual(notListed);
+        expect(line.msg).toContain(`; Pinterest custom URL (${new URL(h.emulator.url).host}) with access token, Whop with api key${suffix}; `);
+        expect(h.stderr()).not.toContain(key);
+        expect(h.stderr()).not.toContain(TOKEN);
+      } finally {
+        await h.close();
+      }
     }
   });
 });

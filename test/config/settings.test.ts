@@ -645,6 +645,9 @@ describe('--help and --version', () => {
       expect(line, name).toBeDefined();
       expect(line!.includes(`${name} *`)).toBe((DEFAULT_TOOLSETS as readonly string[]).includes(name));
     }
+    // An API that is off until its key is set: help says its toolset needs the key and, once set, is listed only when named.
+    expect(help).toContain('Toolsets for --toolsets (* marks the default ones; whop needs WHOP_API_KEY, then is listed only when named: --toolsets default,whop):');
+    expect(help).not.toMatch(/added whenever/);
   });
 
   it('the version is package.json\'s, printed by --version on stdout', async () => {

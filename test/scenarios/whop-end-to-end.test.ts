@@ -50,7 +50,7 @@ describe('Whop listing', () => {
   });
   afterAll(() => whop?.close());
 
-  it('lists the 28 whop tools with WHOP_API_KEY, none without (not even with --toolsets all), and --toolsets whop needs the key', async () => {
+  it('lists the 28 whop tools with WHOP_API_KEY where named, none without (not even with --toolsets all), and --toolsets whop needs the key', async () => {
     const names = async (args: string[], key: string | null) => {
       const h = await startInProcess({ args, env: whopEnv(whop, key) });
       try {
@@ -61,7 +61,10 @@ describe('Whop listing', () => {
     };
     expect(await names([], null)).toEqual([]);
     expect(await names(['--toolsets', 'all'], null)).toEqual([]);
-    expect(await names([], WHOP_TEST_KEY)).toHaveLength(28);
+    // The key turns Whop on; its toolset is listed where selected, not added to the default selection.
+    expect(await names([], WHOP_TEST_KEY)).toEqual([]);
+    expect(await names(['--toolsets', 'default,whop'], WHOP_TEST_KEY)).toHaveLength(28);
+    expect(await names(['--toolsets', 'all'], WHOP_TEST_KEY)).toHaveLength(28);
     expect(await names(['--toolsets', 'whop'], WHOP_TEST_KEY)).toHaveLength(28);
     const pinterest = await startEmulator();
     try {

@@ -64,11 +64,14 @@ describe('instructions at initialize', () => {
   });
 
   it('name each other API beside Pinterest exactly when its tools are offered (its adapter says how: inInstructions)', async () => {
-    for (const { env, first } of [
-      { env: {}, first: 'Pinterest Ads API v5 as tools.' },
-      { env: { WHOP_API_KEY: 'whop-instructions-test' }, first: 'Pinterest Ads API v5 as tools, plus Whop ads (whop_*).' },
+    const key = { WHOP_API_KEY: 'whop-instructions-test' };
+    for (const { env, args, first } of [
+      { env: {}, args: [], first: 'Pinterest Ads API v5 as tools.' },
+      // On but not selected: the key alone does not offer Whop's tools, so the instructions do not name it.
+      { env: key, args: [], first: 'Pinterest Ads API v5 as tools.' },
+      { env: key, args: ['--toolsets', 'default,whop'], first: 'Pinterest Ads API v5 as tools, plus Whop ads (whop_*).' },
     ]) {
-      const h = await startInProcess({ env });
+      const h = await startInProcess({ env, args });
       try {
         expect((h.client.getInstructions() ?? '').split('\n')[0]).toBe(first);
       } finally {

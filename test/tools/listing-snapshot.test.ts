@@ -35,14 +35,16 @@ function compact(tools: Awaited<ReturnType<typeof listing>>['tools']): string {
     .join('\n\n');
 }
 
-it('lists every tool as committed in test/tools/listing.snapshot.txt (all toolsets; the default and discover selections by name)', async () => {
+it('lists every tool as committed in test/tools/listing.snapshot.txt (all toolsets; the default, default,whop and discover selections by name)', async () => {
   const all = await listing(['--toolsets', 'all']);
   const byDefault = await listing([]);
+  const withWhop = await listing(['--toolsets', 'default,whop']);
   const discover = await listing(['--mode', 'discover']);
   const text = [
     `# Tool listing: ${all.tools.length} tools with --toolsets all (WHOP_API_KEY set)`,
     '',
-    `default selection (${byDefault.tools.length}): ${byDefault.tools.map((t) => t.name).join(' ')}`,
+    `default selection (${byDefault.tools.length}; the key does not add whop): ${byDefault.tools.map((t) => t.name).join(' ')}`,
+    `--toolsets default,whop (${withWhop.tools.length}): ${withWhop.tools.map((t) => t.name).join(' ')}`,
     `discover mode (${discover.tools.length}): ${discover.tools.map((t) => t.name).join(' ')}`,
     '',
     '# Instructions (default selection)',

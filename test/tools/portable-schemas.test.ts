@@ -9,12 +9,13 @@ import { type JsonSchema, describedInputSchema } from '../../src/tools/listing.j
 import { createStdioApp } from '../../src/transports/stdio.js';
 import { USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
 
-/** A Whop key, so that the Whop tools are listed and checked too. */
+/** A Whop key, so that the Whop tools are listed (where selected) and checked too. */
 const ENV = { PINTEREST_API_BASE_URL: 'http://127.0.0.1:9/v5', WHOP_API_KEY: 'whop-portable-schemas-key' };
 
 /** The listings a client can be given: tools/list of each mode, and what describe_tool answers for every tool. */
 const LISTINGS: Record<string, string[]> = {
   default: [],
+  'default,whop': ['--toolsets', 'default,whop'],
   all: ['--toolsets', 'all'],
   'read-only': ['--read-only', '--toolsets', 'all'],
   discover: ['--mode', 'discover'],
@@ -262,7 +263,7 @@ afterAll(() => {
 });
 
 describe.each(Object.keys(PROVIDERS) as (keyof typeof PROVIDERS)[])('%s function calling', (provider) => {
-  it('accepts every listed input schema: default, all, read-only, discover and every describe_tool answer', () => {
+  it('accepts every listed input schema: default (with and without whop), all, read-only, discover and every describe_tool answer', () => {
     expect(new Set(listed.map((l) => l.listing))).toEqual(new Set([...Object.keys(LISTINGS), 'describe_tool']));
     const violations: Violation[] = listed.flatMap(({ listing, tool, schema }) =>
       PROVIDERS[provider](tool, schema).map(([path, rule]) => ({ listing, tool, path, rule })),

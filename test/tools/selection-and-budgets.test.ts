@@ -52,7 +52,8 @@ describe('tool selection', () => {
     try {
       const result = await h.call('boards_list', {});
       expect(result.isError).toBe(true);
-      expect(result.text).toMatch(/--toolsets boards/);
+      // The fix keeps the default selection: following it does not drop the default toolsets.
+      expect(result.text).toContain('Enable its toolset with --toolsets default,boards (or --tools boards_list).');
       expect(h.emulator.requests).toHaveLength(0);
     } finally {
       await h.close();
@@ -120,6 +121,12 @@ describe('listing budgets (o200k tokens of tools/list)', () => {
       expect(size.tokens).toBeLessThanOrEqual(BUDGETS[mode as keyof typeof BUDGETS]);
     });
   }
+
+  it(`default stays within ${BUDGETS.default} tokens with every API on too: a key does not add its toolsets to the default`, async () => {
+    const everyApi = await measureListing('default', MODES.default, API_SETS['every API on']);
+    expect(everyApi.tools).toBe((await measureListing('default', MODES.default)).tools);
+    expect(everyApi.tokens).toBeLessThanOrEqual(BUDGETS.default);
+  });
 
   it(`every tool (--toolsets all, every API on) stays within ${BUDGETS.all} tokens`, async () => {
     const size = await measureListing('all', MODES.all, API_SETS['every API on']);

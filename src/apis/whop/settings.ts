@@ -6,7 +6,7 @@ import type { ApiConnection, ApiDefinition } from '../types.js';
 export const WHOP_URL = 'https://api.whop.com/api/v1';
 
 export const whopSettings = {
-  apiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (also lists the whop toolset)', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
+  apiKey: setting({ env: 'WHOP_API_KEY', type: text, default: undefined, secret: true, help: 'Whop API key (turns the whop toolset on; list it with --toolsets default,whop)', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
   baseUrl: setting({ env: 'WHOP_API_BASE_URL', type: baseUrl, default: WHOP_URL, help: 'Whop API base URL' }),
   currency: setting({
     env: 'WHOP_CURRENCY',
