@@ -11,7 +11,7 @@ import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } 
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { oneLine } from '../core/display.js';
-import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, readBody, secretDigest } from '../core/requests.js';
+import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
@@ -59,6 +59,8 @@ export interface HttpOptions {
   port: number;
   stateful: boolean;
   token?: string;
+  /** `oauth`: /mcp takes tokens this server issued to people who signed in with Pinterest (src/transports/oauth/); else the static `token`. */
+  auth?: 'bearer' | 'oauth';
   /** Extra allowed Origin values (`*` allows any); loopback origins on the served port are always allowed. */
   allowedOrigins: readonly string[];
   /** Extra allowed Host values: `name:port` exactly, or `name` on any port. */
@@ -112,17 +114,11 @@ export function httpOptions(config: Config): HttpOptions {
   return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
 }
 
-/** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
+export { isLoopbackHost };
 
 /** Refuses configurations that would expose the tools without authentication. */
-export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token'>): void {
-  if (!isLoopbackHost(options.host) && !options.token) {
+export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token' | 'auth'>): void {
+  if (!isLoopbackHost(options.host) && !options.token && options.auth !== 'oauth') {
     throw new Error(
       `refusing to serve HTTP on ${options.host} without a bearer token: anyone who can reach it could use the ` +
         'Pinterest account. Set PINTEREST_MCP_HTTP_TOKEN (or PINTEREST_MCP_HTTP_TOKEN_FILE), or bind to 127.0.0.1.',

@@ -4,6 +4,8 @@ import type { ApiAuth, ApiConnection, ApiDefinition } from '../types.js';
 
 export const PRODUCTION_URL = 'https://api.pinterest.com/v5';
 export const SANDBOX_URL = 'https://api-sandbox.pinterest.com/v5';
+/** Where people sign in to Pinterest (the description's authorizationUrl), for --auth oauth. */
+export const SIGN_IN_URL = 'https://www.pinterest.com/oauth/';
 
 /** Where the current access token lives in the shared store, so every replica uses (and refreshes) the same one. */
 export const OAUTH_STORE_KEY = 'oauth:pinterest';
@@ -26,11 +28,17 @@ export const pinterestSettings = {
   accessToken: setting({ env: 'PINTEREST_ACCESS_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest OAuth access token', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
   appId: setting({ env: 'PINTEREST_APP_ID', type: text, default: undefined, help: 'Pinterest app id, to refresh access tokens through oauth/token', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
   appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
+  oauthUrl: setting({
+    env: 'PINTEREST_OAUTH_URL',
+    type: baseUrl,
+    default: undefined,
+    help: `with --auth oauth: Pinterest's sign-in page people are sent to (default ${SIGN_IN_URL}); its code is exchanged at the API's oauth/token`,
+  }),
   refreshToken: setting({ env: 'PINTEREST_REFRESH_TOKEN', type: text, default: undefined, secret: true, help: 'Pinterest refresh token, to refresh access tokens', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
 };
 
 /** `config.apis.pinterest`: the settings' values, the base URL always set (production, or the sandbox's). */
-export type PinterestConfig = Omit<SettingValues<typeof pinterestSettings>, 'baseUrl'> & { baseUrl: string };
+export type PinterestConfig = Omit<SettingValues<typeof pinterestSettings>, 'baseUrl' | 'oauthUrl'> & { baseUrl: string; oauthUrl: string };
 
 const AUTH_HELP =
   'No Pinterest credentials are configured. Set PINTEREST_ACCESS_TOKEN to an OAuth access token ' +
@@ -73,6 +81,7 @@ export const pinterestConnection = {
   configure: (values: SettingValues<typeof pinterestSettings>): PinterestConfig => ({
     ...values,
     baseUrl: values.baseUrl ?? (values.sandbox ? SANDBOX_URL : PRODUCTION_URL),
+    oauthUrl: values.oauthUrl ?? SIGN_IN_URL,
   }),
   connect: (config: PinterestConfig): ApiConnection => ({
     baseUrl: config.baseUrl,
