@@ -285,7 +285,7 @@ function checkAuth(
     throw new ConfigError("--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's Pinterest tokens at rest; make one with: openssl rand -base64 32");
   }
   if (!given.appCredentials && !settings.demo) {
-    throw new ConfigError('--auth oauth needs PINTEREST_APP_ID and PINTEREST_APP_SECRET: the Pinterest app people sign in to (its redirect URI is <public-url>/oauth/pinterest/callback)');
+    throw new ConfigError('--auth oauth needs PINTEREST_APP_ID and PINTEREST_APP_SECRET: the Pinterest app people sign in to (its redirect URI is <public-url>/oauth/callback)');
   }
 }
 

@@ -779,6 +779,6 @@ describe('--auth oauth', () => {
 
   it('reads Pinterest\'s sign-in page, by default the one the description names', () => {
     expect(loadConfig([], OAUTH).apis.pinterest.oauthUrl).toBe('https://www.pinterest.com/oauth/');
-    expect(loadConfig([], { ...OAUTH, PINTEREST_OAUTH_URL: 'http://127.0.0.1:9/oauth/' }).apis.pinterest.oauthUrl).toBe('http://127.0.0.1:9/oauth');
+    expect(loadConfig([], { ...OAUTH, PINTEREST_OAUTH_URL: 'http://127.0.0.1:9/oauth/' }).apis.pinterest.oauthUrl).toBe('http://127.0.0.1:9/oauth/');
   });
 });

@@ -1,6 +1,6 @@
 // Pinterest's settings and how the server connects to it: production or sandbox URL, an access token or OAuth refresh.
 import { BLANK_CREDENTIAL_IS_UNSET, type SettingValues, baseUrl, boolean, setting, text } from '../../core/settings.js';
-import type { ApiAuth, ApiConnection, ApiDefinition } from '../types.js';
+import type { ApiAuth, ApiConnection, ApiDefinition, PeopleSignIn } from '../types.js';
 
 export const PRODUCTION_URL = 'https://api.pinterest.com/v5';
 export const SANDBOX_URL = 'https://api-sandbox.pinterest.com/v5';
@@ -9,6 +9,14 @@ export const SIGN_IN_URL = 'https://www.pinterest.com/oauth/';
 
 /** Where the current access token lives in the shared store, so every replica uses (and refreshes) the same one. */
 export const OAUTH_STORE_KEY = 'oauth:pinterest';
+
+/** A page's URL, checked as a base URL is but kept as written: Pinterest's sign-in page ends in a slash (/oauth/). */
+const pageUrl: typeof baseUrl = {
+  parse(value) {
+    baseUrl.parse(value);
+    return value;
+  },
+};
 
 export const pinterestSettings = {
   // The sandbox and the base URL are listed among the server's settings, before the approvers, as they always were.
@@ -30,7 +38,7 @@ export const pinterestSettings = {
   appSecret: setting({ env: 'PINTEREST_APP_SECRET', type: text, default: undefined, secret: true, help: 'Pinterest app secret, to refresh access tokens', emptyIsUnset: BLANK_CREDENTIAL_IS_UNSET }),
   oauthUrl: setting({
     env: 'PINTEREST_OAUTH_URL',
-    type: baseUrl,
+    type: pageUrl,
     default: undefined,
     help: `with --auth oauth: Pinterest's sign-in page people are sent to (default ${SIGN_IN_URL}); its code is exchanged at the API's oauth/token`,
   }),
@@ -89,6 +97,19 @@ export const pinterestConnection = {
     sandbox: config.sandbox ? { leave: 'Unset PINTEREST_SANDBOX to call production.' } : undefined,
     auth: pinterestAuth(config),
   }),
+  // --auth oauth: people sign in at www.pinterest.com/oauth/ to the app PINTEREST_APP_ID; user_account names them.
+  signIn: (config: PinterestConfig): PeopleSignIn | undefined =>
+    config.appId && config.appSecret
+      ? {
+          authorizeUrl: config.oauthUrl,
+          tokenPath: 'oauth/token',
+          clientId: config.appId,
+          clientSecret: config.appSecret,
+          whoAmI: { path: 'user_account', idField: 'id', nameField: 'username' },
+          scopeSeparator: ',',
+          extraScopes: ['user_accounts:read'],
+        }
+      : undefined,
   // --demo serves a fake Pinterest API: its URL and token replace the configured ones.
   demo: (config: PinterestConfig, fake: { url: string; token: string }): PinterestConfig => ({
     ...config,
