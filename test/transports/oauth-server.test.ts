@@ -313,8 +313,8 @@ describe('signing in with Pinterest through the SDK client', () => {
         expect(result.isError, textOf(result as never)).toBeFalsy();
         const sent = emulator.requests.slice(before);
         expect(sent).toHaveLength(1);
-        // Step 3: the deployment's Pinterest credential; the MCP token never reaches Pinterest.
-        expect(sent[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+        // The person's own Pinterest token went, not the deployment's; the MCP token never reaches Pinterest.
+        expect(sent[0].headers.authorization).toMatch(/^Bearer pina_/);
         expect(JSON.stringify(sent[0])).not.toContain(tokens.access_token);
       } finally {
         await client.close();
@@ -383,6 +383,46 @@ describe('signing in with Pinterest through the SDK client', () => {
       expect(answer.status).toBe(401);
       expect(answer.challenge).toContain('resource_metadata=');
       expect(answer.sent).toEqual([]);
+    }
+  });
+});
+
+describe("each request runs with its person's own Pinterest credential", () => {
+  const accountIds = async (client: Client) => {
+    const result = await client.callTool({ name: 'ad_accounts_list', arguments: {} });
+    expect(result.isError, textOf(result as never)).toBeFalsy();
+    return ((result.structuredContent as { items: { id: string }[] }).items ?? []).map((a) => a.id);
+  };
+
+  it('Alice and Bob each see their own ad accounts, through one deployment', async () => {
+    const alice = await signedInClient(A, 'alice');
+    const bob = await signedInClient(A, 'bob', 'modern');
+    try {
+      expect(await accountIds(alice.client)).toEqual([PEOPLE.alice.adAccounts.usd]);
+      expect(await accountIds(bob.client)).toEqual([PEOPLE.bob.adAccounts.jpy]);
+    } finally {
+      await alice.client.close();
+      await bob.client.close();
+    }
+  });
+
+  it("a person's refused Pinterest token is renewed once, across two replicas and concurrent calls, then every call goes through", async () => {
+    const { client, provider } = await signedInClient(A, 'alice');
+    const other = clientFor('legacy');
+    await other.connect(new StreamableHTTPClientTransport(new URL(A2.direct), { authProvider: provider }));
+    try {
+      emulator.expireTokens(); // Pinterest stops accepting every access token it issued; refresh tokens still work
+      const before = emulator.requests.length;
+      const calls = Array.from({ length: 6 }, (_, i) => (i % 2 ? other : client).callTool({ name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } }));
+      const results = await Promise.all(calls);
+      for (const result of results) expect(result.isError, textOf(result as never)).toBeFalsy();
+      const refreshes = emulator.requests.slice(before).filter((r) => r.operationId === 'oauth/token');
+      expect(refreshes).toHaveLength(1);
+      expect(refreshes[0].body).toMatchObject({ grant_type: 'refresh_token' });
+      expect(refreshes[0].headers.authorization).toBe(`Basic ${Buffer.from(`${APP.id}:${APP.secret}`).toString('base64')}`);
+    } finally {
+      await client.close();
+      await other.close();
     }
   });
 });
