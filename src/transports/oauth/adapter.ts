@@ -29,6 +29,9 @@ export interface AdapterOptions {
 /** The models whose entries belong to a grant (the memory adapter's list): revoking the grant refuses them all. */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
+/** The models oidc-provider consumes (single use): only their reads look for the consumed mark. */
+const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PushedAuthorizationRequest', 'PreAuthorizedCode']);
+
 /** Store keys name an entry by its id's digest: a token, a code or a session id is never written in clear as a key. */
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 
@@ -72,7 +75,10 @@ export function sharedStoreAdapter(options: AdapterOptions): (model: string) => 
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const [stored, consumed] = (await Promise.all([store.get(this.key(id)), store.get(this.consumedKey(id))])) as [Stored | undefined, unknown];
+      const [stored, consumed] = (await Promise.all([
+        store.get(this.key(id)),
+        CONSUMABLE.has(this.model) ? store.get(this.consumedKey(id)) : undefined,
+      ])) as [Stored | undefined, unknown];
       if (!stored) return undefined;
       const payload = { ...stored.payload };
       if (GRANTABLE.has(this.model) && typeof payload.grantId === 'string') {
