@@ -52,10 +52,12 @@ let A: Replica;
 let A2: Replica;
 /** Another deployment on the same Redis, with its own public URL: its tokens are for another audience. */
 let B: Replica;
+/** A replica of A keeping 2025-era sessions (--stateful). */
+let S: Replica;
 
 /** The server in this process with --auth oauth, for `publicUrl`, on `port`. */
-async function serveOAuth(publicUrl: string, port: number, store: string): Promise<Replica> {
-  const config = loadConfig(['--transport', 'http', '--port', String(port), '--auth', 'oauth', '--public-url', publicUrl, '--store', store], {
+async function serveOAuth(publicUrl: string, port: number, store: string, args: string[] = []): Promise<Replica> {
+  const config = loadConfig(['--transport', 'http', '--port', String(port), '--auth', 'oauth', '--public-url', publicUrl, '--store', store, ...args], {
     PINTEREST_API_BASE_URL: emulator.url,
     PINTEREST_ACCESS_TOKEN: TOKEN,
     PINTEREST_MCP_RETRIES: '0',
@@ -236,7 +238,7 @@ beforeAll(async () => {
   const redisPort = await freePort();
   redis = await startRedis(redisPort);
   const store = (REDIS_URL = `redis://127.0.0.1:${redisPort}`);
-  const [portA, portA2, portB] = [await freePort(), await freePort(), await freePort()];
+  const [portA, portA2, portB, portS] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const publicA = `http://127.0.0.1:${portA}`;
   const publicB = `http://localhost:${portB}`;
   emulator = await startEmulator({
@@ -245,12 +247,13 @@ beforeAll(async () => {
   A = await serveOAuth(publicA, portA, store);
   A2 = await serveOAuth(publicA, portA2, store);
   B = await serveOAuth(publicB, portB, store);
+  S = await serveOAuth(publicA, portS, store, ['--stateful']);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const replica of [A, A2, B]) await replica?.close();
+  for (const replica of [A, A2, B, S]) await replica?.close();
   await emulator?.close();
   redis?.kill('SIGKILL');
   clientApp?.closeAllConnections();
@@ -424,6 +427,34 @@ describe("each request runs with its person's own Pinterest credential", () => {
       await client.close();
       await other.close();
     }
+  });
+});
+
+describe('sessions (--stateful)', () => {
+  it('a session continues only with a token of the person who opened it', async () => {
+    const alice = await signedInClient(A, 'alice');
+    const bob = await signedInClient(A, 'bob');
+    await alice.client.close();
+    await bob.client.close();
+    const post = (token: string, body: unknown, session?: string) =>
+      fetch(S.direct, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, ...(session ? { 'mcp-session-id': session } : {}) },
+        body: JSON.stringify(body),
+      });
+    const opened = await post(alice.provider.tokens()!.access_token, INIT);
+    expect(opened.status).toBe(200);
+    const session = opened.headers.get('mcp-session-id')!;
+    expect(session).toBeTruthy();
+    await opened.text();
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+    const before = emulator.requests.length;
+    const foreign = await post(bob.provider.tokens()!.access_token, list, session);
+    expect(foreign.status).toBe(404);
+    expect(emulator.requests.slice(before)).toEqual([]);
+    const own = await post(alice.provider.tokens()!.access_token, list, session);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('ad_accounts_get');
   });
 });
 
