@@ -195,7 +195,7 @@ export interface ApiDefinition {
    */
   turnedOnBy?: { env: string; toolsets: readonly string[] };
   /** For the API whose fake `--demo` serves in-process: the configuration that points at the fake, with its token. */
-  demo?(config: ApiConfig, fake: { url: string; token: string }): ApiConfig;
+  demo?(config: ApiConfig, fake: { url: string; token: string; signIn?: { appId: string; appSecret: string; oauthUrl: string } }): ApiConfig;
   /**
    * For the API people sign in to with `--auth oauth`: its OAuth app and pages from this configuration, or undefined
    * when the app's credentials are not given. Absent for an API without a sign-in of people.

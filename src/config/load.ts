@@ -264,8 +264,8 @@ export function loadConfig(
 /**
  * `--auth oauth`'s needs and exclusions: HTTP only (over stdio the client is the person's own app, with its own
  * credential), not with the static bearer token (one or the other decides who may call), the public URL tokens are
- * issued for, the key that seals people's Pinterest tokens, and the Pinterest app people sign in to (not in the demo,
- * whose fake brings its own).
+ * issued for, the key that seals people's Pinterest tokens, and the Pinterest app people sign in to (the demo brings
+ * both: its fake's app, and a key of its own for a run that keeps nothing).
  */
 function checkAuth(
   settings: SettingValues<typeof SERVER_SETTINGS>,
@@ -281,7 +281,7 @@ function checkAuth(
   if (!settings.publicUrl) {
     throw new ConfigError('--auth oauth needs --public-url (PINTEREST_MCP_PUBLIC_URL): the https URL clients reach this server at, which its tokens are issued for');
   }
-  if (!given.tokenKey) {
+  if (!given.tokenKey && !settings.demo) {
     throw new ConfigError("--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's Pinterest tokens at rest; make one with: openssl rand -base64 32");
   }
   if (!given.appCredentials && !settings.demo) {

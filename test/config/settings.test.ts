@@ -777,6 +777,12 @@ describe('--auth oauth', () => {
     expect(refusal([], { ...OAUTH, PINTEREST_MCP_AUTH: 'basic' })).toBe('PINTEREST_MCP_AUTH must be one of bearer, oauth; got "basic"');
   });
 
+  it('the demo brings its own app and key: --demo needs only the public URL', () => {
+    const config = loadConfig(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth', PINTEREST_MCP_PUBLIC_URL: 'http://127.0.0.1:3000' });
+    expect(config.http).toMatchObject({ auth: 'oauth', publicUrl: 'http://127.0.0.1:3000', tokenKey: undefined });
+    expect(refusal(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth' })).toMatch(/^--auth oauth needs --public-url/);
+  });
+
   it('reads Pinterest\'s sign-in page, by default the one the description names', () => {
     expect(loadConfig([], OAUTH).apis.pinterest.oauthUrl).toBe('https://www.pinterest.com/oauth/');
     expect(loadConfig([], { ...OAUTH, PINTEREST_OAUTH_URL: 'http://127.0.0.1:9/oauth/' }).apis.pinterest.oauthUrl).toBe('http://127.0.0.1:9/oauth/');

@@ -1,6 +1,7 @@
 // --auth oauth end to end: the v2 SDK client discovers, registers and signs in with Pinterest (the fake's consent clicked in Chromium), uses, refreshes and revokes its tokens; every refusal sends nothing to Pinterest.
 import { createHash, randomBytes } from 'node:crypto';
-import { type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +23,9 @@ import { createLogger } from '../../src/core/logger.js';
 import { createStore } from '../../src/core/store.js';
 import { createApp } from '../../src/server/app.js';
 import { httpApprovalSurface, httpOptions, serveHttp } from '../../src/transports/http.js';
-import { TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
+import { SERVER_ENTRY, TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
 import { MODERN_VERSION } from '../helpers/era-clients.js';
-import { freePort, startRedis } from '../helpers/processes.js';
+import { freePort, startRedis, waitFor } from '../helpers/processes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = randomBytes(32).toString('base64');
@@ -128,13 +129,13 @@ class MemoryProvider implements OAuthClientProvider {
 }
 
 /** A person's way through the pages in Chromium, from an authorize URL to the client's redirect: Pinterest's consent, as `person`, Allow. */
-async function signInInBrowser(authorizeUrl: string, person: PersonKey): Promise<URLSearchParams> {
+async function signInInBrowser(authorizeUrl: string, person: PersonKey, signInPage = emulator.oauthUrl): Promise<URLSearchParams> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(authorizeUrl);
     // Our server sent the person to Pinterest: its consent page lists the scopes the toolsets need.
-    expect(page.url().startsWith(emulator.oauthUrl), `${page.url()}\n${await page.content()}`).toBe(true);
+    expect(page.url().startsWith(signInPage), `${page.url()}\n${await page.content()}`).toBe(true);
     await page.check(`input[name="person"][value="${person}"]`);
     const landed = page.waitForURL((url) => url.href.startsWith(CLIENT_REDIRECT), { timeout: 10_000 }).catch(async (error: Error) => {
       throw new Error(`${error.message}\nat ${page.url()}:\n${(await page.content()).slice(0, 2000)}`);
@@ -150,14 +151,14 @@ const clientFor = (era: 'legacy' | 'modern') =>
   new Client({ name: 'oauth-test', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: { pin: MODERN_VERSION } } } : {});
 
 /** An SDK client signed in as `person` to `replica` through the whole flow; the provider keeps its tokens. */
-async function signedInClient(replica: Replica, person: PersonKey, era: 'legacy' | 'modern' = 'legacy') {
+async function signedInClient(replica: Replica, person: PersonKey, era: 'legacy' | 'modern' = 'legacy', signInPage = emulator.oauthUrl) {
   const provider = new MemoryProvider();
   const first = clientFor(era);
   const transport = new StreamableHTTPClientTransport(new URL(replica.url), { authProvider: provider });
   const refused = await first.connect(transport).then(() => undefined, (error: unknown) => error);
   expect(refused, String((refused as Error)?.message)).toBeInstanceOf(UnauthorizedError);
   expect(provider.authorizationUrl).toBeDefined();
-  const params = await signInInBrowser(provider.authorizationUrl!.href, person);
+  const params = await signInInBrowser(provider.authorizationUrl!.href, person, signInPage);
   expect(params.get('state')).toBe(provider.lastState);
   expect(params.get('iss')).toBe(replica.publicUrl); // RFC 9207
   await transport.finishAuth(params);
@@ -426,6 +427,33 @@ describe("each request runs with its person's own Pinterest credential", () => {
     } finally {
       await client.close();
       await other.close();
+    }
+  });
+});
+
+describe('the demo, offline (--demo --transport http --auth oauth, the built server)', () => {
+  it('Bob signs in at the demo fake\'s own page and sees his own ad account', async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--demo', '--transport', 'http', '--auth', 'oauth', '--public-url', publicUrl, '--port', String(port)], {
+      env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const started = await waitFor(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)[^"]*","msg":"demo mode[\s\S]*ready on http \(auth oauth/, 'the demo');
+      const fake = /^http:\/\/127\.0\.0\.1:\d+/.exec(started)![0];
+      const demo: Replica = { publicUrl, url: `${publicUrl}/mcp`, port, direct: `${publicUrl}/mcp`, close: async () => {} };
+      const { client } = await signedInClient(demo, 'bob', 'modern', `${fake}/oauth/`);
+      try {
+        const result = await client.callTool({ name: 'ad_accounts_list', arguments: {} });
+        expect(result.isError, textOf(result as never)).toBeFalsy();
+        expect((result.structuredContent as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([PEOPLE.bob.adAccounts.jpy]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
     }
   });
 });

@@ -111,10 +111,12 @@ export const pinterestConnection = {
         }
       : undefined,
   // --demo serves a fake Pinterest API: its URL and token replace the configured ones.
-  demo: (config: PinterestConfig, fake: { url: string; token: string }): PinterestConfig => ({
+  // With --auth oauth, people sign in at the fake's own sign-in page, to the app it was started with.
+  demo: (config: PinterestConfig, fake: { url: string; token: string; signIn?: { appId: string; appSecret: string; oauthUrl: string } }): PinterestConfig => ({
     ...config,
     baseUrl: fake.url,
     accessToken: fake.token,
     sandbox: false,
+    ...(fake.signIn ? { appId: fake.signIn.appId, appSecret: fake.signIn.appSecret, oauthUrl: fake.signIn.oauthUrl } : {}),
   }),
 } satisfies Partial<ApiDefinition>;
