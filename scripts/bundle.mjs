@@ -119,7 +119,7 @@ await build({
   chunkNames: '[name]-[hash]',
   // The Redis store's client and the HTTP agent (undici) load on demand from their own packages. (The sqlite store is
   // node:sqlite, built into Node; its adapter is a chunk.) The demo's fake API is its own bundle.
-  external: ['@keyv/redis', 'undici'],
+  external: ['@keyv/redis', 'undici', 'oidc-provider'],
   // jsonc-parser's main file is UMD, whose inner require('./impl/…') esbuild cannot follow: bundle its ES module build.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });

@@ -206,7 +206,28 @@ export interface ApiDefinition {
    */
   turnedOnBy?: { env: string; toolsets: readonly string[] };
   /** For the API whose fake `--demo` serves in-process: the configuration that points at the fake, with its token. */
-  demo?(config: ApiConfig, fake: { url: string; token: string }): ApiConfig;
+  demo?(config: ApiConfig, fake: { url: string; token: string; signIn?: { appId: string; appSecret: string; oauthUrl: string } }): ApiConfig;
+  /**
+   * For the API people sign in to with `--auth oauth`: its OAuth app and pages from this configuration, or undefined
+   * when the app's credentials are not given. Absent for an API without a sign-in of people.
+   */
+  signIn?(config: ApiConfig): PeopleSignIn | undefined;
+}
+
+/** How people sign in to an API (OAuth authorization code at its authorize page, the code exchanged at its token endpoint). */
+export interface PeopleSignIn {
+  /** The page people are sent to. */
+  authorizeUrl: string;
+  /** The token endpoint, relative to the base URL (HTTP Basic app credentials, form body). */
+  tokenPath: string;
+  clientId: string;
+  clientSecret: string;
+  /** The read, relative to the base URL, whose answer names the person: `idField` holds their id, `nameField` their name. */
+  whoAmI: { path: string; idField: string; nameField?: string };
+  /** How its authorize page separates scopes. */
+  scopeSeparator: string;
+  /** Scopes asked beside the tools' own: what `whoAmI` needs. */
+  extraScopes: readonly string[];
 }
 
 /**

@@ -1,4 +1,5 @@
 // Starts the server: read the configuration, build the app, serve it over the chosen transport (the entry, index.ts, loads this module only when there is a server to start).
+import { randomBytes } from 'node:crypto';
 import { ConfigError, DEMO_API, helpText, loadConfig, withDemoFake } from '../config/index.js';
 import { createLogger } from '../core/logger.js';
 import { createApp } from '../server/app.js';
@@ -9,7 +10,10 @@ import { VERSION } from '../core/version.js';
 /** The demo's fake API (of DEMO_API): its own bundle beside this one (`dist/fake-api.js`), loaded only by `--demo`. */
 const DEMO_FAKE_API = new URL('./fake-api.js', import.meta.url).href;
 interface DemoFakeApi {
-  startEmulator(options: { acceptedTokens: string[] }): Promise<{ url: string; close(): Promise<void> }>;
+  startEmulator(options: {
+    acceptedTokens: string[];
+    oauth?: { apps: { id: string; secret: string; redirectUris: string[] }[] };
+  }): Promise<{ url: string; oauthUrl: string; close(): Promise<void> }>;
 }
 
 /** The last line of a refusal at start: --help has every flag, variable and toolset (about a hundred lines). */
@@ -36,13 +40,19 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   // The HTTP transport (and the web stack under it) loads only when asked for: stdio start-up stays small.
   const http = config.transport === 'http' ? await import('../transports/http.js') : undefined;
-  if (http) http.assertSafeBinding(http.httpOptions(config)); // before anything connects
+  if (http) http.assertSafeBinding({ host: config.host, token: config.http.token, auth: config.http.auth }); // before anything connects
   let stopDemo = async () => {};
   if (config.demo) {
     // Offline demo: the fake API runs in this process on loopback; no token needed.
     const { startEmulator } = (await import(DEMO_FAKE_API)) as DemoFakeApi;
-    const emulator = await startEmulator({ acceptedTokens: ['demo-token'] });
-    config = withDemoFake(config, { url: emulator.url, token: 'demo-token' });
+    // With --auth oauth, people sign in at the fake's page (Alice or Bob) to an app made for this run, whose tokens
+    // are sealed with a key made for this run unless one is given.
+    const oauth = config.transport === 'http' && config.http.auth === 'oauth' && config.http.publicUrl ? config.http.publicUrl : undefined;
+    const demoApp = { id: 'demo-app', secret: randomBytes(16).toString('hex'), redirectUris: oauth ? [`${oauth}/oauth/callback`] : [] };
+    const emulator = await startEmulator({ acceptedTokens: ['demo-token'], ...(oauth ? { oauth: { apps: [demoApp] } } : {}) });
+    const signIn = oauth ? { appId: demoApp.id, appSecret: demoApp.secret, oauthUrl: emulator.oauthUrl } : undefined;
+    config = withDemoFake(config, { url: emulator.url, token: 'demo-token', ...(signIn ? { signIn } : {}) });
+    if (oauth && !config.http.tokenKey) config = { ...config, http: { ...config.http, tokenKey: randomBytes(32).toString('base64') } };
     stopDemo = () => emulator.close();
     logger.info({ url: emulator.url }, `demo mode: serving a fake ${DEMO_API?.label} API on loopback`);
   }

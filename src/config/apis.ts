@@ -3,6 +3,13 @@ import { APIS } from '../apis/index.js';
 import type { ApiConfig, ApiConnection, ApiDefinition } from '../apis/types.js';
 import type { Config } from './settings.js';
 
+/** What the demo's in-process fake offers: its URL and token, and with `--auth oauth` the app people sign in to there. */
+export interface DemoFake {
+  url: string;
+  token: string;
+  signIn?: { appId: string; appSecret: string; oauthUrl: string };
+}
+
 /** Every API, as generic code sees it: each adapter's own configuration type widened to ApiConfig. */
 export const CONFIGURED_APIS: readonly ApiDefinition[] = APIS;
 
@@ -43,7 +50,7 @@ export function everyApiOn(value: string): Record<string, string> {
 export const DEMO_API: ApiDefinition | undefined = CONFIGURED_APIS.find((api) => api.demo);
 
 /** The configuration with the demo's API pointed at its fake (`--demo`); the others unchanged. */
-export function withDemoFake<C extends Pick<Config, 'apis'>>(config: C, fake: { url: string; token: string }): C {
+export function withDemoFake<C extends Pick<Config, 'apis'>>(config: C, fake: DemoFake): C {
   if (!DEMO_API?.demo) return config;
   return { ...config, apis: { ...config.apis, [DEMO_API.id]: DEMO_API.demo(apiConfig(config, DEMO_API), fake) } };
 }

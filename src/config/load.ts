@@ -239,6 +239,8 @@ export function loadConfig(
   if (httpToken && approvers.some((a) => a.token === httpToken)) {
     throw new ConfigError('PINTEREST_MCP_APPROVER_TOKEN must differ from PINTEREST_MCP_HTTP_TOKEN: the bot that calls tools must not approve them');
   }
+  const tokenKey = settings.tokenKey ?? settings.tokenKeyFile;
+  checkAuth(settings, { httpToken, tokenKey, appCredentials: !!(values['pinterest.appId'] && values['pinterest.appSecret']) });
   const placed: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(SERVER_SETTINGS)) {
     if (definition.to !== null) placeAt(placed, definition.to, values[name]);
@@ -247,7 +249,7 @@ export function loadConfig(
   return {
     ...config,
     approval: { ...config.approval, modelFallback: settings.approvalFallback === 'model', channels, approvers },
-    http: { ...config.http, token: httpToken },
+    http: { ...config.http, token: httpToken, tokenKey },
     secrets: Object.entries(SETTINGS)
       .flatMap(([name, definition]) => (definition.secret && typeof values[name] === 'string' ? [values[name]] : []))
       .concat(approvers.map((a) => a.token)),
@@ -257,6 +259,34 @@ export function loadConfig(
     help: settings.help,
     version: settings.version,
   };
+}
+
+/**
+ * `--auth oauth`'s needs and exclusions: HTTP only (over stdio the client is the person's own app, with its own
+ * credential), not with the static bearer token (one or the other decides who may call), the public URL tokens are
+ * issued for, the key that seals people's Pinterest tokens, and the Pinterest app people sign in to (the demo brings
+ * both: its fake's app, and a key of its own for a run that keeps nothing).
+ */
+function checkAuth(
+  settings: SettingValues<typeof SERVER_SETTINGS>,
+  given: { httpToken: string | undefined; tokenKey: string | undefined; appCredentials: boolean },
+): void {
+  if (settings.auth !== 'oauth') return;
+  if (settings.transport !== 'http') {
+    throw new ConfigError('--auth oauth needs --transport http: over stdio the client is your own app and the server uses the configured Pinterest credential');
+  }
+  if (given.httpToken) {
+    throw new ConfigError('--auth oauth and PINTEREST_MCP_HTTP_TOKEN exclude each other: with oauth each person signs in and gets their own token; unset PINTEREST_MCP_HTTP_TOKEN (and its file), or use --auth bearer');
+  }
+  if (!settings.publicUrl) {
+    throw new ConfigError('--auth oauth needs --public-url (PINTEREST_MCP_PUBLIC_URL): the https URL clients reach this server at, which its tokens are issued for');
+  }
+  if (!given.tokenKey && !settings.demo) {
+    throw new ConfigError("--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's Pinterest tokens at rest; make one with: openssl rand -base64 32");
+  }
+  if (!given.appCredentials && !settings.demo) {
+    throw new ConfigError('--auth oauth needs PINTEREST_APP_ID and PINTEREST_APP_SECRET: the Pinterest app people sign in to (its redirect URI is <public-url>/oauth/callback)');
+  }
 }
 
 /** Sets `value` at a dotted path of `target`, making the objects on the way. */

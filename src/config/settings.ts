@@ -8,7 +8,10 @@ import {
   caps,
   confirmWrites,
   firstLineOfFile,
+  publicUrl,
   storeSpec,
+  tokenKeyRing,
+  tokenKeyRingFile,
   trustedProxies,
   writtenFile,
 } from './values.js';
@@ -178,6 +181,31 @@ export const SERVER_SETTINGS = {
   help: setting({ to: null, flag: 'help', type: boolean, default: false, help: 'print this help' }),
   version: setting({ to: null, flag: 'version', type: boolean, default: false, help: 'print the version' }),
 
+  auth: setting({
+    to: 'http.auth',
+    flag: 'auth',
+    env: 'PINTEREST_MCP_AUTH',
+    type: oneOf(['bearer', 'oauth'] as const),
+    default: 'bearer',
+    help: 'HTTP: how /mcp callers authenticate: bearer (one static token, PINTEREST_MCP_HTTP_TOKEN) or oauth (each person signs in with Pinterest through this server, MCP authorization; needs --public-url and PINTEREST_MCP_TOKEN_KEY)',
+  }),
+  publicUrl: setting({
+    to: 'http.publicUrl',
+    flag: 'public-url',
+    env: 'PINTEREST_MCP_PUBLIC_URL',
+    type: publicUrl,
+    default: undefined,
+    help: 'with --auth oauth: the canonical URL clients reach this server at (https; http only on loopback); tokens are issued for <it>/mcp',
+  }),
+  tokenKey: setting({
+    to: null,
+    env: 'PINTEREST_MCP_TOKEN_KEY',
+    type: tokenKeyRing,
+    default: undefined,
+    secret: true,
+    help: "with --auth oauth: the key ring that encrypts people's Pinterest tokens at rest and signs the sign-in cookies, kid:key entries comma-separated (each key 32 random bytes or more, base64: openssl rand -base64 32); the first seals, every one opens (rotation)",
+  }),
+  tokenKeyFile: setting({ to: null, env: 'PINTEREST_MCP_TOKEN_KEY_FILE', type: tokenKeyRingFile, default: undefined, secret: true, help: 'file with that key ring, one kid:key per line (a mounted secret)' }),
   httpToken: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),
   httpTokenFile: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN_FILE', type: firstLineOfFile, default: undefined, secret: true, help: 'file whose first line is that bearer token (a mounted secret)' }),
   allowedOrigins: setting({ to: 'http.allowedOrigins', env: 'PINTEREST_MCP_ALLOWED_ORIGINS', type: list(), default: [], help: 'extra allowed Origin values, comma-separated (loopback is always allowed)' }),
@@ -301,6 +329,8 @@ interface Combined {
   http: {
     /** The bearer token every /mcp request must carry (PINTEREST_MCP_HTTP_TOKEN or its file). */
     token: string | undefined;
+    /** With `--auth oauth`: the key ring as written (PINTEREST_MCP_TOKEN_KEY or its file), read into a KeyRing where it is used. */
+    tokenKey: string | undefined;
   };
   /** The value of every secret setting that was given, for the redactor. */
   secrets: string[];

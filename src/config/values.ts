@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { OPTIONAL_HOLDS, type OptionalHold } from '../apis/classification.js';
 import { type Caps, CapSettingError, parseCaps } from '../money/cap-settings.js';
 import { secretProblem } from '../core/redact.js';
-import { trustedProxyProblem } from '../core/requests.js';
+import { KeyRing } from '../core/vault.js';
+import { isLoopbackHost, trustedProxyProblem } from '../core/requests.js';
 import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
 
@@ -124,5 +125,52 @@ export const trustedProxies: ValueType<string[]> = {
       }
     }
     return found;
+  },
+};
+
+/**
+ * The key ring that seals people's upstream tokens (`kid:key` entries, comma-separated; see KeyRing): checked here so
+ * that a bad key stops the start, kept as written (a secret) and read into a KeyRing where the vault is built.
+ */
+export const tokenKeyRing: ValueType<string> = {
+  parse(value) {
+    KeyRing.parse(value);
+    return value;
+  },
+};
+
+/** The key ring from a mounted file: its entries one per line or comma-separated (blank lines and a final newline ignored). */
+export const tokenKeyRingFile: ValueType<string> = {
+  parse(path) {
+    const lines = secretFile(path).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+    if (lines.length === 0) throw new Refused(`is empty: ${path}`);
+    return tokenKeyRing.parse(lines.join(','));
+  },
+};
+
+/**
+ * The canonical URL clients reach the server at (`--public-url`): an origin, https, or http only on a loopback host
+ * (a local try-out); tokens are issued for `<it>/mcp` and the discovery documents name it. No path: the discovery
+ * documents are served at the origin's root (RFC 8414, RFC 9728), which a path behind a proxy would move.
+ */
+export const publicUrl: ValueType<string> = {
+  summary: 'https://HOST[:PORT]',
+  parse(value) {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:\/\//i.test(value)) throw new Refused(`must be an https URL such as https://mcp.example.com; got "${value}"`);
+    const empty = emptyUrlPart(value);
+    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole URL`);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      throw new Refused(`must be https (http only on a loopback host, to try the server locally): clients send their tokens to it; got "${value}"`);
+    }
+    if (url.username || url.password || url.search || url.hash || value.includes('#') || url.pathname !== '/') {
+      throw new Refused(`must be an origin alone (scheme, host and port, no path, query or user), as clients reach the server; got "${value}"`);
+    }
+    return url.origin;
   },
 };

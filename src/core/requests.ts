@@ -1,6 +1,7 @@
 // Reading HTTP requests safely, for /mcp and the approval page: bodies within a limit, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 
 /** A secret's SHA-256: compared instead of the secret itself, so that comparisons take the same time whatever the lengths. */
@@ -101,3 +102,11 @@ export function endAfterBody(req: IncomingMessage, res: ServerResponse, lingerBy
   req.resume();
 }
 
+
+/** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}

@@ -14,6 +14,8 @@ type OtherApiId = Exclude<(typeof APIS)[number]['id'], (typeof APIS)[0]['id']>;
 export type StartupFacts = {
   version: string;
   transport: Config['transport'];
+  /** HTTP only: who may call /mcp: `oauth` (people signed in through this server), `bearer` (the static token) or `none` (loopback, no token). */
+  auth?: 'oauth' | 'bearer' | 'none';
   /** The first API's environment (`production`, `sandbox`, `custom URL`, `demo`), host and credential. */
   environment: string;
   api_host: string;
@@ -52,6 +54,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
   return {
     version: VERSION,
     transport: config.transport,
+    ...(config.transport === 'http' ? { auth: config.http.auth === 'oauth' ? ('oauth' as const) : config.http.token ? ('bearer' as const) : ('none' as const) } : {}),
     environment: main.environment,
     api_host: new URL(main.baseUrl).host,
     credentials: credentials(config, MAIN_API),
@@ -68,6 +71,13 @@ export function startupFacts(config: Config, app: App): StartupFacts {
   };
 }
 
+/** How the line says who may call over HTTP. */
+const AUTH_WORDS: Record<NonNullable<StartupFacts['auth']>, string> = {
+  oauth: 'oauth: each person signs in with Pinterest',
+  bearer: 'bearer token',
+  none: 'none: loopback without a token',
+};
+
 /** The same facts as one line a person reads on stderr. */
 export function startupLine(facts: StartupFacts): string {
   const tools =
@@ -83,7 +93,7 @@ export function startupLine(facts: StartupFacts): string {
     return off ? [`, ${api.label} off (${off})`] : [];
   });
   return [
-    `pinterest-api-mcp ${facts.version} ready on ${facts.transport}`,
+    `pinterest-api-mcp ${facts.version} ready on ${facts.transport}${facts.auth ? ` (auth ${AUTH_WORDS[facts.auth]})` : ''}`,
     `${MAIN_API.label} ${facts.environment} (${facts.api_host}) ${mainOff ? `off (${mainOff})` : `with ${facts.credentials}`}${others.join('')}`,
     `store ${facts.store}`,
     `approval ${facts.approval}`,

@@ -8,12 +8,17 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import { type AuthInfo, classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import type { Config } from '../config/index.js';
+import { CONFIGURED_APIS, type Config, apiConfig, apiConnection } from '../config/index.js';
+import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
+import { asPerson } from '../core/person.js';
+import { SharedStore } from '../core/store.js';
+import { scopeUnion, scopesByToolset } from '../tools/scopes.js';
 import { oneLine } from '../core/display.js';
-import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, readBody, secretDigest } from '../core/requests.js';
+import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO } from '../server/app.js';
 import { healthProbes } from './health.js';
+import type { OAuthServer } from './oauth/index.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
 
 /**
@@ -59,6 +64,10 @@ export interface HttpOptions {
   port: number;
   stateful: boolean;
   token?: string;
+  /** `oauth`: /mcp takes tokens this server issued to people who signed in with Pinterest (src/transports/oauth/); else the static `token`. */
+  auth?: 'bearer' | 'oauth';
+  /** With `auth: 'oauth'`: what the authorization server needs besides the app's store and tools. */
+  oauth?: OAuthSettings;
   /** Extra allowed Origin values (`*` allows any); loopback origins on the served port are always allowed. */
   allowedOrigins: readonly string[];
   /** Extra allowed Host values: `name:port` exactly, or `name` on any port. */
@@ -76,6 +85,17 @@ export interface HttpOptions {
   sessions: SessionLimits;
   /** Reverse proxies whose X-Forwarded-For names the client (PINTEREST_MCP_TRUSTED_PROXIES); none: the socket's peer. */
   trustedProxies: readonly string[];
+}
+
+export interface OAuthSettings {
+  publicUrl: string;
+  /** PINTEREST_MCP_TOKEN_KEY as written. */
+  tokenKey: string;
+  /** The API people sign in to (the first configured API), its sign-in and base URL. */
+  api: { id: string; label: string; baseUrl: string; signIn: PeopleSignIn };
+  /** Longest wait for the API's token endpoint and its read that names the person, ms. */
+  timeoutMs: number;
+  storeTimeoutMs: number;
 }
 
 export interface HttpHandle {
@@ -109,20 +129,49 @@ function requestAuth(address: string): AuthInfo {
 }
 
 export function httpOptions(config: Config): HttpOptions {
-  return { host: config.host, port: config.port, stateful: config.stateful, ...config.http };
+  const { tokenKey, publicUrl, ...http } = config.http;
+  return { host: config.host, port: config.port, stateful: config.stateful, ...http, ...(http.auth === 'oauth' ? { oauth: oauthSettings(config) } : {}) };
 }
 
-/** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
+/** The OAuth mode's settings (loadConfig has checked that they are all given): people sign in to the first API. */
+function oauthSettings(config: Config): OAuthSettings {
+  const { publicUrl, tokenKey } = config.http;
+  const [api] = CONFIGURED_APIS;
+  const signIn = api.signIn?.(apiConfig(config, api));
+  if (!signIn) throw new Error(`--auth oauth needs the ${api.label} app people sign in to (the demo does not offer the sign-in yet)`);
+  return {
+    publicUrl: publicUrl!,
+    tokenKey: tokenKey!,
+    api: { id: api.id, label: api.label, baseUrl: apiConnection(config, api).baseUrl, signIn },
+    timeoutMs: config.client.timeoutMs,
+    storeTimeoutMs: config.storeTimeoutMs,
+  };
 }
+
+/**
+ * The OAuth mode's server (its module, and oidc-provider under it, load only in that mode): the sign-in asks for the
+ * scopes of the tools of that API this deployment serves, and what naming the person needs.
+ */
+async function startOAuth(app: App, settings: OAuthSettings, logger: Logger): Promise<OAuthServer> {
+  const { createOAuthServer } = await import('./oauth/index.js');
+  const { api } = settings;
+  const tools = app.selection.tools.filter((tool) => tool.api.id === api.id);
+  const scopes = scopeUnion([...scopesByToolset(tools).flatMap((row) => [row.read, row.write]), { tools: 0, all: [...api.signIn.extraScopes], oneOf: [], noOAuth: [] }]);
+  return createOAuthServer({
+    publicUrl: settings.publicUrl,
+    tokenKey: settings.tokenKey,
+    store: new SharedStore(app.store, app.storeKind, settings.storeTimeoutMs),
+    upstream: { ...api.signIn, label: api.label, apiBaseUrl: api.baseUrl, scopes, timeoutMs: settings.timeoutMs },
+    vaultName: api.id,
+    logger,
+  });
+}
+
+export { isLoopbackHost };
 
 /** Refuses configurations that would expose the tools without authentication. */
-export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token'>): void {
-  if (!isLoopbackHost(options.host) && !options.token) {
+export function assertSafeBinding(options: Pick<HttpOptions, 'host' | 'token' | 'auth'>): void {
+  if (!isLoopbackHost(options.host) && !options.token && options.auth !== 'oauth') {
     throw new Error(
       `refusing to serve HTTP on ${options.host} without a bearer token: anyone who can reach it could use the ` +
         'Pinterest account. Set PINTEREST_MCP_HTTP_TOKEN (or PINTEREST_MCP_HTTP_TOKEN_FILE), or bind to 127.0.0.1.',
@@ -140,6 +189,8 @@ function allowedHostSet(options: HttpOptions, port: number): { exact: Set<string
       for (const a of addresses ?? []) exact.add(`${bracket(a.address.toLowerCase())}:${port}`);
     }
   }
+  // The public URL's host is where clients reach the server (behind a proxy, in the OAuth mode).
+  if (options.oauth) exact.add(new URL(options.oauth.publicUrl).host.toLowerCase());
   const anyPort = new Set<string>();
   for (const entry of options.allowedHosts.map((h) => h.toLowerCase())) {
     if (/^\[[^\]]+\]:\d+$|^[^:\[\]]+:\d+$/.test(entry)) exact.add(entry);
@@ -234,6 +285,8 @@ function isMessageWithMethod(body: unknown): boolean {
 export async function serveHttp(app: App, options: HttpOptions, logger: Logger): Promise<HttpHandle> {
   assertSafeBinding(options);
   const expectedToken = options.token ? secretDigest(options.token) : undefined;
+  const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, options.oauth, logger) : undefined;
+  if (options.auth === 'oauth' && !oauth) throw new Error('internal: --auth oauth without its settings');
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   // The one reading of where a request comes from: approvals pending per client, sessions per client, the page's
@@ -277,7 +330,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         logger.warn({ origin }, 'refused a request from an Origin that is not allowed');
         return rpcError(res, 403, 'Forbidden: Origin not allowed (add it to PINTEREST_MCP_ALLOWED_ORIGINS).');
       }
-      Object.assign(cors, { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Mcp-Session-Id' });
+      Object.assign(cors, { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Mcp-Session-Id, WWW-Authenticate' });
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
           ...cors,
@@ -295,6 +348,17 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         'www-authenticate': 'Bearer realm="pinterest-api-mcp"',
       });
     }
+    if (oauth) {
+      // Nothing of the request is read before its token is checked; then everything it does acts as its person.
+      const person = await oauth.authenticate(req, res);
+      if (person === undefined) return;
+      return asPerson(person, () => serveMcp(req, res, person));
+    }
+    return serveMcp(req, res, undefined);
+  }
+
+  /** A /mcp request past the admission checks, for `person` in the OAuth mode. */
+  async function serveMcp(req: IncomingMessage, res: ServerResponse, person: string | undefined): Promise<void> {
     const method = req.method ?? 'GET';
     const allowed = options.stateful ? ['GET', 'POST', 'DELETE'] : ['POST'];
     if (!allowed.includes(method)) {
@@ -321,7 +385,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     }
     if (!isLegacy(req, body)) return serveModern(Object.assign(req, { auth: requestAuth(clientOf(req)) }), res, body);
     // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests).
-    if (options.stateful) return handleStateful(req, res, body);
+    if (options.stateful) return handleStateful(req, res, body, person);
     return serveLegacyRequest(req, res, body);
   }
 
@@ -364,12 +428,13 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     return outcome.kind === 'legacy';
   }
 
-  async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown, person: string | undefined): Promise<void> {
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId) {
       const session = sessions.get(sessionId);
-      if (!session) {
+      // A session belongs to the person who opened it: another person's token does not continue it.
+      if (!session || session.person !== person) {
         return rpcError(res, 404, 'Session not found: it expired, was closed to make room, or the server restarted. Initialize a new session.', {}, -32001);
       }
       return serveInSession(session, req, res, body);
@@ -382,7 +447,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       logger.warn({ client }, 'refused a new session: every session it could replace has a request in flight');
       return rpcError(res, 503, refusal, { 'retry-after': '5' });
     }
-    const session = openSession(client);
+    const session = openSession(client, person);
     res.once('close', () => {
       if (!session.transport.sessionId) session.server.close().catch(() => {}); // initialize refused: no session began
     });
@@ -391,11 +456,11 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   }
 
   /** A session entered in the table at once (its id chosen here), so that concurrent initializes count against the bounds. */
-  function openSession(client: string): Session {
+  function openSession(client: string, person: string | undefined): Session {
     const id = randomUUID();
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
     transport.onclose = () => sessions.remove(id);
-    const session: Session = { id, client, server: app.createServer('legacy', httpPeer(client)), transport, lastSeen: performance.now(), busy: 0 };
+    const session: Session = { id, client, person, server: app.createServer('legacy', httpPeer(client)), transport, lastSeen: performance.now(), busy: 0 };
     sessions.add(session);
     return session;
   }
@@ -417,6 +482,16 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       });
     }
     void app.approvalWeb.handle(req, res, clientOf(req));
+  }
+
+  /** The authorization server and the discovery documents (the Host is checked as for /mcp). */
+  function oauthRoutes(server: OAuthServer, req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (!hostAllowed(req.headers.host, allowedHosts)) return sendJson(res, 403, { error: 'Host header not allowed' });
+    server.serve(req, res, path, clientOf(req)).catch((error: unknown) => {
+      logger.error({ err: error }, 'an OAuth request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      else res.end();
+    });
   }
 
   const probes = healthProbes(app, logger);
@@ -447,6 +522,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       return;
     }
     if (path === '/approvals' || path.startsWith('/approvals/')) return approvalsPage(req, res);
+    if (oauth?.owns(path)) return oauthRoutes(oauth, req, res, path);
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found: MCP is served at /mcp' });
     if (draining) return rpcError(res, 503, 'Server is shutting down: retry on another replica.', { connection: 'close', 'retry-after': '1' });
     const counted = req.method === 'POST';
@@ -510,7 +586,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   }
 
   logger.info(
-    { url: `${url}/mcp`, mode: options.stateful ? 'stateful' : 'stateless', auth: expectedToken ? 'bearer' : 'none' },
+    { url: `${url}/mcp`, mode: options.stateful ? 'stateful' : 'stateless', auth: oauth ? 'oauth' : expectedToken ? 'bearer' : 'none', ...(oauth ? { resource: oauth.resource } : {}) },
     'MCP server listening',
   );
   return {

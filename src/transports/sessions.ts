@@ -15,6 +15,8 @@ export interface Session {
   id: string;
   /** The address the session was opened from. */
   client: string;
+  /** In the OAuth mode, the person (Pinterest user id) who opened it: only their requests continue it. */
+  person?: string;
   server: Server;
   transport: NodeStreamableHTTPServerTransport;
   /** When its last request started or ended (performance.now()). */

@@ -723,3 +723,71 @@ describe('the built server', () => {
     expect(stderr.split('\n')[0]).toBe('PINTEREST_MCP_AD_ACCOUNTS is empty: a template variable that is unset? Set it, or unset the variable');
   }, 15_000);
 });
+
+describe('--auth oauth', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const OAUTH = {
+    PINTEREST_MCP_TRANSPORT: 'http',
+    PINTEREST_MCP_AUTH: 'oauth',
+    PINTEREST_MCP_PUBLIC_URL: 'https://mcp.example.com',
+    PINTEREST_MCP_TOKEN_KEY: KEY,
+    PINTEREST_APP_ID: '1500000',
+    PINTEREST_APP_SECRET: 'app-secret-0123',
+  };
+  const without = (name: keyof typeof OAUTH) => Object.fromEntries(Object.entries(OAUTH).filter(([key]) => key !== name));
+
+  it('defaults to the static bearer mode', () => {
+    expect(loadConfig([], {}).http.auth).toBe('bearer');
+    expect(loadConfig([], {}).http.publicUrl).toBeUndefined();
+  });
+
+  it('reads the public URL, the key ring and the app, and keeps the key ring among the secrets', () => {
+    const config = loadConfig([], OAUTH);
+    expect(config.http).toMatchObject({ auth: 'oauth', publicUrl: 'https://mcp.example.com', tokenKey: KEY, token: undefined });
+    expect(config.secrets).toContain(KEY);
+    expect(loadConfig(['--auth', 'oauth', '--public-url', 'https://mcp.example.com:8443/'], without('PINTEREST_MCP_AUTH')).http.publicUrl).toBe('https://mcp.example.com:8443');
+  });
+
+  it('reads the key ring from a file, one entry per line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'key-')), 'ring');
+    writeFileSync(file, `k2:${KEY}\n\nk1:${Buffer.alloc(32, 9).toString('base64')}\n`);
+    expect(loadConfig([], { ...without('PINTEREST_MCP_TOKEN_KEY'), PINTEREST_MCP_TOKEN_KEY_FILE: file }).http.tokenKey).toBe(`k2:${KEY},k1:${Buffer.alloc(32, 9).toString('base64')}`);
+  });
+
+  it('refuses a key shorter than 32 bytes, naming the variable and not the key', () => {
+    const short = Buffer.alloc(16, 1).toString('base64');
+    const message = refusal([], { ...OAUTH, PINTEREST_MCP_TOKEN_KEY: short });
+    expect(message).toMatch(/^PINTEREST_MCP_TOKEN_KEY the key \(kid k1\) decodes to 16 bytes; a key needs at least 32/);
+    expect(message).not.toContain(short);
+  });
+
+  it('takes an http public URL only on loopback, and only an origin', () => {
+    expect(loadConfig([], { ...OAUTH, PINTEREST_MCP_PUBLIC_URL: 'http://127.0.0.1:3000' }).http.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig([], { ...OAUTH, PINTEREST_MCP_PUBLIC_URL: 'http://localhost:3000/' }).http.publicUrl).toBe('http://localhost:3000');
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_PUBLIC_URL: 'http://mcp.example.com' })).toMatch(/^PINTEREST_MCP_PUBLIC_URL must be https \(http only on a loopback host/);
+    for (const bad of ['https://mcp.example.com/mcp', 'https://mcp.example.com/?a=1', 'https://u:p@mcp.example.com', 'https://mcp.example.com/#x']) {
+      expect(refusal([], { ...OAUTH, PINTEREST_MCP_PUBLIC_URL: bad }), bad).toMatch(/must be an origin alone/);
+    }
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_PUBLIC_URL: 'ftp://mcp.example.com' })).toMatch(/must be an https URL/);
+  });
+
+  it('refuses oauth over stdio, beside the static bearer token, and without its public URL, key or app', () => {
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_TRANSPORT: 'stdio' })).toMatch(/^--auth oauth needs --transport http/);
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_HTTP_TOKEN: 'http-bearer-3c9d7e21' })).toMatch(/^--auth oauth and PINTEREST_MCP_HTTP_TOKEN exclude each other/);
+    expect(refusal([], without('PINTEREST_MCP_PUBLIC_URL'))).toMatch(/^--auth oauth needs --public-url/);
+    expect(refusal([], without('PINTEREST_MCP_TOKEN_KEY'))).toMatch(/^--auth oauth needs PINTEREST_MCP_TOKEN_KEY/);
+    expect(refusal([], without('PINTEREST_APP_SECRET'))).toMatch(/^--auth oauth needs PINTEREST_APP_ID and PINTEREST_APP_SECRET/);
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_AUTH: 'basic' })).toBe('PINTEREST_MCP_AUTH must be one of bearer, oauth; got "basic"');
+  });
+
+  it('the demo brings its own app and key: --demo needs only the public URL', () => {
+    const config = loadConfig(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth', PINTEREST_MCP_PUBLIC_URL: 'http://127.0.0.1:3000' });
+    expect(config.http).toMatchObject({ auth: 'oauth', publicUrl: 'http://127.0.0.1:3000', tokenKey: undefined });
+    expect(refusal(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth' })).toMatch(/^--auth oauth needs --public-url/);
+  });
+
+  it('reads Pinterest\'s sign-in page, by default the one the description names', () => {
+    expect(loadConfig([], OAUTH).apis.pinterest.oauthUrl).toBe('https://www.pinterest.com/oauth/');
+    expect(loadConfig([], { ...OAUTH, PINTEREST_OAUTH_URL: 'http://127.0.0.1:9/oauth/' }).apis.pinterest.oauthUrl).toBe('http://127.0.0.1:9/oauth/');
+  });
+});

@@ -1,0 +1,161 @@
+// The authorization server's storage over the shared store: entries with lifetimes, one consumer per code, grants revoked everywhere, on memory and a real Redis.
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedStore, type Store, createStore } from '../../src/core/store.js';
+import { type OidcAdapter, sharedStoreAdapter } from '../../src/transports/oauth/adapter.js';
+import { freePort, startRedis } from '../helpers/processes.js';
+
+const CONSUMERS = 20;
+const DAY_MS = 24 * 3600 * 1000;
+class AlreadyConsumed extends Error {}
+
+const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
+let ids = 0;
+/** An id no other test uses, long and random-looking as oidc-provider's are. */
+const fresh = (what: string) => `${what}-${++ids}-${Math.random().toString(36).slice(2)}`;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function adapters(store: SharedStore) {
+  const factory = sharedStoreAdapter({
+    store,
+    lifetimeWithoutExpiryMs: 90 * DAY_MS,
+    revocationMemoryMs: 30 * DAY_MS,
+    alreadyConsumed: (what) => new AlreadyConsumed(`${what} already consumed`),
+  });
+  return (model: string): OidcAdapter => factory(model);
+}
+
+function adapterTests(name: string, open: () => Promise<{ a: SharedStore; b: SharedStore; close(): Promise<void> }>) {
+  describe(`oidc-provider's adapter on ${name}`, () => {
+    let a: SharedStore;
+    let b: SharedStore;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ a, b, close } = await open());
+    });
+    afterAll(async () => close?.());
+
+    it(`${name}: what one replica stores the other finds, each model apart, with the lifetime oidc-provider gives`, async () => {
+      const id = fresh('at');
+      const payload = { jti: id, kind: 'AccessToken', accountId: '549755800002', grantId: fresh('grant'), iat: nowSeconds() };
+      const before = Date.now();
+      await adapters(a)('AccessToken').upsert(id, payload, 3600);
+      expect(await adapters(b)('AccessToken').find(id)).toEqual(payload);
+      expect(await adapters(b)('RefreshToken').find(id)).toBeUndefined();
+      const [[, stored]] = await b.entries(`oidc:AccessToken:`).then((all) => all.filter(([, value]) => (value as { payload: { jti: string } }).payload.jti === id));
+      const expiresAt = (stored as { expiresAt: number }).expiresAt;
+      expect(expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000);
+    });
+
+    it(`${name}: keys name an entry by its id's digest, never the token itself`, async () => {
+      const token = fresh('secret-token');
+      await adapters(a)('RefreshToken').upsert(token, { jti: token, iat: nowSeconds() }, 60);
+      const keys = (await a.entries('oidc:')).map(([key]) => key);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.some((key) => key.includes(token))).toBe(false);
+    });
+
+    it(`${name}: a registered client without an expiry lives the configured lifetime`, async () => {
+      const clientId = fresh('client');
+      const before = Date.now();
+      await adapters(a)('Client').upsert(clientId, { client_id: clientId, redirect_uris: ['http://127.0.0.1/cb'] });
+      expect(await adapters(b)('Client').find(clientId)).toMatchObject({ client_id: clientId });
+      const [, stored] = (await b.entries('oidc:Client:')).find(([, value]) => (value as { payload: { client_id: string } }).payload.client_id === clientId)!;
+      expect((stored as { expiresAt: number }).expiresAt).toBeGreaterThanOrEqual(before + 90 * DAY_MS);
+    });
+
+    it(`${name}: of ${CONSUMERS} concurrent consumptions of one code across two replicas exactly one succeeds, the rest are replays that revoke its grant`, async () => {
+      for (let round = 0; round < 3; round++) {
+        const code = fresh('code');
+        const grantId = fresh('grant');
+        const sibling = fresh('at');
+        await adapters(a)('AuthorizationCode').upsert(code, { jti: code, grantId, iat: nowSeconds() - 1 }, 60);
+        await adapters(a)('AccessToken').upsert(sibling, { jti: sibling, grantId, iat: nowSeconds() - 1 }, 3600);
+        expect((await adapters(b)('AuthorizationCode').find(code))?.consumed).toBeUndefined();
+        const outcomes = await Promise.allSettled(Array.from({ length: CONSUMERS }, (_, i) => adapters(i % 2 ? b : a)('AuthorizationCode').consume(code)));
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(refused).toHaveLength(CONSUMERS - 1);
+        for (const r of refused) expect(r.reason).toBeInstanceOf(AlreadyConsumed);
+        // The replays revoked the grant: what it issued is refused on both replicas, code included.
+        expect(await adapters(a)('AccessToken').find(sibling)).toBeUndefined();
+        expect(await adapters(b)('AuthorizationCode').find(code)).toBeUndefined();
+      }
+    });
+
+    it(`${name}: a consumed refresh token reads as consumed on the other replica (oidc-provider then treats its use as a replay)`, async () => {
+      const token = fresh('rt');
+      await adapters(a)('RefreshToken').upsert(token, { jti: token, grantId: fresh('grant'), iat: nowSeconds() }, 3600);
+      await adapters(a)('RefreshToken').consume(token);
+      expect((await adapters(b)('RefreshToken').find(token))?.consumed).toEqual(expect.any(Number));
+      await expect(adapters(b)('RefreshToken').consume(token)).rejects.toBeInstanceOf(AlreadyConsumed);
+    });
+
+    it(`${name}: consuming what is not there fails as a replay`, async () => {
+      await expect(adapters(a)('AuthorizationCode').consume(fresh('missing'))).rejects.toBeInstanceOf(AlreadyConsumed);
+    });
+
+    it(`${name}: revoking a grant on one replica refuses everything issued under it on the other at once, and nothing of other grants`, async () => {
+      const grantId = fresh('grant');
+      const other = fresh('grant');
+      const [at, rt, code, kept] = [fresh('at'), fresh('rt'), fresh('code'), fresh('at')];
+      const iat = nowSeconds() - 1;
+      await adapters(a)('AccessToken').upsert(at, { jti: at, grantId, iat }, 3600);
+      await adapters(a)('RefreshToken').upsert(rt, { jti: rt, grantId, iat }, 3600);
+      await adapters(a)('AuthorizationCode').upsert(code, { jti: code, grantId, iat }, 60);
+      await adapters(a)('AccessToken').upsert(kept, { jti: kept, grantId: other, iat }, 3600);
+      await adapters(b)('RefreshToken').revokeByGrantId(grantId);
+      expect(await adapters(a)('AccessToken').find(at)).toBeUndefined();
+      expect(await adapters(a)('RefreshToken').find(rt)).toBeUndefined();
+      expect(await adapters(b)('AuthorizationCode').find(code)).toBeUndefined();
+      expect(await adapters(a)('AccessToken').find(kept)).toMatchObject({ grantId: other });
+      // An entry issued after the revocation (a later second) is not refused by it.
+      const later = fresh('at');
+      await adapters(a)('AccessToken').upsert(later, { jti: later, grantId, iat: nowSeconds() + 2 }, 3600);
+      expect(await adapters(b)('AccessToken').find(later)).toMatchObject({ jti: later });
+    });
+
+    it(`${name}: a session is found by its uid, a device code by its user code, and neither once destroyed`, async () => {
+      const [sessionId, uid] = [fresh('session'), fresh('uid')];
+      await adapters(a)('Session').upsert(sessionId, { jti: sessionId, uid, accountId: '549755800003' }, 600);
+      expect(await adapters(b)('Session').findByUid(uid)).toMatchObject({ jti: sessionId, accountId: '549755800003' });
+      await adapters(b)('Session').destroy(sessionId);
+      expect(await adapters(a)('Session').find(sessionId)).toBeUndefined();
+      expect(await adapters(a)('Session').findByUid(uid)).toBeUndefined();
+      const [device, userCode] = [fresh('device'), 'BCDF-GHJK'];
+      await adapters(a)('DeviceCode').upsert(device, { jti: device, userCode, iat: nowSeconds() }, 600);
+      expect(await adapters(b)('DeviceCode').findByUserCode(userCode)).toMatchObject({ jti: device });
+    });
+  });
+}
+
+adapterTests('memory', async () => {
+  const store = await createStore('memory');
+  return { a: shared(store), b: shared(store), close: () => store.disconnect() };
+});
+
+describe('on redis', () => {
+  let redis: ChildProcess | undefined;
+  let url = '';
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = await startRedis(port);
+    url = `redis://127.0.0.1:${port}`;
+  }, 30_000);
+  afterAll(() => {
+    redis?.kill('SIGKILL');
+  });
+
+  adapterTests('redis (two connections)', async () => {
+    const [one, two] = [await createStore(url), await createStore(url)];
+    return {
+      a: shared(one),
+      b: shared(two),
+      async close() {
+        await one.disconnect();
+        await two.disconnect();
+      },
+    };
+  });
+});

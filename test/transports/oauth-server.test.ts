@@ -1,0 +1,569 @@
+// --auth oauth end to end: the v2 SDK client discovers, registers and signs in with Pinterest (the fake's consent clicked in Chromium), uses, refreshes and revokes its tokens; every refusal sends nothing to Pinterest.
+import { createHash, randomBytes } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  Client,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type OAuthTokens,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, PEOPLE, type PersonKey, startEmulator } from '../../fakes/pinterest/server.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createStore } from '../../src/core/store.js';
+import { createApp } from '../../src/server/app.js';
+import { httpApprovalSurface, httpOptions, serveHttp } from '../../src/transports/http.js';
+import { SERVER_ENTRY, TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
+import { MODERN_VERSION } from '../helpers/era-clients.js';
+import { freePort, startRedis, waitFor } from '../helpers/processes.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const KEY = randomBytes(32).toString('base64');
+const APP = { id: 'app-mcp-connector', secret: 'connector-secret-7d1f' };
+
+let emulator: Emulator;
+let redis: ChildProcess;
+let REDIS_URL: string;
+let browser: Browser;
+/** The MCP client's own redirect target: a loopback page standing for the app, where the browser lands with the code. */
+let clientApp: Server;
+let CLIENT_REDIRECT: string;
+
+interface Replica {
+  publicUrl: string;
+  /** `<public-url>/mcp`, what clients are given. */
+  url: string;
+  port: number;
+  /** This replica's own /mcp, past any balancer. */
+  direct: string;
+  close(): Promise<void>;
+}
+let A: Replica;
+/** A second replica of A (same public URL, same Redis), reached on its own port. */
+let A2: Replica;
+/** Another deployment on the same Redis, with its own public URL: its tokens are for another audience. */
+let B: Replica;
+/** A replica of A keeping 2025-era sessions (--stateful). */
+let S: Replica;
+
+/** The server in this process with --auth oauth, for `publicUrl`, on `port`. */
+async function serveOAuth(publicUrl: string, port: number, store: string, args: string[] = []): Promise<Replica> {
+  const config = loadConfig(['--transport', 'http', '--port', String(port), '--auth', 'oauth', '--public-url', publicUrl, '--store', store, ...args], {
+    PINTEREST_API_BASE_URL: emulator.url,
+    PINTEREST_ACCESS_TOKEN: TOKEN,
+    PINTEREST_MCP_RETRIES: '0',
+    PINTEREST_MCP_TOKEN_KEY: KEY,
+    PINTEREST_APP_ID: APP.id,
+    PINTEREST_APP_SECRET: APP.secret,
+    PINTEREST_OAUTH_URL: emulator.oauthUrl,
+  });
+  const logger = createLogger('silent');
+  const app = await createApp(config, logger, httpApprovalSurface(config));
+  const http = await serveHttp(app, httpOptions(config), logger);
+  return {
+    publicUrl,
+    url: `${publicUrl}/mcp`,
+    port: http.port,
+    direct: `${http.url}/mcp`,
+    async close() {
+      await http.close();
+      await app.close();
+    },
+  };
+}
+
+/** The SDK's OAuth client storage, in memory, with the browser hand-off recorded. */
+class MemoryProvider implements OAuthClientProvider {
+  information = new Map<string, OAuthClientInformationMixed>();
+  stored?: OAuthTokens;
+  verifier?: string;
+  discovery?: OAuthDiscoveryState;
+  authorizationUrl?: URL;
+  lastState?: string;
+  readonly redirectUrl = CLIENT_REDIRECT;
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: 'oauth test client', redirect_uris: [CLIENT_REDIRECT], application_type: 'native', token_endpoint_auth_method: 'none' } as OAuthClientMetadata;
+  }
+  clientInformation(ctx?: { issuer: string }) {
+    return ctx ? this.information.get(ctx.issuer) : [...this.information.values()][0];
+  }
+  saveClientInformation(info: OAuthClientInformationMixed, ctx?: { issuer: string }) {
+    if (ctx) this.information.set(ctx.issuer, info);
+  }
+  tokens() {
+    return this.stored;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.stored = tokens;
+  }
+  state() {
+    this.lastState = randomBytes(16).toString('base64url');
+    return this.lastState;
+  }
+  saveDiscoveryState(state: OAuthDiscoveryState) {
+    this.discovery = state;
+  }
+  discoveryState() {
+    return this.discovery;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    if (!this.verifier) throw new Error('no code verifier');
+    return this.verifier;
+  }
+}
+
+/** A person's way through the pages in Chromium, from an authorize URL to the client's redirect: Pinterest's consent, as `person`, Allow. */
+async function signInInBrowser(authorizeUrl: string, person: PersonKey, signInPage = emulator.oauthUrl): Promise<URLSearchParams> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(authorizeUrl);
+    // Our server sent the person to Pinterest: its consent page lists the scopes the toolsets need.
+    expect(page.url().startsWith(signInPage), `${page.url()}\n${await page.content()}`).toBe(true);
+    await page.check(`input[name="person"][value="${person}"]`);
+    const landed = page.waitForURL((url) => url.href.startsWith(CLIENT_REDIRECT), { timeout: 10_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nat ${page.url()}:\n${(await page.content()).slice(0, 2000)}`);
+    });
+    await Promise.all([landed, page.click('button.allow')]);
+    return new URL(page.url()).searchParams;
+  } finally {
+    await context.close();
+  }
+}
+
+const clientFor = (era: 'legacy' | 'modern') =>
+  new Client({ name: 'oauth-test', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: { pin: MODERN_VERSION } } } : {});
+
+/** An SDK client signed in as `person` to `replica` through the whole flow; the provider keeps its tokens. */
+async function signedInClient(replica: Replica, person: PersonKey, era: 'legacy' | 'modern' = 'legacy', signInPage = emulator.oauthUrl) {
+  const provider = new MemoryProvider();
+  const first = clientFor(era);
+  const transport = new StreamableHTTPClientTransport(new URL(replica.url), { authProvider: provider });
+  const refused = await first.connect(transport).then(() => undefined, (error: unknown) => error);
+  expect(refused, String((refused as Error)?.message)).toBeInstanceOf(UnauthorizedError);
+  expect(provider.authorizationUrl).toBeDefined();
+  const params = await signInInBrowser(provider.authorizationUrl!.href, person, signInPage);
+  expect(params.get('state')).toBe(provider.lastState);
+  expect(params.get('iss')).toBe(replica.publicUrl); // RFC 9207
+  await transport.finishAuth(params);
+  const client = clientFor(era);
+  await client.connect(new StreamableHTTPClientTransport(new URL(replica.url), { authProvider: provider }));
+  return { client, provider };
+}
+
+/** A client registered by hand (open registration, public, PKCE). */
+async function register(replica: Replica, redirectUris = [CLIENT_REDIRECT]): Promise<string> {
+  const res = await fetch(`${replica.publicUrl}/oauth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: redirectUris, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'native' }),
+  });
+  const body = (await res.json()) as { client_id: string };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.client_id;
+}
+
+const pkce = () => {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+};
+
+function authorizeUrl(replica: Replica, clientId: string, challenge: string, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: CLIENT_REDIRECT,
+    response_type: 'code',
+    scope: 'mcp',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource: `${replica.publicUrl}/mcp`,
+    state: 'st',
+    ...extra,
+  });
+  return `${replica.publicUrl}/oauth/authorize?${params.toString()}`;
+}
+
+async function token(replica: Replica, fields: Record<string, string>): Promise<{ status: number; body: Record<string, string> }> {
+  const res = await fetch(`${replica.publicUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
+}
+
+/** A code for `person` through a hand-registered client, and what redeems it. */
+async function codeFor(replica: Replica, person: PersonKey, extra: Record<string, string> = {}) {
+  const clientId = await register(replica);
+  const { verifier, challenge } = pkce();
+  const params = await signInInBrowser(authorizeUrl(replica, clientId, challenge, extra), person);
+  const code = params.get('code')!;
+  expect(code, params.toString()).toBeTruthy();
+  return { clientId, verifier, code, redeem: (v = verifier) => token(replica, { grant_type: 'authorization_code', code, code_verifier: v, redirect_uri: CLIENT_REDIRECT, client_id: clientId }) };
+}
+
+const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+
+/** A raw initialize on `url` with `authorization`, and what reached the fake API meanwhile. */
+async function mcpWith(url: string, authorization?: string) {
+  const before = emulator.requests.length;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(INIT),
+  });
+  return { status: res.status, challenge: res.headers.get('www-authenticate') ?? '', body: await res.text(), sent: emulator.requests.slice(before) };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  clientApp = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('back at the app'));
+  await new Promise<void>((resolve) => clientApp.listen(0, '127.0.0.1', resolve));
+  CLIENT_REDIRECT = `http://127.0.0.1:${(clientApp.address() as AddressInfo).port}/callback`;
+  const redisPort = await freePort();
+  redis = await startRedis(redisPort);
+  const store = (REDIS_URL = `redis://127.0.0.1:${redisPort}`);
+  const [portA, portA2, portB, portS] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const publicA = `http://127.0.0.1:${portA}`;
+  const publicB = `http://localhost:${portB}`;
+  emulator = await startEmulator({
+    oauth: { apps: [{ ...APP, redirectUris: [`${publicA}/oauth/callback`, `${publicB}/oauth/callback`] }] },
+  });
+  A = await serveOAuth(publicA, portA, store);
+  A2 = await serveOAuth(publicA, portA2, store);
+  B = await serveOAuth(publicB, portB, store);
+  S = await serveOAuth(publicA, portS, store, ['--stateful']);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const replica of [A, A2, B, S]) await replica?.close();
+  await emulator?.close();
+  redis?.kill('SIGKILL');
+  clientApp?.closeAllConnections();
+  await new Promise((resolve) => clientApp?.close(resolve));
+});
+
+describe('discovery', () => {
+  it('a request without a token gets 401 whose challenge names the resource metadata and the scope; nothing reaches Pinterest', async () => {
+    const answer = await mcpWith(A.url);
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toMatch(/^Bearer error="invalid_token"/);
+    expect(answer.challenge).toContain(`resource_metadata="${A.publicUrl}/.well-known/oauth-protected-resource/mcp"`);
+    expect(answer.challenge).toContain('scope="mcp"');
+    expect(answer.sent).toEqual([]);
+  });
+
+  it('serves the protected resource metadata at both well-known paths, naming this server as the authorization server', async () => {
+    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      const metadata = await (await fetch(`${A.publicUrl}${path}`)).json();
+      expect(metadata, path).toMatchObject({ resource: `${A.publicUrl}/mcp`, authorization_servers: [A.publicUrl], scopes_supported: ['mcp'] });
+    }
+  });
+
+  it('serves the authorization server metadata: code with PKCE S256, registration, revocation, iss in responses, and no OIDC extras', async () => {
+    const metadata = (await (await fetch(`${A.publicUrl}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer: A.publicUrl,
+      authorization_endpoint: `${A.publicUrl}/oauth/authorize`,
+      token_endpoint: `${A.publicUrl}/oauth/token`,
+      registration_endpoint: `${A.publicUrl}/oauth/register`,
+      revocation_endpoint: `${A.publicUrl}/oauth/revoke`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+    });
+    expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
+    expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
+    expect(metadata.userinfo_endpoint).toBeUndefined();
+    expect(metadata.end_session_endpoint).toBeUndefined();
+    // Served as the public URL says, whatever Host the request came with (a replica on its own port).
+    const fromReplica = (await (await fetch(`http://127.0.0.1:${A2.port}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(fromReplica.token_endpoint).toBe(`${A.publicUrl}/oauth/token`);
+  });
+});
+
+describe('signing in with Pinterest through the SDK client', () => {
+  for (const era of ['legacy', 'modern'] as const) {
+    it(`${era} era: discovery from the 401, registration, PKCE and Pinterest's consent; then tools/list and a read as the person`, async () => {
+      const { client, provider } = await signedInClient(A, 'alice', era);
+      try {
+        const tokens = provider.tokens()!;
+        expect(tokens.token_type.toLowerCase()).toBe('bearer');
+        expect(tokens.refresh_token).toBeTruthy();
+        // The client holds this server's tokens, never Pinterest's (the fake's start pina_ / pinr_).
+        expect(JSON.stringify(tokens)).not.toMatch(/pina_|pinr_/);
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name)).toContain('ad_accounts_get');
+        const before = emulator.requests.length;
+        const result = await client.callTool({ name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } });
+        expect(result.isError, textOf(result as never)).toBeFalsy();
+        const sent = emulator.requests.slice(before);
+        expect(sent).toHaveLength(1);
+        // The person's own Pinterest token went, not the deployment's; the MCP token never reaches Pinterest.
+        expect(sent[0].headers.authorization).toMatch(/^Bearer pina_/);
+        expect(JSON.stringify(sent[0])).not.toContain(tokens.access_token);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  it("keeps the person's Pinterest tokens sealed: the code was exchanged once with the app's credentials, and the store holds no Pinterest token in clear", async () => {
+    const before = emulator.requests.length;
+    const { client } = await signedInClient(A, 'bob');
+    await client.close();
+    const exchanged = emulator.requests.slice(before).filter((r) => r.operationId === 'oauth/token');
+    expect(exchanged).toHaveLength(1);
+    expect(exchanged[0].headers.authorization).toBe(`Basic ${Buffer.from(`${APP.id}:${APP.secret}`).toString('base64')}`);
+    expect(exchanged[0].body).toMatchObject({ grant_type: 'authorization_code', redirect_uri: `${A.publicUrl}/oauth/callback` });
+    const named = emulator.requests.slice(before).filter((r) => r.path === '/user_account');
+    expect(named).toHaveLength(1);
+    // Redis holds the vault's record for Bob, sealed (a JWE), and no Pinterest token anywhere in clear.
+    const store = await createStore(REDIS_URL);
+    try {
+      const all: [string, unknown][] = [];
+      for await (const entry of store.iterator!(store.namespace as never)) all.push(entry as [string, unknown]);
+      const vaulted = all.find(([key]) => key === `p:${PEOPLE.bob.id}:tokens:pinterest`);
+      expect(String(vaulted?.[1])).toMatch(/^eyJ[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(JSON.stringify(all)).not.toMatch(/pina_|pinr_/);
+    } finally {
+      await store.disconnect();
+    }
+  });
+
+  it('refreshes through the SDK when the access token is refused, rotating the refresh token (the old one is then refused)', async () => {
+    const { client, provider } = await signedInClient(A, 'alice');
+    try {
+      const first = provider.tokens()!;
+      provider.saveTokens({ ...first, access_token: 'not-a-token' });
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(0);
+      const second = provider.tokens()!;
+      expect(second.access_token).not.toBe('not-a-token');
+      expect(second.refresh_token).toBeTruthy();
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      const clientId = [...provider.information.values()][0].client_id;
+      const replay = await token(A, { grant_type: 'refresh_token', refresh_token: first.refresh_token!, client_id: clientId });
+      expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      // Reusing a rotated refresh token revokes the grant: the current access token is refused too, on every replica.
+      expect((await mcpWith(A2.direct, `Bearer ${second.access_token}`)).status).toBe(401);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a revoked access token is refused on every replica at once, with nothing sent to Pinterest', async () => {
+    const { client, provider } = await signedInClient(A, 'alice');
+    await client.close();
+    const { access_token: accessToken } = provider.tokens()!;
+    expect((await mcpWith(A2.direct, `Bearer ${accessToken}`)).status).toBe(200);
+    const clientId = [...provider.information.values()][0].client_id;
+    const revoked = await fetch(`${A.publicUrl}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: accessToken, client_id: clientId }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+    for (const replica of [A, A2]) {
+      const answer = await mcpWith(replica.direct, `Bearer ${accessToken}`);
+      expect(answer.status).toBe(401);
+      expect(answer.challenge).toContain('resource_metadata=');
+      expect(answer.sent).toEqual([]);
+    }
+  });
+});
+
+describe("each request runs with its person's own Pinterest credential", () => {
+  const accountIds = async (client: Client) => {
+    const result = await client.callTool({ name: 'ad_accounts_list', arguments: {} });
+    expect(result.isError, textOf(result as never)).toBeFalsy();
+    return ((result.structuredContent as { items: { id: string }[] }).items ?? []).map((a) => a.id);
+  };
+
+  it('Alice and Bob each see their own ad accounts, through one deployment', async () => {
+    const alice = await signedInClient(A, 'alice');
+    const bob = await signedInClient(A, 'bob', 'modern');
+    try {
+      expect(await accountIds(alice.client)).toEqual([PEOPLE.alice.adAccounts.usd]);
+      expect(await accountIds(bob.client)).toEqual([PEOPLE.bob.adAccounts.jpy]);
+    } finally {
+      await alice.client.close();
+      await bob.client.close();
+    }
+  });
+
+  it("a person's refused Pinterest token is renewed once, across two replicas and concurrent calls, then every call goes through", async () => {
+    const { client, provider } = await signedInClient(A, 'alice');
+    const other = clientFor('legacy');
+    await other.connect(new StreamableHTTPClientTransport(new URL(A2.direct), { authProvider: provider }));
+    try {
+      emulator.expireTokens(); // Pinterest stops accepting every access token it issued; refresh tokens still work
+      const before = emulator.requests.length;
+      const calls = Array.from({ length: 6 }, (_, i) => (i % 2 ? other : client).callTool({ name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } }));
+      const results = await Promise.all(calls);
+      for (const result of results) expect(result.isError, textOf(result as never)).toBeFalsy();
+      const refreshes = emulator.requests.slice(before).filter((r) => r.operationId === 'oauth/token');
+      expect(refreshes).toHaveLength(1);
+      expect(refreshes[0].body).toMatchObject({ grant_type: 'refresh_token' });
+      expect(refreshes[0].headers.authorization).toBe(`Basic ${Buffer.from(`${APP.id}:${APP.secret}`).toString('base64')}`);
+    } finally {
+      await client.close();
+      await other.close();
+    }
+  });
+});
+
+describe('the demo, offline (--demo --transport http --auth oauth, the built server)', () => {
+  it('Bob signs in at the demo fake\'s own page and sees his own ad account', async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [SERVER_ENTRY, '--demo', '--transport', 'http', '--auth', 'oauth', '--public-url', publicUrl, '--port', String(port)], {
+      env: { PATH: process.env.PATH ?? '', PINTEREST_MCP_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const started = await waitFor(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)[^"]*","msg":"demo mode[\s\S]*ready on http \(auth oauth/, 'the demo');
+      const fake = /^http:\/\/127\.0\.0\.1:\d+/.exec(started)![0];
+      const demo: Replica = { publicUrl, url: `${publicUrl}/mcp`, port, direct: `${publicUrl}/mcp`, close: async () => {} };
+      const { client } = await signedInClient(demo, 'bob', 'modern', `${fake}/oauth/`);
+      try {
+        const result = await client.callTool({ name: 'ad_accounts_list', arguments: {} });
+        expect(result.isError, textOf(result as never)).toBeFalsy();
+        expect((result.structuredContent as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([PEOPLE.bob.adAccounts.jpy]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    }
+  });
+});
+
+describe('sessions (--stateful)', () => {
+  it('a session continues only with a token of the person who opened it', async () => {
+    const alice = await signedInClient(A, 'alice');
+    const bob = await signedInClient(A, 'bob');
+    await alice.client.close();
+    await bob.client.close();
+    const post = (token: string, body: unknown, session?: string) =>
+      fetch(S.direct, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, ...(session ? { 'mcp-session-id': session } : {}) },
+        body: JSON.stringify(body),
+      });
+    const opened = await post(alice.provider.tokens()!.access_token, INIT);
+    expect(opened.status).toBe(200);
+    const session = opened.headers.get('mcp-session-id')!;
+    expect(session).toBeTruthy();
+    await opened.text();
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+    const before = emulator.requests.length;
+    const foreign = await post(bob.provider.tokens()!.access_token, list, session);
+    expect(foreign.status).toBe(404);
+    expect(emulator.requests.slice(before)).toEqual([]);
+    const own = await post(alice.provider.tokens()!.access_token, list, session);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toContain('ad_accounts_get');
+  });
+});
+
+describe('refusals, each with nothing sent to Pinterest', () => {
+  it("a token of another deployment (another audience) is refused, though it sits in the same store", async () => {
+    const { client, provider } = await signedInClient(B, 'bob');
+    await client.close();
+    const answer = await mcpWith(A.url, `Bearer ${provider.tokens()!.access_token}`);
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toContain('not issued for this resource');
+    expect(answer.sent).toEqual([]);
+  });
+
+  it('a token is not issued for another resource', async () => {
+    const clientId = await register(A);
+    const { challenge } = pkce();
+    const issued = emulator.codesIssued;
+    const res = await fetch(authorizeUrl(A, clientId, challenge, { resource: 'https://elsewhere.example/mcp' }), { redirect: 'manual' });
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(location.href.startsWith(CLIENT_REDIRECT)).toBe(true);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+    expect(emulator.codesIssued).toBe(issued);
+  });
+
+  it('a replayed code is refused, and revokes what the first redemption issued', async () => {
+    const { redeem } = await codeFor(A, 'alice');
+    const first = await redeem();
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect((await mcpWith(A.url, `Bearer ${first.body.access_token}`)).status).toBe(200);
+    const replay = await redeem();
+    expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const answer = await mcpWith(A2.direct, `Bearer ${first.body.access_token}`);
+    expect(answer.status).toBe(401);
+    expect(answer.sent).toEqual([]);
+  });
+
+  it('a wrong code_verifier is refused', async () => {
+    const { redeem } = await codeFor(A, 'bob');
+    const before = emulator.requests.length;
+    expect(await redeem(pkce().verifier)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(emulator.requests.slice(before)).toEqual([]);
+  });
+
+  it('an unregistered redirect URI is refused on a page of this server, never redirected to, and Pinterest is not asked', async () => {
+    const clientId = await register(A);
+    const { challenge } = pkce();
+    const issued = emulator.codesIssued;
+    const res = await fetch(authorizeUrl(A, clientId, challenge, { redirect_uri: 'http://127.0.0.1:9/evil' }), { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('redirect_uri');
+    expect(emulator.codesIssued).toBe(issued);
+  });
+
+  it('a request without PKCE is refused back to the client', async () => {
+    const clientId = await register(A);
+    const url = new URL(authorizeUrl(A, clientId, 'x'));
+    url.searchParams.delete('code_challenge');
+    url.searchParams.delete('code_challenge_method');
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(new URL(res.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('a token without the MCP scope gets 403 insufficient_scope naming the scope to ask for', async () => {
+    const { redeem } = await codeFor(A, 'alice', { scope: 'openid' });
+    const issued = await redeem();
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(issued.body.scope ?? '').not.toContain('mcp');
+    const answer = await mcpWith(A.url, `Bearer ${issued.body.access_token}`);
+    expect(answer.status).toBe(403);
+    expect(answer.challenge).toMatch(/^Bearer error="insufficient_scope"/);
+    expect(answer.challenge).toContain('scope="mcp"');
+    expect(answer.challenge).toContain(`resource_metadata="${A.publicUrl}/.well-known/oauth-protected-resource/mcp"`);
+    expect(answer.sent).toEqual([]);
+  });
+
+  it('garbage and a Pinterest token as bearer are refused alike', async () => {
+    for (const bearer of ['Bearer garbage', `Bearer ${TOKEN}`, 'Basic abc']) {
+      const answer = await mcpWith(A.url, bearer);
+      expect(answer.status, bearer).toBe(401);
+      expect(answer.sent).toEqual([]);
+    }
+  });
+});
