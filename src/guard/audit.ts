@@ -34,6 +34,8 @@ export interface AuditEntry {
   client?: string;
   session?: string;
   client_address?: string;
+  /** The signed-in person the write was sent for (`--auth oauth`: their Pinterest user id; never their token). */
+  person?: string;
 }
 
 /** A fresh id pairing one write's audit lines. */

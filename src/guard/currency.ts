@@ -1,4 +1,5 @@
 // Finds the currency an ad account bills in, and its name for people (read from the API, cached in the store with a TTL); never converts FX.
+import { personScope } from '../core/person.js';
 import type { ApiDefinition } from '../apis/index.js';
 import type { ApiConnection } from '../apis/types.js';
 import type { CurrencySource as Source } from '../apis/money.js';
@@ -102,7 +103,8 @@ export class CurrencyResolver {
 
   /** The store key of what one source said (an account's name and currency, as one entry). */
   private key(api: ApiDefinition, source: Source): string {
-    return `account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
+    // Per person in the OAuth mode: what one person's credential read is never served to another.
+    return `${personScope()}account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
   }
 
   private async cached(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string } | undefined> {

@@ -111,6 +111,7 @@ export class WriteOutcome {
       client: caller?.client,
       session: caller?.session,
       client_address: caller?.address,
+      ...(caller?.person ? { person: caller.person } : {}),
     };
   }
 

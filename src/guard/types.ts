@@ -54,6 +54,11 @@ export interface Caller {
   session?: string;
   /** The client's network address (HTTP), or `stdio`. */
   address?: string;
+  /**
+   * The signed-in person the request acts for (`--auth oauth`: their Pinterest user id), whose credential an approved
+   * write is sent with; absent in the single-credential modes.
+   */
+  person?: string;
 }
 
 /** The key a client's pending approvals are counted under: its address (HTTP) or its connection (stdio). */

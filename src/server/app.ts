@@ -13,6 +13,7 @@ import { SpendGuard, type TokenFlow } from '../guard/decide.js';
 import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
+import { asPerson, currentPerson } from '../core/person.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
 import { createResources, registerResources } from './resources.js';
 import { redactor } from '../core/redact.js';
@@ -55,6 +56,15 @@ function deploymentsOf(config: Config, selection: Selection): Record<string, Dep
       return [api.id, { api: api.id, base_url: baseUrl, environment, credential: credentialFingerprint(configuredCredential(auth)), selection: selected, limits }];
     }),
   );
+}
+
+/**
+ * Runs `work` as the person who asked for the approval (the OAuth mode), so that its write, or the read that settles it,
+ * goes out with their credential, never the deployment's or the approver's; as is where nobody signs in.
+ */
+function asRequester<T>(approval: Approval, work: () => T): T {
+  const person = approval.requested_by.person;
+  return person ? asPerson(person, work) : work();
 }
 
 /** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
@@ -169,7 +179,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     const refusal = selection.refusal(tool);
     if (refusal) return notSent(`this server does not offer it: ${refusal.replace(/[:.] nothing was sent\.?$/i, '')}`);
     const grant: ApprovalGrant = { approvalId: approved.id, hash: approved.hash, by: { channel: 'page', approver }, outcome: 'not_sent' };
-    const result = await runner.run(tool, approved.args, { grant, caller: approved.requested_by });
+    const result = await asRequester(approved, () => runner.run(tool, approved.args, { grant, caller: approved.requested_by }));
     if (isQuestion(result)) throw new Error('an approved write asked a question');
     if (isHeld(result)) throw new Error('an approved write was held for approval again');
     const state = grant.outcome ?? 'not_sent';
@@ -236,7 +246,9 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
       const claimed = await approvals.claimSettle(stalled.id, now - sendBoundMs, now - 2 * sendBoundMs);
       if (!claimed) continue;
       const tool = byName.get(claimed.tool);
-      const check = tool ? await guard.settleInterrupted(claimed, tool) : { applied: false, lines: [`this server does not know the tool ${claimed.tool}`] };
+      const check = tool
+        ? await asRequester(claimed, () => guard.settleInterrupted(claimed, tool))
+        : { applied: false, lines: [`this server does not know the tool ${claimed.tool}`] };
       const note = check.applied
         ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
         : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';
@@ -292,7 +304,8 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
           call.progress = (progress, total, message) =>
             ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress, total, message: redactor.text(message) } });
         }
-        call.caller = { ...peer, client: clientName(server, ctx), ...(ctx.sessionId ? { session: ctx.sessionId } : {}) };
+        const person = currentPerson();
+        call.caller = { ...peer, client: clientName(server, ctx), ...(ctx.sessionId ? { session: ctx.sessionId } : {}), ...(person ? { person: person.id } : {}) };
         // A client's own dialog is a person's approval only where the operator says so (--approval-channels dialog).
         if (channels.has('dialog')) call.dialog = dialogRound(server, ctx, era);
         call.approvalId = approvalRetry(ctx, era);

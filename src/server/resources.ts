@@ -17,6 +17,7 @@ import type { Change } from '../guard/changes.js';
 import type { Reader } from '../guard/currency.js';
 import type { SharedStore } from '../core/store.js';
 import { RecentKeys } from '../core/recent.js';
+import { currentPerson, personScope } from '../core/person.js';
 import { redactor } from '../core/redact.js';
 import { ApiError } from '../http/errors.js';
 import type { ToolDef } from '../tools/registry.js';
@@ -160,7 +161,8 @@ class AccountReads {
   }
 
   async get<T>(api: ApiDefinition, what: AccountRead, shape: (body: unknown) => T): Promise<T> {
-    const key = `resource:${api.id}:${what.tool}:${JSON.stringify(what.args)}`;
+    // Per person in the OAuth mode: one person's accounts are never served to another.
+    const key = `${personScope()}resource:${api.id}:${what.tool}:${JSON.stringify(what.args)}`;
     const cached = (await this.store.get(key).catch(() => undefined)) as T | undefined;
     if (cached !== undefined) {
       await this.used(key);
@@ -187,6 +189,12 @@ class AccountReads {
 function readFailed(uri: string, error: unknown): never {
   if (error instanceof ApiError && error.status === 404) throw new ResourceNotFoundError(uri, `Resource not found: ${uri} (the API answered 404: no such account).`);
   throw new ProtocolError(ProtocolErrorCode.InternalError, redactor.text(`Could not read ${uri}: ${(error as Error).message}`));
+}
+
+/** In the OAuth mode a person sees only the approvals they asked for; without signed-in people, every client sees all. */
+function ownedByCaller(approval: Approval): boolean {
+  const person = currentPerson();
+  return person === undefined || approval.requested_by.person === person.id;
 }
 
 export function createResources(sources: ResourceSources): Resources {
@@ -328,7 +336,7 @@ export function createResources(sources: ResourceSources): Resources {
           'To learn a decision, repeat the held call with the same arguments and approval_id.',
       },
       async () => ({
-        value: { approvals: (await approvals.pending()).map(pendingView) },
+        value: { approvals: (await approvals.pending()).filter(ownedByCaller).map(pendingView) },
         list: 'approvals',
         rest: 'the approval page lists every one',
       }),

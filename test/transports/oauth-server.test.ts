@@ -18,6 +18,7 @@ import {
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, PEOPLE, type PersonKey, startEmulator } from '../../fakes/pinterest/server.js';
+import { SEED } from '../../fakes/pinterest/state.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createStore } from '../../src/core/store.js';
@@ -26,6 +27,7 @@ import { httpApprovalSurface, httpOptions, serveHttp } from '../../src/transport
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js';
 import { MODERN_VERSION } from '../helpers/era-clients.js';
 import { freePort, startRedis, waitFor } from '../helpers/processes.js';
+import { PageApprover } from '../helpers/approver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = randomBytes(32).toString('base64');
@@ -55,9 +57,12 @@ let A2: Replica;
 let B: Replica;
 /** A replica of A keeping 2025-era sessions (--stateful). */
 let S: Replica;
+/** A deployment with an approval page for an operator's approver (PINTEREST_MCP_APPROVER_TOKEN). */
+let P: Replica;
+const APPROVER = 'oauth-approver-token-0123456789abcdef';
 
 /** The server in this process with --auth oauth, for `publicUrl`, on `port`. */
-async function serveOAuth(publicUrl: string, port: number, store: string, args: string[] = []): Promise<Replica> {
+async function serveOAuth(publicUrl: string, port: number, store: string, args: string[] = [], env: Record<string, string> = {}): Promise<Replica> {
   const config = loadConfig(['--transport', 'http', '--port', String(port), '--auth', 'oauth', '--public-url', publicUrl, '--store', store, ...args], {
     PINTEREST_API_BASE_URL: emulator.url,
     PINTEREST_ACCESS_TOKEN: TOKEN,
@@ -66,6 +71,7 @@ async function serveOAuth(publicUrl: string, port: number, store: string, args: 
     PINTEREST_APP_ID: APP.id,
     PINTEREST_APP_SECRET: APP.secret,
     PINTEREST_OAUTH_URL: emulator.oauthUrl,
+    ...env,
   });
   const logger = createLogger('silent');
   const app = await createApp(config, logger, httpApprovalSurface(config));
@@ -239,22 +245,24 @@ beforeAll(async () => {
   const redisPort = await freePort();
   redis = await startRedis(redisPort);
   const store = (REDIS_URL = `redis://127.0.0.1:${redisPort}`);
-  const [portA, portA2, portB, portS] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [portA, portA2, portB, portS, portP] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const publicA = `http://127.0.0.1:${portA}`;
   const publicB = `http://localhost:${portB}`;
+  const publicP = `http://127.0.0.1:${portP}`;
   emulator = await startEmulator({
-    oauth: { apps: [{ ...APP, redirectUris: [`${publicA}/oauth/callback`, `${publicB}/oauth/callback`] }] },
+    oauth: { apps: [{ ...APP, redirectUris: [`${publicA}/oauth/callback`, `${publicB}/oauth/callback`, `${publicP}/oauth/callback`] }] },
   });
   A = await serveOAuth(publicA, portA, store);
   A2 = await serveOAuth(publicA, portA2, store);
   B = await serveOAuth(publicB, portB, store);
   S = await serveOAuth(publicA, portS, store, ['--stateful']);
+  P = await serveOAuth(publicP, portP, store, [], { PINTEREST_MCP_APPROVER_TOKEN: APPROVER });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const replica of [A, A2, B, S]) await replica?.close();
+  for (const replica of [A, A2, B, S, P]) await replica?.close();
   await emulator?.close();
   redis?.kill('SIGKILL');
   clientApp?.closeAllConnections();
@@ -427,6 +435,44 @@ describe("each request runs with its person's own Pinterest credential", () => {
     } finally {
       await client.close();
       await other.close();
+    }
+  });
+});
+
+describe("each person's approvals", () => {
+  const PENDING = 'pinterest-api-mcp://approvals/pending';
+  const pendingIds = async (client: Client) => {
+    const read = await client.readResource({ uri: PENDING });
+    const text = read.contents[0] && 'text' in read.contents[0] ? read.contents[0].text : '{}';
+    return (JSON.parse(text) as { approvals: { approval_id: string }[] }).approvals.map((a) => a.approval_id);
+  };
+
+  it("a held write is listed only to the person who asked for it, and once approved is sent with that person's Pinterest credential, not the deployment's", async () => {
+    const alice = await signedInClient(P, 'alice');
+    const bob = await signedInClient(P, 'bob', 'modern');
+    try {
+      const read = await alice.client.callTool({ name: 'ad_accounts_list', arguments: {} });
+      expect(read.isError, textOf(read as never)).toBeFalsy();
+      const alicesCredential = emulator.requests.filter((r) => r.operationId === 'ad_accounts/list').at(-1)!.headers.authorization;
+      expect(alicesCredential).toMatch(/^Bearer /);
+      expect(alicesCredential).not.toBe(`Bearer ${TOKEN}`);
+
+      const held = await alice.client.callTool({ name: 'ad_groups_update', arguments: { ad_account_id: USD_ACCOUNT, body: [{ id: SEED.adGroups.usd, budget: '41' }] } });
+      expect(held.structuredContent, textOf(held as never)).toMatchObject({ status: 'approval_required' });
+      const id = (held.structuredContent as { approval_id: string }).approval_id;
+      expect(await pendingIds(alice.client)).toContain(id);
+      expect(await pendingIds(bob.client)).not.toContain(id);
+
+      const writesBefore = emulator.requests.filter((r) => r.method !== 'GET').length;
+      const approver = new PageApprover(P.direct.replace(/\/mcp$/, ''));
+      expect((await approver.signIn(APPROVER)).status).toBe(303);
+      expect((await approver.decide(id, 'approve')).status).toBe(303);
+      const sent = emulator.requests.filter((r) => r.method !== 'GET').slice(writesBefore);
+      expect(sent.map((r) => r.operationId)).toEqual(['ad_groups/update']);
+      expect(sent[0].headers.authorization).toBe(alicesCredential);
+    } finally {
+      await alice.client.close();
+      await bob.client.close();
     }
   });
 });
