@@ -5,7 +5,7 @@ import { type Caps, CapSettingError, parseCaps } from '../money/cap-settings.js'
 import { secretProblem } from '../core/redact.js';
 import { KeyRing } from '../core/vault.js';
 import { isLoopbackHost, trustedProxyProblem } from '../core/requests.js';
-import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries } from '../core/settings.js';
+import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries, httpUrl } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
 
 /** Which classes are held on top of the always-held ones (spend, access, entity, unclassified), or every write. */
@@ -156,15 +156,7 @@ export const tokenKeyRingFile: ValueType<string> = {
 export const publicUrl: ValueType<string> = {
   summary: 'https://HOST[:PORT]',
   parse(value) {
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !/^https?:\/\//i.test(value)) throw new Refused(`must be an https URL such as https://mcp.example.com; got "${value}"`);
-    const empty = emptyUrlPart(value);
-    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole URL`);
+    const url = httpUrl(value, 'an https URL such as https://mcp.example.com');
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       throw new Refused(`must be https (http only on a loopback host, to try the server locally): clients send their tokens to it; got "${value}"`);
     }

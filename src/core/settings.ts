@@ -113,19 +113,25 @@ export function emptyUrlPart(text: string): string | undefined {
   return undefined;
 }
 
+/** A written http(s) address with no empty part, parsed; else refused saying it must be `mustBe`. */
+export function httpUrl(value: string, mustBe = 'an http(s) URL'): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  // The written form must say http(s)://: URL parsing also takes `https:host`.
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !/^https?:\/\//i.test(value)) throw new Refused(`must be ${mustBe}; got "${value}"`);
+  const empty = emptyUrlPart(value);
+  if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole URL`);
+  return url;
+}
+
 /** An http(s) base URL, without trailing slashes. */
 export const baseUrl: ValueType<string> = {
   parse(value) {
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    // The written form must say http(s)://: URL parsing also takes `https:host`.
-    if (!url || !['http:', 'https:'].includes(url.protocol) || !/^https?:\/\//i.test(value)) throw new Refused(`must be an http(s) URL; got "${value}"`);
-    const empty = emptyUrlPart(value);
-    if (empty) throw new Refused(`has ${empty}: ${UNSET_HINT} Set it, or write the whole URL`);
+    httpUrl(value);
     return value.replace(/\/+$/, '');
   },
 };

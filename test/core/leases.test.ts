@@ -1,12 +1,11 @@
 // Leases in the shared store (SharedStore.claim/release): one holder among concurrent claimants, on memory, SQLite and a real Redis.
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import { type TestContext, afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SharedStore, type Store, createStore, purgeExpired } from '../../src/core/store.js';
-import { freePort, startRedis } from '../helpers/processes.js';
+import { redisForDescribe } from '../helpers/processes.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
 
 const CLAIMANTS = 20;
@@ -127,25 +126,16 @@ leaseTests('sqlite (two connections to one file)', {
 });
 
 describe('leases on redis (two connections)', () => {
-  let redis: ChildProcess | undefined;
-  let url: string;
-  beforeAll(async () => {
-    const port = await freePort();
-    redis = await startRedis(port);
-    url = `redis://127.0.0.1:${port}`;
-  }, 30_000);
-  afterAll(() => {
-    redis?.kill('SIGKILL');
-  });
+  const redisUrl = redisForDescribe();
 
   leaseTests('redis', {
     async open() {
-      return twoConnections(url);
+      return twoConnections(redisUrl());
     },
   });
 
   it('redis: the lease carries its lifetime in Redis (PX), so Redis drops it even if nobody reads it again', async () => {
-    const store = await createStore(url);
+    const store = await createStore(redisUrl());
     try {
       const key = fresh('pttl');
       expect(await shared(store).claim(key, 30_000)).toBe(true);

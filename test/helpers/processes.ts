@@ -1,6 +1,7 @@
 // Child processes for tests: a free loopback port, waiting for a line of output, a real redis-server when installed.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,4 +47,22 @@ export async function startRedis(port: number): Promise<ChildProcess> {
   });
   await waitFor(redis, /Ready to accept connections/, 'redis-server');
   return redis;
+}
+
+/**
+ * A redis-server of its own for the enclosing describe: started before its tests, killed after them. Returns its URL,
+ * known once the describe's tests run.
+ */
+export function redisForDescribe(): () => string {
+  let redis: ChildProcess | undefined;
+  let url = '';
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = await startRedis(port);
+    url = `redis://127.0.0.1:${port}`;
+  }, 30_000);
+  afterAll(() => {
+    redis?.kill('SIGKILL');
+  });
+  return () => url;
 }

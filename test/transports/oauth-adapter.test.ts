@@ -1,9 +1,8 @@
 // The authorization server's storage over the shared store: entries with lifetimes, one consumer per code, grants revoked everywhere, on memory and a real Redis.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedStore, type Store, createStore } from '../../src/core/store.js';
 import { type OidcAdapter, sharedStoreAdapter } from '../../src/transports/oauth/adapter.js';
-import { freePort, startRedis } from '../helpers/processes.js';
+import { redisForDescribe } from '../helpers/processes.js';
 
 const CONSUMERS = 20;
 const DAY_MS = 24 * 3600 * 1000;
@@ -136,19 +135,10 @@ adapterTests('memory', async () => {
 });
 
 describe('on redis', () => {
-  let redis: ChildProcess | undefined;
-  let url = '';
-  beforeAll(async () => {
-    const port = await freePort();
-    redis = await startRedis(port);
-    url = `redis://127.0.0.1:${port}`;
-  }, 30_000);
-  afterAll(() => {
-    redis?.kill('SIGKILL');
-  });
+  const redisUrl = redisForDescribe();
 
   adapterTests('redis (two connections)', async () => {
-    const [one, two] = [await createStore(url), await createStore(url)];
+    const [one, two] = [await createStore(redisUrl()), await createStore(redisUrl())];
     return {
       a: shared(one),
       b: shared(two),
