@@ -129,13 +129,17 @@ function unknownFields(toolName: string, unknown: readonly { name: string; close
   );
 }
 
+/** How many absent `fields` names a note names (the rest are counted): a note is kept whole, the answer cut for it. */
+const NAMED_ABSENT_FIELDS = 10;
+
 /**
  * A note on `fields` names that are valid but matched nothing in this answer: a documented field it does not have (an
  * analytics column `columns` did not ask for), or, where the description names no fields, a name the answer lacks, with
  * the closest ones it has.
  */
 function absentFieldsNote(documented: Exclude<DocumentedFields, { kind: 'undocumented' }>, unknown: readonly { name: string; closest: string[] }[]): string {
-  const named = unknown.map((u) => `"${oneLine(u.name, 80)}"`).join(', ');
+  const shown = unknown.slice(0, NAMED_ABSENT_FIELDS).map((u) => `"${oneLine(u.name, 80)}"`);
+  const named = unknown.length > shown.length ? `${shown.join(', ')} and ${unknown.length - shown.length} more` : shown.join(', ');
   if (documented.kind === 'documented') {
     const columns = documented.byColumns ? ' (a row has the columns that `columns` asks for)' : '';
     return `fields: ${named} ${unknown.length === 1 ? 'is documented but not in' : 'are documented but not in'} this answer${columns}.`;

@@ -298,6 +298,11 @@ describe('output schemas from describe_tool', () => {
       const column = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR'], fields: ['DATE', 'IMPRESSION_1'] });
       expect(column.isError, column.text).toBeFalsy();
       expect(column.text).toMatch(/fields: "IMPRESSION_1" is documented but not in this answer \(a row has the columns that `columns` asks for\)/);
+      // Many such names: the note names ten and counts the rest.
+      const unasked = ['IMPRESSION_1', 'IMPRESSION_2', 'CLICKTHROUGH_1', 'CLICKTHROUGH_2', 'CTR', 'ECTR', 'CPC_IN_MICRO_DOLLAR', 'CPM_IN_MICRO_DOLLAR', 'TOTAL_ENGAGEMENT', 'PAID_IMPRESSION', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH'];
+      const many = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR'], fields: ['DATE', ...unasked] });
+      expect(many.isError, many.text).toBeFalsy();
+      expect(many.text).toContain(`fields: ${unasked.slice(0, 10).map((name) => `"${name}"`).join(', ')} and 2 more are documented but not in this answer`);
     });
 
     it('takes any name where the description names no fields (a free-form answer), and sends the read', async () => {
