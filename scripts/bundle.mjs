@@ -36,7 +36,8 @@ const catalogsAsJson = {
       };
     });
     // The response shapes (`export const name: ResponseCatalog = {…};`) become `dist/<api>-responses.json` the same
-    // way, read by their chunk, which describe_tool's first output schema loads (the demo's fake reads it at its start).
+    // way, read by their chunk, which describe_tool's first output schema or the first `fields` loads (the demo's fake
+    // reads it at its start).
     builder.onLoad({ filter: /responses\.generated\.ts$/ }, (args) => {
       const match = /^export const (\w+): ResponseCatalog = (\{[\s\S]*\});\s*$/m.exec(readFileSync(args.path, 'utf8'));
       if (!match) throw new Error(`${args.path}: not the generated response shape (export const name: ResponseCatalog = {...};)`);

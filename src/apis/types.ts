@@ -102,8 +102,9 @@ export interface Catalog {
 }
 
 /**
- * Success response shapes as the description documents them: the fakes answer with bodies of these shapes, and
- * describe_tool builds each tool's output schema from them (loaded on first use: start-up never reads them).
+ * Success response shapes as the description documents them: the fakes answer with bodies of these shapes,
+ * describe_tool builds each tool's output schema from them, and a read's `fields` is checked against that schema before
+ * sending (loaded on first use: start-up never reads them).
  */
 export interface ResponseCatalog {
   responses: Readonly<Record<string, SchemaFacts>>;

@@ -37,6 +37,11 @@ export function outputSchemaOf(tool: ToolDef): Promise<JsonSchema> {
   return schema;
 }
 
+/** Whether the description documents the shape of the tool's answer (its output schema then says more than "an object"). */
+export async function answerIsDocumented(tool: ToolDef): Promise<boolean> {
+  return (await responsesOf(tool.api)).answerOf(tool.op.id) !== undefined;
+}
+
 function buildOutputSchema(tool: ToolDef, responses: ResponseSchemas): JsonSchema {
   const clash = Object.values(OUTPUT_BRANCHES).find((name) => responses.isComponent(name));
   if (clash) throw new Error(`${tool.api.id} has a response component named ${clash}, which an output schema's branch uses`);

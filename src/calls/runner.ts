@@ -8,9 +8,11 @@ import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, HeldApprova
 import type { Logger } from '../core/logger.js';
 import { StoreUnavailable } from '../core/store.js';
 import { type ToolDef, apiArguments } from '../tools/registry.js';
-import { errorResult, invalidArguments, project, structured, successResult, validationError } from '../core/results.js';
+import { type FieldNames, errorResult, invalidArguments, project, structured, successResult, validationError } from '../core/results.js';
+import { closest } from '../core/suggest.js';
 import { isPlainObject } from '../core/json.js';
 import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
+import type { DocumentedFields } from './documented-fields.js';
 
 export interface RunnerOptions {
   clients: Readonly<Record<ApiId, ApiClient>>;
@@ -89,9 +91,35 @@ function itemId(item: unknown): string | undefined {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
+/** How `fields` names map to an answer's keys for this tool's API: its money names in the caller's words. */
+function fieldNamesOf(tool: ToolDef): FieldNames {
+  const answers = tool.api.money.answers;
+  return answers.unit === 'micro' ? { aliasesOf: answers.microNamesOf, naturalOf: answers.naturalNameOf } : {};
+}
+
 /**
- * `fields` naming what the answer does not have: an error naming each, with the closest names the answer has (in the
- * caller's words: `budget` for `budget_in_micro_currency`). The read was made; nothing was changed.
+ * The refusal, before anything is sent, of `fields` names that are no documented field of the answer (nor stand for
+ * one: `budget` for `budget_in_micro_currency`), each with the closest documented names in the caller's words and where
+ * all of them are listed; undefined when every name is documented.
+ */
+function undocumentedFields(tool: ToolDef, fields: readonly string[], documented: { keys: ReadonlySet<string>; ofItems: boolean }, names: FieldNames): CallToolResult | undefined {
+  const known = (name: string) => documented.keys.has(name) || (names.aliasesOf?.(name) ?? []).some((key) => documented.keys.has(key));
+  const unknown = fields.map((name, index) => ({ name, index })).filter(({ name }) => !known(name));
+  if (!unknown.length) return undefined;
+  const candidates = [...new Set([...documented.keys].flatMap((key) => [key, names.naturalOf?.(key)].filter((k): k is string => !!k)))];
+  const where = documented.ofItems ? "the fields of this tool's items" : "the fields of this tool's answer";
+  const problems = unknown.map(({ name, index }) => {
+    const near = closest(name, candidates, 3);
+    return `fields[${index}]: ${JSON.stringify(oneLine(name, 80))} is not one of ${where}${near.length ? `; closest: ${near.join(', ')}` : ''}`;
+  });
+  const hint = `describe_tool {"name":"${tool.name}"} lists them all in its outputSchema.`;
+  return { ...invalidArguments(tool.name, problems, hint), structuredContent: { error: 'unknown_fields', fields: unknown.map((u) => u.name) } };
+}
+
+/**
+ * `fields` naming what the answer does not have, where the description documents no shape to check them against
+ * before sending: an error naming each, with the closest names the answer has (in the caller's words: `budget` for
+ * `budget_in_micro_currency`). The read was made; nothing was changed.
  */
 function unknownFields(toolName: string, unknown: readonly { name: string; closest: string[] }[]): CallToolResult {
   const lines = unknown.map(({ name, closest }) => `- "${oneLine(name, 80)}"${closest.length ? `: closest ${closest.join(', ')}` : ''}`);
@@ -99,6 +127,25 @@ function unknownFields(toolName: string, unknown: readonly { name: string; close
     `fields of ${toolName}: ${unknown.length === 1 ? 'this name matches' : 'these names match'} no field of the answer (a read; nothing was changed). Ask again with the answer's own names:\n${lines.join('\n')}`,
     { error: 'unknown_fields', fields: unknown.map((u) => u.name) },
   );
+}
+
+/** How many absent `fields` names a note names (the rest are counted): a note is kept whole, the answer cut for it. */
+const NAMED_ABSENT_FIELDS = 10;
+
+/**
+ * A note on `fields` names that are valid but matched nothing in this answer: a documented field it does not have (an
+ * analytics column `columns` did not ask for), or, where the description names no fields, a name the answer lacks, with
+ * the closest ones it has.
+ */
+function absentFieldsNote(documented: Exclude<DocumentedFields, { kind: 'undocumented' }>, unknown: readonly { name: string; closest: string[] }[]): string {
+  const shown = unknown.slice(0, NAMED_ABSENT_FIELDS).map((u) => `"${oneLine(u.name, 80)}"`);
+  const named = unknown.length > shown.length ? `${shown.join(', ')} and ${unknown.length - shown.length} more` : shown.join(', ');
+  if (documented.kind === 'documented') {
+    const columns = documented.byColumns ? ' (a row has the columns that `columns` asks for)' : '';
+    return `fields: ${named} ${unknown.length === 1 ? 'is documented but not in' : 'are documented but not in'} this answer${columns}.`;
+  }
+  const near = [...new Set(unknown.flatMap((u) => u.closest))];
+  return `fields: ${named} matched no field of this answer; the description names no fields here, so any name is taken${near.length ? ` (closest in this answer: ${near.join(', ')})` : ''}.`;
 }
 
 /**
@@ -124,6 +171,14 @@ export class ToolRunner {
     const controls = { dryRun: dry_run === true, confirmationToken: confirmation_token as string | undefined, approvalId: (approval_id as string | undefined) ?? ctx.approvalId };
     // The arguments as sent (JSON, money as written), without the server's own: what an approval keeps to run again.
     const sent = apiArguments((rawArgs ?? {}) as Record<string, unknown>);
+    const names = fieldNamesOf(tool);
+    const wanted = fields as string[] | undefined;
+    // `fields` is checked against the documented answer before anything is sent (its shapes load on this first use).
+    const documented = wanted ? await this.documentedFields(tool) : undefined;
+    if (wanted && documented?.kind === 'documented') {
+      const refusal = undocumentedFields(tool, wanted, documented, names);
+      if (refusal) return refusal;
+    }
     try {
       const first = await this.once(tool, args, { ...controls, sentArgs: sent }, ctx);
       if ('result' in first) return first.held ? { result: first.result, held: first.held } : first.result;
@@ -135,10 +190,12 @@ export class ToolRunner {
         content = collected.content;
         if (collected.note) notes.push(collected.note);
       }
-      const answers = tool.api.money.answers;
-      const names = answers.unit === 'micro' ? { aliasesOf: answers.microNamesOf, naturalOf: answers.naturalNameOf } : {};
-      const projected = project(content, fields as string[] | undefined, tool.api.paging.itemsKey, names);
-      if (projected.unknown.length) return unknownFields(tool.name, projected.unknown);
+      const projected = project(content, wanted, tool.api.paging.itemsKey, names);
+      if (projected.unknown.length) {
+        // Only where no documented shape told the names apart before sending is a name the answer lacks an error.
+        if (!documented || documented.kind === 'undocumented') return unknownFields(tool.name, projected.unknown);
+        notes.push(absentFieldsNote(documented, projected.unknown));
+      }
       content = projected.content;
       if (first.present) {
         const shown = await first.present(content);
@@ -166,6 +223,20 @@ export class ToolRunner {
       }
       this.options.logger.error({ err: error, tool: tool.name }, 'tool call failed');
       return errorResult(`Internal error in ${tool.name}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * What `fields` may name for the tool, from its documented answer; `undocumented` (the answer alone then tells) when
+   * the shapes cannot be read, which is logged.
+   */
+  private async documentedFields(tool: ToolDef): Promise<DocumentedFields> {
+    try {
+      const { documentedFieldsOf } = await import('./documented-fields.js');
+      return await documentedFieldsOf(tool);
+    } catch (error) {
+      this.options.logger.error({ err: error, tool: tool.name }, 'the documented answer could not be read; fields are checked against the answer');
+      return { kind: 'undocumented' };
     }
   }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, startWhopEmulator } from '../../fakes/whop/server.js';
 import { SEED } from '../../fakes/pinterest/state.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { documentedFieldsOf } from '../../src/calls/documented-fields.js';
 import { OUTPUT_BRANCHES } from '../../src/calls/output-branches.js';
 import { HELD_STATUSES } from '../../src/guard/answer-schema.js';
 import { pinterestResponses } from '../../src/apis/pinterest/responses.generated.js';
@@ -214,6 +215,116 @@ describe('output schemas from describe_tool', () => {
     const described = await h.call('describe_tool', { name: 'campaigns_list' });
     expect(problems(validatorOf(own, OUTPUT_BRANCHES.answer), described.structuredContent)).toBeUndefined();
     expect(problems(validatorOf(own, OUTPUT_BRANCHES.answer), { name: 'campaigns_list' })).toMatch(/inputSchema/);
+  });
+
+  describe('`fields` is checked against the output schema before anything is sent', () => {
+    const adGroup = { ad_account_id: USD_ACCOUNT, ad_group_id: SEED.adGroups.usd };
+    const analytics = { ad_account_id: USD_ACCOUNT, campaign_ids: [SEED.campaigns.usdActive], start_date: '2026-11-01', end_date: '2026-11-03', granularity: 'DAY' };
+
+    it('takes exactly the names describe_tool lists for the items (analytics rows: their columns too)', async () => {
+      const checked: string[] = [];
+      for (const tool of h.app.tools.filter((t) => !t.writes)) {
+        const fields = await documentedFieldsOf(tool);
+        if (fields.kind !== 'documented') continue;
+        const schema = await outputSchema(tool.name);
+        const answer = schema.$defs[OUTPUT_BRANCHES.answer];
+        const level = fields.ofItems ? answer.properties[tool.api.paging.itemsKey].items : answer;
+        // The properties a reader of the schema finds at that level: its own and its variants', through `$defs`.
+        const listed = new Set<string>();
+        const visit = (node: Schema, seen: Set<string>): void => {
+          const name = node.$ref?.replace('#/$defs/', '');
+          if (name) return void (seen.has(name) || visit(schema.$defs[name], new Set([...seen, name])));
+          for (const key of Object.keys(node.properties ?? {})) listed.add(key);
+          for (const variant of [...(node.anyOf ?? []), ...(node.allOf ?? [])]) visit(variant, seen);
+        };
+        visit(level, new Set());
+        const columns = tool.op.parameters.find((p) => p.name === 'columns')?.schema.items?.enum ?? [];
+        const unlisted = [...fields.keys].filter((key) => !listed.has(key) && !columns.includes(key));
+        expect(unlisted, tool.name).toEqual([]);
+        expect([...listed].filter((key) => !fields.keys.has(key)), tool.name).toEqual([]);
+        checked.push(tool.name);
+      }
+      expect(checked.length).toBeGreaterThan(120);
+      expect(checked).toEqual(expect.arrayContaining(['ad_groups_get', 'campaigns_list', 'campaigns_analytics', 'whop_ad_campaigns_list']));
+    });
+
+    it('refuses a typo before sending, with the closest documented names and where to see them all', async () => {
+      const before = h.sent({ operationId: 'ad_groups/list' }).length;
+      const typo = await h.call('ad_groups_list', { ad_account_id: USD_ACCOUNT, fields: ['id', 'nmae', 'budgt', 'constructor'] });
+      expect(typo.isError).toBe(true);
+      expect(typo.text.split('\n')).toEqual([
+        'Invalid arguments for ad_groups_list; nothing was sent.',
+        `- fields[1]: "nmae" is not one of the fields of this tool's items; closest: name`,
+        `- fields[2]: "budgt" is not one of the fields of this tool's items; closest: budget`,
+        `- fields[3]: "constructor" is not one of the fields of this tool's items`,
+        'describe_tool {"name":"ad_groups_list"} lists them all in its outputSchema.',
+      ]);
+      expect(typo.structuredContent).toEqual({ error: 'unknown_fields', fields: ['nmae', 'budgt', 'constructor'] });
+      expect(h.sent({ operationId: 'ad_groups/list' })).toHaveLength(before);
+      // An analytics column misspelt, and a Whop field: refused the same way, and neither fake API heard of them.
+      const rowsBefore = h.sent({ operationId: 'campaigns/analytics' }).length;
+      const column = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR'], fields: ['DATE', 'SPEND_IN_MICRO_DOLAR'] });
+      expect(column.text).toMatch(/^- fields\[1\]: "SPEND_IN_MICRO_DOLAR" is not one of the fields of this tool's items; closest: SPEND_IN_MICRO_DOLLAR\b/m);
+      expect(h.sent({ operationId: 'campaigns/analytics' })).toHaveLength(rowsBefore);
+      const whopBefore = whop.requests.length;
+      const whopTypo = await h.call('whop_ad_campaigns_list', { first: 2, fields: ['id', 'titel'] });
+      expect(whopTypo.text).toMatch(/^- fields\[1\]: "titel" is not one of the fields of this tool's items; closest: title\b/m);
+      expect(whop.requests).toHaveLength(whopBefore);
+    });
+
+    it('takes money fields by their natural names, and analytics columns by theirs', async () => {
+      const before = h.sent({ operationId: 'ad_groups/get' }).length;
+      const natural = await h.call('ad_groups_get', { ...adGroup, fields: ['id', 'budget', 'bid'] });
+      expect(natural.isError, natural.text).toBeFalsy();
+      expect(natural.structuredContent).toEqual({ id: SEED.adGroups.usd, budget_in_micro_currency: 10_000_000, bid_in_micro_currency: 1_500_000 });
+      expect(h.sent({ operationId: 'ad_groups/get' })).toHaveLength(before + 1);
+      const rows = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1'], fields: ['DATE', 'SPEND'] });
+      expect(rows.isError, rows.text).toBeFalsy();
+      const items = (rows.structuredContent as { items: Record<string, unknown>[] }).items;
+      expect(items.length).toBeGreaterThan(0);
+      for (const row of items) expect(Object.keys(row).sort()).toEqual(['DATE', 'SPEND', 'SPEND_IN_MICRO_DOLLAR']);
+      expect(problems(validatorOf(await outputSchema('campaigns_analytics'), OUTPUT_BRANCHES.answer), rows.structuredContent)).toBeUndefined();
+    });
+
+    it('takes a documented field the answer lacks, saying it is not in this answer', async () => {
+      const before = h.sent({ operationId: 'ad_groups/get' }).length;
+      // The fake's ad group has no bid_multiplier; the description documents it.
+      const absent = await h.call('ad_groups_get', { ...adGroup, fields: ['id', 'bid_multiplier'] });
+      expect(absent.isError, absent.text).toBeFalsy();
+      expect(absent.structuredContent).toEqual({ id: SEED.adGroups.usd });
+      expect(absent.text).toMatch(/\nfields: "bid_multiplier" is documented but not in this answer\.$/);
+      expect(h.sent({ operationId: 'ad_groups/get' })).toHaveLength(before + 1);
+      // An analytics column the call did not ask for: documented, so taken, and the note says why it is missing.
+      const column = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR'], fields: ['DATE', 'IMPRESSION_1'] });
+      expect(column.isError, column.text).toBeFalsy();
+      expect(column.text).toMatch(/fields: "IMPRESSION_1" is documented but not in this answer \(a row has the columns that `columns` asks for\)/);
+      // Many such names: the note names ten and counts the rest.
+      const unasked = ['IMPRESSION_1', 'IMPRESSION_2', 'CLICKTHROUGH_1', 'CLICKTHROUGH_2', 'CTR', 'ECTR', 'CPC_IN_MICRO_DOLLAR', 'CPM_IN_MICRO_DOLLAR', 'TOTAL_ENGAGEMENT', 'PAID_IMPRESSION', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH'];
+      const many = await h.call('campaigns_analytics', { ...analytics, columns: ['SPEND_IN_MICRO_DOLLAR'], fields: ['DATE', ...unasked] });
+      expect(many.isError, many.text).toBeFalsy();
+      expect(many.text).toContain(`fields: ${unasked.slice(0, 10).map((name) => `"${name}"`).join(', ')} and 2 more are documented but not in this answer`);
+    });
+
+    it('takes any name where the description names no fields (a free-form answer), and sends the read', async () => {
+      const tool = h.app.tools.find((t) => t.name === 'user_account_analytics')!;
+      expect(await documentedFieldsOf(tool)).toEqual({ kind: 'free', ofItems: false });
+      const before = h.sent({ operationId: 'user_account/analytics' }).length;
+      const free = await h.call('user_account_analytics', { start_date: '2026-11-01', end_date: '2026-11-07', fields: ['anything_at_all'] });
+      expect(free.isError, free.text).toBeFalsy();
+      expect(free.structuredContent).toEqual({});
+      expect(free.text).toMatch(/fields: "anything_at_all" matched no field of this answer; the description names no fields here, so any name is taken/);
+      expect(h.sent({ operationId: 'user_account/analytics' })).toHaveLength(before + 1);
+    });
+
+    it('checks after the answer only where the description documents none', async () => {
+      const tool = h.app.tools.find((t) => t.name === 'lead_form_questions_get')!;
+      expect(await documentedFieldsOf(tool)).toEqual({ kind: 'undocumented' });
+      const before = h.sent({ operationId: 'lead_form_questions/get' }).length;
+      const after = await h.call('lead_form_questions_get', { fields: ['no_such_field'] });
+      expect(h.sent({ operationId: 'lead_form_questions/get' })).toHaveLength(before + 1);
+      expect(after.isError).toBe(true);
+      expect(after.structuredContent).toEqual({ error: 'unknown_fields', fields: ['no_such_field'] });
+    });
   });
 
   it('rejects a wrong shape (the checks above can fail)', async () => {

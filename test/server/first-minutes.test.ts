@@ -122,10 +122,13 @@ describe('errors a model can act on', () => {
       const natural = await h.call('ad_groups_get', { ...args, fields: ['id', 'budget', 'bid'] });
       expect(natural.structuredContent).toEqual({ id: SEED.adGroups.usd, budget_in_micro_currency: 10_000_000, bid_in_micro_currency: 1_500_000 });
       expect(natural.text).toMatch(/budget_in_micro_currency = 10\.00 USD/);
-      // A name the answer does not have is an error naming the closest ones, in the caller's words.
+      // A name that is no documented field is refused before sending, naming the closest ones in the caller's words.
+      const before = h.sent({ operationId: 'ad_groups/get' }).length;
       const typo = await h.call('ad_groups_get', { ...args, fields: ['id', 'budgt'] });
       expect(typo.isError).toBe(true);
-      expect(typo.text).toMatch(/^fields of ad_groups_get: this name matches no field of the answer .*\n- "budgt": closest budget\b/);
+      expect(typo.text).toMatch(/^Invalid arguments for ad_groups_get; nothing was sent\.\n- fields\[1\]: "budgt" is not one of the fields of this tool's answer; closest: budget\b/);
+      expect(typo.text).toMatch(/describe_tool \{"name":"ad_groups_get"\} lists them all in its outputSchema/);
+      expect(h.sent({ operationId: 'ad_groups/get' })).toHaveLength(before);
     } finally {
       await h.close();
     }
