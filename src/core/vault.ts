@@ -16,7 +16,7 @@ export const DEFAULT_KID = 'k1';
 const HKDF_SALT = 'pinterest-api-mcp';
 
 /** What a derived key is for (HKDF's `info`): one secret keys several things without any two sharing a key. */
-export type KeyPurpose = 'vault v1' | 'cookies v1' | 'signing v1' | 'forms v1';
+export type KeyPurpose = 'vault v1' | 'cookies v1' | 'signing v1' | 'forms v1' | 'authorization store v1';
 
 /** A kid is written into every sealed record's header and into messages: short and plain. */
 const KID = /^[A-Za-z0-9._-]{1,32}$/;

@@ -1,6 +1,8 @@
 // The authorization server's storage over the shared store: entries with lifetimes, one consumer per code, grants revoked everywhere, on memory and a real Redis.
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedStore, type Store, createStore } from '../../src/core/store.js';
+import { KeyRing, Sealer } from '../../src/core/vault.js';
 import { type OidcAdapter, sharedStoreAdapter } from '../../src/transports/oauth/adapter.js';
 import { redisForDescribe } from '../helpers/processes.js';
 
@@ -13,10 +15,14 @@ let ids = 0;
 /** An id no other test uses, long and random-looking as oidc-provider's are. */
 const fresh = (what: string) => `${what}-${++ids}-${Math.random().toString(36).slice(2)}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const SEALER = new Sealer(KeyRing.parse(randomBytes(32).toString('base64')), 'authorization store v1');
+/** The store key of an entry (the adapter names it by its id's digest). */
+const keyOf = (model: string, id: string) => `oidc:${model}:${createHash('sha256').update(id, 'utf8').digest('base64url')}`;
 
 function adapters(store: SharedStore) {
   const factory = sharedStoreAdapter({
     store,
+    sealer: SEALER,
     lifetimeWithoutExpiryMs: 90 * DAY_MS,
     revocationMemoryMs: 30 * DAY_MS,
     alreadyConsumed: (what) => new AlreadyConsumed(`${what} already consumed`),
@@ -41,18 +47,31 @@ function adapterTests(name: string, open: () => Promise<{ a: SharedStore; b: Sha
       await adapters(a)('AccessToken').upsert(id, payload, 3600);
       expect(await adapters(b)('AccessToken').find(id)).toEqual(payload);
       expect(await adapters(b)('RefreshToken').find(id)).toBeUndefined();
-      const [[, stored]] = await b.entries(`oidc:AccessToken:`).then((all) => all.filter(([, value]) => (value as { payload: { jti: string } }).payload.jti === id));
+      const stored = await b.get(keyOf('AccessToken', id));
       const expiresAt = (stored as { expiresAt: number }).expiresAt;
       expect(expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000);
     });
 
-    it(`${name}: keys name an entry by its id's digest, never the token itself`, async () => {
+    it(`${name}: keys name an entry by its id's digest, and values are sealed: the store holds no token, code or session id in clear`, async () => {
       const token = fresh('secret-token');
+      const session = fresh('secret-session');
       await adapters(a)('RefreshToken').upsert(token, { jti: token, iat: nowSeconds() }, 60);
-      const keys = (await a.entries('oidc:')).map(([key]) => key);
-      expect(keys.length).toBeGreaterThan(0);
-      expect(keys.some((key) => key.includes(token))).toBe(false);
+      await adapters(a)('Session').upsert(session, { jti: session, uid: fresh('uid'), accountId: '549755800002' }, 60);
+      const all = await a.entries('oidc:');
+      expect(all.length).toBeGreaterThan(0);
+      expect(JSON.stringify(all)).not.toContain(token);
+      expect(JSON.stringify(all)).not.toContain(session);
+      expect(JSON.stringify(all)).not.toContain('549755800002');
+      expect(await adapters(b)('RefreshToken').find(token)).toMatchObject({ jti: token });
+    });
+
+    it(`${name}: a sealed entry copied under another entry's key does not open there`, async () => {
+      const [mine, theirs] = [fresh('at'), fresh('at')];
+      await adapters(a)('AccessToken').upsert(mine, { jti: mine, accountId: '549755800002', iat: nowSeconds() }, 60);
+      await b.set(keyOf('AccessToken', theirs), await b.get(keyOf('AccessToken', mine)), 60_000);
+      expect(await adapters(b)('AccessToken').find(theirs)).toBeUndefined();
+      expect(await adapters(b)('AccessToken').find(mine)).toMatchObject({ jti: mine });
     });
 
     it(`${name}: a registered client without an expiry lives the configured lifetime`, async () => {
@@ -60,7 +79,7 @@ function adapterTests(name: string, open: () => Promise<{ a: SharedStore; b: Sha
       const before = Date.now();
       await adapters(a)('Client').upsert(clientId, { client_id: clientId, redirect_uris: ['http://127.0.0.1/cb'] });
       expect(await adapters(b)('Client').find(clientId)).toMatchObject({ client_id: clientId });
-      const [, stored] = (await b.entries('oidc:Client:')).find(([, value]) => (value as { payload: { client_id: string } }).payload.client_id === clientId)!;
+      const stored = await b.get(keyOf('Client', clientId));
       expect((stored as { expiresAt: number }).expiresAt).toBeGreaterThanOrEqual(before + 90 * DAY_MS);
     });
 

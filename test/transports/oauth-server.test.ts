@@ -334,9 +334,9 @@ describe('signing in with Pinterest through the SDK client', () => {
     });
   }
 
-  it("keeps the person's Pinterest tokens sealed: the code was exchanged once with the app's credentials, and the store holds no Pinterest token in clear", async () => {
+  it("keeps every token sealed: the code was exchanged once with the app's credentials, and the store holds neither a Pinterest token nor this server's own tokens in clear", async () => {
     const before = emulator.requests.length;
-    const { client } = await signedInClient(A, 'bob');
+    const { client, provider } = await signedInClient(A, 'bob');
     await client.close();
     const exchanged = emulator.requests.slice(before).filter((r) => r.operationId === 'oauth/token');
     expect(exchanged).toHaveLength(1);
@@ -352,6 +352,11 @@ describe('signing in with Pinterest through the SDK client', () => {
       const vaulted = all.find(([key]) => key === `p:${PEOPLE.bob.id}:tokens:pinterest`);
       expect(String(vaulted?.[1])).toMatch(/^eyJ[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(JSON.stringify(all)).not.toMatch(/pina_|pinr_/);
+      // oidc-provider's records carry the token itself (jti): sealed too, so reading the store gives no MCP access.
+      const { access_token: access, refresh_token: refresh } = provider.stored!;
+      expect(access.length).toBeGreaterThan(20);
+      expect(JSON.stringify(all)).not.toContain(access);
+      expect(JSON.stringify(all)).not.toContain(refresh!);
     } finally {
       await store.disconnect();
     }

@@ -1,6 +1,7 @@
 // oidc-provider's storage adapter over the shared store: every client, grant, code, token and session of the authorization server, so any replica serves any request.
 import { createHash } from 'node:crypto';
 import type { SharedStore } from '../../core/store.js';
+import type { Sealer } from '../../core/vault.js';
 
 /** What oidc-provider stores: a JSON object (its `grantId`, `uid`, `userCode` and `iat` are read here). */
 export type AdapterPayload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; iat?: number; consumed?: unknown };
@@ -18,6 +19,11 @@ export interface OidcAdapter {
 
 export interface AdapterOptions {
   store: SharedStore;
+  /**
+   * Seals every stored payload and every session id an index key points to (AES-256-GCM under the operator's key):
+   * oidc-provider's records carry the token or code itself (`jti`), so whoever reads the store must not read them.
+   */
+  sealer: Sealer;
   /** The lifetime of what oidc-provider stores without one (registered clients), ms. */
   lifetimeWithoutExpiryMs: number;
   /** How long a grant's revocation is remembered: at least the longest lifetime of anything issued under a grant, ms. */
@@ -35,9 +41,9 @@ const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', '
 /** Store keys name an entry by its id's digest: a token, a code or a session id is never written in clear as a key. */
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 
-/** What is stored under an entry's key: the payload, and when it expires (epoch ms), which consuming it needs. */
+/** What is stored under an entry's key: the payload, sealed, and when it expires (epoch ms), which consuming it needs. */
 interface Stored {
-  payload: AdapterPayload;
+  sealed: string;
   expiresAt: number;
 }
 
@@ -49,11 +55,21 @@ interface Stored {
  * - `revokeByGrantId` writes the grant's revocation time, which `find` compares with each entry's `iat`: every
  *   replica refuses what was issued under the grant until then, at once, without a list of the grant's entries
  *   (keyv has no sets) and without scanning the store;
- * - sessions are found by uid, device codes by user code, through index keys written beside them.
+ * - sessions are found by uid, device codes by user code, through index keys written beside them;
+ * - every payload (and the id an index key names) is sealed for the key it is stored under, so the store holds no
+ *   token, code or session id in clear, and a record copied under another key does not open.
  */
 export function sharedStoreAdapter(options: AdapterOptions): (model: string) => OidcAdapter {
   const { store } = options;
   const revokedKey = (grantId: string) => `oidc:revoked-grant:${digest(grantId)}`;
+  /** An id an index key points to, sealed for that key, and read back (undefined when absent or not openable). */
+  const setIndex = (key: string, id: string, ttlMs: number) => options.sealer.seal(id, { sub: key }).then((sealed) => store.set(key, sealed, ttlMs));
+  const getIndex = async (key: string): Promise<string | undefined> => {
+    const sealed = await store.get(key);
+    if (typeof sealed !== 'string') return undefined;
+    const id = (await options.sealer.open<unknown>(sealed, { sub: key }).catch(() => undefined))?.record;
+    return typeof id === 'string' ? id : undefined;
+  };
 
   class SharedStoreAdapter implements OidcAdapter {
     constructor(private readonly model: string) {}
@@ -66,19 +82,25 @@ export function sharedStoreAdapter(options: AdapterOptions): (model: string) => 
       return `oidc:consumed:${this.model}:${digest(id)}`;
     }
 
+    /** The payload stored under `id`, opened; undefined when there is none, or it does not open (another key, altered). */
+    private async read(id: string): Promise<{ payload: AdapterPayload; expiresAt: number } | undefined> {
+      const stored = (await store.get(this.key(id))) as Stored | undefined;
+      if (typeof stored?.sealed !== 'string') return undefined;
+      const opened = await options.sealer.open<AdapterPayload>(stored.sealed, { sub: this.key(id) }).catch(() => undefined);
+      return opened && { payload: opened.record, expiresAt: stored.expiresAt };
+    }
+
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const ttlMs = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : options.lifetimeWithoutExpiryMs;
-      const stored: Stored = { payload, expiresAt: Date.now() + ttlMs };
-      await store.set(this.key(id), stored, ttlMs);
-      if (this.model === 'Session' && typeof payload.uid === 'string') await store.set(`oidc:uid:${digest(payload.uid)}`, id, ttlMs);
-      if (typeof payload.userCode === 'string') await store.set(`oidc:user-code:${digest(payload.userCode)}`, id, ttlMs);
+      const key = this.key(id);
+      const stored: Stored = { sealed: await options.sealer.seal(payload, { sub: key }), expiresAt: Date.now() + ttlMs };
+      await store.set(key, stored, ttlMs);
+      if (this.model === 'Session' && typeof payload.uid === 'string') await setIndex(`oidc:uid:${digest(payload.uid)}`, id, ttlMs);
+      if (typeof payload.userCode === 'string') await setIndex(`oidc:user-code:${digest(payload.userCode)}`, id, ttlMs);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const [stored, consumed] = (await Promise.all([
-        store.get(this.key(id)),
-        CONSUMABLE.has(this.model) ? store.get(this.consumedKey(id)) : undefined,
-      ])) as [Stored | undefined, unknown];
+      const [stored, consumed] = await Promise.all([this.read(id), CONSUMABLE.has(this.model) ? store.get(this.consumedKey(id)) : undefined]);
       if (!stored) return undefined;
       const payload = { ...stored.payload };
       if (GRANTABLE.has(this.model) && typeof payload.grantId === 'string') {
@@ -91,17 +113,17 @@ export function sharedStoreAdapter(options: AdapterOptions): (model: string) => 
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const id = await store.get(`oidc:uid:${digest(uid)}`);
-      return typeof id === 'string' ? this.find(id) : undefined;
+      const id = await getIndex(`oidc:uid:${digest(uid)}`);
+      return id === undefined ? undefined : this.find(id);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const id = await store.get(`oidc:user-code:${digest(userCode)}`);
-      return typeof id === 'string' ? this.find(id) : undefined;
+      const id = await getIndex(`oidc:user-code:${digest(userCode)}`);
+      return id === undefined ? undefined : this.find(id);
     }
 
     async consume(id: string): Promise<void> {
-      const stored = (await store.get(this.key(id))) as Stored | undefined;
+      const stored = await this.read(id);
       const left = stored ? stored.expiresAt - Date.now() : 0;
       if (stored && left >= 1 && (await store.claim(this.consumedKey(id), left))) return;
       // Another request (on any replica) consumed it first: this one is a replay.
@@ -110,10 +132,10 @@ export function sharedStoreAdapter(options: AdapterOptions): (model: string) => 
     }
 
     async destroy(id: string): Promise<void> {
-      const stored = (await store.get(this.key(id))) as Stored | undefined;
+      const stored = await this.read(id);
       await store.delete(this.key(id));
       const uid = stored?.payload.uid;
-      if (this.model === 'Session' && typeof uid === 'string' && (await store.get(`oidc:uid:${digest(uid)}`)) === id) await store.delete(`oidc:uid:${digest(uid)}`);
+      if (this.model === 'Session' && typeof uid === 'string' && (await getIndex(`oidc:uid:${digest(uid)}`)) === id) await store.delete(`oidc:uid:${digest(uid)}`);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

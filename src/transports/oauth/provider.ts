@@ -1,7 +1,7 @@
 // The authorization server's configuration (oidc-provider): authorization code with PKCE S256, open registration, one resource (<public-url>/mcp), opaque tokens, rotation, revocation.
 import { createPrivateKey } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import type { KeyRing } from '../../core/vault.js';
+import { type KeyRing, Sealer } from '../../core/vault.js';
 import type { SharedStore } from '../../core/store.js';
 import { sharedStoreAdapter } from './adapter.js';
 import escapeHtml from 'escape-html';
@@ -68,6 +68,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(issuer, {
     adapter: sharedStoreAdapter({
       store: options.store,
+      sealer: new Sealer(ring, 'authorization store v1'),
       lifetimeWithoutExpiryMs: CLIENT_LIFETIME_MS,
       revocationMemoryMs: LIFETIMES.RefreshToken * 1000,
       alreadyConsumed: (what) => new errors.InvalidGrant(`${what === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`),
