@@ -213,6 +213,8 @@ export interface ApiDefinition {
    * when the app's credentials are not given. Absent for an API without a sign-in of people.
    */
   signIn?(config: ApiConfig): PeopleSignIn | undefined;
+  /** With `signIn`: the variables that give its app's credentials, as a refusal names them when they are missing. */
+  signInApp?: string;
 }
 
 /** How people sign in to an API (OAuth authorization code at its authorize page, the code exchanged at its token endpoint). */

@@ -13,6 +13,9 @@ export interface DemoFake {
 /** Every API, as generic code sees it: each adapter's own configuration type widened to ApiConfig. */
 export const CONFIGURED_APIS: readonly ApiDefinition[] = APIS;
 
+/** The API people sign in to with `--auth oauth` (the one whose adapter has `signIn`), if any. */
+export const SIGN_IN_API: ApiDefinition | undefined = CONFIGURED_APIS.find((api) => api.signIn);
+
 /** The API's configuration (`config.apis[api.id]`). */
 export function apiConfig(config: Pick<Config, 'apis'>, api: ApiDefinition): ApiConfig {
   return (config.apis as Readonly<Record<string, ApiConfig>>)[api.id];

@@ -5,7 +5,7 @@ import { type JSONPath, visit } from 'jsonc-parser';
 import { secretProblem } from '../core/redact.js';
 import { Refused, type Setting, type SettingValues, UNSET_HINT, emptyEntriesProblem } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
-import { CONFIGURED_APIS } from './apis.js';
+import { CONFIGURED_APIS, SIGN_IN_API } from './apis.js';
 import {
   type ApiConfigs,
   type ApprovalChannel,
@@ -240,7 +240,11 @@ export function loadConfig(
     throw new ConfigError('PINTEREST_MCP_APPROVER_TOKEN must differ from PINTEREST_MCP_HTTP_TOKEN: the bot that calls tools must not approve them');
   }
   const tokenKey = settings.tokenKey ?? settings.tokenKeyFile;
-  checkAuth(settings, { httpToken, tokenKey, appCredentials: !!(values['pinterest.appId'] && values['pinterest.appSecret']) });
+  const apis = Object.fromEntries(
+    CONFIGURED_APIS.map((api) => [api.id, api.configure(Object.fromEntries(Object.keys(api.settings).map((name) => [name, values[`${api.id}.${name}`]])))]),
+  ) as ApiConfigs;
+  const signIn = SIGN_IN_API?.signIn?.(apis[SIGN_IN_API.id as keyof ApiConfigs]);
+  checkAuth(settings, { httpToken, tokenKey, appCredentials: signIn !== undefined });
   const placed: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(SERVER_SETTINGS)) {
     if (definition.to !== null) placeAt(placed, definition.to, values[name]);
@@ -253,9 +257,7 @@ export function loadConfig(
     secrets: Object.entries(SETTINGS)
       .flatMap(([name, definition]) => (definition.secret && typeof values[name] === 'string' ? [values[name]] : []))
       .concat(approvers.map((a) => a.token)),
-    apis: Object.fromEntries(
-      CONFIGURED_APIS.map((api) => [api.id, api.configure(Object.fromEntries(Object.keys(api.settings).map((name) => [name, values[`${api.id}.${name}`]])))]),
-    ) as ApiConfigs,
+    apis,
     help: settings.help,
     version: settings.version,
   };
@@ -264,7 +266,7 @@ export function loadConfig(
 /**
  * `--auth oauth`'s needs and exclusions: HTTP only (over stdio the client is the person's own app, with its own
  * credential), not with the static bearer token (one or the other decides who may call), the public URL tokens are
- * issued for, the key that seals people's Pinterest tokens, and the Pinterest app people sign in to (the demo brings
+ * issued for, the key that seals people's tokens, and the app people sign in to (SIGN_IN_API's; the demo brings
  * both: its fake's app, and a key of its own for a run that keeps nothing).
  */
 function checkAuth(
@@ -273,7 +275,7 @@ function checkAuth(
 ): void {
   if (settings.auth !== 'oauth') return;
   if (settings.transport !== 'http') {
-    throw new ConfigError('--auth oauth needs --transport http: over stdio the client is your own app and the server uses the configured Pinterest credential');
+    throw new ConfigError('--auth oauth needs --transport http: over stdio the client is your own app and the server uses the configured credential');
   }
   if (given.httpToken) {
     throw new ConfigError('--auth oauth and PINTEREST_MCP_HTTP_TOKEN exclude each other: with oauth each person signs in and gets their own token; unset PINTEREST_MCP_HTTP_TOKEN (and its file), or use --auth bearer');
@@ -282,10 +284,14 @@ function checkAuth(
     throw new ConfigError('--auth oauth needs --public-url (PINTEREST_MCP_PUBLIC_URL): the https URL clients reach this server at, which its tokens are issued for');
   }
   if (!given.tokenKey && !settings.demo) {
-    throw new ConfigError("--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's Pinterest tokens at rest; make one with: openssl rand -base64 32");
+    throw new ConfigError(`--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's ${SIGN_IN_API?.label ?? 'API'} tokens at rest; make one with: openssl rand -base64 32`);
   }
   if (!given.appCredentials && !settings.demo) {
-    throw new ConfigError('--auth oauth needs PINTEREST_APP_ID and PINTEREST_APP_SECRET: the Pinterest app people sign in to (its redirect URI is <public-url>/oauth/callback)');
+    throw new ConfigError(
+      SIGN_IN_API
+        ? `--auth oauth needs ${SIGN_IN_API.signInApp ?? 'its app credentials'}: the ${SIGN_IN_API.label} app people sign in to (its redirect URI is <public-url>/oauth/callback)`
+        : '--auth oauth needs an API people sign in to, and none offers it',
+    );
   }
 }
 

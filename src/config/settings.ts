@@ -15,7 +15,7 @@ import {
   trustedProxies,
   writtenFile,
 } from './values.js';
-import { CONFIGURED_APIS, DEMO_API } from './apis.js';
+import { CONFIGURED_APIS, DEMO_API, SIGN_IN_API } from './apis.js';
 import type { OptionalHold } from '../apis/classification.js';
 
 /**
@@ -187,7 +187,7 @@ export const SERVER_SETTINGS = {
     env: 'PINTEREST_MCP_AUTH',
     type: oneOf(['bearer', 'oauth'] as const),
     default: 'bearer',
-    help: 'HTTP: how /mcp callers authenticate: bearer (one static token, PINTEREST_MCP_HTTP_TOKEN) or oauth (each person signs in with Pinterest through this server, MCP authorization; needs --public-url and PINTEREST_MCP_TOKEN_KEY)',
+    help: `HTTP: how /mcp callers authenticate: bearer (one static token, PINTEREST_MCP_HTTP_TOKEN) or oauth (each person signs in with ${SIGN_IN_API?.label ?? 'the API'} through this server, MCP authorization; needs --public-url and PINTEREST_MCP_TOKEN_KEY)`,
   }),
   publicUrl: setting({
     to: 'http.publicUrl',
@@ -203,7 +203,7 @@ export const SERVER_SETTINGS = {
     type: tokenKeyRing,
     default: undefined,
     secret: true,
-    help: "with --auth oauth: the key ring that encrypts people's Pinterest tokens at rest and signs the sign-in cookies, kid:key entries comma-separated (each key 32 random bytes or more, base64: openssl rand -base64 32); the first seals, every one opens (rotation)",
+    help: `with --auth oauth: the key ring that encrypts people's ${SIGN_IN_API?.label ?? 'API'} tokens at rest and signs the sign-in cookies, kid:key entries comma-separated (each key 32 random bytes or more, base64: openssl rand -base64 32); the first seals, every one opens (rotation)`,
   }),
   tokenKeyFile: setting({ to: null, env: 'PINTEREST_MCP_TOKEN_KEY_FILE', type: tokenKeyRingFile, default: undefined, secret: true, help: 'file with that key ring, one kid:key per line (a mounted secret)' }),
   httpToken: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),

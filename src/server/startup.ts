@@ -1,7 +1,7 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
 import type { APIS } from '../apis/index.js';
 import type { ApiDefinition } from '../apis/types.js';
-import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js';
+import { CONFIGURED_APIS, type Config, SIGN_IN_API, apiConnection } from '../config/index.js';
 import type { App } from './app.js';
 import { describeStore } from '../core/store.js';
 import { VERSION } from '../core/version.js';
@@ -73,7 +73,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
 
 /** How the line says who may call over HTTP. */
 const AUTH_WORDS: Record<NonNullable<StartupFacts['auth']>, string> = {
-  oauth: 'oauth: each person signs in with Pinterest',
+  oauth: `oauth: each person signs in with ${SIGN_IN_API?.label ?? 'the API'}`,
   bearer: 'bearer token',
   none: 'none: loopback without a token',
 };

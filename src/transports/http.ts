@@ -8,7 +8,7 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import { type AuthInfo, classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import { CONFIGURED_APIS, type Config, apiConfig, apiConnection } from '../config/index.js';
+import { type Config, SIGN_IN_API, apiConfig, apiConnection } from '../config/index.js';
 import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { asPerson } from '../core/person.js';
@@ -133,12 +133,12 @@ export function httpOptions(config: Config): HttpOptions {
   return { host: config.host, port: config.port, stateful: config.stateful, ...http, ...(http.auth === 'oauth' ? { oauth: oauthSettings(config) } : {}) };
 }
 
-/** The OAuth mode's settings (loadConfig has checked that they are all given): people sign in to the first API. */
+/** The OAuth mode's settings (loadConfig has checked that they are all given): people sign in to SIGN_IN_API. */
 function oauthSettings(config: Config): OAuthSettings {
   const { publicUrl, tokenKey } = config.http;
-  const [api] = CONFIGURED_APIS;
-  const signIn = api.signIn?.(apiConfig(config, api));
-  if (!signIn) throw new Error(`--auth oauth needs the ${api.label} app people sign in to (the demo does not offer the sign-in yet)`);
+  const api = SIGN_IN_API;
+  const signIn = api?.signIn?.(apiConfig(config, api));
+  if (!api || !signIn) throw new Error(`--auth oauth needs the ${api?.label ?? 'API'} app people sign in to (the demo does not offer the sign-in yet)`);
   return {
     publicUrl: publicUrl!,
     tokenKey: tokenKey!,

@@ -98,6 +98,7 @@ export const pinterestConnection = {
     auth: pinterestAuth(config),
   }),
   // --auth oauth: people sign in at www.pinterest.com/oauth/ to the app PINTEREST_APP_ID; user_account names them.
+  signInApp: 'PINTEREST_APP_ID and PINTEREST_APP_SECRET',
   signIn: (config: PinterestConfig): PeopleSignIn | undefined =>
     config.appId && config.appSecret
       ? {
