@@ -1,5 +1,6 @@
 // Build step (`npm run build`): writes what start-up reads instead of computing it, beside the bundle: every tool's
-// compact listing schema (`dist/listings.json`) and the --help text (`dist/help.txt`, answered by src/cli/index.ts).
+// compact listing schema (`dist/listings.json`), the held writes' with confirmation_token (`dist/listings-confirmation.json`)
+// and the --help text (`dist/help.txt`, answered by src/cli/index.ts).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { everyApiOn, helpText, loadConfig } from '../src/config/index.js';
@@ -23,11 +24,15 @@ async function listedSchemas(args: string[]): Promise<Record<string, JsonSchema>
 const schemas = await listedSchemas([]);
 // The model-held token flow lists confirmation_token on held writes: only the schemas that differ are kept.
 const withToken = await listedSchemas(['--approval', 'model']);
-const cache: ListingCache = {
-  stamp: listingStamp(),
-  schemas,
-  withConfirmationToken: Object.fromEntries(Object.entries(withToken).filter(([name, schema]) => JSON.stringify(schema) !== JSON.stringify(schemas[name]))),
+const stamp = listingStamp();
+const cache: ListingCache = { stamp, schemas };
+const confirmation: ListingCache = {
+  stamp,
+  schemas: Object.fromEntries(Object.entries(withToken).filter(([name, schema]) => JSON.stringify(schema) !== JSON.stringify(schemas[name]))),
 };
 writeFileSync(resolve(dist, 'listings.json'), JSON.stringify(cache));
+writeFileSync(resolve(dist, 'listings-confirmation.json'), JSON.stringify(confirmation));
 writeFileSync(resolve(dist, 'help.txt'), helpText());
-process.stderr.write(`wrote dist/listings.json (${Object.keys(cache.schemas).length} tools, ${Object.keys(cache.withConfirmationToken).length} also with confirmation_token) and dist/help.txt\n`);
+process.stderr.write(
+  `wrote dist/listings.json (${Object.keys(cache.schemas).length} tools), dist/listings-confirmation.json (${Object.keys(confirmation.schemas).length} with confirmation_token) and dist/help.txt\n`,
+);

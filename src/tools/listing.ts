@@ -123,17 +123,18 @@ function compactNode(schema: JsonSchema, depth: number): JsonSchema {
  * zod schemas. Read beside the bundle (`dist/index.js`); from source there is none, and the listing is computed.
  */
 export const LISTING_CACHE = new URL('./listings.json', import.meta.url);
+/**
+ * The schemas that differ where writes take `confirmation_token` (the model-held token flow: `--approval model`, or
+ * auto's fallback), the held writes' (`dist/listings-confirmation.json`): a file of its own, read only in that flow
+ * (a third of the listing's JSON that the default start-up would parse for nothing).
+ */
+export const CONFIRMATION_LISTING_CACHE = new URL('./listings-confirmation.json', import.meta.url);
 
 export interface ListingCache {
   /** Catalog digests the cache was built from; a cache from other catalogs is ignored. */
   stamp: string;
-  /** Every tool's schema as listed without the model-held token flow (the default approval). */
+  /** Tool schemas by name: every tool's (listings.json), or the held writes' with confirmation_token (listings-confirmation.json). */
   schemas: Record<string, JsonSchema>;
-  /**
-   * The schemas that differ where writes take `confirmation_token` (the model-held token flow: `--approval model`,
-   * or auto's fallback): the held writes'; every other tool is listed as in `schemas`.
-   */
-  withConfirmationToken: Record<string, JsonSchema>;
 }
 
 /** The catalogs a listing cache is built from (every API's digest): a cache from other catalogs is ignored. */
@@ -141,18 +142,26 @@ export function listingStamp(): string {
   return APIS.map((api) => `${api.id}:${api.catalog.source.sha256 ?? api.catalog.source.version}`).join(',');
 }
 
-let cache: ListingCache | null | undefined;
-/** The compact input schema `npm run build` stored for the tool (or meta tool) named, if this build has one. */
-export function cachedInputSchema(name: string): JsonSchema | undefined {
-  if (cache === undefined) {
-    try {
-      cache = JSON.parse(readFileSync(LISTING_CACHE, 'utf8')) as ListingCache;
-    } catch {
-      cache = null; // running from src (tests, tsx) or an incomplete build: compute instead
-    }
-    if (cache && cache.stamp !== listingStamp()) cache = null;
+/** A cache file as `npm run build` wrote it, or null when absent (running from src) or built from other catalogs. */
+function readCache(file: URL): ListingCache | null {
+  let read: ListingCache | null;
+  try {
+    read = JSON.parse(readFileSync(file, 'utf8')) as ListingCache;
+  } catch {
+    read = null; // running from src (tests, tsx) or an incomplete build: compute instead
   }
-  return cache?.schemas[name];
+  return read && read.stamp === listingStamp() ? read : null;
+}
+
+let cache: ListingCache | null | undefined;
+let confirmationCache: ListingCache | null | undefined;
+/** The compact input schema `npm run build` stored for the tool (or meta tool) named, if this build has one. */
+export function cachedInputSchema(name: string, confirmationToken = false): JsonSchema | undefined {
+  if (confirmationToken) {
+    const schema = (confirmationCache ??= readCache(CONFIRMATION_LISTING_CACHE))?.schemas[name];
+    if (schema) return schema;
+  }
+  return (cache ??= readCache(LISTING_CACHE))?.schemas[name];
 }
 
 const compact = new WeakMap<ToolDef, JsonSchema>();
@@ -164,8 +173,7 @@ const compact = new WeakMap<ToolDef, JsonSchema>();
 export function compactInputSchema(tool: ToolDef, confirmationToken = false): JsonSchema {
   let schema = compact.get(tool);
   if (!schema) {
-    const cached = cachedInputSchema(tool.name);
-    schema = (confirmationToken && cache?.withConfirmationToken[tool.name]) || cached || compactSchema(fullInputSchema(tool));
+    schema = cachedInputSchema(tool.name, confirmationToken) ?? compactSchema(fullInputSchema(tool));
     compact.set(tool, schema);
   }
   return schema;

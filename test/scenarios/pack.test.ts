@@ -168,6 +168,7 @@ describe('the npm tarball', () => {
       'dist/fake-api.js',
       'dist/help.txt',
       'dist/index.js',
+      'dist/listings-confirmation.json',
       'dist/listings.json',
       'dist/pinterest-operations.json',
       'dist/pinterest-responses.json',
