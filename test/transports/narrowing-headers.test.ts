@@ -2,6 +2,8 @@
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startupFacts, startupLine } from '../../src/server/startup.js';
 import { MODERN_VERSION } from '../helpers/era-clients.js';
 import { USD_ACCOUNT, textOf } from '../helpers/harness.js';
 import { INIT, MCP_HEADERS, type Served, raw, serve } from '../helpers/http.js';
@@ -159,6 +161,36 @@ describe('a bearer deployment with the default toolsets, stateless', () => {
     expect(modern.status).toBe(400);
     expect(messageOf(modern.body)).toMatch(/"pins" is a toolset this deployment does not offer/);
     expect(emulator.requests.length).toBe(before);
+  });
+
+  it('the start-up line names both headers over HTTP, and not over stdio', () => {
+    const env = { PINTEREST_ACCESS_TOKEN: 'start-up-line-token' };
+    const http = startupFacts(loadConfig(['--transport', 'http'], env), served.app);
+    expect(http.narrowing_headers).toEqual(['X-MCP-Toolsets', 'X-MCP-Readonly']);
+    expect(startupLine(http)).toMatch(/; a request may narrow them with X-MCP-Toolsets, X-MCP-Readonly$/);
+    const stdio = startupFacts(loadConfig([], env), served.app);
+    expect(stdio.narrowing_headers).toBeUndefined();
+    expect(startupLine(stdio)).not.toMatch(/X-MCP/);
+  });
+
+  it('builds each narrowed view once, and keeps at most 32 of them', () => {
+    const viewOf = (toolsets: string, readOnly = 'false') => {
+      const asked = served.app.narrowed({ toolsets, readOnly });
+      if ('error' in asked) throw new Error(asked.error);
+      return asked.view;
+    };
+    const first = viewOf('campaigns');
+    expect(viewOf(' Campaigns,campaigns ')).toBe(first); // the same narrowing, however spelled
+    expect(viewOf('all')).toBe(served.app.view); // naming everything offered narrows nothing
+    const sets = ['accounts', 'campaigns', 'ad_groups', 'ads', 'analytics', 'keywords'];
+    const pairs = sets.flatMap((a, i) => sets.slice(i + 1).map((b) => `${a},${b}`));
+    for (const toolsets of pairs) for (const readOnly of ['true', 'false']) viewOf(toolsets, readOnly); // 30 others, then 'campaigns' is the oldest
+    expect(viewOf('campaigns')).toBe(first);
+    const triples = sets.flatMap((a, i) => sets.slice(i + 1).flatMap((b, j) => sets.slice(i + j + 2).map((c) => `${a},${b},${c}`)));
+    expect(triples).toHaveLength(20);
+    const others = triples.flatMap((toolsets) => [[toolsets, 'true'], [toolsets, 'false']] as const).slice(0, 32);
+    for (const [toolsets, readOnly] of others) viewOf(toolsets, readOnly); // 32 others since 'campaigns' was used: it is dropped
+    expect(viewOf('campaigns')).not.toBe(first);
   });
 
   it('lets a browser client send the narrowing headers', async () => {
