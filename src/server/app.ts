@@ -29,6 +29,8 @@ import { reportWorkflow } from '../calls/workflows.js';
 import type { ApprovalSurface } from '../approval/surface.js';
 import { ApprovalWeb, type Executed } from '../approval/web.js';
 import { type Selection, selectTools } from '../tools/selection.js';
+import { NARROWING_HEADERS, NOT_NARROWED, type Narrowing, type NarrowingHeaders, narrowSelection, narrowingKey, readNarrowing } from '../tools/narrowing.js';
+import { RecentKeys } from '../core/recent.js';
 import { VERSION } from '../core/version.js';
 import { serverInstructions } from './instructions.js';
 
@@ -45,6 +47,23 @@ const SEND_MARGIN_MS = 5_000;
 /** Most time between two looks for interrupted approved writes, and between two purges of expired keys, ms. */
 const SETTLE_INTERVAL_MS = 30_000;
 const PURGE_INTERVAL_MS = 60_000;
+/** Most narrowed views (distinct X-MCP-Toolsets / X-MCP-Readonly values) one app keeps built; the least recently used goes first. */
+const MAX_VIEWS = 32;
+
+/**
+ * What a protocol server's client sees: the deployment's selection, or a request's narrower one (HTTP's narrowing
+ * headers), with the listing, meta tools, workflows and instructions made from it. Built once per distinct narrowing.
+ */
+export interface View {
+  /** What narrowed it (NOT_NARROWED: the deployment's own view). */
+  narrowing: Narrowing;
+  /** narrowingKey(narrowing): '' for the deployment's own view. */
+  key: string;
+  selection: Selection;
+  /** The tools/list answer of this view, built on first use. */
+  listTools(): Tool[];
+  listedCount: number;
+}
 
 /** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
 function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
@@ -85,11 +104,20 @@ export interface App {
   listTools(): Tool[];
   /** How many tools tools/list answers with, without building it. */
   listedCount: number;
+  /** The deployment's own view (what a request that narrows nothing sees). */
+  view: View;
+  /**
+   * The view a request's narrowing headers ask for (HTTP only): a subset of the deployment's, or why they are refused
+   * (a toolset it does not offer, an unknown one, a value the header does not take). Never wider than the deployment's.
+   * A header not sent keeps `inherited`'s part (default: the deployment's).
+   */
+  narrowed(headers: NarrowingHeaders, inherited?: Narrowing): { view: View } | { error: string };
   /**
    * A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era;
-   * `peer` says which transport and client address it serves (approvals, the audit and the pending bound use it).
+   * `peer` says which transport and client address it serves (approvals, the audit and the pending bound use it);
+   * `view`, what its client sees (default: the deployment's).
    */
-  createServer(era?: Era, peer?: Peer): Server;
+  createServer(era?: Era, peer?: Peer, view?: View): Server;
   close(): Promise<void>;
 }
 
@@ -192,29 +220,68 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     maxResultChars: config.maxResultChars,
     schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
   });
-  // Tools mode lists the selection, describe_tool and the workflows; discover mode lists only its meta-tools, which
-  // reach the workflows like any other tool (search_tools, describe_tool, call_tool).
-  const report = reportWorkflow(selection, byName, runner, config.client);
-  const workflows = report ? [report] : [];
-  const metaTools: MetaTool[] =
-    config.mode === 'discover' ? discoverTools(selection, byName, runner, workflows) : [describeTool(selection, byName, workflows), ...workflows];
-  const metaByName = new Map(metaTools.map((m) => [m.name, m]));
-  const instructions = serverInstructions({
-    discover: config.mode === 'discover',
-    tokens: tokens !== 'none',
-    plus: [...new Set(selection.tools.map((t) => t.api))].flatMap((api) => (api.inInstructions ? [api.inInstructions] : [])),
-    report: report !== undefined,
-  });
-  const directTools = config.mode === 'discover' ? [] : selection.tools;
-  let listed: Tool[] | undefined;
-  const listTools = () =>
-    (listed ??= [
-      ...directTools.map((t) => toolListing(t, compactInputSchema(t, tokens !== 'none'))),
-      ...metaTools.map((m) => m.listing),
-    ]);
+  /** One tool's tools/list entry, shared by every view that lists it. */
+  const listings = new Map<ToolDef, Tool>();
+  const listingOf = (t: ToolDef) => {
+    let listing = listings.get(t);
+    if (!listing) listings.set(t, (listing = toolListing(t, compactInputSchema(t, tokens !== 'none'))));
+    return listing;
+  };
+  /** A view's parts the protocol servers use: its meta tools by name, its instructions, the tool names prompts may rely on. */
+  interface Parts {
+    metaByName: ReadonlyMap<string, MetaTool>;
+    instructions: string;
+    promptTools: ReadonlySet<string>;
+  }
+  const parts = new WeakMap<View, Parts>();
+  /**
+   * Tools mode lists the selection, describe_tool and the workflows; discover mode lists only its meta-tools, which
+   * reach the workflows like any other tool (search_tools, describe_tool, call_tool). A narrowed view makes its own from
+   * its narrower selection: a workflow whose tools it leaves out is not offered.
+   */
+  const makeView = (narrowing: Narrowing, viewSelection: Selection): View => {
+    const report = reportWorkflow(viewSelection, byName, runner, config.client);
+    const workflows = report ? [report] : [];
+    const metaTools: MetaTool[] =
+      config.mode === 'discover'
+        ? discoverTools(viewSelection, byName, runner, workflows)
+        : [describeTool(viewSelection, byName, workflows), ...workflows];
+    const directTools = config.mode === 'discover' ? [] : viewSelection.tools;
+    let listed: Tool[] | undefined;
+    const view: View = {
+      narrowing,
+      key: narrowingKey(narrowing),
+      selection: viewSelection,
+      listTools: () => (listed ??= [...directTools.map(listingOf), ...metaTools.map((m) => m.listing)]),
+      listedCount: directTools.length + metaTools.length,
+    };
+    parts.set(view, {
+      metaByName: new Map(metaTools.map((m) => [m.name, m])),
+      instructions: serverInstructions({
+        discover: config.mode === 'discover',
+        tokens: tokens !== 'none',
+        plus: [...new Set(viewSelection.tools.map((t) => t.api))].flatMap((api) => (api.inInstructions ? [api.inInstructions] : [])),
+        report: report !== undefined,
+      }),
+      promptTools: new Set(viewSelection.tools.map((t) => t.name)),
+    });
+    return view;
+  };
+  const deploymentView = makeView(NOT_NARROWED, selection);
+  const views = new Map<string, View>([['', deploymentView]]);
+  const recentViews = new RecentKeys(MAX_VIEWS);
+  const narrowed = (headers: NarrowingHeaders, inherited?: Narrowing): { view: View } | { error: string } => {
+    const asked = readNarrowing(headers, selection, inherited);
+    if ('error' in asked) return asked;
+    const key = narrowingKey(asked.narrowing);
+    if (key === '') return { view: deploymentView };
+    let view = views.get(key);
+    if (!view) views.set(key, (view = makeView(asked.narrowing, narrowSelection(selection, asked.narrowing))));
+    for (const dropped of recentViews.use(key)) views.delete(dropped);
+    return { view };
+  };
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const prompts = loadPrompts();
-  const promptTools = selection.tools.map((t) => t.name);
   // Read by every protocol server of this app: one account cache, read through the shared client like the guard's reads.
   const resources = createResources({
     server: SERVER_INFO.name,
@@ -266,12 +333,12 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   if (approvalWeb) setImmediate(settle);
   const purging = setInterval(() => void purgeExpired(store).catch(() => {}), PURGE_INTERVAL_MS).unref();
 
-  const answer = async (name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
-    const metaTool = metaByName.get(name);
+  const answer = async (view: View, name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
+    const metaTool = parts.get(view)!.metaByName.get(name);
     if (metaTool) return metaTool.run(args, ctx);
     const tool = config.mode === 'discover' ? undefined : byName.get(name);
     if (!tool) return errorResult(`Unknown tool "${name}". Call tools/list to see the available tools.`);
-    const refusal = selection.refusal(tool);
+    const refusal = view.selection.refusal(tool);
     if (refusal) return errorResult(refusal);
     return answeredAs(name, tool, await runner.run(tool, args, ctx));
   };
@@ -283,9 +350,12 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     store,
     approvalWeb,
     storeKind: storeKind(config.store),
-    listTools,
-    listedCount: directTools.length + metaTools.length,
-    createServer(era = 'legacy', peer: Peer = STDIO_PEER) {
+    listTools: deploymentView.listTools,
+    listedCount: deploymentView.listedCount,
+    view: deploymentView,
+    narrowed,
+    createServer(era = 'legacy', peer: Peer = STDIO_PEER, view: View = deploymentView) {
+      const { instructions, promptTools } = parts.get(view)!;
       const server = new Server(SERVER_INFO, {
         instructions,
         capabilities: { tools: {}, logging: {}, prompts: {}, resources: {} },
@@ -293,9 +363,10 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
         // The legacy era's dialog is asked by askNow (src/server/dialog.ts), not by the SDK's shim, so its failures read like ours.
         inputRequired: { legacyShim: false },
       });
-      registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts });
-      registerResources(server, resources);
-      server.setRequestHandler('tools/list', async () => ({ tools: listTools() }));
+      const narrowedBy = view === deploymentView ? undefined : `${NARROWING_HEADERS.toolsets} / ${NARROWING_HEADERS.readOnly} headers`;
+      registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts, narrowedBy });
+      registerResources(server, resources, view.selection);
+      server.setRequestHandler('tools/list', async () => ({ tools: view.listTools() }));
 
       server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
@@ -327,7 +398,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
         const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
           ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
         };
-        const run = () => requestLog.run(log, () => answer(request.params.name, request.params.arguments, call));
+        const run = () => requestLog.run(log, () => answer(view, request.params.name, request.params.arguments, call));
         let outcome = await run();
         if (isQuestion(outcome) && era === 'legacy') {
           // The same two rounds as the modern era, the second one here with the answer the dialog gave.

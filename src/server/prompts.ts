@@ -183,9 +183,10 @@ export function promptListing(def: PromptDef): Prompt {
 /**
  * Fills the template. Missing or blank required arguments and unknown argument names are InvalidParams errors;
  * optional ones fall back to their default. When `available` is given, a note names the tools the prompt
- * relies on that this server does not offer, so the assistant can say so instead of failing midway.
+ * relies on that this server does not offer, so the assistant can say so instead of failing midway (`narrowedBy`: the
+ * request headers that narrow what this request sees, named there too).
  */
-export function renderPrompt(def: PromptDef, given: Record<string, string> = {}, available?: ReadonlySet<string>): GetPromptResult {
+export function renderPrompt(def: PromptDef, given: Record<string, string> = {}, available?: ReadonlySet<string>, narrowedBy?: string): GetPromptResult {
   const known = new Set(def.arguments.map((a) => a.name));
   const unknown = Object.keys(given).filter((k) => !known.has(k));
   if (unknown.length) {
@@ -216,7 +217,9 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
   if (unavailable.length) {
     text +=
       `\n\nNote: this server does not currently offer ${unavailable.map((t) => `\`${t}\``).join(', ')}. ` +
-      'Tell me which steps cannot be done; the server operator can enable them with --toolsets or --tools (and without --read-only).';
+      'Tell me which steps cannot be done; ' +
+      (narrowedBy ? `this request's ${narrowedBy} narrow what it sees (a client that sends wider values, or none, may have more), and ` : '') +
+      'the server operator can enable them with --toolsets or --tools (and without --read-only).';
   }
   return { description: def.description, messages: [{ role: 'user', content: { type: 'text', text } }] };
 }
@@ -225,7 +228,8 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
 export function registerPrompts(
   server: Server,
   toolNames: Iterable<string>,
-  options: { discover?: boolean; prompts?: readonly PromptDef[] } = {},
+  /** `narrowedBy`: the request headers that narrow what this server's client sees, for the note on missing tools. */
+  options: { discover?: boolean; prompts?: readonly PromptDef[]; narrowedBy?: string } = {},
 ): void {
   const prompts = options.prompts ?? loadPrompts();
   const available = new Set(toolNames);
@@ -239,7 +243,7 @@ export function registerPrompts(
         `Unknown prompt "${request.params.name}". Available prompts: ${[...byName.keys()].join(', ')}.`,
       );
     }
-    const result = renderPrompt(def, request.params.arguments ?? {}, available);
+    const result = renderPrompt(def, request.params.arguments ?? {}, available, options.narrowedBy);
     if (options.discover) {
       const content = result.messages[0].content as { type: 'text'; text: string };
       content.text += `\n\nThis server runs in discover mode: call each tool named above through call_tool ({"name": ..., "arguments": {...}}); describe_tool shows its arguments.`;

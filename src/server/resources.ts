@@ -37,6 +37,7 @@ export interface ResourceSources {
   apis: readonly ApiDefinition[];
   /** Every tool of every API, selected or not (tool names of operations, scopes of toolsets). */
   tools: readonly ToolDef[];
+  /** The deployment's selection: what a read sees unless it is given a request's narrower one. */
   selection: Selection;
   /** The app's internal read through the shared client (the guard's): reads only, without selection or guard. */
   read: Reader;
@@ -61,7 +62,8 @@ interface Content {
 
 interface FixedResource {
   listing: Resource;
-  read(): Promise<Content>;
+  /** `selection`: what the reading request sees (the tools a resource lists are the ones it may call). */
+  read(selection: Selection): Promise<Content>;
 }
 
 interface TemplateResource {
@@ -74,7 +76,8 @@ interface TemplateResource {
 export interface Resources {
   list(): Resource[];
   templates(): ResourceTemplateType[];
-  read(uri: string): Promise<ReadResourceResult>;
+  /** `selection`: what the reading request sees, when narrower than the deployment's (HTTP's narrowing headers). */
+  read(uri: string, selection?: Selection): Promise<ReadResourceResult>;
 }
 
 /** The JSON text of a content within `maxChars`: its list cut to the longest start that fits, with how many were left out. */
@@ -202,11 +205,12 @@ export function createResources(sources: ResourceSources): Resources {
   const templates: TemplateResource[] = [];
   const allowed = sources.adAccounts.length ? new Set(sources.adAccounts) : undefined;
   const accountReads = new AccountReads(sources.store, sources.read, sources.maxCachedAccounts);
-  const add = (listing: Omit<Resource, 'mimeType'>, read: () => Promise<Content>) => fixed.set(listing.uri, { listing: { ...listing, mimeType: JSON_TYPE }, read });
+  const add = (listing: Omit<Resource, 'mimeType'>, read: (selection: Selection) => Promise<Content>) => fixed.set(listing.uri, { listing: { ...listing, mimeType: JSON_TYPE }, read });
 
   for (const api of sources.apis) {
     const apiTools = sources.tools.filter((tool) => tool.api === api);
-    const offered = sources.selection.tools.filter((tool) => tool.api === api);
+    /** The API's tools the reading request may call. */
+    const offered = (selection: Selection) => selection.tools.filter((tool) => tool.api === api);
 
     const columns = api.analyticsColumns;
     if (columns) {
@@ -214,7 +218,6 @@ export function createResources(sources: ResourceSources): Resources {
       // The plain `<level>_analytics` tools first: the ones a model looks for. Tool names are ASCII, so code-point order
       // is alphabetical; localeCompare would build ICU's collator at start-up (5 ms, bench:startup).
       const order = (a: string, b: string) => Number(!a.endsWith('_analytics')) - Number(!b.endsWith('_analytics')) || (a < b ? -1 : a > b ? 1 : 0);
-      const tools = offered.filter((tool) => operations.has(tool.op.id)).map((tool) => tool.name).sort(order);
       const named = apiTools.filter((tool) => operations.has(tool.op.id)).map((tool) => tool.name).sort(order);
       add(
         {
@@ -226,8 +229,10 @@ export function createResources(sources: ResourceSources): Resources {
             'for each, kind (what the value holds and in which unit; "kinds" explains each) and adds_up (whether its values may be summed across rows and days). ' +
             'Read it before choosing columns or totalling rows.',
         },
-        async () => ({
-          value: { tools_on_this_server: tools, kinds: columns.kinds, notes: columns.notes, columns: columns.columns },
+        async (selection) => ({
+          value: {
+            tools_on_this_server: offered(selection).filter((tool) => operations.has(tool.op.id)).map((tool) => tool.name).sort(order),
+            kinds: columns.kinds, notes: columns.notes, columns: columns.columns },
           list: 'columns',
           rest: 'describe_tool of an analytics tool lists every column',
         }),
@@ -235,7 +240,6 @@ export function createResources(sources: ResourceSources): Resources {
     }
 
     if (api.oauthScheme && apiTools.length) {
-      const on = new Set(offered.map((tool) => tool.toolset));
       add(
         {
           uri: `${api.id}://oauth/scopes`,
@@ -246,21 +250,25 @@ export function createResources(sources: ResourceSources): Resources {
             'and the scopes every tool offered here needs together. Read it when a call is refused for a missing scope (401 or 403).',
         },
         // Worked out when read, not at start-up.
-        async () => ({
-          value: {
-            source: `security scheme ${api.oauthScheme} of ${api.label}'s OpenAPI description ${api.catalog.source.version}`,
-            this_server_needs: scopeUnion(scopesByToolset(offered).flatMap((row) => [row.read, row.write])),
-            toolsets: scopesByToolset(apiTools).map((row) => ({
-              toolset: row.toolset,
-              default: row.isDefault,
-              on_this_server: on.has(row.toolset),
-              read: needView(row.read),
-              write: needView(row.write),
-            })),
-          },
-          list: 'toolsets',
-          rest: 'docs/getting-a-token.md lists every toolset',
-        }),
+        async (selection) => {
+          const tools = offered(selection);
+          const on = new Set(tools.map((tool) => tool.toolset));
+          return {
+            value: {
+              source: `security scheme ${api.oauthScheme} of ${api.label}'s OpenAPI description ${api.catalog.source.version}`,
+              this_server_needs: scopeUnion(scopesByToolset(tools).flatMap((row) => [row.read, row.write])),
+              toolsets: scopesByToolset(apiTools).map((row) => ({
+                toolset: row.toolset,
+                default: row.isDefault,
+                on_this_server: on.has(row.toolset),
+                read: needView(row.read),
+                write: needView(row.write),
+              })),
+            },
+            list: 'toolsets',
+            rest: 'docs/getting-a-token.md lists every toolset',
+          };
+        },
       );
     }
 
@@ -352,9 +360,9 @@ export function createResources(sources: ResourceSources): Resources {
   return {
     list: () => [...fixed.values()].map((r) => r.listing),
     templates: () => templates.map((t) => t.listing),
-    async read(uri) {
+    async read(uri, selection = sources.selection) {
       const resource = fixed.get(uri);
-      if (resource) return contents(uri, await resource.read());
+      if (resource) return contents(uri, await resource.read(selection));
       for (const template of templates) {
         const variables = template.template.match(uri);
         if (variables) return contents(uri, await template.read(variables, uri));
@@ -370,9 +378,12 @@ function listed(directory: AccountDirectory, body: unknown): { accounts: Account
   return { accounts: items.flatMap((item) => directory.facts(item) ?? []), more };
 }
 
-/** Serves resources/list, resources/templates/list and resources/read on a server that declared the `resources` capability. */
-export function registerResources(server: Server, resources: Resources): void {
+/**
+ * Serves resources/list, resources/templates/list and resources/read on a server that declared the `resources`
+ * capability; `selection` is what its client sees, when narrower than the deployment's.
+ */
+export function registerResources(server: Server, resources: Resources, selection?: Selection): void {
   server.setRequestHandler('resources/list', async () => ({ resources: resources.list() }));
   server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: resources.templates() }));
-  server.setRequestHandler('resources/read', async (request) => resources.read(request.params.uri));
+  server.setRequestHandler('resources/read', async (request) => resources.read(request.params.uri, selection));
 }

@@ -4,6 +4,7 @@ import type { ApiDefinition } from '../apis/types.js';
 import { CONFIGURED_APIS, type Config, SIGN_IN_API, apiConnection } from '../config/index.js';
 import type { App } from './app.js';
 import { describeStore } from '../core/store.js';
+import { NARROWING_HEADERS } from '../tools/narrowing.js';
 import { VERSION } from '../core/version.js';
 
 /** The first API is the server's own: the line always says where it is. Every other API is said with its credential, or why it is off. */
@@ -16,6 +17,8 @@ export type StartupFacts = {
   transport: Config['transport'];
   /** HTTP only: who may call /mcp: `oauth` (people signed in through this server), `bearer` (the static token) or `none` (loopback, no token). */
   auth?: 'oauth' | 'bearer' | 'none';
+  /** HTTP only: the request headers with which a client may narrow (never widen) the tools it sees. */
+  narrowing_headers?: string[];
   /** The first API's environment (`production`, `sandbox`, `custom URL`, `demo`), host and credential. */
   environment: string;
   api_host: string;
@@ -54,7 +57,12 @@ export function startupFacts(config: Config, app: App): StartupFacts {
   return {
     version: VERSION,
     transport: config.transport,
-    ...(config.transport === 'http' ? { auth: config.http.auth === 'oauth' ? ('oauth' as const) : config.http.token ? ('bearer' as const) : ('none' as const) } : {}),
+    ...(config.transport === 'http'
+      ? {
+          auth: config.http.auth === 'oauth' ? ('oauth' as const) : config.http.token ? ('bearer' as const) : ('none' as const),
+          narrowing_headers: [NARROWING_HEADERS.toolsets, NARROWING_HEADERS.readOnly],
+        }
+      : {}),
     environment: main.environment,
     api_host: new URL(main.baseUrl).host,
     credentials: credentials(config, MAIN_API),
@@ -99,5 +107,6 @@ export function startupLine(facts: StartupFacts): string {
     `approval ${facts.approval}`,
     `toolsets ${facts.toolsets.join(',') || '(none)'}${facts.read_only ? ' (read-only)' : ''}`,
     tools,
+    ...(facts.narrowing_headers ? [`a request may narrow them with ${facts.narrowing_headers.join(', ')}`] : []),
   ].join('; ');
 }

@@ -16,7 +16,8 @@ import { SharedStore } from '../core/store.js';
 import { scopeUnion, scopesByToolset } from '../tools/scopes.js';
 import { oneLine } from '../core/display.js';
 import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
-import { type App, type Peer, SERVER_INFO } from '../server/app.js';
+import { type App, type Peer, SERVER_INFO, type View } from '../server/app.js';
+import { NARROWING_HEADERS, type NarrowingHeaders, describeNarrowing } from '../tools/narrowing.js';
 import { healthProbes } from './health.js';
 import type { OAuthServer } from './oauth/index.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
@@ -123,9 +124,23 @@ function httpPeer(address: string): Peer {
   return { transport: 'http', address, where: `over HTTP from ${oneLine(address, 60)}` };
 }
 
-/** What the modern handler is told about a request: where it came from (`address`), and nothing secret. */
-function requestAuth(address: string): AuthInfo {
-  return { token: '', clientId: 'http', scopes: [], extra: { address } };
+/** The view a request's auth info carries (see requestAuth); none: the deployment's. */
+function viewOf(authInfo: AuthInfo | undefined): View | undefined {
+  return authInfo?.extra?.view as View | undefined;
+}
+
+/** What the modern handler is told about a request: where it came from (`address`), what it sees (`view`), and nothing secret. */
+function requestAuth(address: string, view: View): AuthInfo {
+  return { token: '', clientId: 'http', scopes: [], extra: { address, view } };
+}
+
+/** A request's narrowing headers, as sent (a repeated header arrives joined with commas). */
+function narrowingHeadersOf(req: IncomingMessage): NarrowingHeaders {
+  const value = (name: string): string | undefined => {
+    const header = req.headers[name.toLowerCase()];
+    return Array.isArray(header) ? header.join(',') : header;
+  };
+  return { toolsets: value(NARROWING_HEADERS.toolsets), readOnly: value(NARROWING_HEADERS.readOnly) };
 }
 
 export function httpOptions(config: Config): HttpOptions {
@@ -208,7 +223,7 @@ function hostAllowed(host: string | undefined, allowed: { exact: Set<string>; an
 }
 
 /** Request headers a browser client may send: the fixed MCP ones, and the `Mcp-Param-*` headers it asks for. */
-const CORS_HEADERS = 'Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID';
+const CORS_HEADERS = `Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, ${NARROWING_HEADERS.toolsets}, ${NARROWING_HEADERS.readOnly}`;
 function allowedRequestHeaders(requested: string | undefined): string {
   const params = (requested ?? '').split(',').map((h) => h.trim()).filter((h) => /^mcp-param-[a-z0-9-]+$/i.test(h));
   return [CORS_HEADERS, ...params].join(', ');
@@ -295,7 +310,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
   // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions); the client's address
   // travels to it in the request's auth info (no token: only where the request came from).
-  const modern = createMcpHandler(({ authInfo }) => app.createServer('modern', peerOf(authInfo)), {
+  const modern = createMcpHandler(({ authInfo }) => app.createServer('modern', peerOf(authInfo), viewOf(authInfo)), {
     legacy: 'reject',
     onerror,
     maxRequestBodySize: options.maxBodyBytes,
@@ -383,10 +398,21 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
         return rpcError(res, 400, 'Parse error: the body is not valid JSON.', {}, -32700);
       }
     }
-    if (!isLegacy(req, body)) return serveModern(Object.assign(req, { auth: requestAuth(clientOf(req)) }), res, body);
-    // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests).
-    if (options.stateful) return handleStateful(req, res, body, person);
-    return serveLegacyRequest(req, res, body);
+    // 2025 era: --stateful keeps clients in sessions (server-sent events, server-to-client requests); a session's
+    // view is fixed by its initialize request, so its later requests are checked against it (handleStateful).
+    const legacy = isLegacy(req, body);
+    if (legacy && options.stateful) return handleStateful(req, res, body, person);
+    // Every other request sees what its own narrowing headers ask for (the 2026-07-28 era has no sessions).
+    const asked = app.narrowed(narrowingHeadersOf(req));
+    if ('error' in asked) return refuseNarrowing(res, asked.error);
+    if (!legacy) return serveModern(Object.assign(req, { auth: requestAuth(clientOf(req), asked.view) }), res, body);
+    return serveLegacyRequest(req, res, body, asked.view);
+  }
+
+  /** 400 for narrowing headers that ask for what this deployment does not offer, or that a session cannot change. */
+  function refuseNarrowing(res: ServerResponse, message: string): void {
+    logger.debug({ reason: message }, 'refused a request whose narrowing headers this deployment cannot honour');
+    rpcError(res, 400, `Bad Request: ${message}`, {}, -32600);
   }
 
   /**
@@ -394,8 +420,8 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
    * answered as plain JSON unless it asked for progress: with no session there is nothing else to send it (no
    * logging level was set, no dialog can be asked), and JSON costs about a tenth less server CPU than an event stream (bench:http-raw).
    */
-  async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = app.createServer('legacy', httpPeer(clientOf(req)));
+  async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown, view: View): Promise<void> {
+    const server = app.createServer('legacy', httpPeer(clientOf(req)), view);
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
     res.once('close', () => {
       transport.close().catch(() => {});
@@ -437,17 +463,30 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
       if (!session || session.person !== person) {
         return rpcError(res, 404, 'Session not found: it expired, was closed to make room, or the server restarted. Initialize a new session.', {}, -32001);
       }
+      // Its view was fixed by its initialize request: a header left out keeps it; one that asks for another is refused
+      // (its listing was answered already, and a silent change, or a silent ignore, would mislead the client).
+      const asked = app.narrowed(narrowingHeadersOf(req), session.view.narrowing);
+      if ('error' in asked) return refuseNarrowing(res, asked.error);
+      if (asked.view.key !== session.view.key) {
+        return refuseNarrowing(
+          res,
+          `this session's view was fixed by the ${NARROWING_HEADERS.toolsets} and ${NARROWING_HEADERS.readOnly} headers of its initialize request ` +
+            `(${describeNarrowing(session.view.narrowing)}); send the same values (or leave them out), or initialize a new session to see another selection.`,
+        );
+      }
       return serveInSession(session, req, res, body);
     }
     const initialize = req.method === 'POST' && (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
     if (!initialize) return rpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; start with an initialize request.');
+    const asked = app.narrowed(narrowingHeadersOf(req));
+    if ('error' in asked) return refuseNarrowing(res, asked.error);
     const client = clientOf(req);
     const refusal = sessions.admit(client);
     if (refusal) {
       logger.warn({ client }, 'refused a new session: every session it could replace has a request in flight');
       return rpcError(res, 503, refusal, { 'retry-after': '5' });
     }
-    const session = openSession(client, person);
+    const session = openSession(client, person, asked.view);
     res.once('close', () => {
       if (!session.transport.sessionId) session.server.close().catch(() => {}); // initialize refused: no session began
     });
@@ -456,11 +495,11 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   }
 
   /** A session entered in the table at once (its id chosen here), so that concurrent initializes count against the bounds. */
-  function openSession(client: string, person: string | undefined): Session {
+  function openSession(client: string, person: string | undefined, view: View): Session {
     const id = randomUUID();
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: () => sessions.remove(id) });
     transport.onclose = () => sessions.remove(id);
-    const session: Session = { id, client, person, server: app.createServer('legacy', httpPeer(client)), transport, lastSeen: performance.now(), busy: 0 };
+    const session: Session = { id, client, person, server: app.createServer('legacy', httpPeer(client), view), view, transport, lastSeen: performance.now(), busy: 0 };
     sessions.add(session);
     return session;
   }

@@ -1,6 +1,7 @@
 // The stateful HTTP session table (2025-era clients under --stateful): bounded per client address and overall, longest-idle first out, idle ones swept.
 import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { Server } from '@modelcontextprotocol/server';
+import type { View } from '../server/app.js';
 
 export interface SessionLimits {
   /** Most sessions kept for one client address. */
@@ -18,6 +19,8 @@ export interface Session {
   /** In the OAuth mode, the person (Pinterest user id) who opened it: only their requests continue it. */
   person?: string;
   server: Server;
+  /** What its initialize request's narrowing headers fixed it to see for its lifetime. */
+  view: View;
   transport: NodeStreamableHTTPServerTransport;
   /** When its last request started or ended (performance.now()). */
   lastSeen: number;

@@ -444,6 +444,40 @@ describe("each request runs with its person's own Pinterest credential", () => {
   });
 });
 
+describe('narrowing headers in the OAuth mode', () => {
+  it('X-MCP-Toolsets and X-MCP-Readonly narrow a signed-in person\'s client as any other; a bad value gets 400, and only after the token is checked', async () => {
+    const { client, provider } = await signedInClient(A, 'alice', 'modern');
+    const narrowed = clientFor('modern');
+    const headers = { 'X-MCP-Toolsets': 'campaigns', 'X-MCP-Readonly': 'true' };
+    await narrowed.connect(new StreamableHTTPClientTransport(new URL(A.url), { authProvider: provider, requestInit: { headers } }));
+    try {
+      const names = (await narrowed.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('campaigns_list');
+      expect(names).not.toContain('campaigns_create');
+      expect(names).not.toContain('ad_accounts_get');
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(expect.arrayContaining(['campaigns_create', 'ad_accounts_get']));
+      const before = emulator.requests.length;
+      const refused = await narrowed.callTool({ name: 'ad_accounts_get', arguments: { ad_account_id: USD_ACCOUNT } });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused as never)).toMatch(/X-MCP-Toolsets/);
+      expect(emulator.requests.length).toBe(before);
+      const bad = async (authorization?: string) =>
+        fetch(A.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-mcp-toolsets': 'pins', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify(INIT),
+        });
+      expect((await bad()).status).toBe(401);
+      const answer = await bad(`Bearer ${provider.tokens()!.access_token}`);
+      expect(answer.status).toBe(400);
+      expect(await answer.text()).toMatch(/this deployment offers/);
+    } finally {
+      await narrowed.close();
+      await client.close();
+    }
+  });
+});
+
 describe("each person's approvals", () => {
   const PENDING = 'pinterest-api-mcp://approvals/pending';
   const pendingIds = async (client: Client) => {
