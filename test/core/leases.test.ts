@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import { type TestContext, afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SharedStore, type Store, createStore, purgeExpired } from '../../src/core/store.js';
+import { SharedStore, createStore, purgeExpired } from '../../src/core/store.js';
 import { redisForDescribe } from '../helpers/processes.js';
+import { shared, twoConnections } from '../helpers/stores.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
 
 const CLAIMANTS = 20;
-const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
 let keys = 0;
 /** A key no other test uses. */
 const fresh = (what: string) => `lease-test:${what}:${++keys}`;
@@ -101,18 +101,6 @@ leaseTests('memory', {
   },
 });
 
-/** Two store instances over one store (a file, a Redis): as two processes sharing it would have. */
-async function twoConnections(spec: string) {
-  const [one, two] = [await createStore(spec), await createStore(spec)];
-  return {
-    a: shared(one),
-    b: shared(two),
-    async close() {
-      await one.disconnect();
-      await two.disconnect();
-    },
-  };
-}
 
 const sqliteDir = mkdtempSync(join(tmpdir(), 'leases-'));
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));

@@ -312,7 +312,7 @@ describe('--stateful: the initialize request fixes the session view', () => {
       expect(listedBare).toEqual(names);
       // Spelled differently, the same view: served.
       expect((await list({ 'x-mcp-toolsets': ' CAMPAIGNS ', 'x-mcp-readonly': 'TRUE' })).status).toBe(200);
-      for (const headers of [{ 'x-mcp-toolsets': 'campaigns,ads' }, { 'x-mcp-readonly': 'false' }, { 'x-mcp-toolsets': 'all' }]) {
+      for (const headers of [{ 'x-mcp-toolsets': 'campaigns,ads' }, { 'x-mcp-readonly': 'false' }, { 'x-mcp-toolsets': 'all' }] as Record<string, string>[]) {
         const changed = await list(headers);
         expect(changed.status, JSON.stringify(headers)).toBe(400);
         expect(changed.body).toMatch(/fixed by the X-MCP-Toolsets and X-MCP-Readonly headers of its initialize request \(toolsets campaigns, read tools only\)/);

@@ -1,16 +1,16 @@
 // The authorization server's storage over the shared store: entries with lifetimes, one consumer per code, grants revoked everywhere, on memory and a real Redis.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedStore, type Store, createStore } from '../../src/core/store.js';
+import { SharedStore, createStore } from '../../src/core/store.js';
 import { KeyRing, Sealer } from '../../src/core/vault.js';
 import { type OidcAdapter, sharedStoreAdapter } from '../../src/transports/oauth/adapter.js';
 import { redisForDescribe } from '../helpers/processes.js';
+import { shared, twoConnections } from '../helpers/stores.js';
 
 const CONSUMERS = 20;
 const DAY_MS = 24 * 3600 * 1000;
 class AlreadyConsumed extends Error {}
 
-const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
 let ids = 0;
 /** An id no other test uses, long and random-looking as oidc-provider's are. */
 const fresh = (what: string) => `${what}-${++ids}-${Math.random().toString(36).slice(2)}`;
@@ -156,15 +156,5 @@ adapterTests('memory', async () => {
 describe('on redis', () => {
   const redisUrl = redisForDescribe();
 
-  adapterTests('redis (two connections)', async () => {
-    const [one, two] = [await createStore(redisUrl()), await createStore(redisUrl())];
-    return {
-      a: shared(one),
-      b: shared(two),
-      async close() {
-        await one.disconnect();
-        await two.disconnect();
-      },
-    };
-  });
+  adapterTests('redis (two connections)', () => twoConnections(redisUrl()));
 });
