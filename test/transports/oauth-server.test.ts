@@ -578,6 +578,56 @@ describe('the approval page in the OAuth mode: each person signs in with Pintere
     }
   });
 
+  it('a sign-in finishes only in the browser that started it: its way back opened elsewhere is refused before the code is exchanged; a declined consent signs no one in', async () => {
+    /** A browser without a browser: its cookies for the page, redirects by hand. */
+    const mine = new PageApprover(P.publicUrl);
+    const started = await mine.get('/approvals/sign-in/start');
+    expect(started.status).toBe(303);
+    const authorize = new URL(started.location!);
+    expect(authorize.href.startsWith(emulator.oauthUrl)).toBe(true);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${P.publicUrl}/oauth/callback`);
+    expect(authorize.searchParams.get('scope')).toBe('user_accounts:read');
+    /** Pinterest's consent at `location` answered (allowed as Alice, or denied), and the page's way back our callback sends the browser on. */
+    const consent = async (location: string, decision: 'allow' | 'deny') => {
+      const html = await (await fetch(location)).text();
+      const id = /name="consent" value="([^"]+)"/.exec(html)![1];
+      const answered = await fetch(new URL('/oauth/consent', authorize), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ consent: id, decision, person: 'alice' }).toString(),
+      });
+      const callback = await fetch(answered.headers.get('location')!, { redirect: 'manual' });
+      expect(callback.status).toBe(303);
+      return callback.headers.get('location')!;
+    };
+    const back = await consent(started.location!, 'allow');
+    expect(back.startsWith('/approvals/sign-in/back?')).toBe(true);
+
+    const exchanges = () => emulator.requests.filter((r) => r.operationId === 'oauth/token').length;
+    const before = exchanges();
+    const other = new PageApprover(P.publicUrl);
+    const elsewhere = await other.get(back);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.html).toContain('started in another browser');
+    expect((await other.get('/approvals')).status).toBe(401);
+    expect(exchanges()).toBe(before);
+
+    const own = await mine.get(back);
+    expect(own.status, own.html).toBe(200);
+    expect(own.html).toContain(`Signed in as pinterest:${PEOPLE.alice.id}`);
+    expect(exchanges()).toBe(before + 1);
+    expect((await mine.get('/approvals')).status).toBe(200);
+    // Its state is used up: the same way back again signs no one in.
+    expect((await new PageApprover(P.publicUrl).get(back)).status).toBe(400);
+
+    const declining = new PageApprover(P.publicUrl);
+    const refused = await declining.get(await consent((await declining.get('/approvals/sign-in/start')).location!, 'deny'));
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('declined');
+    expect((await declining.get('/approvals')).status).toBe(401);
+  });
+
   it("--approvers naming Bob for Alice's ad account: Bob, signing in from Pinterest's other site, sees and approves it, and it goes out with Alice's credential", async () => {
     const alice = await signedInClient(Q, 'alice', 'legacy', CROSS_SITE_SIGN_IN);
     let signedIn: Awaited<ReturnType<typeof signInOnPage>> | undefined;
