@@ -235,19 +235,26 @@ export class LocalApprovalDesk implements ApprovalDesk {
 
 /** HTTP: approvers sign in at this server's /approvals; the webhook (if any) tells them something waits. */
 export class HttpApprovalDesk implements ApprovalDesk {
-  constructor(private readonly options: { webhook?: string; logger: Logger }) {}
+  /** `people`: the OAuth mode, where the person who asked signs in at `<publicUrl>/approvals` with the API (`label`). */
+  constructor(private readonly options: { webhook?: string; logger: Logger; people?: { label: string; publicUrl: string } }) {}
 
   async address(approval: Approval): Promise<string> {
-    return `this server's /approvals/${approval.id}`;
+    const { people } = this.options;
+    return people ? `${people.publicUrl}/approvals/${approval.id}` : `this server's /approvals/${approval.id}`;
   }
 
   async listAddress(): Promise<string> {
-    return "this server's /approvals";
+    const { people } = this.options;
+    return people ? `${people.publicUrl}/approvals` : "this server's /approvals";
   }
 
   async announce(approval: Approval): Promise<string> {
     this.options.logger.info({ approval: approval.id, tool: approval.tool }, 'approval created');
     const told = await notify(this.options.webhook, approval, this.options.logger);
+    const { people } = this.options;
+    if (people) {
+      return `It waits on this server's approval page, ${people.publicUrl}/approvals/${approval.id}: the user signs in there with ${people.label}, with the account they connected this server with.${told}`;
+    }
     return `It waits on this server's approval page, /approvals/${approval.id}, where approvers sign in with their approver token.${told}`;
   }
 }

@@ -277,15 +277,34 @@ ${rows ? `<table aria-label="Pending approvals"><thead><tr><th scope="col">What 
   return layout('Pending approvals', body, await csrf('sign-out'));
 }
 
-/** Sign-in with an approver token (HTTP). */
-export function signInPage(csrf: string, problem?: string): string {
-  const body = `<h1>Sign in to approve</h1>
-${problem ? `<p class="error" role="alert">${e(problem)}</p>` : ''}
-<p>Approvers sign in with their approver token (not the bot's bearer token).</p>
+/**
+ * The HTTP sign-in: with an approver token (`csrf`: the form's token, where approver tokens are configured), and, in
+ * the OAuth mode, with the API people sign in to (`withApi`: a link that starts it).
+ */
+export function signInPage(csrf: string | undefined, problem?: string, withApi?: { label: string; href: string }): string {
+  const api = withApi
+    ? `<p>Sign in with your ${e(withApi.label)} account to approve or reject the changes you asked your assistant for (and those of ad accounts the operator named you an approver of).</p>
+<p><a href="${e(withApi.href)}" class="sign-in">Sign in with ${e(withApi.label)}</a></p>`
+    : '';
+  const token = csrf
+    ? `${withApi ? '<h2>Operators</h2>' : ''}<p>Approvers sign in with their approver token (not the bot's bearer token).</p>
 <form method="post" action="/approvals/sign-in"><input type="hidden" name="csrf" value="${e(csrf)}">
 <label for="token">Approver token</label><input id="token" name="token" type="password" autocomplete="current-password" required>
-<p><button type="submit">Sign in</button></p></form>`;
+<p><button type="submit">Sign in</button></p></form>`
+    : '';
+  const body = `<h1>Sign in to approve</h1>
+${problem ? `<p class="error" role="alert">${e(problem)}</p>` : ''}
+${api}${token}`;
   return layout('Sign in', body);
+}
+
+/**
+ * After signing in with the API: the browser goes on to `target` from this page (a refresh, and a link), a request
+ * of this site that carries the new SameSite=Strict session cookie, which the redirects from the API's site may not.
+ */
+export function signedInPage(approver: string, target: string): string {
+  const body = `<h1>Signed in</h1><p class="notice">Signed in as ${e(approver)}.</p><p><a href="${e(target)}">Continue to your approvals</a></p>`;
+  return layout('Signed in', body).replace('</title>', `</title><meta http-equiv="refresh" content="0;url=${e(target)}">`);
 }
 
 /** A short page that says what happened (refusals, expired links). */

@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger.js';
 import { redactor } from '../core/redact.js';
 import { type SharedStore, StoreUnavailable } from '../core/store.js';
 import { BodyTooLarge, bearerMatches, peerAddress, readBody, sameSecret, secretDigest } from '../core/requests.js';
-import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage } from './page.js';
+import { CONTENT_SECURITY_POLICY, approvalPage, listPage, messagePage, signInPage, signedInPage } from './page.js';
 import { SignInThrottle } from './throttle.js';
 
 /**
@@ -18,7 +18,37 @@ import { SignInThrottle } from './throttle.js';
  * secret, exchanged for a session on first visit. `token` (HTTP): an approver token typed into the sign-in form;
  * the bot's bearer token is refused.
  */
-export type SignIn = { kind: 'link' } | { kind: 'token'; approvers: readonly Approver[]; botToken?: string };
+export type SignIn = { kind: 'link' } | { kind: 'token'; approvers: readonly Approver[]; botToken?: string; people?: PeopleOnPage };
+
+/**
+ * The OAuth mode's page (`--auth oauth`): each person signs in with the API people sign in to (Pinterest), and sees and
+ * decides only the approvals they asked for, and those of the ad accounts `byAccount` names them for. Approver tokens,
+ * where configured too, still sign in operators who see every approval.
+ */
+export interface PeopleOnPage {
+  /** The API people sign in with ("Pinterest"), for the page's words. */
+  label: string;
+  /** `--approvers`: ad account id -> the people (user ids) who may also decide its approvals. */
+  byAccount: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Signing a person in on the page through the API's own sign-in, as the transport's authorization server does it
+ * (src/transports/oauth/sign-in.ts); given to the page once that server is up (`ApprovalWeb.signPeopleInWith`).
+ */
+export interface PersonSignIn {
+  /** The API's authorize URL for a fresh sign-in, whose browser comes back to `back` (a path of this page) with `state`. */
+  start(back: string): Promise<{ location: string; state: string }>;
+  /** The person (user id) a returning sign-in names, its state used up and its code exchanged; or why not, for the person. */
+  finish(query: URLSearchParams): Promise<{ person: string } | { problem: string; status: number }>;
+}
+
+/** Whether a session may see and decide `approval`: an approver by token (or the stdio person) every one; a signed-in person their own, and those of the accounts they are named for. */
+export function mayDecide(approval: Pick<Approval, 'requested_by' | 'account'>, person: string | undefined, byAccount: PeopleOnPage['byAccount'] = {}): boolean {
+  if (person === undefined) return true;
+  if (approval.requested_by.person === person) return true;
+  return approval.account !== undefined && Object.hasOwn(byAccount, approval.account) && byAccount[approval.account].includes(person);
+}
 
 /** How an approved write ended, as the executing process knows it. */
 export interface Executed {
@@ -49,6 +79,15 @@ const UNRECORDED: Record<Executed['state'], string> = {
 };
 
 const SESSION_COOKIE = 'pmcp_approver';
+/**
+ * A person's sign-in with the API under way (the OAuth mode): its state, and the approval to show after. SameSite=Lax,
+ * unlike the others: it must come back with the browser from the API's page, a navigation from another site.
+ */
+const PERSON_SIGN_IN_COOKIE = 'pmcp_person_sign_in';
+const PERSON_SIGN_IN_SECONDS = 10 * 60;
+const PERSON_SIGN_IN_BACK = '/approvals/sign-in/back';
+/** The approver id of a person signed in with the API: `<api>:<user id>`, as the page and `decided_by` show them. */
+const personApprover = (label: string, person: string) => `${label.toLowerCase()}:${person}`;
 /** A random value naming a browser before it signs in, so that the sign-in form's CSRF token is bound to it. */
 const LOGIN_COOKIE = 'pmcp_login';
 const SESSION_SECONDS = 8 * 3600;
@@ -61,9 +100,13 @@ const LOCAL_APPROVER = 'local';
 const LINK_SECRETS: TokenKind = { prefix: 'lnk', keyspace: 'approval-link' };
 /** Forms already sent by a signed-in session: each form (its CSRF token) is accepted once. */
 const USED_FORMS = 'csrf-used:';
+/** What an approval id looks like (src/guard/approvals.ts), where one is carried through a sign-in. */
+const APPROVAL_ID = /^apr_[\w-]{24}$/;
 
 interface Session {
   approver: string;
+  /** Signed in with the API (the OAuth mode): the person's user id; they see only their approvals and their accounts'. */
+  person?: string;
 }
 
 /** An HMAC of `message` under `key`, base64url. */
@@ -126,9 +169,9 @@ function sameOrigin(req: IncomingMessage): boolean {
   return o === `http://${host.toLowerCase()}` || o === `https://${host.toLowerCase()}`;
 }
 
-function cookieHeader(name: string, value: string, req: IncomingMessage, maxAge: number): string {
+function cookieHeader(name: string, value: string, req: IncomingMessage, maxAge: number, sameSite: 'strict' | 'lax' = 'strict'): string {
   const secure = req.headers['x-forwarded-proto'] === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
-  return stringifySetCookie({ name, value, httpOnly: true, sameSite: 'strict', path: '/approvals', maxAge, secure });
+  return stringifySetCookie({ name, value, httpOnly: true, sameSite, path: '/approvals', maxAge, secure });
 }
 
 export class ApprovalWeb {
@@ -141,11 +184,28 @@ export class ApprovalWeb {
   private readonly signInKey: string;
   /** stdio: told when someone opens the page signed out (the desk may then open a fresh sign-in link). */
   onSignInWanted?: () => void;
+  /** The OAuth mode: how a person signs in with the API, once the transport's authorization server is up. */
+  private personSignIn?: PersonSignIn;
 
   constructor(private readonly options: ApprovalWebOptions) {
     this.links = new Confirmations(LINK_SECRETS, options.store, options.approvals.ttlSeconds);
     const secrets = options.signIn.kind === 'token' ? options.signIn.approvers.map((a) => `${a.id}=${a.token}`).sort().join('\n') : randomBytes(32).toString('hex');
     this.signInKey = createHash('sha256').update(`pinterest-api-mcp sign-in forms\n${secrets}`).digest('base64url');
+  }
+
+  /** The OAuth mode: the transport's sign-in with the API, which the page's "Sign in with …" then goes through. */
+  signPeopleInWith(signIn: PersonSignIn): void {
+    this.personSignIn = signIn;
+  }
+
+  /** The OAuth mode's people, where the page signs them in. */
+  private get people(): PeopleOnPage | undefined {
+    return this.options.signIn.kind === 'token' ? this.options.signIn.people : undefined;
+  }
+
+  /** Whether `session` may see and decide `approval` (see mayDecide). */
+  private visible(approval: Approval, session: Session): boolean {
+    return mayDecide(approval, session.person, this.people?.byAccount);
   }
 
   /** stdio: the path of a single-use sign-in link to one approval (`/approvals/<id>?key=…`); only the person's browser gets it. */
@@ -182,7 +242,7 @@ export class ApprovalWeb {
       if (!sameOrigin(req)) return send(res, 403, messagePage('Forbidden', 'This form was not sent from this page (Origin check).'));
       const form = await readForm(req);
       if (!form) return send(res, 400, messagePage('Bad request', 'Expected a form of at most 8 KiB.'));
-      if (parts.length === 1 && parts[0] === 'sign-in' && signIn.kind === 'token') return this.signInWithToken(req, res, form, signIn, client);
+      if (parts.length === 1 && parts[0] === 'sign-in' && signIn.kind === 'token' && signIn.approvers.length > 0) return this.signInWithToken(req, res, form, signIn, client);
       const session = await this.session(req);
       if (!session) return this.askToSignIn(req, res, 401);
       const action = parts.length === 1 && parts[0] === 'sign-out' ? 'sign-out' : parts.length === 2 && ['approve', 'reject'].includes(parts[1]) ? `${parts[1]}:${parts[0]}` : undefined;
@@ -199,12 +259,21 @@ export class ApprovalWeb {
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, messagePage('Method not allowed', 'Use the page’s forms.'), { allow: 'GET, POST' });
 
     if (parts.length === 1 && signIn.kind === 'link' && url.searchParams.has('key')) return this.signInWithLink(req, res, parts[0], url.searchParams.get('key') ?? '');
+    if (parts.length === 2 && parts[0] === 'sign-in' && this.people && method === 'GET') {
+      if (parts[1] === 'start') return this.startPersonSignIn(req, res, url.searchParams.get('then'));
+      if (parts[1] === 'back') return this.finishPersonSignIn(req, res, url.searchParams);
+    }
     const session = await this.session(req);
-    if (!session) return this.askToSignIn(req, res, 401);
+    if (!session) return this.askToSignIn(req, res, 401, undefined, parts.length === 1 ? parts[0] : undefined);
     const csrf = async (action: string) => formToken(session.id, action);
-    if (parts.length === 0) return send(res, 200, await listPage(await this.options.approvals.pending(), csrf, session.approver));
+    if (parts.length === 0) {
+      const pending = (await this.options.approvals.pending()).filter((approval) => this.visible(approval, session));
+      return send(res, 200, await listPage(pending, csrf, session.approver));
+    }
     if (parts.length === 1) {
-      const approval = await this.options.approvals.get(parts[0]);
+      const found = await this.options.approvals.get(parts[0]);
+      // Another person's approval is not there for this one: the same answer as an unknown id.
+      const approval = found && this.visible(found, session) ? found : undefined;
       if (!approval) return send(res, 404, messagePage('Not found', 'No such approval (unknown, or gone: a decided or expired approval is kept a day, less when the server needs room for new ones).'));
       const elsewhere = this.options.approvals.mismatch(approval);
       if (elsewhere) return send(res, 404, messagePage('Not on this server', `This server cannot execute this approval: ${elsewhere}. Open it on the server that asked for it.`));
@@ -224,9 +293,9 @@ export class ApprovalWeb {
     return session ? { ...session, id } : undefined;
   }
 
-  private async startSession(req: IncomingMessage, approver: string): Promise<string> {
+  private async startSession(req: IncomingMessage, approver: string, person?: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.options.store.set(`approver-session:${id}`, { approver } satisfies Session, SESSION_SECONDS * 1000);
+    await this.options.store.set(`approver-session:${id}`, { approver, ...(person === undefined ? {} : { person }) } satisfies Session, SESSION_SECONDS * 1000);
     return cookieHeader(SESSION_COOKIE, id, req, SESSION_SECONDS);
   }
 
@@ -242,8 +311,11 @@ export class ApprovalWeb {
     return true;
   }
 
-  /** The sign-in page (HTTP) or the "open your link" page (stdio). Stores nothing: the form's token is a MAC of a cookie. */
-  private async askToSignIn(req: IncomingMessage, res: ServerResponse, status: number, problem?: string): Promise<void> {
+  /**
+   * The sign-in page (HTTP) or the "open your link" page (stdio). Stores nothing: the form's token is a MAC of a cookie.
+   * `then`: the approval the person opened, shown once they have signed in with the API (the OAuth mode).
+   */
+  private async askToSignIn(req: IncomingMessage, res: ServerResponse, status: number, problem?: string, then?: string): Promise<void> {
     if (this.options.signIn.kind === 'link') {
       this.onSignInWanted?.();
       return send(
@@ -255,8 +327,54 @@ export class ApprovalWeb {
         ),
       );
     }
+    const { people } = this;
+    const withApi = people ? { label: people.label, href: `/approvals/sign-in/start${then && APPROVAL_ID.test(then) ? `?then=${then}` : ''}` } : undefined;
+    const tokens = this.options.signIn.approvers.length > 0;
+    if (!tokens) return send(res, status, signInPage(undefined, problem, withApi));
     const nonce = randomBytes(24).toString('base64url');
-    return send(res, status, signInPage(formToken(this.signInKey, `sign-in:${nonce}`), problem), { 'set-cookie': cookieHeader(LOGIN_COOKIE, nonce, req, FORM_SECONDS) });
+    return send(res, status, signInPage(formToken(this.signInKey, `sign-in:${nonce}`), problem, withApi), { 'set-cookie': cookieHeader(LOGIN_COOKIE, nonce, req, FORM_SECONDS) });
+  }
+
+  /**
+   * The OAuth mode: a person goes to the API's sign-in page (the same app and callback as the MCP sign-in), with a
+   * fresh state that this browser carries in a cookie, so that only the browser which started a sign-in finishes it.
+   */
+  private async startPersonSignIn(req: IncomingMessage, res: ServerResponse, then: string | null): Promise<void> {
+    if (!this.personSignIn) return send(res, 503, messagePage('Try again', 'Signing in is not ready yet on this server; reload in a moment.'));
+    const { location, state } = await this.personSignIn.start(PERSON_SIGN_IN_BACK);
+    const carried = `${state}.${then && APPROVAL_ID.test(then) ? then : ''}`;
+    return redirect(res, location, { 'set-cookie': cookieHeader(PERSON_SIGN_IN_COOKIE, carried, req, PERSON_SIGN_IN_SECONDS, 'lax') });
+  }
+
+  /**
+   * The OAuth mode: back from the API's page. The state must be the one this browser started with; the transport uses
+   * it up (once, on any replica), exchanges the code and names the person, whose session then begins. The API's token
+   * is not kept for the page: it only named the person.
+   */
+  private async finishPersonSignIn(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const { people, personSignIn } = this;
+    if (!people || !personSignIn) return send(res, 503, messagePage('Try again', 'Signing in is not ready yet on this server; reload in a moment.'));
+    const forget = cookieHeader(PERSON_SIGN_IN_COOKIE, '', req, 0, 'lax');
+    const carried = parseCookie(req.headers.cookie ?? '')[PERSON_SIGN_IN_COOKIE] ?? '';
+    const dot = carried.lastIndexOf('.');
+    const state = dot > 0 ? carried.slice(0, dot) : '';
+    const then = dot > 0 ? carried.slice(dot + 1) : '';
+    if (!state || !sameSecret(state, query.get('state') ?? '')) {
+      return send(res, 400, messagePage('Sign-in refused', `This sign-in was started in another browser, or it expired. Sign in with ${people.label} again.`), { 'set-cookie': forget });
+    }
+    const finished = await personSignIn.finish(query);
+    if ('problem' in finished) {
+      this.options.logger.info({ problem: finished.problem }, `approval page: a sign-in with ${people.label} did not finish`);
+      return send(res, finished.status, messagePage('Not signed in', finished.problem), { 'set-cookie': forget });
+    }
+    const approver = personApprover(people.label, finished.person);
+    this.options.logger.info({ approver, person: finished.person }, `approval page: signed in with ${people.label}`);
+    const session = await this.startSession(req, approver, finished.person);
+    // A page of our own, not a redirect: at the end of redirects that began on the API's site, Chromium leaves the new
+    // SameSite=Strict session cookie out of the next request (the cross-site test saw the sign-in page again); this
+    // page's own refresh (and its link) is a request of this site, which carries it.
+    const target = `/approvals${APPROVAL_ID.test(then) ? `/${then}` : ''}`;
+    return send(res, 200, signedInPage(approver, target), { 'set-cookie': [session, forget] });
   }
 
   private async signInWithLink(req: IncomingMessage, res: ServerResponse, approvalId: string, key: string): Promise<void> {
@@ -305,6 +423,8 @@ export class ApprovalWeb {
     const by = `page:${session.approver}`;
     const current = await this.options.approvals.get(id);
     const csrf = async (action: string) => formToken(session.id, action);
+    // Another person's approval: the same answer as an unknown one, and nothing is decided.
+    if (current && !this.visible(current, session)) return send(res, 404, messagePage('Not found', 'No such approval.'));
     if (current) {
       const elsewhere = this.options.approvals.mismatch(current);
       if (elsewhere) return send(res, 409, await approvalPage(current, csrf, `This server cannot execute this approval: ${elsewhere}. Nothing was decided or sent.`));

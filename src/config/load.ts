@@ -273,6 +273,16 @@ function checkAuth(
   settings: SettingValues<typeof SERVER_SETTINGS>,
   given: { httpToken: string | undefined; tokenKey: string | undefined; appCredentials: boolean },
 ): void {
+  const approverAccounts = Object.keys(settings.approvers);
+  if (approverAccounts.length > 0) {
+    if (settings.auth !== 'oauth') {
+      throw new ConfigError(
+        '--approvers needs --auth oauth: it names Pinterest user ids, who sign in on the approval page with Pinterest (approvers by token are PINTEREST_MCP_APPROVER_TOKEN)',
+      );
+    }
+    const outside = settings.adAccounts.length > 0 ? approverAccounts.find((account) => !settings.adAccounts.includes(account)) : undefined;
+    if (outside) throw new ConfigError(`--approvers names ad account ${outside}, which --ad-accounts leaves out: no approval of it can exist here`);
+  }
   if (settings.auth !== 'oauth') return;
   if (settings.transport !== 'http') {
     throw new ConfigError('--auth oauth needs --transport http: over stdio the client is your own app and the server uses the configured credential');

@@ -3,6 +3,7 @@ import type { APIS } from '../apis/index.js';
 import { type Setting, type SettingValue, baseUrl, boolean, integer, list, oneOf, text } from '../core/settings.js';
 import {
   type Approver,
+  accountApprovers,
   approverTokens,
   approverTokensFile,
   caps,
@@ -268,6 +269,14 @@ export const SERVER_SETTINGS = {
     help: 'HTTP: who may approve on /approvals, as id=token entries, comma-separated (a bare token is the approver "approver"); distinct from the bearer token',
   }),
   approverTokenFile: setting({ to: null, env: 'PINTEREST_MCP_APPROVER_TOKEN_FILE', type: approverTokensFile, default: undefined, secret: true, help: 'file with those approvers, one id=token per line (a mounted secret)' }),
+  approvers: setting({
+    to: 'approval.byAccount',
+    flag: 'approvers',
+    env: 'PINTEREST_MCP_APPROVERS',
+    type: accountApprovers,
+    default: {},
+    help: 'with --auth oauth: people who may also decide the approvals of an ad account, as ACCOUNT=PINTEREST_USER_ID entries, comma-separated (name an account again for each further person); they sign in on /approvals with Pinterest like everyone, who otherwise sees only their own approvals',
+  }),
 };
 
 /** How a setting is named to whoever sets it, in answers that point to it: its flag, else its variable. */

@@ -72,6 +72,30 @@ function approverEntries(value: string): Approver[] {
 
 export const approverTokens: ValueType<Approver[]> = { parse: approverEntries };
 
+/** `--approvers`: ad account id -> the Pinterest user ids who may decide its approvals besides the person who asked. */
+export type AccountApprovers = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * `ACCOUNT=USER_ID` entries, comma-separated; an account named again gets another approver
+ * (`549755885175=549755800003,549755885175=549755800004`). Accounts are ad account ids (digits, as --ad-accounts), people
+ * are Pinterest user ids (what the sign-in names them by); an entry given twice is refused.
+ */
+export const accountApprovers: ValueType<AccountApprovers> = {
+  summary: 'ACCOUNT=USER_ID,...',
+  parse(value) {
+    const byAccount: Record<string, string[]> = {};
+    for (const entry of entries(value)) {
+      const match = /^(\d+)\s*=\s*([A-Za-z0-9._-]{1,128})$/.exec(entry);
+      if (!match) throw new Refused(`entries must each be AD_ACCOUNT_ID=PINTEREST_USER_ID (digits = a user id), e.g. 549755885175=549755800003; "${entry}" is not`);
+      const [, account, person] = match;
+      const people = (byAccount[account] ??= []);
+      if (people.includes(person)) throw new Refused(`names ${person} for ad account ${account} twice`);
+      people.push(person);
+    }
+    return byAccount;
+  },
+};
+
 /** Approvers from a file (a mounted secret), one `id=token` per line; the file's content is never printed. */
 export const approverTokensFile: ValueType<Approver[]> = {
   parse(path) {

@@ -24,17 +24,22 @@ import { type Session, type SessionLimits, SessionTable } from './sessions.js';
 
 /**
  * HTTP's approvals: the MCP client is usually a bot, so a person approves on /approvals, signed in with an approver
- * token (PINTEREST_MCP_APPROVER_TOKEN); without approvers there is no page. Each reason no one can approve is told as it is.
+ * token (PINTEREST_MCP_APPROVER_TOKEN); without approvers there is no page. In the OAuth mode (--auth oauth) the page is
+ * always there: each person signs in with the API they signed in to for MCP, and decides their own approvals (and
+ * those of the ad accounts --approvers names them for). Each reason no one can approve is told as it is.
  */
 export function httpApprovalSurface(config: Pick<Config, 'approval' | 'http'>): ApprovalSurface {
   const { approval } = config;
   const channels = approval.channels;
   const approvers = approval.approvers.length > 0;
+  const people = config.http.auth === 'oauth';
   const warnings: ApprovalSurface['warnings'][number][] = [];
-  if (approvers && !channels.includes('page')) {
+  if ((approvers || people) && !channels.includes('page')) {
     warnings.push({
       fields: { approval_channels: [...channels] },
-      message: 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve',
+      message: people
+        ? '--auth oauth lets each person approve their own writes on the approval page, but --approval-channels leaves out page: no approval page is served'
+        : 'approvers are configured (PINTEREST_MCP_APPROVER_TOKEN) but --approval-channels leaves out page: no approval page is served, so they cannot approve',
     });
   }
   if (channels.includes('dialog')) {
@@ -44,16 +49,26 @@ export function httpApprovalSurface(config: Pick<Config, 'approval' | 'http'>): 
   }
   return {
     page:
-      channels.includes('page') && approvers
+      channels.includes('page') && (approvers || people)
         ? {
-            signIn: { kind: 'token', approvers: approval.approvers, botToken: config.http.token },
-            desk: (_web, logger) => new HttpApprovalDesk({ webhook: approval.webhook, logger }),
+            signIn: {
+              kind: 'token',
+              approvers: approval.approvers,
+              botToken: config.http.token,
+              ...(people ? { people: { label: CONFIGURED_APIS[0].label, byAccount: approval.byAccount } } : {}),
+            },
+            desk: (_web, logger) =>
+              new HttpApprovalDesk({
+                webhook: approval.webhook,
+                logger,
+                ...(people ? { people: { label: CONFIGURED_APIS[0].label, publicUrl: config.http.publicUrl! } } : {}),
+              }),
           }
         : undefined,
     unavailable: channels.includes('page')
       ? `this server has no approvers (PINTEREST_MCP_APPROVER_TOKEN)${channels.includes('dialog') ? ' and this client cannot show a confirmation dialog' : ", and over HTTP a client's own dialog does not count as a person's approval (--approval-channels)"}; an operator can add approvers.`
       : channelsLeaveNoWay(channels),
-    nobody: approvers
+    nobody: approvers || people
       ? NOBODY_WITH_THESE_CHANNELS
       : "no one can approve held writes: no approvers (PINTEREST_MCP_APPROVER_TOKEN), and HTTP clients' own dialogs do not count (--approval-channels)",
     warnings,
@@ -302,6 +317,8 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   const expectedToken = options.token ? secretDigest(options.token) : undefined;
   const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, options.oauth, logger) : undefined;
   if (options.auth === 'oauth' && !oauth) throw new Error('internal: --auth oauth without its settings');
+  // The page signs people in through this authorization server's sign-in with the API (its app and callback).
+  if (oauth) app.approvalWeb?.signPeopleInWith(oauth.pageSignIn);
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   // The one reading of where a request comes from: approvals pending per client, sessions per client, the page's
@@ -517,7 +534,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     if (!hostAllowed(req.headers.host, allowedHosts)) return sendJson(res, 403, { error: 'Host header not allowed' });
     if (!app.approvalWeb) {
       return sendJson(res, 404, {
-        error: 'no approval page: it needs approvers (PINTEREST_MCP_APPROVER_TOKEN) and page among --approval-channels (not --approval model)',
+        error: 'no approval page: it needs approvers (PINTEREST_MCP_APPROVER_TOKEN) or --auth oauth, and page among --approval-channels (not --approval model)',
       });
     }
     void app.approvalWeb.handle(req, res, clientOf(req));

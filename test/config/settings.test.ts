@@ -385,8 +385,19 @@ describe('--config FILE', () => {
 
 describe('values that look set but are empty', () => {
   const APPROVER = 'alice=approver-token-0123456789';
-  /** Every list setting, with one entry it accepts; a new setting whose value is a list or an object must join. */
-  const LISTS: { name: keyof typeof SETTINGS; entry: string; read: (c: Config) => unknown }[] = [
+  /**
+   * Every list setting, with one entry it accepts (given with the variables of `needs`, where it needs others); a new
+   * setting whose value is a list or an object must join.
+   */
+  const OAUTH_MODE = {
+    PINTEREST_MCP_TRANSPORT: 'http',
+    PINTEREST_MCP_AUTH: 'oauth',
+    PINTEREST_MCP_PUBLIC_URL: 'https://mcp.example.com',
+    PINTEREST_MCP_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PINTEREST_APP_ID: '1500000',
+    PINTEREST_APP_SECRET: 'app-secret-0123',
+  };
+  const LISTS: { name: keyof typeof SETTINGS; entry: string; read: (c: Config) => unknown; needs?: Record<string, string> }[] = [
     { name: 'toolsets', entry: 'pins', read: (c) => c.toolsets },
     { name: 'tools', entry: 'campaigns_create', read: (c) => c.tools },
     { name: 'excludeTools', entry: 'campaigns_create', read: (c) => c.excludeTools },
@@ -398,6 +409,7 @@ describe('values that look set but are empty', () => {
     { name: 'approverToken', entry: APPROVER, read: (c) => c.approval.approvers },
     { name: 'confirmWrites', entry: 'data', read: (c) => c.confirmWrites },
     { name: 'approvalChannels', entry: 'page', read: (c) => c.approval.channels },
+    { name: 'approvers', entry: '549755885175=549755800003', read: (c) => c.approval.byAccount, needs: OAUTH_MODE },
   ];
   /** Where a list's text can come from, as the refusal names it, and how to give it there. */
   function sourcesOf(name: keyof typeof SETTINGS): { source: string; give: (value: string) => [string[], Record<string, string>] }[] {
@@ -425,8 +437,12 @@ describe('values that look set but are empty', () => {
   });
 
   it('a list with an empty entry is refused from a flag, a variable or the config file, naming it and where it came from', () => {
-    for (const { name, entry } of LISTS) {
-      for (const { source, give } of sourcesOf(name)) {
+    for (const { name, entry, needs } of LISTS) {
+      for (const { source, give: given } of sourcesOf(name)) {
+        const give = (value: string): [string[], Record<string, string>] => {
+          const [argv, env] = given(value);
+          return [argv, { ...needs, ...env }];
+        };
         const named = source === 'the config file' ? /^\/.*settings\.json: "[\w-]+" / : new RegExp(`^${source} `);
         const shapes: [string, string][] = [
           [',', 'empty entries (1, 2 of 2)'],
@@ -784,6 +800,29 @@ describe('--auth oauth', () => {
     const config = loadConfig(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth', PINTEREST_MCP_PUBLIC_URL: 'http://127.0.0.1:3000' });
     expect(config.http).toMatchObject({ auth: 'oauth', publicUrl: 'http://127.0.0.1:3000', tokenKey: undefined });
     expect(refusal(['--demo'], { PINTEREST_MCP_TRANSPORT: 'http', PINTEREST_MCP_AUTH: 'oauth' })).toMatch(/^--auth oauth needs --public-url/);
+  });
+
+  it('--approvers names people per ad account (an account named again gets another), only with --auth oauth', () => {
+    expect(loadConfig([], OAUTH).approval.byAccount).toEqual({});
+    expect(loadConfig(['--approvers', '549755885175=549755800003, 549755885175 = 549755800004,549755885178=549755800002'], OAUTH).approval.byAccount).toEqual({
+      '549755885175': ['549755800003', '549755800004'],
+      '549755885178': ['549755800002'],
+    });
+    expect(loadConfig([], { ...OAUTH, PINTEREST_MCP_APPROVERS: '1=alice.x_1' }).approval.byAccount).toEqual({ '1': ['alice.x_1'] });
+    expect(refusal(['--approvers', '1=549755800003'], {})).toMatch(/^--approvers needs --auth oauth: it names Pinterest user ids/);
+    expect(refusal(['--approvers', '1=549755800003'], { ...OAUTH, PINTEREST_MCP_AUTH: 'bearer', PINTEREST_MCP_HTTP_TOKEN: 'http-bearer-3c9d7e21' })).toMatch(/^--approvers needs --auth oauth/);
+  });
+
+  it('--approvers refuses entries that are not AD_ACCOUNT_ID=USER_ID, a pair named twice, an empty entry, and accounts --ad-accounts leaves out', () => {
+    for (const bad of ['549755885175', 'act_1=549755800003', '1=', '=549755800003', '1=a:b', '1=a b']) {
+      expect(refusal(['--approvers', bad], OAUTH), bad).toMatch(/^--approvers entries must each be AD_ACCOUNT_ID=PINTEREST_USER_ID/);
+    }
+    expect(refusal(['--approvers', '1=549755800003,1=549755800003'], OAUTH)).toBe('--approvers names 549755800003 for ad account 1 twice');
+    expect(refusal(['--approvers', '1=549755800003,'], OAUTH)).toMatch(/^--approvers /);
+    expect(refusal(['--approvers', '1=549755800003,2=549755800003', '--ad-accounts', '1'], OAUTH)).toBe(
+      '--approvers names ad account 2, which --ad-accounts leaves out: no approval of it can exist here',
+    );
+    expect(loadConfig(['--approvers', '1=549755800003', '--ad-accounts', '1,2'], OAUTH).approval.byAccount).toEqual({ '1': ['549755800003'] });
   });
 
   it('reads Pinterest\'s sign-in page, by default the one the description names', () => {

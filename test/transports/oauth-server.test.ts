@@ -1,5 +1,5 @@
 // --auth oauth end to end: the v2 SDK client discovers, registers and signs in with Pinterest (the fake's consent clicked in Chromium), uses, refreshes and revokes its tokens; every refusal sends nothing to Pinterest.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -60,6 +60,12 @@ let S: Replica;
 /** A deployment with an approval page for an operator's approver (PINTEREST_MCP_APPROVER_TOKEN). */
 let P: Replica;
 const APPROVER = 'oauth-approver-token-0123456789abcdef';
+/**
+ * A deployment naming Bob an approver of Alice's ad account (--approvers), whose people sign in at the fake's page on
+ * another site (`localhost`, where the server is at 127.0.0.1), as Pinterest's is: the way back is a cross-site navigation.
+ */
+let Q: Replica;
+let CROSS_SITE_SIGN_IN: string;
 
 /** The server in this process with --auth oauth, for `publicUrl`, on `port`. */
 async function serveOAuth(publicUrl: string, port: number, store: string, args: string[] = [], env: Record<string, string> = {}): Promise<Replica> {
@@ -245,24 +251,27 @@ beforeAll(async () => {
   const redisPort = await freePort();
   redis = await startRedis(redisPort);
   const store = (REDIS_URL = `redis://127.0.0.1:${redisPort}`);
-  const [portA, portA2, portB, portS, portP] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [portA, portA2, portB, portS, portP, portQ] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const publicA = `http://127.0.0.1:${portA}`;
   const publicB = `http://localhost:${portB}`;
   const publicP = `http://127.0.0.1:${portP}`;
+  const publicQ = `http://127.0.0.1:${portQ}`;
   emulator = await startEmulator({
-    oauth: { apps: [{ ...APP, redirectUris: [`${publicA}/oauth/callback`, `${publicB}/oauth/callback`, `${publicP}/oauth/callback`] }] },
+    oauth: { apps: [{ ...APP, redirectUris: [`${publicA}/oauth/callback`, `${publicB}/oauth/callback`, `${publicP}/oauth/callback`, `${publicQ}/oauth/callback`] }] },
   });
+  CROSS_SITE_SIGN_IN = emulator.oauthUrl.replace('//127.0.0.1:', '//localhost:');
   A = await serveOAuth(publicA, portA, store);
   A2 = await serveOAuth(publicA, portA2, store);
   B = await serveOAuth(publicB, portB, store);
   S = await serveOAuth(publicA, portS, store, ['--stateful']);
   P = await serveOAuth(publicP, portP, store, [], { PINTEREST_MCP_APPROVER_TOKEN: APPROVER });
+  Q = await serveOAuth(publicQ, portQ, store, ['--approvers', `${USD_ACCOUNT}=${PEOPLE.bob.id}`], { PINTEREST_OAUTH_URL: CROSS_SITE_SIGN_IN });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const replica of [A, A2, B, S, P]) await replica?.close();
+  for (const replica of [A, A2, B, S, P, Q]) await replica?.close();
   await emulator?.close();
   redis?.kill('SIGKILL');
   clientApp?.closeAllConnections();
@@ -512,6 +521,180 @@ describe("each person's approvals", () => {
     } finally {
       await alice.client.close();
       await bob.client.close();
+    }
+  });
+});
+
+describe('the approval page in the OAuth mode: each person signs in with Pinterest and decides their own approvals', () => {
+  const writes = () => emulator.requests.filter((r) => r.method !== 'GET');
+  const lastListCredential = () => emulator.requests.filter((r) => r.operationId === 'ad_accounts/list').at(-1)!.headers.authorization;
+
+  /** A held write by `client` on `account`'s ad group, and its approval id. */
+  async function held(client: Client, account: string, adGroup: string, budget: string): Promise<string> {
+    const answer = await client.callTool({ name: 'ad_groups_update', arguments: { ad_account_id: account, body: [{ id: adGroup, budget }] } });
+    expect(answer.structuredContent, textOf(answer as never)).toMatchObject({ status: 'approval_required' });
+    return (answer.structuredContent as { approval_id: string }).approval_id;
+  }
+
+  /**
+   * `person`'s browser at `replica`'s approval page (at `path`), signed out: "Sign in with Pinterest" goes to
+   * Pinterest's consent (at `signInPage`), which asks only what names the person; Allow brings the browser back signed in.
+   */
+  async function signInOnPage(replica: Replica, person: PersonKey, path: string, signInPage: string) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const first = await page.goto(`${replica.publicUrl}${path}`);
+    expect(first?.status()).toBe(401);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(signInPage)), page.click('a.sign-in')]);
+    expect(await page.locator('ul.scopes code').allTextContents()).toEqual(['user_accounts:read']);
+    await page.check(`input[name="person"][value="${person}"]`);
+    const back = page.waitForURL(`${replica.publicUrl}${path}`, { timeout: 10_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nat ${page.url()}:\n${(await page.content()).slice(0, 2000)}`);
+    });
+    await Promise.all([back, page.click('button.allow')]);
+    await page.waitForSelector(path === '/approvals' ? 'h1:text("Pending approvals")' : 'button.approve');
+    return { context, page };
+  }
+
+  /**
+   * A form token for `action` as the page mints them for the browser's session (an HMAC under the session cookie), for
+   * a form the page never showed: so that a refusal comes from whose approval it is, not from the form check.
+   */
+  async function formTokenFor(context: Awaited<ReturnType<typeof signInOnPage>>['context'], action: string): Promise<string> {
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'pmcp_approver')!.value;
+    const nonce = randomBytes(12).toString('base64url');
+    return `${nonce}.${createHmac('sha256', session).update(`${action}:${nonce}`).digest('base64url')}`;
+  }
+
+  it("Alice signs in through Pinterest, sees and approves only her own approval (sent once with her credential), and Bob's answers 404 with nothing decided or sent", async () => {
+    const alice = await signedInClient(P, 'alice');
+    const bob = await signedInClient(P, 'bob', 'modern');
+    let signedIn: Awaited<ReturnType<typeof signInOnPage>> | undefined;
+    try {
+      await alice.client.callTool({ name: 'ad_accounts_list', arguments: {} });
+      const alicesCredential = lastListCredential();
+      expect(alicesCredential).toMatch(/^Bearer /);
+      expect(alicesCredential).not.toBe(`Bearer ${TOKEN}`);
+      const hers = await held(alice.client, USD_ACCOUNT, SEED.adGroups.usd, '42');
+      const his = await held(bob.client, PEOPLE.bob.adAccounts.jpy, PEOPLE.bob.adGroups.jpy, '5000');
+
+      signedIn = await signInOnPage(P, 'alice', '/approvals', emulator.oauthUrl);
+      const { page, context } = signedIn;
+      expect(await page.content()).toContain(`Signed in as pinterest:${PEOPLE.alice.id}`);
+      const listed = await page.locator('table a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      expect(listed).toEqual([`/approvals/${hers}`]);
+
+      const before = emulator.requests.length;
+      expect((await page.goto(`${P.publicUrl}/approvals/${his}`))?.status()).toBe(404);
+      for (const decision of ['approve', 'reject']) {
+        const answer = await context.request.post(`${P.publicUrl}/approvals/${his}/${decision}`, {
+          headers: { origin: P.publicUrl },
+          form: { csrf: await formTokenFor(context, `${decision}:${his}`) },
+          maxRedirects: 0,
+        });
+        expect(answer.status(), decision).toBe(404);
+      }
+      expect(emulator.requests.slice(before)).toEqual([]);
+      // Bob's approval is still his to decide.
+      const still = await bob.client.callTool({
+        name: 'ad_groups_update',
+        arguments: { ad_account_id: PEOPLE.bob.adAccounts.jpy, body: [{ id: PEOPLE.bob.adGroups.jpy, budget: '5000' }], approval_id: his },
+      });
+      expect(still.structuredContent, textOf(still as never)).toMatchObject({ status: 'approval_pending' });
+      expect((still.structuredContent as { page: string }).page).toBe(`${P.publicUrl}/approvals/${his}`);
+
+      const writesBefore = writes().length;
+      await page.goto(`${P.publicUrl}/approvals/${hers}`);
+      await page.click('button.approve');
+      await page.waitForSelector('text=Approved and sent once');
+      const sent = writes().slice(writesBefore);
+      expect(sent.map((r) => r.operationId)).toEqual(['ad_groups/update']);
+      expect(sent[0].headers.authorization).toBe(alicesCredential);
+    } finally {
+      await signedIn?.context.close();
+      await alice.client.close();
+      await bob.client.close();
+    }
+  });
+
+  it('a sign-in finishes only in the browser that started it: its way back opened elsewhere is refused before the code is exchanged; a declined consent signs no one in', async () => {
+    /** A browser without a browser: its cookies for the page, redirects by hand. */
+    const mine = new PageApprover(P.publicUrl);
+    const started = await mine.get('/approvals/sign-in/start');
+    expect(started.status).toBe(303);
+    const authorize = new URL(started.location!);
+    expect(authorize.href.startsWith(emulator.oauthUrl)).toBe(true);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${P.publicUrl}/oauth/callback`);
+    expect(authorize.searchParams.get('scope')).toBe('user_accounts:read');
+    /** Pinterest's consent at `location` answered (allowed as Alice, or denied), and the page's way back our callback sends the browser on. */
+    const consent = async (location: string, decision: 'allow' | 'deny') => {
+      const html = await (await fetch(location)).text();
+      const id = /name="consent" value="([^"]+)"/.exec(html)![1];
+      const answered = await fetch(new URL('/oauth/consent', authorize), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ consent: id, decision, person: 'alice' }).toString(),
+      });
+      const callback = await fetch(answered.headers.get('location')!, { redirect: 'manual' });
+      expect(callback.status).toBe(303);
+      return callback.headers.get('location')!;
+    };
+    const back = await consent(started.location!, 'allow');
+    expect(back.startsWith('/approvals/sign-in/back?')).toBe(true);
+
+    const exchanges = () => emulator.requests.filter((r) => r.operationId === 'oauth/token').length;
+    const before = exchanges();
+    const other = new PageApprover(P.publicUrl);
+    const elsewhere = await other.get(back);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.html).toContain('started in another browser');
+    expect((await other.get('/approvals')).status).toBe(401);
+    expect(exchanges()).toBe(before);
+
+    const own = await mine.get(back);
+    expect(own.status, own.html).toBe(200);
+    expect(own.html).toContain(`Signed in as pinterest:${PEOPLE.alice.id}`);
+    expect(exchanges()).toBe(before + 1);
+    expect((await mine.get('/approvals')).status).toBe(200);
+    // Its state is used up: the same way back again signs no one in.
+    expect((await new PageApprover(P.publicUrl).get(back)).status).toBe(400);
+
+    const declining = new PageApprover(P.publicUrl);
+    const refused = await declining.get(await consent((await declining.get('/approvals/sign-in/start')).location!, 'deny'));
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('declined');
+    expect((await declining.get('/approvals')).status).toBe(401);
+  });
+
+  it("--approvers naming Bob for Alice's ad account: Bob, signing in from Pinterest's other site, sees and approves it, and it goes out with Alice's credential", async () => {
+    const alice = await signedInClient(Q, 'alice', 'legacy', CROSS_SITE_SIGN_IN);
+    let signedIn: Awaited<ReturnType<typeof signInOnPage>> | undefined;
+    try {
+      await alice.client.callTool({ name: 'ad_accounts_list', arguments: {} });
+      const alicesCredential = lastListCredential();
+      const answer = await alice.client.callTool({ name: 'ad_groups_update', arguments: { ad_account_id: USD_ACCOUNT, body: [{ id: SEED.adGroups.usd, budget: '43' }] } });
+      const hers = (answer.structuredContent as { approval_id: string }).approval_id;
+      // The held answer sends the person to the page, which they sign in to with Pinterest.
+      expect((answer.structuredContent as { page: string }).page).toBe(`${Q.publicUrl}/approvals/${hers}`);
+      expect(textOf(answer as never)).toContain(`approval page, ${Q.publicUrl}/approvals/${hers}: the user signs in there with Pinterest`);
+
+      // Bob opens the link signed out, signs in, and lands on that approval.
+      signedIn = await signInOnPage(Q, 'bob', `/approvals/${hers}`, CROSS_SITE_SIGN_IN);
+      const { page } = signedIn;
+      await page.goto(`${Q.publicUrl}/approvals`);
+      expect(await page.locator('table a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toContain(`/approvals/${hers}`);
+      const writesBefore = writes().length;
+      await page.goto(`${Q.publicUrl}/approvals/${hers}`);
+      await page.click('button.approve');
+      await page.waitForSelector('text=Approved and sent once');
+      const sent = writes().slice(writesBefore);
+      expect(sent.map((r) => r.operationId)).toEqual(['ad_groups/update']);
+      expect(sent[0].headers.authorization).toBe(alicesCredential);
+      expect(await page.content()).toContain(`pinterest:${PEOPLE.bob.id}`);
+    } finally {
+      await signedIn?.context.close();
+      await alice.client.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   getOAuthProtectedResourceMetadataUrl,
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
+import type { PersonSignIn } from '../../approval/web.js';
 import type { Logger } from '../../core/logger.js';
 import type { SharedStore } from '../../core/store.js';
 import { KeyRing, Sealer, TokenVault } from '../../core/vault.js';
@@ -38,6 +39,8 @@ export interface OAuthServer {
   resourceMetadataUrl: string;
   /** The people's tokens of the API, sealed (the shared client will read them for each person). */
   vault: TokenVault;
+  /** The approval page's sign-in with the API (the same app and callback). */
+  pageSignIn: PersonSignIn;
   /** Whether `path` is the authorization server's or a discovery document's (then `serve` answers it). */
   owns(path: string): boolean;
   serve(req: IncomingMessage, res: ServerResponse, path: string, client: string): Promise<void>;
@@ -119,6 +122,7 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     resource,
     resourceMetadataUrl,
     vault,
+    pageSignIn: signIn.page,
     owns: (path) => metadataPaths.has(path) || PROVIDER_WELL_KNOWN.has(path) || path === OAUTH_PREFIX || path.startsWith(`${OAUTH_PREFIX}/`),
     async serve(req, res, path, client) {
       if (metadataPaths.has(path)) {

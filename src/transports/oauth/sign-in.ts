@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { PeopleSignIn } from '../../apis/types.js';
+import type { PersonSignIn } from '../../approval/web.js';
 import type { Logger } from '../../core/logger.js';
 import type { SharedStore } from '../../core/store.js';
 import type { PersonTokens, TokenVault } from '../../core/vault.js';
@@ -41,10 +42,11 @@ const upstreamFetch = boundedFetch(64 * 1024);
 /** A sign-in's `state` names its interaction for as long as the interaction lives, under its digest. */
 const stateKey = (state: string) => `oauth-sign-in:${createHash('sha256').update(state, 'utf8').digest('base64url')}`;
 
-/** What the store keeps of a sign-in under way: the interaction it belongs to. */
-interface PendingSignIn {
-  uid: string;
-}
+/**
+ * What the store keeps of a sign-in under way: the interaction it belongs to (an MCP client's authorization), or the
+ * approval page's path the browser goes back to (a person signing in on the page).
+ */
+type PendingSignIn = { uid: string; page?: undefined } | { page: string; uid?: undefined };
 
 class SignInFailed extends Error {}
 
@@ -83,29 +85,65 @@ export function signInRoutes(options: SignInOptions) {
   const callbackUrl = `${options.publicUrl}${CALLBACK_PATH}`;
   const basic = `Basic ${Buffer.from(`${upstream.clientId}:${upstream.clientSecret}`).toString('base64')}`;
 
-  async function start(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) return send(res, 400, errorPage('This sign-in cannot go on', `This page belongs to another sign-in. ${ANOTHER_TRY}`));
+  /** A fresh state stored for `pending`, and the API's authorize URL asking `scopes` with it. */
+  async function authorizeUrl(pending: PendingSignIn, scopes: readonly string[]): Promise<{ location: string; state: string }> {
     const state = randomBytes(32).toString('base64url');
-    const pending: PendingSignIn = { uid };
     await store.set(stateKey(state), pending, LIFETIMES.Interaction * 1000);
     const target = new URL(upstream.authorizeUrl);
     target.search = new URLSearchParams({
       client_id: upstream.clientId,
       redirect_uri: callbackUrl,
       response_type: 'code',
-      scope: upstream.scopes.join(upstream.scopeSeparator),
+      scope: scopes.join(upstream.scopeSeparator),
       state,
     }).toString();
-    redirect(res, target.href);
+    return { location: target.href, state };
+  }
+
+  async function start(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) return send(res, 400, errorPage('This sign-in cannot go on', `This page belongs to another sign-in. ${ANOTHER_TRY}`));
+    redirect(res, (await authorizeUrl({ uid }, upstream.scopes)).location);
   }
 
   async function callback(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const state = query.get('state') ?? '';
     const pending = state ? ((await store.get(stateKey(state))) as PendingSignIn | undefined) : undefined;
     if (!pending) return send(res, 400, errorPage('This sign-in cannot go on', `It expired or was already finished. ${ANOTHER_TRY}`));
+    // On to where the browser's own cookie for this sign-in is sent: the interaction's path, or the approval page's.
+    if (pending.page !== undefined) return redirect(res, `${pending.page}?${query.toString()}`);
     redirect(res, `${OAUTH_PREFIX}/interaction/${encodeURIComponent(pending.uid)}/back?${query.toString()}`);
   }
+
+  /**
+   * The approval page's sign-in (src/approval/web.ts checks that the state is its browser's): the same app and
+   * callback, asking only what names the person (`extraScopes`: `whoAmI`'s scope). The code is exchanged to learn who
+   * the person is, and the token is then dropped: it is not put in the vault, where it would replace the person's
+   * token with the toolsets' scopes.
+   */
+  const page: PersonSignIn = {
+    start: (back) => authorizeUrl({ page: back }, upstream.extraScopes.length > 0 ? upstream.extraScopes : upstream.scopes),
+    async finish(query) {
+      const state = query.get('state') ?? '';
+      const pending = state ? ((await store.get(stateKey(state))) as PendingSignIn | undefined) : undefined;
+      if (pending?.page === undefined || !(await store.delete(stateKey(state)))) {
+        return { status: 400, problem: `This sign-in was already finished, or it expired. Sign in with ${upstream.label} again.` };
+      }
+      const refused = query.get('error');
+      if (refused !== null || !query.get('code')) {
+        logger.info({ error: refused ?? 'no code' }, `a person did not sign in to the approval page with ${upstream.label}`);
+        return { status: 403, problem: `Signing in with ${upstream.label} was declined or failed, so you are not signed in.` };
+      }
+      try {
+        const { id } = await exchange(query.get('code')!);
+        return { person: id };
+      } catch (error) {
+        if (!(error instanceof SignInFailed)) throw error;
+        logger.warn({ error: error.message }, `signing in to the approval page with ${upstream.label} failed`);
+        return { status: 502, problem: `${error.message} Sign in again.` };
+      }
+    },
+  };
 
   async function finish(req: IncomingMessage, res: ServerResponse, uid: string, query: URLSearchParams): Promise<void> {
     const details = await provider.interactionDetails(req, res);
@@ -181,5 +219,5 @@ export function signInRoutes(options: SignInOptions) {
     return { id, tokens };
   }
 
-  return { start, callback, finish };
+  return { start, callback, finish, page };
 }
