@@ -55,13 +55,13 @@ export function httpApprovalSurface(config: Pick<Config, 'approval' | 'http'>): 
               kind: 'token',
               approvers: approval.approvers,
               botToken: config.http.token,
-              ...(people ? { people: { label: CONFIGURED_APIS[0].label, byAccount: approval.byAccount } } : {}),
+              ...(people ? { people: { label: SIGN_IN_API?.label ?? 'the API', byAccount: approval.byAccount } } : {}),
             },
             desk: (_web, logger) =>
               new HttpApprovalDesk({
                 webhook: approval.webhook,
                 logger,
-                ...(people ? { people: { label: CONFIGURED_APIS[0].label, publicUrl: config.http.publicUrl! } } : {}),
+                ...(people ? { people: { label: SIGN_IN_API?.label ?? 'the API', publicUrl: config.http.publicUrl! } } : {}),
               }),
           }
         : undefined,

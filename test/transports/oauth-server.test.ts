@@ -146,7 +146,11 @@ async function signInInBrowser(authorizeUrl: string, person: PersonKey, signInPa
   try {
     const page = await context.newPage();
     await page.goto(authorizeUrl);
-    // Our server sent the person to Pinterest: its consent page lists the scopes the toolsets need.
+    // This server's own consent page first: which app asks (its registered name, as its claim) and where it returns.
+    expect(await page.textContent('h1'), `${page.url()}\n${await page.content()}`).toBe('Allow this app to use your Pinterest account here?');
+    expect(await page.textContent('body')).toContain(new URL(CLIENT_REDIRECT).host);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(signInPage)), page.click('button[value="allow"]')]);
+    // Then Pinterest's: its consent page lists the scopes the toolsets need.
     expect(page.url().startsWith(signInPage), `${page.url()}\n${await page.content()}`).toBe(true);
     await page.check(`input[name="person"][value="${person}"]`);
     const landed = page.waitForURL((url) => url.href.startsWith(CLIENT_REDIRECT), { timeout: 10_000 }).catch(async (error: Error) => {
@@ -751,6 +755,55 @@ describe('sessions (--stateful)', () => {
     const own = await post(alice.provider.tokens()!.access_token, list, session);
     expect(own.status).toBe(200);
     expect(await own.text()).toContain('ad_accounts_get');
+  });
+});
+
+describe("this server's consent page (before Pinterest's)", () => {
+  it('Cancel ends the authorization with access_denied back to the client: Pinterest is never asked, no code is issued', async () => {
+    const clientId = await register(A);
+    const { challenge } = pkce();
+    const issued = emulator.codesIssued;
+    const before = emulator.requests.length;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(authorizeUrl(A, clientId, challenge));
+      expect(await page.textContent('body')).toContain(clientId);
+      // Never framed: a page that only takes a click must not sit under another site's click.
+      const headers = (await page.goto(page.url()))!.headers();
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      await Promise.all([page.waitForURL((url) => url.href.startsWith(CLIENT_REDIRECT)), page.click('button[value="deny"]')]);
+      const back = new URL(page.url()).searchParams;
+      expect(back.get('error')).toBe('access_denied');
+      expect(back.get('code')).toBeNull();
+    } finally {
+      await context.close();
+    }
+    expect(emulator.codesIssued).toBe(issued);
+    expect(emulator.requests.slice(before)).toEqual([]);
+  });
+
+  it("an answer posted from another origin is refused, and the person is not sent on to Pinterest", async () => {
+    const clientId = await register(A);
+    const { challenge } = pkce();
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(authorizeUrl(A, clientId, challenge));
+      const action = await page.getAttribute('form', 'action');
+      const uid = await page.getAttribute('input[name="uid"]', 'value');
+      // The same browser (its interaction cookie) posting Continue, as another site's page would make it do.
+      const answer = await page.request.post(`${A.publicUrl}${action}`, {
+        headers: { origin: 'https://elsewhere.example', 'content-type': 'application/x-www-form-urlencoded' },
+        data: `uid=${uid}&decision=allow`,
+        maxRedirects: 0,
+      });
+      expect(answer.status()).toBe(403);
+      expect(answer.headers().location).toBeUndefined();
+    } finally {
+      await context.close();
+    }
   });
 });
 

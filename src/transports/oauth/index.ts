@@ -54,7 +54,7 @@ export interface OAuthServer {
 /** Paths the provider itself answers besides its /oauth routes: its discovery documents (RFC 8414, and OIDC's name for it). */
 const PROVIDER_WELL_KNOWN = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 
-const INTERACTION = new RegExp(`^${OAUTH_PREFIX}/interaction/([A-Za-z0-9_-]{1,64})(/back)?$`);
+const INTERACTION = new RegExp(`^${OAUTH_PREFIX}/interaction/([A-Za-z0-9_-]{1,64})(/back|/consent)?$`);
 
 export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   const { publicUrl, store, logger } = options;
@@ -143,8 +143,12 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
       const interaction = INTERACTION.exec(path);
       try {
-        if (req.method === 'GET' && interaction) {
-          await (interaction[2] ? signIn.finish(req, res, interaction[1], query) : signIn.start(req, res, interaction[1]));
+        if (req.method === 'GET' && interaction && interaction[2] !== '/consent') {
+          await (interaction[2] ? signIn.finish(req, res, interaction[1], query) : signIn.ask(req, res, interaction[1]));
+          return;
+        }
+        if (req.method === 'POST' && interaction?.[2] === '/consent') {
+          await signIn.consent(req, res, interaction[1]);
           return;
         }
         if (req.method === 'GET' && path === CALLBACK_PATH) {

@@ -8,6 +8,8 @@ import type { Logger } from '../../core/logger.js';
 import type { SharedStore } from '../../core/store.js';
 import type { PersonTokens, TokenVault } from '../../core/vault.js';
 import { boundedFetch } from '../../http/fetch.js';
+import { readBody } from '../../core/requests.js';
+import { CONSENT_HEADERS, consentPage } from './consent.js';
 import { LIFETIMES, MCP_SCOPE, OAUTH_PREFIX, PROVIDER_SCOPES, errorPage } from './provider.js';
 
 /** The API people sign in to: its sign-in (its adapter's), where it is, and what to ask of it. */
@@ -65,13 +67,21 @@ function redirect(res: ServerResponse, location: string): void {
 
 const ANOTHER_TRY = 'Start again from your app (add or reconnect the server there).';
 
+/** The consent form is a uid and a decision: a few hundred bytes. */
+const CONSENT_FORM_BYTES = 4 * 1024;
+
 /**
  * The person's side of the authorization: every authorization, whatever oidc-provider's prompt (login or consent),
- * goes through the API's sign-in (Pinterest's), so a client never obtains a token for someone without that person
- * passing the API's page; the grant made then is for that one client and the MCP scope (consent is the API's page).
+ * first asks the person whether this client may act as them here (this server's own consent page: the API's page
+ * names only this server's app, not the client, and registration is open), then goes through the API's sign-in
+ * (Pinterest's), so a client never obtains a token for someone without that person allowing it and passing the API's
+ * page; the grant made then is for that one client and the MCP scope.
  *
- * 1. `GET /oauth/interaction/:uid` (oidc-provider's interaction): a random `state` is stored for the interaction and
- *    the person goes to the API's authorize page with the app id, the callback, the toolsets' scopes and the state.
+ * 0. `GET /oauth/interaction/:uid` (oidc-provider's interaction): the consent page names the client (its registered
+ *    name, as its claim), its id and where it returns the person; `POST …/consent` with Cancel ends the authorization
+ *    with access_denied, with Continue goes on.
+ * 1. A random `state` is stored for the interaction and the person goes to the API's authorize page with the app id,
+ *    the callback, the toolsets' scopes and the state.
  * 2. `GET /oauth/callback`: the state names the interaction; the browser goes on to that interaction's own path, where
  *    oidc-provider's interaction cookie (bound to it) is sent.
  * 3. `GET /oauth/interaction/:uid/back`: the cookie's interaction must be the state's, and the state is used up
@@ -84,6 +94,51 @@ export function signInRoutes(options: SignInOptions) {
   const { provider, store, upstream, logger } = options;
   const callbackUrl = `${options.publicUrl}${CALLBACK_PATH}`;
   const basic = `Basic ${Buffer.from(`${upstream.clientId}:${upstream.clientSecret}`).toString('base64')}`;
+
+  /** Step 0: the consent page, naming the client that asks and where it sends the person back. */
+  async function ask(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) return send(res, 400, errorPage('This sign-in cannot go on', `This page belongs to another sign-in. ${ANOTHER_TRY}`));
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
+    const page = consentPage({
+      uid,
+      clientId,
+      clientName: typeof client?.clientName === 'string' ? client.clientName : undefined,
+      redirectUri: String(details.params.redirect_uri ?? ''),
+      server: options.publicUrl,
+      api: upstream.label,
+      action: `${OAUTH_PREFIX}/interaction/${encodeURIComponent(uid)}/consent`,
+    });
+    res.writeHead(200, { ...CONSENT_HEADERS, 'content-length': String(Buffer.byteLength(page)) });
+    res.end(page);
+  }
+
+  /**
+   * The person's answer to the consent page (a form post from this origin, with the interaction's own cookie): Continue
+   * goes on to the API's page (step 1), Cancel ends the authorization with access_denied.
+   */
+  async function consent(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== new URL(options.publicUrl).origin) {
+      return send(res, 403, errorPage('This sign-in cannot go on', `The answer did not come from this server's own page. ${ANOTHER_TRY}`));
+    }
+    let form: URLSearchParams;
+    try {
+      form = new URLSearchParams((await readBody(req, CONSENT_FORM_BYTES)).toString('utf8'));
+    } catch {
+      return send(res, 413, errorPage('This sign-in cannot go on', `The answer was too large. ${ANOTHER_TRY}`));
+    }
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid || form.get('uid') !== uid) {
+      return send(res, 400, errorPage('This sign-in cannot go on', `This answer belongs to another sign-in. ${ANOTHER_TRY}`));
+    }
+    if (form.get('decision') !== 'allow') {
+      logger.info({ client: String(details.params.client_id) }, 'a person declined to let an app sign in');
+      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person did not allow this app.' }, { mergeWithLastSubmission: false });
+    }
+    return start(req, res, uid);
+  }
 
   /** A fresh state stored for `pending`, and the API's authorize URL asking `scopes` with it. */
   async function authorizeUrl(pending: PendingSignIn, scopes: readonly string[]): Promise<{ location: string; state: string }> {
@@ -100,6 +155,7 @@ export function signInRoutes(options: SignInOptions) {
     return { location: target.href, state };
   }
 
+  /** Step 1, once the person allowed the client: to the API's page, with a state bound to this interaction. */
   async function start(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) return send(res, 400, errorPage('This sign-in cannot go on', `This page belongs to another sign-in. ${ANOTHER_TRY}`));
@@ -219,5 +275,5 @@ export function signInRoutes(options: SignInOptions) {
     return { id, tokens };
   }
 
-  return { start, callback, finish, page };
+  return { ask, consent, callback, finish, page };
 }
