@@ -277,7 +277,7 @@ function checkAuth(
   if (approverAccounts.length > 0) {
     if (settings.auth !== 'oauth') {
       throw new ConfigError(
-        '--approvers needs --auth oauth: it names Pinterest user ids, who sign in on the approval page with Pinterest (approvers by token are PINTEREST_MCP_APPROVER_TOKEN)',
+        `--approvers needs --auth oauth: it names ${SIGN_IN_API?.label ?? 'API'} user ids, who sign in on the approval page with ${SIGN_IN_API?.label ?? 'the API'} (approvers by token are PINTEREST_MCP_APPROVER_TOKEN)`,
       );
     }
     const outside = settings.adAccounts.length > 0 ? approverAccounts.find((account) => !settings.adAccounts.includes(account)) : undefined;

@@ -275,7 +275,7 @@ export const SERVER_SETTINGS = {
     env: 'PINTEREST_MCP_APPROVERS',
     type: accountApprovers,
     default: {},
-    help: 'with --auth oauth: people who may also decide the approvals of an ad account, as ACCOUNT=PINTEREST_USER_ID entries, comma-separated (name an account again for each further person); they sign in on /approvals with Pinterest like everyone, who otherwise sees only their own approvals',
+    help: `with --auth oauth: people who may also decide the approvals of an ad account, as ACCOUNT=USER_ID entries (the user id ${SIGN_IN_API?.label ?? 'the API'}'s sign-in names them by), comma-separated (name an account again for each further person); they sign in on /approvals like everyone, who otherwise sees only their own approvals`,
   }),
 };
 

@@ -86,7 +86,7 @@ export const accountApprovers: ValueType<AccountApprovers> = {
     const byAccount: Record<string, string[]> = {};
     for (const entry of entries(value)) {
       const match = /^(\d+)\s*=\s*([A-Za-z0-9._-]{1,128})$/.exec(entry);
-      if (!match) throw new Refused(`entries must each be AD_ACCOUNT_ID=PINTEREST_USER_ID (digits = a user id), e.g. 549755885175=549755800003; "${entry}" is not`);
+      if (!match) throw new Refused(`entries must each be AD_ACCOUNT_ID=USER_ID (digits = a user id), e.g. 549755885175=549755800003; "${entry}" is not`);
       const [, account, person] = match;
       const people = (byAccount[account] ??= []);
       if (people.includes(person)) throw new Refused(`names ${person} for ad account ${account} twice`);

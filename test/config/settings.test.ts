@@ -815,7 +815,7 @@ describe('--auth oauth', () => {
 
   it('--approvers refuses entries that are not AD_ACCOUNT_ID=USER_ID, a pair named twice, an empty entry, and accounts --ad-accounts leaves out', () => {
     for (const bad of ['549755885175', 'act_1=549755800003', '1=', '=549755800003', '1=a:b', '1=a b']) {
-      expect(refusal(['--approvers', bad], OAUTH), bad).toMatch(/^--approvers entries must each be AD_ACCOUNT_ID=PINTEREST_USER_ID/);
+      expect(refusal(['--approvers', bad], OAUTH), bad).toMatch(/^--approvers entries must each be AD_ACCOUNT_ID=USER_ID/);
     }
     expect(refusal(['--approvers', '1=549755800003,1=549755800003'], OAUTH)).toBe('--approvers names 549755800003 for ad account 1 twice');
     expect(refusal(['--approvers', '1=549755800003,'], OAUTH)).toMatch(/^--approvers /);
