@@ -16,7 +16,7 @@ import {
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulator, PEOPLE, type PersonKey, startEmulator } from '../../fakes/pinterest/server.js';
 import { SEED } from '../../fakes/pinterest/state.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -413,6 +413,25 @@ describe('signing in with Pinterest through the SDK client', () => {
       expect(answer.status).toBe(401);
       expect(answer.challenge).toContain('resource_metadata=');
       expect(answer.sent).toEqual([]);
+    }
+  });
+
+  it('an expired access token is refused on every replica, with nothing sent to Pinterest', async () => {
+    const { client, provider } = await signedInClient(A, 'bob');
+    await client.close();
+    const { access_token: accessToken } = provider.tokens()!;
+    expect((await mcpWith(A2.direct, `Bearer ${accessToken}`)).status).toBe(200);
+    // The replicas run in this process: an hour and a minute later by their clock (access tokens live an hour).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61 * 60_000 });
+    try {
+      for (const replica of [A, A2]) {
+        const answer = await mcpWith(replica.direct, `Bearer ${accessToken}`);
+        expect(answer.status).toBe(401);
+        expect(answer.challenge).toContain('resource_metadata=');
+        expect(answer.sent).toEqual([]);
+      }
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
