@@ -114,6 +114,10 @@ export function createProvider(options: ProviderOptions): Provider {
       },
     },
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    // Tokens live their own lifetimes (LIFETIMES), not the browser session's: oidc-provider's default ends every token
+    // issued without offline_access (which MCP clients do not ask for: they ask for the resource's scope) with the
+    // 10-minute session, so a client would have had to sign in again every ten minutes, refresh token or not.
+    expiresWithSession: async () => false,
     rotateRefreshToken: true,
     loadExistingGrant: async (ctx: { oidc: { result?: { consent?: { grantId?: string } }; provider: Provider } }) => {
       const grantId = ctx.oidc.result?.consent?.grantId;
