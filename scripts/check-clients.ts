@@ -11,15 +11,23 @@
 //   - @modelcontextprotocol/inspector@2.12.0 `--cli`, in its legacy and modern protocol eras, over HTTP (with the
 //     bearer header) and over stdio (it spawns dist/index.js): tools/list, prompts/list, prompts/get, a read tool
 //     (ad_accounts_get) and a guarded write (campaigns_update -> approval_required, nothing sent);
-//   - a few raw HTTP checks of the documented transport (GET 405, bearer required).
+//   - a few raw HTTP checks of the documented transport (GET 405, bearer required);
+//   - the official MCP Python SDK (mcp==2.3.0, scripts/python-client/requirements.txt, installed into a virtual
+//     environment under the OS temp dir that later runs reuse) running scripts/python-client/check.py over stdio and
+//     HTTP, in the initialize era and 2026-07-28: tools/list, a read, prompts, resources, and a held budget change
+//     answered through its elicitation callback (accepted: exactly that write reaches the fake API; declined:
+//     nothing), and over plain HTTP, where a client's dialog is not a person's, held with nothing asked or sent.
+//     No python3, or a failed install, fails this step with the reason. CHECK_ONLY=python runs this step alone.
 // Conformance results are read from the suites' checks.json files and judged against
 // scripts/conformance-expected-failures.json (scenario or check ids, era, mode, reason): an expected failure is
 // reported as such, any other failure fails the run, and a listed scenario or check that passes (or no longer
 // runs) also fails the run, so that the list stays true.
 // Prints one table (suite, era/requirements, scenario, result, detail) and exits non-zero on anything unexpected.
-// Network: loopback only, plus npx fetching the pinned packages (and Node 22) from the npm registry.
+// Network: loopback only, plus npx fetching the pinned packages (and Node 22) from the npm registry, and pip the
+// Python SDK from the configured package index (first run only).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -395,6 +403,94 @@ async function runInspector(target: Target, era: Era, emulator: Emulator): Promi
   });
 }
 
+const PYTHON_SDK = 'mcp==2.3.0';
+const PYTHON_DIR = join(root, 'scripts/python-client');
+const PYTHON_SUITE = 'python-sdk@2.3.0';
+/** The Python SDK's names for the eras: `legacy` (initialize) and `modern` (its default server/discover probe). */
+const PYTHON_ERAS = { legacy: 'legacy (initialize)', modern: 'modern (2026-07-28)' } as const;
+type PythonEra = keyof typeof PYTHON_ERAS;
+
+/**
+ * A virtual environment with the pinned SDK (scripts/python-client/requirements.txt), under the OS temp dir and named
+ * after the requirements' hash, so that later runs reuse it; it counts as made only once pip has finished. Throws with
+ * the reason when python3 or the install fails: the step then fails, it is never skipped.
+ */
+async function pythonEnvironment(): Promise<string> {
+  const requirements = join(PYTHON_DIR, 'requirements.txt');
+  const hash = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
+  const venv = join(tmpdir(), `pinterest-api-mcp-python-client-${hash}`);
+  const python = join(venv, 'bin', 'python');
+  const made = join(venv, '.installed');
+  if (existsSync(made)) return python;
+  const run = async (command: string, args: string[], what: string) => {
+    const result = await runGrouped(command, args, { cwd: workDir, env: cleanEnv(), timeoutMs: 10 * 60_000 }).catch((error: Error) => {
+      throw new Error(`${what}: ${error.message}`);
+    });
+    if (result.code !== 0) {
+      const said = `${result.stderr}\n${result.stdout}`.split('\n').filter((l) => l.trim()).slice(-3).join(' ');
+      throw new Error(`${what} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}): ${said.slice(0, 400)}`);
+    }
+  };
+  rmSync(venv, { recursive: true, force: true });
+  await run('python3', ['-m', 'venv', venv], 'python3 -m venv');
+  await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], `pip install ${PYTHON_SDK}`);
+  writeFileSync(made, `${PYTHON_SDK}\n`);
+  return python;
+}
+
+/** Each held write asks for a budget the ad group does not have yet (41, 42, ... USD), so that it is a change. */
+let nextBudget = 41;
+
+interface PythonLine {
+  step: string;
+  ok: boolean;
+  detail: string;
+  status?: string;
+  is_error?: boolean;
+  dialogs?: { mode: string }[];
+}
+
+/**
+ * One run of scripts/python-client/check.py: connect, list, read, prompts, resources and, with `write`, one held
+ * ad group budget change answered through the SDK's elicitation callback. `dialogCounts` says whether the server
+ * takes the client's dialog as the person's approval (stdio by default, HTTP only with --approval-channels dialog):
+ * then an accept sends exactly one write and a decline none; otherwise the write is held and nothing is asked or sent.
+ */
+async function runPython(python: string, target: Target, era: PythonEra, emulator: Emulator, write: { answer: 'accept' | 'decline'; dialogCounts: boolean; tableBasics: boolean }): Promise<void> {
+  const label = target.kind === 'http' ? `http${write.dialogCounts ? ' --stateful, dialog counts' : ''}` : 'stdio';
+  const suite = `${PYTHON_SUITE}/${label}`;
+  const budget = nextBudget++;
+  const connect =
+    target.kind === 'http' ? ['--url', target.server.url, '--bearer', HTTP_TOKEN] : ['--stdio', process.execPath, entry];
+  const args = [join(PYTHON_DIR, 'check.py'), '--era', era, '--write', write.answer, '--budget', String(budget), ...connect];
+  const env = { ...cleanEnv(), ...(target.kind === 'stdio' ? serverEnv(target.emulator) : {}) };
+  const before = emulator.requests.length;
+  const result = await runGrouped(python, args, { cwd: workDir, env, timeoutMs: 5 * 60_000 });
+  const sent = emulator.requests.slice(before).filter((r) => r.method !== 'GET');
+  const writes = sent.length;
+  // The one write an accept sends must be the change asked for: PATCH ad_groups with the budget in micro-currency.
+  const exact = sent.every((r) => r.method === 'PATCH' && r.path.endsWith(`/ad_accounts/${ACCOUNT}/ad_groups`) && JSON.stringify(r.body).includes(`"budget_in_micro_currency":${budget * 1_000_000}`));
+  const lines = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PythonLine);
+  for (const line of lines) {
+    if (!line.step.startsWith('ad_groups_update')) {
+      // Every run repeats the basic steps: they are tabled once per target and era, and whenever they fail.
+      if (write.tableBasics || !line.ok) record(suite, PYTHON_ERAS[era], line.step, line.ok, line.detail);
+      continue;
+    }
+    const dialogs = (line.dialogs ?? []).map((d) => d.mode);
+    const expected = !write.dialogCounts
+      ? line.status === 'approval_required' && dialogs.length === 0 && writes === 0
+      : write.answer === 'accept'
+        ? dialogs.join() === 'form' && !line.is_error && writes === 1 && exact
+        : dialogs.join() === 'form' && line.status === 'declined' && writes === 0;
+    record(suite, PYTHON_ERAS[era], line.step, expected, `${line.detail}; writes sent to Pinterest: ${writes}${writes ? (exact ? ' (the change asked for)' : ` (not the change asked for: ${sent.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body).slice(0, 120)}`).join(', ')})`) : ''}`);
+  }
+  if (result.code !== 0 || !lines.length || (!lines.some((l) => l.step.startsWith('ad_groups_update')))) {
+    const said = result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join(' ');
+    record(suite, PYTHON_ERAS[era], '(run)', false, `exit ${result.code}${result.timedOut ? ' (timed out)' : ''}: ${said.slice(0, 400)}`);
+  }
+}
+
 function printTable(seconds: number): void {
   const header = { suite: 'suite', era: 'era/requirements', scenario: 'scenario', outcome: 'result', detail: 'detail' };
   const all = [header, ...rows];
@@ -416,6 +512,54 @@ function printTable(seconds: number): void {
   if (unexpected.length) process.stdout.write(`Unexpected: ${unexpected.map((r) => `${r.suite} ${r.era} ${r.scenario} (${r.outcome})`).join(', ')}\n`);
 }
 
+/** The conformance suites, the raw transport checks and the Inspector CLI. */
+async function otherClients(emulator: Emulator, expectations: Map<string, Expectation>, secured: RunningServer): Promise<void> {
+  // Open (no bearer) for the conformance suites, whose client sends no Authorization header; secured for the rest.
+  const open = await startServer(emulator);
+  const stateful = await startServer(emulator, undefined, ['--stateful']);
+  process.stdout.write(`Server, stateless: ${open.url}\nServer, --stateful: ${stateful.url}\n`);
+  await checkTransport(open, secured);
+  for (const run of CONFORMANCE_RUNS) {
+    for (const [server, mode] of [[open, 'stateless'], [stateful, 'stateful']] as const) {
+      process.stdout.write(`Running ${CONFORMANCE}@${run.version} ${run.args} against the ${mode} server ...\n`);
+      await runConformance(server, mode, run, expectations);
+    }
+  }
+  for (const target of [{ kind: 'http', server: secured }, { kind: 'stdio', emulator }] as const) {
+    for (const era of Object.keys(INSPECTOR_ERAS) as Era[]) {
+      process.stdout.write(`Running the MCP Inspector CLI (${INSPECTOR_PACKAGE}, ${era} era) over ${target.kind} ...\n`);
+      await runInspector(target, era, emulator);
+    }
+  }
+}
+
+/** The official Python SDK over stdio and HTTP, in both eras: the basics, then a held write accepted and declined. */
+async function runPythonClient(emulator: Emulator, secured: RunningServer, dialogs: RunningServer): Promise<void> {
+  process.stdout.write(`Preparing the Python SDK (${PYTHON_SDK}) in a virtual environment ...\n`);
+  const started = Date.now();
+  let python: string;
+  try {
+    python = await pythonEnvironment();
+  } catch (error) {
+    record(PYTHON_SUITE, '-', 'python3 -m venv, pip install', false, (error as Error).message);
+    return;
+  }
+  record(PYTHON_SUITE, '-', 'python3 -m venv, pip install', true, `ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${python}`);
+  for (const era of Object.keys(PYTHON_ERAS) as PythonEra[]) {
+    process.stdout.write(`Running the Python SDK client (${era} era) over stdio and HTTP ...\n`);
+    const stdio = { kind: 'stdio', emulator } as const;
+    await runPython(python, stdio, era, emulator, { answer: 'accept', dialogCounts: true, tableBasics: true });
+    await runPython(python, stdio, era, emulator, { answer: 'decline', dialogCounts: true, tableBasics: false });
+    // Plain HTTP: the client's accept is not a person's, so the write stays held and the dialog is never opened.
+    await runPython(python, { kind: 'http', server: secured }, era, emulator, { answer: 'accept', dialogCounts: false, tableBasics: true });
+    await runPython(python, { kind: 'http', server: dialogs }, era, emulator, { answer: 'accept', dialogCounts: true, tableBasics: false });
+    await runPython(python, { kind: 'http', server: dialogs }, era, emulator, { answer: 'decline', dialogCounts: true, tableBasics: false });
+  }
+}
+
+/** CHECK_ONLY=python runs the Python SDK's step alone (to iterate on it; the full run takes minutes). */
+const pythonOnly = process.env.CHECK_ONLY === 'python';
+
 async function main(): Promise<number> {
   const started = Date.now();
   if (!isBuilt()) return 2;
@@ -424,26 +568,13 @@ async function main(): Promise<number> {
   const startEmulator = await builtEmulator();
   const emulator = await startEmulator({ acceptedTokens: [PINTEREST_TOKEN] });
   try {
-    // Open (no bearer) for the conformance suites, whose client sends no Authorization header; secured for the rest.
-    const open = await startServer(emulator);
-    const stateful = await startServer(emulator, undefined, ['--stateful']);
     const secured = await startServer(emulator, HTTP_TOKEN);
-    process.stdout.write(
-      `Fake Pinterest API: ${emulator.url}\nServer, stateless: ${open.url}\nServer, --stateful: ${stateful.url}\nServer, bearer token: ${secured.url}\n`,
-    );
-    await checkTransport(open, secured);
-    for (const run of CONFORMANCE_RUNS) {
-      for (const [server, mode] of [[open, 'stateless'], [stateful, 'stateful']] as const) {
-        process.stdout.write(`Running ${CONFORMANCE}@${run.version} ${run.args} against the ${mode} server ...\n`);
-        await runConformance(server, mode, run, expectations);
-      }
-    }
-    for (const target of [{ kind: 'http', server: secured }, { kind: 'stdio', emulator }] as const) {
-      for (const era of Object.keys(INSPECTOR_ERAS) as Era[]) {
-        process.stdout.write(`Running the MCP Inspector CLI (${INSPECTOR_PACKAGE}, ${era} era) over ${target.kind} ...\n`);
-        await runInspector(target, era, emulator);
-      }
-    }
+    // Over HTTP the client's dialog counts as the person only where the operator says so (README: Who approves spend);
+    // 2025-era clients get their dialog over HTTP only in a session (--stateful).
+    const dialogs = await startServer(emulator, HTTP_TOKEN, ['--stateful', '--approval-channels', 'page,dialog']);
+    process.stdout.write(`Fake Pinterest API: ${emulator.url}\nServer, bearer token: ${secured.url}\nServer, bearer token, --stateful, dialog counts: ${dialogs.url}\n`);
+    if (!pythonOnly) await otherClients(emulator, expectations, secured);
+    await runPythonClient(emulator, secured, dialogs);
   } finally {
     for (const child of children) killGroup(child);
     await emulator.close();
