@@ -433,7 +433,9 @@ async function pythonEnvironment(): Promise<string> {
   };
   rmSync(venv, { recursive: true, force: true });
   await run('python3', ['-m', 'venv', venv], 'python3 -m venv');
-  await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements], `pip install ${PYTHON_SDK}`);
+  // An index that cannot be reached is given up after one short try (pip's defaults wait minutes on each): the machine's
+  // other indexes and wheel folders (its pip configuration) answer the rest.
+  await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', '-r', requirements], `pip install ${PYTHON_SDK}`);
   writeFileSync(made, `${PYTHON_SDK}\n`);
   return python;
 }
