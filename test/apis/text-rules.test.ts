@@ -35,7 +35,7 @@ describe('text rules', () => {
   });
 
   it('say what is missing in one sentence, and nothing for what satisfies them', () => {
-    const [userData, currency, value] = PINTEREST_TEXT_RULES;
+    const [userData, currency, value, targeting] = PINTEREST_TEXT_RULES;
     expect(textRuleProblem(userData, {})?.message).toBe('needs at least one of: em; or hashed_maids; or client_ip_address with client_user_agent (the API refuses it otherwise)');
     expect(textRuleProblem(userData, { client_ip_address: '1.2.3.4' })).toBeDefined();
     expect(textRuleProblem(userData, { client_ip_address: '1.2.3.4', client_user_agent: 'UA' })).toBeUndefined();
@@ -44,6 +44,9 @@ describe('text rules', () => {
     expect(textRuleProblem(currency, {})).toBeUndefined();
     expect(textRuleProblem(value, { event_name: 'checkout' })).toEqual({ field: 'value', message: 'is required when event_name is "checkout"' });
     expect(textRuleProblem(value, { event_name: 'page_visit' })).toBeUndefined();
+    expect(textRuleProblem(targeting, { GENDER: ['female'] })?.message).toBe('needs at least one of: LOCATION; or GEO (the API refuses it otherwise)');
+    expect(textRuleProblem(targeting, { GEO: ['US-94107'] })).toBeUndefined();
+    expect(textRuleProblem(targeting, { LOCATION: ['US'] })).toBeUndefined();
   });
 });
 
@@ -79,5 +82,15 @@ describe('text rules through the tools (nothing sent when one is broken)', () =>
     expect(noValue.isError).toBe(true);
     expect(noValue.text).toMatch(/body\.value.*is required when event_name is "checkout"/);
     expect(h.sent()).toHaveLength(0);
+  });
+
+  it('ad_groups_update: a targeting spec with neither LOCATION nor GEO is refused before anything is sent (nor held)', async () => {
+    const update = (targeting: Record<string, unknown>) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: '2680059592701', targeting_spec: targeting }] });
+    const refused = await h.call('ad_groups_update', update({ GENDER: ['female'] }));
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/body\[0\]\.targeting_spec.*needs at least one of: LOCATION; or GEO/);
+    const held = await h.call('ad_groups_update', update({ LOCATION: ['US'], GENDER: ['female'] }));
+    expect(held.text).not.toMatch(/needs at least one of|Invalid/);
+    expect(h.sent({ writesOnly: true })).toHaveLength(0);
   });
 });

@@ -33,4 +33,15 @@ export const PINTEREST_TEXT_RULES: readonly TextRule[] = [
       text: "Required if <code>event_name</code> is 'add_to_cart' or 'checkout'.",
     },
   },
+  {
+    // Said on both fields, and nowhere in the schemas that carry a targeting spec (ad groups' create and update, audience
+    // sizing, bid floors, targeting templates): a spec without either was sent, and by this text refused.
+    component: 'TargetingSpec',
+    kind: 'oneOfSets',
+    sets: [['LOCATION'], ['GEO']],
+    source: {
+      where: 'components.schemas.TargetingSpec.properties.GEO.description',
+      text: 'At least one of LOCATION or GEO must be specified.',
+    },
+  },
 ];
