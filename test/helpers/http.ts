@@ -6,7 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../../src/config/index.js';
-import type { Emulator } from '../../fakes/pinterest/server.js';
+import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { afterAll, beforeAll } from 'vitest';
 import { type Logger, createLogger } from '../../src/core/logger.js';
 import { type App, createApp } from '../../src/server/app.js';
 import { type HttpHandle, httpOptions, serveHttp } from '../../src/transports/http.js';
@@ -50,6 +51,23 @@ export async function serve(emulator: Emulator, args: string[] = [], env: Record
       await app.close();
     },
   };
+}
+
+/**
+ * For the enclosing describe: a fresh fake API and the app served over HTTP with `args` and `env`, started before its
+ * tests (handed to `started`, which keeps them) and closed after them.
+ */
+export function servedForDescribe(args: string[], env: Record<string, string>, started: (fixture: { emulator: Emulator; served: Served }) => void): void {
+  let fixture: { emulator: Emulator; served: Served } | undefined;
+  beforeAll(async () => {
+    const emulator = await startEmulator();
+    fixture = { emulator, served: await serve(emulator, args, env) };
+    started(fixture);
+  });
+  afterAll(async () => {
+    await fixture?.served.close();
+    await fixture?.emulator.close();
+  });
 }
 
 /** An SDK client of the server at `url`; `fetch` (e.g. fetchFrom) decides where its requests leave from. */

@@ -1,12 +1,12 @@
 // X-MCP-Toolsets and X-MCP-Readonly over HTTP: a request (or a 2025-era session) may narrow the deployment's tools, never widen them, in both eras.
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../../fakes/pinterest/server.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startupFacts, startupLine } from '../../src/server/startup.js';
 import { MODERN_VERSION } from '../helpers/era-clients.js';
 import { USD_ACCOUNT, textOf } from '../helpers/harness.js';
-import { INIT, MCP_HEADERS, type Served, raw, serve } from '../helpers/http.js';
+import { INIT, MCP_HEADERS, type Served, raw, servedForDescribe } from '../helpers/http.js';
 
 const HTTP_TOKEN = 'narrowing-bearer-5b1e0c77';
 const BEARER = { authorization: `Bearer ${HTTP_TOKEN}` };
@@ -43,14 +43,7 @@ const CAMPAIGN_BODY = { ad_account_id: USD_ACCOUNT, body: [{ name: 'Narrowed', o
 describe('a bearer deployment with the default toolsets, stateless', () => {
   let emulator: Emulator;
   let served: Served;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    served = await serve(emulator, [], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN });
-  });
-  afterAll(async () => {
-    await served?.close();
-    await emulator?.close();
-  });
+  servedForDescribe([], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN }, (started) => ({ emulator, served } = started));
 
   for (const { era, label } of ERAS) {
     describe(label, () => {
@@ -207,14 +200,7 @@ describe('a bearer deployment with the default toolsets, stateless', () => {
 describe('a --read-only deployment', () => {
   let emulator: Emulator;
   let served: Served;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    served = await serve(emulator, ['--read-only'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN });
-  });
-  afterAll(async () => {
-    await served?.close();
-    await emulator?.close();
-  });
+  servedForDescribe(['--read-only'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN }, (started) => ({ emulator, served } = started));
 
   for (const { era, label } of ERAS) {
     it(`stays read-only for a ${label} that sends X-MCP-Readonly: false`, async () => {
@@ -239,14 +225,7 @@ describe('a --read-only deployment', () => {
 describe('a deployment that offers campaigns and analytics only', () => {
   let emulator: Emulator;
   let served: Served;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    served = await serve(emulator, ['--toolsets', 'campaigns,analytics', '--mode', 'discover'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN });
-  });
-  afterAll(async () => {
-    await served?.close();
-    await emulator?.close();
-  });
+  servedForDescribe(['--toolsets', 'campaigns,analytics', '--mode', 'discover'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN }, (started) => ({ emulator, served } = started));
 
   it('never widens: a header naming a toolset outside it is refused, not honoured', async () => {
     for (const toolsets of ['accounts', 'campaigns,accounts', 'default,ads']) {
@@ -282,14 +261,7 @@ describe('a deployment that offers campaigns and analytics only', () => {
 describe('--stateful: the initialize request fixes the session view', () => {
   let emulator: Emulator;
   let served: Served;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    served = await serve(emulator, ['--stateful'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN });
-  });
-  afterAll(async () => {
-    await served?.close();
-    await emulator?.close();
-  });
+  servedForDescribe(['--stateful'], { PINTEREST_MCP_HTTP_TOKEN: HTTP_TOKEN }, (started) => ({ emulator, served } = started));
 
   it('keeps it for requests that leave the headers out, and refuses other values with 400', async () => {
     const catalog = catalogOf(served);
