@@ -40,6 +40,27 @@ const messageOf = (body: string) => (JSON.parse(body) as { error: { message: str
 
 const CAMPAIGN_BODY = { ad_account_id: USD_ACCOUNT, body: [{ name: 'Narrowed', objective_type: 'AWARENESS', status: 'PAUSED' }] };
 
+/**
+ * A client of `era` sending `headers` sees reads and no write, and a write it calls anyway is refused with `refusal`
+ * and nothing reaches the fake API.
+ */
+async function expectReadOnlyView(served: Served, emulator: Emulator, era: Era, headers: Record<string, string>, refusal: RegExp) {
+  const catalog = catalogOf(served);
+  const { client } = await open(served.url, era, headers);
+  try {
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('campaigns_list');
+    expect(names.filter((name) => catalog.get(name)?.writes)).toEqual([]);
+    const before = emulator.requests.length;
+    const refused = await call(client, 'campaigns_create', CAMPAIGN_BODY);
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(refusal);
+    expect(emulator.requests.length).toBe(before);
+  } finally {
+    await client.close();
+  }
+}
+
 describe('a bearer deployment with the default toolsets, stateless', () => {
   let emulator: Emulator;
   let served: Served;
@@ -77,20 +98,7 @@ describe('a bearer deployment with the default toolsets, stateless', () => {
       });
 
       it('X-MCP-Readonly: true lists no write and refuses one with nothing sent', async () => {
-        const catalog = catalogOf(served);
-        const { client } = await open(served.url, era, { 'X-MCP-Readonly': 'true' });
-        try {
-          const names = (await client.listTools()).tools.map((t) => t.name);
-          expect(names).toContain('campaigns_list');
-          expect(names.filter((name) => catalog.get(name)?.writes)).toEqual([]);
-          const before = emulator.requests.length;
-          const refused = await call(client, 'campaigns_create', CAMPAIGN_BODY);
-          expect(refused.isError).toBe(true);
-          expect(refused.text).toMatch(/X-MCP-Readonly/);
-          expect(emulator.requests.length).toBe(before);
-        } finally {
-          await client.close();
-        }
+        await expectReadOnlyView(served, emulator, era, { 'X-MCP-Readonly': 'true' }, /X-MCP-Readonly/);
       });
     });
   }
@@ -204,20 +212,7 @@ describe('a --read-only deployment', () => {
 
   for (const { era, label } of ERAS) {
     it(`stays read-only for a ${label} that sends X-MCP-Readonly: false`, async () => {
-      const catalog = catalogOf(served);
-      const { client } = await open(served.url, era, { 'X-MCP-Readonly': 'false', 'X-MCP-Toolsets': 'all' });
-      try {
-        const names = (await client.listTools()).tools.map((t) => t.name);
-        expect(names).toContain('campaigns_list');
-        expect(names.filter((name) => catalog.get(name)?.writes)).toEqual([]);
-        const before = emulator.requests.length;
-        const refused = await call(client, 'campaigns_create', CAMPAIGN_BODY);
-        expect(refused.isError).toBe(true);
-        expect(refused.text).toMatch(/--read-only/);
-        expect(emulator.requests.length).toBe(before);
-      } finally {
-        await client.close();
-      }
+      await expectReadOnlyView(served, emulator, era, { 'X-MCP-Readonly': 'false', 'X-MCP-Toolsets': 'all' }, /--read-only/);
     });
   }
 });
