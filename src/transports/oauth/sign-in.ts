@@ -116,7 +116,8 @@ export function signInRoutes(options: SignInOptions) {
 
   /**
    * The person's answer to the consent page (a form post from this origin, with the interaction's own cookie): Continue
-   * goes on to the API's page (step 1), Cancel ends the authorization with access_denied.
+   * goes on to the API's page (step 1) with a state bound to the interaction, Cancel ends the authorization with
+   * access_denied.
    */
   async function consent(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     const origin = req.headers.origin;
@@ -137,7 +138,8 @@ export function signInRoutes(options: SignInOptions) {
       logger.info({ client: String(details.params.client_id) }, 'a person declined to let an app sign in');
       return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person did not allow this app.' }, { mergeWithLastSubmission: false });
     }
-    return start(req, res, uid);
+    // Step 1: on to the API's page, with a state bound to this interaction (checked above).
+    redirect(res, (await authorizeUrl({ uid }, upstream.scopes)).location);
   }
 
   /** A fresh state stored for `pending`, and the API's authorize URL asking `scopes` with it. */
@@ -153,13 +155,6 @@ export function signInRoutes(options: SignInOptions) {
       state,
     }).toString();
     return { location: target.href, state };
-  }
-
-  /** Step 1, once the person allowed the client: to the API's page, with a state bound to this interaction. */
-  async function start(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) return send(res, 400, errorPage('This sign-in cannot go on', `This page belongs to another sign-in. ${ANOTHER_TRY}`));
-    redirect(res, (await authorizeUrl({ uid }, upstream.scopes)).location);
   }
 
   async function callback(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
