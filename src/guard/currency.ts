@@ -4,7 +4,7 @@ import type { ApiDefinition } from '../apis/index.js';
 import type { ApiConnection } from '../apis/types.js';
 import type { CurrencySource as Source } from '../apis/money.js';
 import type { SharedStore } from '../core/store.js';
-import { RecentKeys } from '../core/recent.js';
+import { BoundedStoreCache } from '../core/recent.js';
 
 /** Reads through the API client without the guard (reads only). */
 export type Reader = (toolName: string, args: Record<string, unknown>) => Promise<unknown>;
@@ -37,18 +37,18 @@ export interface ResolvedCurrency {
 export type AssumedCurrency = (api: ApiDefinition) => ApiConnection['assumedCurrency'];
 
 export class CurrencyResolver {
-  /** The cache keys this process used, so that it keeps at most `maxEntries` in the store (other replicas bound their own). */
-  private readonly recent: RecentKeys;
+  /** What each source said, for an hour, at most `maxEntries` kept in the store by this process. */
+  private readonly cache: BoundedStoreCache<{ name?: string; currency?: string }>;
 
   constructor(
-    private readonly store: SharedStore,
+    store: SharedStore,
     private readonly read: Reader,
     /** The currency assumed where an API's account reports none yet: its connection's `assumedCurrency`, if any. */
     private readonly assumed: AssumedCurrency = () => undefined,
     /** Most accounts cached (PINTEREST_MCP_MAX_CACHED_ACCOUNTS); the least recently used is dropped first. */
     maxEntries = Number.POSITIVE_INFINITY,
   ) {
-    this.recent = new RecentKeys(maxEntries);
+    this.cache = new BoundedStoreCache(store, TTL_MS, maxEntries);
   }
 
   /**
@@ -107,16 +107,8 @@ export class CurrencyResolver {
     return `${personScope()}account:${api.id}:${source.tool}:${JSON.stringify(source.args)}`;
   }
 
-  private async cached(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string } | undefined> {
-    const key = this.key(api, source);
-    const found = (await this.store.get(key).catch(() => undefined)) as { name?: string; currency?: string } | undefined;
-    if (found) await this.used(key);
-    return found;
-  }
-
-  /** Marks a cache key used; drops the least recently used ones past the bound (a cache: a failed drop only costs room until its hour ends). */
-  private async used(key: string): Promise<void> {
-    for (const dropped of this.recent.use(key)) await this.store.delete(dropped).catch(() => false);
+  private cached(api: ApiDefinition, source: Source): Promise<{ name?: string; currency?: string } | undefined> {
+    return this.cache.get(this.key(api, source));
   }
 
   /** Reads a source once and caches what it says about the account's name and currency, in one entry. */
@@ -126,9 +118,7 @@ export class CurrencyResolver {
     const named = source.name(body);
     const currency = typeof reported === 'string' && reported ? reported.toUpperCase() : undefined;
     const found = { ...(typeof named === 'string' && named ? { name: named } : {}), ...(currency ? { currency } : {}) };
-    const key = this.key(api, source);
-    await this.store.set(key, found, TTL_MS).catch(() => {});
-    await this.used(key);
+    await this.cache.set(this.key(api, source), found);
     return found;
   }
 }

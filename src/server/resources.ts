@@ -16,7 +16,7 @@ import type { Approval, Approvals } from '../guard/approvals.js';
 import type { Change } from '../guard/changes.js';
 import type { Reader } from '../guard/currency.js';
 import type { SharedStore } from '../core/store.js';
-import { RecentKeys } from '../core/recent.js';
+import { BoundedStoreCache } from '../core/recent.js';
 import { currentPerson, personScope } from '../core/person.js';
 import { redactor } from '../core/redact.js';
 import { ApiError } from '../http/errors.js';
@@ -152,39 +152,31 @@ export function pendingView(approval: Approval) {
  * time per key within this process.
  */
 class AccountReads {
-  private readonly recent: RecentKeys;
+  private readonly cache: BoundedStoreCache<unknown>;
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly store: SharedStore,
+    store: SharedStore,
     private readonly read: Reader,
     max: number,
   ) {
-    this.recent = new RecentKeys(max);
+    this.cache = new BoundedStoreCache(store, ACCOUNTS_TTL_MS, max);
   }
 
   async get<T>(api: ApiDefinition, what: AccountRead, shape: (body: unknown) => T): Promise<T> {
     // Per person in the OAuth mode: one person's accounts are never served to another.
     const key = `${personScope()}resource:${api.id}:${what.tool}:${JSON.stringify(what.args)}`;
-    const cached = (await this.store.get(key).catch(() => undefined)) as T | undefined;
-    if (cached !== undefined) {
-      await this.used(key);
-      return cached;
-    }
+    const cached = (await this.cache.get(key)) as T | undefined;
+    if (cached !== undefined) return cached;
     const running = this.inFlight.get(key) as Promise<T> | undefined;
     if (running) return running;
     const reading = (async () => {
       const value = shape(await this.read(what.tool, what.args));
-      await this.store.set(key, value, ACCOUNTS_TTL_MS).catch(() => {});
-      await this.used(key);
+      await this.cache.set(key, value);
       return value;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, reading);
     return reading;
-  }
-
-  private async used(key: string): Promise<void> {
-    for (const dropped of this.recent.use(key)) await this.store.delete(dropped).catch(() => false);
   }
 }
 
