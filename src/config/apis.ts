@@ -15,6 +15,8 @@ export const CONFIGURED_APIS: readonly ApiDefinition[] = APIS;
 
 /** The API people sign in to with `--auth oauth` (the one whose adapter has `signIn`), if any. */
 export const SIGN_IN_API: ApiDefinition | undefined = CONFIGURED_APIS.find((api) => api.signIn);
+/** Its label, as help texts, refusals and the start-up line name it ("Pinterest"). */
+export const SIGN_IN_LABEL: string = SIGN_IN_API?.label ?? 'API';
 
 /** The API's configuration (`config.apis[api.id]`). */
 export function apiConfig(config: Pick<Config, 'apis'>, api: ApiDefinition): ApiConfig {

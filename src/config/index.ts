@@ -3,4 +3,4 @@ export { type ApiConfigs, type ApprovalChannel, type ApprovalMode, type Config, 
 export { type Approver, type ConfirmWrites } from './values.js';
 export { ConfigError, loadConfig } from './load.js';
 export { helpText } from './help.js';
-export { CONFIGURED_APIS, DEMO_API, SIGN_IN_API, apiConfig, apiConnection, everyApiOn, offUntilSet, withDemoFake } from './apis.js';
+export { CONFIGURED_APIS, DEMO_API, SIGN_IN_API, SIGN_IN_LABEL, apiConfig, apiConnection, everyApiOn, offUntilSet, withDemoFake } from './apis.js';

@@ -5,7 +5,7 @@ import { type JSONPath, visit } from 'jsonc-parser';
 import { secretProblem } from '../core/redact.js';
 import { Refused, type Setting, type SettingValues, UNSET_HINT, emptyEntriesProblem } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
-import { CONFIGURED_APIS, SIGN_IN_API } from './apis.js';
+import { CONFIGURED_APIS, SIGN_IN_API, SIGN_IN_LABEL } from './apis.js';
 import {
   type ApiConfigs,
   type ApprovalChannel,
@@ -277,7 +277,7 @@ function checkAuth(
   if (approverAccounts.length > 0) {
     if (settings.auth !== 'oauth') {
       throw new ConfigError(
-        `--approvers needs --auth oauth: it names ${SIGN_IN_API?.label ?? 'API'} user ids, who sign in on the approval page with ${SIGN_IN_API?.label ?? 'the API'} (approvers by token are PINTEREST_MCP_APPROVER_TOKEN)`,
+        `--approvers needs --auth oauth: it names ${SIGN_IN_LABEL} user ids, who sign in on the approval page with ${SIGN_IN_LABEL} (approvers by token are PINTEREST_MCP_APPROVER_TOKEN)`,
       );
     }
     const outside = settings.adAccounts.length > 0 ? approverAccounts.find((account) => !settings.adAccounts.includes(account)) : undefined;
@@ -294,7 +294,7 @@ function checkAuth(
     throw new ConfigError('--auth oauth needs --public-url (PINTEREST_MCP_PUBLIC_URL): the https URL clients reach this server at, which its tokens are issued for');
   }
   if (!given.tokenKey && !settings.demo) {
-    throw new ConfigError(`--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's ${SIGN_IN_API?.label ?? 'API'} tokens at rest; make one with: openssl rand -base64 32`);
+    throw new ConfigError(`--auth oauth needs PINTEREST_MCP_TOKEN_KEY (or PINTEREST_MCP_TOKEN_KEY_FILE): the key that encrypts people's ${SIGN_IN_LABEL} tokens at rest; make one with: openssl rand -base64 32`);
   }
   if (!given.appCredentials && !settings.demo) {
     throw new ConfigError(

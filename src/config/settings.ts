@@ -16,7 +16,7 @@ import {
   trustedProxies,
   writtenFile,
 } from './values.js';
-import { CONFIGURED_APIS, DEMO_API, SIGN_IN_API } from './apis.js';
+import { CONFIGURED_APIS, DEMO_API, SIGN_IN_LABEL } from './apis.js';
 import type { OptionalHold } from '../apis/classification.js';
 
 /**
@@ -188,7 +188,7 @@ export const SERVER_SETTINGS = {
     env: 'PINTEREST_MCP_AUTH',
     type: oneOf(['bearer', 'oauth'] as const),
     default: 'bearer',
-    help: `HTTP: how /mcp callers authenticate: bearer (one static token, PINTEREST_MCP_HTTP_TOKEN) or oauth (each person signs in with ${SIGN_IN_API?.label ?? 'the API'} through this server, MCP authorization; needs --public-url and PINTEREST_MCP_TOKEN_KEY)`,
+    help: `HTTP: how /mcp callers authenticate: bearer (one static token, PINTEREST_MCP_HTTP_TOKEN) or oauth (each person signs in with ${SIGN_IN_LABEL} through this server, MCP authorization; needs --public-url and PINTEREST_MCP_TOKEN_KEY)`,
   }),
   publicUrl: setting({
     to: 'http.publicUrl',
@@ -204,7 +204,7 @@ export const SERVER_SETTINGS = {
     type: tokenKeyRing,
     default: undefined,
     secret: true,
-    help: `with --auth oauth: the key ring that encrypts people's ${SIGN_IN_API?.label ?? 'API'} tokens at rest and signs the sign-in cookies, kid:key entries comma-separated (each key 32 random bytes or more, base64: openssl rand -base64 32); the first seals, every one opens (rotation)`,
+    help: `with --auth oauth: the key ring that encrypts people's ${SIGN_IN_LABEL} tokens at rest and signs the sign-in cookies, kid:key entries comma-separated (each key 32 random bytes or more, base64: openssl rand -base64 32); the first seals, every one opens (rotation)`,
   }),
   tokenKeyFile: setting({ to: null, env: 'PINTEREST_MCP_TOKEN_KEY_FILE', type: tokenKeyRingFile, default: undefined, secret: true, help: 'file with that key ring, one kid:key per line (a mounted secret)' }),
   httpToken: setting({ to: null, env: 'PINTEREST_MCP_HTTP_TOKEN', type: text, default: undefined, secret: true, help: 'bearer token every /mcp request must carry (required off loopback)' }),
@@ -275,7 +275,7 @@ export const SERVER_SETTINGS = {
     env: 'PINTEREST_MCP_APPROVERS',
     type: accountApprovers,
     default: {},
-    help: `with --auth oauth: people who may also decide the approvals of an ad account, as ACCOUNT=USER_ID entries (the user id ${SIGN_IN_API?.label ?? 'the API'}'s sign-in names them by), comma-separated (name an account again for each further person); they sign in on /approvals like everyone, who otherwise sees only their own approvals`,
+    help: `with --auth oauth: people who may also decide the approvals of an ad account, as ACCOUNT=USER_ID entries (the user id ${SIGN_IN_LABEL}'s sign-in names them by), comma-separated (name an account again for each further person); they sign in on /approvals like everyone, who otherwise sees only their own approvals`,
   }),
 };
 

@@ -1,7 +1,7 @@
 // The start-up line: what this process serves (version, API environment, credentials, store, approval, tools), logged once.
 import type { APIS } from '../apis/index.js';
 import type { ApiDefinition } from '../apis/types.js';
-import { CONFIGURED_APIS, type Config, SIGN_IN_API, apiConnection } from '../config/index.js';
+import { CONFIGURED_APIS, type Config, SIGN_IN_LABEL, apiConnection } from '../config/index.js';
 import type { App } from './app.js';
 import { describeStore } from '../core/store.js';
 import { NARROWING_HEADERS } from '../tools/narrowing.js';
@@ -81,7 +81,7 @@ export function startupFacts(config: Config, app: App): StartupFacts {
 
 /** How the line says who may call over HTTP. */
 const AUTH_WORDS: Record<NonNullable<StartupFacts['auth']>, string> = {
-  oauth: `oauth: each person signs in with ${SIGN_IN_API?.label ?? 'the API'}`,
+  oauth: `oauth: each person signs in with ${SIGN_IN_LABEL}`,
   bearer: 'bearer token',
   none: 'none: loopback without a token',
 };

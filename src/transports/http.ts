@@ -8,7 +8,7 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import { type AuthInfo, classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import { type Config, SIGN_IN_API, apiConfig, apiConnection } from '../config/index.js';
+import { type Config, SIGN_IN_API, SIGN_IN_LABEL, apiConfig, apiConnection } from '../config/index.js';
 import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { asPerson } from '../core/person.js';
@@ -55,13 +55,13 @@ export function httpApprovalSurface(config: Pick<Config, 'approval' | 'http'>): 
               kind: 'token',
               approvers: approval.approvers,
               botToken: config.http.token,
-              ...(people ? { people: { label: SIGN_IN_API?.label ?? 'the API', byAccount: approval.byAccount } } : {}),
+              ...(people ? { people: { label: SIGN_IN_LABEL, byAccount: approval.byAccount } } : {}),
             },
             desk: (_web, logger) =>
               new HttpApprovalDesk({
                 webhook: approval.webhook,
                 logger,
-                ...(people ? { people: { label: SIGN_IN_API?.label ?? 'the API', publicUrl: config.http.publicUrl! } } : {}),
+                ...(people ? { people: { label: SIGN_IN_LABEL, publicUrl: config.http.publicUrl! } } : {}),
               }),
           }
         : undefined,
