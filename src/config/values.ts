@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OPTIONAL_HOLDS, type OptionalHold } from '../apis/classification.js';
 import { type Caps, CapSettingError, parseCaps } from '../money/cap-settings.js';
 import { secretProblem } from '../core/redact.js';
-import { KeyRing } from '../core/vault.js';
+import { KeyRing } from '../core/keys.js';
 import { isLoopbackHost, trustedProxyProblem } from '../core/requests.js';
 import { Refused, UNSET_HINT, type ValueType, emptyUrlPart, entries, httpUrl } from '../core/settings.js';
 import { closest } from '../core/suggest.js';

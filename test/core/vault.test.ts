@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REDACTED, redactor } from '../../src/core/redact.js';
 import { Refused } from '../../src/core/settings.js';
 import { SharedStore, createStore } from '../../src/core/store.js';
-import { KeyRing, type PersonTokens, Sealer, TokenVault, VaultError } from '../../src/core/vault.js';
+import { KeyRing } from '../../src/core/keys.js';
+import { type PersonTokens, Sealer, TokenVault, VaultError } from '../../src/core/vault.js';
 import { needsNodeSqlite } from '../helpers/sqlite.js';
 
 const key = (bytes = 32) => randomBytes(bytes).toString('base64url');

@@ -2,7 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedStore, createStore } from '../../src/core/store.js';
-import { KeyRing, Sealer } from '../../src/core/vault.js';
+import { KeyRing } from '../../src/core/keys.js';
+import { Sealer } from '../../src/core/vault.js';
 import { type OidcAdapter, sharedStoreAdapter } from '../../src/transports/oauth/adapter.js';
 import { redisForDescribe } from '../helpers/processes.js';
 import { shared, twoConnections } from '../helpers/stores.js';

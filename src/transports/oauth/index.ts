@@ -12,7 +12,8 @@ import {
 import type { PersonSignIn } from '../../approval/web.js';
 import type { Logger } from '../../core/logger.js';
 import type { SharedStore } from '../../core/store.js';
-import { KeyRing, Sealer, TokenVault } from '../../core/vault.js';
+import { KeyRing } from '../../core/keys.js';
+import { Sealer, TokenVault } from '../../core/vault.js';
 import { MCP_SCOPE, OAUTH_PREFIX, createProvider } from './provider.js';
 import { CALLBACK_PATH, type UpstreamSignIn, signInRoutes } from './sign-in.js';
 

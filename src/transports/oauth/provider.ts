@@ -1,7 +1,8 @@
 // The authorization server's configuration (oidc-provider): authorization code with PKCE S256, open registration, one resource (<public-url>/mcp), opaque tokens, rotation, revocation.
 import { createPrivateKey } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import { type KeyRing, Sealer } from '../../core/vault.js';
+import type { KeyRing } from '../../core/keys.js';
+import { Sealer } from '../../core/vault.js';
 import type { SharedStore } from '../../core/store.js';
 import { sharedStoreAdapter } from './adapter.js';
 import escapeHtml from 'escape-html';
