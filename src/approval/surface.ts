@@ -4,11 +4,14 @@ import type { Logger } from '../core/logger.js';
 import type { ApprovalDesk } from '../guard/types.js';
 import type { ApprovalWeb, SignIn } from './web.js';
 
+type Promisable<T> = T | Promise<T>;
+
 export interface ApprovalSurface {
   /** The approval page, where this transport serves one: how a person signs in, and the desk that announces approvals. */
   page?: {
     signIn: SignIn;
-    desk(web: ApprovalWeb, logger: Logger): ApprovalDesk & { close?(): Promise<void> };
+    /** Made as the call machinery starts (it may load its own module then). */
+    desk(web: ApprovalWeb, logger: Logger): Promisable<ApprovalDesk & { close?(): Promise<void> }>;
   };
   /** Why no person can approve here, told with a held write when neither the page nor a client's dialog can. */
   unavailable: string;

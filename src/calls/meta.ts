@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type JsonSchema, cachedInputSchema, compactSchema, describedInputSchema, listedAnnotations } from '../tools/listing.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult, validationError } from '../core/results.js';
-import type { CallContext, ToolAnswer, ToolRunner } from './runner.js';
+import type { CallContext, RunsTools, ToolAnswer } from './answers.js';
 import type { Selection } from '../tools/selection.js';
 import { answeredAs } from './renamed.js';
 import { branchedSchema } from './output-branches.js';
@@ -159,7 +159,7 @@ export function describeTool(
 export function discoverTools(
   selection: Selection,
   byName: ReadonlyMap<string, ToolDef>,
-  runner: ToolRunner,
+  runner: RunsTools,
   workflows: readonly MetaTool[],
 ): MetaTool[] {
   const toolsets = [...new Set(selection.tools.map((t) => t.toolset))];

@@ -1,7 +1,7 @@
 // A call by a tool's former name (its API's renamedTools): it runs the tool, and the answer names the name to use.
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ToolDef } from '../tools/registry.js';
-import { type ToolAnswer, isHeld, isQuestion } from './runner.js';
+import { type ToolAnswer, isHeld, isQuestion } from './answers.js';
 
 /** The answer of `tool` called as `called`, with a last line naming the current name when `called` is a former one. */
 export function answeredAs(called: string, tool: ToolDef, answer: ToolAnswer): ToolAnswer {

@@ -4,7 +4,8 @@ import type { ApiId } from '../apis/index.js';
 import { ApiError } from '../http/errors.js';
 import { oneLine } from '../core/display.js';
 import type { ApiClient } from '../http/client.js';
-import type { ApprovalGrant, Caller, DialogRound, Guard, GuardInput, HeldApproval, OpenUrl, Present, Question } from '../guard/types.js';
+import type { Guard, GuardInput, HeldApproval, Present, Question } from '../guard/types.js';
+import { type CallContext, type RunsTools, type ToolAnswer, isHeld, isQuestion } from './answers.js';
 import type { Logger } from '../core/logger.js';
 import { StoreUnavailable } from '../core/store.js';
 import { type ToolDef, apiArguments } from '../tools/registry.js';
@@ -21,44 +22,6 @@ export interface RunnerOptions {
   maxResultChars: number;
   /** Where the model can read a tool's complete input schema (discover mode's describe tool, or a resource). */
   schemaHint?: (tool: ToolDef) => string | undefined;
-}
-
-export interface CallContext {
-  signal?: AbortSignal;
-  /** Sends an MCP progress notification when the client asked for them (request `_meta.progressToken`). */
-  progress?: (progress: number, total: number | undefined, message: string) => Promise<void>;
-  /** Present when the client supports form elicitation: held writes are asked in a dialog (see GuardInput). */
-  dialog?: DialogRound;
-  /** Set only by the approval page, in process, for the write a person just approved (see GuardInput). */
-  grant?: ApprovalGrant;
-  /** The client can open a link for its user (URL-mode elicitation); see GuardInput. */
-  openUrl?: OpenUrl;
-  /** The approval a 2026-07-28 retry reads (the request state of the URL round that opened its page). */
-  approvalId?: string;
-  /** The meta-tool the call came through (discover mode's call_tool); answers then say how to repeat it there. */
-  via?: string;
-  /** Who sent the call (see GuardInput). */
-  caller?: Caller;
-}
-
-/**
- * What a call answers: a tool result, a question for the person that the call's next round answers, or a held write's
- * result with the approval it created (the server may open the approval's page for the client's user).
- */
-export type ToolAnswer = CallToolResult | { ask: Question } | HeldAnswer;
-
-/** A held write's answer: the result the model reads, and the approval waiting for a person. */
-export interface HeldAnswer {
-  result: CallToolResult;
-  held: HeldApproval;
-}
-
-export function isQuestion(answer: ToolAnswer): answer is { ask: Question } {
-  return 'ask' in answer && answer.ask !== undefined;
-}
-
-export function isHeld(answer: ToolAnswer): answer is HeldAnswer {
-  return 'held' in answer && answer.held !== undefined;
 }
 
 /** The most items `max_items` may collect, whatever the caller asks. */
@@ -159,7 +122,7 @@ function tooDeepArguments(toolName: string, args: unknown): CallToolResult | und
   return invalidArguments(toolName, (deep.length ? deep : ['(arguments)']).map((name) => `${oneLine(name, 100)}: ${problem}`));
 }
 
-export class ToolRunner {
+export class ToolRunner implements RunsTools {
   constructor(private readonly options: RunnerOptions) {}
 
   async run(tool: ToolDef, rawArgs: unknown, ctx: CallContext = {}): Promise<ToolAnswer> {

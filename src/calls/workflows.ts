@@ -6,7 +6,7 @@ import { RESTATED_ROWS, restateRow, totalRows } from '../money/report-rows.js';
 import { type MetaTool, meta } from './meta.js';
 import type { ToolDef } from '../tools/registry.js';
 import { errorResult } from '../core/results.js';
-import { type CallContext, type ToolAnswer, isHeld, isQuestion, type ToolRunner } from './runner.js';
+import { type CallContext, type RunsTools, type ToolAnswer, isHeld, isQuestion } from './answers.js';
 import type { Selection } from '../tools/selection.js';
 import { branchedSchema } from './output-branches.js';
 
@@ -51,7 +51,7 @@ function rowsOf(report: unknown): Row[] {
 export function reportWorkflow(
   selection: Selection,
   byName: ReadonlyMap<string, ToolDef>,
-  runner: ToolRunner,
+  runner: RunsTools,
   limits: Omit<DownloadOptions, 'signal'>,
 ): MetaTool | undefined {
   const create = byName.get('analytics_create_report');

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Keyv } from 'keyv';
 import { redactor } from './redact.js';
+import { describeStore } from './store-spec.js';
 
 export type Store = Keyv;
 
@@ -144,16 +145,6 @@ function passwordsOf(spec: string): string[] {
   } catch {
     return [password]; // a stray % that is not an escape
   }
-}
-
-/** The store spec with any password removed, for messages and logs. */
-export function describeStore(spec: string): string {
-  return spec.replace(/^(rediss?:\/\/)[^@/]*@/, '$1***@');
-}
-
-/** The kind of store a spec names, `memory`, `sqlite` or `redis`: all that health answers show of it. */
-export function storeKind(spec: string): string {
-  return spec.startsWith('sqlite:') ? 'sqlite' : spec.startsWith('redis') ? 'redis' : 'memory';
 }
 
 /** Whether the store answers now: one read of a key nothing writes, given `timeoutMs`. */

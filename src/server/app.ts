@@ -1,38 +1,34 @@
-// Assembles the MCP server: tools from every API, selection, guard, clients, store and the protocol handlers of either era.
+// Assembles the MCP server: tools from every API, selection, views and the protocol handlers of either era; the call machinery (engine.ts) is loaded when first needed.
 import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { APIS } from '../apis/index.js';
-import { configuredCredential, createClients } from '../http/index.js';
-import { buildRequest } from '../http/request.js';
-import { CONFIGURED_APIS, type Config, apiConnection } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { randomUUID } from 'node:crypto';
 import { type Era, approvalRetry, askNow, canOpenUrl, clientName, dialogRound, openUrlResult, questionResult } from './dialog.js';
-import { type Approval, Approvals } from '../guard/approvals.js';
-import { type Deployment, credentialFingerprint, limitsFingerprint, selectionFingerprint } from '../guard/deployment.js';
-import { SpendGuard, type TokenFlow } from '../guard/decide.js';
-import type { ApprovalDesk, ApprovalGrant, Caller } from '../guard/types.js';
+import type { TokenFlow } from '../guard/decide.js';
+import type { Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
-import { asPerson, currentPerson } from '../core/person.js';
+import { currentPerson } from '../core/person.js';
 import { loadPrompts, registerPrompts } from './prompts.js';
 import { createResources, registerResources } from './resources.js';
 import { redactor } from '../core/redact.js';
-import { SharedStore, type Store, createStore, describeStore, purgeExpired, storeKind } from '../core/store.js';
+import { storeKind } from '../core/store-spec.js';
 import { fieldNote } from '../tools/field-notes.js';
 import { compactInputSchema, toolListing } from '../tools/listing.js';
 import { type MetaTool, describeTool, discoverTools } from '../calls/meta.js';
 import { buildTools, type ToolDef, toolsByName } from '../tools/registry.js';
 import { answeredAs } from '../calls/renamed.js';
-import { boundResult, errorResult, resultText } from '../core/results.js';
-import { type CallContext, type ToolAnswer, ToolRunner, isHeld, isQuestion } from '../calls/runner.js';
+import { boundResult, errorResult } from '../core/results.js';
+import { type CallContext, type RunsTools, type ToolAnswer, isHeld, isQuestion } from '../calls/answers.js';
 import { reportWorkflow } from '../calls/workflows.js';
 import type { ApprovalSurface } from '../approval/surface.js';
-import { ApprovalWeb, type Executed } from '../approval/web.js';
 import { type Selection, selectTools } from '../tools/selection.js';
 import { NARROWING_HEADERS, NOT_NARROWED, type Narrowing, type NarrowingHeaders, narrowSelection, narrowingKey, readNarrowing } from '../tools/narrowing.js';
 import { RecentKeys } from '../core/recent.js';
 import { VERSION } from '../core/version.js';
 import { serverInstructions } from './instructions.js';
+import type { Engine } from './engine.js';
 
 export const SERVER_INFO = { name: 'pinterest-api-mcp', version: VERSION } as const;
 
@@ -42,11 +38,6 @@ export type Peer = Pick<Caller, 'transport' | 'address' | 'where'>;
 /** The one client of a stdio server, the person's own app on this computer: also the peer of a server made without one. */
 export const STDIO_PEER: Peer = { transport: 'stdio', address: 'stdio', where: 'over stdio on this computer' };
 
-/** Time beyond the client's whole timeout after which an approved write still `sending` counts as interrupted, ms. */
-const SEND_MARGIN_MS = 5_000;
-/** Most time between two looks for interrupted approved writes, and between two purges of expired keys, ms. */
-const SETTLE_INTERVAL_MS = 30_000;
-const PURGE_INTERVAL_MS = 60_000;
 /** Most narrowed views (distinct X-MCP-Toolsets / X-MCP-Readonly values) one app keeps built; the least recently used goes first. */
 const MAX_VIEWS = 32;
 
@@ -65,39 +56,17 @@ export interface View {
   listedCount: number;
 }
 
-/** Where this process sends each API's writes: what approvals are bound to (see Deployment). */
-function deploymentsOf(config: Config, selection: Selection): Record<string, Deployment> {
-  const selected = selectionFingerprint(selection.tools.map((t) => t.name));
-  const limits = limitsFingerprint({ caps: config.caps, adAccounts: config.adAccounts, confirmWrites: config.confirmWrites });
-  return Object.fromEntries(
-    CONFIGURED_APIS.map((api): [string, Deployment] => {
-      const { baseUrl, environment, auth } = apiConnection(config, api);
-      return [api.id, { api: api.id, base_url: baseUrl, environment, credential: credentialFingerprint(configuredCredential(auth)), selection: selected, limits }];
-    }),
-  );
-}
-
-/**
- * Runs `work` as the person who asked for the approval (the OAuth mode), so that its write, or the read that settles it,
- * goes out with their credential, never the deployment's or the approver's; as is where nobody signs in.
- */
-function asRequester<T>(approval: Approval, work: () => T): T {
-  const person = approval.requested_by.person;
-  return person ? asPerson(person, work) : work();
-}
-
-/** Everything a transport needs: a factory for protocol servers sharing one set of tools, clients and store. */
+/** Everything a transport needs: a factory for protocol servers sharing one set of tools, and the call machinery behind them. */
 export interface App {
   /** Every tool of every API, selected or not. */
   tools: readonly ToolDef[];
   selection: Selection;
-  runner: ToolRunner;
-  store: Store;
   /**
-   * The approval page's requests (/approvals): HTTP mounts it when approvers are configured; stdio serves it on a
-   * loopback port of its own. None with `--approval model`.
+   * The call machinery (store, clients, guard, approvals, approval page, runner), started once: by the first tool call
+   * or resource read, by a transport that needs it from the start (HTTP: its store and /approvals), or by createApp
+   * itself for a store that outlives the process (sqlite, redis), which may hold approved writes to settle.
    */
-  approvalWeb?: ApprovalWeb;
+  engine(): Promise<Engine>;
   /** `memory`, `sqlite` or `redis`, without the store's address. */
   storeKind: string;
   /** The tools/list answer, built on first use (the HTTP transport builds it as it starts; stdio waits to be asked). */
@@ -138,88 +107,19 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   );
   const byName = toolsByName(tools); // former names included: callable, never listed
   const selection = selectTools(tools, config);
-  const store = await createStore(config.store);
-  const shared = new SharedStore(store, describeStore(config.store), config.storeTimeoutMs);
-  const clients = createClients(config, logger, shared);
-
-  /** Reads for the guard itself (currencies, current values, read-back); they bypass selection and the guard. */
-  const read = async (name: string, args: Record<string, unknown>): Promise<unknown> => {
-    const tool = byName.get(name);
-    if (!tool || tool.writes) throw new Error(`internal read ${name} is not available`);
-    return (await clients[tool.api.id].send(tool.op, buildRequest(tool.op, args, tool.writes))).body;
-  };
-  const approvals = new Approvals({
-    store: shared,
-    ttlSeconds: config.confirmTtlSeconds,
-    deployments: deploymentsOf(config, selection),
-    maxStored: approval.maxStored,
-  });
-  let approvalWeb: ApprovalWeb | undefined;
-  let desk: (ApprovalDesk & { close?(): Promise<void> }) | undefined;
-  if (surface.page) {
-    approvalWeb = new ApprovalWeb({
-      approvals,
-      store: shared,
-      logger,
-      signIn: surface.page.signIn,
-      execute: (approved, approver) => executeApproved(approved, approver),
-    });
-    desk = surface.page.desk(approvalWeb, logger);
-  } else if (tokens === 'none' && !channels.has('dialog')) {
-    logger.warn({ approval_channels: [...channels] }, surface.nobody);
-  }
+  if (!pageExists && tokens === 'none' && !channels.has('dialog')) logger.warn({ approval_channels: [...channels] }, surface.nobody);
   for (const warning of surface.warnings) logger.warn(warning.fields ?? {}, warning.message);
-  /** How long an approved write may take to send (the client's whole timeout and a margin): past it, `sending` was interrupted. */
-  const sendBoundMs = config.client.totalTimeoutMs + SEND_MARGIN_MS;
-  const guard = new SpendGuard({
-    store: shared,
-    approvals,
-    approval: {
-      tokens,
-      desk,
-      maxPending: approval.maxPending,
-      sendBoundMs,
-      unavailable: surface.unavailable,
-      dialogs: channels.has('dialog'),
-    },
-    read,
-    confirmWrites: config.confirmWrites,
-    confirmTtlSeconds: config.confirmTtlSeconds,
-    confirmations: { perClient: config.confirmations.maxPending, total: config.confirmations.maxStored },
-    cachedAccounts: config.maxCachedAccounts,
-    caps: config.caps,
-    adAccounts: config.adAccounts,
-    assumedCurrency: (api) => apiConnection(config, api).assumedCurrency,
-    auditLog: config.auditLog,
-    logger,
-  });
 
-  /**
-   * The approved write: the same tool with the same arguments, carrying the person's grant (never an argument), sent
-   * only where this process may: the approval's deployment is this one, and this process offers the tool.
-   */
-  async function executeApproved(approved: Approval, approver: string): Promise<Executed> {
-    const notSent = (why: string): Executed => ({ state: 'not_sent', note: `${why}.`, result: errorResult(`Not sent: ${why}. Nothing was changed.`) });
-    const tool = byName.get(approved.tool);
-    if (!tool) return notSent(`this server does not know the tool ${approved.tool}`);
-    const elsewhere = approvals.mismatch(approved);
-    if (elsewhere) return notSent(`this server cannot execute it: ${elsewhere}`);
-    const refusal = selection.refusal(tool);
-    if (refusal) return notSent(`this server does not offer it: ${refusal.replace(/[:.] nothing was sent\.?$/i, '')}`);
-    const grant: ApprovalGrant = { approvalId: approved.id, hash: approved.hash, by: { channel: 'page', approver }, outcome: 'not_sent' };
-    const result = await asRequester(approved, () => runner.run(tool, approved.args, { grant, caller: approved.requested_by }));
-    if (isQuestion(result)) throw new Error('an approved write asked a question');
-    if (isHeld(result)) throw new Error('an approved write was held for approval again');
-    const state = grant.outcome ?? 'not_sent';
-    return { state, result, note: state === 'not_sent' ? resultText(result).split('\n')[0] : undefined };
-  }
-  const runner = new ToolRunner({
-    clients,
-    guard,
-    logger,
-    maxResultChars: config.maxResultChars,
-    schemaHint: (tool) => `Full input schema: call describe_tool with {"name":"${tool.name}"}.`,
-  });
+  let starting: Promise<Engine> | undefined;
+  const engine = (): Promise<Engine> =>
+    (starting ??= import('./engine.js')
+      .then(({ startEngine }) => startEngine({ config, logger, surface, byName, selection, tokens }))
+      .catch((error: unknown) => {
+        starting = undefined; // the next call tries again (a store that was down at first)
+        throw error;
+      }));
+  /** The runner the meta tools and workflows call through: the engine's, started by their first call. */
+  const runner: RunsTools = { run: async (tool, args, ctx) => (await engine()).runner.run(tool, args, ctx) };
   /** One tool's tools/list entry, shared by every view that lists it. */
   const listings = new Map<ToolDef, Tool>();
   const listingOf = (t: ToolDef) => {
@@ -288,50 +188,16 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     apis: APIS.filter((api) => !Object.hasOwn(selection.apisOff, api.id)),
     tools,
     selection,
-    read,
-    store: shared,
-    approvals: approvalWeb ? approvals : undefined,
+    read: async (name, args) => (await engine()).read(name, args),
+    store: async () => (await engine()).shared,
+    approvals: pageExists ? { pending: async () => (await engine()).approvals.pending() } : undefined,
     adAccounts: config.adAccounts,
     maxCachedAccounts: config.maxCachedAccounts,
     maxChars: config.maxResultChars,
   });
-
-  /**
-   * Approved writes whose process stopped mid-send (still `sending` past the send bound) are settled by reading the
-   * entity back: `sent` when it shows the change, else `unknown`. One replica wins each try; a try whose settler stopped
-   * too (past the bound again since it began) is taken over by the next. Pending approvals whose claim a stopped decider
-   * removed are settled as well (Approvals.watchOrphans). Runs at start and then periodically, so a restart or a store
-   * that comes back settles them within SETTLE_INTERVAL_MS. Only a process with an approval page does it: approvals
-   * exist only where a person can decide them. A send that will pass the bound before the next scan is looked at as
-   * it does.
-   */
-  let nextLook: NodeJS.Timeout | undefined;
-  const settleStalled = async () => {
-    await approvals.watchOrphans();
-    for (const stalled of await approvals.stalled(Date.now() - sendBoundMs)) {
-      const now = Date.now();
-      const claimed = await approvals.claimSettle(stalled.id, now - sendBoundMs, now - 2 * sendBoundMs);
-      if (!claimed) continue;
-      const tool = byName.get(claimed.tool);
-      const check = tool
-        ? await asRequester(claimed, () => guard.settleInterrupted(claimed, tool))
-        : { applied: false, lines: [`this server does not know the tool ${claimed.tool}`] };
-      const note = check.applied
-        ? 'The server stopped before it recorded the outcome; reading the entity back shows the change in place.'
-        : 'The server stopped before it recorded the outcome, and reading back could not confirm the change: check the entity before asking for it again.';
-      logger.warn({ approval: claimed.id, tool: claimed.tool, applied: check.applied, attempt: claimed.settle_attempt }, 'settled an approved write whose send was interrupted');
-      await approvals.settle(claimed, check.applied ? 'sent' : 'unknown', { content: [{ type: 'text', text: check.lines.join('\n') }] }, note);
-    }
-    const next = await approvals.nextStall(sendBoundMs);
-    if (next !== undefined && next - Date.now() < SETTLE_INTERVAL_MS) {
-      clearTimeout(nextLook);
-      nextLook = setTimeout(settle, next - Date.now() + 100).unref();
-    }
-  };
-  const settle = () => void settleStalled().catch((error: unknown) => logger.warn({ err: error }, 'could not settle interrupted approved writes yet'));
-  const settling = approvalWeb ? setInterval(settle, Math.min(SETTLE_INTERVAL_MS, sendBoundMs)).unref() : undefined;
-  if (approvalWeb) setImmediate(settle);
-  const purging = setInterval(() => void purgeExpired(store).catch(() => {}), PURGE_INTERVAL_MS).unref();
+  // A store that outlives the process may hold approved writes a stopped process left to settle, and should refuse a
+  // bad address at start: its engine starts now. The memory store begins empty, so its engine waits for a first call.
+  if (storeKind(config.store) !== 'memory') await engine();
 
   const answer = async (view: View, name: string, args: unknown, ctx: CallContext): Promise<ToolAnswer> => {
     const metaTool = parts.get(view)!.metaByName.get(name);
@@ -346,9 +212,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
   return {
     tools,
     selection,
-    runner,
-    store,
-    approvalWeb,
+    engine,
     storeKind: storeKind(config.store),
     listTools: deploymentView.listTools,
     listedCount: deploymentView.listedCount,
@@ -414,13 +278,8 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
       return server;
     },
     async close() {
-      clearInterval(settling);
-      clearTimeout(nextLook);
-      clearInterval(purging);
-      approvals.close();
-      await approvals.restore().catch(() => false);
-      await desk?.close?.();
-      await store.disconnect().catch(() => {});
+      const started = starting;
+      if (started) await (await started.catch(() => undefined))?.close();
     },
   };
 }

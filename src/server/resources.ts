@@ -41,9 +41,10 @@ export interface ResourceSources {
   selection: Selection;
   /** The app's internal read through the shared client (the guard's): reads only, without selection or guard. */
   read: Reader;
-  store: SharedStore;
+  /** The shared store the account cache lives in (the app's engine's: asked for on the first account read). */
+  store: () => Promise<SharedStore>;
   /** The approvals a person decides on the approval page; absent where this server has no page (none are ever made). */
-  approvals?: Approvals;
+  approvals?: Pick<Approvals, 'pending'>;
   /** `--ad-accounts`: the accounts resources show only these (empty: every account the credential reaches). */
   adAccounts: readonly string[];
   /** Most accounts kept cached by this process (PINTEREST_MCP_MAX_CACHED_ACCOUNTS). */
@@ -152,27 +153,32 @@ export function pendingView(approval: Approval) {
  * time per key within this process.
  */
 class AccountReads {
-  private readonly cache: BoundedStoreCache<unknown>;
+  private cache?: Promise<BoundedStoreCache<unknown>>;
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
-    store: SharedStore,
+    private readonly store: () => Promise<SharedStore>,
     private readonly read: Reader,
-    max: number,
-  ) {
-    this.cache = new BoundedStoreCache(store, ACCOUNTS_TTL_MS, max);
-  }
+    private readonly max: number,
+  ) {}
 
   async get<T>(api: ApiDefinition, what: AccountRead, shape: (body: unknown) => T): Promise<T> {
     // Per person in the OAuth mode: one person's accounts are never served to another.
     const key = `${personScope()}resource:${api.id}:${what.tool}:${JSON.stringify(what.args)}`;
-    const cached = (await this.cache.get(key)) as T | undefined;
+    const cache = await (this.cache ??= this.store().then(
+      (store) => new BoundedStoreCache(store, ACCOUNTS_TTL_MS, this.max),
+      (error: unknown) => {
+        this.cache = undefined; // asked again on the next read
+        throw error;
+      },
+    ));
+    const cached = (await cache.get(key)) as T | undefined;
     if (cached !== undefined) return cached;
     const running = this.inFlight.get(key) as Promise<T> | undefined;
     if (running) return running;
     const reading = (async () => {
       const value = shape(await this.read(what.tool, what.args));
-      await this.cache.set(key, value);
+      await cache.set(key, value);
       return value;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, reading);

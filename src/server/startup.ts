@@ -3,7 +3,7 @@ import type { APIS } from '../apis/index.js';
 import type { ApiDefinition } from '../apis/types.js';
 import { CONFIGURED_APIS, type Config, SIGN_IN_LABEL, apiConnection } from '../config/index.js';
 import type { App } from './app.js';
-import { describeStore } from '../core/store.js';
+import { describeStore } from '../core/store-spec.js';
 import { NARROWING_HEADERS } from '../tools/narrowing.js';
 import { VERSION } from '../core/version.js';
 

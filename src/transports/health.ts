@@ -1,7 +1,7 @@
 // What /healthz and /readyz report: the store answers (one bounded check at a time) and the tool listing is built.
 import type { Logger } from '../core/logger.js';
 import type { App } from '../server/app.js';
-import { type StoreHealth, checkStore } from '../core/store.js';
+import { type Store, type StoreHealth, checkStore } from '../core/store.js';
 
 /** `reason` is public: it names no address (the store's own error goes to the log). */
 export type Health = { status: 'ok' } | { status: 'unavailable' | 'not_ready'; reason: string };
@@ -13,13 +13,13 @@ export interface HealthProbes {
   prime(): void;
 }
 
-export function healthProbes(app: App, logger: Logger): HealthProbes {
+export function healthProbes(app: App, store: Store, logger: Logger): HealthProbes {
   let checking: Promise<StoreHealth> | undefined;
   let storeDown = false;
 
   /** Probes arriving during a check share it; a change of the store's health is logged once. */
   function storeHealth(): Promise<StoreHealth> {
-    checking ??= checkStore(app.store).then((health) => {
+    checking ??= checkStore(store).then((health) => {
       checking = undefined;
       if (health.ok === storeDown) {
         storeDown = !health.ok;

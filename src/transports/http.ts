@@ -12,7 +12,7 @@ import { type Config, SIGN_IN_API, SIGN_IN_LABEL, apiConfig, apiConnection } fro
 import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { asPerson } from '../core/person.js';
-import { SharedStore } from '../core/store.js';
+import { SharedStore, type Store } from '../core/store.js';
 import { scopeUnion, scopesByToolset } from '../tools/scopes.js';
 import { oneLine } from '../core/display.js';
 import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
@@ -182,7 +182,7 @@ function oauthSettings(config: Config): OAuthSettings {
  * The OAuth mode's server (its module, and oidc-provider under it, load only in that mode): the sign-in asks for the
  * scopes of the tools of that API this deployment serves, and what naming the person needs.
  */
-async function startOAuth(app: App, settings: OAuthSettings, logger: Logger): Promise<OAuthServer> {
+async function startOAuth(app: App, store: Store, settings: OAuthSettings, logger: Logger): Promise<OAuthServer> {
   const { createOAuthServer } = await import('./oauth/index.js');
   const { api } = settings;
   const tools = app.selection.tools.filter((tool) => tool.api.id === api.id);
@@ -190,7 +190,7 @@ async function startOAuth(app: App, settings: OAuthSettings, logger: Logger): Pr
   return createOAuthServer({
     publicUrl: settings.publicUrl,
     tokenKey: settings.tokenKey,
-    store: new SharedStore(app.store, app.storeKind, settings.storeTimeoutMs),
+    store: new SharedStore(store, app.storeKind, settings.storeTimeoutMs),
     upstream: { ...api.signIn, label: api.label, apiBaseUrl: api.baseUrl, scopes, timeoutMs: settings.timeoutMs },
     vaultName: api.id,
     logger,
@@ -315,10 +315,12 @@ function isMessageWithMethod(body: unknown): boolean {
 export async function serveHttp(app: App, options: HttpOptions, logger: Logger): Promise<HttpHandle> {
   assertSafeBinding(options);
   const expectedToken = options.token ? secretDigest(options.token) : undefined;
-  const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, options.oauth, logger) : undefined;
+  // HTTP serves from its start what the call machinery holds: the store (sessions, OAuth, health) and /approvals.
+  const { store, approvalWeb } = await app.engine();
+  const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, store, options.oauth, logger) : undefined;
   if (options.auth === 'oauth' && !oauth) throw new Error('internal: --auth oauth without its settings');
   // The page signs people in through this authorization server's sign-in with the API (its app and callback).
-  if (oauth) app.approvalWeb?.signPeopleInWith(oauth.pageSignIn);
+  if (oauth) approvalWeb?.signPeopleInWith(oauth.pageSignIn);
   const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
   const sessions = new SessionTable(options.sessions);
   // The one reading of where a request comes from: approvals pending per client, sessions per client, the page's
@@ -532,12 +534,12 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   /** The approvers' page (the Host is checked as for /mcp; the page checks Origin, sessions and CSRF itself). */
   function approvalsPage(req: IncomingMessage, res: ServerResponse): void {
     if (!hostAllowed(req.headers.host, allowedHosts)) return sendJson(res, 403, { error: 'Host header not allowed' });
-    if (!app.approvalWeb) {
+    if (!approvalWeb) {
       return sendJson(res, 404, {
         error: 'no approval page: it needs approvers (PINTEREST_MCP_APPROVER_TOKEN) or --auth oauth, and page among --approval-channels (not --approval model)',
       });
     }
-    void app.approvalWeb.handle(req, res, clientOf(req));
+    void approvalWeb.handle(req, res, clientOf(req));
   }
 
   /** The authorization server and the discovery documents (the Host is checked as for /mcp). */
@@ -550,7 +552,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     });
   }
 
-  const probes = healthProbes(app, logger);
+  const probes = healthProbes(app, store, logger);
 
   /** /healthz: serving and the store answers; /readyz (`ready`): also the tool listing is built. */
   async function health(req: IncomingMessage, res: ServerResponse, ready: boolean): Promise<void> {

@@ -1,6 +1,5 @@
 // Serves one MCP connection over stdin/stdout, of either era: the opening message (initialize, or a per-request envelope) decides.
 import { serveStdio as serve } from '@modelcontextprotocol/server/stdio';
-import { LocalApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
@@ -17,8 +16,9 @@ export function stdioApprovalSurface(config: Pick<Config, 'approval'>): Approval
     page: approval.channels.includes('page')
       ? {
           signIn: { kind: 'link' },
-          desk: (web, logger) =>
-            new LocalApprovalDesk({
+          // Its module loads with the call machinery, not at start (the page itself starts with the first approval).
+          desk: async (web, logger) =>
+            new (await import('../approval/desk.js')).LocalApprovalDesk({
               web,
               port: approval.pagePort,
               browser: approval.browser,

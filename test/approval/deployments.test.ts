@@ -156,14 +156,14 @@ describe.each(HTTP_MATRIX)('replicas configured differently on one Redis ($mode)
         const args = budget('41');
         const id = await hold(kind, asker, args);
         // What a store written by another hand could hold: the asker's approval, re-bound to the other replica's tools and limits.
-        const record = (await asker.app.store.get(`approval:${id}`)) as Approval;
+        const record = (await (await asker.app.engine()).store.get(`approval:${id}`)) as Approval;
         const forged: Approval = {
           ...record,
           id: `apr_${randomBytes(18).toString('base64url')}`,
           deployment: { ...record.deployment, selection: selectionFingerprint(other.app.selection.tools.map((t) => t.name)), limits: limitsOf(variant.args) },
         };
-        await other.app.store.set(`approval-claim:${forged.id}`, true, 600_000);
-        await other.app.store.set(`approval:${forged.id}`, forged, 600_000);
+        await (await other.app.engine()).store.set(`approval-claim:${forged.id}`, true, 600_000);
+        await (await other.app.engine()).store.set(`approval:${forged.id}`, forged, 600_000);
 
         const person = new PageApprover(other.http.url);
         await person.signIn(ALICE);
@@ -173,7 +173,7 @@ describe.each(HTTP_MATRIX)('replicas configured differently on one Redis ($mode)
         expect(page.html).toContain('Approved, but not sent');
         expect(page.html).toMatch(variant.refusesThere!);
         expect(writes(emulator)).toHaveLength(0);
-        expect(((await other.app.store.get(`approval:${forged.id}`)) as Approval).state).toBe('not_sent');
+        expect(((await (await other.app.engine()).store.get(`approval:${forged.id}`)) as Approval).state).toBe('not_sent');
       },
     );
   }

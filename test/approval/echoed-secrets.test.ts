@@ -32,7 +32,7 @@ describe.each(HTTP_CELLS)('an entity name that carries the access token (an upst
 
   /** Every entry of the server's store, as text. */
   async function storeText(): Promise<string> {
-    const store = served.app.store;
+    const store = (await served.app.engine()).store;
     const entries: string[] = [];
     for await (const [key, value] of store.iterator!(store.namespace as never)) entries.push(`${String(key)} ${JSON.stringify(value)}`);
     return entries.join('\n');
@@ -54,7 +54,7 @@ describe.each(HTTP_CELLS)('an entity name that carries the access token (an upst
     expect(body).not.toContain(ACCESS_TOKEN);
 
     // At rest: the record holds the redacted name, and no entry of the store holds the secret.
-    const record = (await served.app.store.get(`approval:${id}`)) as { summary: { changes: { name?: string }[] } };
+    const record = (await (await served.app.engine()).store.get(`approval:${id}`)) as { summary: { changes: { name?: string }[] } };
     expect(record.summary.changes[0].name).toBe(`Spring ${REDACTED} sale`);
     expect(await storeText()).not.toContain(ACCESS_TOKEN);
 
@@ -74,7 +74,7 @@ describe.each(HTTP_CELLS)('an entity name that carries the access token (an upst
     const after = await alice.get(`/approvals/${id}`);
     expect(after.html).toContain('Approved and sent once');
     expect(after.html).not.toContain(ACCESS_TOKEN);
-    const outcome = (await served.app.store.get(`approval:${id}`)) as { state: string; outcome: unknown };
+    const outcome = (await (await served.app.engine()).store.get(`approval:${id}`)) as { state: string; outcome: unknown };
     expect(outcome.state).toBe('sent');
     expect(JSON.stringify(outcome.outcome)).toContain(REDACTED);
     expect(await storeText()).not.toContain(ACCESS_TOKEN);

@@ -150,7 +150,7 @@ describe('an approval over HTTP while Redis fails at each step', () => {
     await storeAnswers();
   });
 
-  const storeAnswers = () => vi.waitFor(async () => expect(await checkStore(served.app.store, 250)).toEqual({ ok: true }), DEADLINE);
+  const storeAnswers = () => vi.waitFor(async () => expect(await checkStore((await served.app.engine()).store, 250)).toEqual({ ok: true }), DEADLINE);
 
   /** Redis answers again (resumed or restarted), and the server's store has reconnected. */
   async function heal(fault: RedisFault) {
@@ -552,13 +552,13 @@ describe('a pending approval left without its claim, found by the periodic scan'
       const first = await h.call('ad_groups_update', budget('34'));
       expect(statusOf(first), first.text).toBe('approval_required');
       const id = (first.structuredContent as { approval_id: string }).approval_id;
-      await h.app.store.delete(`approval-claim:${id}`); // a decider that stopped right after removing the claim
+      await (await h.app.engine()).store.delete(`approval-claim:${id}`); // a decider that stopped right after removing the claim
       expect(statusOf(await h.call('ad_groups_update', budget('35')))).toBe('too_many_pending');
 
       vi.advanceTimersByTime(30_000); // the periodic scan
       await vi.waitFor(async () => {
         vi.advanceTimersByTime(2_000); // the rounds that settle what it found
-        expect(((await h!.app.store.get(`approval:${id}`)) as { state: string }).state).toBe('not_sent');
+        expect(((await (await h!.app.engine()).store.get(`approval:${id}`)) as { state: string }).state).toBe('not_sent');
       }, DEADLINE);
       const read = await h.call('ad_groups_update', { ...budget('34'), approval_id: id });
       expect(statusOf(read), read.text).toBe('approval_not_sent');
@@ -585,7 +585,7 @@ describe('unauthenticated requests to the approval page', () => {
   });
 
   it('store nothing: 5,000 GETs of /approvals and more of the sign-in page leave the store as it was', async () => {
-    const entries = (served.app.store.store as Map<string, unknown>);
+    const entries = ((await served.app.engine()).store.store as Map<string, unknown>);
     expect(entries).toBeInstanceOf(Map);
     const before = [...entries.keys()].sort();
     const base = served.http.url;
@@ -663,11 +663,11 @@ describe('expired keys are purged while running', () => {
       let app: App | undefined;
       try {
         app = await createStdioApp(loadConfig(['--store', spec], { PINTEREST_ACCESS_TOKEN: TOKEN }), createLogger('silent'));
-        const tokens = new Confirmations(CONFIRMATION_TOKENS, new SharedStore(app.store, spec, 5_000), 1);
+        const tokens = new Confirmations(CONFIRMATION_TOKENS, new SharedStore((await app.engine()).store, spec, 5_000), 1);
         const issued = await Promise.all([1, 2].map((n) => tokens.issue('ad_groups_update', `hash-${n}`)));
         const expiry = Math.max(...issued.map((t) => Date.parse(t.expiresAt)));
         await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(expiry + 10), { timeout: 5_000, interval: 20 });
-        const has = async (token: string) => (await listing(kind, app!.store)).some((k) => k.endsWith(token));
+        const has = async (token: string) => (await listing(kind, (await app!.engine()).store)).some((k) => k.endsWith(token));
         for (const { token } of issued) expect(await has(token), token).toBe(true);
         vi.advanceTimersByTime(60_000);
         await vi.waitFor(async () => {

@@ -140,7 +140,7 @@ describe('generic code', () => {
   it('names no API (its id, label or variables) in the configuration, clients, selection, start-up line, CLI or deployments', () => {
     const names = CONFIGURED_APIS.flatMap((api) => [api.id, api.label, ...Object.values(api.settings).flatMap((row) => (row.env ? [row.env] : []))]);
     const pattern = new RegExp(names.map((name) => name.replace(/[^\w]/g, '\\$&')).join('|'), 'i');
-    const sources: [string, string?][] = [...GENERIC.flatMap((path) => filesOf(path).map((file): [string] => [file])), ['src/server/app.ts', 'deploymentsOf']];
+    const sources: [string, string?][] = [...GENERIC.flatMap((path) => filesOf(path).map((file): [string] => [file])), ['src/server/engine.ts', 'deploymentsOf']];
     const named = sources.flatMap(([file, only]) =>
       wordsOf(file, only).flatMap((word) => (pattern.test(word.replace(PRODUCT, '')) ? [`${relative(root, join(root, file))}: ${word}`] : [])),
     );

@@ -95,7 +95,7 @@ describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
     const a2 = await held(first, '72');
     const b1 = await held(second, '73');
     expect([a1.status, a2.status, b1.status]).toEqual(['approval_required', 'approval_required', 'approval_required']);
-    const records = () => keysUnder(setup.served().app.store, 'approval:');
+    const records = async () => keysUnder((await setup.served().app.engine()).store, 'approval:');
     const ids = (...approvals: Record<string, unknown>[]) => approvals.map((a) => `approval:${a.approval_id}`).sort();
     expect(await records()).toEqual(ids(a1, a2, b1));
 
@@ -117,12 +117,12 @@ describe('approvals in all: PINTEREST_MCP_MAX_APPROVALS', () => {
     expect((await alice.decide(String(a1.approval_id), 'approve')).status).toBe(303);
     expect(writes(setup.emulator())).toHaveLength(1);
     expect(await records()).toEqual(ids(a1, a2, b1));
-    expect(await keysUnder(setup.served().app.store, `approval-settle:${a1.approval_id}`)).toEqual([]);
+    expect(await keysUnder((await setup.served().app.engine()).store, `approval-settle:${a1.approval_id}`)).toEqual([]);
 
     const c1 = await held(third, '74');
     expect(c1.status).toBe('approval_required');
     expect(await records()).toEqual(ids(a2, b1, c1));
-    expect((await storedKeys(setup.served().app.store)).filter((k) => k.includes(String(a1.approval_id)))).toEqual([]);
+    expect((await storedKeys((await setup.served().app.engine()).store)).filter((k) => k.includes(String(a1.approval_id)))).toEqual([]);
     // Its outcome is no longer readable: the poll says the approval is gone, and sends nothing.
     const poll = await callText(first, 'ad_groups_update', { ...budget('71'), approval_id: a1.approval_id });
     expect(structured(poll).status).toBe('approval_unknown');
@@ -199,7 +199,7 @@ describe('confirmation tokens per client and in all: --max-pending-confirmations
 
   it('refuses a third token to one client and a fourth in all, naming the setting; using a token frees a place', async () => {
     const [first, second] = [await client('127.0.0.21'), await client('127.0.0.22')];
-    const tokens = () => keysUnder(setup.served().app.store, 'confirm:');
+    const tokens = async () => keysUnder((await setup.served().app.engine()).store, 'confirm:');
     // Three held calls of one client at once: two tokens, and one refusal.
     const amounts = ['81', '82', '83'];
     const three = await Promise.all(amounts.map((amount) => callText(first, 'ad_groups_update', budget(amount))));
@@ -318,7 +318,7 @@ describe('cached accounts: PINTEREST_MCP_MAX_CACHED_ACCOUNTS', () => {
   it('the server keeps at most the bound, dropping the least recently used account', async () => {
     const h = await startInProcess({ env: { PINTEREST_MCP_MAX_CACHED_ACCOUNTS: '2' } });
     try {
-      const cached = async () => (await keysUnder(h.app.store, 'account:')).map((k) => /"ad_account_id":"(\d+)"/.exec(k)?.[1]);
+      const cached = async () => (await keysUnder((await h.app.engine()).store, 'account:')).map((k) => /"ad_account_id":"(\d+)"/.exec(k)?.[1]);
       const preview = async (account: string) => {
         const result = await h.call('ad_groups_update', { ...budget('10', account), dry_run: true });
         expect(structured(result).status, result.text).toBe('dry_run');
@@ -376,15 +376,15 @@ describe('expired keys are purged while running, and the store shrinks', () => {
         await hold('92');
         vi.setSystemTime(start + 5_000);
         await hold('93');
-        const before = await storedKeys(h.app.store);
+        const before = await storedKeys((await h.app.engine()).store);
         expect(before.filter((k) => k.startsWith('confirm:'))).toHaveLength(3);
         expect(before.filter((k) => k.startsWith('account:'))).toHaveLength(1);
 
         // Past the first two tokens' expiry: the store still holds them until the purge.
         vi.setSystemTime(start + 10_001);
-        expect(await keysUnder(h.app.store, 'confirm:')).toHaveLength(3);
-        await purgeExpired(h.app.store);
-        const after = await storedKeys(h.app.store);
+        expect(await keysUnder((await h.app.engine()).store, 'confirm:')).toHaveLength(3);
+        await purgeExpired((await h.app.engine()).store);
+        const after = await storedKeys((await h.app.engine()).store);
         expect(after.length).toBe(before.length - 2);
         expect(after.filter((k) => k.startsWith('confirm:'))).toHaveLength(1);
         expect(after.filter((k) => k.startsWith('account:'))).toHaveLength(1);
@@ -401,6 +401,7 @@ describe('expired keys are purged while running, and the store shrinks', () => {
     let app: App | undefined;
     try {
       app = await createStdioApp(loadConfig([], { PINTEREST_ACCESS_TOKEN: TOKEN }), createLogger('silent'));
+      await app.engine(); // the timers are the call machinery's, started by a first call (here, directly)
       const timers = made.mock.results.map((r) => r.value as NodeJS.Timeout);
       expect(timers.length).toBeGreaterThan(0);
       for (const timer of timers) expect(timer.hasRef()).toBe(false);
@@ -411,6 +412,7 @@ describe('expired keys are purged while running, and the store shrinks', () => {
     // On a clock the test moves: after close no timer is left to run.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     app = await createStdioApp(loadConfig([], { PINTEREST_ACCESS_TOKEN: TOKEN }), createLogger('silent'));
+    await app.engine();
     expect(vi.getTimerCount()).toBeGreaterThan(0);
     await app.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -436,7 +438,7 @@ describe('redis: every key the server stores has a lifetime', () => {
     const page = await serve(emulator, ['--store', store], { PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}` });
     const model = await serve(emulator, [...MODEL_APPROVAL, '--store', store]);
     try {
-      await page.app.store.clear();
+      await (await page.app.engine()).store.clear();
       const pageClient = await connect(page.url);
       const modelClient = await connect(model.url);
       const first = structured(await callText(pageClient, 'ad_groups_update', budget('61')));
@@ -447,7 +449,7 @@ describe('redis: every key the server stores has a lifetime', () => {
       expect(structured(await callText(modelClient, 'ad_groups_update', budget('63'))).status).toBe('confirmation_required');
       await Promise.all([pageClient.close(), modelClient.close()]);
 
-      const client = (page.app.store.store as KeyvRedis<unknown>).client;
+      const client = ((await page.app.engine()).store.store as KeyvRedis<unknown>).client;
       const keys = (await client.keys('*')) as string[];
       const families = new Set(keys.map((k) => k.replace(/^pinterest-mcp::/, '').split(':')[0]));
       expect([...families].sort()).toEqual(['account', 'approval', 'approval-claim', 'approver-session', 'confirm', 'csrf-used'].sort());

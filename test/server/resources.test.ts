@@ -227,7 +227,7 @@ describe('resources in process: the bound, --ad-accounts, the token flow and the
       const held = await h.call('ad_groups_update', BUDGET);
       expect(held.structuredContent, held.text).toMatchObject({ status: 'approval_required' });
       const id = (held.structuredContent as { approval_id: string }).approval_id;
-      const record = (await h.app.store.get(`approval:${id}`)) as { hash: string; deployment: { credential: string } };
+      const record = (await (await h.app.engine()).store.get(`approval:${id}`)) as { hash: string; deployment: { credential: string } };
       expect(record.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(record.deployment.credential.length).toBeGreaterThan(8);
       const { contents } = await h.client.readResource({ uri: PENDING });
