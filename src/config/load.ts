@@ -245,6 +245,7 @@ export function loadConfig(
   ) as ApiConfigs;
   const signIn = SIGN_IN_API?.signIn?.(apis[SIGN_IN_API.id as keyof ApiConfigs]);
   checkAuth(settings, { httpToken, tokenKey, appCredentials: signIn !== undefined });
+  const clientIdDocuments = settings.clientIdDocuments ?? 'on';
   const placed: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(SERVER_SETTINGS)) {
     if (definition.to !== null) placeAt(placed, definition.to, values[name]);
@@ -253,7 +254,7 @@ export function loadConfig(
   return {
     ...config,
     approval: { ...config.approval, modelFallback: settings.approvalFallback === 'model', channels, approvers },
-    http: { ...config.http, token: httpToken, tokenKey },
+    http: { ...config.http, token: httpToken, tokenKey, clientIdDocuments },
     secrets: Object.entries(SETTINGS)
       .flatMap(([name, definition]) => (definition.secret && typeof values[name] === 'string' ? [values[name]] : []))
       .concat(approvers.map((a) => a.token)),
@@ -282,6 +283,9 @@ function checkAuth(
     }
     const outside = settings.adAccounts.length > 0 ? approverAccounts.find((account) => !settings.adAccounts.includes(account)) : undefined;
     if (outside) throw new ConfigError(`--approvers names ad account ${outside}, which --ad-accounts leaves out: no approval of it can exist here`);
+  }
+  if (settings.clientIdDocuments !== undefined && settings.auth !== 'oauth') {
+    throw new ConfigError('--client-id-documents needs --auth oauth: it says which clients the authorization server of that mode accepts (the bearer mode has no clients)');
   }
   if (settings.auth !== 'oauth') return;
   if (settings.transport !== 'http') {

@@ -3,10 +3,12 @@ import type { APIS } from '../apis/index.js';
 import { type Setting, type SettingValue, baseUrl, boolean, integer, list, oneOf, text } from '../core/settings.js';
 import {
   type Approver,
+  type ClientIdDocuments,
   accountApprovers,
   approverTokens,
   approverTokensFile,
   caps,
+  clientIdDocuments,
   confirmWrites,
   firstLineOfFile,
   publicUrl,
@@ -198,6 +200,14 @@ export const SERVER_SETTINGS = {
     default: undefined,
     help: 'with --auth oauth: the canonical URL clients reach this server at (https; http only on loopback); tokens are issued for <it>/mcp',
   }),
+  clientIdDocuments: setting({
+    to: null,
+    flag: 'client-id-documents',
+    env: 'PINTEREST_MCP_CLIENT_ID_DOCUMENTS',
+    type: clientIdDocuments,
+    default: undefined,
+    help: 'with --auth oauth: clients that name themselves by the https URL of their metadata document (Client ID Metadata Documents, fetched from there): on (any host), off (dynamic registration only), or the hosts whose documents are accepted, comma-separated (default on)',
+  }),
   tokenKey: setting({
     to: null,
     env: 'PINTEREST_MCP_TOKEN_KEY',
@@ -340,6 +350,8 @@ interface Combined {
     token: string | undefined;
     /** With `--auth oauth`: the key ring as written (PINTEREST_MCP_TOKEN_KEY or its file), read into a KeyRing where it is used. */
     tokenKey: string | undefined;
+    /** With `--auth oauth`: whose Client ID Metadata Documents the authorization server accepts (`on` unless given). */
+    clientIdDocuments: ClientIdDocuments;
   };
   /** The value of every secret setting that was given, for the redactor. */
   secrets: string[];

@@ -190,3 +190,36 @@ export const publicUrl: ValueType<string> = {
     return url.origin;
   },
 };
+
+/**
+ * `--client-id-documents`: whether a client may name itself by the https URL of its Client ID Metadata Document (the
+ * MCP specification's preferred registration), and whose: `on` (any host), `off`, or the hosts whose documents are
+ * accepted (a domain trust policy: exact host names, any port; the document's URL must name one of them).
+ */
+export type ClientIdDocuments = 'on' | 'off' | { readonly hosts: readonly string[] };
+
+/** A host name or IP address as a trust list names it, in the form a URL's hostname takes (lower case, punycode). */
+function documentHost(entry: string): string {
+  const bare = entry.replace(/^\[[^\]]*\]$/, '');
+  const url = URL.canParse(`https://${entry}/`) ? new URL(`https://${entry}/`) : undefined;
+  if (!url || /[/?#@:*\\\s]/.test(bare) || url.pathname !== '/' || !url.hostname) {
+    throw new Refused(`entries must each be a host name, such as app.example.com (exact, no scheme, port, path or wildcard), or on or off alone; "${entry}" is not`);
+  }
+  return url.hostname;
+}
+
+export const clientIdDocuments: ValueType<ClientIdDocuments> = {
+  summary: 'on, off or HOST,...',
+  parse(value) {
+    const word = value.toLowerCase();
+    if (word === 'on' || word === 'off') return word;
+    const hosts: string[] = [];
+    for (const entry of entries(value)) {
+      if (/^(on|off)$/i.test(entry)) throw new Refused(`takes ${entry} alone, not in a list of hosts; got "${value}"`);
+      const host = documentHost(entry);
+      if (hosts.includes(host)) throw new Refused(`names ${host} twice`);
+      hosts.push(host);
+    }
+    return { hosts };
+  },
+};

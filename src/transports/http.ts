@@ -8,7 +8,7 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import { type AuthInfo, classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
-import { type Config, SIGN_IN_API, SIGN_IN_LABEL, apiConfig, apiConnection } from '../config/index.js';
+import { type ClientIdDocuments, type Config, SIGN_IN_API, SIGN_IN_LABEL, apiConfig, apiConnection } from '../config/index.js';
 import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { asPerson } from '../core/person.js';
@@ -107,6 +107,8 @@ export interface OAuthSettings {
   publicUrl: string;
   /** PINTEREST_MCP_TOKEN_KEY as written. */
   tokenKey: string;
+  /** `--client-id-documents`: whose Client ID Metadata Documents are accepted. */
+  clientIdDocuments: ClientIdDocuments;
   /** The API people sign in to (the first configured API), its sign-in and base URL. */
   api: { id: string; label: string; baseUrl: string; signIn: PeopleSignIn };
   /** Longest wait for the API's token endpoint and its read that names the person, ms. */
@@ -159,19 +161,20 @@ function narrowingHeadersOf(req: IncomingMessage): NarrowingHeaders {
 }
 
 export function httpOptions(config: Config): HttpOptions {
-  const { tokenKey, publicUrl, ...http } = config.http;
+  const { tokenKey, publicUrl, clientIdDocuments, ...http } = config.http;
   return { host: config.host, port: config.port, stateful: config.stateful, ...http, ...(http.auth === 'oauth' ? { oauth: oauthSettings(config) } : {}) };
 }
 
 /** The OAuth mode's settings (loadConfig has checked that they are all given): people sign in to SIGN_IN_API. */
 function oauthSettings(config: Config): OAuthSettings {
-  const { publicUrl, tokenKey } = config.http;
+  const { publicUrl, tokenKey, clientIdDocuments } = config.http;
   const api = SIGN_IN_API;
   const signIn = api?.signIn?.(apiConfig(config, api));
   if (!api || !signIn) throw new Error(`--auth oauth needs the ${api?.label ?? 'API'} app people sign in to (the demo does not offer the sign-in yet)`);
   return {
     publicUrl: publicUrl!,
     tokenKey: tokenKey!,
+    clientIdDocuments,
     api: { id: api.id, label: api.label, baseUrl: apiConnection(config, api).baseUrl, signIn },
     timeoutMs: config.client.timeoutMs,
     storeTimeoutMs: config.storeTimeoutMs,
@@ -190,6 +193,7 @@ async function startOAuth(app: App, store: Store, settings: OAuthSettings, logge
   return createOAuthServer({
     publicUrl: settings.publicUrl,
     tokenKey: settings.tokenKey,
+    clientIdDocuments: settings.clientIdDocuments,
     store: new SharedStore(store, app.storeKind, settings.storeTimeoutMs),
     upstream: { ...api.signIn, label: api.label, apiBaseUrl: api.baseUrl, scopes, timeoutMs: settings.timeoutMs },
     vaultName: api.id,

@@ -410,6 +410,8 @@ describe('values that look set but are empty', () => {
     { name: 'confirmWrites', entry: 'data', read: (c) => c.confirmWrites },
     { name: 'approvalChannels', entry: 'page', read: (c) => c.approval.channels },
     { name: 'approvers', entry: '549755885175=549755800003', read: (c) => c.approval.byAccount, needs: OAUTH_MODE },
+    // Its default is undefined (on with --auth oauth): in the table by hand.
+    { name: 'clientIdDocuments', entry: 'app.example.com', read: (c) => c.http.clientIdDocuments, needs: OAUTH_MODE },
   ];
   /** Where a list's text can come from, as the refusal names it, and how to give it there. */
   function sourcesOf(name: keyof typeof SETTINGS): { source: string; give: (value: string) => [string[], Record<string, string>] }[] {
@@ -823,6 +825,26 @@ describe('--auth oauth', () => {
       '--approvers names ad account 2, which --ad-accounts leaves out: no approval of it can exist here',
     );
     expect(loadConfig(['--approvers', '1=549755800003', '--ad-accounts', '1,2'], OAUTH).approval.byAccount).toEqual({ '1': ['549755800003'] });
+  });
+
+  it('--client-id-documents: on by default, off, or the hosts whose documents are accepted; only with --auth oauth', () => {
+    expect(loadConfig([], OAUTH).http.clientIdDocuments).toBe('on');
+    expect(loadConfig(['--client-id-documents', 'off'], OAUTH).http.clientIdDocuments).toBe('off');
+    expect(loadConfig([], { ...OAUTH, PINTEREST_MCP_CLIENT_ID_DOCUMENTS: 'ON' }).http.clientIdDocuments).toBe('on');
+    expect(loadConfig(['--client-id-documents', 'App.Example.com, claude.ai,[::1],127.0.0.1'], OAUTH).http.clientIdDocuments).toEqual({
+      hosts: ['app.example.com', 'claude.ai', '[::1]', '127.0.0.1'],
+    });
+    for (const bad of ['https://app.example.com', 'app.example.com:443', 'app.example.com/client.json', '*.example.com', 'user@app.example.com', 'app example.com']) {
+      expect(refusal(['--client-id-documents', bad], OAUTH), bad).toMatch(/^--client-id-documents entries must each be a host name, such as app\.example\.com/);
+    }
+    expect(refusal(['--client-id-documents', 'app.example.com,off'], OAUTH)).toBe('--client-id-documents takes off alone, not in a list of hosts; got "app.example.com,off"');
+    expect(refusal(['--client-id-documents', 'a.example,A.example'], OAUTH)).toBe('--client-id-documents names a.example twice');
+    // Given but empty (a template's variable unset) is refused, not read as the default.
+    expect(refusal([], { ...OAUTH, PINTEREST_MCP_CLIENT_ID_DOCUMENTS: '' })).toMatch(/^PINTEREST_MCP_CLIENT_ID_DOCUMENTS is empty: a template variable that is unset\?/);
+    expect(refusal(['--client-id-documents', ' '], OAUTH)).toMatch(/^--client-id-documents is empty/);
+    // It says which clients the OAuth mode's authorization server accepts: given without that mode, it is refused.
+    expect(refusal(['--client-id-documents', 'off'], {})).toMatch(/^--client-id-documents needs --auth oauth/);
+    expect(refusal([], { PINTEREST_MCP_CLIENT_ID_DOCUMENTS: 'app.example.com' })).toMatch(/^--client-id-documents needs --auth oauth/);
   });
 
   it('reads Pinterest\'s sign-in page, by default the one the description names', () => {

@@ -5,16 +5,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  Client,
-  type OAuthClientInformationMixed,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type OAuthTokens,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulator, PEOPLE, type PersonKey, startEmulator } from '../../fakes/pinterest/server.js';
@@ -28,6 +19,7 @@ import { SERVER_ENTRY, TOKEN, USD_ACCOUNT, textOf } from '../helpers/harness.js'
 import { MODERN_VERSION } from '../helpers/era-clients.js';
 import { freePort, startRedis, waitFor } from '../helpers/processes.js';
 import { PageApprover } from '../helpers/approver.js';
+import { MemoryProvider } from '../helpers/oauth-client.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = randomBytes(32).toString('base64');
@@ -94,52 +86,6 @@ async function serveOAuth(publicUrl: string, port: number, store: string, args: 
   };
 }
 
-/** The SDK's OAuth client storage, in memory, with the browser hand-off recorded. */
-class MemoryProvider implements OAuthClientProvider {
-  information = new Map<string, OAuthClientInformationMixed>();
-  stored?: OAuthTokens;
-  verifier?: string;
-  discovery?: OAuthDiscoveryState;
-  authorizationUrl?: URL;
-  lastState?: string;
-  readonly redirectUrl = CLIENT_REDIRECT;
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'oauth test client', redirect_uris: [CLIENT_REDIRECT], application_type: 'native', token_endpoint_auth_method: 'none' } as OAuthClientMetadata;
-  }
-  clientInformation(ctx?: { issuer: string }) {
-    return ctx ? this.information.get(ctx.issuer) : [...this.information.values()][0];
-  }
-  saveClientInformation(info: OAuthClientInformationMixed, ctx?: { issuer: string }) {
-    if (ctx) this.information.set(ctx.issuer, info);
-  }
-  tokens() {
-    return this.stored;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.stored = tokens;
-  }
-  state() {
-    this.lastState = randomBytes(16).toString('base64url');
-    return this.lastState;
-  }
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.discovery = state;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    if (!this.verifier) throw new Error('no code verifier');
-    return this.verifier;
-  }
-}
-
 /** A person's way through the pages in Chromium, from an authorize URL to the client's redirect: Pinterest's consent, as `person`, Allow. */
 async function signInInBrowser(authorizeUrl: string, person: PersonKey, signInPage = emulator.oauthUrl): Promise<URLSearchParams> {
   const context = await browser.newContext();
@@ -168,7 +114,7 @@ const clientFor = (era: 'legacy' | 'modern') =>
 
 /** An SDK client signed in as `person` to `replica` through the whole flow; the provider keeps its tokens. */
 async function signedInClient(replica: Replica, person: PersonKey, era: 'legacy' | 'modern' = 'legacy', signInPage = emulator.oauthUrl) {
-  const provider = new MemoryProvider();
+  const provider = new MemoryProvider(CLIENT_REDIRECT);
   const first = clientFor(era);
   const transport = new StreamableHTTPClientTransport(new URL(replica.url), { authProvider: provider });
   const refused = await first.connect(transport).then(() => undefined, (error: unknown) => error);

@@ -10,6 +10,7 @@ import {
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
 import type { PersonSignIn } from '../../approval/web.js';
+import type { ClientIdDocuments } from '../../config/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { SharedStore } from '../../core/store.js';
 import { KeyRing } from '../../core/keys.js';
@@ -25,6 +26,8 @@ export interface OAuthServerOptions {
   publicUrl: string;
   /** PINTEREST_MCP_TOKEN_KEY as written. */
   tokenKey: string;
+  /** `--client-id-documents`: whose Client ID Metadata Documents are accepted. */
+  clientIdDocuments: ClientIdDocuments;
   store: SharedStore;
   /** The API people sign in to (the first API: Pinterest). */
   upstream: UpstreamSignIn;
@@ -64,7 +67,7 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   const resourceUrl = new URL(resource);
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(resourceUrl);
   const publicOrigin = new URL(publicUrl);
-  const provider = createProvider({ issuer: publicUrl, resource, store, ring });
+  const provider = createProvider({ issuer: publicUrl, resource, store, ring, clientIdDocuments: options.clientIdDocuments });
   const handleProvider = provider.callback();
   const vault = new TokenVault(store, new Sealer(ring, 'vault v1'), options.vaultName);
   const signIn = signInRoutes({ provider, store, vault, upstream: options.upstream, publicUrl, resource, logger });

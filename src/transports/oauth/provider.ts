@@ -1,10 +1,12 @@
-// The authorization server's configuration (oidc-provider): authorization code with PKCE S256, open registration, one resource (<public-url>/mcp), opaque tokens, rotation, revocation.
+// The authorization server's configuration (oidc-provider): authorization code with PKCE S256, Client ID Metadata Documents and open registration, one resource (<public-url>/mcp), opaque tokens, rotation, revocation.
 import { createPrivateKey } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
+import type { ClientIdDocuments } from '../../config/index.js';
 import type { KeyRing } from '../../core/keys.js';
 import { Sealer } from '../../core/vault.js';
 import type { SharedStore } from '../../core/store.js';
 import { sharedStoreAdapter } from './adapter.js';
+import { clientIdDocumentsConfiguration } from './documents.js';
 import escapeHtml from 'escape-html';
 
 /** The one scope of this server's tokens: calling its MCP endpoint. What a person may do there is Pinterest's scopes, asked at sign-in. */
@@ -52,11 +54,14 @@ export interface ProviderOptions {
   resource: string;
   store: SharedStore;
   ring: KeyRing;
+  /** `--client-id-documents`: whose Client ID Metadata Documents are accepted (documents.ts). */
+  clientIdDocuments: ClientIdDocuments;
 }
 
 /**
  * The oidc-provider instance. What it does is the MCP authorization profile and nothing else: authorization code with
- * PKCE (S256, required of every client), open dynamic registration (public clients, `none`, as MCP clients register;
+ * PKCE (S256, required of every client), Client ID Metadata Documents (a client named by the https URL of its metadata,
+ * fetched from there: documents.ts), open dynamic registration (public clients, `none`, as MCP clients register;
  * confidential ones too), resource indicators with the single resource `<issuer>/mcp` and opaque access tokens bound
  * to it (checked in the shared store, so a revocation is seen by every replica at once), refresh tokens rotated at
  * each use, revocation, `iss` in authorization responses (RFC 9207, oidc-provider's default). Off: ID tokens (no
@@ -66,6 +71,7 @@ export interface ProviderOptions {
 export function createProvider(options: ProviderOptions): Provider {
   const { issuer, resource, ring } = options;
   const cookieKey = Buffer.from(ring.derive('cookies v1')).toString('base64url');
+  const documents = clientIdDocumentsConfiguration(options.clientIdDocuments, issuer);
   const provider = new Provider(issuer, {
     adapter: sharedStoreAdapter({
       store: options.store,
@@ -98,6 +104,7 @@ export function createProvider(options: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      clientIdMetadataDocument: documents.feature,
       revocation: { enabled: true },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -142,6 +149,9 @@ export function createProvider(options: ProviderOptions): Provider {
       credential: `${OAUTH_PREFIX}/credential`,
     },
     ttl: { ...LIFETIMES },
+    // What the provider fetches (metadata documents; a registered client's jwks_uri): with its own fetch and SSRF
+    // protection, except documents on loopback hosts for a deployment on loopback (documents.ts).
+    ...(documents.fetch ? { fetch: documents.fetch } : {}),
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'html';
       ctx.body = errorPage('This sign-in cannot go on', `${out.error ?? 'error'}: ${out.error_description ?? ''}`);

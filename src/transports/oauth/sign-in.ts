@@ -78,7 +78,8 @@ const CONSENT_FORM_BYTES = 4 * 1024;
  * page; the grant made then is for that one client and the MCP scope.
  *
  * 0. `GET /oauth/interaction/:uid` (oidc-provider's interaction): the consent page names the client (its registered
- *    name, as its claim), its id and where it returns the person; `POST …/consent` with Cancel ends the authorization
+ *    name, as its claim), its id (for a metadata document's client, the host that publishes it) and where it returns
+ *    the person, with a warning when it returns only to loopback; `POST …/consent` with Cancel ends the authorization
  *    with access_denied, with Continue goes on.
  * 1. A random `state` is stored for the interaction and the person goes to the API's authorize page with the app id,
  *    the callback, the toolsets' scopes and the state.
@@ -104,8 +105,11 @@ export function signInRoutes(options: SignInOptions) {
     const page = consentPage({
       uid,
       clientId,
+      // oidc-provider marks a client made from its metadata document (lib/helpers/client_id_metadata_document.js).
+      idIsDocument: (client as { clientIdMetadataDocument?: boolean } | undefined)?.clientIdMetadataDocument === true,
       clientName: typeof client?.clientName === 'string' ? client.clientName : undefined,
       redirectUri: String(details.params.redirect_uri ?? ''),
+      redirectUris: client?.redirectUris ?? [],
       server: options.publicUrl,
       api: upstream.label,
       action: `${OAUTH_PREFIX}/interaction/${encodeURIComponent(uid)}/consent`,
