@@ -10,7 +10,7 @@ import type { Caller } from '../guard/types.js';
 import { moneyOverride } from '../guard/money-fields.js';
 import { type Logger, requestLog } from '../core/logger.js';
 import { currentPerson } from '../core/person.js';
-import { loadPrompts, registerPrompts } from './prompts.js';
+import { registerPrompts } from './prompts.js';
 import { createResources, registerResources } from './resources.js';
 import { redactor } from '../core/redact.js';
 import { storeKind } from '../core/store-spec.js';
@@ -181,7 +181,6 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     return { view };
   };
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const prompts = loadPrompts();
   // Read by every protocol server of this app: one account cache, read through the shared client like the guard's reads.
   const resources = createResources({
     server: SERVER_INFO.name,
@@ -228,7 +227,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
         inputRequired: { legacyShim: false },
       });
       const narrowedBy = view === deploymentView ? undefined : `${NARROWING_HEADERS.toolsets} / ${NARROWING_HEADERS.readOnly} headers`;
-      registerPrompts(server, promptTools, { discover: config.mode === 'discover', prompts, narrowedBy });
+      registerPrompts(server, promptTools, { discover: config.mode === 'discover', narrowedBy });
       registerResources(server, resources, view.selection);
       server.setRequestHandler('tools/list', async () => ({ tools: view.listTools() }));
 

@@ -231,11 +231,12 @@ export function registerPrompts(
   /** `narrowedBy`: the request headers that narrow what this server's client sees, for the note on missing tools. */
   options: { discover?: boolean; prompts?: readonly PromptDef[]; narrowedBy?: string } = {},
 ): void {
-  const prompts = options.prompts ?? loadPrompts();
+  // The prompt files are read on the first prompts/list or prompts/get of the process (loadPrompts keeps them), not at start.
+  const prompts = () => options.prompts ?? loadPrompts();
   const available = new Set(toolNames);
-  const byName = new Map(prompts.map((p) => [p.name, p]));
-  server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptListing) }));
+  server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().map(promptListing) }));
   server.setRequestHandler('prompts/get', async (request) => {
+    const byName = new Map(prompts().map((p) => [p.name, p]));
     const def = byName.get(request.params.name);
     if (!def) {
       throw new ProtocolError(
