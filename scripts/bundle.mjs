@@ -120,9 +120,8 @@ await build({
   chunkNames: '[name]-[hash]',
   // The Redis store's client and the HTTP agent (undici) load on demand from their own packages. (The sqlite store is
   // node:sqlite, built into Node; its adapter is a chunk.) The demo's fake API is its own bundle.
+  // (jsonc-parser, which finds a --config file's duplicate keys, is required from its package when one is read.)
   external: ['@keyv/redis', 'undici', 'oidc-provider'],
-  // jsonc-parser's main file is UMD, whose inner require('./impl/…') esbuild cannot follow: bundle its ES module build.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
 // The fake Pinterest API (fakes/, outside the product): what `--demo` serves, and what benchmarks start.
 await build({ ...shared, entryPoints: ['fakes/pinterest/server.ts'], outfile: 'dist/fake-api.js' });

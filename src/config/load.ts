@@ -1,7 +1,8 @@
 // loadConfig: each setting read from its flag, variable or --config file, strictly, then the checks across settings.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { type JSONPath, visit } from 'jsonc-parser';
+import type { JSONPath } from 'jsonc-parser';
 import { secretProblem } from '../core/redact.js';
 import { Refused, type Setting, type SettingValues, UNSET_HINT, emptyEntriesProblem } from '../core/settings.js';
 import { closest } from '../core/suggest.js';
@@ -101,6 +102,8 @@ interface DuplicateKey {
 
 /** The first key given twice in one object of a JSON text that JSON.parse took: it keeps the last silently. */
 function firstDuplicateKey(text: string): DuplicateKey | undefined {
+  // jsonc-parser's scanner, required from its package when a --config file is read: the bundle leaves it out of start-up.
+  const { visit } = createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
   const openObjects: Map<string, number>[] = [];
   let found: DuplicateKey | undefined;
   visit(

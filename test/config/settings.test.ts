@@ -735,6 +735,11 @@ describe('the built server', () => {
     expect(expectShortRefusal(await runServer(['--port'], {}))[0]).toMatch(/--port/);
   }, 30_000);
 
+  it('reads a --config file with its duplicate-key check (jsonc-parser, required from its package when a file is read)', async () => {
+    const path = configFile('{"read-only": true, "read-only": false}');
+    expect(expectShortRefusal(await runServer(['--config', path], {}))).toEqual([`${path}: "read-only" is given twice (line 1); JSON keeps only the last, so give it once`]);
+  }, 15_000);
+
   it('exits with 2 on PINTEREST_MCP_AD_ACCOUNTS set empty (a compose file templated from an unset variable), naming it', async () => {
     const { code, stderr } = await runServer([], { PINTEREST_MCP_AD_ACCOUNTS: '' });
     expect(code).toBe(2);
