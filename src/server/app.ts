@@ -1,5 +1,5 @@
 // Assembles the MCP server: tools from every API, selection, views and the protocol handlers of either era; the call machinery (engine.ts) is loaded when first needed.
-import { type CallToolResult, type InputRequiredResult, Server, type Tool } from '@modelcontextprotocol/server';
+import { type CallToolResult, type InputRequiredResult, LOG_LEVEL_META_KEY, Server, type Tool } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { APIS } from '../apis/index.js';
 import type { Config } from '../config/index.js';
@@ -84,9 +84,10 @@ export interface App {
   /**
    * A protocol server for one connection (stdio, a legacy session) or one request (stateless HTTP) of the given era;
    * `peer` says which transport and client address it serves (approvals, the audit and the pending bound use it);
-   * `view`, what its client sees (default: the deployment's).
+   * `view`, what its client sees (default: the deployment's); `answersOnly`: the transport carries a request's answer
+   * and nothing before it (stateless 2025-era HTTP answered as plain JSON), so no warning can reach the client.
    */
-  createServer(era?: Era, peer?: Peer, view?: View): Server;
+  createServer(era?: Era, peer?: Peer, view?: View, answersOnly?: boolean): Server;
   close(): Promise<void>;
 }
 
@@ -217,7 +218,7 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
     listedCount: deploymentView.listedCount,
     view: deploymentView,
     narrowed,
-    createServer(era = 'legacy', peer: Peer = STDIO_PEER, view: View = deploymentView) {
+    createServer(era = 'legacy', peer: Peer = STDIO_PEER, view: View = deploymentView, answersOnly = false) {
       const { instructions, promptTools } = parts.get(view)!;
       const server = new Server(SERVER_INFO, {
         instructions,
@@ -261,7 +262,13 @@ export async function createApp(config: Config, logger: Logger, surface: Approva
         const log = (level: 'warning' | 'error', data: Record<string, unknown>) => {
           ctx.mcpReq.log(level, data, SERVER_INFO.name).catch(() => {});
         };
-        const run = () => requestLog.run(log, () => answer(view, request.params.name, request.params.arguments, call));
+        // The call's warnings go to its client where they can reach it: a 2025-era client (its session's level decides)
+        // unless the transport carries only the answer, a 2026-07-28 request that gave its own log level. Only then is
+        // the sink bound to the call (AsyncLocalStorage, whose promise hooks cost every later call on Node 20: a tenth
+        // of a stateless HTTP call's server CPU, bench:http-raw).
+        const logs = !answersOnly && (era === 'legacy' || (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] !== undefined);
+        const work = () => answer(view, request.params.name, request.params.arguments, call);
+        const run = () => (logs ? requestLog.run(log, work) : work());
         let outcome = await run();
         if (isQuestion(outcome) && era === 'legacy') {
           // The same two rounds as the modern era, the second one here with the answer the dialog gave.

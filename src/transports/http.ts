@@ -444,8 +444,9 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
    * logging level was set, no dialog can be asked), and JSON costs about a tenth less server CPU than an event stream (bench:http-raw).
    */
   async function serveLegacyRequest(req: IncomingMessage, res: ServerResponse, body: unknown, view: View): Promise<void> {
-    const server = app.createServer('legacy', httpPeer(clientOf(req)), view);
-    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !asksForProgress(body) });
+    const json = !asksForProgress(body);
+    const server = app.createServer('legacy', httpPeer(clientOf(req)), view, json);
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: json });
     res.once('close', () => {
       transport.close().catch(() => {});
     });
