@@ -236,12 +236,11 @@ export function registerPrompts(
   const available = new Set(toolNames);
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().map(promptListing) }));
   server.setRequestHandler('prompts/get', async (request) => {
-    const byName = new Map(prompts().map((p) => [p.name, p]));
-    const def = byName.get(request.params.name);
+    const def = prompts().find((p) => p.name === request.params.name);
     if (!def) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
-        `Unknown prompt "${request.params.name}". Available prompts: ${[...byName.keys()].join(', ')}.`,
+        `Unknown prompt "${request.params.name}". Available prompts: ${prompts().map((p) => p.name).join(', ')}.`,
       );
     }
     const result = renderPrompt(def, request.params.arguments ?? {}, available, options.narrowedBy);

@@ -153,7 +153,7 @@ export function pendingView(approval: Approval) {
  * time per key within this process.
  */
 class AccountReads {
-  private cache?: Promise<BoundedStoreCache<unknown>>;
+  private cache?: BoundedStoreCache<unknown>;
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -165,13 +165,9 @@ class AccountReads {
   async get<T>(api: ApiDefinition, what: AccountRead, shape: (body: unknown) => T): Promise<T> {
     // Per person in the OAuth mode: one person's accounts are never served to another.
     const key = `${personScope()}resource:${api.id}:${what.tool}:${JSON.stringify(what.args)}`;
-    const cache = await (this.cache ??= this.store().then(
-      (store) => new BoundedStoreCache(store, ACCOUNTS_TTL_MS, this.max),
-      (error: unknown) => {
-        this.cache = undefined; // asked again on the next read
-        throw error;
-      },
-    ));
+    // Made on the first read, with the engine's store (the app starts it once, and again only after a failed start).
+    const store = await this.store();
+    const cache = (this.cache ??= new BoundedStoreCache(store, ACCOUNTS_TTL_MS, this.max));
     const cached = (await cache.get(key)) as T | undefined;
     if (cached !== undefined) return cached;
     const running = this.inFlight.get(key) as Promise<T> | undefined;

@@ -12,7 +12,7 @@ import { type ClientIdDocuments, type Config, SIGN_IN_API, SIGN_IN_LABEL, apiCon
 import type { PeopleSignIn } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { asPerson } from '../core/person.js';
-import { SharedStore, type Store } from '../core/store.js';
+import type { SharedStore } from '../core/store.js';
 import { scopeUnion, scopesByToolset } from '../tools/scopes.js';
 import { oneLine } from '../core/display.js';
 import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
@@ -113,7 +113,6 @@ export interface OAuthSettings {
   api: { id: string; label: string; baseUrl: string; signIn: PeopleSignIn };
   /** Longest wait for the API's token endpoint and its read that names the person, ms. */
   timeoutMs: number;
-  storeTimeoutMs: number;
 }
 
 export interface HttpHandle {
@@ -177,7 +176,6 @@ function oauthSettings(config: Config): OAuthSettings {
     clientIdDocuments,
     api: { id: api.id, label: api.label, baseUrl: apiConnection(config, api).baseUrl, signIn },
     timeoutMs: config.client.timeoutMs,
-    storeTimeoutMs: config.storeTimeoutMs,
   };
 }
 
@@ -185,7 +183,7 @@ function oauthSettings(config: Config): OAuthSettings {
  * The OAuth mode's server (its module, and oidc-provider under it, load only in that mode): the sign-in asks for the
  * scopes of the tools of that API this deployment serves, and what naming the person needs.
  */
-async function startOAuth(app: App, store: Store, settings: OAuthSettings, logger: Logger): Promise<OAuthServer> {
+async function startOAuth(app: App, store: SharedStore, settings: OAuthSettings, logger: Logger): Promise<OAuthServer> {
   const { createOAuthServer } = await import('./oauth/index.js');
   const { api } = settings;
   const tools = app.selection.tools.filter((tool) => tool.api.id === api.id);
@@ -194,7 +192,7 @@ async function startOAuth(app: App, store: Store, settings: OAuthSettings, logge
     publicUrl: settings.publicUrl,
     tokenKey: settings.tokenKey,
     clientIdDocuments: settings.clientIdDocuments,
-    store: new SharedStore(store, app.storeKind, settings.storeTimeoutMs),
+    store,
     upstream: { ...api.signIn, label: api.label, apiBaseUrl: api.baseUrl, scopes, timeoutMs: settings.timeoutMs },
     vaultName: api.id,
     logger,
@@ -320,8 +318,8 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   assertSafeBinding(options);
   const expectedToken = options.token ? secretDigest(options.token) : undefined;
   // HTTP serves from its start what the call machinery holds: the store (sessions, OAuth, health) and /approvals.
-  const { store, approvalWeb } = await app.engine();
-  const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, store, options.oauth, logger) : undefined;
+  const { store, shared, approvalWeb } = await app.engine();
+  const oauth = options.auth === 'oauth' && options.oauth ? await startOAuth(app, shared, options.oauth, logger) : undefined;
   if (options.auth === 'oauth' && !oauth) throw new Error('internal: --auth oauth without its settings');
   // The page signs people in through this authorization server's sign-in with the API (its app and callback).
   if (oauth) approvalWeb?.signPeopleInWith(oauth.pageSignIn);
