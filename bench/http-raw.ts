@@ -3,7 +3,8 @@
 // beside the floor's (the bare SDK answering each call with one fetch, bench/floor/), rounds interleaved.
 // Target: project <= 1.15x the floor, both eras, with the guard and the redactor on (they always are).
 // Usage: npm run build && npm run bench:http-raw   (BENCH_TOOL=describe_tool for the MCP layer alone, BENCH_ERAS,
-// BENCH_ROUNDS=3, BENCH_SECONDS=4, BENCH_ENTRY=another build, BENCH_NODE_FLAGS=--cpu-prof ...)
+// BENCH_ROUNDS=5, BENCH_SECONDS=4, BENCH_WARMUP=8 (seconds per side and era), BENCH_ENTRY=another build,
+// BENCH_NODE_FLAGS=--cpu-prof ... for both sides)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
@@ -27,7 +28,7 @@ const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
 type Side = 'project' | 'floor';
 
 async function startServer(side: Side): Promise<{ url: URL; child: ChildProcess }> {
-  const command = side === 'project' ? [...nodeFlags, projectEntry, '--transport', 'http', '--port', '0'] : [floorEntry, '--http', '--port', '0'];
+  const command = [...nodeFlags, ...(side === 'project' ? [projectEntry, '--transport', 'http', '--port', '0'] : [floorEntry, '--http', '--port', '0'])];
   const child = spawn(process.execPath, command, {
     env: {
       PATH: process.env.PATH ?? '',
@@ -116,9 +117,11 @@ async function load(era: Era, side: Side, seconds: number) {
 }
 
 const sides: Side[] = ['project', 'floor'];
-for (const era of eras) for (const side of sides) await load(era, side, 2); // warm-up
+// Warm-up: both servers' per-call cost keeps falling for about 8 s of load (JIT tiers); rounds measured earlier read high.
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 8);
+for (const era of eras) for (const side of sides) await load(era, side, WARMUP_SECONDS);
 const results = new Map<string, { rate: number; msPerCall: number; share: number }[]>();
-for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
+for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 5); round++) {
   for (const era of eras) {
     for (const side of sides) {
       const key = `${era} ${side}`;
@@ -126,13 +129,16 @@ for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 3); round++) {
     }
   }
 }
-console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections, medians of rounds (calls/s and the server's share of a core per round below)`);
+console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections, medians of rounds (each round's figures below)`);
 for (const era of eras) {
   const ms = (side: Side) => median(results.get(`${era} ${side}`)!.map((r) => r.msPerCall));
   console.log(sideBySide(`${era} CPU per call`, ms('project'), ms('floor'), 'ms', { ratio: TARGET_RATIO }, 3));
   for (const side of sides) {
     const rs = results.get(`${era} ${side}`)!;
-    console.log(`    ${side.padEnd(8)} calls/s ${rs.map((r) => r.rate.toFixed(0)).join(' ')}; server at ${rs.map((r) => `${(r.share * 100).toFixed(0)}%`).join(' ')} of a core`);
+    console.log(
+      `    ${side.padEnd(8)} ms per call ${rs.map((r) => r.msPerCall.toFixed(3)).join(' ')}; calls/s ${rs.map((r) => r.rate.toFixed(0)).join(' ')}; ` +
+        `server at ${rs.map((r) => `${(r.share * 100).toFixed(0)}%`).join(' ')} of a core`,
+    );
   }
 }
 for (const { child } of Object.values(servers)) child.kill('SIGTERM');

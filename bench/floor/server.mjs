@@ -31,6 +31,7 @@ if (process.argv.includes('--http')) {
   const http = createServer((req, res) => void handle(req, res)).listen(port, '127.0.0.1', () => {
     process.stderr.write(`${JSON.stringify({ url: `http://127.0.0.1:${http.address().port}/mcp` })}\n`);
   });
+  process.once('SIGTERM', () => process.exit(0)); // as the project does, so a profile is written at the end
 } else {
   const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
   serveStdio(() => buildServer());
