@@ -4,7 +4,7 @@ import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { MAX_NESTING, mayNestTooDeep, nestsDeeperThan } from '../core/walk.js';
-import { ResponseTooLarge, boundedFetch } from './fetch.js';
+import { type RequestContent, ResponseTooLarge, boundedFetch } from './fetch.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import type { ApiRequest } from './request.js';
@@ -127,7 +127,7 @@ export class ApiClient {
   /** The base URL's path as URL parsing normalises it (`/v5`), against which each request's path is checked. */
   private readonly basePath: string;
 
-  private readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  private readonly fetch: ReturnType<typeof boundedFetch>;
 
   constructor(private readonly options: ClientOptions) {
     this.basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
@@ -238,10 +238,21 @@ export class ApiClient {
     const { logger } = this.options;
     const started = performance.now();
     const log: AttemptLog = { rateLimited: 0, unanswered: 0 };
+    // What each attempt sends, handed to the fetch beside ky's Request rather than put in it (see RequestContent):
+    // the body exactly as previewed and hashed (JSON text built once with the request).
+    const content: RequestContent = {
+      headers: {
+        authorization: auth,
+        accept: 'application/json',
+        ...(request.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...idempotency,
+      },
+      body: request.payload,
+    };
     const fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
       let response: Response;
       try {
-        response = await this.fetch(input, init);
+        response = await this.fetch(input, init, content);
       } catch (error) {
         if (!(error instanceof ResponseTooLarge)) log.unanswered++;
         throw error;
@@ -262,14 +273,6 @@ export class ApiClient {
     };
     const kyOptions: KyOptions = {
       method: request.method,
-      headers: {
-        authorization: auth,
-        accept: 'application/json',
-        ...(request.payload !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...idempotency,
-      },
-      // The body exactly as previewed and hashed (JSON text built once with the request).
-      body: request.payload,
       signal,
       timeout: this.options.timeoutMs,
       throwHttpErrors: true,
