@@ -227,13 +227,13 @@ export function renderPrompt(def: PromptDef, given: Record<string, string> = {},
 /** Registers prompts/list and prompts/get on a server that declared the `prompts` capability. */
 export function registerPrompts(
   server: Server,
-  toolNames: Iterable<string>,
+  /** The tools this server's client is offered, which a prompt may name (a set the caller keeps: one per view). */
+  available: ReadonlySet<string>,
   /** `narrowedBy`: the request headers that narrow what this server's client sees, for the note on missing tools. */
   options: { discover?: boolean; prompts?: readonly PromptDef[]; narrowedBy?: string } = {},
 ): void {
   // The prompt files are read on the first prompts/list or prompts/get of the process (loadPrompts keeps them), not at start.
   const prompts = () => options.prompts ?? loadPrompts();
-  const available = new Set(toolNames);
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().map(promptListing) }));
   server.setRequestHandler('prompts/get', async (request) => {
     const def = prompts().find((p) => p.name === request.params.name);
