@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { type AuthInfo, classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import { HttpApprovalDesk } from '../approval/desk.js';
 import { type ApprovalSurface, NOBODY_WITH_THESE_CHANNELS, channelsLeaveNoWay } from '../approval/surface.js';
@@ -18,6 +18,7 @@ import { oneLine } from '../core/display.js';
 import { BodyTooLarge, bearerMatches, clientAddressOf, endAfterBody, isLoopbackHost, readBody, secretDigest } from '../core/requests.js';
 import { type App, type Peer, SERVER_INFO, type View } from '../server/app.js';
 import { NARROWING_HEADERS, type NarrowingHeaders, describeNarrowing } from '../tools/narrowing.js';
+import { serveExchange } from './exchange.js';
 import { healthProbes } from './health.js';
 import type { OAuthServer } from './oauth/index.js';
 import { type Session, type SessionLimits, SessionTable } from './sessions.js';
@@ -129,7 +130,7 @@ const TIMEOUT_CHECK_MS = 1_000;
 /** Longest wait between two sweeps of idle sessions. */
 const SWEEP_MS = 60_000;
 
-/** The peer a request's auth info names (see serveModern): HTTP, from the address the transport saw. */
+/** The peer a request's auth info names (see requestAuth): HTTP, from the address the transport saw. */
 function peerOf(authInfo: AuthInfo | undefined): Peer {
   const address = authInfo?.extra?.address;
   return httpPeer(typeof address === 'string' ? address : 'unknown');
@@ -329,14 +330,14 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
   // sign-in throttle and the audit all count under it.
   const clientOf = clientAddressOf(options.trustedProxies);
   const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request refused or failed');
-  // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions); the client's address
-  // travels to it in the request's auth info (no token: only where the request came from).
+  // Every 2026-07-28 request, on a fresh protocol server of its own (the era has no sessions), handed over with the body
+  // already parsed (serveExchange); the client's address travels to it in the request's auth info (no token: only
+  // where the request came from).
   const modern = createMcpHandler(({ authInfo }) => app.createServer('modern', peerOf(authInfo), viewOf(authInfo)), {
     legacy: 'reject',
     onerror,
     maxRequestBodySize: options.maxBodyBytes,
   });
-  const serveModern = toNodeHandler(modern, { onerror, maxRequestBodySize: options.maxBodyBytes });
   let allowedHosts = allowedHostSet(options, options.port);
   let allowedOrigins = new Set<string>();
   const anyOrigin = options.allowedOrigins.includes('*');
@@ -426,7 +427,7 @@ export async function serveHttp(app: App, options: HttpOptions, logger: Logger):
     // Every other request sees what its own narrowing headers ask for (the 2026-07-28 era has no sessions).
     const asked = app.narrowed(narrowingHeadersOf(req));
     if ('error' in asked) return refuseNarrowing(res, asked.error);
-    if (!legacy) return serveModern(Object.assign(req, { auth: requestAuth(clientOf(req), asked.view) }), res, body);
+    if (!legacy) return serveExchange(modern, req, res, body, requestAuth(clientOf(req), asked.view));
     return serveLegacyRequest(req, res, body, asked.view);
   }
 

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { assertSafeBinding, isLoopbackHost } from '../../src/transports/http.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from '../helpers/harness.js';
+import { callOnce } from '../helpers/era-clients.js';
 import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve, spawnServer } from '../helpers/http.js';
 import { NODE_SQLITE } from '../helpers/sqlite.js';
 import { EVENTUALLY, gate } from '../helpers/waiting.js';
@@ -181,6 +182,36 @@ describe('bearer token and limits', () => {
     writeFileSync(file, `${HTTP_TOKEN}\n`);
     expect(loadConfig(['--transport', 'http'], { PINTEREST_MCP_HTTP_TOKEN_FILE: file }).http.token).toBe(HTTP_TOKEN);
     expect(() => loadConfig([], { PINTEREST_MCP_HTTP_TOKEN_FILE: join(file, 'missing') })).toThrow(/TOKEN_FILE cannot be read/);
+  });
+});
+
+describe('a 2026-07-28 answer larger than the socket takes at once', () => {
+  let emulator: Emulator;
+  let served: Served;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    served = await serve(emulator, ['--max-result-chars', '10000000']);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await emulator?.close();
+  });
+
+  it('arrives whole: the exchange waits for the socket to drain and goes on', async () => {
+    // About 6 MB in one chunk (the JSON text and the structuredContent, 3 MB each): far more than a socket's buffers,
+    // so the write is only taken in parts, whatever the client's pace.
+    const notes = 'n'.repeat(3_000_000);
+    emulator.inject({ operationId: 'ad_accounts/get', rewrite: (answer) => ({ status: 200, body: { ...(answer.body as object), notes } }) });
+    const result = (await callOnce('modern', served.url, 'ad_accounts_get', { ad_account_id: USD_ACCOUNT })) as {
+      isError?: boolean;
+      content: { type: string; text: string }[];
+      structuredContent: { id: string; notes: string };
+    };
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent.id).toBe(USD_ACCOUNT);
+    expect(result.structuredContent.notes).toBe(notes);
+    expect(JSON.parse(result.content[0].text)).toEqual(result.structuredContent);
+    expect(emulator.requests.filter((r) => r.operationId === 'ad_accounts/get')).toHaveLength(1);
   });
 });
 
