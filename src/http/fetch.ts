@@ -104,10 +104,11 @@ async function releaseDroppedAnswers(): Promise<void> {
 
 /**
  * What an API call sends besides its method and URL, handed to the fetch beside ky's Request instead of put in it.
- * ky builds a Request for every call and clones it for its retries: headers given to ky are copied into about five
- * Headers objects per call and a body into a stream teed for the clone, all read back out here. Handed beside, a
- * call costs a tenth less CPU in the client (bench:http-raw), and the credential never sits in the Request that ky
- * keeps on its errors (HTTPError.request, TimeoutError.request).
+ * ky builds a Request for every call and clones it for its retries: headers given to ky are copied into several
+ * Headers objects per call (its option merges, the Request, the clone) and a body into a stream teed for the clone,
+ * all read back out here. Handed beside, a call costs a tenth less CPU in the client (253 to 227 us, one process
+ * against the fake API), and the credential never sits in the Request that ky keeps on its errors (HTTPError.request,
+ * TimeoutError.request).
  */
 export interface RequestContent {
   headers: Record<string, string>;
