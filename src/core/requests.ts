@@ -110,3 +110,8 @@ export function isLoopbackHost(host: string): boolean {
   const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
   return isIP(v4) === 4 && v4.startsWith('127.');
 }
+
+/** A socket's peer address is loopback: an IP address (not a name) that isLoopbackHost accepts. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address !== undefined && isIP(address) !== 0 && isLoopbackHost(address);
+}

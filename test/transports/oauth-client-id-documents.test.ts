@@ -13,7 +13,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, PEOPLE, type PersonKey, startEmulator } from '../../fakes/pinterest/server.js';
 import { returnsOnlyToLoopback } from '../../src/transports/oauth/consent.js';
-import { isLoopbackAddress } from '../../src/transports/oauth/documents.js';
+import { isLoopbackAddress } from '../../src/core/requests.js';
 import { SERVER_ENTRY, textOf } from '../helpers/harness.js';
 import { MemoryProvider } from '../helpers/oauth-client.js';
 import { freePort, waitFor } from '../helpers/processes.js';

@@ -1,8 +1,7 @@
 // Client ID Metadata Documents (--client-id-documents): oidc-provider's feature switched on, whose documents it fetches (the operator's trust policy), and where from (never a special-use address, loopback only for a deployment on loopback).
-import ipaddr from 'ipaddr.js';
 import type { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { ClientIdDocuments } from '../../config/index.js';
-import { isLoopbackHost } from '../../core/requests.js';
+import { isLoopbackAddress, isLoopbackHost } from '../../core/requests.js';
 
 /**
  * The draft of the feature that oidc-provider 9.13 implements (its lib/helpers/features.js). Acknowledging it keeps the
@@ -49,11 +48,6 @@ export function clientIdDocumentsConfiguration(policy: ClientIdDocuments, public
     },
     ...(isLoopbackHost(new URL(publicUrl).hostname) ? { fetch: loopbackDocumentsFetch() } : {}),
   };
-}
-
-/** A socket's peer is a loopback address (an IPv4-mapped IPv6 address as its IPv4 one). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  return address !== undefined && ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
 }
 
 /**
