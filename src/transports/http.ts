@@ -170,7 +170,7 @@ function oauthSettings(config: Config): OAuthSettings {
   const { publicUrl, tokenKey, clientIdDocuments } = config.http;
   const api = SIGN_IN_API;
   const signIn = api?.signIn?.(apiConfig(config, api));
-  if (!api || !signIn) throw new Error(`--auth oauth needs the ${api?.label ?? 'API'} app people sign in to (the demo does not offer the sign-in yet)`);
+  if (!api || !signIn) throw new Error(`--auth oauth needs the ${SIGN_IN_LABEL} app people sign in to (the demo does not offer the sign-in yet)`);
   return {
     publicUrl: publicUrl!,
     tokenKey: tokenKey!,
