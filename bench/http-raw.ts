@@ -4,7 +4,8 @@
 // Target: project <= 1.15x the floor, both eras, with the guard and the redactor on (they always are).
 // Usage: npm run build && npm run bench:http-raw   (BENCH_TOOL=describe_tool for the MCP layer alone, BENCH_ERAS,
 // BENCH_ROUNDS=5, BENCH_SECONDS=4, BENCH_WARMUP=8 (seconds per side and era), BENCH_ENTRY=another build,
-// BENCH_NODE_FLAGS=--cpu-prof ... for both sides)
+// BENCH_NODE_FLAGS=--cpu-prof ... for both sides, BENCH_VERSUS=another build's dist/index.js in the floor's place: an A/B
+// of two commits, which moves less from run to run than either's ratio to the floor)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
@@ -25,10 +26,12 @@ const worker = new Worker(
 const apiUrl = await new Promise<string>((res) => worker.once('message', res));
 const listing = await writeFloorListing([]);
 const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+const versus = process.env.BENCH_VERSUS;
 type Side = 'project' | 'floor';
 
 async function startServer(side: Side): Promise<{ url: URL; child: ChildProcess }> {
-  const command = [...nodeFlags, ...(side === 'project' ? [projectEntry, '--transport', 'http', '--port', '0'] : [floorEntry, '--http', '--port', '0'])];
+  const entry = side === 'project' ? projectEntry : versus;
+  const command = [...nodeFlags, ...(entry ? [entry, '--transport', 'http', '--port', '0'] : [floorEntry, '--http', '--port', '0'])];
   const child = spawn(process.execPath, command, {
     env: {
       PATH: process.env.PATH ?? '',
@@ -130,9 +133,13 @@ for (let round = 0; round < Number(process.env.BENCH_ROUNDS ?? 5); round++) {
   }
 }
 console.log(`server CPU per stateless ${TOOL} call, 50 raw keep-alive connections, medians of rounds (each round's figures below)`);
+if (versus) console.log(`  "floor" is another build here: ${versus}`);
 for (const era of eras) {
   const ms = (side: Side) => median(results.get(`${era} ${side}`)!.map((r) => r.msPerCall));
   console.log(sideBySide(`${era} CPU per call`, ms('project'), ms('floor'), 'ms', { ratio: TARGET_RATIO }, 3));
+  const floorRounds = results.get(`${era} floor`)!;
+  const paired = results.get(`${era} project`)!.map((r, i) => r.msPerCall / floorRounds[i].msPerCall);
+  console.log(`    paired ratios of rounds ${paired.map((r) => r.toFixed(2)).join(' ')}; median ${median(paired).toFixed(3)}`);
   for (const side of sides) {
     const rs = results.get(`${era} ${side}`)!;
     console.log(
