@@ -79,7 +79,8 @@ export interface RecordedRequest extends RecordedCall {
 
 /** An injected failure, matched against incoming requests in order. */
 export interface Fault {
-  operationId?: string;
+  /** The operation it applies to (any when absent); null for requests outside the API (a report file). */
+  operationId?: string | null;
   method?: string;
   /** How many matching requests it applies to (default 1). */
   times?: number;

@@ -1,25 +1,13 @@
-// The one HTTP client every tool goes through (ky): auth, base URL, safe retries, per-category limits, error mapping.
+// The one HTTP client every tool goes through (undici): auth, base URL, safe retries, per-category limits, error mapping.
 import { randomUUID } from 'node:crypto';
-import type { HTTPError, Options as KyOptions } from 'ky';
 import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { MAX_NESTING, mayNestTooDeep, nestsDeeperThan } from '../core/walk.js';
-import { type RequestContent, ResponseTooLarge, boundedFetch } from './fetch.js';
+import { type Answer, ResponseTooLarge, sendBounded } from './fetch.js';
+import { AttemptTimeout, type Outcome, attempt } from './attempts.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import type { ApiRequest } from './request.js';
-
-/**
- * ky is loaded on the first request, not at start-up: importing it builds a Request to probe stream support,
- * which loads Node's fetch implementation (~20 ms) before tools/list could be answered.
- */
-let kyModule: typeof import('ky') | undefined;
-async function loadKy(): Promise<typeof import('ky')> {
-  return (kyModule ??= await import('ky'));
-}
-/** ky's own type guards; only called on errors, which only exist once ky has been loaded. */
-const isHttpError = (error: unknown): error is HTTPError => kyModule!.isHTTPError(error);
-const isTimeoutError = (error: unknown): boolean => kyModule!.isTimeoutError(error);
 
 /** Supplies the Authorization header; `refresh` (optional) obtains a new credential after a 401. */
 export interface AuthProvider {
@@ -90,15 +78,19 @@ const RETRY_AFTER_STATUS = new Set([429, 503]);
 /** Connection failures that prove the request never left: safe to say so, even for a write. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DEFAULT_MAX_DELAY_MS = 20_000;
-/** First backoff delay (doubled on each retry, jittered, capped at maxDelayMs): ky's default, stated here since the client computes it. */
+/** First backoff delay (doubled on each retry, jittered, capped at maxDelayMs). */
 const FIRST_BACKOFF_MS = 300;
+/** The reason the call's own deadline gives when it passes (a caller's cancellation gives another). */
+const DEADLINE = 'TimeoutError';
+/** Whether an attempt ended without an answer because time ran out: its own timeout or the call's deadline. */
+const outOfTime = (error: unknown): boolean => error instanceof AttemptTimeout || (error as Error | undefined)?.name === DEADLINE;
 
 /**
  * The wait an answer's Retry-After asks for, in ms (seconds, or an HTTP date); `unreadable` when the header is there but
  * says nothing usable (`soon`, `Infinity`), which is backed off like an answer without one instead of waited out.
  */
-function retryAfter(response: Response): number | 'unreadable' | undefined {
-  const value = response.headers.get('retry-after')?.trim();
+function retryAfter(answer: Answer): number | 'unreadable' | undefined {
+  const value = answer.header('retry-after')?.trim();
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -106,8 +98,8 @@ function retryAfter(response: Response): number | 'unreadable' | undefined {
   return Number.isNaN(date) ? 'unreadable' : Math.max(0, date - Date.now());
 }
 
-function retryAfterMs(response: Response): number | undefined {
-  const asked = retryAfter(response);
+function retryAfterMs(answer: Answer): number | undefined {
+  const asked = retryAfter(answer);
   return asked === 'unreadable' ? undefined : asked;
 }
 
@@ -127,11 +119,8 @@ export class ApiClient {
   /** The base URL's path as URL parsing normalises it (`/v5`), against which each request's path is checked. */
   private readonly basePath: string;
 
-  private readonly fetch: ReturnType<typeof boundedFetch>;
-
   constructor(private readonly options: ClientOptions) {
     this.basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
-    this.fetch = boundedFetch(options.maxResponseBytes);
   }
 
   /**
@@ -172,7 +161,7 @@ export class ApiClient {
     const controller = new AbortController();
     const signal = controller.signal;
     const deadline = setTimeout(
-      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      () => controller.abort(new DOMException(`The call took longer than ${this.options.totalTimeoutMs} ms.`, DEADLINE)),
       this.options.totalTimeoutMs,
     );
     const cancel = () => controller.abort(sendOptions.signal?.reason);
@@ -191,7 +180,7 @@ export class ApiClient {
     const category = op.rateLimitCategory;
     const run = async (credential: string): Promise<ApiResponse> => {
       try {
-        return await this.limiter.run(category, () => this.attempt(op, request, url, credential, signal), signal);
+        return await this.limiter.run(category, () => this.attempts(op, request, url, credential, signal), signal);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         // Aborted while queued behind its category (deadline or cancellation): nothing was sent.
@@ -227,20 +216,25 @@ export class ApiClient {
     }
   }
 
-  /** One call through ky: its retries follow the method's rules. Errors come out as ApiError. */
-  private async attempt(op: OperationFacts, request: ApiRequest, url: string, auth: string, signal: AbortSignal): Promise<ApiResponse> {
+  /**
+   * The call's attempts, by the method's rules: a read (or a write that carries an idempotency key) is repeated after
+   * no answer or a transient status, any other write only after a plain 429. A 2xx comes back parsed; anything else
+   * comes out as the ApiError that says what happened.
+   */
+  private async attempts(op: OperationFacts, request: ApiRequest, url: string, auth: string, signal: AbortSignal): Promise<ApiResponse> {
     // A write that carries an idempotency key is repeated like a read: the API applies one key once, so a retry of a
     // write that was processed gets the first answer back instead of applying it again. One key per call (the same on
     // every retry of it); a new call is a new intended write.
     const idempotency = op.idempotencyHeader && request.write ? { [op.idempotencyHeader]: randomUUID() } : undefined;
     const repeatable = !request.write || idempotency !== undefined;
+    const statuses = repeatable ? READ_RETRY_STATUS : WRITE_RETRY_STATUS;
     const maxDelayMs = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-    const { logger } = this.options;
+    const { logger, maxResponseBytes } = this.options;
     const started = performance.now();
     const log: AttemptLog = { rateLimited: 0, unanswered: 0 };
-    // What each attempt sends, handed to the fetch beside ky's Request rather than put in it (see RequestContent):
-    // the body exactly as previewed and hashed (JSON text built once with the request).
-    const content: RequestContent = {
+    // The body exactly as previewed and hashed (JSON text built once with the request).
+    const outgoing = {
+      method: request.method,
       headers: {
         authorization: auth,
         accept: 'application/json',
@@ -249,79 +243,55 @@ export class ApiClient {
       },
       body: request.payload,
     };
-    const fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
-      let response: Response;
-      try {
-        response = await this.fetch(input, init, content);
-      } catch (error) {
-        if (!(error instanceof ResponseTooLarge)) log.unanswered++;
-        throw error;
-      }
-      if (response.status === 429) log.rateLimited++;
-      return response;
-    };
-    /**
-     * The wait before the next attempt, chosen here rather than by ky: ky reads Retry-After itself and waits its cap
-     * (maxRetryAfter) whenever the header does not parse, so `Retry-After: soon` held the call (and its rate-limit
-     * slot) for 20 s. `asked` is what the last answer's Retry-After asked for, set by shouldRetry.
-     */
-    let asked: number | undefined;
-    let waitMs = 0;
-    const chooseWait = (retry: number): number => {
-      waitMs = Math.min(maxDelayMs, asked ?? Math.random() * FIRST_BACKOFF_MS * 2 ** (retry - 1));
-      return waitMs;
-    };
-    const kyOptions: KyOptions = {
-      method: request.method,
-      signal,
-      timeout: this.options.timeoutMs,
-      throwHttpErrors: true,
-      retry: {
-        limit: this.options.retries,
-        methods: [request.method.toLowerCase()],
-        statusCodes: repeatable ? READ_RETRY_STATUS : WRITE_RETRY_STATUS,
-        afterStatusCodes: [], // Retry-After is read by shouldRetry and waited by chooseWait
-        delay: chooseWait,
-        retryOnTimeout: repeatable,
-        shouldRetry: async ({ error }) => {
-          asked = undefined;
-          if (signal.aborted) return false; // the overall deadline passed or the caller cancelled
-          if (error instanceof ResponseTooLarge) return false; // the same request would get the same answer
-          if (isHttpError(error)) {
-            const status = error.response.status;
-            if (!RETRY_AFTER_STATUS.has(status)) return undefined; // ky decides by the method's status list
-            if (status === 429 && isAbuse429(status, parseErrorBody(await error.response.clone().text()).message)) return false;
-            const wait = retryAfter(error.response);
-            if (typeof wait === 'number') {
-              if (wait > maxDelayMs) return false; // reported with its Retry-After rather than waited out
-              if (status === 429) this.limiter.pause(op.rateLimitCategory, wait);
-              asked = wait;
-            }
-            return undefined; // ky decides by the method's status list; the wait is Retry-After's, else a jittered backoff
+    const outcome = await attempt(
+      async (attemptSignal) => {
+        try {
+          const answer = await sendBounded(url, { ...outgoing, signal: attemptSignal }, maxResponseBytes);
+          if (answer.status === 429) log.rateLimited++;
+          return answer;
+        } catch (error) {
+          if (!(error instanceof ResponseTooLarge)) log.unanswered++;
+          throw error;
+        }
+      },
+      {
+        retries: this.options.retries,
+        timeoutMs: this.options.timeoutMs,
+        signal,
+        done: (answer) => answer.status >= 200 && answer.status < 300,
+        waitBefore: (retry, failure) => {
+          if ('error' in failure) {
+            // No answer (network failure or a timeout): a read (or a keyed write) is repeated; any other write may have
+            // been applied. An answer too large would be as large again.
+            return repeatable && !(failure.error instanceof ResponseTooLarge) ? this.backoff(retry, maxDelayMs) : undefined;
           }
-          // No answer (network failure or per-attempt timeout): a read (or a keyed write) is repeated; any other write may
-          // have been applied.
-          return repeatable ? undefined : false;
+          const { answer } = failure;
+          if (!statuses.includes(answer.status)) return undefined;
+          if (!RETRY_AFTER_STATUS.has(answer.status)) return this.backoff(retry, maxDelayMs);
+          if (answer.status === 429 && isAbuse429(answer.status, parseErrorBody(answer.text()).message)) return undefined;
+          // Retry-After is waited out when it can be read and is short; a longer one is reported instead. One that says
+          // nothing usable (`soon`) is backed off like an answer without one, never waited for at a cap.
+          const asked = retryAfter(answer);
+          if (typeof asked !== 'number') return this.backoff(retry, maxDelayMs);
+          if (asked > maxDelayMs) return undefined;
+          if (answer.status === 429) this.limiter.pause(op.rateLimitCategory, asked);
+          return asked;
+        },
+        repeating: (retryCount, failure, waitedMs) => {
+          const reason = 'answer' in failure ? failure.answer.status : outOfTime(failure.error) ? 'timeout' : 'network';
+          logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason, waitedMs: Math.round(waitedMs) }, 'retrying request');
         },
       },
-      hooks: {
-        beforeRetry: [
-          ({ error, retryCount }) => {
-            const reason = isHttpError(error) ? error.response.status : isTimeoutError(error) ? 'timeout' : 'network';
-            logger.warn({ op: op.id, method: request.method, path: request.path, retryCount, reason, waitedMs: Math.round(waitMs) }, 'retrying request');
-          },
-        ],
-      },
-    };
-    try {
-      const ky = await loadKy();
-      const response = await ky.default(url, { ...kyOptions, fetch });
-      const text = await response.text();
-      logger.debug({ op: op.id, status: response.status, ms: Math.round(performance.now() - started) }, 'api call');
-      return { status: response.status, body: this.parseBody(op, request, response, text) };
-    } catch (error) {
-      throw await this.mapError(op, request, error, signal, log);
-    }
+    );
+    if ('error' in outcome || outcome.answer.status < 200 || outcome.answer.status >= 300) throw await this.mapError(op, request, outcome, signal, log);
+    const { answer } = outcome;
+    logger.debug({ op: op.id, status: answer.status, ms: Math.round(performance.now() - started) }, 'api call');
+    return { status: answer.status, body: this.parseBody(op, request, answer) };
+  }
+
+  /** The jittered, doubling wait before repeat number `retry`, at most `maxDelayMs`. */
+  private backoff(retry: number, maxDelayMs: number): number {
+    return Math.min(maxDelayMs, Math.random() * FIRST_BACKOFF_MS * 2 ** (retry - 1));
   }
 
   /**
@@ -329,7 +299,8 @@ export class ApiClient {
    * truncated JSON) is an error, never a success; a write's outcome is then unknown. JSON nested deeper than
    * MAX_NESTING is refused too (a write's 2xx was applied).
    */
-  private parseBody(op: OperationFacts, request: ApiRequest, response: Response, text: string): unknown {
+  private parseBody(op: OperationFacts, request: ApiRequest, response: Answer): unknown {
+    const text = response.text();
     if (!text) return undefined;
     const label = this.options.label;
     let body: unknown;
@@ -353,7 +324,7 @@ export class ApiClient {
         { status: response.status, outcome: 'applied' },
       );
     }
-    const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
+    const type = response.header('content-type')?.split(';')[0] || 'no content type';
     const what = `HTTP ${response.status} with something that is not JSON (${type}, ${text.length} characters, starting ${JSON.stringify(summarize(text, 60) ?? '')})`;
     if (!request.write) {
       throw new ApiError(
@@ -384,12 +355,41 @@ export class ApiClient {
     return url;
   }
 
-  private async mapError(op: OperationFacts, request: ApiRequest, error: unknown, signal: AbortSignal, log: AttemptLog): Promise<ApiError> {
+  /** The ApiError of an answer that is not a success: the API's own message, and what the model should do. */
+  private async answerError(op: OperationFacts, request: ApiRequest, answer: Answer): Promise<ApiError> {
     const label = this.options.label;
     const write = request.write;
     /** The write's outcome, for writes only. */
     const outcome = (value: Applied) => (write ? { outcome: value } : {});
-    if (error instanceof ApiError) return error;
+    const status = answer.status;
+    const { code, message } = parseErrorBody(answer.text());
+    const retryAfter = retryAfterMs(answer) ?? retryAfterInMessage(message);
+    const retryAfterSeconds = retryAfter !== undefined && retryAfter > 0 ? Math.ceil(retryAfter / 1000) : undefined;
+    const scopes = op.auth.flatMap((a) => a.scopes);
+    let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
+    if (isAbuse429(status, message)) {
+      hint = `${label} refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.`;
+    } else if (status === 429) {
+      hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
+    } else if (write && status >= 500 && op.idempotencyHeader) {
+      hint = 'The API failed on its side. This write carried an idempotency key, so the automatic retries could not apply it twice, but it may have been applied once: read the entity to check before trying again.';
+    } else if (write && status >= 500) {
+      hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
+    }
+    if (status === 503 && retryAfterSeconds) hint += ` ${label} asks to wait ${retryAfterSeconds} s before trying again.`;
+    const text =
+      `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? (await reasonPhrase(status))}. ` + hint;
+    return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });
+  }
+
+  /** The ApiError of a call that ended without a success: an answer's, or what kept it from being answered. */
+  private async mapError(op: OperationFacts, request: ApiRequest, ended: Outcome, signal: AbortSignal, log: AttemptLog): Promise<ApiError> {
+    const label = this.options.label;
+    const write = request.write;
+    /** The write's outcome, for writes only. */
+    const outcome = (value: Applied) => (write ? { outcome: value } : {});
+    if ('answer' in ended) return this.answerError(op, request, ended.answer);
+    const { error } = ended;
     if (error instanceof ResponseTooLarge) {
       const limit = `${error.limit} bytes (PINTEREST_MCP_MAX_RESPONSE_BYTES)`;
       if (write) {
@@ -406,27 +406,6 @@ export class ApiClient {
         { status: error.status },
       );
     }
-    if (isHttpError(error)) {
-      const status = error.response.status;
-      const { code, message } = parseErrorBody(await error.response.text().catch(() => ''));
-      const retryAfter = retryAfterMs(error.response) ?? retryAfterInMessage(message);
-      const retryAfterSeconds = retryAfter !== undefined && retryAfter > 0 ? Math.ceil(retryAfter / 1000) : undefined;
-      const scopes = op.auth.flatMap((a) => a.scopes);
-      let hint = httpErrorHint(status, scopes, this.options.auth.renewHelp);
-      if (isAbuse429(status, message)) {
-        hint = `${label} refused this as spam or abuse; it was not retried. Do not repeat it automatically: review the content or account.`;
-      } else if (status === 429) {
-        hint = `Rate limited${retryAfterSeconds ? `: ${label} asks to wait ${retryAfterSeconds} s` : ''}; nothing was changed. Retry later, or lower page_size / max_items.`;
-      } else if (write && status >= 500 && op.idempotencyHeader) {
-        hint = 'The API failed on its side. This write carried an idempotency key, so the automatic retries could not apply it twice, but it may have been applied once: read the entity to check before trying again.';
-      } else if (write && status >= 500) {
-        hint = 'The API failed on its side and this write was not repeated, because it may have been applied: read the entity to check before trying again.';
-      }
-      if (status === 503 && retryAfterSeconds) hint += ` ${label} asks to wait ${retryAfterSeconds} s before trying again.`;
-      const text =
-        `${label} API error ${status}${code !== undefined ? ` (${typeof code === 'number' ? `code ${code}` : code})` : ''}: ${message ?? (await reasonPhrase(status))}. ` + hint;
-      return new ApiError(text, 'http', { status, code, apiMessage: message, retryAfterSeconds, ...outcome(status >= 500 ? 'unknown' : 'not_applied') });
-    }
     const codeName = causeCode(error);
     if (codeName && NOT_SENT_CODES.has(codeName)) {
       return new ApiError(
@@ -436,7 +415,7 @@ export class ApiClient {
         outcome('not_applied'),
       );
     }
-    const cancelled = signal.aborted && !isTimeoutError(signal.reason);
+    const cancelled = signal.aborted && (signal.reason as Error | undefined)?.name !== DEADLINE;
     if (log.unanswered === 0 && log.rateLimited > 0) {
       // Every attempt was answered 429, and the deadline (or a cancellation) came while waiting to try again: the API
       // processed none of them.
@@ -451,7 +430,7 @@ export class ApiClient {
     if (write) {
       return new ApiError(
         `Outcome unknown: the ${label} API did not answer this ${request.method} ${request.path}` +
-          `${cancelled ? ' (the call was cancelled)' : isTimeoutError(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
+          `${cancelled ? ' (the call was cancelled)' : outOfTime(error) || signal.aborted ? ' in time' : ''}, and it may have been applied. ` +
           (op.idempotencyHeader
             ? 'It carried an idempotency key, so the automatic retries could not apply it twice. Read the entity before trying again.'
             : 'Read the entity before retrying; the write was not repeated automatically.'),
@@ -460,7 +439,7 @@ export class ApiClient {
       );
     }
     if (cancelled) return new ApiError(`The call to the ${label} API was cancelled.`, 'timeout');
-    if (isTimeoutError(error) || signal.aborted) {
+    if (outOfTime(error) || signal.aborted) {
       return new ApiError(
         `The ${label} API did not answer in time (limits: ${this.options.timeoutMs} ms per attempt, ` +
           `${this.options.totalTimeoutMs} ms per call). Try again later or narrow the request.`,

@@ -1,9 +1,10 @@
-// The fetch that ky uses for API calls: undici's request() on a keep-alive agent, answering with a standard Response.
-// It skips the WHATWG fetch algorithm (CORS, caches, redirects) that a server-to-API call never needs, which is
-// most of the per-call CPU of Node's built-in fetch. Failures look like fetch's: TypeError('fetch failed', {cause}).
-// Answers are bounded: a success body over the limit is refused while it streams (never buffered whole), and an error
-// body is read only as far as its message needs. Every request it sends (API calls, OAuth refreshes, report downloads)
-// names this server and its version in its User-Agent.
+// How this server sends HTTP: undici's request() on a keep-alive agent, without the WHATWG fetch algorithm (CORS, caches,
+// redirects, a Request and its signals per call) that a server-to-API call never needs, which is most of the per-call
+// CPU of Node's built-in fetch. `sendBounded` answers an `Answer` (the API client, report downloads); `boundedFetch` is
+// the same as a fetch function with a standard Response, for the OAuth libraries. Failures look like fetch's: the abort
+// reason when aborted, else TypeError('fetch failed', {cause}). Answers are bounded: a success body over the limit is
+// refused while it streams (never buffered whole), and an error body is read only as far as its message needs. Every
+// request names this server and its version in its User-Agent.
 import type { Dispatcher } from 'undici';
 import { USER_AGENT } from '../core/version.js';
 
@@ -102,46 +103,43 @@ async function releaseDroppedAnswers(): Promise<void> {
   }, 250).unref();
 }
 
-/**
- * What an API call sends besides its method and URL, handed to the fetch beside ky's Request instead of put in it.
- * ky builds a Request for every call and clones it for its retries: headers given to ky are copied into several
- * Headers objects per call (its option merges, the Request, the clone) and a body into a stream teed for the clone,
- * all read back out here. Handed beside, a call costs a tenth less CPU in the client (253 to 227 us, one process
- * against the fake API), and the credential never sits in the Request that ky keeps on its errors (HTTPError.request,
- * TimeoutError.request).
- */
-export interface RequestContent {
+/** One request as sent: method, headers (the User-Agent is added) and a body, sent exactly as given. */
+export interface Outgoing {
+  method: string;
   headers: Record<string, string>;
-  /** JSON text, sent exactly as given. */
-  body?: string;
+  body?: string | Buffer;
+  signal?: AbortSignal;
 }
 
-/** fetch for ky, with answers bounded at `maxBytes`; `content`, when given, is what is sent (else the Request's own). */
-export function boundedFetch(maxBytes: number): (input: Request | string | URL, init?: RequestInit, content?: RequestContent) => Promise<Response> {
-  return (input, init, content) => apiFetch(input, init, maxBytes, content);
-}
+/** An answer read whole (bounded): its status, its headers as received and its bytes (none for 204, 304 and HEAD). */
+export class Answer {
+  constructor(
+    readonly status: number,
+    readonly bytes: Buffer | undefined,
+    readonly received: ReceivedHeaders,
+  ) {}
 
-async function apiFetch(input: Request | string | URL, init: RequestInit | undefined, maxBytes: number, content?: RequestContent): Promise<Response> {
-  const req = input instanceof Request ? input : new Request(input, init);
-  let headers: Record<string, string>;
-  let body: string | Buffer | undefined;
-  if (content) {
-    headers = { ...content.headers };
-    body = content.body;
-  } else {
-    headers = {};
-    req.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+  /** A header's value (`name` in lower case), several values joined as one. */
+  header(name: string): string | undefined {
+    const value = this.received[name];
+    return Array.isArray(value) ? value.join(', ') : value;
   }
-  headers['user-agent'] = USER_AGENT; // last, so no header set above can replace it
+
+  text(): string {
+    return this.bytes?.toString('utf8') ?? '';
+  }
+}
+
+/** Sends one request and reads its answer, up to `maxBytes` for a success (else ResponseTooLarge). */
+export async function sendBounded(url: string, outgoing: Outgoing, maxBytes: number): Promise<Answer> {
+  const { signal } = outgoing;
+  const headers = { ...outgoing.headers, 'user-agent': USER_AGENT }; // last, so no header given can replace it
   const { agent, request } = await load();
   /** A failure as fetch reports it: the abort reason when aborted, else TypeError('fetch failed', {cause}). */
-  const failed = (error: unknown) => (req.signal.aborted ? (req.signal.reason ?? error) : new TypeError('fetch failed', { cause: error }));
+  const failed = (error: unknown) => (signal?.aborted ? (signal.reason ?? error) : new TypeError('fetch failed', { cause: error }));
   let answer;
   try {
-    answer = await request(req.url, { method: req.method as 'GET', headers, body, signal: req.signal, dispatcher: agent });
+    answer = await request(url, { method: outgoing.method as 'GET', headers, body: outgoing.body, signal, dispatcher: agent });
   } catch (error) {
     throw failed(error);
   }
@@ -167,37 +165,46 @@ async function apiFetch(input: Request | string | URL, init: RequestInit | undef
   } catch (error) {
     throw error instanceof ResponseTooLarge ? error : failed(error);
   }
-  const empty = answer.statusCode === 204 || answer.statusCode === 304 || req.method === 'HEAD';
-  return new (readResponse ??= readResponseClass())(empty ? undefined : bytes, answer.statusCode, answer.headers) as unknown as Response;
+  const empty = answer.statusCode === 204 || answer.statusCode === 304 || outgoing.method === 'HEAD';
+  return new Answer(answer.statusCode, empty ? undefined : bytes, answer.headers);
+}
+
+/** fetch with answers bounded at `maxBytes`, for libraries that take a fetch function (OAuth). */
+export function boundedFetch(maxBytes: number): (input: Request | string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    const headers: Record<string, string> = {};
+    req.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+    const answer = await sendBounded(req.url, { method: req.method, headers, body, signal: req.signal }, maxBytes);
+    return new (readResponse ??= readResponseClass())(answer) as unknown as Response;
+  };
 }
 
 /**
  * A Response whose body has already been read (bounded, above): `text()`, `json()`, `arrayBuffer()` and `clone()`
- * answer from those bytes, and `body` is null. A standard Response would wrap the bytes in a ReadableStream only for
- * the caller to read them back out of it, which cost about a tenth of a call's CPU (bench:latency). Nothing that
- * reads this answer streams it: ky streams a body only for onDownloadProgress, which the client does not use.
- * (A real subclass of Response, typed loosely: the DOM typings declare these methods as properties.) Defined on the
- * first answer: naming the global Response loads Node's whole fetch implementation, several milliseconds of start-up.
+ * answer from those bytes, and `body` is null, rather than wrapping the bytes in a ReadableStream only for the caller
+ * to read them back out of it. (A real subclass of Response, typed loosely: the DOM typings declare these methods as
+ * properties.) Defined on first use: naming the global Response loads Node's whole fetch implementation, several
+ * milliseconds of start-up.
  */
 let readResponse: ReturnType<typeof readResponseClass> | undefined;
 function readResponseClass() {
   return class ReadResponse extends (Response as unknown as new (body: null, init: ResponseInit) => object) {
-    readonly #bytes: Buffer | undefined;
-    readonly #status: number;
-    readonly #received: ReceivedHeaders;
+    readonly #answer: Answer;
     #headers: Headers | undefined;
     #used = false;
 
-    constructor(bytes: Buffer | undefined, status: number, received: ReceivedHeaders) {
-      super(null, { status });
-      this.#bytes = bytes;
-      this.#status = status;
-      this.#received = received;
+    constructor(answer: Answer) {
+      super(null, { status: answer.status });
+      this.#answer = answer;
     }
 
-    /** Made when first read: most answers are read only for their status and body. */
+    /** Made when first read. */
     get headers(): Headers {
-      return (this.#headers ??= toHeaders(this.#received));
+      return (this.#headers ??= toHeaders(this.#answer.received));
     }
 
     get bodyUsed(): boolean {
@@ -207,7 +214,7 @@ function readResponseClass() {
     #take(): Buffer {
       if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
       this.#used = true;
-      return this.#bytes ?? Buffer.alloc(0);
+      return this.#answer.bytes ?? Buffer.alloc(0);
     }
 
     async text(): Promise<string> {
@@ -225,7 +232,7 @@ function readResponseClass() {
 
     clone(): ReadResponse {
       if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-      return new ReadResponse(this.#bytes, this.#status, this.#received);
+      return new ReadResponse(this.#answer);
     }
   };
 }

@@ -103,6 +103,29 @@ describe('analytics_run_report', () => {
     }
   });
 
+  it('downloads the report file again after a 503; a refused file is reported by its status, without its pre-signed URL', async () => {
+    const emulator = await startEmulator({ reportPollsUntilReady: 0 });
+    const h = await startInProcess({ emulator, args: ['--toolsets', 'analytics,accounts'] });
+    const files = () => emulator.requests.filter((r) => r.operationId === null && r.path.startsWith('/files/'));
+    try {
+      emulator.inject({ operationId: null, status: 503 });
+      const repeated = await h.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body });
+      expect(repeated.isError, repeated.text).toBeFalsy();
+      expect(files().map((r) => r.status)).toEqual([503, 200]);
+
+      emulator.requests.length = 0;
+      emulator.inject({ operationId: null, status: 403, times: 3 });
+      const refused = await h.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body });
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(/could not be downloaded \(HTTP 403\)/);
+      expect(files()).toHaveLength(1); // a refusal is not repeated
+      expect(refused.text).not.toContain(files()[0].path);
+    } finally {
+      await h.close();
+      await emulator.close();
+    }
+  });
+
   it('stops polling when the client cancels: the wait for the next poll ends with the cancellation, not with time', async () => {
     const emulator = await startEmulator({ reportPollsUntilReady: 1_000 });
     const h = await startInProcess({ emulator, args: ['--toolsets', 'analytics,accounts'] });

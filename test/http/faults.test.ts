@@ -66,7 +66,7 @@ const ROWS: Row[] = [
     write: { sent: 2, reached: 1, answer: 'ok' },
   },
   {
-    // Waited 20 s (ky's cap for a Retry-After it could not read) while holding the call's rate-limit slot.
+    // Once waited 20 s (the cap, for a Retry-After that could not be read) while holding the call's rate-limit slot.
     name: '429 with a Retry-After that is not a time ("soon")',
     fault: { kind: 'status', status: 429, headers: { 'retry-after': 'soon' } },
     read: { sent: 2, reached: 1, answer: 'ok' },

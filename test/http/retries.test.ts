@@ -130,7 +130,7 @@ describe('client resilience (faults injected by the fake API)', () => {
     expect(attempts(READ.op)).toHaveLength(1);
   });
 
-  // Each takes 20 s when ky waits out a Retry-After it cannot read (its maxRetryAfter, the client's 20 s cap).
+  // Each takes 20 s when a Retry-After that cannot be read is waited out at the client's 20 s cap.
   for (const [status, value] of [
     [429, 'soon'],
     [429, 'Infinity'],

@@ -1,0 +1,76 @@
+// The attempts of one HTTP call: each bounded by its own timeout, repeated as a policy decides, with the waits between
+// them cut short by the call's signal. The mechanism only; what to repeat and how long to wait is the caller's (the API
+// client's rules in client.ts, a report download's in download.ts).
+//
+// Written by hand in place of ky, which ran these attempts before: ky builds a WHATWG Request for every call, clones it
+// for its retries and links their abort signals, which on Node 20 cost about a sixth of a stateless HTTP tool call's
+// server CPU (bench:http-raw, A/B against the same code with ky). Every rule that decides a repeat was already ours.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Answer } from './fetch.js';
+
+/** How one attempt ended: answered (any status), or not (a network failure, its timeout, the call's signal). */
+export type Outcome = { answer: Answer } | { error: unknown };
+
+export interface AttemptPolicy {
+  /** Repeats after the first attempt, at most. */
+  retries: number;
+  /** Limit for one attempt, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** The call's deadline and cancellation: it ends the attempt in flight and any wait. */
+  signal: AbortSignal;
+  /** Whether an answer is the one to return (else the policy decides whether to repeat). */
+  done(answer: Answer): boolean;
+  /**
+   * The wait in ms before repeat number `retry` (1 for the first) after `outcome`, or undefined to stop and report it.
+   * Asked only while repeats are left and the call's signal has not fired.
+   */
+  waitBefore(retry: number, outcome: Outcome): number | undefined | Promise<number | undefined>;
+  /** Told just before a repeat is sent, after its wait. */
+  repeating?(retry: number, outcome: Outcome, waitedMs: number): void;
+}
+
+/** What ends an attempt that its own timeout cut off (not the call's deadline). */
+export class AttemptTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'AttemptTimeout';
+  }
+}
+
+/**
+ * Sends until an answer is `done` or the policy stops, and returns the last outcome: a `done` answer, or what ended the
+ * call. When the call's signal fires during a wait, the outcome is that signal's reason (`{ error }`).
+ */
+export async function attempt(send: (signal: AbortSignal) => Promise<Answer>, policy: AttemptPolicy): Promise<Outcome> {
+  const { signal } = policy;
+  for (let retry = 0; ; retry++) {
+    const outcome = await once(send, policy);
+    if ('answer' in outcome && policy.done(outcome.answer)) return outcome;
+    if (retry >= policy.retries || signal.aborted) return outcome;
+    const wait = await policy.waitBefore(retry + 1, outcome);
+    if (wait === undefined || signal.aborted) return outcome;
+    try {
+      await sleep(wait, undefined, { signal });
+    } catch {
+      return { error: signal.reason };
+    }
+    policy.repeating?.(retry + 1, outcome, wait);
+  }
+}
+
+/** One attempt, ended by its timeout or by the call's signal, whichever comes first. */
+async function once(send: (signal: AbortSignal) => Promise<Answer>, { timeoutMs, signal }: AttemptPolicy): Promise<Outcome> {
+  const controller = new AbortController();
+  const stop = () => controller.abort(signal.reason);
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(() => controller.abort(new AttemptTimeout(timeoutMs)), timeoutMs);
+  try {
+    return { answer: await send(controller.signal) };
+  } catch (error) {
+    return { error };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
+  }
+}
