@@ -22,7 +22,8 @@
 // scripts/conformance-expected-failures.json (scenario or check ids, era, mode, reason): an expected failure is
 // reported as such, any other failure fails the run, and a listed scenario or check that passes (or no longer
 // runs) also fails the run, so that the list stays true.
-// Prints one table (suite, era/requirements, scenario, result, detail) and exits non-zero on anything unexpected.
+// Prints one table (suite, era/requirements, scenario, result, detail) and exits non-zero on anything unexpected; the
+// logs and raw results (a folder under the OS temp dir) are kept, and named, only then.
 // Network: loopback only, plus npx fetching the pinned packages (and Node 22) from the npm registry, and pip the
 // Python SDK from the configured package index (first run only).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -118,6 +119,12 @@ function record(suite: string, era: string, scenario: string, ok: boolean, detai
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'check-clients-'));
+/** Set when something was unexpected: the folder is then kept, with the logs and raw results that say why. */
+let keepWorkDir = false;
+// Removed however the run ends (passed, not built, a throw, an interrupt: runMain exits the process on each).
+process.once('exit', () => {
+  if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 /** The Inspector keeps a catalog, client settings and OAuth state under ~/.mcp-inspector unless told otherwise. */
 const INSPECTOR_STATE = {
@@ -510,7 +517,7 @@ function printTable(seconds: number): void {
       `expected failures: ${count('expected failure')}, failed: ${count('failed')}, ` +
       `unexpected passes: ${count('unexpected pass')}, stale entries: ${count('stale entry')}; ${seconds.toFixed(0)} s\n`,
   );
-  process.stdout.write(`Expected failures and their reasons: ${EXPECTED_FILE}\nLogs and raw results: ${workDir}\n`);
+  process.stdout.write(`Expected failures and their reasons: ${EXPECTED_FILE}\n`);
   if (unexpected.length) process.stdout.write(`Unexpected: ${unexpected.map((r) => `${r.suite} ${r.era} ${r.scenario} (${r.outcome})`).join(', ')}\n`);
 }
 
@@ -582,7 +589,10 @@ async function main(): Promise<number> {
     await emulator.close();
   }
   printTable((Date.now() - started) / 1000);
-  return rows.some((r) => UNEXPECTED.includes(r.outcome)) ? 1 : 0;
+  if (!rows.some((r) => UNEXPECTED.includes(r.outcome))) return 0;
+  keepWorkDir = true;
+  process.stdout.write(`Logs and raw results: ${workDir}\n`);
+  return 1;
 }
 
 runMain('check:clients', main);

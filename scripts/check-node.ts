@@ -29,6 +29,12 @@ const TESTS_TIMEOUT_MS = 5 * 60_000;
 const SQLITE_TESTS = /sqlite|SQLite/;
 
 const workDir = mkdtempSync(join(tmpdir(), 'check-node-'));
+/** Set when a step failed: the folder is then kept, with the vitest reports that say why, and named in the output. */
+let keepWorkDir = false;
+// Removed however the run ends (passed, not built, a throw, an interrupt: runMain exits the process on each).
+process.once('exit', () => {
+  if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 interface Step {
   node: string;
@@ -219,8 +225,10 @@ async function main(): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   process.stdout.write(`\ncheck:node: ${steps.length - failed.length} of ${steps.length} steps passed on ${VERSIONS.map((v) => `Node ${v}`).join(' and ')}; ${seconds} s\n`);
   if (failed.length) process.stdout.write(`Failed: ${failed.map((s) => `${s.node} ${s.step}`).join(', ')}\n`);
-  if (!failed.length) rmSync(workDir, { recursive: true, force: true });
-  else process.stdout.write(`Reports: ${workDir}\n`);
+  if (failed.length) {
+    keepWorkDir = true;
+    process.stdout.write(`Reports: ${workDir}\n`);
+  }
   return failed.length ? 1 : 0;
 }
 

@@ -1,8 +1,7 @@
 // A person approves spend, never the model: approval ids, the approval page (stdio link, HTTP approvers), CSRF, replicas, webhook, audit.
 import { Client as ModernClient } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,6 +11,7 @@ import { PageApprover, csrfOf, recordingBrowser } from '../helpers/approver.js';
 import { type Harness, USD_ACCOUNT, startInProcess, stdioServer, textOf } from '../helpers/harness.js';
 import { type Served, callText, connect, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
 import { type WebhookReceiver, webhookReceiver } from '../helpers/webhook.js';
 
@@ -39,7 +39,7 @@ describe('approval page over stdio (link sign-in)', () => {
   let approvals: string[];
   beforeAll(async () => {
     browser = recordingBrowser();
-    auditPath = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    auditPath = join(tempDir('audit-'), 'audit.jsonl');
     // Every held write here opens its own tab (no tab bound), so that each test reads its own link.
     h = await startInProcess({ args: ['--audit-log', auditPath], env: { BROWSER: browser.command, PINTEREST_MCP_APPROVAL_TAB_SECONDS: '0' } });
   });
@@ -179,7 +179,7 @@ describe('approval page over stdio (link sign-in)', () => {
   });
 
   it('says who approved in the audit: the dialog, the page, the model token', async () => {
-    const dialogAudit = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    const dialogAudit = join(tempDir('audit-'), 'audit.jsonl');
     const dialog = await startInProcess({ args: ['--audit-log', dialogAudit], onElicit: async () => ({ action: 'accept', content: { confirm: true } }) });
     const model = await startInProcess({ args: ['--approval', 'model', '--audit-log', dialogAudit], emulator: dialog.emulator });
     try {

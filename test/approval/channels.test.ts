@@ -1,7 +1,6 @@
 // Whose approval counts (--approval-channels), through real clients of both eras over stdio and HTTP: what reached the fake API, and what the audit says.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -11,6 +10,7 @@ import { PageApprover, recordingBrowser } from '../helpers/approver.js';
 import { type Answer, CLIENT_KINDS, type ClientKind, type EraClient, type Target, connectEra } from '../helpers/era-clients.js';
 import { SERVER_ENTRY, TOKEN, USD_ACCOUNT, startInProcess, startStdio, stdioServer } from '../helpers/harness.js';
 import { type Served, serve, spawnServer } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp.js';
 
 const AD_GROUP = SEED.adGroups.usd;
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -31,7 +31,7 @@ interface Held {
 }
 
 const writes = (emulator: Emulator) => emulator.requests.filter((r) => r.method !== 'GET');
-const auditPath = () => join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+const auditPath = () => join(tempDir('audit-'), 'audit.jsonl');
 const auditOf = (path: string): AuditEntry[] =>
   existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditEntry) : [];
 /** A client name per era, so that an audit line's approver shows which client's declaration it came from. */

@@ -3,8 +3,7 @@ import type KeyvRedis from '@keyv/redis';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Approvals } from '../../src/guard/approvals.js';
@@ -21,6 +20,7 @@ import { type Served, callText, connect, serve, spawnServer } from '../helpers/h
 import { freePort, startRedis } from '../helpers/processes.js';
 import { type RedisCommand, type RedisFault, type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 
@@ -394,7 +394,7 @@ describe('the server killed mid-send', () => {
     redisUrl = `redis://127.0.0.1:${redisPort}`;
     direct = await createStore(redisUrl);
     proxy = await startRedisProxy(redisPort);
-    dir = mkdtempSync(join(tmpdir(), 'killed-'));
+    dir = tempDir('killed-');
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -402,7 +402,6 @@ describe('the server killed mid-send', () => {
     await Promise.all(emulators.map((e) => e.close()));
     await direct?.disconnect();
     redis?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A fake API of its own: the two tests run at once, and an approval executes only where its base URL is served. */
@@ -622,16 +621,16 @@ describe('unauthenticated requests to the approval page', () => {
 });
 
 describe('expired keys are purged while running', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'purge-'));
+  let dir = '';
   let redis: ChildProcess | undefined;
   let redisPort = 0;
   beforeAll(async () => {
+    dir = tempDir('purge-');
     redisPort = await freePort();
     redis = await startRedis(redisPort);
   });
   afterAll(() => {
     redis?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Every key the store holds, expired or not, as the store itself lists them. */

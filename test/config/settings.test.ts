@@ -1,7 +1,6 @@
 // Configuration never fails open: each setting of SETTINGS is read strictly, and a value it does not accept stops start-up.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTools } from '../../src/tools/registry.js';
@@ -12,6 +11,7 @@ import { VERSION } from '../../src/core/version.js';
 import { type Config, ConfigError, SETTINGS, helpText, loadConfig } from '../../src/config/index.js';
 import { MONEY_KIND_HELP, MONEY_KINDS } from '../../src/money/kinds.js';
 import { SERVER_ENTRY } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fromEnv = (env: Record<string, string>) => loadConfig([], env);
 
@@ -312,7 +312,7 @@ describe('help', () => {
 
 /** A JSON config file with `content` (an object, or raw text when a string), and its path. */
 function configFile(content: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'config-')), 'settings.json');
+  const path = join(tempDir('config-'), 'settings.json');
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }
@@ -545,7 +545,7 @@ describe('values that look set but are empty', () => {
 
   /** A file holding `content`, for the variables that name a mounted secret. */
   function secretFileWith(content: string): string {
-    const path = join(mkdtempSync(join(tmpdir(), 'secret-')), 'approvers');
+    const path = join(tempDir('secret-'), 'approvers');
     writeFileSync(path, content);
     return path;
   }
@@ -772,7 +772,7 @@ describe('--auth oauth', () => {
   });
 
   it('reads the key ring from a file, one entry per line', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'key-')), 'ring');
+    const file = join(tempDir('key-'), 'ring');
     writeFileSync(file, `k2:${KEY}\n\nk1:${Buffer.alloc(32, 9).toString('base64')}\n`);
     expect(loadConfig([], { ...without('PINTEREST_MCP_TOKEN_KEY'), PINTEREST_MCP_TOKEN_KEY_FILE: file }).http.tokenKey).toBe(`k2:${KEY},k1:${Buffer.alloc(32, 9).toString('base64')}`);
   });

@@ -1,6 +1,4 @@
 // Leases in the shared store (SharedStore.claim/release): one holder among concurrent claimants, on memory, SQLite and a real Redis.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import { type TestContext, afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +6,7 @@ import { SharedStore, createStore, purgeExpired } from '../../src/core/store.js'
 import { redisForDescribe } from '../helpers/processes.js';
 import { shared, twoConnections } from '../helpers/stores.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CLAIMANTS = 20;
 let keys = 0;
@@ -102,8 +101,10 @@ leaseTests('memory', {
 });
 
 
-const sqliteDir = mkdtempSync(join(tmpdir(), 'leases-'));
-afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
+let sqliteDir = '';
+beforeAll(() => {
+  sqliteDir = tempDir('leases-');
+});
 
 leaseTests('sqlite (two connections to one file)', {
   needs: needsNodeSqlite,

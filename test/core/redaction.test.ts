@@ -4,8 +4,7 @@ import { type CallToolResult, LoggingMessageNotificationSchema } from '@modelcon
 import escapeHtml from 'escape-html';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { createLogger, requestLog } from '../../src/core/logger.js';
 import { MIN_SECRET_LENGTH, REDACTED, Redactor, partLength, redactor } from '../../src/core/redact.js';
 import { MODEL_APPROVAL, USD_ACCOUNT, startStdio } from '../helpers/harness.js';
 import { callText, connect, spawnServer } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ACCESS = 'pina_access-9f8e7d6c5b4a3921';
 const WHOP_KEY = 'whop_key-4d3c2b1a0f9e';
@@ -81,7 +81,7 @@ async function startUpstreams(): Promise<Upstreams> {
   const whop = await startWhopEmulator({ apiKeys: [WHOP_KEY] });
   const pinterest = await startFaultProxy({ upstream: emulator.url });
   const whopProxy = await startFaultProxy({ upstream: whop.url });
-  const auditPath = join(mkdtempSync(join(tmpdir(), 'redaction-')), 'audit.jsonl');
+  const auditPath = join(tempDir('redaction-'), 'audit.jsonl');
   return {
     emulator,
     whop,

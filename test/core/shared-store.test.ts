@@ -3,8 +3,6 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAUTH_STORE_KEY } from '../../src/apis/pinterest/settings.js';
@@ -14,6 +12,7 @@ import { SharedStore, type Store, createStore } from '../../src/core/store.js';
 import { MODEL_APPROVAL, SERVER_ENTRY, USD_ACCOUNT, startStdio, textOf } from '../helpers/harness.js';
 import { freePort, startRedis, waitFor } from '../helpers/processes.js';
 import { NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A keyv store as the server shares it: every operation bounded in time. */
 const shared = (store: Store) => new SharedStore(store, 'test store', 5_000);
@@ -163,7 +162,7 @@ describe('two replicas sharing a real Redis', () => {
 describe('SQLite store (one host, survives restarts)', () => {
   it('consumes a token atomically across two connections to the same file', async (ctx) => {
     needsNodeSqlite(ctx);
-    const file = join(mkdtempSync(join(tmpdir(), 'mcp-sqlite-')), 'store.sqlite');
+    const file = join(tempDir('mcp-sqlite-'), 'store.sqlite');
     const [one, two] = [await createStore(`sqlite:${file}`), await createStore(`sqlite:${file}`)];
     try {
       const hash = requestHash({ any: 'request' });
@@ -182,7 +181,7 @@ describe('SQLite store (one host, survives restarts)', () => {
 
   it('keeps a confirmation token across a restart of the server', async (ctx) => {
     needsNodeSqlite(ctx);
-    const file = join(mkdtempSync(join(tmpdir(), 'mcp-sqlite-')), 'store.sqlite');
+    const file = join(tempDir('mcp-sqlite-'), 'store.sqlite');
     const emulator = await startEmulator();
     try {
       const first = await startStdio({ emulator, args: [...MODEL_APPROVAL, '--store', `sqlite:${file}`] });

@@ -1,18 +1,20 @@
 // The sqlite store over node:sqlite: keyv's operations on it, files of the earlier adapter, and the refusal where Node lacks it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeSqliteStore } from '../../src/core/sqlite-store.js';
 import { createStore, purgeExpired } from '../../src/core/store.js';
 import { SERVER_ENTRY, TOKEN } from '../helpers/harness.js';
 import { NODE_SQLITE, WITHOUT_NODE_SQLITE, needsNodeSqlite } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir = '';
+beforeAll(() => {
+  dir = tempDir('sqlite-store-');
+});
 
 describe('the sqlite store (node:sqlite)', () => {
   it('sqlite: keyv gets, lists, deletes and clears entries of its own namespace only; expired entries are absent', async (ctx) => {

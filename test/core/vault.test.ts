@@ -1,16 +1,16 @@
 // The token vault: the operator's key ring, sealed records bound to their person, rotation, tampering, and no token in clear in the store.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED, redactor } from '../../src/core/redact.js';
 import { Refused } from '../../src/core/settings.js';
 import { SharedStore, createStore } from '../../src/core/store.js';
 import { KeyRing } from '../../src/core/keys.js';
 import { type PersonTokens, Sealer, TokenVault, VaultError } from '../../src/core/vault.js';
 import { needsNodeSqlite } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 
 const key = (bytes = 32) => randomBytes(bytes).toString('base64url');
 const [K1, K2] = [key(), key()];
@@ -165,8 +165,10 @@ describe('sealed records', () => {
 });
 
 describe('the token vault over the shared store', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vault-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir('vault-');
+  });
   const sealer = new Sealer(KeyRing.parse(`k1:${K1}`));
 
   async function memoryVault() {

@@ -1,9 +1,9 @@
 // The guard through a real MCP client and the fake API: exact money, previews, single-use bound confirmations, limits.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EUR_ACCOUNT, type Harness, type HarnessOptions, JPY_ACCOUNT, USD_ACCOUNT, startInProcess, MODEL_APPROVAL } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 const USD_AD_GROUP = '2680059592701';
 const JPY_AD_GROUP = '2680059592702';
@@ -23,7 +23,7 @@ describe('guard', () => {
   let h: Harness;
   let auditPath: string;
   beforeAll(async () => {
-    auditPath = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    auditPath = join(tempDir('audit-'), 'audit.jsonl');
     h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--audit-log', auditPath] });
   });
   afterAll(() => h?.close());

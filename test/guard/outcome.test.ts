@@ -1,6 +1,5 @@
 // After a write is sent: every answer shape the description allows gives an honest outcome, from one request and one audit line.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toolName } from '../../src/apis/index.js';
@@ -13,6 +12,7 @@ import { ITEM_ANSWERS } from '../../src/guard/item-answers.js';
 import { APIS } from '../../src/apis/index.js';
 import { SchemaBuilder } from '../../src/tools/schema.js';
 import { EUR_ACCOUNT, type Harness, MODEL_APPROVAL, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 const RESPONSES: Record<string, ResponseCatalog> = { pinterest: pinterestResponses, whop: whopResponses };
 /** Property names that say how a write went. */
@@ -179,7 +179,7 @@ describe('the outcome of a sent batch write, whatever shape its answer has', () 
   const auditLines = () => allAuditLines().filter((line) => line.outcome !== 'sending');
 
   beforeAll(async () => {
-    auditPath = join(mkdtempSync(join(tmpdir(), 'outcome-')), 'audit.jsonl');
+    auditPath = join(tempDir('outcome-'), 'audit.jsonl');
     h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--audit-log', auditPath] });
   });
   afterAll(() => h?.close());

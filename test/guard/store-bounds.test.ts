@@ -2,8 +2,6 @@
 import type KeyvRedis from '@keyv/redis';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
@@ -28,6 +26,7 @@ import { PageApprover } from '../helpers/approver.js';
 import { EUR_ACCOUNT, JPY_ACCOUNT, MODEL_APPROVAL, TOKEN, USD_ACCOUNT, startInProcess } from '../helpers/harness.js';
 import { type Served, callText, connect, fetchFrom, serve } from '../helpers/http.js';
 import { freePort, startRedis } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string, account = USD_ACCOUNT) => ({ ad_account_id: account, body: [{ id: AD_GROUP, budget: amount }] });
@@ -359,8 +358,10 @@ describe('cached accounts: PINTEREST_MCP_MAX_CACHED_ACCOUNTS', () => {
 });
 
 describe('expired keys are purged while running, and the store shrinks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bounds-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir('bounds-');
+  });
   afterEach(() => vi.useRealTimers());
 
   for (const kind of ['memory', 'sqlite']) {

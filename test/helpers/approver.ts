@@ -1,7 +1,7 @@
 // A person at the approval page, without a browser: cookies, the pages' single-use CSRF fields, and a $BROWSER that records links.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 import { EVENTUALLY } from './waiting.js';
 
 export interface PageAnswer {
@@ -12,7 +12,7 @@ export interface PageAnswer {
 
 /** A `$BROWSER` command that records each link it is asked to open (one per line) and exits 0. */
 export function recordingBrowser(): { command: string; links(): string[]; next(count?: number): Promise<string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'browser-'));
+  const dir = tempDir('browser-');
   const file = join(dir, 'links.txt');
   const script = join(dir, 'open.sh');
   writeFileSync(file, '');

@@ -1,11 +1,11 @@
 // The fault suite: a fault proxy between the server and the fake API; for each fault, what reached the API and what was said.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FaultProxy, type FaultRule, LOAD_BALANCER_502, startFaultProxy } from '../../fakes/fault-proxy.js';
 import { type Emulator, startEmulator } from '../../fakes/pinterest/server.js';
 import { type Harness, USD_ACCOUNT, startInProcess, startStdio } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 import { ATTEMPT_CUT_MS, EVENTUALLY } from '../helpers/waiting.js';
 
 const AD_GROUP = '2680059592701';
@@ -170,7 +170,7 @@ describe('fault suite: the client behind a fault proxy', () => {
   beforeAll(async () => {
     emulator = await startEmulator();
     proxy = await startFaultProxy({ upstream: emulator.url });
-    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
+    const dir = tempDir('faults-');
     for (const [limits, env] of Object.entries(LIMITS) as [Limits, Record<string, string>][]) {
       const auditPath = join(dir, `audit-${limits}.jsonl`);
       const h = await startInProcess({ emulator, args: ['--audit-log', auditPath], env: { ...ENV, ...env, PINTEREST_API_BASE_URL: proxy.url } });

@@ -1,7 +1,6 @@
 // Property (fast-check): over HTTP, a bot with only its own credentials gets no held write sent, whatever it calls, answers, replays, forges or posts.
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, SEED as IDS, startEmulator } from '../../fakes/pinterest/server.js';
@@ -10,6 +9,7 @@ import { PageApprover, csrfOf } from '../helpers/approver.js';
 import { type Answer, CLIENT_KINDS, type ClientKind, type Elicitation, MODERN_VERSION, connectEra } from '../helpers/era-clients.js';
 import { USD_ACCOUNT } from '../helpers/harness.js';
 import { type Served, serve } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Replay a failure with BOT_SEED=<the printed seed>; BOT_RUNS runs more sequences per cell. */
 const SEED = process.env.BOT_SEED ? Number(process.env.BOT_SEED) >>> 0 : Math.floor(Math.random() * 2 ** 32);
@@ -184,7 +184,7 @@ for (const cell of CELLS) {
 
     beforeAll(async () => {
       emulator = await startEmulator();
-      audit = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+      audit = join(tempDir('audit-'), 'audit.jsonl');
       // Many sequences hold writes from one address: the bound on pending approvals is raised so that each one is held.
       served = await serve(emulator, ['--audit-log', audit, '--max-pending-approvals', '1000', ...cell.args], {
         PINTEREST_MCP_APPROVER_TOKEN: `alice=${ALICE}`,

@@ -2,8 +2,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,6 +17,7 @@ import type { ToolDef } from '../../src/tools/registry.js';
 import type { App } from '../../src/server/app.js';
 import { TOKEN, USD_ACCOUNT, startInProcess, textOf, MODEL_APPROVAL } from '../helpers/harness.js';
 import { sample } from '../helpers/samples.js';
+import { tempDir } from '../helpers/temp.js';
 import { createStdioApp } from '../../src/transports/stdio.js';
 
 /** Replay a failure with FUZZ_SEED=<the printed seed>. */
@@ -715,7 +715,7 @@ describe(`answers to sent writes generated from the response schemas (seed ${SEE
 
   it(`tells the truth of ${CASES} generated answers: one request each, one audit line each, never an internal error`, async () => {
     const rng = new Rng(SEED ^ 0x5eed);
-    const auditPath = join(mkdtempSync(join(tmpdir(), 'fuzz-answers-')), 'audit.jsonl');
+    const auditPath = join(tempDir('fuzz-answers-'), 'audit.jsonl');
     writeFileSync(auditPath, '');
     const h = await startInProcess({ args: [...MODEL_APPROVAL, '--toolsets', 'all', '--audit-log', auditPath] });
     const problems: string[] = [];

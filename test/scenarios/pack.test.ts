@@ -2,10 +2,10 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -111,7 +111,7 @@ describe('the npm tarball', () => {
     const started = Date.now();
     // The suite runs after a build; alone, this file builds once.
     if (!existsSync(join(root, 'dist/index.js'))) await must('npm', ['run', 'build'], root, 600_000);
-    work = mkdtempSync(join(tmpdir(), 'pack-test-'));
+    work = tempDir('pack-test-');
     packDir = join(work, 'pack');
     installDir = join(work, 'install');
     mkdirSync(packDir);
@@ -148,7 +148,6 @@ describe('the npm tarball', () => {
         if (existsSync(manifest) && readFileSync(manifest, 'utf8').includes(basename(work))) rmSync(join(npxDir, entry), { recursive: true, force: true });
       }
     }
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it(`is named ${TARBALL} and holds dist/index.js, LICENSE and the prompts, without tests, TypeScript sources or source maps`, () => {

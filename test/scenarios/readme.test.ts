@@ -1,6 +1,5 @@
 // The README stays true: its quick start is two commands, CI runs its test command, and it documents every setting.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { pinterestApi } from '../../src/apis/index.js';
@@ -8,6 +7,7 @@ import { SETTINGS, loadConfig } from '../../src/config/index.js';
 import { toolsOfClass } from '../../src/apis/classification.js';
 import { buildTools } from '../../src/tools/registry.js';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/apis/toolsets.js';
+import { tempDir } from '../helpers/temp.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const quickStart = readme.split('## Quick start')[1].split('```')[1];
@@ -67,7 +67,7 @@ it('points a new user to the token guide, --version and --help, and names what t
   expect(configurationTable).toMatch(/\*\*Config file\.\*\* `--config settings\.json`/);
   expect(configurationTable).toMatch(/\*\*Start-up line\.\*\*/);
   // The config file example is one the server accepts, meaning what it says.
-  const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'settings.json');
+  const file = join(tempDir('readme-'), 'settings.json');
   writeFileSync(file, configurationTable.split('```json')[1].split('```')[0]);
   const config = loadConfig(['--config', file], {});
   expect(config.toolsets).toEqual(['default', 'pins']);

@@ -1,6 +1,5 @@
 // Whop's whole ads API through a real MCP client and a fake Whop API on loopback: every tool, the guard, money, the client.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { whopCatalog } from '../../src/apis/whop/catalog.generated.js';
@@ -8,6 +7,7 @@ import { WHOP_SEED, WHOP_TEST_KEY, type WhopEmulator, type WhopRecordedRequest, 
 import { classify } from '../../src/apis/classification.js';
 import { startEmulator } from '../../fakes/pinterest/server.js';
 import { type Harness, MODEL_APPROVAL, startInProcess } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 import { EVENTUALLY } from '../helpers/waiting.js';
 import { webhookReceiver } from '../helpers/webhook.js';
 
@@ -352,7 +352,7 @@ describe('a currency Whop reports no campaign in yet is assumed, and every amoun
   const auditOf = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { outcome: string; amounts: unknown[] });
 
   it('in the held answer (heading, change lines, changes) and in the audit lines of the confirmed write; a reported currency is plain', async () => {
-    const audit = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    const audit = join(tempDir('audit-'), 'audit.jsonl');
     const h = await start(whop, ['--audit-log', audit]);
     try {
       const first = await h.call('whop_ad_campaigns_create', NEW_CAMPAIGN);

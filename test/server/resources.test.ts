@@ -30,7 +30,7 @@ describe.each([
 ])('resources of the built server over stdio, $label', ({ era }) => {
   let emulator: Emulator;
   let client: Client;
-  const browser = recordingBrowser();
+  let browser: ReturnType<typeof recordingBrowser>;
   const read = async (uri: string) => {
     const { contents } = await client.readResource({ uri });
     expect(contents).toHaveLength(1);
@@ -40,6 +40,7 @@ describe.each([
   };
 
   beforeAll(async () => {
+    browser = recordingBrowser();
     emulator = await startEmulator();
   });
   afterAll(() => emulator?.close());

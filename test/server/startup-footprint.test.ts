@@ -1,13 +1,15 @@
 // What a stdio server loads before its first tool call: neither the call machinery's chunk nor Node's own modules that only a call, an approval or HTTP needs (start-up is a tracked target).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { startStdio } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'startup-footprint-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir = '';
+beforeAll(() => {
+  dir = tempDir('startup-footprint-');
+});
 
 /**
  * Built-in modules whose loading at start-up cost measurable time (bench:startup, callgrind) and that a server answering

@@ -3,8 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -14,6 +13,7 @@ import { SERVER_ENTRY, TOKEN, USD_ACCOUNT } from '../helpers/harness.js';
 import { callOnce } from '../helpers/era-clients.js';
 import { INIT, MCP_HEADERS, type Served, callText, connect, raw, serve, spawnServer } from '../helpers/http.js';
 import { NODE_SQLITE } from '../helpers/sqlite.js';
+import { tempDir } from '../helpers/temp.js';
 import { EVENTUALLY, gate } from '../helpers/waiting.js';
 
 const HTTP_TOKEN = 'http-bearer-3c9d7e21';
@@ -178,7 +178,7 @@ describe('bearer token and limits', () => {
   });
 
   it('reads the token from PINTEREST_MCP_HTTP_TOKEN_FILE', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'mcp-token-')), 'token');
+    const file = join(tempDir('mcp-token-'), 'token');
     writeFileSync(file, `${HTTP_TOKEN}\n`);
     expect(loadConfig(['--transport', 'http'], { PINTEREST_MCP_HTTP_TOKEN_FILE: file }).http.token).toBe(HTTP_TOKEN);
     expect(() => loadConfig([], { PINTEREST_MCP_HTTP_TOKEN_FILE: join(file, 'missing') })).toThrow(/TOKEN_FILE cannot be read/);
@@ -277,7 +277,7 @@ describe('the built server process', () => {
 
   it('on SIGTERM stops accepting, finishes the call in flight, closes the store (sqlite where Node has it) and exits 0', async () => {
     const emulator = await startEmulator();
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-drain-'));
+    const dir = tempDir('mcp-drain-');
     // The draining is the same on every store; a file store is the one with something to close (Node 22.13+ has it,
     // and npm run check:node runs this test there).
     const store = NODE_SQLITE ? `sqlite:${join(dir, 'store.sqlite')}` : 'memory';

@@ -2,11 +2,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { type Browser, chromium } from 'playwright-core';
@@ -17,13 +16,12 @@ import { isLoopbackAddress } from '../../src/core/requests.js';
 import { SERVER_ENTRY, textOf } from '../helpers/harness.js';
 import { MemoryProvider } from '../helpers/oauth-client.js';
 import { freePort, waitFor } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = randomBytes(32).toString('base64');
 const APP = { id: 'app-mcp-documents', secret: 'documents-secret-5b2e' };
 
-/** The throwaway CA and the document server's certificate (localhost, 127.0.0.1), removed after. */
-let dir: string;
 let emulator: Emulator;
 let browser: Browser;
 /** The MCP client's own redirect target: a loopback page standing for the app. */
@@ -163,8 +161,8 @@ function pinterestUntouched(): () => void {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: npm run build first`);
-  dir = mkdtempSync(join(tmpdir(), 'client-id-documents-'));
-  const { ca, key, cert } = makeCertificates(dir);
+  // The throwaway CA and the document server's certificate (localhost, 127.0.0.1).
+  const { ca, key, cert } = makeCertificates(tempDir('client-id-documents-'));
   clientApp = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('back at the app'));
   await new Promise<void>((resolve) => clientApp.listen(0, '127.0.0.1', resolve));
   CLIENT_REDIRECT = `http://127.0.0.1:${(clientApp.address() as AddressInfo).port}/callback`;
@@ -204,7 +202,6 @@ afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a client named by its metadata document, through the SDK client', () => {

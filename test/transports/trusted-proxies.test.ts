@@ -1,6 +1,5 @@
 // Behind a reverse proxy: a request counts as from the client the trusted proxy forwards (PINTEREST_MCP_TRUSTED_PROXIES), and from no one else's say-so.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +8,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { PageApprover, csrfOf } from '../helpers/approver.js';
 import { USD_ACCOUNT } from '../helpers/harness.js';
 import { type Served, callText, connect, fetchFrom, serve } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp.js';
 
 const AD_GROUP = '2680059592701';
 const budget = (amount: string) => ({ ad_account_id: USD_ACCOUNT, body: [{ id: AD_GROUP, budget: amount }] });
@@ -41,7 +41,7 @@ describe('approvals pending per client, and the audit, behind a proxy', () => {
   });
   beforeEach(() => {
     emulator.reset();
-    audit = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.jsonl');
+    audit = join(tempDir('audit-'), 'audit.jsonl');
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
