@@ -4,7 +4,7 @@ import type { OperationFacts } from '../apis/types.js';
 import type { Logger } from '../core/logger.js';
 import { MAX_NESTING, mayNestTooDeep, nestsDeeperThan } from '../core/walk.js';
 import { type Answer, ResponseTooLarge, sendBounded } from './fetch.js';
-import { AttemptTimeout, type Outcome, attempt } from './attempts.js';
+import { AttemptTimeout, type Outcome, runAttempts } from './attempts.js';
 import { ApiError, type Applied, httpErrorHint, isAbuse429, parseErrorBody, summarize } from './errors.js';
 import { CategoryLimiter } from './limiter.js';
 import type { ApiRequest } from './request.js';
@@ -243,7 +243,7 @@ export class ApiClient {
       },
       body: request.payload,
     };
-    const outcome = await attempt(
+    const outcome = await runAttempts(
       async (attemptSignal) => {
         try {
           const answer = await sendBounded(url, { ...outgoing, signal: attemptSignal }, maxResponseBytes);

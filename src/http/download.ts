@@ -1,6 +1,6 @@
 // Downloads a finished report file from the URL the API returned (pre-signed: no Authorization header is sent).
 import { MAX_NESTING, nestsDeeperThan } from '../core/walk.js';
-import { attempt } from './attempts.js';
+import { runAttempts } from './attempts.js';
 import { ResponseTooLarge, sendBounded } from './fetch.js';
 
 export interface DownloadOptions {
@@ -19,7 +19,7 @@ export async function downloadJson(url: string, options: DownloadOptions): Promi
   if (parsed.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
     throw new Error(`refusing to download a report over ${parsed.protocol} from ${parsed.hostname}`);
   }
-  const outcome = await attempt((signal) => sendBounded(url, { method: 'GET', headers: { accept: 'application/json' }, signal }, options.maxResponseBytes), {
+  const outcome = await runAttempts((signal) => sendBounded(url, { method: 'GET', headers: { accept: 'application/json' }, signal }, options.maxResponseBytes), {
     retries: 2,
     timeoutMs: options.timeoutMs,
     signal: options.signal ?? new AbortController().signal,
