@@ -1,5 +1,5 @@
-// The attempts of one HTTP call: each bounded by its own timeout, repeated as a policy decides, with the waits between
-// them cut short by the call's signal. The mechanism only; what to repeat and how long to wait is the caller's (the API
+// The attempts of one HTTP call: each bounded by its own timeout, repeated until a 2xx or as a policy decides, with the
+// waits between them cut short by the call's signal. The mechanism only; what to repeat and how long to wait is the caller's (the API
 // client's rules in client.ts, a report download's in download.ts).
 //
 // Written by hand in place of ky, which ran these attempts before: ky builds a WHATWG Request for every call, clones it
@@ -17,10 +17,8 @@ export interface AttemptPolicy {
   retries: number;
   /** Limit for one attempt, from sending to the last byte of the answer. */
   timeoutMs: number;
-  /** The call's deadline and cancellation: it ends the attempt in flight and any wait. */
-  signal: AbortSignal;
-  /** Whether an answer is the one to return (else the policy decides whether to repeat). */
-  done(answer: Answer): boolean;
+  /** The call's deadline and cancellation, if any: it ends the attempt in flight and any wait. */
+  signal?: AbortSignal;
   /**
    * The wait in ms before repeat number `retry` (1 for the first) after `outcome`, or undefined to stop and report it.
    * Asked only while repeats are left and the call's signal has not fired.
@@ -39,21 +37,21 @@ export class AttemptTimeout extends Error {
 }
 
 /**
- * Sends until an answer is `done` or the policy stops, and returns the last outcome: a `done` answer, or what ended the
+ * Sends until an answer is a 2xx (`ok`) or the policy stops, and returns the last outcome: the 2xx, or what ended the
  * call. When the call's signal fires during a wait, the outcome is that signal's reason (`{ error }`).
  */
 export async function runAttempts(send: (signal: AbortSignal) => Promise<Answer>, policy: AttemptPolicy): Promise<Outcome> {
   const { signal } = policy;
   for (let retry = 0; ; retry++) {
     const outcome = await once(send, policy);
-    if ('answer' in outcome && policy.done(outcome.answer)) return outcome;
-    if (retry >= policy.retries || signal.aborted) return outcome;
+    if ('answer' in outcome && outcome.answer.ok) return outcome;
+    if (retry >= policy.retries || signal?.aborted) return outcome;
     const wait = await policy.waitBefore(retry + 1, outcome);
-    if (wait === undefined || signal.aborted) return outcome;
+    if (wait === undefined || signal?.aborted) return outcome;
     try {
       await sleep(wait, undefined, { signal });
     } catch {
-      return { error: signal.reason };
+      return { error: signal?.reason };
     }
     policy.repeating?.(retry + 1, outcome, wait);
   }
@@ -62,9 +60,9 @@ export async function runAttempts(send: (signal: AbortSignal) => Promise<Answer>
 /** One attempt, ended by its timeout or by the call's signal, whichever comes first. */
 async function once(send: (signal: AbortSignal) => Promise<Answer>, { timeoutMs, signal }: AttemptPolicy): Promise<Outcome> {
   const controller = new AbortController();
-  const stop = () => controller.abort(signal.reason);
-  if (signal.aborted) stop();
-  else signal.addEventListener('abort', stop, { once: true });
+  const stop = () => controller.abort(signal?.reason);
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   const timer = setTimeout(() => controller.abort(new AttemptTimeout(timeoutMs)), timeoutMs);
   try {
     return { answer: await send(controller.signal) };
@@ -72,6 +70,6 @@ async function once(send: (signal: AbortSignal) => Promise<Answer>, { timeoutMs,
     return { error };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', stop);
+    signal?.removeEventListener('abort', stop);
   }
 }

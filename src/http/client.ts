@@ -258,7 +258,6 @@ export class ApiClient {
         retries: this.options.retries,
         timeoutMs: this.options.timeoutMs,
         signal,
-        done: (answer) => answer.status >= 200 && answer.status < 300,
         waitBefore: (retry, failure) => {
           if ('error' in failure) {
             // No answer (network failure or a timeout): a read (or a keyed write) is repeated; any other write may have
@@ -283,7 +282,7 @@ export class ApiClient {
         },
       },
     );
-    if ('error' in outcome || outcome.answer.status < 200 || outcome.answer.status >= 300) throw await this.mapError(op, request, outcome, signal, log);
+    if ('error' in outcome || !outcome.answer.ok) throw await this.mapError(op, request, outcome, signal, log);
     const { answer } = outcome;
     logger.debug({ op: op.id, status: answer.status, ms: Math.round(performance.now() - started) }, 'api call');
     return { status: answer.status, body: this.parseBody(op, request, answer) };

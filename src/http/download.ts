@@ -22,8 +22,7 @@ export async function downloadJson(url: string, options: DownloadOptions): Promi
   const outcome = await runAttempts((signal) => sendBounded(url, { method: 'GET', headers: { accept: 'application/json' }, signal }, options.maxResponseBytes), {
     retries: 2,
     timeoutMs: options.timeoutMs,
-    signal: options.signal ?? new AbortController().signal,
-    done: (answer) => answer.status >= 200 && answer.status < 300,
+    signal: options.signal,
     waitBefore: (retry, failure) => {
       const again = 'answer' in failure ? REPEATED_STATUS.includes(failure.answer.status) : !(failure.error instanceof ResponseTooLarge);
       return again ? 300 * 2 ** (retry - 1) : undefined;
@@ -37,7 +36,7 @@ export async function downloadJson(url: string, options: DownloadOptions): Promi
     throw error;
   }
   // The status only: the URL is pre-signed, so it is never repeated in a message.
-  if (outcome.answer.status < 200 || outcome.answer.status >= 300) throw new Error(`the report file could not be downloaded (HTTP ${outcome.answer.status})`);
+  if (!outcome.answer.ok) throw new Error(`the report file could not be downloaded (HTTP ${outcome.answer.status})`);
   let report: unknown;
   try {
     report = JSON.parse(outcome.answer.text());

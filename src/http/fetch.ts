@@ -125,10 +125,17 @@ export class Answer {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
+  /** A 2xx: the answer to return (anything else is an error, or worth another attempt). */
+  get ok(): boolean {
+    return isSuccess(this.status);
+  }
+
   text(): string {
     return this.bytes?.toString('utf8') ?? '';
   }
 }
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /** Sends one request and reads its answer, up to `maxBytes` for a success (else ResponseTooLarge). */
 export async function sendBounded(url: string, outgoing: Outgoing, maxBytes: number): Promise<Answer> {
@@ -143,7 +150,7 @@ export async function sendBounded(url: string, outgoing: Outgoing, maxBytes: num
   } catch (error) {
     throw failed(error);
   }
-  const success = answer.statusCode >= 200 && answer.statusCode < 300;
+  const success = isSuccess(answer.statusCode);
   const declared = Number(answer.headers['content-length']);
   if (success && declared > maxBytes) {
     answer.body.destroy();

@@ -113,7 +113,7 @@ describe('analytics_run_report', () => {
       expect(repeated.isError, repeated.text).toBeFalsy();
       expect(files().map((r) => r.status)).toEqual([503, 200]);
 
-      emulator.requests.length = 0;
+      emulator.reset();
       emulator.inject({ operationId: null, status: 403, times: 3 });
       const refused = await h.call('analytics_run_report', { ad_account_id: USD_ACCOUNT, body });
       expect(refused.isError).toBe(true);
